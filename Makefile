@@ -1,0 +1,69 @@
+# bwvoice — build, test, demo. `make help` lists the targets.
+
+CARGO   ?= cargo
+CC      ?= cc
+PYTHON  ?= python3
+GO      ?= go
+
+RELEASE := $(CURDIR)/target/release
+LIB     := $(RELEASE)/libbwvoice.so
+SIM     := $(RELEASE)/bwvoice-sim
+HEADER  := include/bwvoice.h
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
+EXE_DIR := target/examples
+# In-tree pkg-config file so cgo finds the repository's own build.
+PC_DIR  := $(CURDIR)/target/pkgconfig
+
+.PHONY: all build examples header demo test test-rust test-c test-python test-go lint bench help clean
+
+all: build examples
+
+help:
+	@echo "make demo        build, start the simulator, redirect and hang up calls from C, Python and Go"
+	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go) and lint"
+	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
+	@echo "make examples    build examples/c into $(EXE_DIR)"
+
+build:
+	$(CARGO) build --release --workspace --locked
+
+$(PC_DIR)/bwvoice.pc: Makefile
+	@mkdir -p $(PC_DIR)
+	printf 'Name: bwvoice\nDescription: Bandwidth Voice API call control (in-tree build)\nVersion: %s\nCflags: -I%s\nLibs: -L%s -Wl,-rpath,%s -lbwvoice\n' \
+	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" "$(CURDIR)/include" "$(RELEASE)" "$(RELEASE)" > $@
+
+EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
+examples: build $(EXAMPLES)
+$(EXE_DIR)/%: examples/c/%.c $(HEADER)
+	@mkdir -p $(EXE_DIR)
+	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice
+
+header:
+	BWVOICE_BLESS=1 $(CARGO) test --test header --quiet
+
+demo: build examples $(PC_DIR)/bwvoice.pc
+	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) PYTHON=$(PYTHON) GO=$(GO) \
+	  BWVOICE_LIBRARY=$(LIB) PKG_CONFIG_PATH=$(PC_DIR) bash scripts/demo.sh
+
+test: lint test-rust test-c test-python test-go
+
+test-rust:
+	$(CARGO) test --workspace --locked
+
+test-c: build
+	BWVOICE_SIM=$(SIM) bash tests/c/run.sh
+
+test-python: build
+	BWVOICE_LIBRARY=$(LIB) BWVOICE_SIM=$(SIM) $(PYTHON) -m pytest -q bindings/python/tests
+
+test-go: build $(PC_DIR)/bwvoice.pc
+	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) vet ./...
+	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+clean:
+	$(CARGO) clean

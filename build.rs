@@ -1,0 +1,32 @@
+//! Generates the C header from src/ffi into OUT_DIR. The committed copy in
+//! include/ is compared with it by tests/header.rs (`make header` refreshes it).
+
+use std::env;
+use std::path::PathBuf;
+
+fn main() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("bwvoice.h");
+    for watched in ["cbindgen.toml", "src/ffi/types.rs", "src/ffi/api.rs"] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    let mut config =
+        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    let version = env::var("CARGO_PKG_VERSION").expect("version");
+    let part = |name: &str| env::var(name).expect("version part");
+    config.after_includes = Some(format!(
+        "\n/** Version of this header; `bw_version()` returns \"bwvoice/\" BW_VERSION_STRING. */\n\
+         #define BW_VERSION_MAJOR {}\n#define BW_VERSION_MINOR {}\n#define BW_VERSION_PATCH {}\n\
+         #define BW_VERSION_STRING \"{version}\"",
+        part("CARGO_PKG_VERSION_MAJOR"),
+        part("CARGO_PKG_VERSION_MINOR"),
+        part("CARGO_PKG_VERSION_PATCH"),
+    ));
+    cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(dir.join("src/ffi/types.rs"))
+        .with_src(dir.join("src/ffi/api.rs"))
+        .generate()
+        .expect("generate the C header")
+        .write_to_file(out);
+}

@@ -1,0 +1,273 @@
+//! The client: configuration, and one call-control operation end to end
+//! (validate, authorize, send, retry, map the answer).
+
+use crate::auth::{basic_header, Auth, TokenSource};
+use crate::endpoint::{call_url, check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
+use crate::error::{Error, Status};
+use crate::request::ModifyCallRequest;
+use crate::response::http_error;
+use crate::retry::{backoff, is_retryable, DEFAULT_MAX_ATTEMPTS};
+use crate::transport::{Failure, ProxyConfig, TlsRoots, Transport, TransportOptions};
+use std::time::{Duration, Instant};
+
+/// Connect timeout when the configuration leaves it unset.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Total time budget of one call (all attempts and waits) when unset.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// `User-Agent` sent with every request (a suffix may follow).
+pub const USER_AGENT: &str = concat!("bwvoice/", env!("CARGO_PKG_VERSION"));
+const MAX_USER_AGENT_SUFFIX: usize = 128;
+const JSON: &str = "application/json; charset=utf-8";
+
+/// Everything a [`Client`] needs; `None` fields take the documented default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub auth: Auth,
+    /// Voice API base, default `https://voice.bandwidth.com/api/v2`.
+    pub base_url: Option<String>,
+    /// Default 5 s.
+    pub connect_timeout: Option<Duration>,
+    /// Budget for a whole call including retries, default 30 s.
+    pub timeout: Option<Duration>,
+    /// Attempts per call, first included; default 3, `Some(1)` never retries.
+    pub max_attempts: Option<u32>,
+    /// Also retry a redirect after a failure that may have reached the
+    /// server (timeout, reset, 5xx other than 503). Off by default because
+    /// a repeated redirect re-fires the customer's webhook.
+    pub retry_non_idempotent: bool,
+    pub tls_roots: TlsRoots,
+    pub proxy: ProxyConfig,
+    /// Appended to the User-Agent as `bwvoice/x.y.z (suffix)`.
+    pub user_agent_suffix: Option<String>,
+}
+
+impl ClientConfig {
+    pub fn new(auth: Auth) -> ClientConfig {
+        ClientConfig {
+            auth,
+            base_url: None,
+            connect_timeout: None,
+            timeout: None,
+            max_attempts: None,
+            retry_non_idempotent: false,
+            tls_roots: TlsRoots::default(),
+            proxy: ProxyConfig::default(),
+            user_agent_suffix: None,
+        }
+    }
+}
+
+enum Authorization {
+    Basic(String),
+    OAuth2(TokenSource),
+}
+
+/// A Voice API client. Share it freely between threads: calls run
+/// concurrently over one keep-alive connection pool and one token cache.
+pub struct Client {
+    transport: Transport,
+    base_url: String,
+    authorization: Authorization,
+    timeout: Duration,
+    max_attempts: u32,
+    retry_non_idempotent: bool,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let base_url = check_service_url(
+            "base_url",
+            config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
+        let authorization = match &config.auth {
+            Auth::Basic { username, password } => {
+                Authorization::Basic(basic_header("username", username, "password", password)?)
+            }
+            Auth::OAuth2 {
+                client_id,
+                client_secret,
+                token_url,
+            } => {
+                if client_secret.is_empty() {
+                    return Err(Error::invalid("client_secret", "client_secret is empty"));
+                }
+                let basic = basic_header("client_id", client_id, "client_secret", client_secret)?;
+                let token_url = check_service_url(
+                    "token_url",
+                    token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
+                )?;
+                Authorization::OAuth2(TokenSource::new(token_url, basic))
+            }
+        };
+        let user_agent = match &config.user_agent_suffix {
+            None => USER_AGENT.to_owned(),
+            Some(suffix) => {
+                let printable = suffix.bytes().all(|b| (b' '..=b'~').contains(&b));
+                if suffix.is_empty() || !printable || suffix.len() > MAX_USER_AGENT_SUFFIX {
+                    return Err(Error::invalid(
+                        "user_agent_suffix",
+                        "user_agent_suffix must be 1-128 printable ASCII characters",
+                    ));
+                }
+                format!("{USER_AGENT} ({suffix})")
+            }
+        };
+        let positive = |field: &'static str, value: Option<Duration>, default| match value {
+            Some(d) if d.is_zero() => Err(Error::invalid(field, format!("{field} is zero"))),
+            Some(d) => Ok(d),
+            None => Ok(default),
+        };
+        let connect_timeout = positive(
+            "connect_timeout_ms",
+            config.connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let timeout = positive("timeout_ms", config.timeout, DEFAULT_TIMEOUT)?;
+        let max_attempts = match config.max_attempts {
+            Some(0) => return Err(Error::invalid("max_attempts", "max_attempts is zero")),
+            Some(n) => n,
+            None => DEFAULT_MAX_ATTEMPTS,
+        };
+        let transport = Transport::new(&TransportOptions {
+            connect_timeout,
+            tls_roots: &config.tls_roots,
+            proxy: &config.proxy,
+            user_agent: &user_agent,
+        })?;
+        Ok(Client {
+            transport,
+            base_url,
+            authorization,
+            timeout,
+            max_attempts,
+            retry_non_idempotent: config.retry_non_idempotent,
+        })
+    }
+
+    /// Updates a live call: redirect it to new BXML, change its tag, or end it.
+    pub fn modify_call(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        request: &ModifyCallRequest,
+    ) -> Result<(), Error> {
+        self.modify_call_within(account_id, call_id, request, self.timeout)
+    }
+
+    /// [`Client::modify_call`] with a time budget other than the client's.
+    pub fn modify_call_within(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        request: &ModifyCallRequest,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        if timeout.is_zero() {
+            return Err(Error::invalid("timeout_ms", "timeout_ms is zero"));
+        }
+        let url = call_url(&self.base_url, account_id, call_id)?;
+        request.validate()?;
+        let idempotent = request.is_hangup() || self.retry_non_idempotent;
+        self.send(&url, request.to_json().as_bytes(), idempotent, timeout)
+    }
+
+    /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
+    pub fn hangup(&self, account_id: &str, call_id: &str) -> Result<(), Error> {
+        self.modify_call(account_id, call_id, &ModifyCallRequest::hangup())
+    }
+
+    /// Sends with retries. Never sleeps past the deadline: when the next
+    /// wait would cross it, the last error is returned at once.
+    fn send(
+        &self,
+        url: &str,
+        body: &[u8],
+        idempotent: bool,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let deadline = Instant::now() + timeout;
+        let mut attempts = 0;
+        let mut retries = 0;
+        let mut refreshed_token = false;
+        loop {
+            attempts += 1;
+            let failure = match self.attempt(url, body, deadline) {
+                Ok(()) => return Ok(()),
+                Err(AttemptFailure::StaleToken(_)) if !refreshed_token => {
+                    // A 401 on a cached token: fetch a new one and try once more.
+                    refreshed_token = true;
+                    continue;
+                }
+                Err(AttemptFailure::StaleToken(failure) | AttemptFailure::Other(failure)) => {
+                    failure
+                }
+            };
+            let Failure {
+                mut error,
+                reached_server,
+            } = failure;
+            error.attempts = attempts;
+            retries += 1;
+            let give_up = |mut error: Error, why: &str| {
+                if attempts > 1 || !why.is_empty() {
+                    error.message = format!("{} (attempts: {attempts}{why})", error.message);
+                }
+                Err(error)
+            };
+            if retries >= self.max_attempts || !is_retryable(&error, reached_server, idempotent) {
+                return give_up(error, "");
+            }
+            let wait = error.retry_after.unwrap_or_else(|| backoff(retries));
+            if Instant::now() + wait >= deadline {
+                return give_up(error, "; the next retry would pass the time budget");
+            }
+            std::thread::sleep(wait);
+        }
+    }
+
+    fn attempt(&self, url: &str, body: &[u8], deadline: Instant) -> Result<(), AttemptFailure> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(AttemptFailure::Other(Failure {
+                error: Error::new(Status::Timeout, "timed out (time budget used up)"),
+                reached_server: false,
+            }));
+        }
+        let authorization = match &self.authorization {
+            Authorization::Basic(header) => header.clone(),
+            Authorization::OAuth2(tokens) => tokens
+                .bearer(&self.transport, remaining)
+                .map_err(AttemptFailure::Other)?,
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let reply = self
+            .transport
+            .post(
+                url,
+                &[("Authorization", &authorization), ("Content-Type", JSON)],
+                body,
+                remaining,
+            )
+            .map_err(AttemptFailure::Other)?;
+        if (200..300).contains(&reply.status) {
+            return Ok(());
+        }
+        let failure = Failure {
+            error: http_error(reply.status, reply.retry_after, reply.body.as_deref()),
+            reached_server: true,
+        };
+        match &self.authorization {
+            Authorization::OAuth2(tokens) if reply.status == 401 => {
+                tokens.invalidate(&authorization);
+                Err(AttemptFailure::StaleToken(failure))
+            }
+            _ => Err(AttemptFailure::Other(failure)),
+        }
+    }
+}
+
+enum AttemptFailure {
+    /// The API refused a cached bearer token (it may have been revoked).
+    StaleToken(Failure),
+    Other(Failure),
+}

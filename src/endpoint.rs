@@ -1,0 +1,180 @@
+//! Service URLs: checking the configured base/token URLs and building the
+//! per-call URL with safely encoded ids.
+
+use crate::error::Error;
+use std::net::IpAddr;
+
+/// Voice API base URL used when the configuration leaves it unset.
+pub const DEFAULT_BASE_URL: &str = "https://voice.bandwidth.com/api/v2";
+/// OAuth2 token endpoint used when the configuration leaves it unset.
+pub const DEFAULT_TOKEN_URL: &str = "https://api.bandwidth.com/api/v1/oauth2/token";
+
+/// Checks a service URL: absolute http(s), no credentials or fragments in
+/// it, and plain http only to a loopback host so credentials never cross a
+/// network in clear text. Returns it without a trailing slash.
+pub fn check_service_url(field: &'static str, url: &str) -> Result<String, Error> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} contains whitespace or control characters"),
+        ));
+    }
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::invalid(field, format!("{field} must start with https://")))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not contain credentials"),
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not have a query or fragment"),
+        ));
+    }
+    let host = host_of(authority);
+    if host.is_empty() {
+        return Err(Error::invalid(field, format!("{field} has no host")));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(Error::invalid(
+                field,
+                format!("{field} uses plain http to a non-loopback host; use https"),
+            ))
+        }
+        _ => {
+            return Err(Error::invalid(
+                field,
+                format!("{field} must use https (or http to a loopback host)"),
+            ))
+        }
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// The host part of `host[:port]` or `[v6]:port`.
+fn host_of(authority: &str) -> &str {
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default();
+    }
+    authority.split(':').next().unwrap_or_default()
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Checks a path id: non-empty (an empty call id would address the
+/// create-call collection) and free of control characters.
+pub fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        return Err(Error::invalid(field, format!("{field} is empty")));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// `{base}/accounts/{account_id}/calls/{call_id}` with both ids
+/// percent-encoded as single path segments.
+pub fn call_url(base: &str, account_id: &str, call_id: &str) -> Result<String, Error> {
+    check_id("account_id", account_id)?;
+    check_id("call_id", call_id)?;
+    let mut url = String::with_capacity(base.len() + account_id.len() + call_id.len() + 16);
+    url.push_str(base);
+    url.push_str("/accounts/");
+    push_segment(&mut url, account_id);
+    url.push_str("/calls/");
+    push_segment(&mut url, call_id);
+    Ok(url)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn push_segment(out: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in segment.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_encoded_as_single_segments() {
+        let url = call_url("https://h/api/v2", "99/00", "c-1?x#y%z é").unwrap();
+        assert_eq!(
+            url,
+            "https://h/api/v2/accounts/99%2F00/calls/c-1%3Fx%23y%25z%20%C3%A9"
+        );
+        assert_eq!(
+            call_url("https://h", "9900000", "c-abc_1.2~3").unwrap(),
+            "https://h/accounts/9900000/calls/c-abc_1.2~3"
+        );
+    }
+
+    #[test]
+    fn empty_or_control_ids_are_refused() {
+        assert_eq!(
+            call_url("https://h", "", "c").unwrap_err().field,
+            Some("account_id")
+        );
+        assert_eq!(
+            call_url("https://h", "a", "").unwrap_err().field,
+            Some("call_id")
+        );
+        assert_eq!(
+            call_url("https://h", "a", "c\r\n").unwrap_err().field,
+            Some("call_id")
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in [
+            "https://voice.bandwidth.com/api/v2/",
+            "http://127.0.0.1:8080/api/v2",
+            "http://127.9.9.9",
+            "http://localhost:1/x",
+            "http://[::1]:9/api",
+        ] {
+            check_service_url("base_url", ok).unwrap();
+        }
+        for bad in [
+            "http://voice.bandwidth.com/api/v2",
+            "http://10.0.0.1/api",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+            "127.0.0.1:80",
+            "https://user:pw@host/",
+            "https://host/a b",
+            "https:///path",
+            "https://host/api?x=1",
+        ] {
+            let err = check_service_url("base_url", bad).unwrap_err();
+            assert_eq!(err.field, Some("base_url"), "{bad}");
+        }
+        assert_eq!(
+            check_service_url("base_url", "https://h/api/v2/").unwrap(),
+            "https://h/api/v2"
+        );
+    }
+}

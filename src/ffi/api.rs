@@ -1,0 +1,291 @@
+//! The exported C functions. Each converts its arguments, calls the safe
+//! core, and reports through `bw_status` + `bw_error`.
+
+use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
+use super::types::*;
+use crate::auth::Auth;
+use crate::client::{Client, ClientConfig};
+use crate::error::{Error, Status};
+use crate::request::{CallState, ModifyCallRequest, RedirectMethod};
+use crate::transport::{ProxyConfig, TlsRoots};
+use std::os::raw::c_char;
+use std::time::Duration;
+
+/// An opaque Voice API client. Thread-safe: any number of threads may call
+/// `bw_modify_call` / `bw_hangup` on one client at once; they share its
+/// connection pool and OAuth2 token. Free it with `bw_free` once every
+/// call on it has returned.
+pub struct bw_client {
+    client: Client,
+}
+
+/// Creates a client from `cfg`. On success writes the new client to `*out`
+/// (left untouched on failure). Free it with `bw_free`.
+///
+/// Fails with `BW_ERR_INVALID_ARGUMENT` for a NULL `cfg`/`out`, missing or
+/// mixed credentials, invalid URLs (including plain `http://` to a
+/// non-loopback host), an unreadable `ca_file` or an invalid proxy.
+///
+/// # Safety
+/// `cfg` is NULL or a valid `bw_client_config` whose strings are NULL or
+/// NUL-terminated; `out` is NULL or writable; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn bw_client_new(
+    cfg: *const bw_client_config,
+    out: *mut *mut bw_client,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let cfg = unsafe { req_ref(cfg, "cfg") }?;
+        if out.is_null() {
+            return Err(Error::invalid("out", "out is NULL"));
+        }
+        // SAFETY: caller contract above.
+        let config = unsafe { client_config(cfg) }?;
+        let client = Box::new(bw_client {
+            client: Client::new(config)?,
+        });
+        // SAFETY: `out` is non-NULL and writable per the contract.
+        unsafe { out.write(Box::into_raw(client)) };
+        Ok(())
+    })
+}
+
+/// Frees a client made by `bw_client_new`. NULL is a no-op. Call it only
+/// after every call on the client has returned, and only once.
+///
+/// # Safety
+/// `client` is NULL or a pointer returned by `bw_client_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_free(client: *mut bw_client) {
+    ffi_value!((), {
+        if !client.is_null() {
+            // SAFETY: made by `Box::into_raw` in `bw_client_new`, freed once.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// Updates a live call ("Update active call"): redirects it to new BXML,
+/// changes its tag, or ends it. Validates everything first; on
+/// `BW_ERR_INVALID_ARGUMENT` nothing was sent. Blocks until the answer, an
+/// error, or the time budget runs out.
+///
+/// # Safety
+/// `client` is NULL or a live client; `account_id`/`call_id` are NULL or
+/// NUL-terminated; `req` is NULL or a valid request whose strings are NULL or
+/// NUL-terminated; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn bw_modify_call(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    req: *const bw_modify_call_request,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above, for each pointer.
+        let (client, account_id, call_id, req) = unsafe {
+            (
+                req_ref(client, "client")?,
+                req_str(account_id, "account_id")?,
+                req_str(call_id, "call_id")?,
+                req_ref(req, "req")?,
+            )
+        };
+        // SAFETY: caller contract above.
+        let request = unsafe { modify_call_request(req) }?;
+        match req.timeout_ms {
+            0 => client.client.modify_call(account_id, call_id, &request),
+            ms => client.client.modify_call_within(
+                account_id,
+                call_id,
+                &request,
+                Duration::from_millis(ms.into()),
+            ),
+        }
+    })
+}
+
+/// Hangs up a call (cancels it if not yet answered). Sends exactly
+/// `{"state":"completed"}`. Safe to repeat: retried more eagerly than a redirect.
+///
+/// # Safety
+/// As for `bw_modify_call`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_hangup(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above, for each pointer.
+        let (client, account_id, call_id) = unsafe {
+            (
+                req_ref(client, "client")?,
+                req_str(account_id, "account_id")?,
+                req_str(call_id, "call_id")?,
+            )
+        };
+        client.client.hangup(account_id, call_id)
+    })
+}
+
+/// The name of a status, e.g. `"BW_ERR_NOT_FOUND"`; `"BW_ERR_UNKNOWN"` for
+/// a value this version does not know. Static: never free it.
+#[no_mangle]
+pub extern "C" fn bw_status_str(status: bw_status) -> *const c_char {
+    ffi_value!(c"BW_ERR_INTERNAL".as_ptr(), {
+        let name: &'static std::ffi::CStr = match status {
+            BW_OK => c"BW_OK",
+            BW_ERR_INVALID_ARGUMENT => c"BW_ERR_INVALID_ARGUMENT",
+            BW_ERR_UNAUTHORIZED => c"BW_ERR_UNAUTHORIZED",
+            BW_ERR_FORBIDDEN => c"BW_ERR_FORBIDDEN",
+            BW_ERR_NOT_FOUND => c"BW_ERR_NOT_FOUND",
+            BW_ERR_CONFLICT => c"BW_ERR_CONFLICT",
+            BW_ERR_RATE_LIMITED => c"BW_ERR_RATE_LIMITED",
+            BW_ERR_BAD_REQUEST => c"BW_ERR_BAD_REQUEST",
+            BW_ERR_SERVER => c"BW_ERR_SERVER",
+            BW_ERR_TIMEOUT => c"BW_ERR_TIMEOUT",
+            BW_ERR_CONNECT => c"BW_ERR_CONNECT",
+            BW_ERR_TLS => c"BW_ERR_TLS",
+            BW_ERR_PROTOCOL => c"BW_ERR_PROTOCOL",
+            BW_ERR_INTERNAL => c"BW_ERR_INTERNAL",
+            _ => c"BW_ERR_UNKNOWN",
+        };
+        name.as_ptr()
+    })
+}
+
+/// The library's version, `"bwvoice/<major>.<minor>.<patch>"`, e.g.
+/// `"bwvoice/0.1.0"`; matches `BW_VERSION_STRING`. Static: never free it.
+#[no_mangle]
+pub extern "C" fn bw_version() -> *const c_char {
+    ffi_value!(c"bwvoice".as_ptr(), {
+        concat!("bwvoice/", env!("CARGO_PKG_VERSION"), "\0")
+            .as_ptr()
+            .cast()
+    })
+}
+
+/// # Safety
+/// Strings in `cfg` are NULL or NUL-terminated.
+unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
+    // SAFETY: forwarded from the caller, one string at a time.
+    let s = |ptr, field| unsafe { opt_str(ptr, field) };
+    let owned = |v: Option<&str>| v.map(str::to_owned);
+    let basic = (s(cfg.username, "username")?, s(cfg.password, "password")?);
+    let oauth = (
+        s(cfg.client_id, "client_id")?,
+        s(cfg.client_secret, "client_secret")?,
+    );
+    let auth = match (basic, oauth) {
+        ((Some(username), Some(password)), (None, None)) => Auth::Basic {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        },
+        ((None, None), (Some(client_id), Some(client_secret))) => Auth::OAuth2 {
+            client_id: client_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            token_url: owned(s(cfg.token_url, "token_url")?),
+        },
+        ((None, None), (None, None)) => {
+            return Err(Error::invalid(
+                "username",
+                "no credentials: set username+password or client_id+client_secret",
+            ))
+        }
+        ((Some(_), None), _) => return Err(Error::invalid("password", "password is NULL")),
+        ((None, Some(_)), _) => return Err(Error::invalid("username", "username is NULL")),
+        (_, (Some(_), None)) => {
+            return Err(Error::invalid("client_secret", "client_secret is NULL"))
+        }
+        (_, (None, Some(_))) => return Err(Error::invalid("client_id", "client_id is NULL")),
+        _ => {
+            return Err(Error::invalid(
+                "client_id",
+                "give either username+password or client_id+client_secret, not both",
+            ))
+        }
+    };
+    let tls_roots = match (cfg.tls_roots, s(cfg.ca_file, "ca_file")?) {
+        (BW_TLS_ROOTS_BUNDLED, None) => TlsRoots::Bundled,
+        (BW_TLS_ROOTS_SYSTEM, None) => TlsRoots::System,
+        (BW_TLS_ROOTS_BUNDLED, Some(path)) => TlsRoots::PemFile(path.into()),
+        (BW_TLS_ROOTS_SYSTEM, Some(_)) => {
+            return Err(Error::invalid(
+                "ca_file",
+                "ca_file replaces the trust store: leave tls_roots at BW_TLS_ROOTS_BUNDLED",
+            ))
+        }
+        (other, _) => return Err(enum_error("tls_roots", other)),
+    };
+    let proxy = match (s(cfg.proxy, "proxy")?, cfg.proxy_from_env) {
+        (None, false) => ProxyConfig::Direct,
+        (None, true) => ProxyConfig::FromEnvironment,
+        (Some(url), false) => ProxyConfig::Url(url.to_owned()),
+        (Some(_), true) => {
+            return Err(Error::invalid(
+                "proxy",
+                "set proxy or proxy_from_env, not both",
+            ))
+        }
+    };
+    let millis = |ms: u32| (ms != 0).then(|| Duration::from_millis(ms.into()));
+    Ok(ClientConfig {
+        auth,
+        base_url: owned(s(cfg.base_url, "base_url")?),
+        connect_timeout: millis(cfg.connect_timeout_ms),
+        timeout: millis(cfg.timeout_ms),
+        max_attempts: (cfg.max_attempts != 0).then_some(cfg.max_attempts),
+        retry_non_idempotent: cfg.retry_non_idempotent,
+        tls_roots,
+        proxy,
+        user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
+    })
+}
+
+/// # Safety
+/// Strings in `req` are NULL or NUL-terminated.
+unsafe fn modify_call_request(req: &bw_modify_call_request) -> Result<ModifyCallRequest, Error> {
+    // SAFETY: forwarded from the caller, one string at a time.
+    let s = |ptr, field| unsafe { opt_str(ptr, field) }.map(|v| v.map(str::to_owned));
+    Ok(ModifyCallRequest {
+        state: match req.state {
+            BW_CALL_STATE_UNSET => None,
+            BW_CALL_STATE_ACTIVE => Some(CallState::Active),
+            BW_CALL_STATE_COMPLETED => Some(CallState::Completed),
+            other => return Err(enum_error("state", other)),
+        },
+        redirect_url: s(req.redirect_url, "redirect_url")?,
+        redirect_method: method("redirect_method", req.redirect_method)?,
+        username: s(req.username, "username")?,
+        password: s(req.password, "password")?,
+        tag: s(req.tag, "tag")?,
+        redirect_fallback_url: s(req.redirect_fallback_url, "redirect_fallback_url")?,
+        redirect_fallback_method: method("redirect_fallback_method", req.redirect_fallback_method)?,
+        fallback_username: s(req.fallback_username, "fallback_username")?,
+        fallback_password: s(req.fallback_password, "fallback_password")?,
+    })
+}
+
+fn method(field: &'static str, value: i32) -> Result<Option<RedirectMethod>, Error> {
+    match value {
+        BW_METHOD_UNSET => Ok(None),
+        BW_METHOD_GET => Ok(Some(RedirectMethod::Get)),
+        BW_METHOD_POST => Ok(Some(RedirectMethod::Post)),
+        other => Err(enum_error(field, other)),
+    }
+}
+
+fn enum_error(field: &'static str, value: i32) -> Error {
+    Error::invalid(field, format!("{field} has unknown value {value}"))
+}
+
+// Keep the C status constants and the core's enum in lockstep.
+const _: () = {
+    assert!(Status::InvalidArgument as i32 == BW_ERR_INVALID_ARGUMENT);
+    assert!(Status::Internal as i32 == BW_ERR_INTERNAL);
+};

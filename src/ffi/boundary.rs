@@ -1,0 +1,177 @@
+//! What every exported function shares: the panic boundary, C string
+//! conversion, and filling the caller's `bw_error`.
+
+use super::types::bw_error;
+use crate::error::{Error, Status};
+use std::ffi::CStr;
+use std::os::raw::c_char;
+
+/// Runs an exported function's body. The body returns `Result<(), Error>`;
+/// the macro clears `err`, turns the result into a `bw_status`, fills `err`
+/// on failure, and turns a panic into `BW_ERR_INTERNAL` instead of letting
+/// it unwind into C.
+macro_rules! ffi_status {
+    ($err:expr, $body:block) => {{
+        let err: *mut $crate::ffi::types::bw_error = $err;
+        $crate::ffi::boundary::clear_error(err);
+        let result = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
+            || -> ::std::result::Result<(), $crate::error::Error> { $body },
+        ))
+        .unwrap_or_else(|panic| Err($crate::ffi::boundary::panic_error(panic)));
+        match result {
+            Ok(()) => $crate::ffi::types::BW_OK,
+            Err(e) => $crate::ffi::boundary::fill_error(err, &e),
+        }
+    }};
+}
+
+/// The panic boundary for functions without a status: a panic yields `$fallback`.
+macro_rules! ffi_value {
+    ($fallback:expr, $body:block) => {{
+        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)).unwrap_or($fallback)
+    }};
+}
+
+pub(crate) use {ffi_status, ffi_value};
+
+pub fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Error::new(
+        Status::Internal,
+        format!("internal error (please report): {what}"),
+    )
+}
+
+/// Clears the caller's error record, if any.
+pub fn clear_error(err: *mut bw_error) {
+    // SAFETY: the API contract makes `err` NULL or a valid, writable
+    // `bw_error`; `as_mut` handles NULL.
+    if let Some(err) = unsafe { err.as_mut() } {
+        // Empty strings, no HTTP status, no Retry-After.
+        *err = bw_error {
+            status: 0,
+            http_status: 0,
+            retry_after_ms: -1,
+            attempts: 0,
+            field: [0; super::types::BW_ERROR_FIELD_LEN],
+            error_type: [0; super::types::BW_ERROR_TYPE_LEN],
+            description: [0; super::types::BW_ERROR_TEXT_LEN],
+            error_id: [0; super::types::BW_ERROR_ID_LEN],
+            message: [0; super::types::BW_ERROR_TEXT_LEN],
+        };
+    }
+}
+
+/// Writes `e` into the caller's error record (if any); returns its status.
+pub fn fill_error(err: *mut bw_error, e: &Error) -> i32 {
+    let status = e.status as i32;
+    // SAFETY: as in `clear_error`.
+    if let Some(out) = unsafe { err.as_mut() } {
+        out.status = status;
+        out.http_status = i32::from(e.http_status);
+        out.retry_after_ms = e
+            .retry_after
+            .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        out.attempts = e.attempts;
+        write_text(&mut out.field, e.field.unwrap_or(""));
+        write_text(&mut out.error_type, e.error_type.as_deref().unwrap_or(""));
+        write_text(&mut out.description, e.description.as_deref().unwrap_or(""));
+        write_text(&mut out.error_id, e.error_id.as_deref().unwrap_or(""));
+        write_text(&mut out.message, &e.message);
+    }
+    status
+}
+
+/// Copies `text` as a NUL-terminated string, truncated on a UTF-8
+/// character boundary so the result is always valid UTF-8.
+fn write_text(dst: &mut [c_char], text: &str) {
+    let mut len = text.len().min(dst.len() - 1);
+    while !text.is_char_boundary(len) {
+        len -= 1;
+    }
+    for (d, &b) in dst.iter_mut().zip(&text.as_bytes()[..len]) {
+        *d = b as c_char;
+    }
+    dst[len] = 0;
+}
+
+/// Reads an optional C string: NULL is `None`; invalid UTF-8 is an error
+/// naming `field`.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string valid for `'a`.
+pub unsafe fn opt_str<'a>(
+    ptr: *const c_char,
+    field: &'static str,
+) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-NULL, and the caller guarantees NUL termination and lifetime.
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    std::str::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| Error::invalid(field, format!("{field} is not valid UTF-8")))
+}
+
+/// Reads a required C string: NULL is an error naming `field`.
+///
+/// # Safety
+/// As for [`opt_str`].
+pub unsafe fn req_str<'a>(ptr: *const c_char, field: &'static str) -> Result<&'a str, Error> {
+    // SAFETY: forwarded from the caller.
+    unsafe { opt_str(ptr, field) }?.ok_or_else(|| Error::invalid(field, format!("{field} is NULL")))
+}
+
+/// Reads a required pointer: NULL is an error naming `field`.
+///
+/// # Safety
+/// `ptr` is NULL or points to a valid `T` for `'a`.
+pub unsafe fn req_ref<'a, T>(ptr: *const T, field: &'static str) -> Result<&'a T, Error> {
+    // SAFETY: forwarded from the caller; `as_ref` handles NULL.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Error::invalid(field, format!("{field} is NULL")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(buf: &[c_char]) -> &str {
+        // SAFETY: `write_text` always NUL-terminates within the buffer.
+        let cstr = unsafe { CStr::from_ptr(buf.as_ptr()) };
+        cstr.to_str().expect("valid UTF-8")
+    }
+
+    #[test]
+    fn text_truncates_on_char_boundary() {
+        let mut buf = [1 as c_char; 6];
+        write_text(&mut buf, "abcdé"); // é is 2 bytes: 6 bytes do not fit in 5
+        assert_eq!(text(&buf), "abcd");
+        write_text(&mut buf, "ab");
+        assert_eq!(text(&buf), "ab");
+        write_text(&mut buf, "");
+        assert_eq!(text(&buf), "");
+    }
+
+    #[test]
+    fn strings_from_c() {
+        let ok = c"héllo";
+        let bad = b"\xff\xfe\0";
+        // SAFETY: pointers to NUL-terminated literals.
+        unsafe {
+            assert_eq!(opt_str(std::ptr::null(), "tag").unwrap(), None);
+            assert_eq!(req_str(ok.as_ptr(), "tag").unwrap(), "héllo");
+            let err = req_str(bad.as_ptr().cast(), "tag").unwrap_err();
+            assert_eq!(
+                (err.field, err.message.as_str()),
+                (Some("tag"), "tag is not valid UTF-8")
+            );
+            let err = req_str(std::ptr::null(), "call_id").unwrap_err();
+            assert_eq!(err.message, "call_id is NULL");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The C ABI's data types and constants. cbindgen turns this file (and
+//! `api.rs`) into `include/bwvoice.h`; every doc comment lands there.
+
+use std::os::raw::c_char;
+
+/// Result of every fallible function: `BW_OK` (0) or one of the
+/// `BW_ERR_*` codes. Values are stable forever and never reused.
+pub type bw_status = i32;
+
+/// Success.
+pub const BW_OK: bw_status = 0;
+/// An argument failed validation; nothing was sent. `bw_error.field` names it.
+pub const BW_ERR_INVALID_ARGUMENT: bw_status = 1;
+/// HTTP 401, or the OAuth2 token endpoint refused the client credentials.
+pub const BW_ERR_UNAUTHORIZED: bw_status = 2;
+/// HTTP 403: the credentials may not act on this account or call.
+pub const BW_ERR_FORBIDDEN: bw_status = 3;
+/// HTTP 404: the call is unknown or has already ended.
+pub const BW_ERR_NOT_FOUND: bw_status = 4;
+/// HTTP 409: the call cannot be modified in its current state (e.g. not yet answered).
+pub const BW_ERR_CONFLICT: bw_status = 5;
+/// HTTP 429: rate limited; `bw_error.retry_after_ms` says when to try again.
+pub const BW_ERR_RATE_LIMITED: bw_status = 6;
+/// HTTP 400 and any other 4xx (405, 415, ...): the request was rejected.
+pub const BW_ERR_BAD_REQUEST: bw_status = 7;
+/// HTTP 5xx.
+pub const BW_ERR_SERVER: bw_status = 8;
+/// The connect timeout or the call's total timeout expired.
+pub const BW_ERR_TIMEOUT: bw_status = 9;
+/// DNS failure, connection refused or unreachable, or the connection closed before a response.
+pub const BW_ERR_CONNECT: bw_status = 10;
+/// TLS certificate or handshake failure.
+pub const BW_ERR_TLS: bw_status = 11;
+/// A malformed or oversized response.
+pub const BW_ERR_PROTOCOL: bw_status = 12;
+/// A bug inside the library, caught at the API boundary. Please report it.
+pub const BW_ERR_INTERNAL: bw_status = 13;
+
+/// `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
+pub const BW_CALL_STATE_UNSET: i32 = 0;
+/// `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
+pub const BW_CALL_STATE_ACTIVE: i32 = 1;
+/// `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
+pub const BW_CALL_STATE_COMPLETED: i32 = 2;
+
+/// Redirect method: not sent (Bandwidth's default is POST).
+pub const BW_METHOD_UNSET: i32 = 0;
+/// Redirect method `"GET"`: the event arrives as query parameters.
+pub const BW_METHOD_GET: i32 = 1;
+/// Redirect method `"POST"`: the event arrives as a JSON body.
+pub const BW_METHOD_POST: i32 = 2;
+
+/// `bw_client_config.tls_roots`: Mozilla's root certificates, built into the library.
+pub const BW_TLS_ROOTS_BUNDLED: i32 = 0;
+/// `bw_client_config.tls_roots`: the operating system's trust store.
+pub const BW_TLS_ROOTS_SYSTEM: i32 = 1;
+
+/// Size of `bw_error.field`, NUL included.
+pub const BW_ERROR_FIELD_LEN: usize = 64;
+/// Size of `bw_error.error_type`, NUL included.
+pub const BW_ERROR_TYPE_LEN: usize = 128;
+/// Size of `bw_error.error_id`, NUL included.
+pub const BW_ERROR_ID_LEN: usize = 128;
+/// Size of `bw_error.description` and `bw_error.message`, NUL included.
+pub const BW_ERROR_TEXT_LEN: usize = 1024;
+
+/// Details of a failure, written into memory the caller owns (stack is fine).
+///
+/// Pass a pointer to any function taking `bw_error *err` (or NULL if you only
+/// want the status). The library clears it on entry and fills it on failure.
+/// Every string is NUL-terminated UTF-8, truncated on a character boundary;
+/// nothing needs freeing. No message ever contains a credential or token.
+#[repr(C)]
+pub struct bw_error {
+    /// The same value the function returned.
+    pub status: bw_status,
+    /// HTTP status of the final response; 0 if there was none.
+    pub http_status: i32,
+    /// The server's `Retry-After` in milliseconds (capped at 30 s); -1 if absent.
+    pub retry_after_ms: i64,
+    /// HTTP attempts made, retries included; 0 if nothing was sent.
+    pub attempts: u32,
+    /// For `BW_ERR_INVALID_ARGUMENT`: the offending argument or field, as named in this header.
+    pub field: [c_char; BW_ERROR_FIELD_LEN],
+    /// Bandwidth's error `type` (e.g. "validation"), if the server sent one.
+    pub error_type: [c_char; BW_ERROR_TYPE_LEN],
+    /// Bandwidth's error `description`, if the server sent one.
+    pub description: [c_char; BW_ERROR_TEXT_LEN],
+    /// Bandwidth's error `id`, if the server sent a non-empty one.
+    pub error_id: [c_char; BW_ERROR_ID_LEN],
+    /// A readable explanation, suitable for logs.
+    pub message: [c_char; BW_ERROR_TEXT_LEN],
+}
+
+/// Client settings. Zero-initialise it, then set what you need: a zero or
+/// NULL field means the documented default. The library copies everything
+/// it needs; the struct and its strings may be freed once
+/// `bw_client_new` returns.
+///
+/// Give exactly one kind of credentials: `username` + `password` (Basic) or
+/// `client_id` + `client_secret` (OAuth2 client credentials).
+#[repr(C)]
+pub struct bw_client_config {
+    /// Voice API base URL. NULL: `https://voice.bandwidth.com/api/v2`.
+    /// Plain `http://` is accepted only for loopback hosts (local simulators).
+    pub base_url: *const c_char,
+    /// Basic auth user name (Bandwidth "API user").
+    pub username: *const c_char,
+    /// Basic auth password.
+    pub password: *const c_char,
+    /// OAuth2 client id.
+    pub client_id: *const c_char,
+    /// OAuth2 client secret.
+    pub client_secret: *const c_char,
+    /// OAuth2 token endpoint. NULL: `https://api.bandwidth.com/api/v1/oauth2/token`.
+    pub token_url: *const c_char,
+    /// Connect timeout in milliseconds (DNS, TCP, TLS). 0: 5000.
+    pub connect_timeout_ms: u32,
+    /// Total time budget of one call in milliseconds, retries and waits
+    /// included. 0: 30000. Calls always end within it.
+    pub timeout_ms: u32,
+    /// Attempts per call, the first included. 0: 3. 1 disables retries.
+    pub max_attempts: u32,
+    /// Also retry a redirect after a failure the server may have acted on
+    /// (timeout, connection reset, 5xx other than 503). Off by default: a
+    /// repeated redirect fires your webhook twice. Hang-ups are always retried.
+    pub retry_non_idempotent: bool,
+    /// Which CAs to trust: `BW_TLS_ROOTS_BUNDLED` (0) or `BW_TLS_ROOTS_SYSTEM`.
+    /// Certificate verification cannot be switched off.
+    pub tls_roots: i32,
+    /// Path of a PEM file whose CA certificates are trusted instead of `tls_roots`.
+    pub ca_file: *const c_char,
+    /// HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`. NULL: none.
+    pub proxy: *const c_char,
+    /// Use `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment
+    /// (ignored unless set; never used implicitly).
+    pub proxy_from_env: bool,
+    /// Appended to the User-Agent: `bwvoice/0.1.0 (<suffix>)`. NULL: none.
+    pub user_agent_suffix: *const c_char,
+}
+
+/// Parameters of "Update active call". Zero-initialise it: a NULL string
+/// means "not set, not sent", and a zeroed struct plus `redirect_url` is a
+/// valid redirect. The library copies what it needs before returning.
+#[repr(C)]
+pub struct bw_modify_call_request {
+    /// `BW_CALL_STATE_UNSET`, `BW_CALL_STATE_ACTIVE` or `BW_CALL_STATE_COMPLETED`.
+    pub state: i32,
+    /// URL that will receive the Redirect event and answer with new BXML.
+    /// Required unless `state` is `BW_CALL_STATE_COMPLETED` (then forbidden).
+    /// Absolute http(s) or relative to the application's callback URL.
+    pub redirect_url: *const c_char,
+    /// `BW_METHOD_UNSET`, `BW_METHOD_GET` or `BW_METHOD_POST`. Forbidden when completing.
+    pub redirect_method: i32,
+    /// Basic auth user name for `redirect_url` (at most 1024 characters).
+    pub username: *const c_char,
+    /// Basic auth password for `redirect_url` (at most 1024 characters).
+    pub password: *const c_char,
+    /// Custom tag sent with this and later callbacks, at most 4096
+    /// characters. NULL leaves the tag alone, `""` clears it.
+    /// Forbidden when completing.
+    pub tag: *const c_char,
+    /// URL tried when `redirect_url` fails to answer.
+    pub redirect_fallback_url: *const c_char,
+    /// `BW_METHOD_UNSET`, `BW_METHOD_GET` or `BW_METHOD_POST`.
+    pub redirect_fallback_method: i32,
+    /// Basic auth user name for `redirect_fallback_url` (at most 1024 characters).
+    pub fallback_username: *const c_char,
+    /// Basic auth password for `redirect_fallback_url` (at most 1024 characters).
+    pub fallback_password: *const c_char,
+    /// Time budget for this call in milliseconds; 0: the client's `timeout_ms`.
+    pub timeout_ms: u32,
+}

@@ -1,0 +1,117 @@
+//! When to try again, and how long to wait first.
+
+use crate::error::{Error, Status};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime};
+
+/// Attempts per call (first try included) when the configuration says 0.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The longest `Retry-After` honoured; a server asking for more gets this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+const BACKOFF_CAP: Duration = Duration::from_secs(2);
+
+/// Whether a failed attempt may be repeated.
+///
+/// A redirect is not idempotent: repeating one the server may have acted on
+/// fires the customer's webhook twice. So a redirect is retried only when the
+/// server certainly did not act on it (connection never established, 429,
+/// 503), unless the caller opted in. A hang-up is harmless to repeat.
+pub fn is_retryable(err: &Error, reached_server: bool, idempotent: bool) -> bool {
+    match err.status {
+        Status::RateLimited => true,
+        Status::Server if err.http_status == 503 => true,
+        Status::Connect if !reached_server => true,
+        Status::Server | Status::Connect | Status::Timeout => idempotent,
+        _ => false,
+    }
+}
+
+/// Exponential backoff with jitter before attempt `retry` (1 = first retry):
+/// 100 ms, 200 ms, 400 ms… capped at 2 s, each scaled by a random 50–100 %
+/// so clients that failed together do not retry together.
+pub fn backoff(retry: u32) -> Duration {
+    let exp = BACKOFF_BASE.saturating_mul(1 << retry.saturating_sub(1).min(16));
+    let full = exp.min(BACKOFF_CAP);
+    let jitter = RandomState::new().build_hasher().finish() % 1000; // 0..999
+    full / 2 + full / 2 * (jitter as u32) / 1000
+}
+
+/// Parses `Retry-After`: delay-seconds or an HTTP date, capped at
+/// [`MAX_RETRY_AFTER`]. A date in the past means "now".
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    let delay = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let when = httpdate::parse_http_date(value).ok()?;
+        when.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(delay.min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("1", now), Some(Duration::from_secs(1)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("120", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
+            Some(Duration::from_secs(5))
+        );
+        // Obsolete RFC 850 and asctime forms are valid HTTP dates too.
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Sun Nov  6 08:49:39 1994", now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        for junk in ["", "-1", "1.5", "soon", "99999999999999999999999"] {
+            assert_eq!(parse_retry_after(junk, now), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_cap() {
+        for retry in 1..10 {
+            let full = (BACKOFF_BASE * (1 << (retry - 1))).min(BACKOFF_CAP);
+            let d = backoff(retry);
+            assert!(d >= full / 2 && d <= full, "retry {retry}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn redirects_are_retried_only_when_not_acted_on() {
+        let http = |status, code| Error {
+            http_status: code,
+            ..Error::new(status, "x")
+        };
+        let rate = http(Status::RateLimited, 429);
+        let unavailable = http(Status::Server, 503);
+        let internal = http(Status::Server, 500);
+        let refused = Error::new(Status::Connect, "refused");
+        let timeout = Error::new(Status::Timeout, "t");
+        let not_found = http(Status::NotFound, 404);
+        assert!(is_retryable(&rate, true, false));
+        assert!(is_retryable(&unavailable, true, false));
+        assert!(is_retryable(&refused, false, false));
+        assert!(!is_retryable(&refused, true, false));
+        assert!(!is_retryable(&internal, true, false));
+        assert!(!is_retryable(&timeout, true, false));
+        assert!(is_retryable(&internal, true, true));
+        assert!(is_retryable(&timeout, true, true));
+        assert!(!is_retryable(&not_found, true, true));
+    }
+}
