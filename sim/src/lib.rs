@@ -1,0 +1,193 @@
+//! Local simulator of Bandwidth's Voice API "update active call" endpoint,
+//! the call-state endpoint and the OAuth2 token endpoint. It really delivers
+//! Redirect callbacks (to loopback only) and can inject faults.
+//!
+//! ```no_run
+//! let sim = bwvoice_sim::Simulator::start(bwvoice_sim::Config::default()).unwrap();
+//! let call_id = sim.create_call("9900000", bwvoice_sim::CallState::Answered);
+//! println!("POST {}/accounts/9900000/calls/{call_id}", sim.api_url());
+//! ```
+
+mod api;
+mod control;
+mod http;
+mod state;
+mod webhook;
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use http::{Reply, Request, Response, Server};
+use state::{new_call_id, Call, State};
+pub use state::{CallState, Fault, LoggedRequest, WebhookDelivery};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Lifetime of issued OAuth2 tokens, in seconds.
+    pub token_expires_in: u64,
+    /// Per-attempt timeout for Redirect callback delivery.
+    pub webhook_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 0,
+            username: "user".into(),
+            password: "pass".into(),
+            client_id: "client".into(),
+            client_secret: "secret".into(),
+            token_expires_in: 3600,
+            webhook_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A running simulator; dropping it stops the server.
+pub struct Simulator {
+    addr: SocketAddr,
+    state: Arc<State>,
+    server: Arc<Server>,
+    verbose: Arc<AtomicBool>,
+    accept_thread: Option<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Binds `127.0.0.1:cfg.port` and starts serving on a background thread.
+    pub fn start(cfg: Config) -> io::Result<Simulator> {
+        let listener = TcpListener::bind(("127.0.0.1", cfg.port))?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(cfg, format!("http://{addr}")));
+        let server = Arc::new(Server::default());
+        let verbose = Arc::new(AtomicBool::new(false));
+        let handler: http::Handler = {
+            let (state, verbose) = (Arc::clone(&state), Arc::clone(&verbose));
+            Arc::new(move |req| route(&state, &verbose, req))
+        };
+        let accept_thread = {
+            let server = Arc::clone(&server);
+            thread::Builder::new()
+                .name("bwvoice-sim-accept".into())
+                .spawn(move || server.accept_loop(listener, handler))?
+        };
+        Ok(Simulator { addr, state, server, verbose, accept_thread: Some(accept_thread) })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Voice API base URL for clients: `http://127.0.0.1:PORT/api/v2`.
+    pub fn api_url(&self) -> String {
+        format!("{}/api/v2", self.url())
+    }
+
+    /// OAuth2 token endpoint: `http://127.0.0.1:PORT/api/v1/oauth2/token`.
+    pub fn token_url(&self) -> String {
+        format!("{}{}", self.url(), api::TOKEN_PATH)
+    }
+
+    /// Creates a call with default numbers; `Disconnected` creates an ended call.
+    pub fn create_call(&self, account_id: &str, state: CallState) -> String {
+        let call = Call::new(account_id, new_call_id(), state);
+        let id = call.call_id.clone();
+        self.state.lock().calls.insert(id.clone(), call);
+        id
+    }
+
+    /// Answers an initiated call; false if unknown or not initiated.
+    pub fn answer_call(&self, call_id: &str) -> bool {
+        match self.state.lock().calls.get_mut(call_id) {
+            Some(call) if call.state == CallState::Initiated => {
+                call.answer();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The call's `callState` JSON plus its current `tag`.
+    pub fn call(&self, call_id: &str) -> Option<serde_json::Value> {
+        self.state.lock().calls.get(call_id).map(Call::to_json_with_tag)
+    }
+
+    /// Every request to `/api/...`, in arrival order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.state.lock().requests.clone()
+    }
+
+    pub fn webhooks(&self) -> Vec<WebhookDelivery> {
+        self.state.lock().webhooks.clone()
+    }
+
+    /// Waits until at least `n` deliveries are logged or `timeout` passes.
+    pub fn wait_webhooks(&self, n: usize, timeout: Duration) -> Vec<WebhookDelivery> {
+        self.state.wait_webhooks(n, timeout)
+    }
+
+    pub fn add_fault(&self, fault: Fault) {
+        self.state.add_fault(fault);
+    }
+
+    /// Lifetime of tokens issued from now on.
+    pub fn set_token_expires_in(&self, secs: u64) {
+        self.state.lock().token_expires_in = secs;
+    }
+
+    /// Clears calls, logs, faults and tokens; restores the start-up config.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Logs one line per request to stderr.
+    pub fn set_verbose(&self, on: bool) {
+        self.verbose.store(on, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        // Cut connections first so a request woken from a fault delay by
+        // `shutdown` cannot answer on its way out.
+        self.server.stop(self.addr);
+        self.state.shutdown();
+        if let Some(t) = self.accept_thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn route(state: &Arc<State>, verbose: &AtomicBool, req: Request) -> Reply {
+    let line = verbose.load(Ordering::Relaxed).then(|| format!("{} {}", req.method, req.target));
+    let path = req.path();
+    let reply = if path.starts_with("/api/") {
+        api::handle(state, req)
+    } else if path.starts_with("/sim/") {
+        Reply::Send(control::handle(state, &req))
+    } else {
+        Reply::Send(api::error(404, "not-found", "The requested resource was not found"))
+    };
+    if let Some(line) = line {
+        let status = match &reply {
+            Reply::Send(Response { status, .. }) => *status,
+            Reply::Close => 0,
+        };
+        eprintln!("{line} -> {status}");
+    }
+    reply
+}
