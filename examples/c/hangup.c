@@ -1,0 +1,47 @@
+/*
+ * Hang up a call (or cancel it if it has not been answered yet).
+ *
+ *   hangup CALL_ID
+ *
+ * Settings come from the environment, as for the redirect example.
+ * Exit status: 0 hung up, 3 the call was already gone (404), 1 other error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bwvoice.h"
+
+int main(int argc, char **argv) {
+    if (argc < 2 || !getenv("BW_ACCOUNT_ID")) {
+        fprintf(stderr, "usage: BW_ACCOUNT_ID=... %s CALL_ID\n", argv[0]);
+        return 2;
+    }
+    bw_client_config cfg = {0};
+    cfg.base_url = getenv("BW_BASE_URL");
+    cfg.token_url = getenv("BW_TOKEN_URL");
+    cfg.client_id = getenv("BW_CLIENT_ID");
+    cfg.client_secret = getenv("BW_CLIENT_SECRET");
+    cfg.username = getenv("BW_USERNAME");
+    cfg.password = getenv("BW_PASSWORD");
+
+    bw_error err;
+    bw_client *client = NULL;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "cannot create client: %s\n", err.message);
+        return 1;
+    }
+
+    bw_status st = bw_hangup(client, getenv("BW_ACCOUNT_ID"), argv[1], &err);
+    int rc = 0;
+    if (st == BW_OK) {
+        printf("hung up %s\n", argv[1]);
+    } else if (st == BW_ERR_NOT_FOUND) {
+        printf("%s was already gone: %s\n", argv[1], err.message);
+        rc = 3;
+    } else {
+        fprintf(stderr, "hang-up failed: %s: %s\n", bw_status_str(st), err.message);
+        rc = 1;
+    }
+    bw_free(client);
+    return rc;
+}

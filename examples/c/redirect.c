@@ -1,0 +1,48 @@
+/*
+ * Redirect a live call to new BXML.
+ *
+ *   redirect CALL_ID REDIRECT_URL [TAG]
+ *
+ * Settings come from the environment: BW_ACCOUNT_ID, and either
+ * BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
+ * optionally BW_BASE_URL (e.g. a local simulator) and BW_TOKEN_URL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bwvoice.h"
+
+int main(int argc, char **argv) {
+    if (argc < 3 || !getenv("BW_ACCOUNT_ID")) {
+        fprintf(stderr, "usage: BW_ACCOUNT_ID=... %s CALL_ID REDIRECT_URL [TAG]\n", argv[0]);
+        return 2;
+    }
+    bw_client_config cfg = {0};
+    cfg.base_url = getenv("BW_BASE_URL");
+    cfg.token_url = getenv("BW_TOKEN_URL");
+    cfg.client_id = getenv("BW_CLIENT_ID");
+    cfg.client_secret = getenv("BW_CLIENT_SECRET");
+    cfg.username = getenv("BW_USERNAME");
+    cfg.password = getenv("BW_PASSWORD");
+
+    bw_error err;
+    bw_client *client = NULL;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "cannot create client: %s\n", err.message);
+        return 1;
+    }
+
+    bw_modify_call_request req = {0};
+    req.redirect_url = argv[2];
+    req.tag = argc > 3 ? argv[3] : NULL; /* NULL leaves the tag alone, "" clears it */
+
+    bw_status st = bw_modify_call(client, getenv("BW_ACCOUNT_ID"), argv[1], &req, &err);
+    if (st == BW_OK) {
+        printf("redirected %s to %s\n", argv[1], argv[2]);
+    } else {
+        fprintf(stderr, "redirect failed: %s (HTTP %d): %s\n", bw_status_str(st), err.http_status,
+                err.message);
+    }
+    bw_free(client);
+    return st == BW_OK ? 0 : 1;
+}

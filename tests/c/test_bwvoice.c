@@ -1,0 +1,510 @@
+/*
+ * C tests of libbwvoice, compiled against the committed header and linked
+ * to the built library, talking to the simulator on 127.0.0.1 (started by
+ * tests/c/run.sh, which also runs this binary under ASan/UBSan and valgrind).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "bwvoice.h"
+#include "sim.h"
+
+#define ACCOUNT "9900000"
+
+static int failed_checks;
+
+#define CHECK(cond, ...)                                                        \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            failed_checks++;                                                    \
+            fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, \
+                    #cond);                                                     \
+            fprintf(stderr, __VA_ARGS__);                                       \
+            fputc('\n', stderr);                                                \
+        }                                                                       \
+    } while (0)
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static char base_url[256];
+
+typedef struct {
+    const char *username, *password;
+    uint32_t max_attempts, timeout_ms;
+    const char *user_agent_suffix;
+} client_opts;
+
+static bw_client *client_with(client_opts o) {
+    bw_client_config cfg = {0};
+    cfg.base_url = base_url;
+    cfg.username = o.username ? o.username : "user";
+    cfg.password = o.password ? o.password : "pass";
+    cfg.max_attempts = o.max_attempts;
+    cfg.timeout_ms = o.timeout_ms;
+    cfg.user_agent_suffix = o.user_agent_suffix;
+    bw_client *client = NULL;
+    bw_error err;
+    bw_status st = bw_client_new(&cfg, &client, &err);
+    if (st != BW_OK) {
+        fprintf(stderr, "bw_client_new: %s\n", err.message);
+        exit(2);
+    }
+    return client;
+}
+
+static bw_client *default_client(void) { return client_with((client_opts){0}); }
+
+static void expect_error(bw_status st, const bw_error *err, bw_status want, const char *field) {
+    CHECK(st == want, "got %s, want %s (%s)", bw_status_str(st), bw_status_str(want),
+          err->message);
+    CHECK(err->status == st, "err.status %d != returned %d", err->status, st);
+    CHECK(err->message[0] != 0, "empty message");
+    if (field) CHECK(strcmp(err->field, field) == 0, "field '%s', want '%s'", err->field, field);
+}
+
+/* Number of API requests the simulator has logged since the last reset. */
+static int requests_seen(void) {
+    char *log = sim_requests();
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, "\"path\":")); p++) n++;
+    free(log);
+    return n;
+}
+
+/* True when the request log holds RAW as a request body (JSON-escaped). */
+static int log_has_body(const char *log, const char *raw) {
+    size_t cap = strlen(raw) * 2 + 16;
+    char *needle = malloc(cap), *o = needle;
+    o += sprintf(o, "\"body\":\"");
+    for (const char *c = raw; *c; c++) {
+        if (*c == '"' || *c == '\\') *o++ = '\\';
+        *o++ = *c;
+    }
+    strcpy(o, "\"");
+    int found = strstr(log, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_version_and_status_names(void) {
+    CHECK(strcmp(bw_version(), "bwvoice/" BW_VERSION_STRING) == 0, "%s", bw_version());
+    CHECK(strcmp(bw_status_str(BW_OK), "BW_OK") == 0, "BW_OK");
+    CHECK(strcmp(bw_status_str(BW_ERR_NOT_FOUND), "BW_ERR_NOT_FOUND") == 0, "404 name");
+    CHECK(strcmp(bw_status_str(BW_ERR_INTERNAL), "BW_ERR_INTERNAL") == 0, "internal name");
+    CHECK(strcmp(bw_status_str(999), "BW_ERR_UNKNOWN") == 0, "unknown");
+    CHECK(strcmp(bw_status_str(-1), "BW_ERR_UNKNOWN") == 0, "negative");
+}
+
+static void test_redirect_sends_every_field(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_client *client = client_with((client_opts){.user_agent_suffix = "ctest"});
+    bw_modify_call_request req = {0};
+    req.state = BW_CALL_STATE_ACTIVE;
+    req.redirect_url = "http://127.0.0.1:9/next";
+    req.redirect_method = BW_METHOD_GET;
+    req.username = "hook-user";
+    req.password = "hook-pass";
+    req.tag = "step \"2\" \xc3\xa9";
+    req.redirect_fallback_url = "http://127.0.0.1:9/fallback";
+    req.redirect_fallback_method = BW_METHOD_POST;
+    req.fallback_username = "fb-user";
+    req.fallback_password = "fb-pass";
+    bw_error err;
+    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
+    CHECK(st == BW_OK, "%s: %s", bw_status_str(st), err.message);
+    CHECK(err.status == BW_OK && err.message[0] == 0, "err cleared on success");
+
+    char *log = sim_requests();
+    char path[256];
+    snprintf(path, sizeof path, "\"path\":\"/api/v2/accounts/" ACCOUNT "/calls/%s\"", call);
+    CHECK(strstr(log, "\"method\":\"POST\""), "method: %s", log);
+    CHECK(strstr(log, path), "path: %s", log);
+    CHECK(log_has_body(log,
+                       "{\"state\":\"active\",\"redirectUrl\":\"http://127.0.0.1:9/next\","
+                       "\"redirectMethod\":\"GET\",\"username\":\"hook-user\","
+                       "\"password\":\"hook-pass\",\"tag\":\"step \\\"2\\\" \xc3\xa9\","
+                       "\"redirectFallbackUrl\":\"http://127.0.0.1:9/fallback\","
+                       "\"redirectFallbackMethod\":\"POST\",\"fallbackUsername\":\"fb-user\","
+                       "\"fallbackPassword\":\"fb-pass\"}"),
+          "body: %s", log);
+    CHECK(strstr(log, "\"content-type\":\"application/json; charset=utf-8\""), "ctype: %s", log);
+    CHECK(strstr(log, "\"accept\":\"application/json\""), "accept: %s", log);
+    CHECK(strstr(log, "\"user-agent\":\"bwvoice/" BW_VERSION_STRING " (ctest)\""), "ua: %s", log);
+    CHECK(strstr(log, "\"authorization\":\"Basic dXNlcjpwYXNz\""), "auth: %s", log);
+    free(log);
+    bw_free(client);
+}
+
+static void test_hangup_body_is_exact(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_client *client = default_client();
+    bw_error err;
+    bw_status st = bw_hangup(client, ACCOUNT, call, &err);
+    CHECK(st == BW_OK, "%s", err.message);
+    char *log = sim_requests();
+    CHECK(log_has_body(log, "{\"state\":\"completed\"}"), "%s", log);
+    free(log);
+    /* The call is gone now: a second hang-up is a 404. */
+    st = bw_hangup(client, ACCOUNT, call, &err);
+    expect_error(st, &err, BW_ERR_NOT_FOUND, NULL);
+    CHECK(err.http_status == 404, "%d", err.http_status);
+    bw_free(client);
+}
+
+static void test_tag_unset_clear_and_set(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_client *client = default_client();
+    bw_modify_call_request req = {0};
+    req.redirect_url = "/next";
+    const char *tags[] = {NULL, "", "t"};
+    const char *bodies[] = {"{\"redirectUrl\":\"/next\"}", "{\"redirectUrl\":\"/next\",\"tag\":\"\"}",
+                            "{\"redirectUrl\":\"/next\",\"tag\":\"t\"}"};
+    for (int i = 0; i < 3; i++) {
+        sim_reset();
+        sim_create_call(ACCOUNT, "answered", call, sizeof call);
+        req.tag = tags[i];
+        bw_error err;
+        CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
+        char *log = sim_requests();
+        CHECK(log_has_body(log, bodies[i]), "tag %d: %s", i, log);
+        free(log);
+    }
+    bw_free(client);
+}
+
+static void test_ids_are_percent_encoded(void) {
+    bw_client *client = default_client();
+    bw_error err;
+    bw_status st = bw_hangup(client, "a/b?c#d%e", "c-1 /?#%", &err);
+    expect_error(st, &err, BW_ERR_NOT_FOUND, NULL);
+    char *log = sim_requests();
+    CHECK(strstr(log, "\"path\":\"/api/v2/accounts/a%2Fb%3Fc%23d%25e/calls/c-1%20%2F%3F%23%25\""),
+          "%s", log);
+    free(log);
+    bw_free(client);
+}
+
+static void test_client_new_rejects_bad_config(void) {
+    bw_client *sentinel = (bw_client *)&failed_checks, *out = sentinel;
+    bw_error err;
+    bw_client_config cfg = {0};
+
+    expect_error(bw_client_new(NULL, &out, &err), &err, BW_ERR_INVALID_ARGUMENT, "cfg");
+    cfg.base_url = base_url;
+    cfg.username = "user";
+    cfg.password = "pass";
+    expect_error(bw_client_new(&cfg, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT, "out");
+    CHECK(bw_client_new(&cfg, NULL, NULL) == BW_ERR_INVALID_ARGUMENT, "NULL err is allowed");
+
+    struct {
+        const char *what, *field;
+        bw_client_config cfg;
+    } bad[] = {
+        {"no credentials", "username", {.base_url = base_url}},
+        {"password missing", "password", {.base_url = base_url, .username = "u"}},
+        {"both kinds", "client_id",
+         {.base_url = base_url, .username = "u", .password = "p", .client_id = "i",
+          .client_secret = "s"}},
+        {"plain http off loopback", "base_url",
+         {.base_url = "http://voice.example.com/api/v2", .username = "u", .password = "p"}},
+        {"CR/LF in user agent", "user_agent_suffix",
+         {.base_url = base_url, .username = "u", .password = "p",
+          .user_agent_suffix = "x\r\nX-Evil: 1"}},
+        {"CR/LF in username", "username",
+         {.base_url = base_url, .username = "u\r\nX-Evil: 1", .password = "p"}},
+        {"unknown tls_roots", "tls_roots",
+         {.base_url = base_url, .username = "u", .password = "p", .tls_roots = 7}},
+        {"invalid UTF-8", "password", {.base_url = base_url, .username = "u", .password = "\xff"}},
+        {"missing ca_file", "ca_file",
+         {.base_url = base_url, .username = "u", .password = "p", .ca_file = "/nonexistent.pem"}},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out = sentinel;
+        bw_status st = bw_client_new(&bad[i].cfg, &out, &err);
+        expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
+        CHECK(out == sentinel, "%s: out written on failure", bad[i].what);
+    }
+    CHECK(requests_seen() == 0, "nothing sent");
+}
+
+static void test_null_pointers_are_rejected(void) {
+    bw_client *client = default_client();
+    bw_modify_call_request req = {0};
+    req.redirect_url = "/next";
+    bw_error err;
+    expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "client");
+    expect_error(bw_modify_call(client, NULL, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "account_id");
+    expect_error(bw_modify_call(client, ACCOUNT, NULL, &req, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "call_id");
+    expect_error(bw_modify_call(client, ACCOUNT, "c", NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "req");
+    expect_error(bw_hangup(NULL, ACCOUNT, "c", &err), &err, BW_ERR_INVALID_ARGUMENT, "client");
+    expect_error(bw_hangup(client, NULL, "c", &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "account_id");
+    expect_error(bw_hangup(client, ACCOUNT, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "call_id");
+    CHECK(bw_hangup(client, ACCOUNT, NULL, NULL) == BW_ERR_INVALID_ARGUMENT, "NULL err");
+    bw_free(NULL); /* a no-op */
+    CHECK(requests_seen() == 0, "nothing sent");
+    bw_free(client);
+}
+
+static void test_invalid_requests_send_nothing(void) {
+    bw_client *client = default_client();
+    char long_tag[4098];
+    memset(long_tag, 'x', 4097);
+    long_tag[4097] = 0;
+    struct {
+        const char *field, *call;
+        bw_modify_call_request req;
+    } bad[] = {
+        {"call_id", "", {.redirect_url = "/next"}},
+        {"call_id", "\xc3\x28", {.redirect_url = "/next"}},
+        {"tag", "c", {.redirect_url = "/next", .tag = "\xff\xfe"}},
+        {"tag", "c", {.redirect_url = "/next", .tag = long_tag}},
+        {"state", "c", {.redirect_url = "/next", .state = 3}},
+        {"state", "c", {.redirect_url = "/next", .state = -1}},
+        {"redirect_method", "c", {.redirect_url = "/next", .redirect_method = 3}},
+        {"redirect_fallback_method", "c", {.redirect_url = "/next", .redirect_fallback_method = 99}},
+        {"redirect_url", "c", {.state = BW_CALL_STATE_ACTIVE}},
+        {"redirect_url", "c", {.redirect_url = "ftp://files.example/x"}},
+        {"redirect_url", "c", {.redirect_url = "https://a.example/x y"}},
+        {"redirect_url", "c", {.state = BW_CALL_STATE_COMPLETED, .redirect_url = "/next"}},
+        {"tag", "c", {.state = BW_CALL_STATE_COMPLETED, .tag = ""}},
+    };
+    bw_error err;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bw_status st = bw_modify_call(client, ACCOUNT, bad[i].call, &bad[i].req, &err);
+        expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
+        CHECK(err.http_status == 0 && err.attempts == 0, "case %zu: nothing sent", i);
+    }
+    CHECK(requests_seen() == 0, "the server saw no request");
+    bw_free(client);
+}
+
+static void test_longest_tag_is_accepted(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    /* 4096 characters of two bytes each: the limit counts characters. */
+    char *tag = malloc(4096 * 2 + 1);
+    for (int i = 0; i < 4096; i++) memcpy(tag + 2 * i, "\xc3\xa9", 2);
+    tag[8192] = 0;
+    bw_client *client = default_client();
+    bw_modify_call_request req = {0};
+    req.redirect_url = "/next";
+    req.tag = tag;
+    bw_error err;
+    CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
+    free(tag);
+    bw_free(client);
+}
+
+typedef struct {
+    int http;
+    bw_status want;
+    const char *fault, *type, *description, *id;
+    int64_t retry_after_ms;
+} error_row;
+
+static void test_error_table(void) {
+    error_row rows[] = {
+        {400, BW_ERR_BAD_REQUEST,
+         "\"status\":400,\"body\":\"{\\\"type\\\":\\\"validation\\\",\\\"description\\\":"
+         "\\\"bad redirectUrl\\\",\\\"id\\\":\\\"e-400\\\"}\"",
+         "validation", "bad redirectUrl", "e-400", -1},
+        {403, BW_ERR_FORBIDDEN,
+         "\"status\":403,\"body\":\"{\\\"type\\\":\\\"forbidden\\\",\\\"description\\\":"
+         "\\\"no\\\",\\\"id\\\":null}\"",
+         "forbidden", "no", "", -1},
+        {429, BW_ERR_RATE_LIMITED, "\"status\":429,\"headers\":{\"Retry-After\":\"7\"}", NULL,
+         NULL, NULL, 7000},
+        {500, BW_ERR_SERVER, "\"status\":500", NULL, NULL, NULL, -1},
+        {503, BW_ERR_SERVER, "\"status\":503,\"headers\":{\"Retry-After\":\"2\"}", NULL, NULL,
+         NULL, 2000},
+        {502, BW_ERR_SERVER,
+         "\"status\":502,\"contentType\":\"text/html\",\"body\":\"<html>bad gateway</html>\"", "",
+         "", "", -1},
+        {500, BW_ERR_SERVER, "\"status\":500,\"body\":\"\"", "", "", "", -1},
+        {405, BW_ERR_BAD_REQUEST, "\"status\":405,\"body\":\"\"", "", "", "", -1},
+    };
+    /* One attempt, so the retryable rows report the server's answer directly. */
+    bw_client *client = client_with((client_opts){.max_attempts = 1});
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char fault[512];
+        snprintf(fault, sizeof fault, "{\"match\":\"err-%zu\",%s}", i, rows[i].fault);
+        sim_fault(fault);
+        char account[32];
+        snprintf(account, sizeof account, "err-%zu", i);
+        bw_error err;
+        bw_status st = bw_hangup(client, account, "c-x", &err);
+        expect_error(st, &err, rows[i].want, "");
+        CHECK(err.http_status == rows[i].http, "row %zu: http %d", i, err.http_status);
+        CHECK(err.retry_after_ms == rows[i].retry_after_ms, "row %zu: retry_after %lld", i,
+              (long long)err.retry_after_ms);
+        CHECK(err.attempts == 1, "row %zu: attempts %u", i, err.attempts);
+        if (rows[i].type) {
+            CHECK(strcmp(err.error_type, rows[i].type) == 0, "row %zu: type '%s'", i,
+                  err.error_type);
+            CHECK(strcmp(err.description, rows[i].description) == 0, "row %zu: description", i);
+            CHECK(strcmp(err.error_id, rows[i].id) == 0, "row %zu: id '%s'", i, err.error_id);
+        }
+        CHECK(!strstr(err.message, "<html>"), "row %zu: body echoed: %s", i, err.message);
+    }
+    bw_free(client);
+}
+
+static void test_real_conflict_not_found_unauthorized(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "initiated", call, sizeof call);
+    bw_client *client = default_client();
+    bw_modify_call_request req = {0};
+    req.redirect_url = "/next";
+    bw_error err;
+    expect_error(bw_modify_call(client, ACCOUNT, call, &req, &err), &err, BW_ERR_CONFLICT, "");
+    CHECK(err.http_status == 409, "%d", err.http_status);
+    CHECK(err.error_type[0] != 0, "409 carries Bandwidth's type");
+    expect_error(bw_modify_call(client, ACCOUNT, "c-unknown", &req, &err), &err,
+                 BW_ERR_NOT_FOUND, "");
+    bw_free(client);
+
+    bw_client *wrong = client_with((client_opts){.password = "wrong-secret"});
+    expect_error(bw_hangup(wrong, ACCOUNT, call, &err), &err, BW_ERR_UNAUTHORIZED, "");
+    CHECK(err.http_status == 401, "%d", err.http_status);
+    CHECK(!strstr(err.message, "wrong-secret"), "credential in message: %s", err.message);
+    bw_free(wrong);
+}
+
+static void test_connection_refused(void) {
+    /* Bind a port, then close it: nothing listens there any more. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    getsockname(fd, (struct sockaddr *)&addr, &len);
+    close(fd);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v2", ntohs(addr.sin_port));
+    bw_client_config cfg = {.base_url = url, .username = "u", .password = "p", .max_attempts = 1};
+    bw_client *client = NULL;
+    bw_error err;
+    CHECK(bw_client_new(&cfg, &client, &err) == BW_OK, "%s", err.message);
+    expect_error(bw_hangup(client, ACCOUNT, "c-1", &err), &err, BW_ERR_CONNECT, "");
+    CHECK(err.http_status == 0, "%d", err.http_status);
+    bw_free(client);
+}
+
+static void test_server_that_never_answers_times_out(void) {
+    sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
+    bw_client *client = client_with((client_opts){.timeout_ms = 300, .max_attempts = 1});
+    bw_error err;
+    double start = now_s();
+    bw_status st = bw_hangup(client, "slow", "c-1", &err);
+    double elapsed = now_s() - start;
+    expect_error(st, &err, BW_ERR_TIMEOUT, "");
+    /* Generous bound: the point is "ends near the timeout, not after 60 s". */
+    CHECK(elapsed < 10.0, "took %.1f s", elapsed);
+    bw_free(client);
+}
+
+enum { THREADS = 16 };
+typedef struct {
+    bw_client *client;
+    char call[128];
+    int calls, ok;
+    char redirect_url[256];
+} worker;
+
+static void *work(void *arg) {
+    worker *w = arg;
+    bw_modify_call_request req = {0};
+    req.redirect_url = w->redirect_url;
+    for (int i = 0; i < w->calls; i++) {
+        bw_error err;
+        if (bw_modify_call(w->client, ACCOUNT, w->call, &req, &err) == BW_OK) w->ok++;
+        else fprintf(stderr, "  thread call failed: %s\n", err.message);
+    }
+    return NULL;
+}
+
+static void test_threads_share_one_client(void) {
+    const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
+    int calls = env ? atoi(env) : 100;
+    bw_client *client = default_client();
+    worker workers[THREADS];
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (worker){.client = client, .calls = calls};
+        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/t%d",
+                 sim_url(), i);
+        sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
+        pthread_create(&threads[i], NULL, work, &workers[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        ok += workers[i].ok;
+    }
+    CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+    bw_free(client);
+}
+
+/* ---- runner ----------------------------------------------------------- */
+
+int main(void) {
+    snprintf(base_url, sizeof base_url, "%s/api/v2", sim_url());
+    struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+        {"version and status names", test_version_and_status_names},
+        {"redirect sends every field", test_redirect_sends_every_field},
+        {"hang-up body is exact", test_hangup_body_is_exact},
+        {"tag unset, clear and set", test_tag_unset_clear_and_set},
+        {"ids are percent-encoded", test_ids_are_percent_encoded},
+        {"bw_client_new rejects bad config", test_client_new_rejects_bad_config},
+        {"NULL pointers are rejected", test_null_pointers_are_rejected},
+        {"invalid requests send nothing", test_invalid_requests_send_nothing},
+        {"longest tag is accepted", test_longest_tag_is_accepted},
+        {"error table", test_error_table},
+        {"409, 404 and 401 from real calls", test_real_conflict_not_found_unauthorized},
+        {"connection refused", test_connection_refused},
+        {"server that never answers times out", test_server_that_never_answers_times_out},
+        {"16 threads share one client", test_threads_share_one_client},
+    };
+    int passed = 0, failed = 0;
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        sim_reset();
+        int before = failed_checks;
+        tests[i].fn();
+        int ok = failed_checks == before;
+        printf("%s - %s\n", ok ? "ok" : "not ok", tests[i].name);
+        fflush(stdout);
+        ok ? passed++ : failed++;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
