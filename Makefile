@@ -43,8 +43,8 @@ header:
 	BWVOICE_BLESS=1 $(CARGO) test --test header --quiet
 
 demo: build examples $(PC_DIR)/bwvoice.pc
-	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) PYTHON=$(PYTHON) GO=$(GO) \
-	  BWVOICE_LIBRARY=$(LIB) PKG_CONFIG_PATH=$(PC_DIR) bash scripts/demo.sh
+	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) \
+	  BWVOICE_LIBRARY=$(LIB) PKG_CONFIG_PATH=$(PC_DIR) $(PYTHON) scripts/demo.py
 
 test: lint test-rust test-c test-python test-go
 

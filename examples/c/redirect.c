@@ -1,7 +1,10 @@
 /*
  * Redirect a live call to new BXML.
  *
- *   redirect CALL_ID REDIRECT_URL [TAG]
+ *   redirect CALL_ID REDIRECT_URL [TAG [FALLBACK_URL]]
+ *
+ * TAG "" clears the call's tag; FALLBACK_URL receives the Redirect event
+ * if REDIRECT_URL fails to answer.
  *
  * Settings come from the environment: BW_ACCOUNT_ID, and either
  * BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
@@ -14,7 +17,8 @@
 
 int main(int argc, char **argv) {
     if (argc < 3 || !getenv("BW_ACCOUNT_ID")) {
-        fprintf(stderr, "usage: BW_ACCOUNT_ID=... %s CALL_ID REDIRECT_URL [TAG]\n", argv[0]);
+        fprintf(stderr, "usage: BW_ACCOUNT_ID=... %s CALL_ID REDIRECT_URL [TAG [FALLBACK_URL]]\n",
+                argv[0]);
         return 2;
     }
     bw_client_config cfg = {0};
@@ -35,13 +39,13 @@ int main(int argc, char **argv) {
     bw_modify_call_request req = {0};
     req.redirect_url = argv[2];
     req.tag = argc > 3 ? argv[3] : NULL; /* NULL leaves the tag alone, "" clears it */
+    req.redirect_fallback_url = argc > 4 ? argv[4] : NULL;
 
     bw_status st = bw_modify_call(client, getenv("BW_ACCOUNT_ID"), argv[1], &req, &err);
     if (st == BW_OK) {
         printf("redirected %s to %s\n", argv[1], argv[2]);
     } else {
-        fprintf(stderr, "redirect failed: %s (HTTP %d): %s\n", bw_status_str(st), err.http_status,
-                err.message);
+        fprintf(stderr, "redirect failed: %s: %s\n", bw_status_str(st), err.message);
     }
     bw_free(client);
     return st == BW_OK ? 0 : 1;
