@@ -64,6 +64,7 @@ test-go: build $(PC_DIR)/bwvoice.pc
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	cd bindings/python && ruff check . ../../examples/python && ruff format --check . ../../examples/python && mypy
 
 clean:
 	$(CARGO) clean

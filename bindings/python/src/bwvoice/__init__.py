@@ -1,0 +1,60 @@
+"""bwvoice: redirect or hang up live Bandwidth Voice API calls.
+
+A thin binding of the native ``libbwvoice`` library::
+
+    import bwvoice
+
+    with bwvoice.Client(client_id="...", client_secret="...") as bw:
+        bw.redirect("9900000", call_id, "https://app.example/next", tag="step-2")
+        bw.hangup("9900000", other_call_id)
+
+Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
+"""
+
+from ._ffi import LIBRARY_PATH, library_version
+from ._version import __version__
+from .client import CallState, Client, RedirectMethod, TlsRoots
+from .errors import (
+    STATUS_CLASSES,
+    AuthenticationError,
+    BadRequestError,
+    BandwidthConnectionError,
+    BandwidthError,
+    BandwidthTimeoutError,
+    ClientClosedError,
+    ConflictError,
+    ForbiddenError,
+    InternalError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    TLSError,
+    ValidationError,
+)
+
+__all__ = [
+    "LIBRARY_PATH",
+    "STATUS_CLASSES",
+    "AuthenticationError",
+    "BadRequestError",
+    "BandwidthConnectionError",
+    "BandwidthError",
+    "BandwidthTimeoutError",
+    "CallState",
+    "Client",
+    "ClientClosedError",
+    "ConflictError",
+    "ForbiddenError",
+    "InternalError",
+    "NotFoundError",
+    "ProtocolError",
+    "RateLimitedError",
+    "RedirectMethod",
+    "ServerError",
+    "TLSError",
+    "TlsRoots",
+    "ValidationError",
+    "__version__",
+    "library_version",
+]

@@ -1,0 +1,268 @@
+"""ctypes mirror of ``include/bwvoice.h`` and loading of ``libbwvoice``.
+
+Everything here follows the header one to one: the ``BW_*`` constants, the
+structs (same names, field names, order and C types) and the prototypes of
+every exported function. ``tests/test_header_drift.py`` checks it against
+the header and a C compiler's layout.
+
+The library is looked up, in order:
+
+1. ``$BWVOICE_LIBRARY`` -- an explicit path; when set, nothing else is tried.
+2. the copy bundled in this package (``bwvoice/libbwvoice.so``);
+3. the system's ``libbwvoice.so.0`` (dynamic loader search path, then
+   :func:`ctypes.util.find_library`).
+
+Its ``bw_version()`` must be ``"bwvoice/" + bwvoice.__version__``.
+Importing this module raises :class:`ImportError` if no usable library is found.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from ._version import __version__
+
+# --- constants (bwvoice.h) ---------------------------------------------------
+
+# The header's version is the package version; the drift test compares them.
+BW_VERSION_MAJOR, BW_VERSION_MINOR, BW_VERSION_PATCH = (int(p) for p in __version__.split("."))
+
+BW_CALL_STATE_UNSET = 0
+BW_CALL_STATE_ACTIVE = 1
+BW_CALL_STATE_COMPLETED = 2
+
+BW_METHOD_UNSET = 0
+BW_METHOD_GET = 1
+BW_METHOD_POST = 2
+
+BW_TLS_ROOTS_BUNDLED = 0
+BW_TLS_ROOTS_SYSTEM = 1
+
+BW_ERROR_FIELD_LEN = 64
+BW_ERROR_TYPE_LEN = 128
+BW_ERROR_ID_LEN = 128
+BW_ERROR_TEXT_LEN = 1024
+
+BW_OK = 0
+BW_ERR_INVALID_ARGUMENT = 1
+BW_ERR_UNAUTHORIZED = 2
+BW_ERR_FORBIDDEN = 3
+BW_ERR_NOT_FOUND = 4
+BW_ERR_CONFLICT = 5
+BW_ERR_RATE_LIMITED = 6
+BW_ERR_BAD_REQUEST = 7
+BW_ERR_SERVER = 8
+BW_ERR_TIMEOUT = 9
+BW_ERR_CONNECT = 10
+BW_ERR_TLS = 11
+BW_ERR_PROTOCOL = 12
+BW_ERR_INTERNAL = 13
+
+# --- types -------------------------------------------------------------------
+
+bw_status = ctypes.c_int32
+
+
+class bw_client(ctypes.Structure):
+    """Opaque client handle; only ever used through a pointer."""
+
+
+class bw_client_config(ctypes.Structure):
+    """Client settings; zero/NULL fields mean the documented default."""
+
+    _fields_ = [
+        ("base_url", ctypes.c_char_p),
+        ("username", ctypes.c_char_p),
+        ("password", ctypes.c_char_p),
+        ("client_id", ctypes.c_char_p),
+        ("client_secret", ctypes.c_char_p),
+        ("token_url", ctypes.c_char_p),
+        ("connect_timeout_ms", ctypes.c_uint32),
+        ("timeout_ms", ctypes.c_uint32),
+        ("max_attempts", ctypes.c_uint32),
+        ("retry_non_idempotent", ctypes.c_bool),
+        ("tls_roots", ctypes.c_int32),
+        ("ca_file", ctypes.c_char_p),
+        ("proxy", ctypes.c_char_p),
+        ("proxy_from_env", ctypes.c_bool),
+        ("user_agent_suffix", ctypes.c_char_p),
+    ]
+
+
+class bw_error(ctypes.Structure):
+    """Details of a failure, filled by the library into caller-owned memory."""
+
+    _fields_ = [
+        ("status", bw_status),
+        ("http_status", ctypes.c_int32),
+        ("retry_after_ms", ctypes.c_int64),
+        ("attempts", ctypes.c_uint32),
+        ("field", ctypes.c_char * BW_ERROR_FIELD_LEN),
+        ("error_type", ctypes.c_char * BW_ERROR_TYPE_LEN),
+        ("description", ctypes.c_char * BW_ERROR_TEXT_LEN),
+        ("error_id", ctypes.c_char * BW_ERROR_ID_LEN),
+        ("message", ctypes.c_char * BW_ERROR_TEXT_LEN),
+    ]
+
+
+class bw_modify_call_request(ctypes.Structure):
+    """Parameters of "Update active call"; NULL strings are not sent."""
+
+    _fields_ = [
+        ("state", ctypes.c_int32),
+        ("redirect_url", ctypes.c_char_p),
+        ("redirect_method", ctypes.c_int32),
+        ("username", ctypes.c_char_p),
+        ("password", ctypes.c_char_p),
+        ("tag", ctypes.c_char_p),
+        ("redirect_fallback_url", ctypes.c_char_p),
+        ("redirect_fallback_method", ctypes.c_int32),
+        ("fallback_username", ctypes.c_char_p),
+        ("fallback_password", ctypes.c_char_p),
+        ("timeout_ms", ctypes.c_uint32),
+    ]
+
+
+ClientPtr = ctypes.POINTER(bw_client)
+
+#: Every exported function: name -> (restype, argtypes).
+PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
+    "bw_client_new": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client_config),
+            ctypes.POINTER(ClientPtr),
+            ctypes.POINTER(bw_error),
+        ],
+    ),
+    "bw_free": (None, [ClientPtr]),
+    "bw_modify_call": (
+        bw_status,
+        [
+            ClientPtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(bw_modify_call_request),
+            ctypes.POINTER(bw_error),
+        ],
+    ),
+    "bw_hangup": (
+        bw_status,
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(bw_error)],
+    ),
+    "bw_status_str": (ctypes.c_char_p, [bw_status]),
+    "bw_version": (ctypes.c_char_p, []),
+}
+
+# --- loading -------------------------------------------------------------------
+
+if sys.platform == "darwin":  # pragma: no cover - Linux is what CI runs
+    LIBRARY_FILE, SYSTEM_NAME = "libbwvoice.dylib", "libbwvoice.0.dylib"
+elif sys.platform == "win32":  # pragma: no cover
+    LIBRARY_FILE, SYSTEM_NAME = "bwvoice.dll", "bwvoice.dll"
+else:
+    # The soname follows the major version (scripts/install.sh, build.rs).
+    LIBRARY_FILE, SYSTEM_NAME = "libbwvoice.so", f"libbwvoice.so.{BW_VERSION_MAJOR}"
+
+ENV_VAR = "BWVOICE_LIBRARY"
+
+
+def _candidates() -> list[tuple[str, str]]:
+    """Where to look, in order, as (description, path or loader name)."""
+    explicit = os.environ.get(ENV_VAR)
+    if explicit:
+        return [(f"${ENV_VAR}", explicit)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    found = [("bundled copy", os.path.join(here, LIBRARY_FILE)), ("system library", SYSTEM_NAME)]
+    located = ctypes.util.find_library("bwvoice")
+    if located and located != SYSTEM_NAME:
+        found.append(("system library (ctypes.util.find_library)", located))
+    return found
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    """Sets ``restype``/``argtypes`` of every function from :data:`PROTOTYPES`."""
+    for name, (restype, argtypes) in PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+
+
+def _load(candidates: Sequence[tuple[str, str]]) -> tuple[ctypes.CDLL, str]:
+    """Loads the first candidate that opens; ImportError lists every failure."""
+    failures: list[str] = []
+    for where, name in candidates:
+        if os.sep in name and not os.path.exists(name):
+            failures.append(f"  - {where} {name}: no such file")
+            continue
+        try:
+            # CDLL (not PyDLL): the GIL is released during every foreign call.
+            lib = ctypes.CDLL(name)
+        except OSError as exc:
+            failures.append(f"  - {where} {name}: {exc}")
+            continue
+        try:
+            _declare(lib)
+        except AttributeError as exc:
+            raise ImportError(f"bwvoice: {name} ({where}) is not libbwvoice: {exc}") from None
+        version = (lib.bw_version() or b"").decode("utf-8", "replace")
+        if version != f"bwvoice/{__version__}":
+            raise ImportError(
+                f"bwvoice: {name} ({where}) is {version!r}, but this package "
+                f"needs 'bwvoice/{__version__}'; install matching versions"
+            )
+        return lib, name
+    raise ImportError(
+        f"bwvoice: cannot load the native library {LIBRARY_FILE}. Tried:\n"
+        + "\n".join(failures)
+        + f"\nInstall the package with pip (it bundles the library), or set "
+        f"{ENV_VAR} to the path of {LIBRARY_FILE} (built by `make build`)."
+    )
+
+
+lib, LIBRARY_PATH = _load(_candidates())
+
+# --- typed wrappers ----------------------------------------------------------
+
+_bw_client_new: Callable[..., int] = lib.bw_client_new
+_bw_free: Callable[..., None] = lib.bw_free
+_bw_modify_call: Callable[..., int] = lib.bw_modify_call
+_bw_hangup: Callable[..., int] = lib.bw_hangup
+_bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
+
+
+def client_new(cfg: bw_client_config, out: Any, err: bw_error) -> int:
+    """``bw_client_new(&cfg, &out, &err)``; ``out`` is a ``ClientPtr``."""
+    return _bw_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))
+
+
+def free(client: Any) -> None:
+    """``bw_free(client)``."""
+    _bw_free(client)
+
+
+def modify_call(
+    client: Any, account_id: bytes, call_id: bytes, req: bw_modify_call_request, err: bw_error
+) -> int:
+    """``bw_modify_call(client, account_id, call_id, &req, &err)``."""
+    return _bw_modify_call(client, account_id, call_id, ctypes.byref(req), ctypes.byref(err))
+
+
+def hangup(client: Any, account_id: bytes, call_id: bytes, err: bw_error) -> int:
+    """``bw_hangup(client, account_id, call_id, &err)``."""
+    return _bw_hangup(client, account_id, call_id, ctypes.byref(err))
+
+
+def status_str(status: int) -> str:
+    """``bw_status_str(status)`` as ``str``."""
+    return (_bw_status_str(status) or b"BW_ERR_UNKNOWN").decode("ascii", "replace")
+
+
+def library_version() -> str:
+    """``bw_version()``, e.g. ``"bwvoice/0.1.0"``."""
+    return str(lib.bw_version().decode("utf-8"))

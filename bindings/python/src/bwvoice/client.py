@@ -1,0 +1,412 @@
+"""The :class:`Client`: a thin wrapper over ``bw_client``.
+
+The binding only converts types and maps errors. Every rule about the
+values themselves (empty ids, URL syntax, tag length, credentials...) is
+checked by the native library, which raises :class:`~bwvoice.ValidationError`
+before anything is sent. The binding itself raises:
+
+* :class:`TypeError` for a value of the wrong Python type (e.g. ``None`` or
+  ``bytes`` as a call id);
+* :class:`~bwvoice.ValidationError` (with ``field`` set) for values C cannot
+  carry: strings containing NUL or lone surrogates, unknown enum names,
+  durations or counts that are not positive or do not fit in ``uint32_t``
+  (the C ABI reads 0 as "use the default").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import weakref
+from types import TracebackType
+from typing import Any, Callable, Literal
+
+from . import _ffi
+from .errors import ClientClosedError, from_native, invalid
+
+__all__ = ["CallState", "Client", "RedirectMethod", "TlsRoots"]
+
+#: ``state`` of :meth:`Client.modify_call` (case-insensitive).
+CallState = Literal["active", "completed"]
+#: ``redirect_method`` / ``redirect_fallback_method`` (case-insensitive).
+RedirectMethod = Literal["GET", "POST"]
+#: ``tls_roots`` of :class:`Client` (case-insensitive).
+TlsRoots = Literal["bundled", "system"]
+
+_STATES: dict[str, int] = {
+    "active": _ffi.BW_CALL_STATE_ACTIVE,
+    "completed": _ffi.BW_CALL_STATE_COMPLETED,
+}
+_METHODS: dict[str, int] = {"get": _ffi.BW_METHOD_GET, "post": _ffi.BW_METHOD_POST}
+_TLS_ROOTS: dict[str, int] = {
+    "bundled": _ffi.BW_TLS_ROOTS_BUNDLED,
+    "system": _ffi.BW_TLS_ROOTS_SYSTEM,
+}
+_UINT32_MAX = 0xFFFF_FFFF
+
+#: Always sent in the User-Agent: ``bwvoice/x.y.z (python[; suffix])``.
+USER_AGENT_SUFFIX = "python"
+
+
+# --- conversions ---------------------------------------------------------------
+
+
+def _c_str(value: object, field: str) -> bytes:
+    """A required ``str`` as NUL-terminated UTF-8."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise invalid(field, f"{field} contains a NUL character")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(field, f"{field} is not valid Unicode (lone surrogate)") from None
+
+
+def _c_opt_str(value: object, field: str) -> bytes | None:
+    """An optional ``str``: ``None`` becomes NULL (not sent / default)."""
+    return None if value is None else _c_str(value, field)
+
+
+def _c_path(value: object, field: str) -> bytes | None:
+    """An optional ``str`` or ``os.PathLike[str]``."""
+    if value is None:
+        return None
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return _c_str(value, field)
+
+
+def _c_enum(value: object, field: str, table: dict[str, int], unset: int) -> int:
+    """An optional case-insensitive enum name as its C constant."""
+    if value is None:
+        return unset
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+    code = table.get(value.lower())
+    if code is None:
+        names = " or ".join(repr(name) for name in table)
+        raise invalid(field, f"{field} must be {names}, not {value!r}")
+    return code
+
+
+def _c_millis(value: object, field: str) -> int:
+    """Optional seconds (int or float) as positive ``uint32_t`` milliseconds, 0 if ``None``."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{field} must be a number of seconds, not {type(value).__name__}")
+    if (isinstance(value, float) and math.isnan(value)) or value <= 0:
+        raise invalid(field, f"{field} must be a positive number of seconds (None: default)")
+    # Round up: a positive value must never become 0, which C reads as "default".
+    millis = math.ceil(value * 1000) if value <= _UINT32_MAX else _UINT32_MAX + 1
+    if millis > _UINT32_MAX:
+        raise invalid(field, f"{field} is too large (at most {_UINT32_MAX // 1000} seconds)")
+    return millis
+
+
+def _c_count(value: object, field: str) -> int:
+    """An optional positive ``uint32_t``, 0 if ``None``."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{field} must be an int, not {type(value).__name__}")
+    if not 1 <= value <= _UINT32_MAX:
+        raise invalid(field, f"{field} must be between 1 and {_UINT32_MAX} (None: default)")
+    return value
+
+
+def _c_bool(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{field} must be a bool, not {type(value).__name__}")
+    return value
+
+
+# --- lifetime ------------------------------------------------------------------
+
+
+class _Handle:
+    """Owns one native ``bw_client`` and frees it exactly once.
+
+    It counts calls in flight and frees the client when it is closed and no
+    call is using it.
+
+    Kept separate from :class:`Client` so the ``weakref.finalize`` callback
+    does not keep the client alive.
+    """
+
+    __slots__ = ("_closed", "_free", "_inflight", "_lock", "_ptr")
+
+    def __init__(self, ptr: Any, free: Callable[[Any], None]) -> None:
+        self._lock = threading.Lock()
+        self._ptr: Any = ptr
+        self._free = free
+        self._inflight = 0
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def acquire(self) -> Any:
+        """Registers a call in flight and returns the pointer it may use."""
+        with self._lock:
+            if self._closed:
+                raise ClientClosedError("this bwvoice.Client is closed")
+            self._inflight += 1
+            return self._ptr
+
+    def release(self) -> None:
+        """Ends a call; frees the client if it was closed meanwhile."""
+        with self._lock:
+            self._inflight -= 1
+            ptr = self._take_if_idle()
+        if ptr is not None:
+            self._free(ptr)
+
+    def close(self) -> None:
+        """Closes; frees now if idle, else when the last call returns."""
+        with self._lock:
+            self._closed = True
+            ptr = self._take_if_idle()
+        if ptr is not None:
+            self._free(ptr)
+
+    def _take_if_idle(self) -> Any:
+        if self._closed and self._inflight == 0 and self._ptr is not None:
+            ptr, self._ptr = self._ptr, None
+            return ptr
+        return None
+
+
+# --- the client ----------------------------------------------------------------
+
+
+class Client:
+    """A Bandwidth Voice API client for redirecting and hanging up live calls.
+
+    Give exactly one kind of credentials: ``username`` + ``password`` (HTTP
+    Basic, a Bandwidth "API user") or ``client_id`` + ``client_secret``
+    (OAuth2 client credentials; the token is fetched once and shared).
+    ``None`` anywhere means the library's documented default:
+
+    * ``base_url`` -- ``https://voice.bandwidth.com/api/v2`` (plain
+      ``http://`` only for loopback hosts, e.g. a local simulator);
+    * ``token_url`` -- ``https://api.bandwidth.com/api/v1/oauth2/token``;
+    * ``connect_timeout`` -- 5 s; ``timeout`` -- 30 s for a whole call,
+      retries included (both in seconds, int or float);
+    * ``max_attempts`` -- 3 (1 disables retries);
+    * ``retry_non_idempotent`` -- also retry a redirect after a failure the
+      server may have acted on (your webhook may then fire twice);
+    * ``tls_roots`` -- ``"bundled"`` (Mozilla's roots) or ``"system"``;
+      ``ca_file`` -- a PEM file of CAs trusted instead;
+    * ``proxy`` -- an ``http://`` proxy URL; ``proxy_from_env`` -- use
+      ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` instead;
+    * ``user_agent_suffix`` -- added after ``python; `` in the User-Agent.
+
+    Thread-safe: share one client between threads; calls run concurrently
+    (the GIL is released while the library works). Use it as a context
+    manager or call :meth:`close`. Failures raise
+    :class:`~bwvoice.BandwidthError` subclasses.
+    """
+
+    def __init__(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str | None = None,
+        base_url: str | None = None,
+        connect_timeout: float | None = None,
+        timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_non_idempotent: bool = False,
+        tls_roots: TlsRoots = "bundled",
+        ca_file: str | os.PathLike[str] | None = None,
+        proxy: str | None = None,
+        proxy_from_env: bool = False,
+        user_agent_suffix: str | None = None,
+    ) -> None:
+        suffix = _c_opt_str(user_agent_suffix, "user_agent_suffix")
+        cfg = _ffi.bw_client_config(
+            base_url=_c_opt_str(base_url, "base_url"),
+            username=_c_opt_str(username, "username"),
+            password=_c_opt_str(password, "password"),
+            client_id=_c_opt_str(client_id, "client_id"),
+            client_secret=_c_opt_str(client_secret, "client_secret"),
+            token_url=_c_opt_str(token_url, "token_url"),
+            connect_timeout_ms=_c_millis(connect_timeout, "connect_timeout"),
+            timeout_ms=_c_millis(timeout, "timeout"),
+            max_attempts=_c_count(max_attempts, "max_attempts"),
+            retry_non_idempotent=_c_bool(retry_non_idempotent, "retry_non_idempotent"),
+            tls_roots=_c_enum(tls_roots, "tls_roots", _TLS_ROOTS, _ffi.BW_TLS_ROOTS_BUNDLED),
+            ca_file=_c_path(ca_file, "ca_file"),
+            proxy=_c_opt_str(proxy, "proxy"),
+            proxy_from_env=_c_bool(proxy_from_env, "proxy_from_env"),
+            user_agent_suffix=USER_AGENT_SUFFIX.encode()
+            + (b"" if suffix is None else b"; " + suffix),
+        )
+        ptr = _ffi.ClientPtr()
+        err = _ffi.bw_error()
+        status = _ffi.client_new(cfg, ptr, err)
+        if status != _ffi.BW_OK:
+            raise from_native(err, status)
+        self._handle = _Handle(ptr, _ffi.free)
+        # Frees the native client on close(), garbage collection or exit.
+        self._finalizer = weakref.finalize(self, self._handle.close)
+
+    # -- lifetime --
+
+    def close(self) -> None:
+        """Releases the native client. Idempotent.
+
+        Calls already in flight finish normally (the native client is freed
+        when the last one returns); new calls raise
+        :class:`~bwvoice.ClientClosedError`.
+        """
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        """``True`` once :meth:`close` was called."""
+        return self._handle.closed
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<bwvoice.Client{' (closed)' if self.closed else ''}>"
+
+    # -- calls --
+
+    def modify_call(
+        self,
+        account_id: str,
+        call_id: str,
+        *,
+        state: CallState | None = None,
+        redirect_url: str | None = None,
+        redirect_method: RedirectMethod | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+        redirect_fallback_url: str | None = None,
+        redirect_fallback_method: RedirectMethod | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Updates a live call ("Update active call" of the Voice API).
+
+        Redirects the call to the BXML served at ``redirect_url``, changes its
+        ``tag``, or ends it with ``state="completed"``. A parameter left at
+        ``None`` is not sent; ``tag=""`` clears the call's tag.
+
+        ``redirect_method`` / ``redirect_fallback_method``: ``"GET"`` or
+        ``"POST"``; ``username``/``password`` (and the ``fallback_`` pair)
+        authenticate Bandwidth's request to your URLs; ``timeout`` (seconds)
+        overrides the client's time budget for this call.
+
+        Blocks until Bandwidth answers (the GIL is released meanwhile).
+        Raises a :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
+        :class:`~bwvoice.NotFoundError` if the call has ended.
+        """
+        account = _c_str(account_id, "account_id")
+        call = _c_str(call_id, "call_id")
+        req = _ffi.bw_modify_call_request(
+            state=_c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
+            redirect_url=_c_opt_str(redirect_url, "redirect_url"),
+            redirect_method=_c_enum(
+                redirect_method, "redirect_method", _METHODS, _ffi.BW_METHOD_UNSET
+            ),
+            username=_c_opt_str(username, "username"),
+            password=_c_opt_str(password, "password"),
+            tag=_c_opt_str(tag, "tag"),
+            redirect_fallback_url=_c_opt_str(redirect_fallback_url, "redirect_fallback_url"),
+            redirect_fallback_method=_c_enum(
+                redirect_fallback_method, "redirect_fallback_method", _METHODS, _ffi.BW_METHOD_UNSET
+            ),
+            fallback_username=_c_opt_str(fallback_username, "fallback_username"),
+            fallback_password=_c_opt_str(fallback_password, "fallback_password"),
+            timeout_ms=_c_millis(timeout, "timeout"),
+        )
+        err = _ffi.bw_error()
+        ptr = self._handle.acquire()
+        try:
+            status = _ffi.modify_call(ptr, account, call, req, err)
+        finally:
+            self._handle.release()
+        if status != _ffi.BW_OK:
+            raise from_native(err, status)
+
+    def redirect(
+        self,
+        account_id: str,
+        call_id: str,
+        redirect_url: str,
+        *,
+        redirect_method: RedirectMethod | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+        redirect_fallback_url: str | None = None,
+        redirect_fallback_method: RedirectMethod | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Redirects a live call to the BXML served at ``redirect_url``.
+
+        Same as :meth:`modify_call` with ``redirect_url`` (``state`` is not
+        sent: Bandwidth keeps the call active). Bandwidth then requests
+        ``redirect_url`` with a Redirect event and runs the BXML it returns.
+        """
+        self.modify_call(
+            account_id,
+            call_id,
+            redirect_url=_required(redirect_url, "redirect_url"),
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+            timeout=timeout,
+        )
+
+    def hangup(self, account_id: str, call_id: str) -> None:
+        """Hangs up a call (cancels it if not yet answered).
+
+        Sends exactly ``{"state":"completed"}``. Safe to repeat; the library
+        retries it more eagerly than a redirect.
+        """
+        account = _c_str(account_id, "account_id")
+        call = _c_str(call_id, "call_id")
+        err = _ffi.bw_error()
+        ptr = self._handle.acquire()
+        try:
+            status = _ffi.hangup(ptr, account, call, err)
+        finally:
+            self._handle.release()
+        if status != _ffi.BW_OK:
+            raise from_native(err, status)
+
+
+def _required(value: object, field: str) -> str:
+    """A positional ``str`` argument that must not be ``None``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+    return value

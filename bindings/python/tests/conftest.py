@@ -1,0 +1,40 @@
+"""Fixtures: one simulator per session, reset before every test that uses it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+import bwvoice
+from simulator import PASSWORD, USERNAME, Simulator
+
+
+@pytest.fixture(scope="session")
+def sim_server() -> Iterator[Simulator]:
+    server = Simulator()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sim(sim_server: Simulator) -> Simulator:
+    """The simulator, with no calls, requests, faults or tokens."""
+    sim_server.reset()
+    return sim_server
+
+
+@pytest.fixture
+def client(sim: Simulator) -> Iterator[bwvoice.Client]:
+    """A Basic-auth client of the simulator."""
+    with bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url) as bw:
+        yield bw
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """A base URL on a port that is bound but not listening: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/v2"

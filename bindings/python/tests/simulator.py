@@ -1,0 +1,93 @@
+"""Drives the Bandwidth Voice API simulator (``bwvoice-sim``) for the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[3]
+ACCOUNT = "9900000"
+USERNAME, PASSWORD = "user", "pass"
+CLIENT_ID, CLIENT_SECRET = "client", "secret"
+TOKEN_PATH = "/api/v1/oauth2/token"
+
+
+def simulator_binary() -> str:
+    """``$BWVOICE_SIM``, else the repository's release build."""
+    return os.environ.get("BWVOICE_SIM") or str(REPO / "target" / "release" / "bwvoice-sim")
+
+
+class Simulator:
+    """A running ``bwvoice-sim --port 0`` subprocess and its control API."""
+
+    def __init__(self, binary: str | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [binary or simulator_binary(), "--port", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        prefix = "listening on "
+        if not line.startswith(prefix):
+            self.stop()
+            raise RuntimeError(f"bwvoice-sim did not start: {line!r}")
+        self.url = line[len(prefix) :]
+        self.api_url = f"{self.url}/api/v2"
+        self.token_url = f"{self.url}{TOKEN_PATH}"
+
+    def stop(self) -> None:
+        """Terminates the process."""
+        self.proc.terminate()
+        self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+    # -- control API --
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def reset(self) -> None:
+        """Forgets calls, logs, faults and tokens."""
+        self._send("POST", "/sim/reset")
+
+    def create_call(self, state: str = "answered", account_id: str = ACCOUNT) -> str:
+        """Creates a call; returns its id."""
+        call = self._send("POST", "/sim/calls", {"accountId": account_id, "state": state})
+        return str(call["callId"])
+
+    def call(self, call_id: str) -> dict[str, Any]:
+        """The call's state, including its ``tag``."""
+        result: dict[str, Any] = self._send("GET", f"/sim/calls/{urllib.parse.quote(call_id)}")
+        return result
+
+    def requests(self, path_contains: str = "") -> list[dict[str, Any]]:
+        """Every ``/api`` request received, oldest first."""
+        query = urllib.parse.urlencode({"path_contains": path_contains})
+        result: list[dict[str, Any]] = self._send("GET", f"/sim/requests?{query}")
+        return result
+
+    def fault(self, match: str, count: int = 1, **answer: Any) -> None:
+        """The next ``count`` requests matching ``match`` get ``answer``.
+
+        ``answer``: ``status``, ``headers``, ``body``, ``contentType``, ``delayMs``, ``close``.
+        """
+        self._send("POST", "/sim/faults", {"match": match, "count": count, **answer})
+
+    def wait_for_requests(self, count: int, path_contains: str = "") -> None:
+        """Returns once ``count`` matching requests have arrived (polls the log; 10 s cap)."""
+        deadline = time.monotonic() + 10
+        while len(self.requests(path_contains)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"fewer than {count} requests to {path_contains!r} arrived")

@@ -1,0 +1,103 @@
+"""close(), context manager, garbage collection and interpreter exit."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+import bwvoice
+from simulator import ACCOUNT, PASSWORD, REPO, USERNAME, Simulator
+
+
+def test_close_is_idempotent_and_later_use_raises(sim: Simulator) -> None:
+    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    assert not bw.closed
+    bw.close()
+    bw.close()
+    assert bw.closed and "closed" in repr(bw)
+    with pytest.raises(bwvoice.ClientClosedError, match="closed"):
+        bw.hangup(ACCOUNT, "c-1")
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.redirect(ACCOUNT, "c-1", "https://app.example/")
+    with pytest.raises(ValueError):
+        bw.modify_call(ACCOUNT, "c-1", state="completed")
+    assert sim.requests() == []
+
+
+def test_context_manager_closes(sim: Simulator) -> None:
+    with bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url) as bw:
+        bw.hangup(ACCOUNT, sim.create_call())
+    assert bw.closed
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.hangup(ACCOUNT, sim.create_call())
+
+
+def test_close_during_a_call_lets_it_finish(sim: Simulator) -> None:
+    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    call_id = sim.create_call()
+    sim.fault(call_id, delayMs=300)
+    errors: list[BaseException] = []
+
+    def hang_up() -> None:
+        try:
+            bw.hangup(ACCOUNT, call_id)
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=hang_up)
+    worker.start()
+    sim.wait_for_requests(1)  # the call is in flight inside the library
+    bw.close()
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.hangup(ACCOUNT, call_id)
+    worker.join()
+    assert errors == []
+    assert sim.call(call_id)["state"] == "disconnected"
+
+
+def test_garbage_collection_frees_the_client(sim: Simulator) -> None:
+    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    finalizer = bw._finalizer
+    assert finalizer.alive
+    del bw
+    gc.collect()
+    assert not finalizer.alive
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "bindings" / "python" / "src")}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_exit_with_open_clients_and_a_call_in_flight(sim: Simulator) -> None:
+    call_id = sim.create_call()
+    sim.fault(call_id, delayMs=3000)
+    # The daemon thread is still inside bw_hangup when the interpreter exits:
+    # the client must not be freed under it, and nothing may crash.
+    proc = run_python(
+        f"""
+        import json, threading, urllib.request
+        import bwvoice
+        idle = bwvoice.Client(username="u", password="p", base_url={sim.api_url!r})
+        bw = bwvoice.Client(username={USERNAME!r}, password={PASSWORD!r},
+                            base_url={sim.api_url!r})
+        threading.Thread(target=bw.hangup, args=({ACCOUNT!r}, {call_id!r}), daemon=True).start()
+        while not json.load(urllib.request.urlopen({sim.url!r} + "/sim/requests")):
+            pass
+        print("exiting")
+        """
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "exiting\n", "")

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Hang up a live Bandwidth call.
+
+Usage: hangup.py CALL_ID        (or set BW_CALL_ID)
+
+Environment:
+  BW_ACCOUNT_ID                  your Bandwidth account id (required)
+  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
+  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
+  BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
+  BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import bwvoice
+
+
+def main(argv: list[str]) -> int:
+    """Hangs up the call named on the command line; returns the exit status."""
+    call_id = argv[1] if len(argv) > 1 else os.environ.get("BW_CALL_ID")
+    account_id = os.environ.get("BW_ACCOUNT_ID")
+    if not call_id or not account_id:
+        print(__doc__, file=sys.stderr)
+        return 2
+    env = os.environ.get
+    try:
+        with bwvoice.Client(
+            username=env("BW_USERNAME"),
+            password=env("BW_PASSWORD"),
+            client_id=env("BW_CLIENT_ID"),
+            client_secret=env("BW_CLIENT_SECRET"),
+            base_url=env("BW_BASE_URL"),
+            token_url=env("BW_TOKEN_URL"),
+            user_agent_suffix="example-hangup",
+        ) as bw:
+            bw.hangup(account_id, call_id)
+    except bwvoice.BandwidthError as err:
+        print(f"hangup failed: {err.status}: {err}", file=sys.stderr)
+        return 1
+    print(f"hung up call {call_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
