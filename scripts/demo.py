@@ -126,7 +126,7 @@ def python_examples(demo: Demo) -> None:
     before = len(demo.control("GET", "/sim/webhooks"))
     demo.run("redirect from Python",
              [py, "examples/python/redirect.py", call, f"{demo.sim}/sim/app/from-python",
-              "--tag", "py"])
+              "py"])
     demo.show_deliveries(demo.webhooks(before + 1)[before:])
     demo.run("hang up from Python", [py, "examples/python/hangup.py", call])
     demo.run("hang up again from Python: 404 explained",

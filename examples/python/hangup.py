@@ -3,6 +3,8 @@
 
 Usage: hangup.py CALL_ID        (or set BW_CALL_ID)
 
+Exit status: 0 hung up, 3 the call was already gone (404), 1 other error.
+
 Environment:
   BW_ACCOUNT_ID                  your Bandwidth account id (required)
   BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
@@ -38,6 +40,9 @@ def main(argv: list[str]) -> int:
             user_agent_suffix="example-hangup",
         ) as bw:
             bw.hangup(account_id, call_id)
+    except bwvoice.NotFoundError as err:
+        print(f"call {call_id} was already gone: {err}")
+        return 3
     except bwvoice.BandwidthError as err:
         print(f"hangup failed: {err.status}: {err}", file=sys.stderr)
         return 1

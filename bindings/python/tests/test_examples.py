@@ -56,8 +56,11 @@ def test_hangup_with_oauth2_from_the_environment(sim: Simulator) -> None:
 def test_errors_exit_non_zero_with_status_and_message(sim: Simulator) -> None:
     creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
     proc = run("hangup.py", "c-unknown", **creds)
+    assert proc.returncode == 3 and proc.stderr == ""
+    assert proc.stdout.startswith("call c-unknown was already gone: HTTP 404: ")
+    proc = run("hangup.py", "c-1", **{**creds, "BW_PASSWORD": "wrong"})
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.startswith("hangup failed: BW_ERR_NOT_FOUND: HTTP 404: ")
+    assert proc.stderr.startswith("hangup failed: BW_ERR_UNAUTHORIZED: HTTP 401: ")
     proc = run("redirect.py", "c-1", "https://app.example/next")  # no credentials
     assert proc.returncode == 1
     assert proc.stderr.startswith("redirect failed: BW_ERR_INVALID_ARGUMENT: ")
