@@ -15,7 +15,14 @@ EXE_DIR := target/examples
 # In-tree pkg-config file so cgo finds the repository's own build.
 PC_DIR  := $(CURDIR)/target/pkgconfig
 
-.PHONY: all build examples header demo test test-rust test-c test-python test-go lint bench help clean
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+LIBDIR     ?= lib
+INCLUDEDIR ?= include
+INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
+
+.PHONY: all build examples header demo test test-rust test-c test-python test-go test-install \
+        install uninstall lint bench help clean
 
 all: build examples
 
@@ -24,9 +31,19 @@ help:
 	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go) and lint"
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make examples    build examples/c into $(EXE_DIR)"
+	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
+	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
 
 build:
 	$(CARGO) build --release --workspace --locked
+	scripts/install.sh build-link
+
+# No dependency on build: `make build` as your user, then `sudo make install`.
+install:
+	$(INSTALL_ENV) scripts/install.sh install
+
+uninstall:
+	$(INSTALL_ENV) scripts/install.sh uninstall
 
 $(PC_DIR)/bwvoice.pc: Makefile
 	@mkdir -p $(PC_DIR)
@@ -46,7 +63,7 @@ demo: build examples $(PC_DIR)/bwvoice.pc
 	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) \
 	  BWVOICE_LIBRARY=$(LIB) PKG_CONFIG_PATH=$(PC_DIR) $(PYTHON) scripts/demo.py
 
-test: lint test-rust test-c test-python test-go
+test: lint test-rust test-c test-python test-go test-install
 
 test-rust:
 	$(CARGO) test --workspace --locked
@@ -60,6 +77,9 @@ test-python: build
 test-go: build $(PC_DIR)/bwvoice.pc
 	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) vet ./...
 	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
+
+test-install: build
+	BWVOICE_SIM=$(SIM) bash tests/install/run.sh
 
 lint:
 	$(CARGO) fmt --all --check

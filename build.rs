@@ -22,6 +22,21 @@ fn main() {
         part("CARGO_PKG_VERSION_MINOR"),
         part("CARGO_PKG_VERSION_PATCH"),
     ));
+    // ELF soname `libbwvoice.so.<major>` (cargo-c's layout with
+    // version_suffix_components = 1): programs record it as NEEDED, and
+    // `make install` installs libbwvoice.so.<major>.<minor>.<patch> with the
+    // .so.<major> and .so links. The in-tree build needs the link
+    // target/release/libbwvoice.so.<major> -> libbwvoice.so (`make build`).
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if matches!(
+        os.as_str(),
+        "linux" | "freebsd" | "dragonfly" | "netbsd" | "openbsd" | "illumos" | "hurd" | "haiku"
+    ) {
+        println!(
+            "cargo:rustc-cdylib-link-arg=-Wl,-soname,libbwvoice.so.{}",
+            part("CARGO_PKG_VERSION_MAJOR")
+        );
+    }
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(dir.join("src/ffi/types.rs"))

@@ -1,0 +1,339 @@
+/*
+ * bwvoice.hpp: header-only C++17 wrapper of the bwvoice C API (bwvoice.h).
+ * SPDX-License-Identifier: MIT
+ *
+ *     bwvoice::Config cfg;
+ *     cfg.client_id = "my-client-id";
+ *     cfg.client_secret = "my-client-secret";
+ *     bwvoice::Client bw(cfg);
+ *
+ *     bwvoice::RedirectOptions opts;
+ *     opts.tag = "step-2";                     // std::nullopt: not sent, "": clears it
+ *     bw.redirect("9900000", call_id, "https://app.example/bxml/next", opts);
+ *     try {
+ *         bw.hangup("9900000", other_call_id);
+ *     } catch (const bwvoice::Error &e) {
+ *         if (e.status() != bwvoice::Status::not_found) throw;   // already ended
+ *     }
+ *
+ * Choices:
+ * - Failures throw bwvoice::Error (a std::runtime_error) with every detail of
+ *   the C library's bw_error; what() is "<STATUS NAME>: <message>". Success
+ *   returns normally: the endpoint answers nothing else worth returning.
+ * - Optional strings are std::optional<std::string>: std::nullopt is "not set,
+ *   not sent" (NULL in C). For `tag` the three values matter: nullopt leaves
+ *   the call's tag alone, "" clears it, text sets it.
+ * - Ids and URLs passed as arguments are std::string_view. A string_view need
+ *   not be NUL-terminated, so each is copied into a std::string before it is
+ *   handed to C. A string containing a NUL character is rejected with
+ *   Status::invalid_argument (C would silently see a shorter string, e.g.
+ *   another call's id); nothing is sent.
+ * - Durations are std::chrono::milliseconds; zero means the library's default.
+ *   Negative values or more than 2^32-1 ms are Status::invalid_argument.
+ * - Client is move-only RAII around bw_client*, freed with bw_free. A
+ *   moved-from Client holds no handle; calls on it throw
+ *   Status::invalid_argument (field "client"). Its methods are const and,
+ *   like the C API, safe to call from many threads at once; destroy or
+ *   move-assign a Client only after every call on it has returned.
+ * - Error is cheap and noexcept to copy (its details are shared), as an
+ *   exception type should be.
+ * - Everything is inline; the only binary interface is the C one, so this
+ *   header works with any C++17 compiler and standard library.
+ */
+#ifndef BWVOICE_HPP
+#define BWVOICE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "bwvoice.h"
+
+namespace bwvoice {
+
+/** Result codes of the C API (`BW_OK`, `BW_ERR_*`); values are stable. */
+enum class Status : bw_status {
+    ok = BW_OK,
+    invalid_argument = BW_ERR_INVALID_ARGUMENT,
+    unauthorized = BW_ERR_UNAUTHORIZED,
+    forbidden = BW_ERR_FORBIDDEN,
+    not_found = BW_ERR_NOT_FOUND,
+    conflict = BW_ERR_CONFLICT,
+    rate_limited = BW_ERR_RATE_LIMITED,
+    bad_request = BW_ERR_BAD_REQUEST,
+    server = BW_ERR_SERVER,
+    timeout = BW_ERR_TIMEOUT,
+    connect = BW_ERR_CONNECT,
+    tls = BW_ERR_TLS,
+    protocol = BW_ERR_PROTOCOL,
+    internal = BW_ERR_INTERNAL,
+};
+
+/** `"BW_ERR_NOT_FOUND"` etc.; `"BW_ERR_UNKNOWN"` for a value this library does not know. */
+inline const char *status_name(Status status) noexcept {
+    return bw_status_str(static_cast<bw_status>(status));
+}
+
+/** The library's version, e.g. `"bwvoice/0.1.0"`. */
+inline std::string_view version() noexcept { return bw_version(); }
+
+/** `state` of "Update active call". */
+enum class CallState : std::int32_t {
+    unset = BW_CALL_STATE_UNSET,         ///< not sent (the call stays active)
+    active = BW_CALL_STATE_ACTIVE,       ///< needs redirect_url
+    completed = BW_CALL_STATE_COMPLETED  ///< hang up / cancel
+};
+
+/** HTTP method Bandwidth uses to fetch a redirect URL. */
+enum class Method : std::int32_t {
+    unset = BW_METHOD_UNSET,  ///< not sent (Bandwidth's default, POST)
+    get = BW_METHOD_GET,
+    post = BW_METHOD_POST
+};
+
+/** Which certificate authorities to trust. */
+enum class TlsRoots : std::int32_t {
+    bundled = BW_TLS_ROOTS_BUNDLED,  ///< Mozilla's roots, built into the library
+    system = BW_TLS_ROOTS_SYSTEM     ///< the operating system's store
+};
+
+/** Client settings (see bw_client_config). Give exactly one kind of credentials. */
+struct Config {
+    std::optional<std::string> base_url;  ///< default https://voice.bandwidth.com/api/v2
+    std::optional<std::string> username;  ///< Basic auth ("API user")
+    std::optional<std::string> password;
+    std::optional<std::string> client_id;  ///< OAuth2 client credentials
+    std::optional<std::string> client_secret;
+    std::optional<std::string> token_url;  ///< default https://api.bandwidth.com/api/v1/oauth2/token
+    std::chrono::milliseconds connect_timeout{0};  ///< 0: 5 s
+    std::chrono::milliseconds timeout{0};          ///< whole call, retries included; 0: 30 s
+    std::uint32_t max_attempts = 0;                ///< first try included; 0: 3
+    bool retry_non_idempotent = false;             ///< also retry redirects the server may have acted on
+    TlsRoots tls_roots = TlsRoots::bundled;
+    std::optional<std::string> ca_file;  ///< trust only this PEM file's CAs
+    std::optional<std::string> proxy;    ///< e.g. http://proxy.example:3128
+    bool proxy_from_env = false;         ///< use HTTPS_PROXY / NO_PROXY
+    std::optional<std::string> user_agent_suffix;
+};
+
+/** Every parameter of "Update active call" (see bw_modify_call_request). */
+struct ModifyCallRequest {
+    CallState state = CallState::unset;
+    std::optional<std::string> redirect_url;  ///< required unless completing
+    Method redirect_method = Method::unset;
+    std::optional<std::string> username;  ///< Basic auth for redirect_url
+    std::optional<std::string> password;
+    std::optional<std::string> tag;  ///< nullopt: keep, "": clear, text: set
+    std::optional<std::string> redirect_fallback_url;
+    Method redirect_fallback_method = Method::unset;
+    std::optional<std::string> fallback_username;
+    std::optional<std::string> fallback_password;
+    std::chrono::milliseconds timeout{0};  ///< this call's budget; 0: the client's
+};
+
+/** Client::redirect's optional parameters: ModifyCallRequest without state and redirect_url. */
+struct RedirectOptions {
+    Method redirect_method = Method::unset;
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+    std::optional<std::string> tag;  ///< nullopt: keep, "": clear, text: set
+    std::optional<std::string> redirect_fallback_url;
+    Method redirect_fallback_method = Method::unset;
+    std::optional<std::string> fallback_username;
+    std::optional<std::string> fallback_password;
+    std::chrono::milliseconds timeout{0};
+};
+
+/** A failed call: the details of the C library's bw_error. */
+class Error : public std::runtime_error {
+public:
+    explicit Error(const bw_error &err)
+        : std::runtime_error(std::string(bw_status_str(err.status)) + ": " + text(err.message)),
+          d_(std::make_shared<const Detail>(Detail{
+              static_cast<Status>(err.status), err.http_status,
+              err.retry_after_ms >= 0
+                  ? std::optional<std::chrono::milliseconds>(std::chrono::milliseconds(err.retry_after_ms))
+                  : std::nullopt,
+              err.attempts, text(err.field), text(err.error_type), text(err.description),
+              text(err.error_id), text(err.message)})) {}
+
+    Status status() const noexcept { return d_->status; }
+    /** HTTP status of the final response; 0 if there was none. */
+    int http_status() const noexcept { return d_->http_status; }
+    /** The server's Retry-After (capped at 30 s), if it sent one. */
+    std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_->retry_after; }
+    /** HTTP attempts made, retries included; 0 if nothing was sent. */
+    std::uint32_t attempts() const noexcept { return d_->attempts; }
+    /** For Status::invalid_argument: the offending argument or field, named as in bwvoice.h. */
+    const std::string &field() const noexcept { return d_->field; }
+    /** Bandwidth's error `type` (e.g. "validation"), if the server sent one. */
+    const std::string &error_type() const noexcept { return d_->error_type; }
+    /** Bandwidth's error `description`, if the server sent one. */
+    const std::string &description() const noexcept { return d_->description; }
+    /** Bandwidth's error `id`, if the server sent a non-empty one. */
+    const std::string &error_id() const noexcept { return d_->error_id; }
+    /** The library's explanation, without the status name what() starts with. */
+    const std::string &message() const noexcept { return d_->message; }
+
+private:
+    struct Detail {
+        Status status;
+        int http_status;
+        std::optional<std::chrono::milliseconds> retry_after;
+        std::uint32_t attempts;
+        std::string field, error_type, description, error_id, message;
+    };
+    template <std::size_t N>
+    static std::string text(const char (&s)[N]) {
+        return std::string(s, static_cast<std::size_t>(std::find(s, s + N, '\0') - s));
+    }
+    std::shared_ptr<const Detail> d_;
+};
+
+namespace detail {
+
+template <std::size_t N>
+inline void copy_text(char (&dst)[N], std::string_view s) noexcept {
+    const std::size_t n = std::min(N - 1, s.size());
+    std::memcpy(dst, s.data(), n);
+    dst[n] = '\0';
+}
+
+/** Throws the same kind of error the C library gives for a bad argument. */
+[[noreturn]] inline void invalid_argument(const char *field, std::string_view problem) {
+    bw_error err{};
+    err.status = BW_ERR_INVALID_ARGUMENT;
+    err.retry_after_ms = -1;
+    copy_text(err.field, field);
+    copy_text(err.message, std::string(field) + " " + std::string(problem));
+    throw Error(err);
+}
+
+inline void check_no_nul(std::string_view s, const char *field) {
+    if (s.find('\0') != std::string_view::npos) invalid_argument(field, "contains a NUL character");
+}
+
+/** A NUL-terminated copy of an argument. */
+inline std::string c_string(std::string_view s, const char *field) {
+    check_no_nul(s, field);
+    return std::string(s);
+}
+
+/** NULL for nullopt, else the string (which std::string keeps NUL-terminated). */
+inline const char *c_ptr(const std::optional<std::string> &s, const char *field) {
+    if (!s) return nullptr;
+    check_no_nul(*s, field);
+    return s->c_str();
+}
+
+inline std::uint32_t c_ms(std::chrono::milliseconds d, const char *field) {
+    using rep = std::chrono::milliseconds::rep;
+    if (d.count() < 0 || d.count() > static_cast<rep>(std::numeric_limits<std::uint32_t>::max()))
+        invalid_argument(field, "must be between 0 and 4294967295 ms");
+    return static_cast<std::uint32_t>(d.count());
+}
+
+}  // namespace detail
+
+/** A Voice API client: owns a bw_client (connection pool, OAuth2 token cache). */
+class Client {
+public:
+    /** Validates `cfg` and creates the client; throws Error on a bad configuration. */
+    explicit Client(const Config &cfg) {
+        bw_client_config c{};
+        c.base_url = detail::c_ptr(cfg.base_url, "base_url");
+        c.username = detail::c_ptr(cfg.username, "username");
+        c.password = detail::c_ptr(cfg.password, "password");
+        c.client_id = detail::c_ptr(cfg.client_id, "client_id");
+        c.client_secret = detail::c_ptr(cfg.client_secret, "client_secret");
+        c.token_url = detail::c_ptr(cfg.token_url, "token_url");
+        c.connect_timeout_ms = detail::c_ms(cfg.connect_timeout, "connect_timeout_ms");
+        c.timeout_ms = detail::c_ms(cfg.timeout, "timeout_ms");
+        c.max_attempts = cfg.max_attempts;
+        c.retry_non_idempotent = cfg.retry_non_idempotent;
+        c.tls_roots = static_cast<std::int32_t>(cfg.tls_roots);
+        c.ca_file = detail::c_ptr(cfg.ca_file, "ca_file");
+        c.proxy = detail::c_ptr(cfg.proxy, "proxy");
+        c.proxy_from_env = cfg.proxy_from_env;
+        c.user_agent_suffix = detail::c_ptr(cfg.user_agent_suffix, "user_agent_suffix");
+        bw_error err{};
+        if (bw_client_new(&c, &handle_, &err) != BW_OK) throw Error(err);
+    }
+
+    ~Client() { bw_free(handle_); }
+    Client(Client &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Client &operator=(Client &&other) noexcept {
+        if (this != &other) {
+            bw_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    /** Redirects a live call to the BXML served at `redirect_url` (state is not sent). */
+    void redirect(std::string_view account_id, std::string_view call_id, std::string_view redirect_url,
+                  const RedirectOptions &opts = RedirectOptions()) const {
+        ModifyCallRequest req;
+        req.redirect_url = detail::c_string(redirect_url, "redirect_url");
+        req.redirect_method = opts.redirect_method;
+        req.username = opts.username;
+        req.password = opts.password;
+        req.tag = opts.tag;
+        req.redirect_fallback_url = opts.redirect_fallback_url;
+        req.redirect_fallback_method = opts.redirect_fallback_method;
+        req.fallback_username = opts.fallback_username;
+        req.fallback_password = opts.fallback_password;
+        req.timeout = opts.timeout;
+        modify_call(account_id, call_id, req);
+    }
+
+    /** Hangs up a call (cancels it if unanswered); Status::not_found if it already ended. */
+    void hangup(std::string_view account_id, std::string_view call_id) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const std::string call = detail::c_string(call_id, "call_id");
+        bw_error err{};
+        if (bw_hangup(handle_, account.c_str(), call.c_str(), &err) != BW_OK) throw Error(err);
+    }
+
+    /** "Update active call" with every parameter of `req`. */
+    void modify_call(std::string_view account_id, std::string_view call_id,
+                     const ModifyCallRequest &req) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const std::string call = detail::c_string(call_id, "call_id");
+        bw_modify_call_request r{};
+        r.state = static_cast<std::int32_t>(req.state);
+        r.redirect_url = detail::c_ptr(req.redirect_url, "redirect_url");
+        r.redirect_method = static_cast<std::int32_t>(req.redirect_method);
+        r.username = detail::c_ptr(req.username, "username");
+        r.password = detail::c_ptr(req.password, "password");
+        r.tag = detail::c_ptr(req.tag, "tag");
+        r.redirect_fallback_url = detail::c_ptr(req.redirect_fallback_url, "redirect_fallback_url");
+        r.redirect_fallback_method = static_cast<std::int32_t>(req.redirect_fallback_method);
+        r.fallback_username = detail::c_ptr(req.fallback_username, "fallback_username");
+        r.fallback_password = detail::c_ptr(req.fallback_password, "fallback_password");
+        r.timeout_ms = detail::c_ms(req.timeout, "timeout_ms");
+        bw_error err{};
+        if (bw_modify_call(handle_, account.c_str(), call.c_str(), &r, &err) != BW_OK) throw Error(err);
+    }
+
+    /** The C handle, for calling the C API directly; still owned by this Client. */
+    bw_client *native_handle() const noexcept { return handle_; }
+
+private:
+    bw_client *handle_ = nullptr;
+};
+
+}  // namespace bwvoice
+
+#endif /* BWVOICE_HPP */

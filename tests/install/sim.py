@@ -1,0 +1,39 @@
+"""Talks to the simulator's control API (no third-party modules, no proxies).
+
+    sim.py URL call                 creates an answered call, prints its id
+    sim.py URL fault JSON           adds a fault
+    sim.py URL tag CALL_ID          prints the call's tag ("" if none)
+    sim.py URL state CALL_ID        prints the call's state
+"""
+
+import json
+import sys
+import urllib.request
+
+# Loopback only: ignore any http_proxy in the environment.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _request(url, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
+    req.add_header("Content-Type", "application/json")
+    with _opener.open(req, timeout=10) as resp:
+        raw = resp.read()
+    return json.loads(raw) if raw else None
+
+
+def main(base, command, *args):
+    if command == "call":
+        print(_request(f"{base}/sim/calls", {"accountId": "9900000", "state": "answered"})["callId"])
+    elif command == "fault":
+        _request(f"{base}/sim/faults", json.loads(args[0]))
+    elif command in ("tag", "state"):
+        call = _request(f"{base}/sim/calls/{args[0]}")
+        print(call.get(command) or "")
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
