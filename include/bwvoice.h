@@ -154,12 +154,15 @@ typedef struct bw_client_config {
    */
   const char *ca_file;
   /**
-   * HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`. NULL: none.
+   * HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`; the
+   * library asks it to open a tunnel (`CONNECT`). NULL: none.
    */
   const char *proxy;
   /**
-   * Use `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment
-   * (ignored unless set; never used implicitly).
+   * Take the proxy from the environment when the client is created: the
+   * first valid one of `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` (or their
+   * lowercase forms), skipping hosts listed in `NO_PROXY`. Off by default:
+   * the environment is never used implicitly.
    */
   bool proxy_from_env;
   /**

@@ -4,7 +4,7 @@
 use crate::error::{Error, Status};
 use crate::response::http_error;
 use crate::transport::{Failure, Transport};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// How the client proves who it is.
@@ -60,17 +60,41 @@ pub fn basic_header(
     ))
 }
 
-/// A cached bearer token and when to stop using it.
+/// A cached bearer token and when to replace it.
+#[derive(Clone)]
 struct Token {
     header: String,
     refresh_at: Instant,
 }
 
+/// Longest token lifetime believed; a larger `expires_in` (or a hostile
+/// one that would overflow `Instant`) only means an earlier refresh.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The cache behind [`TokenSource`]'s mutex.
+#[derive(Default)]
+struct Cache {
+    token: Option<Token>,
+    /// One thread is fetching a token; the others wait on `TokenSource::done`.
+    refreshing: bool,
+    /// Counts finished refreshes, so that a thread that waited for one can
+    /// tell it ended without a token…
+    refreshes: u64,
+    /// …and report why, instead of asking a failing endpoint again at once.
+    last_failure: Option<Failure>,
+}
+
 /// OAuth2 client-credentials token source, one per client.
+///
+/// At most one token request is in flight: the first thread that needs a
+/// token fetches it *without* holding the lock; the others wait on a
+/// condition variable, each no longer than its own deadline (a slow token
+/// endpoint must not hold a caller past its total timeout).
 pub struct TokenSource {
     token_url: String,
     basic: String,
-    cache: Mutex<Option<Token>>,
+    cache: Mutex<Cache>,
+    done: Condvar,
 }
 
 impl TokenSource {
@@ -78,52 +102,104 @@ impl TokenSource {
         TokenSource {
             token_url,
             basic,
-            cache: Mutex::new(None),
+            cache: Mutex::default(),
+            done: Condvar::new(),
         }
     }
 
+    fn lock(&self) -> MutexGuard<'_, Cache> {
+        // The cache stays consistent even if a holder panicked.
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// A valid `Bearer …` header, fetching a token when the cached one is
-    /// missing or close to expiry. The lock is held across the fetch on
-    /// purpose: exactly one refresh runs and concurrent callers wait for it
-    /// instead of stampeding the token endpoint.
-    pub fn bearer(&self, transport: &Transport, timeout: Duration) -> Result<String, Failure> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(token) = cache.as_ref().filter(|t| Instant::now() < t.refresh_at) {
-            return Ok(token.header.clone());
+    /// missing or due for refresh. Gives up at `deadline`.
+    pub fn bearer(&self, transport: &Transport, deadline: Instant) -> Result<String, Failure> {
+        let mut cache = self.lock();
+        let arrived_during = cache.refreshing.then_some(cache.refreshes);
+        loop {
+            let now = Instant::now();
+            if let Some(token) = cache.token.as_ref().filter(|t| now < t.refresh_at) {
+                return Ok(token.header.clone());
+            }
+            if !cache.refreshing {
+                // The refresh this thread waited for failed: share its error.
+                if arrived_during.is_some_and(|n| n != cache.refreshes) {
+                    if let Some(failure) = &cache.last_failure {
+                        return Err(failure.clone());
+                    }
+                }
+                break;
+            }
+            let remaining = deadline.saturating_duration_since(now);
+            if remaining.is_zero() {
+                return Err(Failure {
+                    error: Error::new(
+                        Status::Timeout,
+                        "timed out waiting for the OAuth2 token request of another call",
+                    ),
+                    reached_server: false,
+                });
+            }
+            cache = self
+                .done
+                .wait_timeout(cache, remaining)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
-        let token = self.fetch(transport, timeout)?;
-        let header = token.header.clone();
-        *cache = Some(token);
-        Ok(header)
+        cache.refreshing = true;
+        cache.last_failure = None;
+        drop(cache);
+
+        // Clears `refreshing` and wakes the waiters even if `fetch` panics.
+        let finish = RefreshDone(self);
+        let result = self.fetch(transport, deadline);
+        let mut cache = self.lock();
+        match &result {
+            Ok(token) => cache.token = Some(token.clone()),
+            Err(failure) => cache.last_failure = Some(failure.clone()),
+        }
+        drop(cache);
+        drop(finish);
+        result.map(|token| token.header)
     }
 
     /// Forgets `header` after the API refused it, unless another thread
     /// already replaced it with a newer token.
     pub fn invalidate(&self, header: &str) {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.as_ref().is_some_and(|t| t.header == header) {
-            *cache = None;
+        let mut cache = self.lock();
+        if cache.token.as_ref().is_some_and(|t| t.header == header) {
+            cache.token = None;
         }
     }
 
-    fn fetch(&self, transport: &Transport, timeout: Duration) -> Result<Token, Failure> {
-        let reply = transport.post(
-            &self.token_url,
-            &[
-                ("Authorization", &self.basic),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            b"grant_type=client_credentials",
-            timeout,
-        )?;
+    fn fetch(&self, transport: &Transport, deadline: Instant) -> Result<Token, Failure> {
         let refused = |mut error: Error| {
             error.message = format!("token request failed: {}", error.message);
             Failure {
                 error,
-                // The token endpoint is safe to ask again.
+                // The call-control request was not sent.
                 reached_server: false,
             }
         };
+        let sent_at = Instant::now();
+        if deadline <= sent_at {
+            return Err(refused(Error::new(
+                Status::Timeout,
+                "timed out (time budget used up)",
+            )));
+        }
+        let reply = transport
+            .post(
+                &self.token_url,
+                &[
+                    ("Authorization", &self.basic),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                b"grant_type=client_credentials",
+                deadline,
+            )
+            .map_err(|failure| refused(failure.error))?;
         if !(200..300).contains(&reply.status) {
             let mut error = http_error(reply.status, reply.retry_after, reply.body.as_deref());
             if reply.status == 400 || reply.status == 401 {
@@ -142,14 +218,33 @@ impl TokenSource {
         }
         let (access_token, expires_in) = parse_token_reply(reply.body.as_deref())
             .map_err(|why| refused(Error::new(Status::Protocol, why)))?;
-        let lifetime = Duration::from_secs(expires_in);
-        // Refresh ~60 s early, or halfway for short-lived tokens.
-        let margin = Duration::from_secs(60).min(lifetime / 2);
         Ok(Token {
             header: format!("Bearer {access_token}"),
-            refresh_at: Instant::now() + lifetime - margin,
+            // The lifetime started when the server issued the token, so
+            // count from when the request was sent, not from the reply.
+            refresh_at: sent_at + refresh_after(expires_in),
         })
     }
+}
+
+/// Ends a refresh: clears the flag and wakes every waiting thread.
+struct RefreshDone<'a>(&'a TokenSource);
+
+impl Drop for RefreshDone<'_> {
+    fn drop(&mut self) {
+        let mut cache = self.0.lock();
+        cache.refreshing = false;
+        cache.refreshes += 1;
+        drop(cache);
+        self.0.done.notify_all();
+    }
+}
+
+/// How long a token that `expires_in` seconds is used: until ~60 s before
+/// it expires, or half its lifetime for short-lived tokens.
+fn refresh_after(expires_in: u64) -> Duration {
+    let lifetime = Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME);
+    lifetime - Duration::from_secs(60).min(lifetime / 2)
 }
 
 /// `access_token` and `expires_in` from a token reply, or why not.
@@ -258,6 +353,17 @@ mod tests {
             assert!(!why.contains("abc"), "{why}");
         }
         assert!(parse_token_reply(None).is_err());
+    }
+
+    #[test]
+    fn tokens_are_refreshed_before_they_expire() {
+        let secs = |s| Duration::from_secs(s);
+        assert_eq!(refresh_after(3600), secs(3540));
+        assert_eq!(refresh_after(120), secs(60));
+        assert_eq!(refresh_after(100), secs(50));
+        assert_eq!(refresh_after(2), secs(1));
+        assert_eq!(refresh_after(1), Duration::from_millis(500));
+        assert_eq!(refresh_after(u64::MAX), MAX_TOKEN_LIFETIME - secs(60));
     }
 
     #[test]

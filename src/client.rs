@@ -59,7 +59,8 @@ impl ClientConfig {
 
 enum Authorization {
     Basic(String),
-    OAuth2(TokenSource),
+    // Boxed: the token cache is large next to a header string.
+    OAuth2(Box<TokenSource>),
 }
 
 /// A Voice API client. Share it freely between threads: calls run
@@ -96,7 +97,7 @@ impl Client {
                     "token_url",
                     token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
                 )?;
-                Authorization::OAuth2(TokenSource::new(token_url, basic))
+                Authorization::OAuth2(Box::new(TokenSource::new(token_url, basic)))
             }
         };
         let user_agent = match &config.user_agent_suffix {
@@ -185,16 +186,24 @@ impl Client {
         idempotent: bool,
         timeout: Duration,
     ) -> Result<(), Error> {
-        let deadline = Instant::now() + timeout;
+        let now = Instant::now();
+        // A Rust caller may pass an absurd budget; do not overflow on it.
+        let deadline = now
+            .checked_add(timeout)
+            .unwrap_or(now + Duration::from_secs(86_400 * 365));
         let mut attempts = 0;
-        let mut retries = 0;
+        // Failed attempts that count against max_attempts.
+        let mut failed = 0;
         let mut refreshed_token = false;
         loop {
             attempts += 1;
             let failure = match self.attempt(url, body, deadline) {
                 Ok(()) => return Ok(()),
                 Err(AttemptFailure::StaleToken(_)) if !refreshed_token => {
-                    // A 401 on a cached token: fetch a new one and try once more.
+                    // A 401 on a cached token (revoked, or expired early):
+                    // fetch a new one and try once more. This retry is
+                    // part of authenticating, not of the retry policy, so
+                    // it does not count against max_attempts.
                     refreshed_token = true;
                     continue;
                 }
@@ -207,17 +216,17 @@ impl Client {
                 reached_server,
             } = failure;
             error.attempts = attempts;
-            retries += 1;
+            failed += 1;
             let give_up = |mut error: Error, why: &str| {
                 if attempts > 1 || !why.is_empty() {
                     error.message = format!("{} (attempts: {attempts}{why})", error.message);
                 }
                 Err(error)
             };
-            if retries >= self.max_attempts || !is_retryable(&error, reached_server, idempotent) {
+            if failed >= self.max_attempts || !is_retryable(&error, reached_server, idempotent) {
                 return give_up(error, "");
             }
-            let wait = error.retry_after.unwrap_or_else(|| backoff(retries));
+            let wait = error.retry_after.unwrap_or_else(|| backoff(failed));
             if Instant::now() + wait >= deadline {
                 return give_up(error, "; the next retry would pass the time budget");
             }
@@ -226,27 +235,25 @@ impl Client {
     }
 
     fn attempt(&self, url: &str, body: &[u8], deadline: Instant) -> Result<(), AttemptFailure> {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
+        let authorization = match &self.authorization {
+            Authorization::Basic(header) => header.clone(),
+            Authorization::OAuth2(tokens) => tokens
+                .bearer(&self.transport, deadline)
+                .map_err(AttemptFailure::Other)?,
+        };
+        if Instant::now() >= deadline {
             return Err(AttemptFailure::Other(Failure {
                 error: Error::new(Status::Timeout, "timed out (time budget used up)"),
                 reached_server: false,
             }));
         }
-        let authorization = match &self.authorization {
-            Authorization::Basic(header) => header.clone(),
-            Authorization::OAuth2(tokens) => tokens
-                .bearer(&self.transport, remaining)
-                .map_err(AttemptFailure::Other)?,
-        };
-        let remaining = deadline.saturating_duration_since(Instant::now());
         let reply = self
             .transport
             .post(
                 url,
                 &[("Authorization", &authorization), ("Content-Type", JSON)],
                 body,
-                remaining,
+                deadline,
             )
             .map_err(AttemptFailure::Other)?;
         if (200..300).contains(&reply.status) {

@@ -14,16 +14,18 @@ const BACKOFF_CAP: Duration = Duration::from_secs(2);
 
 /// Whether a failed attempt may be repeated.
 ///
-/// A redirect is not idempotent: repeating one the server may have acted on
-/// fires the customer's webhook twice. So a redirect is retried only when the
-/// server certainly did not act on it (connection never established, 429,
-/// 503), unless the caller opted in. A hang-up is harmless to repeat.
+/// `reached_server` is false only when the call-control request certainly
+/// never reached the Voice API (no connection, or the OAuth2 token request
+/// before it failed). A redirect is not idempotent: repeating one the server
+/// may have acted on fires the customer's webhook twice. So a redirect is
+/// retried after a transient failure only when the server certainly did not
+/// act on it (never reached, 429, 503), unless the caller opted in
+/// (`idempotent`). A hang-up is harmless to repeat.
 pub fn is_retryable(err: &Error, reached_server: bool, idempotent: bool) -> bool {
     match err.status {
         Status::RateLimited => true,
         Status::Server if err.http_status == 503 => true,
-        Status::Connect if !reached_server => true,
-        Status::Server | Status::Connect | Status::Timeout => idempotent,
+        Status::Server | Status::Connect | Status::Timeout => !reached_server || idempotent,
         _ => false,
     }
 }
@@ -108,6 +110,10 @@ mod tests {
         assert!(is_retryable(&unavailable, true, false));
         assert!(is_retryable(&refused, false, false));
         assert!(!is_retryable(&refused, true, false));
+        // A connect timeout, or a 5xx from the token endpoint: the
+        // redirect itself was never sent.
+        assert!(is_retryable(&timeout, false, false));
+        assert!(is_retryable(&internal, false, false));
         assert!(!is_retryable(&internal, true, false));
         assert!(!is_retryable(&timeout, true, false));
         assert!(is_retryable(&internal, true, true));

@@ -7,7 +7,7 @@ use crate::response::MAX_BODY_BYTES;
 use crate::retry::parse_retry_after;
 use std::io;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::Agent;
 
@@ -24,15 +24,40 @@ pub enum TlsRoots {
 }
 
 /// How to reach the network.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxyConfig {
     /// Connect directly, whatever the environment says.
     #[default]
     Direct,
-    /// Through this proxy (`http://[user:pass@]host:port`).
+    /// Through this HTTP proxy (`http://[user:pass@]host:port`), which is
+    /// asked to open a tunnel (`CONNECT`) to the Voice API.
     Url(String),
-    /// From `HTTPS_PROXY`/`ALL_PROXY`/`HTTP_PROXY`, honouring `NO_PROXY`.
+    /// From the environment when the client is created: the first valid
+    /// one of `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` (or their lowercase
+    /// forms), skipping hosts listed in `NO_PROXY`; direct if none is set.
     FromEnvironment,
+}
+
+// Hand-written so that proxy credentials never reach a log through `{:?}`.
+impl std::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyConfig::Direct => f.write_str("Direct"),
+            ProxyConfig::FromEnvironment => f.write_str("FromEnvironment"),
+            ProxyConfig::Url(url) => {
+                // Keep the scheme and host, hide `user:pass@`.
+                let shown = match url.rsplit_once('@') {
+                    Some((userinfo, host)) => {
+                        let scheme = userinfo.split_once("://").map_or("", |(s, _)| s);
+                        let sep = if scheme.is_empty() { "" } else { "://" };
+                        format!("{scheme}{sep}<redacted>@{host}")
+                    }
+                    None => url.clone(),
+                };
+                f.debug_tuple("Url").field(&shown).finish()
+            }
+        }
+    }
 }
 
 /// Connection-level settings shared by every request of a client.
@@ -52,9 +77,11 @@ pub struct Reply {
 }
 
 /// A request that produced no response.
+#[derive(Clone)]
 pub struct Failure {
     pub error: Error,
-    /// False only when the request certainly never reached the server.
+    /// False only when the request certainly never reached the server
+    /// (see [`crate::retry::is_retryable`]).
     pub reached_server: bool,
 }
 
@@ -94,29 +121,37 @@ impl Transport {
         Ok(Transport { agent })
     }
 
-    /// POSTs `body` to `url`, giving up after `timeout` in total.
+    /// POSTs `body` to `url`, giving up at `deadline`.
+    ///
+    /// A connection reset before the response head arrived is repeated
+    /// once, at once, whatever the request. TCP resets a connection when
+    /// data arrives that the application will never read (RFC 1122,
+    /// 4.2.2.13), so the server dropped the request unread. This is the race
+    /// of a pooled keep-alive connection that the server closes just as we
+    /// reuse it: ureq probes a pooled connection before reuse, but cannot
+    /// see a close that is still in flight. A second reset is reported (and
+    /// judged by the retry policy) as usual. A plain close (EOF) instead is
+    /// ambiguous, since the server may have read the request first, so it
+    /// is left to the retry policy.
     pub fn post(
         &self,
         url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
-        timeout: Duration,
+        deadline: Instant,
     ) -> Result<Reply, Failure> {
-        let mut request = self.agent.post(url);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
+        let mut result = self.send(url, headers, body, deadline);
+        if matches!(&result, Err(ureq::Error::Io(e)) if is_reset(e)) {
+            result = self.send(url, headers, body, deadline);
         }
-        let mut response = request
-            .config()
-            .timeout_global(Some(timeout))
-            .build()
-            .send(body)
-            .map_err(failure)?;
+        let mut response = result.map_err(failure)?;
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        // Read (capped) even on success: a drained connection can go back
+        // to the pool. A body cut short still leaves the status usable.
         let body = response
             .body_mut()
             .with_config()
@@ -129,6 +164,33 @@ impl Transport {
             body,
         })
     }
+
+    fn send(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        deadline: Instant,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let mut request = self.agent.post(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request
+            .config()
+            .timeout_global(Some(deadline.saturating_duration_since(Instant::now())))
+            .build()
+            .send(body)
+    }
+}
+
+/// A reset (or a write into a reset connection) before the response head
+/// was complete.
+fn is_reset(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+    )
 }
 
 fn load_pem_certificates(path: &PathBuf) -> Result<Vec<Certificate<'static>>, Error> {
@@ -225,5 +287,24 @@ fn io_failure(e: io::Error) -> Failure {
     Failure {
         error: Error::new(status, format!("{what} ({e})")),
         reached_server,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_proxy_credentials() {
+        for (url, shown) in [
+            (
+                "http://u:pw9@proxy:3128",
+                r#"Url("http://<redacted>@proxy:3128")"#,
+            ),
+            ("u:pw9@proxy:3128", r#"Url("<redacted>@proxy:3128")"#),
+            ("http://proxy:3128", r#"Url("http://proxy:3128")"#),
+        ] {
+            assert_eq!(format!("{:?}", ProxyConfig::Url(url.into())), shown);
+        }
     }
 }

@@ -130,10 +130,13 @@ pub struct bw_client_config {
     pub tls_roots: i32,
     /// Path of a PEM file whose CA certificates are trusted instead of `tls_roots`.
     pub ca_file: *const c_char,
-    /// HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`. NULL: none.
+    /// HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`; the
+    /// library asks it to open a tunnel (`CONNECT`). NULL: none.
     pub proxy: *const c_char,
-    /// Use `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment
-    /// (ignored unless set; never used implicitly).
+    /// Take the proxy from the environment when the client is created: the
+    /// first valid one of `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` (or their
+    /// lowercase forms), skipping hosts listed in `NO_PROXY`. Off by default:
+    /// the environment is never used implicitly.
     pub proxy_from_env: bool,
     /// Appended to the User-Agent: `bwvoice/0.1.0 (<suffix>)`. NULL: none.
     pub user_agent_suffix: *const c_char,

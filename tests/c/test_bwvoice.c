@@ -472,10 +472,156 @@ static void test_threads_share_one_client(void) {
     bw_free(client);
 }
 
+/* ---- transport: OAuth2, retries, TLS and proxy options ---------------- */
+
+static char token_url[256];
+
+static bw_client *oauth_client(const char *secret) {
+    bw_client_config cfg = {0};
+    cfg.base_url = base_url;
+    cfg.client_id = "client";
+    cfg.client_secret = secret;
+    cfg.token_url = token_url;
+    bw_client *client = NULL;
+    bw_error err;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "bw_client_new: %s\n", err.message);
+        exit(2);
+    }
+    return client;
+}
+
+/* Occurrences of NEEDLE in the simulator's request log. */
+static int log_count(const char *needle) {
+    char *log = sim_requests();
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    free(log);
+    return n;
+}
+
+static void test_oauth2_threads_share_one_token(void) {
+    const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
+    int calls = env ? atoi(env) : 100;
+    bw_client *client = oauth_client("secret");
+    worker workers[THREADS];
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (worker){.client = client, .calls = calls};
+        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/o%d",
+                 sim_url(), i);
+        sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
+    }
+    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, work, &workers[i]);
+    int ok = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        ok += workers[i].ok;
+    }
+    CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+    int tokens = log_count("\"/api/v1/oauth2/token\"");
+    CHECK(tokens == 1, "%d token requests", tokens);
+    char *log = sim_requests();
+    CHECK(strstr(log, "\"authorization\":\"Bearer ") != NULL, "bearer sent: %.200s", log);
+    free(log);
+    bw_free(client);
+}
+
+static void test_oauth2_wrong_secret(void) {
+    char call[128];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_client *client = oauth_client("wrong-Kx7");
+    bw_error err;
+    expect_error(bw_hangup(client, ACCOUNT, call, &err), &err, BW_ERR_UNAUTHORIZED, "");
+    CHECK(err.http_status == 401, "%d", err.http_status);
+    CHECK(strstr(err.message, "invalid_client") != NULL, "%s", err.message);
+    CHECK(!strstr(err.message, "wrong-Kx7"), "secret in message: %s", err.message);
+    CHECK(log_count("\"/api/v1/oauth2/token\"") == 1, "not retried");
+    bw_free(client);
+}
+
+static void test_rate_limited_then_ok_is_retried(void) {
+    char call[128], fault[256];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    snprintf(fault, sizeof fault,
+             "{\"match\":\"%s\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}", call);
+    sim_fault(fault);
+    bw_client *client = default_client();
+    bw_modify_call_request req = {0};
+    req.redirect_url = "/next";
+    bw_error err;
+    double start = now_s();
+    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
+    double elapsed = now_s() - start;
+    CHECK(st == BW_OK, "%s", err.message);
+    CHECK(elapsed >= 1.0, "Retry-After not honoured: %.3f s", elapsed);
+    CHECK(requests_seen() == 2, "%d requests", requests_seen());
+
+    /* Rate limited twice with two attempts allowed: the error says so. */
+    snprintf(fault, sizeof fault,
+             "{\"match\":\"%s\",\"count\":2,\"status\":429,\"headers\":{\"Retry-After\":\"0\"}}",
+             call);
+    sim_fault(fault);
+    bw_client *two = client_with((client_opts){.max_attempts = 2});
+    st = bw_modify_call(two, ACCOUNT, call, &req, &err);
+    expect_error(st, &err, BW_ERR_RATE_LIMITED, "");
+    CHECK(err.attempts == 2, "attempts %u", err.attempts);
+    CHECK(err.http_status == 429, "%d", err.http_status);
+    CHECK(err.retry_after_ms == 0, "%lld", (long long)err.retry_after_ms);
+    bw_free(two);
+    bw_free(client);
+}
+
+static void test_tls_and_proxy_options_are_checked(void) {
+    char not_pem[] = "/tmp/bwvoice-ctest-XXXXXX";
+    int fd = mkstemp(not_pem);
+    CHECK(fd >= 0, "mkstemp");
+    CHECK(write(fd, "not a certificate\n", 18) == 18, "write");
+    close(fd);
+    struct {
+        const char *what, *field;
+        bw_client_config cfg;
+    } bad[] = {
+        {"missing ca_file", "ca_file",
+         {.base_url = base_url, .username = "u", .password = "p", .ca_file = "/nonexistent.pem"}},
+        {"ca_file without a certificate", "ca_file",
+         {.base_url = base_url, .username = "u", .password = "p", .ca_file = not_pem}},
+        {"ca_file with the system store", "ca_file",
+         {.base_url = base_url, .username = "u", .password = "p", .ca_file = not_pem,
+          .tls_roots = BW_TLS_ROOTS_SYSTEM}},
+        {"proxy and proxy_from_env", "proxy",
+         {.base_url = base_url, .username = "u", .password = "p",
+          .proxy = "http://127.0.0.1:3128", .proxy_from_env = true}},
+        {"invalid proxy", "proxy",
+         {.base_url = base_url, .username = "u", .password = "p", .proxy = "http://[::1"}},
+        {"plain http token_url off loopback", "token_url",
+         {.base_url = base_url, .client_id = "c", .client_secret = "s",
+          .token_url = "http://api.example.com/api/v1/oauth2/token"}},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bw_client *out = NULL;
+        bw_error err;
+        bw_status st = bw_client_new(&bad[i].cfg, &out, &err);
+        expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
+        CHECK(out == NULL, "%s: out written on failure", bad[i].what);
+    }
+    unlink(not_pem);
+
+    /* A proxy from the environment is allowed on its own. */
+    bw_client_config env = {.base_url = base_url, .username = "u", .password = "p",
+                            .proxy_from_env = true};
+    bw_client *client = NULL;
+    bw_error err;
+    CHECK(bw_client_new(&env, &client, &err) == BW_OK, "%s", err.message);
+    bw_free(client);
+    CHECK(requests_seen() == 0, "nothing sent");
+}
+
 /* ---- runner ----------------------------------------------------------- */
 
 int main(void) {
     snprintf(base_url, sizeof base_url, "%s/api/v2", sim_url());
+    snprintf(token_url, sizeof token_url, "%s/api/v1/oauth2/token", sim_url());
     struct {
         const char *name;
         void (*fn)(void);
@@ -494,6 +640,10 @@ int main(void) {
         {"connection refused", test_connection_refused},
         {"server that never answers times out", test_server_that_never_answers_times_out},
         {"16 threads share one client", test_threads_share_one_client},
+        {"OAuth2: 16 threads share one token", test_oauth2_threads_share_one_token},
+        {"OAuth2: a wrong secret is refused, not echoed", test_oauth2_wrong_secret},
+        {"429 with Retry-After is retried", test_rate_limited_then_ok_is_retried},
+        {"TLS and proxy options are checked", test_tls_and_proxy_options_are_checked},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

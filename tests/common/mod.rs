@@ -1,0 +1,249 @@
+//! Helpers shared by the transport integration tests: the simulator, client
+//! configurations pointing at it, and tiny raw HTTP servers on loopback.
+#![allow(dead_code, unused_imports)]
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+pub use bwvoice::{Auth, Client, ClientConfig, Error, ModifyCallRequest, Status};
+pub use bwvoice_sim::{CallState, Config as SimConfig, Fault, Simulator};
+
+pub const ACCOUNT: &str = "9900000";
+/// The OAuth2 client secret the simulator accepts; must never appear in a message.
+pub const SECRET: &str = "s3cr3t-Zq9";
+
+pub fn sim() -> Simulator {
+    Simulator::start(SimConfig {
+        client_secret: SECRET.into(),
+        ..SimConfig::default()
+    })
+    .expect("start simulator")
+}
+
+/// Basic credentials against the simulator.
+pub fn basic(sim: &Simulator) -> ClientConfig {
+    basic_at(sim.api_url())
+}
+
+/// Basic credentials against any base URL.
+pub fn basic_at(base_url: String) -> ClientConfig {
+    ClientConfig {
+        base_url: Some(base_url),
+        ..ClientConfig::new(Auth::Basic {
+            username: "user".into(),
+            password: "pass".into(),
+        })
+    }
+}
+
+/// OAuth2 client credentials against the simulator's token endpoint.
+pub fn oauth(sim: &Simulator) -> ClientConfig {
+    ClientConfig {
+        base_url: Some(sim.api_url()),
+        ..ClientConfig::new(Auth::OAuth2 {
+            client_id: "client".into(),
+            client_secret: SECRET.into(),
+            token_url: Some(sim.token_url()),
+        })
+    }
+}
+
+pub fn client(config: ClientConfig) -> Client {
+    Client::new(config).expect("client")
+}
+
+/// A redirect whose callback the simulator cannot deliver (relative URL):
+/// the call ends ("callback-error") soon after, so use it once per call.
+pub fn redirect() -> ModifyCallRequest {
+    ModifyCallRequest::redirect("/next")
+}
+
+/// A redirect to the simulator's own webhook receiver: the call stays up.
+pub fn redirect_to_sim(sim: &Simulator) -> ModifyCallRequest {
+    ModifyCallRequest::redirect(format!("{}/sim/app/next", sim.url()))
+}
+
+/// Requests the simulator received for the token endpoint.
+pub fn token_requests(sim: &Simulator) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/oauth2/token")
+        .count()
+}
+
+/// Requests the simulator received for call `call_id` (any account).
+pub fn call_requests(sim: &Simulator, call_id: &str) -> usize {
+    let suffix = format!("/calls/{call_id}");
+    sim.requests()
+        .iter()
+        .filter(|r| r.path.ends_with(&suffix))
+        .count()
+}
+
+/// Asserts that no credential, token or Authorization value leaked into `err`.
+pub fn assert_clean(err: &Error, secrets: &[&str]) {
+    let text = format!("{err} {err:?}");
+    for secret in secrets.iter().chain(&[SECRET, "Bearer ", "Basic "]) {
+        assert!(!text.contains(secret), "{secret:?} leaked: {text}");
+    }
+}
+
+/// Every `Authorization` value the simulator received (to check that no
+/// token or credential leaks into an error).
+pub fn authorizations(sim: &Simulator) -> Vec<String> {
+    sim.requests()
+        .iter()
+        .flat_map(|r| r.headers.iter())
+        .filter(|(name, _)| name == "authorization")
+        .map(|(_, value)| value.clone())
+        .collect()
+}
+
+/// Waits (polling) until `condition` holds; panics after 20 s.
+pub fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind")
+        .port()
+}
+
+/// One request as a raw server read it.
+pub struct RawRequest {
+    /// The request line and header lines, without CRLF.
+    pub head: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.iter().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Reads one HTTP/1.1 request (Content-Length bodies only); `None` at a
+/// clean end of stream before a request starts.
+pub fn read_request(reader: &mut impl BufRead) -> io::Result<Option<RawRequest>> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return if head.is_empty() {
+                Ok(None)
+            } else {
+                Err(io::ErrorKind::UnexpectedEof.into())
+            };
+        }
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        if line.is_empty() {
+            break;
+        }
+        head.push(line);
+    }
+    let mut request = RawRequest {
+        head,
+        body: Vec::new(),
+    };
+    let len: usize = request
+        .header("content-length")
+        .map_or(0, |v| v.parse().expect("content-length"));
+    request.body.resize(len, 0);
+    reader.read_exact(&mut request.body)?;
+    Ok(Some(request))
+}
+
+/// An empty `200 OK` that keeps the connection open (HTTP/1.1 default).
+pub const OK_KEEP_ALIVE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+/// A CONNECT proxy on 127.0.0.1 (what ureq speaks to an `http://` proxy for
+/// every target): checks `Proxy-Authorization` when `auth` is set, counts
+/// tunnels, then splices bytes both ways.
+pub struct TunnelProxy {
+    pub url: String,
+    /// Every CONNECT request line received.
+    pub connects: Arc<std::sync::Mutex<Vec<String>>>,
+    pub tunnels: Arc<AtomicUsize>,
+}
+
+impl TunnelProxy {
+    pub fn start(auth: Option<&'static str>) -> TunnelProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connects = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tunnels = Arc::new(AtomicUsize::new(0));
+        let (c, t) = (Arc::clone(&connects), Arc::clone(&tunnels));
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (c, t) = (Arc::clone(&c), Arc::clone(&t));
+                thread::spawn(move || {
+                    let _ = tunnel(stream, auth, &c, &t);
+                });
+            }
+        });
+        TunnelProxy {
+            url,
+            connects,
+            tunnels,
+        }
+    }
+}
+
+fn tunnel(
+    client: TcpStream,
+    auth: Option<&str>,
+    connects: &std::sync::Mutex<Vec<String>>,
+    tunnels: &AtomicUsize,
+) -> io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let Some(request) = read_request(&mut reader)? else {
+        return Ok(());
+    };
+    let line = request.head[0].clone();
+    connects.lock().unwrap().push(line.clone());
+    let mut client_w = client.try_clone()?;
+    if let Some(want) = auth {
+        if request.header("proxy-authorization") != Some(want) {
+            client_w.write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+            )?;
+            return Ok(());
+        }
+    }
+    let target = match line.split(' ').collect::<Vec<_>>()[..] {
+        ["CONNECT", target, _] => target.to_owned(),
+        _ => {
+            client_w.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")?;
+            return Ok(());
+        }
+    };
+    let upstream = TcpStream::connect(target)?;
+    tunnels.fetch_add(1, Ordering::SeqCst);
+    client_w.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+    let (mut up_r, mut up_w) = (upstream.try_clone()?, upstream);
+    // Bytes the client sent right after CONNECT may already sit in `reader`.
+    let back = thread::spawn(move || {
+        let _ = io::copy(&mut up_r, &mut client_w);
+        let _ = client_w.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = io::copy(&mut reader, &mut up_w);
+    let _ = up_w.shutdown(std::net::Shutdown::Write);
+    let _ = back.join();
+    Ok(())
+}

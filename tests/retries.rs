@@ -1,0 +1,344 @@
+//! The retry policy against real servers on loopback: the simulator with
+//! injected faults, and raw TCP servers for keep-alive behaviour.
+
+mod common;
+
+use common::*;
+use std::io::{BufReader, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+fn fault_on(call_id: &str, fault: Fault) -> Fault {
+    Fault {
+        match_id: Some(call_id.to_owned()),
+        ..fault
+    }
+}
+
+fn status(code: u16) -> Fault {
+    Fault {
+        status: Some(code),
+        ..Fault::default()
+    }
+}
+
+fn retry_after(code: u16, value: &str) -> Fault {
+    Fault {
+        headers: vec![("Retry-After".into(), value.into())],
+        ..status(code)
+    }
+}
+
+#[test]
+fn rate_limited_then_ok_waits_for_retry_after() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, retry_after(429, "1")));
+    let client = client(basic(&sim));
+    let started = Instant::now();
+    client.modify_call(ACCOUNT, &call, &redirect()).unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn rate_limited_with_an_http_date_is_honoured() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    // A date in the past means "now": retried at once.
+    let past = "Sun, 06 Nov 1994 08:49:37 GMT";
+    sim.add_fault(fault_on(&call, retry_after(429, past)));
+    let client = client(basic(&sim));
+    client.modify_call(ACCOUNT, &call, &redirect()).unwrap();
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn unavailable_then_ok_is_retried_even_for_a_redirect() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, status(503)));
+    client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap();
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn server_error_on_a_redirect_is_not_retried() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, status(500)));
+    let err = client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.http_status, err.attempts),
+        (Status::Server, 500, 1)
+    );
+    assert_eq!(call_requests(&sim, &call), 1);
+}
+
+#[test]
+fn server_error_on_a_hangup_is_retried() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, status(500)));
+    client(basic(&sim)).hangup(ACCOUNT, &call).unwrap();
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn retry_non_idempotent_opts_a_redirect_in() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, status(500)));
+    let config = ClientConfig {
+        retry_non_idempotent: true,
+        ..basic(&sim)
+    };
+    client(config)
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap();
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn dropped_connection_on_a_redirect_is_not_retried() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    let close = Fault {
+        close: true,
+        ..Fault::default()
+    };
+    sim.add_fault(fault_on(&call, close));
+    let err = client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.http_status, err.attempts),
+        (Status::Connect, 0, 1)
+    );
+    assert_eq!(call_requests(&sim, &call), 1);
+}
+
+#[test]
+fn dropped_connection_on_a_hangup_is_retried() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    let close = Fault {
+        close: true,
+        ..Fault::default()
+    };
+    sim.add_fault(fault_on(&call, close));
+    client(basic(&sim)).hangup(ACCOUNT, &call).unwrap();
+    assert_eq!(call_requests(&sim, &call), 2);
+}
+
+#[test]
+fn exhausted_retries_report_the_last_error_and_the_attempts() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(
+        &call,
+        Fault {
+            count: 10,
+            ..status(503)
+        },
+    ));
+    let err = client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.http_status, err.attempts),
+        (Status::Server, 503, 3)
+    );
+    assert!(err.message.contains("attempts: 3"), "{}", err.message);
+    assert_eq!(call_requests(&sim, &call), 3);
+
+    // max_attempts is honoured both ways.
+    let config = ClientConfig {
+        max_attempts: Some(5),
+        ..basic(&sim)
+    };
+    let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
+    assert_eq!(err.attempts, 5);
+    assert_eq!(call_requests(&sim, &call), 8);
+}
+
+#[test]
+fn retry_after_beyond_the_time_budget_returns_at_once() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, retry_after(429, "10")));
+    let config = ClientConfig {
+        timeout: Some(Duration::from_secs(2)),
+        ..basic(&sim)
+    };
+    let started = Instant::now();
+    let err = client(config)
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap_err();
+    // Generous bound: the point is "no 10 s sleep", not a precise time.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(err.status, Status::RateLimited);
+    assert_eq!(err.retry_after, Some(Duration::from_secs(10)));
+    assert_eq!(err.attempts, 1);
+    assert!(err.message.contains("time budget"), "{}", err.message);
+    assert_eq!(call_requests(&sim, &call), 1);
+}
+
+#[test]
+fn retry_after_is_capped_at_30_seconds() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(fault_on(&call, retry_after(503, "3600")));
+    let config = ClientConfig {
+        max_attempts: Some(1),
+        ..basic(&sim)
+    };
+    let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
+    assert_eq!(err.retry_after, Some(Duration::from_secs(30)));
+}
+
+#[test]
+fn connection_refused_is_retried_even_for_a_redirect() {
+    let config = basic_at(format!("http://127.0.0.1:{}/api/v2", closed_port()));
+    let err = client(config)
+        .modify_call(ACCOUNT, "c-1", &redirect())
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.http_status, err.attempts),
+        (Status::Connect, 0, 3)
+    );
+}
+
+#[test]
+fn a_slow_server_times_out_without_retrying_a_redirect() {
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    let slow = Fault {
+        delay: Duration::from_secs(30),
+        ..Fault::default()
+    };
+    sim.add_fault(fault_on(&call, slow));
+    let config = ClientConfig {
+        timeout: Some(Duration::from_millis(500)),
+        ..basic(&sim)
+    };
+    let started = Instant::now();
+    let err = client(config)
+        .modify_call(ACCOUNT, &call, &redirect())
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
+    assert_eq!(call_requests(&sim, &call), 1);
+}
+
+/// A keep-alive server that answers one request per connection, then
+/// closes it (as a server does when its idle timeout fires) and reports
+/// each close on `closed`. Returns its base URL.
+fn one_request_per_connection_server(closed: mpsc::Sender<()>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if let Ok(Some(_)) = read_request(&mut reader) {
+                stream.write_all(OK_KEEP_ALIVE).unwrap();
+            }
+            drop((reader, stream));
+            if closed.send(()).is_err() {
+                return;
+            }
+        }
+    });
+    url
+}
+
+#[test]
+fn a_pooled_connection_the_server_closed_is_not_used() {
+    let (closed_tx, closed) = mpsc::channel();
+    let config = ClientConfig {
+        max_attempts: Some(1),
+        ..basic_at(one_request_per_connection_server(closed_tx))
+    };
+    let client = client(config);
+    for _ in 0..20 {
+        // The server closed the previous (pooled) connection before this
+        // call starts; with retries off, the call must still succeed.
+        client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
+        closed.recv().unwrap();
+    }
+}
+
+/// A server that serves connections one at a time. On each, if `answer`,
+/// it answers one request with keep-alive; then it waits until (another)
+/// request starts arriving and closes without reading it, so TCP resets
+/// the connection ("data lost"), as when a server's idle timeout fires
+/// just as the client reuses the connection. Returns its base URL and
+/// counters of requests read and connections accepted.
+fn resetting_server(answer: bool) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
+    let (read, conns) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (r, c) = (Arc::clone(&read), Arc::clone(&conns));
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            c.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if answer {
+                if let Ok(Some(_)) = read_request(&mut reader) {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    stream.write_all(OK_KEEP_ALIVE).unwrap();
+                }
+            }
+            // Blocks until bytes arrive (or the client closes); then the
+            // stream is dropped with them unread.
+            let _ = stream.peek(&mut [0]);
+        }
+    });
+    (url, read, conns)
+}
+
+#[test]
+fn a_reset_before_the_answer_is_resent_once_even_for_a_redirect() {
+    // Connection 0 answers the first call, then resets when the second
+    // call reuses it (the keep-alive race); connection 1 answers.
+    let (url, read, conns) = resetting_server(true);
+    let config = ClientConfig {
+        max_attempts: Some(1),
+        ..basic_at(url)
+    };
+    let client = client(config);
+    client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
+    client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
+    assert_eq!(read.load(Ordering::SeqCst), 2, "requests read");
+    assert_eq!(conns.load(Ordering::SeqCst), 2, "connections");
+}
+
+#[test]
+fn a_server_that_always_resets_gets_one_resend() {
+    let (url, read, conns) = resetting_server(false);
+    let config = ClientConfig {
+        max_attempts: Some(1),
+        ..basic_at(url)
+    };
+    let err = client(config)
+        .modify_call(ACCOUNT, "c-1", &redirect())
+        .unwrap_err();
+    assert_eq!((err.status, err.attempts), (Status::Connect, 1), "{err}");
+    assert_eq!(read.load(Ordering::SeqCst), 0);
+    assert_eq!(conns.load(Ordering::SeqCst), 2, "one resend");
+}
