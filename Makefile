@@ -14,6 +14,10 @@ WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
 EXE_DIR := target/examples
 # In-tree pkg-config file so cgo finds the repository's own build.
 PC_DIR  := $(CURDIR)/target/pkgconfig
+# Go's build cache does not notice a changed C header; keying CGO_CFLAGS on
+# the header's hash makes it rebuild the binding when the header changes.
+GO_ENV  := PKG_CONFIG_PATH=$(PC_DIR) \
+           CGO_CFLAGS="-O2 -g -DBWVOICE_HEADER_HASH=$(shell sha256sum $(CURDIR)/include/bwvoice.h | cut -c1-16)"
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -60,8 +64,8 @@ header:
 	BWVOICE_BLESS=1 $(CARGO) test --test header --quiet
 
 demo: build examples $(PC_DIR)/bwvoice.pc
-	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) \
-	  BWVOICE_LIBRARY=$(LIB) PKG_CONFIG_PATH=$(PC_DIR) $(PYTHON) scripts/demo.py
+	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) BWVOICE_LIBRARY=$(LIB) \
+	  $(GO_ENV) $(PYTHON) scripts/demo.py
 
 test: lint test-rust test-c test-python test-go test-install
 
@@ -75,8 +79,8 @@ test-python: build
 	BWVOICE_LIBRARY=$(LIB) BWVOICE_SIM=$(SIM) $(PYTHON) -m pytest -q bindings/python/tests
 
 test-go: build $(PC_DIR)/bwvoice.pc
-	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) vet ./...
-	cd bindings/go && PKG_CONFIG_PATH=$(PC_DIR) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
+	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) vet ./...
+	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
 
 test-install: build
 	BWVOICE_SIM=$(SIM) bash tests/install/run.sh

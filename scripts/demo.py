@@ -49,7 +49,11 @@ class Demo:
     def run(self, title: str, argv: list[str], want_rc: int = 0) -> None:
         """Runs one example program and checks its exit status."""
         print(f"\n▶ {title}")
-        prog = os.path.relpath(argv[0], ROOT) if os.path.isabs(argv[0]) else argv[0]
+        prog = argv[0]
+        if prog == sys.executable:
+            prog = "python3"
+        elif os.path.isabs(prog):
+            prog = os.path.relpath(prog, ROOT)
         shown = " ".join(a if a and " " not in a else repr(a) for a in [prog, *argv[1:]])
         print(f"  $ {shown}")
         proc = subprocess.run(argv, env=self.env, cwd=ROOT, capture_output=True, text=True)
@@ -143,9 +147,12 @@ def go_examples(demo: Demo) -> None:
         subprocess.run([go, "build", "-o", str(gobin / name), f"./examples/{name}"],
                        cwd=ROOT / "bindings/go", env=demo.env, check=True)
     demo.run("redirect from Go",
-             [str(gobin / "redirect"), "-tag", "go", call, f"{demo.sim}/sim/app/from-go"])
+             [str(gobin / "redirect"), "-call", call, "-url", f"{demo.sim}/sim/app/from-go",
+              "-tag", "go"])
     demo.show_deliveries(demo.webhooks(before + 1)[before:])
-    demo.run("hang up from Go", [str(gobin / "hangup"), call])
+    demo.run("hang up from Go", [str(gobin / "hangup"), "-call", call])
+    demo.run("hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call],
+             want_rc=3)
 
 
 def main() -> int:

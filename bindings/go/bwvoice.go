@@ -1,0 +1,415 @@
+package bwvoice
+
+/*
+#include <stdlib.h>
+#include "bwvoice.h"
+
+// This binding is written against the 0.1 C ABI.
+#if BW_VERSION_MAJOR != 0 || BW_VERSION_MINOR != 1
+#error "bwvoice.h is not version 0.1.x: this Go binding needs updating"
+#endif
+*/
+import "C"
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// The C ABI version this binding is written for; the cgo preamble refuses
+// to compile against a bwvoice.h of any other major.minor.
+const (
+	VersionMajor = 0
+	VersionMinor = 1
+)
+
+// userAgent is what the binding adds to the User-Agent: "bwvoice/x.y.z (go)",
+// or "bwvoice/x.y.z (go; <Options.UserAgentSuffix>)".
+const userAgent = "go"
+
+// Version returns the loaded library's version, e.g. "bwvoice/0.1.0" (bw_version).
+func Version() string {
+	return C.GoString(C.bw_version())
+}
+
+// TLSRoots selects the certificate authorities to trust (bw_client_config.tls_roots).
+type TLSRoots int32
+
+const (
+	// TLSRootsBundled trusts Mozilla's root certificates, built into the library (default).
+	TLSRootsBundled TLSRoots = C.BW_TLS_ROOTS_BUNDLED
+	// TLSRootsSystem trusts the operating system's store.
+	TLSRootsSystem TLSRoots = C.BW_TLS_ROOTS_SYSTEM
+)
+
+// CallState is the state to request in ModifyCallRequest.State.
+type CallState int32
+
+const (
+	// CallStateUnset sends no state (Bandwidth treats the call as active).
+	CallStateUnset CallState = C.BW_CALL_STATE_UNSET
+	// CallStateActive sends "active"; needs RedirectURL.
+	CallStateActive CallState = C.BW_CALL_STATE_ACTIVE
+	// CallStateCompleted sends "completed": hang up (or cancel an unanswered call).
+	CallStateCompleted CallState = C.BW_CALL_STATE_COMPLETED
+)
+
+// Method is the HTTP method Bandwidth uses to deliver the Redirect event.
+type Method int32
+
+const (
+	// MethodUnset sends no method (Bandwidth's default is POST).
+	MethodUnset Method = C.BW_METHOD_UNSET
+	// MethodGET: the event arrives as query parameters.
+	MethodGET Method = C.BW_METHOD_GET
+	// MethodPOST: the event arrives as a JSON body.
+	MethodPOST Method = C.BW_METHOD_POST
+)
+
+// Options configures a Client; it mirrors the C bw_client_config. A zero
+// value ("" or 0) means the library's documented default. Give exactly one
+// kind of credentials: Username+Password (Basic) or ClientID+ClientSecret
+// (OAuth2 client credentials).
+type Options struct {
+	// Username and Password are Basic auth credentials (Bandwidth "API user").
+	Username string
+	Password string
+	// ClientID and ClientSecret are OAuth2 client credentials. The token is
+	// fetched once and shared by every call on the client.
+	ClientID     string
+	ClientSecret string
+	// TokenURL is the OAuth2 token endpoint; default
+	// https://api.bandwidth.com/api/v1/oauth2/token.
+	TokenURL string
+	// BaseURL is the Voice API base URL; default
+	// https://voice.bandwidth.com/api/v2. Plain http:// is accepted only
+	// for loopback hosts (local simulators).
+	BaseURL string
+	// ConnectTimeout bounds DNS, TCP and TLS; default 5 s. Rounded up to
+	// whole milliseconds.
+	ConnectTimeout time.Duration
+	// Timeout is the total budget of one call, retries and waits included;
+	// default 30 s. A context deadline replaces it for that call.
+	Timeout time.Duration
+	// MaxAttempts is the number of attempts per call, the first included;
+	// default 3; 1 disables retries.
+	MaxAttempts int
+	// RetryNonIdempotent also retries a redirect after a failure the server
+	// may have acted on (timeout, connection reset, 5xx other than 503).
+	// Off by default: a repeated redirect fires your webhook twice.
+	// Hang-ups are always retried.
+	RetryNonIdempotent bool
+	// TLSRoots selects the trusted CAs; default TLSRootsBundled.
+	TLSRoots TLSRoots
+	// CAFile is a PEM file whose CA certificates are trusted instead of TLSRoots.
+	CAFile string
+	// Proxy is an HTTP proxy URL, e.g. http://user:pass@proxy.example:3128.
+	Proxy string
+	// ProxyFromEnv uses HTTPS_PROXY / ALL_PROXY / NO_PROXY from the environment.
+	ProxyFromEnv bool
+	// UserAgentSuffix is added to the User-Agent after the binding's own
+	// "go": "bwvoice/0.1.0 (go; <suffix>)". The library limits the whole
+	// parenthesised text to 128 printable ASCII characters.
+	UserAgentSuffix string
+}
+
+// ModifyCallRequest holds every parameter of "Update active call"; it
+// mirrors the C bw_modify_call_request. An empty string means "not set, not
+// sent". Tag is three-valued: nil leaves the call's tag alone, a pointer to
+// "" clears it, any other text sets it (see the Tag helper).
+type ModifyCallRequest struct {
+	// State: CallStateUnset, CallStateActive or CallStateCompleted.
+	State CallState
+	// RedirectURL receives the Redirect event and answers with new BXML.
+	// Required unless State is CallStateCompleted (then forbidden).
+	RedirectURL string
+	// RedirectMethod: MethodUnset, MethodGET or MethodPOST. Forbidden when completing.
+	RedirectMethod Method
+	// Username and Password are Basic auth credentials for RedirectURL.
+	Username string
+	Password string
+	// Tag is sent with this and later callbacks: nil leaves it alone, ""
+	// clears it. Forbidden when completing.
+	Tag *string
+	// RedirectFallbackURL is tried when RedirectURL fails to answer.
+	RedirectFallbackURL string
+	// RedirectFallbackMethod: MethodUnset, MethodGET or MethodPOST.
+	RedirectFallbackMethod Method
+	// FallbackUsername and FallbackPassword are Basic auth credentials for
+	// RedirectFallbackURL.
+	FallbackUsername string
+	FallbackPassword string
+}
+
+// Tag returns a pointer to tag, for ModifyCallRequest.Tag: Tag("step-2")
+// sets the call's tag, Tag("") clears it.
+func Tag(tag string) *string { return &tag }
+
+// RedirectOption sets an optional parameter of Client.Redirect.
+type RedirectOption func(*ModifyCallRequest)
+
+// WithTag sets the call's tag (sent with this and later callbacks).
+func WithTag(tag string) RedirectOption {
+	return func(r *ModifyCallRequest) { r.Tag = Tag(tag) }
+}
+
+// ClearTag clears the call's tag (sends "tag": "").
+func ClearTag() RedirectOption {
+	return func(r *ModifyCallRequest) { r.Tag = Tag("") }
+}
+
+// WithRedirectMethod sets the method used to deliver the Redirect event.
+func WithRedirectMethod(m Method) RedirectOption {
+	return func(r *ModifyCallRequest) { r.RedirectMethod = m }
+}
+
+// WithCredentials sets Basic auth credentials for the redirect URL.
+func WithCredentials(username, password string) RedirectOption {
+	return func(r *ModifyCallRequest) { r.Username, r.Password = username, password }
+}
+
+// WithFallback sets the URL tried when the redirect URL fails to answer.
+func WithFallback(url string) RedirectOption {
+	return func(r *ModifyCallRequest) { r.RedirectFallbackURL = url }
+}
+
+// WithFallbackMethod sets the method used for the fallback URL.
+func WithFallbackMethod(m Method) RedirectOption {
+	return func(r *ModifyCallRequest) { r.RedirectFallbackMethod = m }
+}
+
+// WithFallbackCredentials sets Basic auth credentials for the fallback URL.
+func WithFallbackCredentials(username, password string) RedirectOption {
+	return func(r *ModifyCallRequest) { r.FallbackUsername, r.FallbackPassword = username, password }
+}
+
+// Client is a Voice API client. It is safe for concurrent use: every call
+// on one Client shares its connection pool and OAuth2 token. Close it when
+// done.
+type Client struct {
+	// mu guards ptr: calls hold the read lock while inside C, Close takes
+	// the write lock, so the C client is never freed under a running call.
+	mu      sync.RWMutex
+	ptr     *C.bw_client // nil once closed
+	cleanup runtime.Cleanup
+}
+
+// NewClient creates a client. Invalid options give an *Error with Status
+// ErrInvalidArgument and Field naming the bw_client_config field.
+func NewClient(opts Options) (*Client, error) {
+	var cs cstrings
+	defer cs.free()
+
+	var cfg C.bw_client_config
+	var err error
+	set := func(dst **C.char, field, value string) {
+		if err == nil {
+			*dst, err = cs.optional(field, value)
+		}
+	}
+	set(&cfg.base_url, "base_url", opts.BaseURL)
+	set(&cfg.username, "username", opts.Username)
+	set(&cfg.password, "password", opts.Password)
+	set(&cfg.client_id, "client_id", opts.ClientID)
+	set(&cfg.client_secret, "client_secret", opts.ClientSecret)
+	set(&cfg.token_url, "token_url", opts.TokenURL)
+	set(&cfg.ca_file, "ca_file", opts.CAFile)
+	set(&cfg.proxy, "proxy", opts.Proxy)
+	suffix := userAgent
+	if opts.UserAgentSuffix != "" {
+		suffix += "; " + opts.UserAgentSuffix
+	}
+	set(&cfg.user_agent_suffix, "user_agent_suffix", suffix)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.connect_timeout_ms, err = durationMillis("connect_timeout_ms", opts.ConnectTimeout); err != nil {
+		return nil, err
+	}
+	if cfg.timeout_ms, err = durationMillis("timeout_ms", opts.Timeout); err != nil {
+		return nil, err
+	}
+	if opts.MaxAttempts < 0 || int64(opts.MaxAttempts) > math.MaxUint32 {
+		return nil, invalidArgument("max_attempts", "max_attempts is out of range")
+	}
+	cfg.max_attempts = C.uint32_t(opts.MaxAttempts)
+	cfg.retry_non_idempotent = C.bool(opts.RetryNonIdempotent)
+	cfg.tls_roots = C.int32_t(opts.TLSRoots)
+	cfg.proxy_from_env = C.bool(opts.ProxyFromEnv)
+
+	var ptr *C.bw_client
+	var cerr C.bw_error
+	status := C.bw_client_new(&cfg, &ptr, &cerr)
+	if status != C.BW_OK {
+		return nil, newError(status, &cerr)
+	}
+	c := &Client{ptr: ptr}
+	// Safety net for a Client dropped without Close. It cannot run while a
+	// call is in flight: calls keep c reachable until they return.
+	c.cleanup = runtime.AddCleanup(c, func(p *C.bw_client) { C.bw_free(p) }, ptr)
+	return c, nil
+}
+
+// Close frees the client. It waits for calls already in flight on this
+// client to return; later calls fail with ErrClosed. Closing twice is fine.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		return nil
+	}
+	c.cleanup.Stop()
+	C.bw_free(c.ptr)
+	c.ptr = nil
+	runtime.KeepAlive(c)
+	return nil
+}
+
+// Redirect points a live call at new BXML served at url ("Update active
+// call" with redirectUrl), with optional parameters:
+//
+//	err := c.Redirect(ctx, accountID, callID, "https://app.example/next",
+//		bwvoice.WithTag("step-2"), bwvoice.WithFallback("https://backup.example/next"))
+func (c *Client) Redirect(ctx context.Context, accountID, callID, url string, opts ...RedirectOption) error {
+	req := ModifyCallRequest{RedirectURL: url}
+	for _, opt := range opts {
+		opt(&req)
+	}
+	return c.ModifyCall(ctx, accountID, callID, req)
+}
+
+// Hangup ends a call (cancels it if not yet answered). It sends exactly
+// {"state":"completed"}.
+func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
+	return c.ModifyCall(ctx, accountID, callID, ModifyCallRequest{State: CallStateCompleted})
+}
+
+// ModifyCall sends "Update active call" with every parameter of req. It
+// blocks until the answer, an error, or the time budget runs out.
+//
+// A context that is already done returns ctx.Err() and sends nothing. A
+// context deadline becomes the call's time budget (replacing
+// Options.Timeout); if that budget runs out the *Error matches both
+// ErrTimeout and context.DeadlineExceeded. Cancelling the context while the
+// call is in flight does not interrupt it.
+func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req ModifyCallRequest) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	deadline, hasDeadline := ctx.Deadline()
+	var timeoutMs C.uint32_t
+	if hasDeadline {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return context.DeadlineExceeded
+		}
+		timeoutMs = C.uint32_t(min(ceilMillis(left), math.MaxUint32))
+	}
+
+	var cs cstrings
+	defer cs.free()
+	var err error
+	str := func(field, value string) *C.char {
+		var p *C.char
+		if err == nil {
+			p, err = cs.optional(field, value)
+		}
+		return p
+	}
+	var creq C.bw_modify_call_request
+	creq.state = C.int32_t(req.State)
+	creq.redirect_url = str("redirect_url", req.RedirectURL)
+	creq.redirect_method = C.int32_t(req.RedirectMethod)
+	creq.username = str("username", req.Username)
+	creq.password = str("password", req.Password)
+	creq.redirect_fallback_url = str("redirect_fallback_url", req.RedirectFallbackURL)
+	creq.redirect_fallback_method = C.int32_t(req.RedirectFallbackMethod)
+	creq.fallback_username = str("fallback_username", req.FallbackUsername)
+	creq.fallback_password = str("fallback_password", req.FallbackPassword)
+	creq.timeout_ms = timeoutMs
+	if req.Tag != nil && err == nil {
+		creq.tag, err = cs.required("tag", *req.Tag)
+	}
+	var account, call *C.char
+	if err == nil {
+		account, err = cs.required("account_id", accountID)
+	}
+	if err == nil {
+		call, err = cs.required("call_id", callID)
+	}
+	if err != nil {
+		return err
+	}
+
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return ErrClosed
+	}
+	var cerr C.bw_error
+	status := C.bw_modify_call(c.ptr, account, call, &creq, &cerr)
+	runtime.KeepAlive(c)
+	if status == C.BW_OK {
+		return nil
+	}
+	e := newError(status, &cerr)
+	if e.Status == ErrTimeout && hasDeadline && !time.Now().Before(deadline) {
+		e.ctxErr = context.DeadlineExceeded
+	}
+	return e
+}
+
+// cstrings collects C copies of Go strings for one C call and frees them.
+type cstrings []unsafe.Pointer
+
+// required returns a C copy of s ("" stays "").
+func (cs *cstrings) required(field, s string) (*C.char, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, invalidArgument(field, field+" contains a NUL byte")
+	}
+	p := C.CString(s)
+	*cs = append(*cs, unsafe.Pointer(p))
+	return p, nil
+}
+
+// optional is required, except that "" means "not set" (NULL).
+func (cs *cstrings) optional(field, s string) (*C.char, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return cs.required(field, s)
+}
+
+func (cs *cstrings) free() {
+	for _, p := range *cs {
+		C.free(p)
+	}
+	*cs = nil
+}
+
+// durationMillis converts an Options duration to the C milliseconds field:
+// 0 stays 0 (the default), anything else is rounded up to whole ms.
+func durationMillis(field string, d time.Duration) (C.uint32_t, error) {
+	if d < 0 {
+		return 0, invalidArgument(field, field+" is negative")
+	}
+	ms := ceilMillis(d)
+	if ms > math.MaxUint32 {
+		return 0, invalidArgument(field, field+" is too large")
+	}
+	return C.uint32_t(ms), nil
+}
+
+// ceilMillis rounds a positive duration up to whole milliseconds.
+func ceilMillis(d time.Duration) int64 {
+	ms := int64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return ms
+}

@@ -1,0 +1,271 @@
+package bwvoice_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"testing"
+
+	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
+)
+
+// 200 goroutines share one client; a quarter each redirect, hang up, hit
+// an unknown call (404) and redirect an unanswered call (409), all at
+// once. Every goroutine must get its own, correct result.
+func TestSharedClientConcurrency(t *testing.T) {
+	t.Parallel()
+	runSharedClient(t, 200)
+}
+
+// The same under GOGC=1, so the collector runs constantly while calls are
+// inside C: shakes out any Go memory the binding fails to keep alive.
+// Not parallel: the GC percentage is process-wide.
+func TestSharedClientConcurrencyGOGC1(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	done := make(chan struct{})
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	runSharedClient(t, 200)
+	close(done)
+	<-collected
+}
+
+func runSharedClient(t *testing.T, n int) {
+	acct := accountID(t)
+	c := shared.client(t, shared.basicOptions())
+	ctx := context.Background()
+
+	type job struct {
+		call string
+		run  func(call string, i int) error
+		want bwvoice.Status // 0: success
+		tag  string         // the call's tag afterwards ("" for none)
+	}
+	jobs := make([]job, n)
+	for i := range jobs {
+		switch i % 4 {
+		case 0:
+			jobs[i] = job{call: shared.createCall(t, acct, "answered"), tag: fmt.Sprintf("tag-%d", i),
+				run: func(call string, i int) error {
+					return c.Redirect(ctx, acct, call, shared.appURL(fmt.Sprintf("g%d", i)), bwvoice.WithTag(fmt.Sprintf("tag-%d", i)))
+				}}
+		case 1:
+			jobs[i] = job{call: fmt.Sprintf("c-unknown-%d", i), want: bwvoice.ErrNotFound,
+				run: func(call string, i int) error { return c.Hangup(ctx, acct, call) }}
+		case 2:
+			jobs[i] = job{call: shared.createCall(t, acct, "answered"),
+				run: func(call string, i int) error { return c.Hangup(ctx, acct, call) }}
+		case 3:
+			jobs[i] = job{call: shared.createCall(t, acct, "initiated"), want: bwvoice.ErrConflict,
+				run: func(call string, i int) error {
+					return c.Redirect(ctx, acct, call, shared.appURL(fmt.Sprintf("g%d", i)))
+				}}
+		}
+	}
+
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = jobs[i].run(jobs[i].call, i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	ids := map[string]int{}
+	for i, err := range errs {
+		j := jobs[i]
+		if j.want == 0 {
+			if err != nil {
+				t.Errorf("goroutine %d: %v", i, err)
+			}
+		} else {
+			var e *bwvoice.Error
+			if !errors.As(err, &e) || e.Status != j.want || !errors.Is(err, j.want) {
+				t.Errorf("goroutine %d: got %v, want %v", i, err, j.want)
+				continue
+			}
+			// Each failure carries its own response: the simulator gives
+			// every error a fresh id.
+			if prev, dup := ids[e.ID]; dup || e.ID == "" {
+				t.Errorf("goroutine %d: error id %q (also seen by goroutine %d)", i, e.ID, prev)
+			}
+			ids[e.ID] = i
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	for i, j := range jobs {
+		if i%4 == 0 || i%4 == 2 {
+			st := shared.call(t, j.call)
+			if i%4 == 2 && st.State != "disconnected" {
+				t.Errorf("goroutine %d: call state %q after Hangup", i, st.State)
+			}
+			if i%4 == 0 && deref(st.Tag) != fmt.Sprintf("%q", j.tag) {
+				t.Errorf("goroutine %d: tag %s, want %q", i, deref(st.Tag), j.tag)
+			}
+		}
+	}
+	if reqs := shared.accountRequests(t, acct); len(reqs) != n {
+		t.Errorf("%d requests logged, want %d", len(reqs), n)
+	}
+}
+
+func TestCloseTwiceAndUseAfterClose(t *testing.T) {
+	t.Parallel()
+	acct := accountID(t)
+	call := shared.createCall(t, acct, "answered")
+	c, err := bwvoice.NewClient(shared.basicOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := c.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	}
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"Redirect":   c.Redirect(ctx, acct, call, shared.appURL("next")),
+		"Hangup":     c.Hangup(ctx, acct, call),
+		"ModifyCall": c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallStateCompleted}),
+	} {
+		if !errors.Is(err, bwvoice.ErrClosed) {
+			t.Errorf("%s after Close: got %v, want ErrClosed", name, err)
+		}
+	}
+	// A Client not made by NewClient behaves like a closed one.
+	var zero bwvoice.Client
+	if err := zero.Hangup(ctx, acct, call); !errors.Is(err, bwvoice.ErrClosed) {
+		t.Errorf("zero Client: got %v, want ErrClosed", err)
+	}
+	if err := zero.Close(); err != nil {
+		t.Errorf("zero Client Close: %v", err)
+	}
+	if reqs := shared.accountRequests(t, acct); len(reqs) != 0 {
+		t.Errorf("%d requests were sent", len(reqs))
+	}
+}
+
+// Close waits for the calls inside C to return before freeing the client.
+func TestCloseWaitsForCallsInFlight(t *testing.T) {
+	t.Parallel()
+	acct := accountID(t)
+	const n = 8
+	c, err := bwvoice.NewClient(shared.basicOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := make([]string, n)
+	for i := range calls {
+		calls[i] = shared.createCall(t, acct, "answered")
+	}
+	shared.fault(t, fault{Match: acct, Count: n, DelayMs: 300})
+
+	results := make(chan error, n)
+	for _, call := range calls {
+		go func() { results <- c.Redirect(context.Background(), acct, call, shared.appURL("slow")) }()
+	}
+	// Once the simulator has every request, every goroutine is inside C.
+	waitFor(t, "the requests to reach the simulator", func() bool {
+		return len(shared.accountRequests(t, acct)) == n
+	})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	for range n {
+		if err := <-results; err != nil {
+			t.Errorf("call in flight during Close: %v", err)
+		}
+	}
+	if err := c.Hangup(context.Background(), acct, calls[0]); !errors.Is(err, bwvoice.ErrClosed) {
+		t.Errorf("after Close: got %v, want ErrClosed", err)
+	}
+}
+
+// Calls racing with Close either complete or get ErrClosed; nothing crashes.
+func TestCloseRacingWithCalls(t *testing.T) {
+	t.Parallel()
+	acct := accountID(t)
+	call := shared.createCall(t, acct, "answered")
+	c, err := bwvoice.NewClient(shared.basicOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 100
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if i == n/2 {
+				errs[i] = c.Close()
+				return
+			}
+			errs[i] = c.Redirect(context.Background(), acct, call, shared.appURL("race"))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	sent := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			if i != n/2 {
+				sent++
+			}
+		case !errors.Is(err, bwvoice.ErrClosed):
+			t.Errorf("goroutine %d: %v", i, err)
+		}
+	}
+	if got := len(shared.accountRequests(t, acct)); got != sent {
+		t.Errorf("%d requests logged, %d calls succeeded", got, sent)
+	}
+}
+
+// Clients dropped without Close are freed by the runtime cleanup.
+func TestClientWithoutClose(t *testing.T) {
+	t.Parallel()
+	acct := accountID(t)
+	for range 20 {
+		c, err := bwvoice.NewClient(shared.basicOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Hangup(context.Background(), acct, "c-unknown"); !errors.Is(err, bwvoice.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+}

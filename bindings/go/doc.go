@@ -1,0 +1,40 @@
+// Package bwvoice controls live calls through Bandwidth's Voice API
+// ("Update active call"): redirect a call to new BXML, change its tag, or
+// hang it up.
+//
+// It is a thin cgo binding of the native bwvoice library (libbwvoice, C
+// header bwvoice.h): validation, authentication (Basic or OAuth2 client
+// credentials), retries, timeouts and error mapping all happen in the
+// library; this package converts Go values to C and C errors to Go.
+//
+//	c, err := bwvoice.NewClient(bwvoice.Options{ClientID: id, ClientSecret: secret})
+//	if err != nil {
+//		return err
+//	}
+//	defer c.Close()
+//	err = c.Redirect(ctx, accountID, callID, "https://app.example/next", bwvoice.WithTag("step-2"))
+//	if errors.Is(err, bwvoice.ErrNotFound) {
+//		// the call has already ended
+//	}
+//
+// # Errors
+//
+// Failures are *Error values carrying the library's Status, the HTTP status
+// and Bandwidth's error details. Every Status constant (ErrNotFound,
+// ErrTimeout, ...) is also a sentinel error for errors.Is. A closed client
+// returns ErrClosed; a context that is already done returns ctx.Err().
+//
+// # Contexts
+//
+// A context that is done before the call returns ctx.Err() and sends
+// nothing. A context deadline becomes the call's whole time budget
+// (retries included, replacing Options.Timeout); when it runs out the error
+// matches both ErrTimeout and context.DeadlineExceeded. A call already in
+// progress is not interrupted by cancellation: it ends within its budget.
+//
+// # Concurrency
+//
+// A Client is safe for concurrent use and meant to be shared: calls run in
+// parallel over one connection pool and one OAuth2 token. Close waits for
+// calls in flight, then frees the client; later calls return ErrClosed.
+package bwvoice

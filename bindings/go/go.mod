@@ -1,0 +1,3 @@
+module github.com/bwvoice/bwvoice/bindings/go
+
+go 1.24
