@@ -82,13 +82,17 @@ test-go: build $(PC_DIR)/bwvoice.pc
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) vet ./...
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
 
+# Python outside the binding, linted with the binding's settings.
+PY_EXTRA := ../../examples/python ../../scripts ../../tests/install/sim.py
+
 test-install: build
 	BWVOICE_SIM=$(SIM) bash tests/install/run.sh
 
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
-	cd bindings/python && ruff check . ../../examples/python && ruff format --check . ../../examples/python && mypy
+	cd bindings/python && ruff check . $(PY_EXTRA) && ruff format --check . $(PY_EXTRA) && mypy
+	mypy --strict scripts/demo.py tests/install/sim.py
 
 clean:
 	$(CARGO) clean

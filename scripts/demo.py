@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""`make demo`: start the bundled Voice API simulator on loopback, then
-redirect and hang up calls through libbwvoice from C, Python and Go, and
-print what happened on both sides of the wire.
+"""`make demo`: redirect and hang up calls from C, Python and Go.
+
+It starts the bundled Voice API simulator on loopback, runs the examples
+through libbwvoice, and prints what happened on both sides of the wire.
 
 Environment (set by the Makefile): BWVOICE_SIM, EXE_DIR, BWVOICE_LIBRARY,
 PKG_CONFIG_PATH, GO. Exits non-zero on any unexpected result.
@@ -19,9 +20,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "9900000"
+# Loopback only: ignore any http_proxy in the environment.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Demo:
+    """The simulator's address, the examples' environment, and a failure count."""
+
     def __init__(self, sim_url: str) -> None:
         self.sim = sim_url
         self.env = dict(
@@ -36,13 +41,15 @@ class Demo:
         self.failures = 0
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Calls the simulator's control API and returns the decoded JSON."""
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.sim + path, data=data, method=method)
         req.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with OPENER.open(req, timeout=30) as resp:
             return json.loads(resp.read() or b"null")
 
     def new_call(self, state: str = "answered") -> str:
+        """Creates a call on the simulator and returns its id."""
         call = self.control("POST", "/sim/calls", {"accountId": ACCOUNT, "state": state})
         return str(call["callId"])
 
@@ -56,7 +63,9 @@ class Demo:
             prog = os.path.relpath(prog, ROOT)
         shown = " ".join(a if a and " " not in a else repr(a) for a in [prog, *argv[1:]])
         print(f"  $ {shown}")
-        proc = subprocess.run(argv, env=self.env, cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            argv, env=self.env, cwd=ROOT, capture_output=True, text=True, check=False
+        )
         for line in (proc.stdout + proc.stderr).strip().splitlines():
             print(f"    {line}")
         if proc.returncode != want_rc:
@@ -64,6 +73,7 @@ class Demo:
             self.failures += 1
 
     def expect(self, ok: bool, what: str) -> None:
+        """Prints a check mark (or a cross, counted as a failure) for `what`."""
         print(f"  {'✓' if ok else '✗'} {what}")
         if not ok:
             self.failures += 1
@@ -73,50 +83,72 @@ class Demo:
         return list(self.control("GET", f"/sim/webhooks?wait={n}"))
 
     def show_deliveries(self, deliveries: list[dict[str, Any]]) -> None:
+        """Prints each Redirect event delivery the simulator made."""
         for d in deliveries:
             event = json.loads(d["body"]) if d["body"] else {}
             which = "fallback" if d["fallback"] else "primary"
             result = d["status"] or d["error"]
             tag = f", tag={event['tag']!r}" if "tag" in event else ""
-            print(f"    ↳ Redirect event → {which} {d['method']} {d['url']} → {result}"
-                  f" (eventType={event.get('eventType')}{tag})")
+            print(
+                f"    ↳ Redirect event → {which} {d['method']} {d['url']} → {result}"
+                f" (eventType={event.get('eventType')}{tag})"
+            )
 
     def state(self, call_id: str) -> dict[str, Any]:
+        """The call's state as the simulator sees it."""
         return dict(self.control("GET", f"/sim/calls/{call_id}"))
 
 
 def c_examples(demo: Demo, exe: Path) -> None:
+    """The C examples: redirect, fallback, hang-up, 404 and 409."""
     app = f"{demo.sim}/sim/app"
     print("\n── C (examples/c) " + "─" * 50)
 
     call = demo.new_call()
-    demo.run('redirect an answered call to new BXML, tag "step-2"',
-             [str(exe / "redirect"), call, f"{app}/step-2", "step-2"])
+    demo.run(
+        'redirect an answered call to new BXML, tag "step-2"',
+        [str(exe / "redirect"), call, f"{app}/step-2", "step-2"],
+    )
     hooks = demo.webhooks(1)
     demo.show_deliveries(hooks)
-    demo.expect(len(hooks) == 1 and hooks[0]["status"] == 200
-                and json.loads(hooks[0]["body"]).get("tag") == "step-2",
-                "the Redirect event reached the app with the tag")
+    demo.expect(
+        len(hooks) == 1
+        and hooks[0]["status"] == 200
+        and json.loads(hooks[0]["body"]).get("tag") == "step-2",
+        "the Redirect event reached the app with the tag",
+    )
 
     other = demo.new_call()
-    demo.run("redirect whose primary URL is down: the fallback gets the event",
-             [str(exe / "redirect"), other, f"{app}/fail", "", f"{app}/fallback"])
+    demo.run(
+        "redirect whose primary URL is down: the fallback gets the event",
+        [str(exe / "redirect"), other, f"{app}/fail", "", f"{app}/fallback"],
+    )
     hooks = demo.webhooks(3)[1:]
     demo.show_deliveries(hooks)
-    demo.expect(len(hooks) == 2 and hooks[1]["fallback"] and hooks[1]["status"] == 200,
-                "primary answered 503, fallback answered 200; the call stays up")
+    demo.expect(
+        len(hooks) == 2 and hooks[1]["fallback"] and hooks[1]["status"] == 200,
+        "primary answered 503, fallback answered 200; the call stays up",
+    )
 
     demo.run("hang up the first call", [str(exe / "hangup"), call])
     st = demo.state(call)
-    demo.expect(st["state"] == "disconnected" and st["disconnectCause"] == "hangup",
-                f"simulator: state={st['state']}, disconnectCause={st['disconnectCause']}")
+    demo.expect(
+        st["state"] == "disconnected" and st["disconnectCause"] == "hangup",
+        f"simulator: state={st['state']}, disconnectCause={st['disconnectCause']}",
+    )
 
-    demo.run("hang it up again: Bandwidth answers 404 because the call has ended",
-             [str(exe / "hangup"), call], want_rc=3)
+    demo.run(
+        "hang it up again: Bandwidth answers 404 because the call has ended",
+        [str(exe / "hangup"), call],
+        want_rc=3,
+    )
 
     ringing = demo.new_call("initiated")
-    demo.run("redirect a call that is still ringing: 409, it must be answered first",
-             [str(exe / "redirect"), ringing, f"{app}/too-early"], want_rc=1)
+    demo.run(
+        "redirect a call that is still ringing: 409, it must be answered first",
+        [str(exe / "redirect"), ringing, f"{app}/too-early"],
+        want_rc=1,
+    )
     demo.run("hang up the ringing call: that cancels it", [str(exe / "hangup"), ringing])
     st = demo.state(ringing)
     demo.expect(st["disconnectCause"] == "cancel", f"disconnectCause={st['disconnectCause']}")
@@ -124,38 +156,59 @@ def c_examples(demo: Demo, exe: Path) -> None:
 
 
 def python_examples(demo: Demo) -> None:
+    """The Python examples: redirect, hang-up, 404."""
     print("\n── Python (bindings/python, examples/python) " + "─" * 23)
     py = sys.executable
     call = demo.new_call()
     before = len(demo.control("GET", "/sim/webhooks"))
-    demo.run("redirect from Python",
-             [py, "examples/python/redirect.py", call, f"{demo.sim}/sim/app/from-python",
-              "py"])
+    demo.run(
+        "redirect from Python",
+        [py, "examples/python/redirect.py", call, f"{demo.sim}/sim/app/from-python", "py"],
+    )
     demo.show_deliveries(demo.webhooks(before + 1)[before:])
     demo.run("hang up from Python", [py, "examples/python/hangup.py", call])
-    demo.run("hang up again from Python: 404 explained",
-             [py, "examples/python/hangup.py", call], want_rc=3)
+    demo.run(
+        "hang up again from Python: 404 explained",
+        [py, "examples/python/hangup.py", call],
+        want_rc=3,
+    )
 
 
 def go_examples(demo: Demo) -> None:
+    """The Go examples: redirect, hang-up, 404."""
     print("\n── Go (bindings/go) " + "─" * 48)
     go = os.environ.get("GO", "go")
     call = demo.new_call()
     before = len(demo.control("GET", "/sim/webhooks"))
     gobin = ROOT / "target/examples/go"
     for name in ("redirect", "hangup"):
-        subprocess.run([go, "build", "-o", str(gobin / name), f"./examples/{name}"],
-                       cwd=ROOT / "bindings/go", env=demo.env, check=True)
-    demo.run("redirect from Go",
-             [str(gobin / "redirect"), "-call", call, "-url", f"{demo.sim}/sim/app/from-go",
-              "-tag", "go"])
+        subprocess.run(
+            [go, "build", "-o", str(gobin / name), f"./examples/{name}"],
+            cwd=ROOT / "bindings/go",
+            env=demo.env,
+            check=True,
+        )
+    demo.run(
+        "redirect from Go",
+        [
+            str(gobin / "redirect"),
+            "-call",
+            call,
+            "-url",
+            f"{demo.sim}/sim/app/from-go",
+            "-tag",
+            "go",
+        ],
+    )
     demo.show_deliveries(demo.webhooks(before + 1)[before:])
     demo.run("hang up from Go", [str(gobin / "hangup"), "-call", call])
-    demo.run("hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call],
-             want_rc=3)
+    demo.run(
+        "hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call], want_rc=3
+    )
 
 
 def main() -> int:
+    """Runs the demo; returns the exit status."""
     sim_bin = os.environ.get("BWVOICE_SIM", str(ROOT / "target/release/bwvoice-sim"))
     exe = Path(os.environ.get("EXE_DIR", ROOT / "target/examples")).resolve()
     sim = subprocess.Popen([sim_bin, "--port", "0"], stdout=subprocess.PIPE, text=True)
@@ -172,8 +225,10 @@ def main() -> int:
         go_examples(demo)
         tokens = demo.control("GET", "/sim/requests?path_contains=oauth2")
         api = demo.control("GET", "/sim/requests?path_contains=/api/v2/")
-        print(f"\nsimulator saw {len(api)} Voice API requests and {len(tokens)} token requests "
-              "(one per process: each example makes one client)")
+        print(
+            f"\nsimulator saw {len(api)} Voice API requests and {len(tokens)} token requests "
+            "(one per process: each example makes one client)"
+        )
     finally:
         sim.terminate()
         sim.wait(timeout=10)

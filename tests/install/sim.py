@@ -1,20 +1,23 @@
 """Talks to the simulator's control API (no third-party modules, no proxies).
 
-    sim.py URL call                 creates an answered call, prints its id
-    sim.py URL fault JSON           adds a fault
-    sim.py URL tag CALL_ID          prints the call's tag ("" if none)
-    sim.py URL state CALL_ID        prints the call's state
+sim.py URL call                 creates an answered call, prints its id
+sim.py URL fault JSON           adds a fault
+sim.py URL tag CALL_ID          prints the call's tag ("" if none)
+sim.py URL state CALL_ID        prints the call's state
 """
+
+from __future__ import annotations
 
 import json
 import sys
 import urllib.request
+from typing import Any
 
 # Loopback only: ignore any http_proxy in the environment.
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _request(url, body=None):
+def _request(url: str, body: Any = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
     req.add_header("Content-Type", "application/json")
@@ -23,9 +26,12 @@ def _request(url, body=None):
     return json.loads(raw) if raw else None
 
 
-def main(base, command, *args):
+def main(base: str, command: str, *args: str) -> None:
+    """Runs one command against the simulator at `base`."""
     if command == "call":
-        print(_request(f"{base}/sim/calls", {"accountId": "9900000", "state": "answered"})["callId"])
+        print(
+            _request(f"{base}/sim/calls", {"accountId": "9900000", "state": "answered"})["callId"]
+        )
     elif command == "fault":
         _request(f"{base}/sim/faults", json.loads(args[0]))
     elif command in ("tag", "state"):
