@@ -260,4 +260,4 @@ ok
 
 echo
 printf '  ok  %s\n' "${passed[@]}"
-echo "install test: ${#passed[@]} passed, 0 failed"
+echo "install: ${#passed[@]} passed, 0 failed"
