@@ -26,7 +26,7 @@ INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
 .PHONY: all build examples header demo test test-rust test-c test-python test-go test-install \
-        install uninstall lint bench help clean
+        install uninstall lint bench fuzz soak miri help clean
 
 all: build examples
 
@@ -37,6 +37,9 @@ help:
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
+	@echo "make fuzz        run each fuzz target for FUZZ_SECONDS (60) s; needs nightly + cargo-fuzz"
+	@echo "make soak        100,000 mixed calls from 16 threads against the simulator; fails on RSS/fd growth"
+	@echo "make miri        the C ABI's pointer handling and argument checks under Miri (nightly + miri)"
 
 build:
 	$(CARGO) build --release --workspace --locked
@@ -93,6 +96,16 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	cd bindings/python && ruff check . $(PY_EXTRA) && ruff format --check . $(PY_EXTRA) && mypy
 	mypy --strict scripts/demo.py tests/install/sim.py
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+soak: build
+	BWVOICE_SIM=$(SIM) $(CARGO) run --release --locked --example soak
+
+miri:
+	MIRIFLAGS=-Zmiri-disable-isolation $(CARGO) +nightly miri test --lib -- ffi:: --include-ignored
 
 clean:
 	$(CARGO) clean

@@ -242,13 +242,15 @@ impl Drop for RefreshDone<'_> {
 
 /// How long a token that `expires_in` seconds is used: until ~60 s before
 /// it expires, or half its lifetime for short-lived tokens.
-fn refresh_after(expires_in: u64) -> Duration {
+pub(crate) fn refresh_after(expires_in: u64) -> Duration {
     let lifetime = Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME);
     lifetime - Duration::from_secs(60).min(lifetime / 2)
 }
 
 /// `access_token` and `expires_in` from a token reply, or why not.
-fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), String> {
+/// `why` is static text: a token reply holds a secret, so none of it may
+/// reach an error message.
+pub(crate) fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), &'static str> {
     let value: serde_json::Value = body
         .and_then(|b| serde_json::from_slice(b).ok())
         .ok_or("the token endpoint answered 2xx without a JSON body")?;
@@ -258,7 +260,7 @@ fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), String> {
         .filter(|t| !t.is_empty())
         .ok_or("the token reply has no access_token")?;
     if !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("the token reply's access_token is not printable ASCII".into());
+        return Err("the token reply's access_token is not printable ASCII");
     }
     let expires_in = value
         .get("expires_in")
@@ -268,7 +270,7 @@ fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), String> {
     Ok((token.to_owned(), expires_in))
 }
 
-fn oauth_error_code(body: Option<&[u8]>) -> Option<String> {
+pub(crate) fn oauth_error_code(body: Option<&[u8]>) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body?).ok()?;
     let code = value.get("error")?.as_str()?;
     code.bytes()

@@ -166,10 +166,30 @@ impl Client {
         if timeout.is_zero() {
             return Err(Error::invalid("timeout_ms", "timeout_ms is zero"));
         }
+        let prepared = self.prepare(account_id, call_id, request)?;
+        self.send(
+            &prepared.url,
+            prepared.body.as_bytes(),
+            prepared.idempotent,
+            timeout,
+        )
+    }
+
+    /// Everything a call does before sending: the URL, validation and the
+    /// JSON body. Separate so the fuzz targets can run it without a network.
+    pub(crate) fn prepare(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        request: &ModifyCallRequest,
+    ) -> Result<Prepared, Error> {
         let url = call_url(&self.base_url, account_id, call_id)?;
         request.validate()?;
-        let idempotent = request.is_hangup() || self.retry_non_idempotent;
-        self.send(&url, request.to_json().as_bytes(), idempotent, timeout)
+        Ok(Prepared {
+            url,
+            body: request.to_json(),
+            idempotent: request.is_hangup() || self.retry_non_idempotent,
+        })
     }
 
     /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
@@ -271,6 +291,14 @@ impl Client {
             _ => Err(AttemptFailure::Other(failure)),
         }
     }
+}
+
+/// A validated call, ready to send.
+pub(crate) struct Prepared {
+    pub url: String,
+    pub body: String,
+    /// Safe to repeat after a failure the server may have acted on.
+    pub idempotent: bool,
 }
 
 enum AttemptFailure {

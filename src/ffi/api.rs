@@ -16,7 +16,7 @@ use std::time::Duration;
 /// connection pool and OAuth2 token. Free it with `bw_free` once every
 /// call on it has returned.
 pub struct bw_client {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 /// Creates a client from `cfg`. On success writes the new client to `*out`
@@ -85,24 +85,17 @@ pub unsafe extern "C" fn bw_modify_call(
     err: *mut bw_error,
 ) -> bw_status {
     ffi_status!(err, {
-        // SAFETY: caller contract above, for each pointer.
-        let (client, account_id, call_id, req) = unsafe {
-            (
-                req_ref(client, "client")?,
-                req_str(account_id, "account_id")?,
-                req_str(call_id, "call_id")?,
-                req_ref(req, "req")?,
-            )
-        };
         // SAFETY: caller contract above.
-        let request = unsafe { modify_call_request(req) }?;
-        match req.timeout_ms {
-            0 => client.client.modify_call(account_id, call_id, &request),
-            ms => client.client.modify_call_within(
-                account_id,
-                call_id,
-                &request,
-                Duration::from_millis(ms.into()),
+        let args = unsafe { modify_call_args(client, account_id, call_id, req) }?;
+        match args.timeout {
+            None => args
+                .client
+                .modify_call(args.account_id, args.call_id, &args.request),
+            Some(timeout) => args.client.modify_call_within(
+                args.account_id,
+                args.call_id,
+                &args.request,
+                timeout,
             ),
         }
     })
@@ -244,6 +237,46 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         tls_roots,
         proxy,
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
+    })
+}
+
+/// `bw_modify_call`'s arguments after the NULL, UTF-8 and enum checks.
+pub(crate) struct ModifyCallArgs<'a> {
+    pub client: &'a Client,
+    pub account_id: &'a str,
+    pub call_id: &'a str,
+    pub request: ModifyCallRequest,
+    /// `None`: the client's own time budget.
+    pub timeout: Option<Duration>,
+}
+
+/// Converts `bw_modify_call`'s arguments (shared with the fuzz targets).
+///
+/// # Safety
+/// As for `bw_modify_call`: each pointer is NULL or valid for `'a`, each
+/// string NUL-terminated.
+pub(crate) unsafe fn modify_call_args<'a>(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    req: *const bw_modify_call_request,
+) -> Result<ModifyCallArgs<'a>, Error> {
+    // SAFETY: caller contract above, for each pointer.
+    let (client, account_id, call_id, req) = unsafe {
+        (
+            req_ref(client, "client")?,
+            req_str(account_id, "account_id")?,
+            req_str(call_id, "call_id")?,
+            req_ref(req, "req")?,
+        )
+    };
+    Ok(ModifyCallArgs {
+        client: &client.client,
+        account_id,
+        call_id,
+        // SAFETY: caller contract above.
+        request: unsafe { modify_call_request(req) }?,
+        timeout: (req.timeout_ms != 0).then(|| Duration::from_millis(req.timeout_ms.into())),
     })
 }
 

@@ -5,4 +5,10 @@
 
 pub mod api;
 pub(crate) mod boundary;
+// Fuzz entry points: the C argument conversion and the parsers without a
+// network. Also built for `cargo test`, which replays fuzz/corpus through them.
+#[cfg(any(fuzzing, test))]
+pub mod fuzzing;
+#[cfg(test)]
+mod tests;
 pub mod types;

@@ -247,3 +247,147 @@ fn tunnel(
     let _ = back.join();
     Ok(())
 }
+
+/// What a [`HostileServer`] does with one request.
+#[derive(Clone, Debug)]
+pub enum Behaviour {
+    /// An empty 200 (or, for the token endpoint, a token) with keep-alive.
+    Normal,
+    /// Write these bytes and go on serving the connection.
+    Write(Vec<u8>),
+    /// Write these bytes, then never send anything again.
+    WriteThenStall(Vec<u8>),
+    /// Write these bytes one per second.
+    Drip(Vec<u8>),
+    /// Write these bytes, then reset the connection (TCP RST).
+    WriteThenReset(Vec<u8>),
+    /// Write these bytes, then close the connection (FIN).
+    WriteThenClose(Vec<u8>),
+}
+
+/// Longest a hostile server ever waits; dropping it ends every wait at once.
+const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// A loopback HTTP server that misbehaves on purpose: the n-th request
+/// (across connections) gets the n-th [`Behaviour`] of its script, later
+/// ones [`Behaviour::Normal`]. Dropping it stops it: stalls end, every
+/// connection is shut down, the accept thread exits.
+pub struct HostileServer {
+    pub url: String,
+    addr: std::net::SocketAddr,
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    script: std::sync::Mutex<std::collections::VecDeque<Behaviour>>,
+    stopped: std::sync::Mutex<bool>,
+    stop: std::sync::Condvar,
+    /// Open connections by number, so that dropping the server can cut
+    /// them; a handler removes its own entry when it ends (the socket only
+    /// closes, or resets, once this clone is gone too).
+    connections: std::sync::Mutex<std::collections::HashMap<usize, TcpStream>>,
+}
+
+impl Shared {
+    /// Waits up to `max` (bounded by [`STALL_LIMIT`]); true once stopped.
+    fn wait(&self, max: std::time::Duration) -> bool {
+        let stopped = self.stopped.lock().unwrap();
+        let (stopped, _) = self
+            .stop
+            .wait_timeout_while(stopped, max.min(STALL_LIMIT), |s| !*s)
+            .unwrap();
+        *stopped
+    }
+}
+
+impl HostileServer {
+    pub fn start(script: impl IntoIterator<Item = Behaviour>) -> HostileServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind hostile server");
+        let addr = listener.local_addr().unwrap();
+        let shared = Arc::new(Shared {
+            script: std::sync::Mutex::new(script.into_iter().collect()),
+            ..Shared::default()
+        });
+        let s = Arc::clone(&shared);
+        thread::spawn(move || {
+            for (id, stream) in listener.incoming().flatten().enumerate() {
+                if *s.stopped.lock().unwrap() {
+                    break;
+                }
+                let clone = stream.try_clone().unwrap();
+                s.connections.lock().unwrap().insert(id, clone);
+                let s = Arc::clone(&s);
+                thread::spawn(move || {
+                    let _ = serve_hostile(stream, &s);
+                    s.connections.lock().unwrap().remove(&id);
+                });
+            }
+        });
+        HostileServer {
+            url: format!("http://{addr}"),
+            addr,
+            shared,
+        }
+    }
+}
+
+impl Drop for HostileServer {
+    fn drop(&mut self) {
+        *self.shared.stopped.lock().unwrap() = true;
+        self.shared.stop.notify_all();
+        for (_, conn) in self.shared.connections.lock().unwrap().drain() {
+            let _ = conn.shutdown(std::net::Shutdown::Both);
+        }
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve_hostile(stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    // Bounded even if the client neither reads nor closes.
+    stream.set_read_timeout(Some(STALL_LIMIT))?;
+    stream.set_write_timeout(Some(std::time::Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut out = stream;
+    while let Some(request) = read_request(&mut reader)? {
+        let behaviour = shared.script.lock().unwrap().pop_front();
+        match behaviour.unwrap_or(Behaviour::Normal) {
+            Behaviour::Normal if request.head[0].contains("/oauth2/token") => {
+                let token = br#"{"access_token":"t0k3n","expires_in":3600}"#;
+                write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    token.len()
+                )?;
+                out.write_all(token)?;
+            }
+            Behaviour::Normal => out.write_all(OK_KEEP_ALIVE)?,
+            Behaviour::Write(bytes) => out.write_all(&bytes)?,
+            Behaviour::WriteThenStall(bytes) => {
+                out.write_all(&bytes)?;
+                shared.wait(STALL_LIMIT);
+                return Ok(());
+            }
+            Behaviour::Drip(bytes) => {
+                for byte in bytes {
+                    out.write_all(&[byte])?;
+                    if shared.wait(std::time::Duration::from_secs(1)) {
+                        return Ok(());
+                    }
+                }
+            }
+            Behaviour::WriteThenReset(bytes) => {
+                out.write_all(&bytes)?;
+                // Linger 0: closing sends RST instead of FIN.
+                socket2::SockRef::from(&out).set_linger(Some(std::time::Duration::ZERO))?;
+                return Ok(());
+            }
+            Behaviour::WriteThenClose(bytes) => {
+                out.write_all(&bytes)?;
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in fuzz/corpus/<target>/ (formats: src/ffi/fuzzing.rs).
+Run from anywhere; rewrites only the seed_* files it owns."""
+import pathlib
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parent / "corpus"
+STRINGS = ["account_id", "call_id", "redirect_url", "username", "password", "tag",
+           "redirect_fallback_url", "fallback_username", "fallback_password"]
+
+
+def modify_call(flags=0, state=0, method=0, fallback_method=0, timeout_ms=0, **strings):
+    """Strings not given are NULL; give bytes or str."""
+    mask = sum(1 << i for i, name in enumerate(STRINGS) if name not in strings)
+    head = struct.pack("<BHiiiI", flags, mask, state, method, fallback_method, timeout_ms)
+    pieces = [strings.get(name, b"") for name in STRINGS]
+    pieces = [p.encode() if isinstance(p, str) else p for p in pieces]
+    return head + b"\xff".join(pieces)
+
+
+def response(code, body=b"", retry_after=b"", now=784111777, unreadable=False):
+    return struct.pack("<HQB", code, now, int(unreadable)) + retry_after + b"\xff" + body
+
+
+def token(body, no_body=False):
+    return bytes([int(no_body)]) + body
+
+
+ids = dict(account_id="9900000", call_id="c-1")
+seeds = {
+    "modify_call": {
+        "redirect": modify_call(**ids, redirect_url="/next"),
+        "every_field": modify_call(
+            state=1, method=1, fallback_method=2, timeout_ms=5000, **ids,
+            redirect_url="https://app.example/bxml?x=1#f", username="u", password="p",
+            tag="t\"q", redirect_fallback_url="http://fb.example/", fallback_username="fu",
+            fallback_password="fp"),
+        "hangup": modify_call(state=2, **ids),
+        "hangup_with_url": modify_call(state=2, **ids, redirect_url="/next"),
+        "hangup_with_method": modify_call(state=2, method=2, **ids),
+        "hangup_with_fallback": modify_call(state=2, **ids, redirect_fallback_url="/fb",
+                                            fallback_username="x"),
+        "tag_clear": modify_call(**ids, redirect_url="/next", tag=""),
+        "tag_longest": modify_call(**ids, redirect_url="/next", tag="é" * 4096),
+        "tag_too_long": modify_call(**ids, redirect_url="/next", tag="a" * 4097),
+        "password_too_long": modify_call(**ids, redirect_url="/next", password="ü" * 1025),
+        "ids_reserved": modify_call(account_id="99/00", call_id="c-1?x#y%z é+~",
+                                    redirect_url="/next"),
+        "id_empty": modify_call(account_id="9900000", call_id="", redirect_url="/next"),
+        "id_control": modify_call(account_id="9900000", call_id="c\r\n", redirect_url="/next"),
+        "id_del": modify_call(account_id="99\x7f", call_id="c", redirect_url="/next"),
+        "id_null": modify_call(call_id="c-1", redirect_url="/next"),
+        "bad_utf8": modify_call(**ids, redirect_url="/next", username=b"\xc3\x28"),
+        "bad_utf8_id": modify_call(account_id=b"\xed\xa0\x80", call_id="c", redirect_url="/n"),
+        "embedded_nul": modify_call(**ids, redirect_url=b"/next\x00 bad", tag=b"\x00\xff"),
+        "state_unknown": modify_call(state=3, **ids, redirect_url="/next"),
+        "method_negative": modify_call(method=-1, **ids, redirect_url="/next"),
+        "fallback_method_max": modify_call(fallback_method=0x7FFFFFFF, **ids,
+                                           redirect_url="/next"),
+        "client_null": modify_call(flags=1, **ids, redirect_url="/next"),
+        "req_null": modify_call(flags=2, **ids),
+        "err_null": modify_call(flags=4, **ids),
+        "scheme_javascript": modify_call(**ids, redirect_url="javascript:alert(1)"),
+        "scheme_upper": modify_call(**ids, redirect_url="HTTPS://A.example/x"),
+        "scheme_like_path": modify_call(**ids, redirect_url="a/b:c",
+                                        redirect_fallback_url="mailto:x@y"),
+        "url_space": modify_call(**ids, redirect_url="https://a b"),
+        "url_unicode_space": modify_call(**ids, redirect_url="https://a\u2028b"),
+        "url_empty": modify_call(**ids, redirect_url=""),
+    },
+    "response": {
+        "not_found": response(404, b'{"type":"not-found","description":"gone","id":null}'),
+        "validation": response(400, b'{"type":"validation","description":"bad","id":"e-1"}'),
+        "rate_seconds": response(429, b"{}", b"1"),
+        "rate_date": response(429, b"", b"Sun, 06 Nov 1994 08:49:42 GMT"),
+        "rate_rfc850": response(503, b"", b"Sunday, 06-Nov-94 08:49:47 GMT"),
+        "rate_asctime": response(503, b"", b"Sun Nov  6 08:49:39 1994"),
+        "rate_capped": response(429, b"", b" 120 "),
+        "rate_junk": response(429, b"", b"1.5"),
+        "rate_huge": response(429, b"", b"99999999999999999999999"),
+        "rate_ctl": response(429, b"", b"1\x01"),
+        "html": response(502, b"<html><body>Bad gateway</body></html>"),
+        "unreadable": response(500, unreadable=True),
+        "redirect_3xx": response(302),
+        "long_description": response(400, b'{"type":"t","description":"' + b"d" * 5000 + b'"}'),
+        "array": response(500, b"[1,2,{}]"),
+        "wrong_types": response(409, b'{"type":7,"description":null,"id":[]}'),
+        "oauth": response(401, b'{"error":"invalid_client"}'),
+        "status_0": response(0, b"x"),
+        "status_max": response(65535, b'{"description":"\\ud83d\\ude00"}'),
+    },
+    "token_reply": {
+        "ok": token(b'{"access_token":"abc.def","token_type":"Bearer","expires_in":3600}'),
+        "short_lived": token(b'{"access_token":"a","expires_in":1}'),
+        "huge_expiry": token(b'{"access_token":"a","expires_in":18446744073709551615}'),
+        "zero_expiry": token(b'{"access_token":"a","expires_in":0}'),
+        "string_expiry": token(b'{"access_token":"a","expires_in":"3600"}'),
+        "float_expiry": token(b'{"access_token":"a","expires_in":3600.5}'),
+        "negative_expiry": token(b'{"access_token":"a","expires_in":-1}'),
+        "token_space": token(b'{"access_token":"a b","expires_in":60}'),
+        "token_crlf": token(b'{"access_token":"a\\r\\nX-Evil: 1","expires_in":60}'),
+        "token_unicode": token(b'{"access_token":"\\u00e9","expires_in":60}'),
+        "token_empty": token(b'{"access_token":"","expires_in":60}'),
+        "no_token": token(b'{"token_type":"Bearer","expires_in":3600}'),
+        "invalid_client": token(b'{"error":"invalid_client"}'),
+        "odd_error_code": token(b'{"error":"bad code!\\n"}'),
+        "html": token(b"<html>"),
+        "empty": token(b""),
+        "no_body": token(b"", no_body=True),
+    },
+}
+
+for target, files in seeds.items():
+    directory = ROOT / target
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("seed_*"):
+        old.unlink()
+    for name, data in files.items():
+        (directory / f"seed_{name}").write_bytes(data)
+    print(f"{target}: {len(files)} seeds")

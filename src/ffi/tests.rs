@@ -1,0 +1,168 @@
+//! The exported functions' paths that never reach the network, runnable
+//! under Miri (`cargo +nightly miri test -- ffi::`), which checks every raw
+//! pointer access for undefined behaviour.
+
+use super::api::*;
+use super::types::*;
+use std::ffi::CStr;
+use std::os::raw::c_char;
+use std::ptr::{null, null_mut};
+
+/// A record full of garbage, as an uninitialised C stack variable would be.
+fn garbage() -> bw_error {
+    bw_error {
+        status: 99,
+        http_status: 99,
+        retry_after_ms: 99,
+        attempts: 99,
+        field: [-1; BW_ERROR_FIELD_LEN],
+        error_type: [-1; BW_ERROR_TYPE_LEN],
+        description: [-1; BW_ERROR_TEXT_LEN],
+        error_id: [-1; BW_ERROR_ID_LEN],
+        message: [-1; BW_ERROR_TEXT_LEN],
+    }
+}
+
+fn text(buf: &[c_char]) -> &str {
+    // SAFETY: the library NUL-terminates every string in `bw_error`.
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_str()
+        .expect("UTF-8")
+}
+
+fn static_str(ptr: *const c_char) -> &'static str {
+    // SAFETY: the functions under test return static NUL-terminated strings.
+    unsafe { CStr::from_ptr(ptr) }.to_str().expect("UTF-8")
+}
+
+fn config(base_url: &CStr) -> bw_client_config {
+    bw_client_config {
+        base_url: base_url.as_ptr(),
+        username: c"user".as_ptr(),
+        password: c"pass".as_ptr(),
+        client_id: null(),
+        client_secret: null(),
+        token_url: null(),
+        connect_timeout_ms: 0,
+        timeout_ms: 0,
+        max_attempts: 0,
+        retry_non_idempotent: false,
+        tls_roots: BW_TLS_ROOTS_BUNDLED,
+        ca_file: null(),
+        proxy: null(),
+        proxy_from_env: false,
+        user_agent_suffix: null(),
+    }
+}
+
+fn redirect(url: &CStr) -> bw_modify_call_request {
+    bw_modify_call_request {
+        state: BW_CALL_STATE_UNSET,
+        redirect_url: url.as_ptr(),
+        redirect_method: BW_METHOD_UNSET,
+        username: null(),
+        password: null(),
+        tag: null(),
+        redirect_fallback_url: null(),
+        redirect_fallback_method: BW_METHOD_UNSET,
+        fallback_username: null(),
+        fallback_password: null(),
+        timeout_ms: 0,
+    }
+}
+
+#[test]
+fn status_names_and_version() {
+    assert_eq!(static_str(bw_status_str(BW_OK)), "BW_OK");
+    assert_eq!(
+        static_str(bw_status_str(BW_ERR_NOT_FOUND)),
+        "BW_ERR_NOT_FOUND"
+    );
+    for unknown in [-1, 14, i32::MIN, i32::MAX] {
+        assert_eq!(static_str(bw_status_str(unknown)), "BW_ERR_UNKNOWN");
+    }
+    assert_eq!(
+        static_str(bw_version()),
+        concat!("bwvoice/", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn client_new_rejects_bad_arguments() {
+    let mut err = garbage();
+    let mut out: *mut bw_client = null_mut();
+    let good = config(c"http://127.0.0.1:9/api/v2");
+    // SAFETY (all calls): valid or NULL pointers, NUL-terminated strings.
+    unsafe {
+        assert_eq!(
+            bw_client_new(null(), &mut out, &mut err),
+            BW_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(text(&err.field), "cfg");
+        assert_eq!(bw_client_new(&good, null_mut(), &mut err), 1);
+        assert_eq!(text(&err.field), "out");
+        let bad_utf8 = b"\xc3\x28\0";
+        let mut cfg = config(c"http://127.0.0.1:9/api/v2");
+        cfg.password = bad_utf8.as_ptr().cast();
+        assert_eq!(bw_client_new(&cfg, &mut out, null_mut()), 1);
+        let cfg = config(c"http://example.com/api/v2"); // plain http off loopback
+        assert_eq!(bw_client_new(&cfg, &mut out, &mut err), 1);
+        assert_eq!(text(&err.field), "base_url");
+        let mut cfg = config(c"http://127.0.0.1:9/api/v2");
+        cfg.tls_roots = 7;
+        assert_eq!(bw_client_new(&cfg, &mut out, &mut err), 1);
+        assert_eq!(text(&err.field), "tls_roots");
+        assert_eq!(text(&err.message), "tls_roots has unknown value 7");
+        bw_free(null_mut());
+    }
+    assert!(out.is_null(), "out is written only on success");
+}
+
+#[test]
+fn modify_call_rejects_bad_arguments_before_sending() {
+    let mut err = garbage();
+    let cfg = config(c"http://127.0.0.1:9/api/v2");
+    let mut client: *mut bw_client = null_mut();
+    // SAFETY (all calls): valid or NULL pointers, NUL-terminated strings;
+    // the client is freed once, after its last use.
+    unsafe {
+        assert_eq!(bw_client_new(&cfg, &mut client, &mut err), BW_OK);
+        assert_eq!(err.status, BW_OK);
+        assert_eq!(text(&err.message), "", "cleared on entry");
+        let ok = redirect(c"/next");
+        let (a, c) = (c"9900000".as_ptr(), c"c-1".as_ptr());
+        let rejected = |client, a, c, req: &bw_modify_call_request, err: &mut bw_error| {
+            let status = bw_modify_call(client, a, c, req, err);
+            assert_eq!(status, BW_ERR_INVALID_ARGUMENT, "{}", text(&err.message));
+            assert_eq!(err.attempts, 0, "nothing was sent");
+            text(&err.field).to_owned()
+        };
+        assert_eq!(rejected(null(), a, c, &ok, &mut err), "client");
+        assert_eq!(rejected(client, null(), c, &ok, &mut err), "account_id");
+        assert_eq!(rejected(client, a, c"".as_ptr(), &ok, &mut err), "call_id");
+        assert_eq!(
+            bw_modify_call(client, a, c, null(), null_mut()),
+            BW_ERR_INVALID_ARGUMENT
+        );
+        let mut req = redirect(c"/next");
+        req.state = 3;
+        assert_eq!(rejected(client, a, c, &req, &mut err), "state");
+        let mut req = redirect(c"/next");
+        req.redirect_fallback_method = -1;
+        assert_eq!(
+            rejected(client, a, c, &req, &mut err),
+            "redirect_fallback_method"
+        );
+        let mut req = redirect(c"/next");
+        req.tag = c"\xff".as_ptr();
+        assert_eq!(rejected(client, a, c, &req, &mut err), "tag");
+        let req = redirect(c"ftp://x");
+        assert_eq!(rejected(client, a, c, &req, &mut err), "redirect_url");
+        let mut req = redirect(c"/next");
+        req.state = BW_CALL_STATE_COMPLETED;
+        assert_eq!(rejected(client, a, c, &req, &mut err), "redirect_url");
+        assert_eq!(bw_hangup(client, a, null(), &mut err), 1);
+        assert_eq!(text(&err.field), "call_id");
+        bw_free(client);
+    }
+}

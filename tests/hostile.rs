@@ -1,0 +1,247 @@
+//! Servers that misbehave on purpose (tests/common `HostileServer`): every
+//! call must end with the right status within its time budget, and the same
+//! client must work for the next call. Budgets are 1 s; "no hang" is
+//! asserted with a generous bound so a loaded machine cannot fail it.
+#![allow(clippy::result_large_err)] // `Error` by value, as in the library
+
+mod common;
+
+use common::*;
+use std::time::{Duration, Instant};
+
+const BUDGET: Duration = Duration::from_secs(1);
+/// Generous upper bound for "did not hang" (5x the budget).
+const NO_HANG: Duration = Duration::from_secs(5);
+/// Must never appear in an error (nor the server's token, "t0k3n").
+const PASSWORD: &str = "pw-Hq7xR2";
+
+fn config(server: &HostileServer, oauth2: bool) -> ClientConfig {
+    let auth = if oauth2 {
+        Auth::OAuth2 {
+            client_id: "client".into(),
+            client_secret: SECRET.into(),
+            token_url: Some(format!("{}/api/v1/oauth2/token", server.url)),
+        }
+    } else {
+        Auth::Basic {
+            username: "user".into(),
+            password: PASSWORD.into(),
+        }
+    };
+    ClientConfig {
+        base_url: Some(format!("{}/api/v2", server.url)),
+        connect_timeout: Some(BUDGET),
+        timeout: Some(BUDGET),
+        ..ClientConfig::new(auth)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Call {
+    Redirect,
+    Hangup,
+    /// A redirect with OAuth2, so the first request goes to the token endpoint.
+    OAuth2,
+}
+
+/// Runs one call against a server playing `script`, checks it ends within
+/// the bound, then checks the same client succeeds against the same
+/// (now well-behaved) server. Returns the first call's outcome.
+fn against(case: &str, call: Call, script: Vec<Behaviour>) -> Result<(), Error> {
+    let server = HostileServer::start(script);
+    let client = client(config(&server, matches!(call, Call::OAuth2)));
+    let run = || match call {
+        Call::Hangup => client.hangup(ACCOUNT, "c-1"),
+        _ => client.modify_call(ACCOUNT, "c-1", &redirect()),
+    };
+    let started = Instant::now();
+    let outcome = run();
+    let elapsed = started.elapsed();
+    let status = outcome.as_ref().err().map_or("OK", |e| e.status.name());
+    eprintln!("{case:<45} {status:<22} {elapsed:>8.2?}");
+    assert!(elapsed < NO_HANG, "{case}: took {elapsed:?}");
+    if let Err(e) = &outcome {
+        assert!(!e.message.is_empty());
+        assert_clean(e, &[PASSWORD, "t0k3n"]);
+    }
+    run().unwrap_or_else(|e| panic!("{case}: the next call failed: {e}"));
+    outcome
+}
+
+fn http(head: &str, body: &[u8]) -> Vec<u8> {
+    [head.replace('\n', "\r\n").as_bytes(), b"\r\n", body].concat()
+}
+
+#[test]
+fn stall_before_the_status_line_times_out() {
+    let err = against(
+        "stall before the status line",
+        Call::Redirect,
+        vec![Behaviour::WriteThenStall(vec![])],
+    )
+    .unwrap_err();
+    assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
+    // A hang-up is retried after a timeout, but never past the budget.
+    let err = against(
+        "stall before the status line (hang-up)",
+        Call::Hangup,
+        vec![Behaviour::WriteThenStall(vec![])],
+    )
+    .unwrap_err();
+    assert_eq!(err.status, Status::Timeout);
+}
+
+#[test]
+fn stall_mid_headers_times_out() {
+    let script = vec![Behaviour::WriteThenStall(
+        b"HTTP/1.1 200 OK\r\nContent-Le".to_vec(),
+    )];
+    let err = against("stall mid-headers", Call::Redirect, script).unwrap_err();
+    assert_eq!(err.status, Status::Timeout);
+}
+
+#[test]
+fn one_byte_per_second_times_out() {
+    let script = vec![Behaviour::Drip(OK_KEEP_ALIVE.to_vec())];
+    let err = against("drip one byte per second", Call::Redirect, script).unwrap_err();
+    assert_eq!(err.status, Status::Timeout);
+}
+
+#[test]
+fn reset_mid_body_keeps_the_status() {
+    let head = "HTTP/1.1 404 Not Found\nContent-Type: application/json\nContent-Length: 100\n";
+    let script = vec![Behaviour::WriteThenReset(http(head, b"{\"type\":\"not-"))];
+    let err = against("reset mid-body (404)", Call::Redirect, script).unwrap_err();
+    assert_eq!((err.status, err.http_status), (Status::NotFound, 404));
+    assert!(err.message.contains("body unreadable"), "{}", err.message);
+}
+
+#[test]
+fn reset_before_the_answer_is_a_connect_error() {
+    // The first reset is resent once by the transport (see Transport::post);
+    // the second is reported, and a redirect is not retried after it.
+    let script = vec![
+        Behaviour::WriteThenReset(vec![]),
+        Behaviour::WriteThenReset(vec![]),
+    ];
+    let err = against(
+        "reset before the status line, twice",
+        Call::Redirect,
+        script,
+    )
+    .unwrap_err();
+    assert_eq!((err.status, err.attempts), (Status::Connect, 1));
+}
+
+#[test]
+fn close_without_an_answer_is_a_connect_error() {
+    let script = vec![Behaviour::WriteThenClose(vec![])];
+    let err = against("close without an answer", Call::Redirect, script).unwrap_err();
+    assert_eq!((err.status, err.attempts), (Status::Connect, 1));
+}
+
+#[test]
+fn garbage_status_line_is_a_protocol_error() {
+    for (case, garbage) in [
+        ("garbage status line", &b"SSH-2.0-OpenSSH_9.6\r\n\r\n"[..]),
+        ("status code out of range", b"HTTP/1.1 2000 OK\r\n\r\n"),
+        ("binary status line", b"\x00\xff\x16\x03\x01\r\n\r\n"),
+    ] {
+        let script = vec![Behaviour::WriteThenClose(garbage.to_vec())];
+        let err = against(case, Call::Redirect, script).unwrap_err();
+        assert_eq!(err.status, Status::Protocol, "{case}: {err}");
+    }
+}
+
+#[test]
+fn a_100_kib_header_is_a_protocol_error() {
+    let big = format!(
+        "HTTP/1.1 200 OK\nX-Big: {}\nContent-Length: 0\n",
+        "a".repeat(100 * 1024)
+    );
+    let script = vec![Behaviour::Write(http(&big, b""))];
+    let err = against("100 KiB header", Call::Redirect, script).unwrap_err();
+    assert_eq!(err.status, Status::Protocol);
+}
+
+#[test]
+fn a_10_mib_body_is_not_buffered() {
+    let body = vec![b'x'; 10 << 20];
+    let head = format!("HTTP/1.1 500 Oops\nContent-Length: {}\n", body.len());
+    let script = vec![Behaviour::Write(http(&head, &body))];
+    let err = against("10 MiB body (500)", Call::Redirect, script).unwrap_err();
+    assert_eq!((err.status, err.http_status), (Status::Server, 500));
+    assert!(err.message.contains("too large"), "{}", err.message);
+    // A success with a huge body is still a success (the body is ignored).
+    let head = format!("HTTP/1.1 200 OK\nContent-Length: {}\n", body.len());
+    let script = vec![Behaviour::Write(http(&head, &body))];
+    against("10 MiB body (200)", Call::Redirect, script).unwrap();
+}
+
+#[test]
+fn content_length_shorter_than_the_body() {
+    // The 30 extra bytes stay on the keep-alive connection; the next call
+    // (on the same client and server) must not read them as its answer.
+    let body = br#"{"type":"not-found","description":"the call is gone"}"#;
+    let head = "HTTP/1.1 404 Not Found\nContent-Type: application/json\nContent-Length: 20\n";
+    let script = vec![Behaviour::Write(http(head, body))];
+    let err = against(
+        "Content-Length shorter than the body",
+        Call::Redirect,
+        script,
+    )
+    .unwrap_err();
+    assert_eq!((err.status, err.http_status), (Status::NotFound, 404));
+}
+
+#[test]
+fn content_length_longer_than_the_body() {
+    let head = "HTTP/1.1 500 Oops\nContent-Length: 100\n";
+    let script = vec![Behaviour::WriteThenClose(http(head, b"short"))];
+    let err = against("Content-Length longer, then close", Call::Redirect, script).unwrap_err();
+    assert_eq!((err.status, err.http_status), (Status::Server, 500));
+    // The server keeps the connection open: the body never completes.
+    let script = vec![Behaviour::Write(http(head, b"short"))];
+    let err = against("Content-Length longer, kept open", Call::Redirect, script).unwrap_err();
+    assert_eq!((err.status, err.http_status), (Status::Server, 500));
+    assert!(err.message.contains("body unreadable"), "{}", err.message);
+}
+
+#[test]
+fn keep_alive_closed_right_after_the_response() {
+    let script = vec![Behaviour::WriteThenClose(OK_KEEP_ALIVE.to_vec())];
+    against(
+        "keep-alive closed after the response",
+        Call::Redirect,
+        script,
+    )
+    .unwrap();
+}
+
+#[test]
+fn hostile_token_endpoint() {
+    let err = against(
+        "token endpoint stalls",
+        Call::OAuth2,
+        vec![Behaviour::WriteThenStall(vec![])],
+    )
+    .unwrap_err();
+    assert_eq!(err.status, Status::Timeout);
+    let err = against(
+        "token endpoint sends garbage",
+        Call::OAuth2,
+        vec![Behaviour::WriteThenClose(b"garbage\r\n\r\n".to_vec())],
+    )
+    .unwrap_err();
+    assert_eq!(err.status, Status::Protocol);
+    let token = br#"{"access_token":"a\r\nX-Evil: 1","expires_in":60}"#;
+    let head = format!("HTTP/1.1 200 OK\nContent-Length: {}\n", token.len());
+    let reply = http(&head, token);
+    let err = against(
+        "token with CR/LF",
+        Call::OAuth2,
+        vec![Behaviour::Write(reply)],
+    )
+    .unwrap_err();
+    assert_eq!(err.status, Status::Protocol);
+}
