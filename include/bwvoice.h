@@ -57,6 +57,21 @@
 #define BW_TLS_ROOTS_SYSTEM 1
 
 /**
+ * Connect timeout used when `bw_client_config.connect_timeout_ms` is 0.
+ */
+#define BW_DEFAULT_CONNECT_TIMEOUT_MS 5000
+
+/**
+ * Time budget of one call used when `bw_client_config.timeout_ms` is 0.
+ */
+#define BW_DEFAULT_TIMEOUT_MS 30000
+
+/**
+ * Attempts per call used when `bw_client_config.max_attempts` is 0.
+ */
+#define BW_DEFAULT_MAX_ATTEMPTS 3
+
+/**
  * Size of `bw_error.field`, NUL included.
  */
 #define BW_ERROR_FIELD_LEN 64
@@ -126,16 +141,17 @@ typedef struct bw_client_config {
    */
   const char *token_url;
   /**
-   * Connect timeout in milliseconds (DNS, TCP, TLS). 0: 5000.
+   * Connect timeout in milliseconds (DNS, TCP, TLS). 0: `BW_DEFAULT_CONNECT_TIMEOUT_MS`.
    */
   uint32_t connect_timeout_ms;
   /**
    * Total time budget of one call in milliseconds, retries and waits
-   * included. 0: 30000. Calls always end within it.
+   * included. 0: `BW_DEFAULT_TIMEOUT_MS`. Calls always end within it.
    */
   uint32_t timeout_ms;
   /**
-   * Attempts per call, the first included. 0: 3. 1 disables retries.
+   * Attempts per call, the first included. 0: `BW_DEFAULT_MAX_ATTEMPTS`.
+   * 1 disables retries.
    */
   uint32_t max_attempts;
   /**

@@ -94,7 +94,7 @@ type Options struct {
 	// whole milliseconds.
 	ConnectTimeout time.Duration
 	// Timeout is the total budget of one call, retries and waits included;
-	// default 30 s. A context deadline replaces it for that call.
+	// default 30 s. An earlier context deadline shortens it for that call.
 	Timeout time.Duration
 	// MaxAttempts is the number of attempts per call, the first included;
 	// default 3; 1 disables retries.
@@ -197,6 +197,9 @@ type Client struct {
 	mu      sync.RWMutex
 	ptr     *C.bw_client // nil once closed
 	cleanup runtime.Cleanup
+	// timeout is the client's own per-call budget (Options.Timeout or the
+	// library's default); a context deadline can only shorten it.
+	timeout time.Duration
 }
 
 // NewClient creates a client. Invalid options give an *Error with Status
@@ -248,7 +251,11 @@ func NewClient(opts Options) (*Client, error) {
 	if status != C.BW_OK {
 		return nil, newError(status, &cerr)
 	}
-	c := &Client{ptr: ptr}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = C.BW_DEFAULT_TIMEOUT_MS * time.Millisecond
+	}
+	c := &Client{ptr: ptr, timeout: timeout}
 	// Safety net for a Client dropped without Close. It cannot run while a
 	// call is in flight: calls keep c reachable until they return.
 	c.cleanup = runtime.AddCleanup(c, func(p *C.bw_client) { C.bw_free(p) }, ptr)
@@ -293,10 +300,10 @@ func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
 // blocks until the answer, an error, or the time budget runs out.
 //
 // A context that is already done returns ctx.Err() and sends nothing. A
-// context deadline becomes the call's time budget (replacing
-// Options.Timeout); if that budget runs out the *Error matches both
-// ErrTimeout and context.DeadlineExceeded. Cancelling the context while the
-// call is in flight does not interrupt it.
+// context deadline bounds the call together with Options.Timeout: the
+// earlier one wins, as with net/http. If the context's deadline is what ran
+// out, the *Error matches both ErrTimeout and context.DeadlineExceeded.
+// Cancelling the context while the call is in flight does not interrupt it.
 func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req ModifyCallRequest) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -308,7 +315,7 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 		if left <= 0 {
 			return context.DeadlineExceeded
 		}
-		timeoutMs = C.uint32_t(min(ceilMillis(left), math.MaxUint32))
+		timeoutMs = C.uint32_t(min(ceilMillis(min(left, c.timeout)), math.MaxUint32))
 	}
 
 	var cs cstrings

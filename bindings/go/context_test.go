@@ -81,19 +81,27 @@ func TestClientTimeoutIsNotDeadlineExceeded(t *testing.T) {
 	}
 }
 
-// With a deadline, the deadline (not Options.Timeout) bounds the call.
-func TestDeadlineReplacesClientTimeout(t *testing.T) {
+// A deadline later than Options.Timeout does not extend the call: the
+// earlier of the two bounds it, and it is not the context's error.
+func TestClientTimeoutWinsOverALaterDeadline(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	opts := shared.basicOptions()
-	opts.Timeout = 50 * time.Millisecond
+	opts.Timeout = 200 * time.Millisecond
 	c := shared.client(t, opts)
 	call := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: acct, DelayMs: 500})
+	shared.fault(t, fault{Match: acct, DelayMs: 3000})
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := c.Redirect(ctx, acct, call, shared.appURL("slow")); err != nil {
-		t.Fatalf("Redirect: %v", err)
+	start := time.Now()
+	err := c.Redirect(ctx, acct, call, shared.appURL("slow"))
+	asError(t, err, bwvoice.ErrTimeout)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the client's timeout matches context.DeadlineExceeded: %v", err)
+	}
+	// Generous bound: the server holds the answer for 3 s.
+	if elapsed := time.Since(start); elapsed > 2500*time.Millisecond {
+		t.Errorf("took %v: the later deadline extended the call", elapsed)
 	}
 }

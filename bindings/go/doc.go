@@ -27,8 +27,9 @@
 // # Contexts
 //
 // A context that is done before the call returns ctx.Err() and sends
-// nothing. A context deadline becomes the call's whole time budget
-// (retries included, replacing Options.Timeout); when it runs out the error
+// nothing. A context deadline bounds the call's whole time budget (retries
+// included) together with Options.Timeout, the earlier winning; when the
+// deadline runs out the error
 // matches both ErrTimeout and context.DeadlineExceeded. A call already in
 // progress is not interrupted by cancellation: it ends within its budget.
 //

@@ -5,7 +5,7 @@ use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
 use super::types::*;
 use crate::auth::Auth;
 use crate::client::{Client, ClientConfig};
-use crate::error::{Error, Status};
+use crate::error::Error;
 use crate::request::{CallState, ModifyCallRequest, RedirectMethod};
 use crate::transport::{ProxyConfig, TlsRoots};
 use std::os::raw::c_char;
@@ -316,9 +316,3 @@ fn method(field: &'static str, value: i32) -> Result<Option<RedirectMethod>, Err
 fn enum_error(field: &'static str, value: i32) -> Error {
     Error::invalid(field, format!("{field} has unknown value {value}"))
 }
-
-// Keep the C status constants and the core's enum in lockstep.
-const _: () = {
-    assert!(Status::InvalidArgument as i32 == BW_ERR_INVALID_ARGUMENT);
-    assert!(Status::Internal as i32 == BW_ERR_INTERNAL);
-};

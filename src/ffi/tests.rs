@@ -88,6 +88,26 @@ fn status_names_and_version() {
 }
 
 #[test]
+fn status_codes_match_the_core() {
+    // The C constants, bw_status_str and the core's enum stay in lockstep.
+    for status in crate::error::Status::ALL {
+        assert_eq!(static_str(bw_status_str(status as i32)), status.name());
+    }
+    assert_eq!(crate::error::Status::Internal as i32, BW_ERR_INTERNAL);
+}
+
+#[test]
+fn published_defaults_match_the_core() {
+    let ms = |d: std::time::Duration| u32::try_from(d.as_millis()).unwrap();
+    assert_eq!(
+        BW_DEFAULT_CONNECT_TIMEOUT_MS,
+        ms(crate::client::DEFAULT_CONNECT_TIMEOUT)
+    );
+    assert_eq!(BW_DEFAULT_TIMEOUT_MS, ms(crate::client::DEFAULT_TIMEOUT));
+    assert_eq!(BW_DEFAULT_MAX_ATTEMPTS, crate::retry::DEFAULT_MAX_ATTEMPTS);
+}
+
+#[test]
 fn client_new_rejects_bad_arguments() {
     let mut err = garbage();
     let mut out: *mut bw_client = null_mut();

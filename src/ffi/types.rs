@@ -55,6 +55,13 @@ pub const BW_TLS_ROOTS_BUNDLED: i32 = 0;
 /// `bw_client_config.tls_roots`: the operating system's trust store.
 pub const BW_TLS_ROOTS_SYSTEM: i32 = 1;
 
+/// Connect timeout used when `bw_client_config.connect_timeout_ms` is 0.
+pub const BW_DEFAULT_CONNECT_TIMEOUT_MS: u32 = 5_000;
+/// Time budget of one call used when `bw_client_config.timeout_ms` is 0.
+pub const BW_DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Attempts per call used when `bw_client_config.max_attempts` is 0.
+pub const BW_DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
 /// Size of `bw_error.field`, NUL included.
 pub const BW_ERROR_FIELD_LEN: usize = 64;
 /// Size of `bw_error.error_type`, NUL included.
@@ -114,12 +121,13 @@ pub struct bw_client_config {
     pub client_secret: *const c_char,
     /// OAuth2 token endpoint. NULL: `https://api.bandwidth.com/api/v1/oauth2/token`.
     pub token_url: *const c_char,
-    /// Connect timeout in milliseconds (DNS, TCP, TLS). 0: 5000.
+    /// Connect timeout in milliseconds (DNS, TCP, TLS). 0: `BW_DEFAULT_CONNECT_TIMEOUT_MS`.
     pub connect_timeout_ms: u32,
     /// Total time budget of one call in milliseconds, retries and waits
-    /// included. 0: 30000. Calls always end within it.
+    /// included. 0: `BW_DEFAULT_TIMEOUT_MS`. Calls always end within it.
     pub timeout_ms: u32,
-    /// Attempts per call, the first included. 0: 3. 1 disables retries.
+    /// Attempts per call, the first included. 0: `BW_DEFAULT_MAX_ATTEMPTS`.
+    /// 1 disables retries.
     pub max_attempts: u32,
     /// Also retry a redirect after a failure the server may have acted on
     /// (timeout, connection reset, 5xx other than 503). Off by default: a
