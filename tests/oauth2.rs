@@ -271,7 +271,7 @@ fn waiting_for_another_threads_refresh_respects_the_own_time_budget() {
     );
     thread::scope(|s| {
         let slow = s.spawn(|| client.hangup(ACCOUNT, &a));
-        wait_until("the first token request", || token_requests(&sim) == 1);
+        wait_for_token_requests(&sim, 1);
         let started = Instant::now();
         let err = client
             .modify_call_within(
@@ -306,7 +306,7 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     thread::scope(|s| {
         let first = s.spawn(|| client.hangup(ACCOUNT, &call));
-        wait_until("the first token request", || token_requests(&sim) == 1);
+        wait_for_token_requests(&sim, 1);
         // Starts waiting well within the 2 s the failing request takes.
         let err = client.hangup(ACCOUNT, &call).unwrap_err();
         assert_eq!(err.status, Status::Unauthorized, "{err}");

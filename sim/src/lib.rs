@@ -140,6 +140,17 @@ impl Simulator {
         self.state.wait_webhooks(n, timeout)
     }
 
+    /// Blocks until `done` holds for the request log (true), or `timeout`
+    /// passes (false). Requests are logged as they arrive, before any fault
+    /// delay, so a test can wait for a request the simulator is holding.
+    pub fn wait_requests(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[LoggedRequest]) -> bool,
+    ) -> bool {
+        self.state.wait_requests(timeout, done)
+    }
+
     pub fn add_fault(&self, fault: Fault) {
         self.state.add_fault(fault);
     }

@@ -258,7 +258,25 @@ impl State {
     pub fn log_request(&self, req: LoggedRequest) -> (u64, usize) {
         let mut inner = self.lock();
         inner.requests.push(req);
-        (inner.epoch, inner.requests.len() - 1)
+        let handle = (inner.epoch, inner.requests.len() - 1);
+        drop(inner);
+        self.changed.notify_all();
+        handle
+    }
+
+    /// Waits until `done` holds for the request log (true) or `timeout`
+    /// passes or the simulator stops (false).
+    pub fn wait_requests(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[LoggedRequest]) -> bool,
+    ) -> bool {
+        let guard = self.lock();
+        let (inner, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |i| !done(&i.requests) && !i.shutdown)
+            .unwrap_or_else(|e| e.into_inner());
+        done(&inner.requests)
     }
 
     pub fn set_status(&self, (epoch, idx): (u64, usize), status: u16) {

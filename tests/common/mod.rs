@@ -102,16 +102,15 @@ pub fn authorizations(sim: &Simulator) -> Vec<String> {
         .collect()
 }
 
-/// Waits (polling) until `condition` holds; panics after 20 s.
-pub fn wait_until(what: &str, condition: impl Fn() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !condition() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        thread::sleep(std::time::Duration::from_millis(5));
-    }
+/// Waits until the simulator has received `n` token requests; panics after 20 s.
+pub fn wait_for_token_requests(sim: &Simulator, n: usize) {
+    let arrived = sim.wait_requests(std::time::Duration::from_secs(20), |reqs| {
+        reqs.iter()
+            .filter(|r| r.path == "/api/v1/oauth2/token")
+            .count()
+            >= n
+    });
+    assert!(arrived, "timed out waiting for {n} token request(s)");
 }
 
 /// A port on 127.0.0.1 that nothing listens on (bound, then released).
