@@ -10,9 +10,11 @@
 
 pub mod auth;
 pub mod client;
+mod coalescing;
 pub mod endpoint;
 pub mod error;
 pub mod request;
+mod resolver;
 pub mod response;
 pub mod retry;
 pub mod transport;

@@ -2,13 +2,16 @@
 //! failure mapped to an [`Error`] and a note of whether the server may
 //! have seen the request.
 
+use crate::coalescing::Coalescing;
 use crate::error::{Error, Status};
+use crate::resolver::CachingResolver;
 use crate::response::MAX_BODY_BYTES;
 use crate::retry::parse_retry_after;
 use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::transport::{Connector, DefaultConnector};
 use ureq::Agent;
 
 /// Which certificate authorities to trust. Verification is always on.
@@ -106,7 +109,7 @@ impl Transport {
         };
         // Pool sized for many threads sharing one client.
         let idle = 256;
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .proxy(proxy)
@@ -116,8 +119,12 @@ impl Transport {
             .accept("application/json")
             .max_idle_connections(idle)
             .max_idle_connections_per_host(idle)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(
+            config,
+            DefaultConnector::new().chain(Coalescing),
+            CachingResolver::default(),
+        );
         Ok(Transport { agent })
     }
 

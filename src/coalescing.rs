@@ -1,0 +1,132 @@
+//! Writing each request in one piece.
+//!
+//! ureq's `unversioned` API is exempt from semver, so Cargo.toml pins ureq
+//! to one minor version.
+
+use std::time::Duration;
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, NextTimeout, Transport as UreqTransport,
+};
+
+/// Wraps every connection (after TLS, so it sees plaintext) in a
+/// [`CoalescingTransport`].
+#[derive(Debug)]
+pub struct Coalescing;
+
+impl Connector<Box<dyn UreqTransport>> for Coalescing {
+    type Out = CoalescingTransport;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<Box<dyn UreqTransport>>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| CoalescingTransport {
+            inner,
+            pending: Vec::new(),
+        }))
+    }
+}
+
+/// Sends the request head and body in one write. ureq transmits them
+/// separately: two TCP segments (two TLS records) per call, each waking the
+/// server, where libcurl and Go's net/http send one. Output is held back
+/// until ureq waits for the response (or it grows past `FLUSH_AT`), then
+/// written at once. Nothing is reordered or dropped: every byte is written
+/// before any read. (ureq reaches `await_input` through the trait's default
+/// `maybe_await_input`, which reads nothing before it while the input
+/// buffer is empty, as it always is when a request starts.)
+#[derive(Debug)]
+pub struct CoalescingTransport {
+    inner: Box<dyn UreqTransport>,
+    pending: Vec<u8>,
+}
+
+/// Rounds a timeout down to whole milliseconds (never to zero). ureq sets
+/// SO_SNDTIMEO / SO_RCVTIMEO again whenever the value differs from the last
+/// one, and the remaining budget differs on every call by microseconds:
+/// two setsockopt per call. Rounded, consecutive calls agree and none is
+/// needed; a timeout can fire up to 1 ms early, never late.
+fn whole_millis(mut timeout: NextTimeout) -> NextTimeout {
+    use ureq::unversioned::transport::time::Duration as D;
+    if let D::Exact(d) = timeout.after {
+        if d >= Duration::from_millis(1) {
+            timeout.after = D::Exact(Duration::from_millis(d.as_millis() as u64));
+        }
+    }
+    timeout
+}
+
+/// Held-back output above which it is written without waiting.
+const FLUSH_AT: usize = 64 * 1024;
+
+impl CoalescingTransport {
+    fn flush(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let timeout = whole_millis(timeout);
+        let mut sent = 0;
+        while sent < self.pending.len() {
+            let output = self.inner.buffers().output();
+            let n = output.len().min(self.pending.len() - sent);
+            output[..n].copy_from_slice(&self.pending[sent..sent + n]);
+            self.inner.transmit_output(n, timeout)?;
+            sent += n;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl UreqTransport for CoalescingTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let output = &self.inner.buffers().output()[..amount];
+        self.pending.extend_from_slice(output);
+        if self.pending.len() >= FLUSH_AT {
+            self.flush(timeout)?;
+        }
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.await_input(whole_millis(timeout))
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ureq::unversioned::transport::time::Duration as D;
+
+    fn after(d: D) -> D {
+        let timeout = NextTimeout {
+            after: d,
+            reason: ureq::Timeout::Global,
+            per_read: None,
+            per_write: None,
+        };
+        whole_millis(timeout).after
+    }
+
+    #[test]
+    fn timeouts_round_down_to_whole_milliseconds_but_never_to_zero() {
+        let ms = Duration::from_millis;
+        let us = Duration::from_micros;
+        assert_eq!(after(D::Exact(us(1_700))), D::Exact(ms(1)));
+        assert_eq!(after(D::Exact(us(29_999_999))), D::Exact(ms(29_999)));
+        assert_eq!(after(D::Exact(ms(5))), D::Exact(ms(5)));
+        assert_eq!(after(D::Exact(us(999))), D::Exact(us(999)));
+        assert_eq!(after(D::NotHappening), D::NotHappening);
+    }
+}
