@@ -37,6 +37,7 @@ help:
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
+	@echo "make bench       C, Python and Go side by side with libcurl, requests, bandwidth-sdk, net/http (~1 min)"
 	@echo "make fuzz        run each fuzz target for FUZZ_SECONDS (60) s; needs nightly + cargo-fuzz"
 	@echo "make soak        100,000 mixed calls from 16 threads against the simulator; fails on RSS/fd growth"
 	@echo "make miri        the C ABI's pointer handling and argument checks under Miri (nightly + miri)"
@@ -96,6 +97,9 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	cd bindings/python && ruff check . $(PY_EXTRA) && ruff format --check . $(PY_EXTRA) && mypy
 	mypy --strict scripts/demo.py tests/install/sim.py
+
+bench: build $(PC_DIR)/bwvoice.pc
+	CARGO=$(CARGO) CC=$(CC) GO=$(GO) PYTHON=$(PYTHON) bash bench/run.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -1,0 +1,269 @@
+/*
+ * C side of `make bench`: bwvoice's bw_modify_call against libcurl with a
+ * reused easy handle, plus fan-out, the rejected-input path and memory.
+ * Prints one JSON object per line on stdout; bench/report.py reads them.
+ *
+ *   bench latency  BASE ROUNDS CALLS WARMUP   bwvoice vs libcurl, ABAB rounds
+ *   bench fanout   BASE THREADS CALLS ROUNDS  THREADS threads share one client
+ *   bench rejected ROUNDS CALLS               validation failures, nothing sent
+ *   bench memory   BASE CALLS...              RSS after each cumulative count
+ *
+ * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
+ */
+#define _GNU_SOURCE
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bwvoice.h"
+
+#define ACCOUNT "9900000"
+#define REDIRECT_URL "https://app.example/next"
+#define BODY "{\"redirectUrl\":\"" REDIRECT_URL "\"}"
+#define USERNAME "user"
+#define PASSWORD "pass"
+#define BASIC "Basic dXNlcjpwYXNz" /* base64("user:pass") */
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *detail) {
+    fprintf(stderr, "bench: %s: %s\n", what, detail);
+    exit(1);
+}
+
+/* --- bwvoice ------------------------------------------------------------- */
+
+static bw_client *new_client(const char *base) {
+    char base_url[256];
+    snprintf(base_url, sizeof base_url, "%s/api/v2", base);
+    bw_client_config cfg = {0};
+    cfg.base_url = base_url;
+    cfg.username = USERNAME;
+    cfg.password = PASSWORD;
+    bw_client *client = NULL;
+    bw_error err;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
+    return client;
+}
+
+static void ours_call(const bw_client *client, long i) {
+    char call_id[32];
+    snprintf(call_id, sizeof call_id, "c-%ld", i);
+    bw_modify_call_request req = {0};
+    req.redirect_url = REDIRECT_URL;
+    bw_error err;
+    if (bw_modify_call(client, ACCOUNT, call_id, &req, &err) != BW_OK)
+        die("bw_modify_call", err.message);
+}
+
+/* --- libcurl, the way a careful C programmer would write it -------------- */
+
+typedef struct {
+    CURL *easy;
+    struct curl_slist *headers;
+    char base[200];
+} curl_side;
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    (void)ptr;
+    (void)userdata;
+    return size * nmemb;
+}
+
+static void curl_side_init(curl_side *c, const char *base) {
+    c->easy = curl_easy_init();
+    if (!c->easy) die("curl_easy_init", "NULL");
+    snprintf(c->base, sizeof c->base, "%s", base);
+    c->headers = NULL;
+    c->headers = curl_slist_append(c->headers, "Content-Type: application/json; charset=utf-8");
+    c->headers = curl_slist_append(c->headers, "Accept: application/json");
+    c->headers = curl_slist_append(c->headers, "User-Agent: bwvoice/" BW_VERSION_STRING);
+    c->headers = curl_slist_append(c->headers, "Authorization: " BASIC);
+    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, c->headers);
+    curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, BODY);
+    curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(BODY));
+    curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, 30000L);
+}
+
+static void curl_call(curl_side *c, long i) {
+    char url[300];
+    snprintf(url, sizeof url, "%s/api/v2/accounts/" ACCOUNT "/calls/c-%ld", c->base, i);
+    curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    CURLcode rc = curl_easy_perform(c->easy);
+    if (rc != CURLE_OK) die("curl_easy_perform", curl_easy_strerror(rc));
+    long code = 0;
+    curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (code != 200) die("libcurl", "HTTP status not 200");
+}
+
+/* --- modes ---------------------------------------------------------------- */
+
+static void print_rounds(const char *name, const double *us, int rounds) {
+    printf("{\"lang\":\"c\",\"kind\":\"latency\",\"side\":\"%s\",\"us_per_call\":[", name);
+    for (int r = 0; r < rounds; r++) printf("%s%.3f", r ? "," : "", us[r]);
+    printf("]}\n");
+}
+
+static int latency(const char *base, int rounds, long calls, long warmup) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bw_client *client = new_client(base);
+    curl_side curl;
+    curl_side_init(&curl, base);
+    long id = 0;
+    for (long i = 0; i < warmup; i++) {
+        ours_call(client, id++);
+        curl_call(&curl, id++);
+    }
+    double *ours = calloc((size_t)rounds, sizeof *ours);
+    double *theirs = calloc((size_t)rounds, sizeof *theirs);
+    for (int r = 0; r < rounds; r++) { /* A B A B ... */
+        double t0 = now_s();
+        for (long i = 0; i < calls; i++) ours_call(client, id++);
+        double t1 = now_s();
+        for (long i = 0; i < calls; i++) curl_call(&curl, id++);
+        double t2 = now_s();
+        ours[r] = (t1 - t0) * 1e6 / (double)calls;
+        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
+    }
+    print_rounds("bwvoice", ours, rounds);
+    print_rounds("libcurl", theirs, rounds);
+    printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl\":\"%s\",\"bwvoice\":\"%s\"}\n",
+           curl_version_info(CURLVERSION_NOW)->version, bw_version());
+    bw_free(client);
+    curl_slist_free_all(curl.headers);
+    curl_easy_cleanup(curl.easy);
+    curl_global_cleanup();
+    free(ours);
+    free(theirs);
+    return 0;
+}
+
+typedef struct {
+    const bw_client *client;
+    pthread_barrier_t *start;
+    long calls;
+    long first_id;
+} fan_arg;
+
+static void *fan_worker(void *p) {
+    fan_arg *a = p;
+    pthread_barrier_wait(a->start);
+    for (long i = 0; i < a->calls; i++) ours_call(a->client, a->first_id + i);
+    return NULL;
+}
+
+/* One round: `threads` threads, `calls` each, all released at once; calls/s. */
+static double fan_round(const bw_client *client, int threads, long calls, long *id) {
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    fan_arg *args = calloc((size_t)threads, sizeof *args);
+    for (int t = 0; t < threads; t++) {
+        args[t] = (fan_arg){client, &start, calls, *id};
+        *id += calls;
+        if (pthread_create(&tids[t], NULL, fan_worker, &args[t]) != 0) die("pthread_create", "failed");
+    }
+    pthread_barrier_wait(&start);
+    double t0 = now_s();
+    for (int t = 0; t < threads; t++) pthread_join(tids[t], NULL);
+    double elapsed = now_s() - t0;
+    pthread_barrier_destroy(&start);
+    free(tids);
+    free(args);
+    return (double)threads * (double)calls / elapsed;
+}
+
+static int fanout(const char *base, int threads, long calls, int rounds) {
+    bw_client *client = new_client(base);
+    long id = 0;
+    fan_round(client, threads, 2, &id); /* warm-up: open the connections */
+    printf("{\"lang\":\"c\",\"kind\":\"fanout\",\"side\":\"bwvoice\",\"threads\":%d,\"calls_per_thread\":%ld,\"calls_per_s\":[",
+           threads, calls);
+    for (int r = 0; r < rounds; r++) printf("%s%.1f", r ? "," : "", fan_round(client, threads, calls, &id));
+    printf("]}\n");
+    bw_free(client);
+    return 0;
+}
+
+static int rejected(int rounds, long calls) {
+    /* Nothing is ever sent: the port is never contacted. */
+    bw_client *client = new_client("http://127.0.0.1:9");
+    char *long_tag = malloc(4098);
+    memset(long_tag, 'a', 4097);
+    long_tag[4097] = '\0';
+    struct {
+        const char *name;
+        const char *call_id;
+        const char *tag;
+    } cases[] = {
+        {"tag_4097_chars", "c-1", long_tag},
+        {"empty_call_id", "", NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        bw_modify_call_request req = {0};
+        req.redirect_url = REDIRECT_URL;
+        req.tag = cases[k].tag;
+        bw_error err;
+        printf("{\"lang\":\"c\",\"kind\":\"rejected\",\"side\":\"%s\",\"ns_per_call\":[", cases[k].name);
+        for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
+            double t0 = now_s();
+            for (long i = 0; i < calls; i++) {
+                if (bw_modify_call(client, ACCOUNT, cases[k].call_id, &req, &err) != BW_ERR_INVALID_ARGUMENT)
+                    die("rejected", "expected BW_ERR_INVALID_ARGUMENT");
+            }
+            double ns = (now_s() - t0) * 1e9 / (double)calls;
+            if (r >= 0) printf("%s%.1f", r ? "," : "", ns);
+        }
+        printf("],\"field\":\"%s\"}\n", err.field);
+    }
+    free(long_tag);
+    bw_free(client);
+    return 0;
+}
+
+static long rss_kib(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) die("fopen", "/proc/self/status");
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+    fclose(f);
+    return kib;
+}
+
+static int memory(const char *base, int nmarks, char **marks) {
+    bw_client *client = new_client(base);
+    long done = 0;
+    printf("{\"lang\":\"c\",\"kind\":\"memory\",\"side\":\"bwvoice\",\"rss_kib\":{");
+    for (int m = 0; m < nmarks; m++) {
+        long until = atol(marks[m]);
+        while (done < until) ours_call(client, done++);
+        printf("%s\"%ld\":%ld", m ? "," : "", done, rss_kib());
+    }
+    printf("}}\n");
+    bw_free(client);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 6 && strcmp(argv[1], "latency") == 0)
+        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
+    if (argc == 6 && strcmp(argv[1], "fanout") == 0)
+        return fanout(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
+    if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "memory") == 0) return memory(argv[2], argc - 3, argv + 3);
+    fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");
+    return 2;
+}

@@ -1,0 +1,241 @@
+"""Turns the bench's JSON lines into the results table and results.json.
+
+    python3 bench/report.py META.json RAW.jsonl... > table
+
+META holds what run.sh measured about the machine and the build; each RAW
+line is one measurement printed by bench/c/bench.c, bench/python/bench.py or
+bench/go/main.go. Medians are taken over rounds; ratios are ours / theirs
+(below 1 means bwvoice is faster). Exit status 0, or 1 when BENCH_STRICT=1
+and a target is missed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+from typing import Any, Optional
+
+FANOUT_DELAY_S = 0.020
+RSS_NOISE_KIB = 512  # any per-call leak of even one small allocation exceeds this over 99k calls
+
+
+def load(paths: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            rows.extend(json.loads(line) for line in f if line.strip().startswith("{"))
+    return rows
+
+
+def find(rows: list[dict[str, Any]], lang: str, kind: str, side: str) -> Optional[dict[str, Any]]:
+    for row in rows:
+        if row.get("lang") == lang and row.get("kind") == kind and row.get("side") == side:
+            return row
+    return None
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def main() -> int:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        meta = json.load(f)
+    rows = load(sys.argv[2:])
+    results: dict[str, Any] = {
+        "machine": meta["machine"],
+        "config": meta["config"],
+        "versions": {},
+        "pairs": [],
+        "fanout": [],
+        "rejected": [],
+        "memory": {},
+        "library": meta["library"],
+        "server": meta["server"],
+        "targets": [],
+    }
+    for row in rows:
+        if row.get("kind") == "versions":
+            results["versions"].update({k: v for k, v in row.items() if k not in ("lang", "kind")})
+
+    def target(name: str, value: float, limit: float, op: str, unit: str) -> dict[str, Any]:
+        met = value <= limit if op == "<=" else value >= limit if op == ">=" else value < limit
+        t = {
+            "target": name,
+            "value": round(value, 4),
+            "limit": limit,
+            "op": op,
+            "unit": unit,
+            "met": met,
+        }
+        results["targets"].append(t)
+        return t
+
+    lines = []
+    m = meta["machine"]
+    c = meta["config"]
+    lines.append(
+        f"bwvoice bench, {m['date']}: {m['cores']} cores ({m['cpu']}), Linux {m['kernel']}"
+    )
+    busy = max(m.get("busy_cores_before", 0), m.get("busy_cores_after", 0))
+    if busy > 0.25:
+        lines.append(
+            f"WARNING: other processes kept {busy:.2f} of {m['cores']} cores busy around "
+            f"the run: these numbers are distorted; rerun on an idle machine"
+        )
+    lines.append(
+        f"latency: {c['rounds']} alternating rounds x {c['calls']} calls per side after "
+        f"{c['warmup']} warm-up calls, loopback keep-alive server answering 200 (median of rounds)"
+    )
+    pin = c.get("pinned_cpu")
+    lines.append(
+        f"client and server pinned to CPU {pin} for latency runs"
+        if pin is not None
+        else "latency runs not pinned (BENCH_PIN=0): expect more spread"
+    )
+    lines.append("")
+    lines.append(
+        f"{'pair':<42} {'ours us':>9} {'theirs us':>10} {'ratio':>7} {'target':>9}  met  spread"
+    )
+    pairs = [
+        ("c", "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
+        ("python", "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
+        ("python", "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
+        ("go", "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
+    ]
+    for lang, ours_name, theirs_name, label, limit in pairs:
+        ours, theirs = (
+            find(rows, lang, "latency", ours_name),
+            find(rows, lang, "latency", theirs_name),
+        )
+        if not ours or not theirs:
+            lines.append(f"{label:<42} {'missing':>9}")
+            results["targets"].append({"target": label, "met": False, "value": None})
+            continue
+        o, t = spread(ours["us_per_call"]), spread(theirs["us_per_call"])
+        ratio = o["median"] / t["median"]
+        verdict = target(label, ratio, limit, "<=", "x")
+        results["pairs"].append(
+            {
+                "pair": label,
+                "lang": lang,
+                "ours": ours_name,
+                "theirs": theirs_name,
+                "ours_us": o,
+                "theirs_us": t,
+                "ratio": round(ratio, 4),
+                "ours_rounds": ours["us_per_call"],
+                "theirs_rounds": theirs["us_per_call"],
+            }
+        )
+        # Widest (max - min) / median of the two sides' rounds: how far to trust the ratio.
+        wobble = max((x["max"] - x["min"]) / x["median"] for x in (o, t))
+        lines.append(
+            f"{label:<42} {o['median']:>9.1f} {t['median']:>10.1f} {ratio:>6.2f}x "
+            f"{'<= ' + format(limit, '.2f') + 'x':>9}  {'yes' if verdict['met'] else 'NO ':<3}  "
+            f"{wobble * 100:4.0f} %"
+        )
+    lines.append("")
+
+    ideal = None
+    for row in rows:
+        if row.get("kind") != "fanout":
+            continue
+        ideal = row["threads"] / FANOUT_DELAY_S
+        rate = spread(row["calls_per_s"])
+        frac = rate["median"] / ideal
+        entry = {
+            "lang": row["lang"],
+            "side": row["side"],
+            "threads": row["threads"],
+            "calls_per_thread": row["calls_per_thread"],
+            "calls_per_s": rate,
+            "rounds": row["calls_per_s"],
+            "ideal_calls_per_s": ideal,
+            "fraction": round(frac, 4),
+        }
+        results["fanout"].append(entry)
+        label = f"Fan-out {row['lang']}/{row['side']}: {row['threads']} threads, 20 ms server"
+        if row["lang"] == "c" and row["side"] == "bwvoice":
+            verdict = target("Fan-out (C, 64 threads) fraction of ideal", frac, 0.90, ">=", "")
+            tail = f"target >= 90 %  {'yes' if verdict['met'] else 'NO'}"
+        else:
+            tail = "(for comparison)"
+        lines.append(
+            f"{label:<52} {rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % "
+            f"of {ideal:.0f}  {tail}"
+        )
+
+    for row in rows:
+        if row.get("kind") != "rejected":
+            continue
+        ns = spread(row["ns_per_call"])
+        results["rejected"].append(
+            {
+                "case": row["side"],
+                "field": row.get("field"),
+                "ns_per_call": ns,
+                "rounds": row["ns_per_call"],
+            }
+        )
+        verdict = target(
+            f"Rejected input ({row['side']}) ns per call", ns["median"], 2000, "<", "ns"
+        )
+        label = f"Rejected input (C, {row['side']}, nothing sent)"
+        lines.append(
+            f"{label:<52} {ns['median']:>7.0f} ns/call  target < 2000 ns  "
+            f"{'yes' if verdict['met'] else 'NO'}"
+        )
+
+    mem = find(rows, "c", "memory", "bwvoice")
+    if mem:
+        rss = {int(k): v for k, v in mem["rss_kib"].items()}
+        first, last = min(rss), max(rss)
+        growth = rss[last] - rss[first]
+        results["memory"] = {"rss_kib": rss, "growth_kib": growth, "noise_kib": RSS_NOISE_KIB}
+        verdict = target(
+            f"RSS growth {first} -> {last} calls (KiB)", growth, RSS_NOISE_KIB, "<=", "KiB"
+        )
+        marks = " / ".join(f"{rss[k]} KiB after {k:,}" for k in sorted(rss))
+        lines.append(
+            f"{'RSS, one client (C):':<22} {marks}: growth {growth:+d} KiB  "
+            f"target <= {RSS_NOISE_KIB} KiB  {'yes' if verdict['met'] else 'NO'}"
+        )
+    lib = meta["library"]
+    lines.append(
+        f"{'libbwvoice.so:':<22} {lib['stripped_bytes'] / 1e6:.2f} MB stripped "
+        f"({lib['bytes'] / 1e6:.2f} MB as built)"
+    )
+    srv = meta["server"]
+    lines.append(
+        f"{'server check:':<22} {srv['requests']:,} requests, {srv['bad']} malformed "
+        f"(every side sent POST .../calls/{{id}}, JSON, Basic auth, the redirect URL)"
+    )
+    if results["versions"]:
+        v = results["versions"]
+        lines.append("versions: " + ", ".join(f"{k} {v[k]}" for k in sorted(v)))
+    missed = [t for t in results["targets"] if not t["met"]]
+    results["all_targets_met"] = not missed
+    lines.append("")
+    lines.append(
+        "all targets met"
+        if not missed
+        else "targets missed: " + "; ".join(t["target"] for t in missed)
+    )
+
+    out = meta["results_path"]
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    print("\n".join(lines))
+    print(f"\n(written to {os.path.relpath(out)})")
+    if srv["bad"]:
+        print("error: the server saw malformed requests", file=sys.stderr)
+        return 1
+    return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+//! The bench's loopback server: HTTP/1.1 with keep-alive, one thread per
+//! connection, answering every request `200 OK` with an empty body
+//! (optionally after `--delay-ms`). It checks that each request looks like
+//! "Update active call" (POST to .../accounts/{a}/calls/{c}, JSON content
+//! type, the expected Authorization, a body naming the redirect URL) and
+//! counts the ones that do not; `GET /__stats` reports the counts, so the
+//! bench can prove every side sent the same thing.
+//!
+//! Usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH]
+//!        [--expect-auth VALUE] [--expect-body-contains TEXT]
+//! Binds 127.0.0.1 only, on a free port, written to --port-file (and stdout).
+
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+const MAX_HEAD: usize = 64 * 1024;
+
+struct Config {
+    delay: Duration,
+    expect_auth: Option<String>,
+    expect_body: Option<String>,
+}
+
+#[derive(Default)]
+struct Stats {
+    requests: AtomicU64,
+    bad: AtomicU64,
+    connections: AtomicU64,
+}
+
+fn main() {
+    let mut delay_ms = 0u64;
+    let mut port_file = None;
+    let mut expect_auth = None;
+    let mut expect_body = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{arg} needs a value")))
+        };
+        match arg.as_str() {
+            "--delay-ms" => delay_ms = value().parse().unwrap_or_else(|_| usage("bad --delay-ms")),
+            "--port-file" => port_file = Some(value()),
+            "--expect-auth" => expect_auth = Some(value()),
+            "--expect-body-contains" => expect_body = Some(value()),
+            other => usage(&format!("unknown argument {other}")),
+        }
+    }
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local addr").port();
+    if let Some(path) = port_file {
+        // Write then rename, so a reader never sees a partial file.
+        let tmp = format!("{path}.tmp");
+        std::fs::write(&tmp, format!("{port}\n")).expect("write port file");
+        std::fs::rename(&tmp, &path).expect("rename port file");
+    }
+    println!("listening on http://127.0.0.1:{port}");
+    let config = Arc::new(Config {
+        delay: Duration::from_millis(delay_ms),
+        expect_auth,
+        expect_body,
+    });
+    let stats = Arc::new(Stats::default());
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let (config, stats) = (Arc::clone(&config), Arc::clone(&stats));
+        stats.connections.fetch_add(1, Ordering::Relaxed);
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                let _ = serve(stream, &config, &stats);
+            })
+            .expect("spawn connection thread");
+    }
+}
+
+fn usage(why: &str) -> ! {
+    eprintln!("bwvoice-bench-server: {why}");
+    eprintln!("usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH] [--expect-auth V] [--expect-body-contains T]");
+    std::process::exit(2);
+}
+
+/// Serves one keep-alive connection until the client closes it.
+fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut len = 0; // bytes in buf
+    loop {
+        // Read until the end of the head.
+        let head_end = loop {
+            if let Some(i) = find(&buf[..len], b"\r\n\r\n") {
+                break i + 4;
+            }
+            if len == buf.len() {
+                if buf.len() >= MAX_HEAD {
+                    return Ok(());
+                }
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = stream.read(&mut buf[len..])?;
+            if n == 0 {
+                return Ok(());
+            }
+            len += n;
+        };
+        let (request, head_ok) = {
+            let head = parse_head(std::str::from_utf8(&buf[..head_end]).unwrap_or(""));
+            let ok = head_looks_right(&head, config);
+            (
+                Summary {
+                    stats: head.method == "GET" && head.path == "/__stats",
+                    content_length: head.content_length,
+                    close: head.close,
+                },
+                ok,
+            )
+        };
+        // Read the body.
+        let total = head_end + request.content_length;
+        if buf.len() < total {
+            buf.resize(total, 0);
+        }
+        while len < total {
+            let n = stream.read(&mut buf[len..])?;
+            if n == 0 {
+                return Ok(());
+            }
+            len += n;
+        }
+        if request.stats {
+            let body = format!(
+                "{{\"requests\":{},\"bad\":{},\"connections\":{}}}",
+                stats.requests.load(Ordering::Relaxed),
+                stats.bad.load(Ordering::Relaxed),
+                stats.connections.load(Ordering::Relaxed),
+            );
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(reply.as_bytes())?;
+        } else {
+            let body = &buf[head_end..total];
+            stats.requests.fetch_add(1, Ordering::Relaxed);
+            let body_ok = config
+                .expect_body
+                .as_deref()
+                .is_none_or(|want| find(body, want.as_bytes()).is_some());
+            if !(head_ok && body_ok) {
+                stats.bad.fetch_add(1, Ordering::Relaxed);
+            }
+            if !config.delay.is_zero() {
+                std::thread::sleep(config.delay);
+            }
+            stream.write_all(OK)?;
+        }
+        let close = request.close;
+        // Keep any pipelined bytes that followed this request.
+        buf.copy_within(total..len, 0);
+        len -= total;
+        if close {
+            return Ok(());
+        }
+    }
+}
+
+struct Summary {
+    stats: bool,
+    content_length: usize,
+    close: bool,
+}
+
+struct Head<'a> {
+    method: &'a str,
+    path: &'a str,
+    content_length: usize,
+    content_type: &'a str,
+    authorization: &'a str,
+    close: bool,
+}
+
+fn parse_head(head: &str) -> Head<'_> {
+    let mut lines = head.split("\r\n");
+    let mut start = lines.next().unwrap_or("").split(' ');
+    let mut out = Head {
+        method: start.next().unwrap_or(""),
+        path: start.next().unwrap_or(""),
+        content_length: 0,
+        content_type: "",
+        authorization: "",
+        close: false,
+    };
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            out.content_length = value.parse().unwrap_or(0);
+        } else if name.eq_ignore_ascii_case("content-type") {
+            out.content_type = value;
+        } else if name.eq_ignore_ascii_case("authorization") {
+            out.authorization = value;
+        } else if name.eq_ignore_ascii_case("connection") {
+            out.close = value.eq_ignore_ascii_case("close");
+        }
+    }
+    out
+}
+
+fn head_looks_right(request: &Head, config: &Config) -> bool {
+    let path_ok = request
+        .path
+        .split_once("/accounts/")
+        .and_then(|(_, rest)| rest.split_once("/calls/"))
+        .is_some_and(|(account, call)| {
+            !account.is_empty() && !call.is_empty() && !call.contains('/')
+        });
+    let auth_ok = config
+        .expect_auth
+        .as_deref()
+        .is_none_or(|want| request.authorization == want);
+    request.method == "POST"
+        && path_ok
+        && request.content_type.starts_with("application/json")
+        && auth_ok
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
