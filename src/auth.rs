@@ -204,12 +204,15 @@ impl TokenSource {
             let mut error = http_error(reply.status, reply.retry_after, reply.body.as_deref());
             if reply.status == 400 || reply.status == 401 {
                 // OAuth2 reports bad client credentials as 400 or 401 with
-                // {"error":"invalid_client"}.
+                // {"error":"invalid_client"}; that code becomes error_type.
                 error.status = Status::Unauthorized;
+                error.error_type = oauth_error_code(reply.body.as_deref());
                 error.message = format!(
                     "HTTP {}: the token endpoint refused the client credentials{}",
                     reply.status,
-                    oauth_error_code(reply.body.as_deref())
+                    error
+                        .error_type
+                        .as_ref()
                         .map(|c| format!(" ({c})"))
                         .unwrap_or_default()
                 );

@@ -236,6 +236,7 @@ fn a_wrong_client_secret_is_unauthorized_and_not_echoed() {
     let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
     assert_eq!((err.status, err.http_status), (Status::Unauthorized, 401));
     assert!(err.message.contains("invalid_client"), "{err}");
+    assert_eq!(err.error_type.as_deref(), Some("invalid_client"));
     assert_clean(&err, &["wrong-Kx7"]);
     // Credentials were refused: not retried.
     assert_eq!(token_requests(&sim), 1);
