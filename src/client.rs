@@ -255,11 +255,15 @@ impl Client {
     }
 
     fn attempt(&self, url: &str, body: &[u8], deadline: Instant) -> Result<(), AttemptFailure> {
-        let authorization = match &self.authorization {
-            Authorization::Basic(header) => header.clone(),
-            Authorization::OAuth2(tokens) => tokens
-                .bearer(&self.transport, deadline)
-                .map_err(AttemptFailure::Other)?,
+        let bearer;
+        let authorization: &str = match &self.authorization {
+            Authorization::Basic(header) => header,
+            Authorization::OAuth2(tokens) => {
+                bearer = tokens
+                    .bearer(&self.transport, deadline)
+                    .map_err(AttemptFailure::Other)?;
+                &bearer
+            }
         };
         if Instant::now() >= deadline {
             return Err(AttemptFailure::Other(Failure {
@@ -271,7 +275,7 @@ impl Client {
             .transport
             .post(
                 url,
-                &[("Authorization", &authorization), ("Content-Type", JSON)],
+                &[("Authorization", authorization), ("Content-Type", JSON)],
                 body,
                 deadline,
             )
@@ -285,7 +289,7 @@ impl Client {
         };
         match &self.authorization {
             Authorization::OAuth2(tokens) if reply.status == 401 => {
-                tokens.invalidate(&authorization);
+                tokens.invalidate(authorization);
                 Err(AttemptFailure::StaleToken(failure))
             }
             _ => Err(AttemptFailure::Other(failure)),

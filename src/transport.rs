@@ -8,7 +8,7 @@ use crate::resolver::CachingResolver;
 use crate::response::MAX_BODY_BYTES;
 use crate::retry::parse_retry_after;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::transport::{Connector, DefaultConnector};
@@ -200,7 +200,7 @@ fn is_reset(e: &io::Error) -> bool {
     )
 }
 
-fn load_pem_certificates(path: &PathBuf) -> Result<Vec<Certificate<'static>>, Error> {
+fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     let pem = std::fs::read(path).map_err(|e| {
         Error::invalid(
             "ca_file",
