@@ -14,14 +14,18 @@ fn main() {
         cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("read cbindgen.toml");
     let version = env::var("CARGO_PKG_VERSION").expect("version");
     let part = |name: &str| env::var(name).expect("version part");
-    config.after_includes = Some(format!(
+    let mut after_includes = format!(
         "\n/** Version of this header; `bw_version()` returns \"bwvoice/\" BW_VERSION_STRING. */\n\
          #define BW_VERSION_MAJOR {}\n#define BW_VERSION_MINOR {}\n#define BW_VERSION_PATCH {}\n\
-         #define BW_VERSION_STRING \"{version}\"",
+         #define BW_VERSION_STRING \"{version}\"\n\
+         /** `MAJOR << 16 | MINOR << 8 | PATCH`, as `bw_version_number()`; usable in `#if`. */\n\
+         #define BW_VERSION_NUMBER ((BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERSION_PATCH)",
         part("CARGO_PKG_VERSION_MAJOR"),
         part("CARGO_PKG_VERSION_MINOR"),
         part("CARGO_PKG_VERSION_PATCH"),
-    ));
+    );
+    after_includes += &init_macros(&["bw_client_config", "bw_modify_call_request", "bw_error"]);
+    config.after_includes = Some(after_includes);
     // ELF soname `libbwvoice.so.<major>` (cargo-c's layout with
     // version_suffix_components = 1): programs record it as NEEDED, and
     // `make install` installs libbwvoice.so.<major>.<minor>.<patch> with the
@@ -44,4 +48,25 @@ fn main() {
         .generate()
         .expect("generate the C header")
         .write_to_file(out);
+}
+
+/// `BW_<NAME>_INIT` for each growable struct: `struct_size` set, every other
+/// field zero. C gets a designated initialiser; C++17 (no designated
+/// initialisers, and -Wextra wants every member named) a lambda.
+fn init_macros(structs: &[&str]) -> String {
+    let mut text = String::from(
+        "\n\n/* Initialisers for the growable structs: `bw_error err = BW_ERROR_INIT;`. */\n#ifdef __cplusplus\n",
+    );
+    let name = |s: &str| format!("BW_{}_INIT", s.trim_start_matches("bw_").to_uppercase());
+    for s in structs {
+        text += &format!(
+            "#define {} ([] {{ {s} v{{}}; v.struct_size = sizeof v; return v; }}())\n",
+            name(s)
+        );
+    }
+    text += "#else\n";
+    for s in structs {
+        text += &format!("#define {} {{ .struct_size = sizeof({s}) }}\n", name(s));
+    }
+    text + "#endif"
 }

@@ -164,7 +164,7 @@ public:
                   ? std::optional<std::chrono::milliseconds>(std::chrono::milliseconds(err.retry_after_ms))
                   : std::nullopt,
               err.attempts, text(err.field), text(err.error_type), text(err.description),
-              text(err.error_id), text(err.message)})) {}
+              text(err.error_id), text(err.message), err.maybe_applied})) {}
 
     Status status() const noexcept { return d_->status; }
     /** HTTP status of the final response; 0 if there was none. */
@@ -183,6 +183,8 @@ public:
     const std::string &error_id() const noexcept { return d_->error_id; }
     /** The library's explanation, without the status name what() starts with. */
     const std::string &message() const noexcept { return d_->message; }
+    /** The call failed, but the request may have reached the server and taken effect. */
+    bool maybe_applied() const noexcept { return d_->maybe_applied; }
 
 private:
     struct Detail {
@@ -191,6 +193,7 @@ private:
         std::optional<std::chrono::milliseconds> retry_after;
         std::uint32_t attempts;
         std::string field, error_type, description, error_id, message;
+        bool maybe_applied;
     };
     template <std::size_t N>
     static std::string text(const char (&s)[N]) {
@@ -210,7 +213,7 @@ inline void copy_text(char (&dst)[N], std::string_view s) noexcept {
 
 /** Throws the same kind of error the C library gives for a bad argument. */
 [[noreturn]] inline void invalid_argument(const char *field, std::string_view problem) {
-    bw_error err{};
+    bw_error err = BW_ERROR_INIT;
     err.status = BW_ERR_INVALID_ARGUMENT;
     err.retry_after_ms = -1;
     copy_text(err.field, field);
@@ -249,7 +252,7 @@ class Client {
 public:
     /** Validates `cfg` and creates the client; throws Error on a bad configuration. */
     explicit Client(const Config &cfg) {
-        bw_client_config c{};
+        bw_client_config c = BW_CLIENT_CONFIG_INIT;
         c.base_url = detail::c_ptr(cfg.base_url, "base_url");
         c.username = detail::c_ptr(cfg.username, "username");
         c.password = detail::c_ptr(cfg.password, "password");
@@ -265,7 +268,7 @@ public:
         c.proxy = detail::c_ptr(cfg.proxy, "proxy");
         c.proxy_from_env = cfg.proxy_from_env;
         c.user_agent_suffix = detail::c_ptr(cfg.user_agent_suffix, "user_agent_suffix");
-        bw_error err{};
+        bw_error err = BW_ERROR_INIT;
         if (bw_client_new(&c, &handle_, &err) != BW_OK) throw Error(err);
     }
 
@@ -302,7 +305,7 @@ public:
     void hangup(std::string_view account_id, std::string_view call_id) const {
         const std::string account = detail::c_string(account_id, "account_id");
         const std::string call = detail::c_string(call_id, "call_id");
-        bw_error err{};
+        bw_error err = BW_ERROR_INIT;
         if (bw_hangup(handle_, account.c_str(), call.c_str(), &err) != BW_OK) throw Error(err);
     }
 
@@ -311,7 +314,7 @@ public:
                      const ModifyCallRequest &req) const {
         const std::string account = detail::c_string(account_id, "account_id");
         const std::string call = detail::c_string(call_id, "call_id");
-        bw_modify_call_request r{};
+        bw_modify_call_request r = BW_MODIFY_CALL_REQUEST_INIT;
         r.state = static_cast<std::int32_t>(req.state);
         r.redirect_url = detail::c_ptr(req.redirect_url, "redirect_url");
         r.redirect_method = static_cast<std::int32_t>(req.redirect_method);
@@ -323,7 +326,7 @@ public:
         r.fallback_username = detail::c_ptr(req.fallback_username, "fallback_username");
         r.fallback_password = detail::c_ptr(req.fallback_password, "fallback_password");
         r.timeout_ms = detail::c_ms(req.timeout, "timeout_ms");
-        bw_error err{};
+        bw_error err = BW_ERROR_INIT;
         if (bw_modify_call(handle_, account.c_str(), call.c_str(), &r, &err) != BW_OK) throw Error(err);
     }
 

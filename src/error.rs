@@ -111,6 +111,9 @@ pub struct Error {
     pub field: Option<&'static str>,
     /// How many HTTP attempts were made (0 when nothing was sent).
     pub attempts: u32,
+    /// The request may have reached the server and taken effect, although
+    /// the call failed: repeating it may repeat its effect.
+    pub maybe_applied: bool,
     /// A readable, credential-free explanation.
     pub message: String,
 }
@@ -126,6 +129,7 @@ impl Error {
             retry_after: None,
             field: None,
             attempts: 0,
+            maybe_applied: false,
             message: message.into(),
         }
     }

@@ -43,12 +43,12 @@ static void die(const char *what, const char *detail) {
 static bw_client *new_client(const char *base) {
     char base_url[256];
     snprintf(base_url, sizeof base_url, "%s/api/v2", base);
-    bw_client_config cfg = {0};
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = base_url;
     cfg.username = USERNAME;
     cfg.password = PASSWORD;
     bw_client *client = NULL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
     return client;
 }
@@ -56,9 +56,9 @@ static bw_client *new_client(const char *base) {
 static void ours_call(const bw_client *client, long i) {
     char call_id[32];
     snprintf(call_id, sizeof call_id, "c-%ld", i);
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = REDIRECT_URL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     if (bw_modify_call(client, ACCOUNT, call_id, &req, &err) != BW_OK)
         die("bw_modify_call", err.message);
 }
@@ -210,10 +210,10 @@ static int rejected(int rounds, long calls) {
         {"empty_call_id", "", NULL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        bw_modify_call_request req = {0};
+        bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
         req.redirect_url = REDIRECT_URL;
         req.tag = cases[k].tag;
-        bw_error err;
+        bw_error err = BW_ERROR_INIT;
         printf("{\"lang\":\"c\",\"kind\":\"rejected\",\"side\":\"%s\",\"ns_per_call\":[", cases[k].name);
         for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
             double t0 = now_s();

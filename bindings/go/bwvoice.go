@@ -4,15 +4,17 @@ package bwvoice
 #include <stdlib.h>
 #include "bwvoice.h"
 
-// This binding is written against the 0.1 C ABI.
-#if BW_VERSION_MAJOR != 0 || BW_VERSION_MINOR != 1
-#error "bwvoice.h is not version 0.1.x: this Go binding needs updating"
+// This binding is written against the 0.2 C ABI; later 0.x headers only
+// append fields, which it leaves zero.
+#if BW_VERSION_NUMBER < 0x000200 || BW_VERSION_MAJOR != 0
+#error "bwvoice.h is older than 0.2.0 or not 0.x: this Go binding needs updating"
 #endif
 */
 import "C"
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -21,20 +23,30 @@ import (
 	"unsafe"
 )
 
-// The C ABI version this binding is written for; the cgo preamble refuses
-// to compile against a bwvoice.h of any other major.minor.
+// The C ABI version this binding is written for: the cgo preamble refuses
+// a bwvoice.h older than VersionMajor.VersionMinor.0 or of another major.
 const (
 	VersionMajor = 0
-	VersionMinor = 1
+	VersionMinor = 2
 )
+
+// headerVersion is BW_VERSION_NUMBER of the bwvoice.h this package was
+// compiled with; NewClient refuses a loaded library older than it.
+const headerVersion = C.BW_VERSION_NUMBER
 
 // userAgent is what the binding adds to the User-Agent: "bwvoice/x.y.z (go)",
 // or "bwvoice/x.y.z (go; <Options.UserAgentSuffix>)".
 const userAgent = "go"
 
-// Version returns the loaded library's version, e.g. "bwvoice/0.1.0" (bw_version).
+// Version returns the loaded library's version, e.g. "bwvoice/0.2.0" (bw_version).
 func Version() string {
 	return C.GoString(C.bw_version())
+}
+
+// VersionNumber returns the loaded library's version as one number,
+// major<<16 | minor<<8 | patch, e.g. 0x000200 for 0.2.0 (bw_version_number).
+func VersionNumber() uint32 {
+	return uint32(C.bw_version_number())
 }
 
 // TLSRoots selects the certificate authorities to trust (bw_client_config.tls_roots).
@@ -113,7 +125,7 @@ type Options struct {
 	// ProxyFromEnv uses HTTPS_PROXY / ALL_PROXY / NO_PROXY from the environment.
 	ProxyFromEnv bool
 	// UserAgentSuffix is added to the User-Agent after the binding's own
-	// "go": "bwvoice/0.1.0 (go; <suffix>)". The library limits the whole
+	// "go": "bwvoice/0.2.0 (go; <suffix>)". The library limits the whole
 	// parenthesised text to 128 printable ASCII characters.
 	UserAgentSuffix string
 }
@@ -203,12 +215,21 @@ type Client struct {
 }
 
 // NewClient creates a client. Invalid options give an *Error with Status
-// ErrInvalidArgument and Field naming the bw_client_config field.
+// ErrInvalidArgument and Field naming the bw_client_config field. A loaded
+// libbwvoice older than the bwvoice.h this package was compiled with (or of
+// another major version) gives an *Error with Status ErrInternal.
 func NewClient(opts Options) (*Client, error) {
+	// (A library older than 0.2.0 lacks bw_version_number: the dynamic
+	// linker already refuses it when the program starts.)
+	if lib := VersionNumber(); lib < headerVersion || lib>>16 != headerVersion>>16 {
+		return nil, &Error{Status: ErrInternal, Message: fmt.Sprintf(
+			"bwvoice: the loaded library is %s, but this program was built with bwvoice.h %s; install a matching libbwvoice",
+			Version(), C.BW_VERSION_STRING)}
+	}
 	var cs cstrings
 	defer cs.free()
 
-	var cfg C.bw_client_config
+	cfg := C.bw_client_config{struct_size: C.sizeof_bw_client_config}
 	var err error
 	set := func(dst **C.char, field, value string) {
 		if err == nil {
@@ -246,7 +267,7 @@ func NewClient(opts Options) (*Client, error) {
 	cfg.proxy_from_env = C.bool(opts.ProxyFromEnv)
 
 	var ptr *C.bw_client
-	var cerr C.bw_error
+	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
 	status := C.bw_client_new(&cfg, &ptr, &cerr)
 	if status != C.BW_OK {
 		return nil, newError(status, &cerr)
@@ -328,7 +349,7 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 		}
 		return p
 	}
-	var creq C.bw_modify_call_request
+	creq := C.bw_modify_call_request{struct_size: C.sizeof_bw_modify_call_request}
 	creq.state = C.int32_t(req.State)
 	creq.redirect_url = str("redirect_url", req.RedirectURL)
 	creq.redirect_method = C.int32_t(req.RedirectMethod)
@@ -358,7 +379,7 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 	if c.ptr == nil {
 		return ErrClosed
 	}
-	var cerr C.bw_error
+	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
 	status := C.bw_modify_call(c.ptr, account, call, &creq, &cerr)
 	runtime.KeepAlive(c)
 	if status == C.BW_OK {

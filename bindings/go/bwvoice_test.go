@@ -14,9 +14,24 @@ import (
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	v := bwvoice.Version()
-	want := fmt.Sprintf(`^bwvoice/%d\.%d\.[0-9]+$`, bwvoice.VersionMajor, bwvoice.VersionMinor)
+	want := fmt.Sprintf(`^bwvoice/%d\.[0-9]+\.[0-9]+$`, bwvoice.VersionMajor)
 	if !regexp.MustCompile(want).MatchString(v) {
 		t.Fatalf("Version() = %q; the loaded library does not match this binding (want %s)", v, want)
+	}
+}
+
+// bw_version_number agrees with the header it was built with and with bw_version.
+func TestVersionNumber(t *testing.T) {
+	t.Parallel()
+	n := bwvoice.VersionNumber()
+	if n != bwvoice.HeaderVersionNumber {
+		t.Errorf("VersionNumber() = %#06x, BW_VERSION_NUMBER = %#06x", n, bwvoice.HeaderVersionNumber)
+	}
+	if want := fmt.Sprintf("bwvoice/%d.%d.%d", n>>16, n>>8&0xff, n&0xff); bwvoice.Version() != want {
+		t.Errorf("Version() = %q, VersionNumber() = %#06x (%s)", bwvoice.Version(), n, want)
+	}
+	if minimum := uint32(bwvoice.VersionMajor<<16 | bwvoice.VersionMinor<<8); n < minimum || n>>16 != bwvoice.VersionMajor {
+		t.Errorf("VersionNumber() = %#06x, want at least %#06x with the same major", n, minimum)
 	}
 }
 

@@ -93,6 +93,12 @@ type Error struct {
 	// Message is a readable explanation, suitable for logs. It never
 	// contains a credential or token.
 	Message string
+	// MaybeApplied reports that the call failed but the request may have
+	// reached the server and taken effect (a timeout or connection reset
+	// after it was sent, a 5xx other than 503): repeating it yourself may
+	// repeat its effect, e.g. fire the redirect webhook twice. It is false
+	// when the request certainly had no effect (nothing sent, 4xx, 429, 503).
+	MaybeApplied bool
 
 	// ctxErr is context.DeadlineExceeded when the budget that ran out was
 	// the context's deadline.
@@ -122,14 +128,15 @@ func (e *Error) Unwrap() error { return e.ctxErr }
 // newError copies a filled-in C bw_error into a Go *Error.
 func newError(status C.bw_status, ce *C.bw_error) *Error {
 	e := &Error{
-		Status:      Status(status),
-		HTTPStatus:  int(ce.http_status),
-		Type:        C.GoString(&ce.error_type[0]),
-		Description: C.GoString(&ce.description[0]),
-		ID:          C.GoString(&ce.error_id[0]),
-		Field:       C.GoString(&ce.field[0]),
-		Attempts:    int(ce.attempts),
-		Message:     C.GoString(&ce.message[0]),
+		Status:       Status(status),
+		HTTPStatus:   int(ce.http_status),
+		Type:         C.GoString(&ce.error_type[0]),
+		Description:  C.GoString(&ce.description[0]),
+		ID:           C.GoString(&ce.error_id[0]),
+		Field:        C.GoString(&ce.field[0]),
+		Attempts:     int(ce.attempts),
+		Message:      C.GoString(&ce.message[0]),
+		MaybeApplied: bool(ce.maybe_applied),
 	}
 	if ms := int64(ce.retry_after_ms); ms > 0 {
 		e.RetryAfter = time.Duration(ms) * time.Millisecond

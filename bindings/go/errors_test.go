@@ -138,6 +138,10 @@ func TestHTTPErrors(t *testing.T) {
 			if errors.Is(err, context.DeadlineExceeded) {
 				t.Error("matches context.DeadlineExceeded")
 			}
+			// A 4xx or 503 certainly had no effect.
+			if e.MaybeApplied && (tc.http/100 == 4 || tc.http == 503) {
+				t.Error("MaybeApplied after HTTP", tc.http)
+			}
 			if tc.check != nil {
 				tc.check(t, e)
 			}
@@ -168,8 +172,8 @@ func TestConnectionRefused(t *testing.T) {
 		BaseURL: "http://" + closedPort(t) + "/api/v2", Username: simUser, Password: simPassword, MaxAttempts: 1,
 	})
 	e := asError(t, c.Redirect(context.Background(), "9900000", "c-1", "https://app.example/next"), bwvoice.ErrConnect)
-	if e.HTTPStatus != 0 || e.Attempts != 1 || e.RetryAfter != 0 {
-		t.Errorf("HTTPStatus %d Attempts %d RetryAfter %v", e.HTTPStatus, e.Attempts, e.RetryAfter)
+	if e.HTTPStatus != 0 || e.Attempts != 1 || e.RetryAfter != 0 || e.MaybeApplied {
+		t.Errorf("HTTPStatus %d Attempts %d RetryAfter %v MaybeApplied %v", e.HTTPStatus, e.Attempts, e.RetryAfter, e.MaybeApplied)
 	}
 }
 
@@ -217,9 +221,9 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 	}
 	for i, tc := range cases {
 		e := asError(t, tc.err, bwvoice.ErrInvalidArgument)
-		if e.Field != tc.field || e.Attempts != 0 || e.HTTPStatus != 0 {
-			t.Errorf("case %d: Field %q (want %q) Attempts %d HTTPStatus %d: %v",
-				i, e.Field, tc.field, e.Attempts, e.HTTPStatus, e)
+		if e.Field != tc.field || e.Attempts != 0 || e.HTTPStatus != 0 || e.MaybeApplied {
+			t.Errorf("case %d: Field %q (want %q) Attempts %d HTTPStatus %d MaybeApplied %v: %v",
+				i, e.Field, tc.field, e.Attempts, e.HTTPStatus, e.MaybeApplied, e)
 		}
 	}
 	if reqs := shared.accountRequests(t, acct); len(reqs) != 0 {
@@ -335,5 +339,24 @@ func TestNewClientInvalidOptions(t *testing.T) {
 		if e.Field != tc.field {
 			t.Errorf("case %d: Field %q, want %q (%v)", i, e.Field, tc.field, e)
 		}
+	}
+}
+
+// Every field of a C bw_error reaches *Error, MaybeApplied included.
+func TestErrorFromC(t *testing.T) {
+	t.Parallel()
+	for _, maybe := range []bool{false, true} {
+		want := &bwvoice.Error{
+			Status: bwvoice.ErrServer, HTTPStatus: 502, Type: "type", Description: "description",
+			ID: "id", RetryAfter: 1500 * time.Millisecond, Field: "field", Attempts: 3,
+			Message: "message", MaybeApplied: maybe,
+		}
+		got := bwvoice.ErrorRoundTrip(want)
+		if *got != *want {
+			t.Errorf("got %+v\nwant %+v", *got, *want)
+		}
+	}
+	if got := bwvoice.ErrorRoundTrip(&bwvoice.Error{Status: bwvoice.ErrConnect}); got.RetryAfter != 0 || got.MaybeApplied {
+		t.Errorf("retry_after_ms -1 and maybe_applied false gave %+v", *got)
 	}
 }

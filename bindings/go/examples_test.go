@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
 )
 
 // The example programs, built and run against the simulator as a user
@@ -111,7 +113,7 @@ func TestStaticExample(t *testing.T) {
 	}
 	pcDir := t.TempDir()
 	pc := "libdir=" + release + "\nincludedir=" + include + "\n" +
-		"Name: bwvoice\nDescription: bwvoice (static)\nVersion: 0.1.0\n" +
+		"Name: bwvoice\nDescription: bwvoice (static)\nVersion: " + strings.TrimPrefix(bwvoice.Version(), "bwvoice/") + "\n" +
 		"Cflags: -I${includedir}\nLibs: ${libdir}/libbwvoice.a\n" +
 		"Libs.private: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc\n"
 	if err := os.WriteFile(filepath.Join(pcDir, "bwvoice.pc"), []byte(pc), 0o644); err != nil {

@@ -16,7 +16,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: BW_ACCOUNT_ID=... %s CALL_ID\n", argv[0]);
         return 2;
     }
-    bw_client_config cfg = {0};
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = getenv("BW_BASE_URL");
     cfg.token_url = getenv("BW_TOKEN_URL");
     cfg.client_id = getenv("BW_CLIENT_ID");
@@ -24,7 +24,7 @@ int main(int argc, char **argv) {
     cfg.username = getenv("BW_USERNAME");
     cfg.password = getenv("BW_PASSWORD");
 
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_client *client = NULL;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) {
         fprintf(stderr, "cannot create client: %s\n", err.message);

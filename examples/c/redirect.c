@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
                 argv[0]);
         return 2;
     }
-    bw_client_config cfg = {0};
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = getenv("BW_BASE_URL");
     cfg.token_url = getenv("BW_TOKEN_URL");
     cfg.client_id = getenv("BW_CLIENT_ID");
@@ -29,14 +29,14 @@ int main(int argc, char **argv) {
     cfg.username = getenv("BW_USERNAME");
     cfg.password = getenv("BW_PASSWORD");
 
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_client *client = NULL;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) {
         fprintf(stderr, "cannot create client: %s\n", err.message);
         return 1;
     }
 
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = argv[2];
     req.tag = argc > 3 ? argv[3] : NULL; /* NULL leaves the tag alone, "" clears it */
     req.redirect_fallback_url = argc > 4 ? argv[4] : NULL;

@@ -2,6 +2,7 @@
 //! core, and reports through `bw_status` + `bw_error`.
 
 use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
+use super::growable;
 use super::types::*;
 use crate::auth::Auth;
 use crate::client::{Client, ClientConfig};
@@ -22,13 +23,17 @@ pub struct bw_client {
 /// Creates a client from `cfg`. On success writes the new client to `*out`
 /// (left untouched on failure). Free it with `bw_free`.
 ///
-/// Fails with `BW_ERR_INVALID_ARGUMENT` for a NULL `cfg`/`out`, missing or
+/// Fails with `BW_ERR_INVALID_ARGUMENT` for a NULL `cfg`/`out`, a
+/// `cfg.struct_size` this library does not know (`BW_CLIENT_CONFIG_INIT`
+/// sets it), fields of a newer header that this library lacks, missing or
 /// mixed credentials, invalid URLs (including plain `http://` to a
 /// non-loopback host), an unreadable `ca_file` or an invalid proxy.
 ///
 /// # Safety
-/// `cfg` is NULL or a valid `bw_client_config` whose strings are NULL or
-/// NUL-terminated; `out` is NULL or writable; `err` is NULL or writable.
+/// `cfg` is NULL or a `bw_client_config` of at least `cfg->struct_size`
+/// bytes whose strings are NULL or NUL-terminated; `out` is NULL or
+/// writable; `err` is NULL or a `bw_error` of at least `err->struct_size`
+/// bytes.
 #[no_mangle]
 pub unsafe extern "C" fn bw_client_new(
     cfg: *const bw_client_config,
@@ -37,12 +42,12 @@ pub unsafe extern "C" fn bw_client_new(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let cfg = unsafe { req_ref(cfg, "cfg") }?;
+        let cfg = unsafe { growable::read(cfg) }?;
         if out.is_null() {
             return Err(Error::invalid("out", "out is NULL"));
         }
         // SAFETY: caller contract above.
-        let config = unsafe { client_config(cfg) }?;
+        let config = unsafe { client_config(&cfg) }?;
         let client = Box::new(bw_client {
             client: Client::new(config)?,
         });
@@ -74,8 +79,9 @@ pub unsafe extern "C" fn bw_free(client: *mut bw_client) {
 ///
 /// # Safety
 /// `client` is NULL or a live client; `account_id`/`call_id` are NULL or
-/// NUL-terminated; `req` is NULL or a valid request whose strings are NULL or
-/// NUL-terminated; `err` is NULL or writable.
+/// NUL-terminated; `req` is NULL or a request of at least `req->struct_size`
+/// bytes whose strings are NULL or NUL-terminated; `err` is NULL or a
+/// `bw_error` of at least `err->struct_size` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn bw_modify_call(
     client: *const bw_client,
@@ -153,7 +159,7 @@ pub extern "C" fn bw_status_str(status: bw_status) -> *const c_char {
 }
 
 /// The library's version, `"bwvoice/<major>.<minor>.<patch>"`, e.g.
-/// `"bwvoice/0.1.0"`; matches `BW_VERSION_STRING`. Static: never free it.
+/// `"bwvoice/0.2.0"`; matches `BW_VERSION_STRING`. Static: never free it.
 #[no_mangle]
 pub extern "C" fn bw_version() -> *const c_char {
     ffi_value!(c"bwvoice".as_ptr(), {
@@ -161,6 +167,15 @@ pub extern "C" fn bw_version() -> *const c_char {
             .as_ptr()
             .cast()
     })
+}
+
+/// The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
+/// (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
+/// built with. A program can require a minimum at run time:
+/// `if (bw_version_number() < BW_VERSION_NUMBER) ...` (older than my header).
+#[no_mangle]
+pub extern "C" fn bw_version_number() -> u32 {
+    ffi_value!(0, { crate::version_number() })
 }
 
 /// # Safety
@@ -267,7 +282,7 @@ pub(crate) unsafe fn modify_call_args<'a>(
             req_ref(client, "client")?,
             req_str(account_id, "account_id")?,
             req_str(call_id, "call_id")?,
-            req_ref(req, "req")?,
+            growable::read(req)?,
         )
     };
     Ok(ModifyCallArgs {
@@ -275,7 +290,7 @@ pub(crate) unsafe fn modify_call_args<'a>(
         account_id,
         call_id,
         // SAFETY: caller contract above.
-        request: unsafe { modify_call_request(req) }?,
+        request: unsafe { modify_call_request(&req) }?,
         timeout: (req.timeout_ms != 0).then(|| Duration::from_millis(req.timeout_ms.into())),
     })
 }

@@ -1,26 +1,34 @@
 //! What every exported function shares: the panic boundary, C string
 //! conversion, and filling the caller's `bw_error`.
 
+use super::growable::{extent, Extent};
 use super::types::bw_error;
 use crate::error::{Error, Status};
 use std::ffi::CStr;
+use std::mem::size_of;
 use std::os::raw::c_char;
 
 /// Runs an exported function's body. The body returns `Result<(), Error>`;
 /// the macro clears `err`, turns the result into a `bw_status`, fills `err`
 /// on failure, and turns a panic into `BW_ERR_INTERNAL` instead of letting
-/// it unwind into C.
+/// it unwind into C. An `err` whose `struct_size` is unknown cannot be
+/// written safely: the function then returns `BW_ERR_INVALID_ARGUMENT` at
+/// once and does nothing.
 macro_rules! ffi_status {
     ($err:expr, $body:block) => {{
-        let err: *mut $crate::ffi::types::bw_error = $err;
-        $crate::ffi::boundary::clear_error(err);
-        let result = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
-            || -> ::std::result::Result<(), $crate::error::Error> { $body },
-        ))
-        .unwrap_or_else(|panic| Err($crate::ffi::boundary::panic_error(panic)));
-        match result {
-            Ok(()) => $crate::ffi::types::BW_OK,
-            Err(e) => $crate::ffi::boundary::fill_error(err, &e),
+        match $crate::ffi::boundary::ErrorOut::new($err) {
+            None => $crate::ffi::types::BW_ERR_INVALID_ARGUMENT,
+            Some(out) => {
+                out.clear();
+                let result = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
+                    || -> ::std::result::Result<(), $crate::error::Error> { $body },
+                ))
+                .unwrap_or_else(|panic| Err($crate::ffi::boundary::panic_error(panic)));
+                match result {
+                    Ok(()) => $crate::ffi::types::BW_OK,
+                    Err(e) => out.fill(&e),
+                }
+            }
         }
     }};
 }
@@ -46,13 +54,57 @@ pub fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
     )
 }
 
-/// Clears the caller's error record, if any.
-pub fn clear_error(err: *mut bw_error) {
-    // SAFETY: the API contract makes `err` NULL or a valid, writable
-    // `bw_error`; `as_mut` handles NULL.
-    if let Some(err) = unsafe { err.as_mut() } {
-        // Empty strings, no HTTP status, no Retry-After.
-        *err = bw_error {
+/// The caller's error record: where to write, and how many bytes of it.
+pub struct ErrorOut {
+    ptr: *mut bw_error,
+    /// The caller's `struct_size`, kept as it was.
+    struct_size: u32,
+    /// Bytes the library may write: the caller's layout, or this library's
+    /// when the caller's is newer.
+    len: usize,
+}
+
+impl ErrorOut {
+    /// `None` when `err` is non-NULL with a `struct_size` this library does
+    /// not know: nothing may be written into it.
+    pub fn new(err: *mut bw_error) -> Option<ErrorOut> {
+        if err.is_null() {
+            return Some(ErrorOut {
+                ptr: err,
+                struct_size: 0,
+                len: 0,
+            });
+        }
+        // SAFETY: the API contract makes a non-NULL `err` point to a
+        // `bw_error` of the caller's layout, which begins with `struct_size`.
+        let struct_size = unsafe { err.cast::<u32>().read_unaligned() };
+        let len = match extent::<bw_error>(struct_size) {
+            Extent::Known(n) => n,
+            Extent::Newer(_) => size_of::<bw_error>(),
+            Extent::Unknown(_) => return None,
+        };
+        Some(ErrorOut {
+            ptr: err,
+            struct_size,
+            len,
+        })
+    }
+
+    /// Empty strings, no HTTP status, no Retry-After.
+    pub fn clear(&self) {
+        self.write(&self.record(None));
+    }
+
+    /// Writes `e` into the caller's record (if any); returns its status.
+    pub fn fill(&self, e: &Error) -> i32 {
+        self.write(&self.record(Some(e)));
+        e.status as i32
+    }
+
+    /// The full record for `e` (an empty one for `None`).
+    pub fn record(&self, e: Option<&Error>) -> bw_error {
+        let mut out = bw_error {
+            struct_size: self.struct_size,
             status: 0,
             http_status: 0,
             retry_after_ms: -1,
@@ -62,28 +114,41 @@ pub fn clear_error(err: *mut bw_error) {
             description: [0; super::types::BW_ERROR_TEXT_LEN],
             error_id: [0; super::types::BW_ERROR_ID_LEN],
             message: [0; super::types::BW_ERROR_TEXT_LEN],
+            maybe_applied: false,
         };
+        if let Some(e) = e {
+            out.status = e.status as i32;
+            out.http_status = i32::from(e.http_status);
+            out.retry_after_ms = e
+                .retry_after
+                .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            out.attempts = e.attempts;
+            write_text(&mut out.field, e.field.unwrap_or(""));
+            write_text(&mut out.error_type, e.error_type.as_deref().unwrap_or(""));
+            write_text(&mut out.description, e.description.as_deref().unwrap_or(""));
+            write_text(&mut out.error_id, e.error_id.as_deref().unwrap_or(""));
+            write_text(&mut out.message, &e.message);
+            out.maybe_applied = e.maybe_applied;
+        }
+        out
     }
-}
 
-/// Writes `e` into the caller's error record (if any); returns its status.
-pub fn fill_error(err: *mut bw_error, e: &Error) -> i32 {
-    let status = e.status as i32;
-    // SAFETY: as in `clear_error`.
-    if let Some(out) = unsafe { err.as_mut() } {
-        out.status = status;
-        out.http_status = i32::from(e.http_status);
-        out.retry_after_ms = e
-            .retry_after
-            .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        out.attempts = e.attempts;
-        write_text(&mut out.field, e.field.unwrap_or(""));
-        write_text(&mut out.error_type, e.error_type.as_deref().unwrap_or(""));
-        write_text(&mut out.description, e.description.as_deref().unwrap_or(""));
-        write_text(&mut out.error_id, e.error_id.as_deref().unwrap_or(""));
-        write_text(&mut out.message, &e.message);
+    /// Copies the first `len` bytes of `record` to the caller.
+    fn write(&self, record: &bw_error) {
+        if self.ptr.is_null() {
+            return;
+        }
+        // SAFETY: the caller's record has at least `len` writable bytes
+        // (its `struct_size` names a layout at least that large), and
+        // `record` is a full `bw_error`, so `len` bytes are readable.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (record as *const bw_error).cast::<u8>(),
+                self.ptr.cast::<u8>(),
+                self.len,
+            );
+        }
     }
-    status
 }
 
 /// Copies `text` as a NUL-terminated string, truncated on a UTF-8

@@ -20,7 +20,7 @@
 //! - [`token_reply`]: a flags byte (bit 0: no body), then the body.
 
 use super::api::{bw_client, modify_call_args, ModifyCallArgs};
-use super::boundary::{clear_error, fill_error};
+use super::boundary::ErrorOut;
 use super::types::*;
 use crate::auth::{oauth_error_code, parse_token_reply, refresh_after, Auth};
 use crate::client::{Client, ClientConfig};
@@ -38,11 +38,12 @@ use std::time::{Duration, SystemTime};
 const BASE: &str = "http://127.0.0.1:9/api/v2";
 
 /// Every field name an error may carry from `bw_modify_call`.
-const MODIFY_CALL_FIELDS: [&str; 15] = [
+const MODIFY_CALL_FIELDS: [&str; 16] = [
     "client",
     "account_id",
     "call_id",
     "req",
+    "req.struct_size",
     "state",
     "redirect_url",
     "redirect_method",
@@ -121,7 +122,15 @@ pub fn modify_call(data: &[u8]) {
             .as_ref()
             .map_or(std::ptr::null(), |b| b.as_ptr().cast())
     };
+    // Bit 3: a struct_size this library does not know (0, or between layouts).
+    let size = std::mem::size_of::<bw_modify_call_request>() as u32;
+    let struct_size = match flags & 24 {
+        0 | 16 => size,
+        8 => 0,
+        _ => size - 8,
+    };
     let req = bw_modify_call_request {
+        struct_size,
         state,
         redirect_url: ptr(2),
         redirect_method: method,
@@ -163,6 +172,8 @@ pub fn modify_call(data: &[u8]) {
     }
     if req_ptr.is_null() {
         expected.push("req");
+    } else if struct_size != size {
+        expected.push("req.struct_size");
     } else {
         for (i, field) in STRINGS.iter().enumerate().skip(2) {
             if matches!(text(i), Some(Err(_))) {
@@ -467,11 +478,13 @@ fn check_error(e: &Error, err_null: bool) {
         );
     }
     if err_null {
-        assert_eq!(fill_error(std::ptr::null_mut(), e), e.status as i32);
+        let out = ErrorOut::new(std::ptr::null_mut()).expect("NULL is fine");
+        assert_eq!(out.fill(e), e.status as i32);
         return;
     }
     // Whatever the caller's memory held before, the record comes out clean.
     let mut record = bw_error {
+        struct_size: std::mem::size_of::<bw_error>() as u32,
         status: -7,
         http_status: -7,
         retry_after_ms: -7,
@@ -481,9 +494,11 @@ fn check_error(e: &Error, err_null: bool) {
         description: [-1; BW_ERROR_TEXT_LEN],
         error_id: [0x7F; BW_ERROR_ID_LEN],
         message: [-1; BW_ERROR_TEXT_LEN],
+        maybe_applied: true,
     };
-    clear_error(&mut record);
-    assert_eq!(fill_error(&mut record, e), e.status as i32);
+    let out = ErrorOut::new(&mut record).expect("a known size");
+    out.clear();
+    assert_eq!(out.fill(e), e.status as i32);
     assert_eq!(record.status, e.status as i32);
     assert_eq!(c_text(&record.field), e.field.unwrap_or(""));
     for text in [

@@ -5,12 +5,14 @@
 use super::api::*;
 use super::types::*;
 use std::ffi::CStr;
+use std::mem::size_of;
 use std::os::raw::c_char;
 use std::ptr::{null, null_mut};
 
 /// A record full of garbage, as an uninitialised C stack variable would be.
 fn garbage() -> bw_error {
     bw_error {
+        struct_size: size_of::<bw_error>() as u32,
         status: 99,
         http_status: 99,
         retry_after_ms: 99,
@@ -20,6 +22,7 @@ fn garbage() -> bw_error {
         description: [-1; BW_ERROR_TEXT_LEN],
         error_id: [-1; BW_ERROR_ID_LEN],
         message: [-1; BW_ERROR_TEXT_LEN],
+        maybe_applied: true,
     }
 }
 
@@ -37,6 +40,7 @@ fn static_str(ptr: *const c_char) -> &'static str {
 
 fn config(base_url: &CStr) -> bw_client_config {
     bw_client_config {
+        struct_size: size_of::<bw_client_config>() as u32,
         base_url: base_url.as_ptr(),
         username: c"user".as_ptr(),
         password: c"pass".as_ptr(),
@@ -57,6 +61,7 @@ fn config(base_url: &CStr) -> bw_client_config {
 
 fn redirect(url: &CStr) -> bw_modify_call_request {
     bw_modify_call_request {
+        struct_size: size_of::<bw_modify_call_request>() as u32,
         state: BW_CALL_STATE_UNSET,
         redirect_url: url.as_ptr(),
         redirect_method: BW_METHOD_UNSET,
@@ -85,6 +90,12 @@ fn status_names_and_version() {
         static_str(bw_version()),
         concat!("bwvoice/", env!("CARGO_PKG_VERSION"))
     );
+    let number = bw_version_number();
+    let parts: Vec<u32> = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(number, parts[0] << 16 | parts[1] << 8 | parts[2]);
 }
 
 #[test]
@@ -185,4 +196,103 @@ fn modify_call_rejects_bad_arguments_before_sending() {
         assert_eq!(text(&err.field), "call_id");
         bw_free(client);
     }
+}
+
+#[test]
+fn growable_layouts_follow_the_rule() {
+    use super::growable::check_layouts;
+    check_layouts::<bw_client_config>();
+    check_layouts::<bw_modify_call_request>();
+    check_layouts::<bw_error>();
+}
+
+#[test]
+fn unknown_struct_sizes_are_refused_and_named() {
+    let mut err = garbage();
+    let mut out: *mut bw_client = null_mut();
+    // SAFETY (all calls): valid or NULL pointers, NUL-terminated strings.
+    unsafe {
+        for size in [
+            0,
+            3,
+            4,
+            40,
+            size_of::<bw_client_config>() as u32 - 8,
+            u32::MAX,
+        ] {
+            let mut cfg = config(c"http://127.0.0.1:9/api/v2");
+            cfg.struct_size = size;
+            assert_eq!(bw_client_new(&cfg, &mut out, &mut err), 1, "size {size}");
+            assert_eq!(text(&err.field), "cfg.struct_size");
+            assert!(
+                text(&err.message).contains("initialise it with BW_CLIENT_CONFIG_INIT"),
+                "{}",
+                text(&err.message)
+            );
+        }
+        // An error record of unknown size is not written at all.
+        let mut bad = garbage();
+        bad.struct_size = 0;
+        assert_eq!(bw_client_new(null(), &mut out, &mut bad), 1);
+        assert_eq!((bad.status, bad.message[0]), (99, -1), "untouched");
+    }
+    assert!(out.is_null());
+}
+
+/// A `bw_client_config` as a program built against a newer header passes
+/// it: this library's fields, then one it does not know.
+#[repr(C)]
+struct NewerConfig {
+    known: bw_client_config,
+    future_field: u64,
+}
+
+#[test]
+fn newer_callers_are_accepted_while_their_new_fields_are_zero() {
+    let mut err = garbage();
+    let mut client: *mut bw_client = null_mut();
+    let mut newer = NewerConfig {
+        known: config(c"http://127.0.0.1:9/api/v2"),
+        future_field: 0,
+    };
+    newer.known.struct_size = size_of::<NewerConfig>() as u32;
+    let ptr = (&newer as *const NewerConfig).cast::<bw_client_config>();
+    // SAFETY: `ptr` covers `struct_size` bytes; the client is freed once.
+    unsafe {
+        assert_eq!(bw_client_new(ptr, &mut client, &mut err), BW_OK);
+        bw_free(client);
+        newer.future_field = 1;
+        let ptr = (&newer as *const NewerConfig).cast::<bw_client_config>();
+        client = null_mut();
+        assert_eq!(bw_client_new(ptr, &mut client, &mut err), 1);
+        assert_eq!(text(&err.field), "cfg.struct_size");
+        assert!(
+            text(&err.message).contains("does not know"),
+            "{}",
+            text(&err.message)
+        );
+    }
+    assert!(client.is_null());
+}
+
+/// A newer caller's `bw_error`: the library writes its own fields only.
+#[test]
+fn newer_error_records_keep_their_unknown_tail() {
+    #[repr(C)]
+    struct NewerError {
+        known: bw_error,
+        future_field: u64,
+    }
+    let mut newer = NewerError {
+        known: garbage(),
+        future_field: 7,
+    };
+    newer.known.struct_size = size_of::<NewerError>() as u32;
+    let ptr = (&mut newer as *mut NewerError).cast::<bw_error>();
+    // SAFETY: `ptr` covers `struct_size` writable bytes.
+    let status = unsafe { bw_client_new(null(), &mut null_mut(), ptr) };
+    assert_eq!(status, BW_ERR_INVALID_ARGUMENT);
+    assert_eq!(text(&newer.known.field), "cfg");
+    assert_eq!(newer.known.struct_size, size_of::<NewerError>() as u32);
+    assert_eq!(newer.future_field, 7, "not this library's to write");
 }

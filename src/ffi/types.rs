@@ -73,20 +73,29 @@ pub const BW_ERROR_TEXT_LEN: usize = 1024;
 
 /// Details of a failure, written into memory the caller owns (stack is fine).
 ///
-/// Pass a pointer to any function taking `bw_error *err` (or NULL if you only
-/// want the status). The library clears it on entry and fills it on failure.
-/// Every string is NUL-terminated UTF-8, truncated on a character boundary;
-/// nothing needs freeing. No message ever contains a credential or token.
+/// Initialise it with `BW_ERROR_INIT` (`bw_error err = BW_ERROR_INIT;`), then
+/// pass a pointer to any function taking `bw_error *err` (or NULL if you only
+/// want the status). The library clears it on entry and fills it on failure,
+/// writing no more than `struct_size` bytes. Every string is NUL-terminated
+/// UTF-8, truncated on a character boundary; nothing needs freeing. No
+/// message ever contains a credential or token.
+///
+/// A `struct_size` this library does not know (0, or garbage from an
+/// uninitialised variable) makes every function return
+/// `BW_ERR_INVALID_ARGUMENT` at once, doing nothing and leaving the record
+/// untouched.
 #[repr(C)]
 pub struct bw_error {
+    /// `sizeof(bw_error)`, set by `BW_ERROR_INIT`; never changed by the library.
+    pub struct_size: u32,
     /// The same value the function returned.
     pub status: bw_status,
     /// HTTP status of the final response; 0 if there was none.
     pub http_status: i32,
-    /// The server's `Retry-After` in milliseconds (capped at 30 s); -1 if absent.
-    pub retry_after_ms: i64,
     /// HTTP attempts made, retries included; 0 if nothing was sent.
     pub attempts: u32,
+    /// The server's `Retry-After` in milliseconds (capped at 30 s); -1 if absent.
+    pub retry_after_ms: i64,
     /// For `BW_ERR_INVALID_ARGUMENT`: the offending argument or field, as named in this header.
     pub field: [c_char; BW_ERROR_FIELD_LEN],
     /// Bandwidth's error `type` (e.g. "validation"), if the server sent one.
@@ -97,17 +106,26 @@ pub struct bw_error {
     pub error_id: [c_char; BW_ERROR_ID_LEN],
     /// A readable explanation, suitable for logs.
     pub message: [c_char; BW_ERROR_TEXT_LEN],
+    // Layout 2 begins here: fields added in 0.2.0, after layout 1 (0.1.0's
+    // fields). A program built with layout 1 never gets them written.
+    /// The call failed, but the request may have reached the server and
+    /// taken effect (a timeout or reset after it was sent, a 5xx other than
+    /// 503): repeating it yourself may repeat its effect. False when the
+    /// request certainly had no effect (nothing sent, 4xx, 429, 503).
+    pub maybe_applied: bool,
 }
 
-/// Client settings. Zero-initialise it, then set what you need: a zero or
-/// NULL field means the documented default. The library copies everything
-/// it needs; the struct and its strings may be freed once
-/// `bw_client_new` returns.
+/// Client settings. Initialise it with `BW_CLIENT_CONFIG_INIT`, then set
+/// what you need: a zero or NULL field means the documented default. The
+/// library copies everything it needs; the struct and its strings may be
+/// freed once `bw_client_new` returns.
 ///
 /// Give exactly one kind of credentials: `username` + `password` (Basic) or
 /// `client_id` + `client_secret` (OAuth2 client credentials).
 #[repr(C)]
 pub struct bw_client_config {
+    /// `sizeof(bw_client_config)`, set by `BW_CLIENT_CONFIG_INIT`.
+    pub struct_size: u32,
     /// Voice API base URL. NULL: `https://voice.bandwidth.com/api/v2`.
     /// Plain `http://` is accepted only for loopback hosts (local simulators).
     pub base_url: *const c_char,
@@ -146,15 +164,18 @@ pub struct bw_client_config {
     /// lowercase forms), skipping hosts listed in `NO_PROXY`. Off by default:
     /// the environment is never used implicitly.
     pub proxy_from_env: bool,
-    /// Appended to the User-Agent: `bwvoice/0.1.0 (<suffix>)`. NULL: none.
+    /// Appended to the User-Agent: `bwvoice/<version> (<suffix>)`. NULL: none.
     pub user_agent_suffix: *const c_char,
 }
 
-/// Parameters of "Update active call". Zero-initialise it: a NULL string
-/// means "not set, not sent", and a zeroed struct plus `redirect_url` is a
-/// valid redirect. The library copies what it needs before returning.
+/// Parameters of "Update active call". Initialise it with
+/// `BW_MODIFY_CALL_REQUEST_INIT`: a NULL string means "not set, not sent",
+/// and an initialised struct plus `redirect_url` is a valid redirect. The
+/// library copies what it needs before returning.
 #[repr(C)]
 pub struct bw_modify_call_request {
+    /// `sizeof(bw_modify_call_request)`, set by `BW_MODIFY_CALL_REQUEST_INIT`.
+    pub struct_size: u32,
     /// `BW_CALL_STATE_UNSET`, `BW_CALL_STATE_ACTIVE` or `BW_CALL_STATE_COMPLETED`.
     pub state: i32,
     /// URL that will receive the Redirect event and answer with new BXML.

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ typedef struct {
 } client_opts;
 
 static bw_client *client_with(client_opts o) {
-    bw_client_config cfg = {0};
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = base_url;
     cfg.username = o.username ? o.username : "user";
     cfg.password = o.password ? o.password : "pass";
@@ -52,7 +53,7 @@ static bw_client *client_with(client_opts o) {
     cfg.timeout_ms = o.timeout_ms;
     cfg.user_agent_suffix = o.user_agent_suffix;
     bw_client *client = NULL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_status st = bw_client_new(&cfg, &client, &err);
     if (st != BW_OK) {
         fprintf(stderr, "bw_client_new: %s\n", err.message);
@@ -103,8 +104,20 @@ static double now_s(void) {
 
 /* ---- tests ------------------------------------------------------------ */
 
+#if BW_VERSION_NUMBER < 0x000200 || BW_VERSION_NUMBER != ((BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERSION_PATCH)
+#error "BW_VERSION_NUMBER must be usable in #if and agree with its parts"
+#endif
+
 static void test_version_and_status_names(void) {
     CHECK(strcmp(bw_version(), "bwvoice/" BW_VERSION_STRING) == 0, "%s", bw_version());
+    CHECK(bw_version_number() == BW_VERSION_NUMBER, "0x%06x != 0x%06x", bw_version_number(),
+          (unsigned)BW_VERSION_NUMBER);
+    unsigned major, minor, patch;
+    CHECK(sscanf(BW_VERSION_STRING, "%u.%u.%u", &major, &minor, &patch) == 3, "parse");
+    CHECK((major << 16 | minor << 8 | patch) == bw_version_number(), "string %s vs 0x%06x",
+          BW_VERSION_STRING, bw_version_number());
+    CHECK(major == BW_VERSION_MAJOR && minor == BW_VERSION_MINOR && patch == BW_VERSION_PATCH,
+          "macros");
     CHECK(strcmp(bw_status_str(BW_OK), "BW_OK") == 0, "BW_OK");
     CHECK(strcmp(bw_status_str(BW_ERR_NOT_FOUND), "BW_ERR_NOT_FOUND") == 0, "404 name");
     CHECK(strcmp(bw_status_str(BW_ERR_INTERNAL), "BW_ERR_INTERNAL") == 0, "internal name");
@@ -116,7 +129,7 @@ static void test_redirect_sends_every_field(void) {
     char call[128];
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = client_with((client_opts){.user_agent_suffix = "ctest"});
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.state = BW_CALL_STATE_ACTIVE;
     req.redirect_url = "http://127.0.0.1:9/next";
     req.redirect_method = BW_METHOD_GET;
@@ -127,7 +140,7 @@ static void test_redirect_sends_every_field(void) {
     req.redirect_fallback_method = BW_METHOD_POST;
     req.fallback_username = "fb-user";
     req.fallback_password = "fb-pass";
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
     CHECK(st == BW_OK, "%s: %s", bw_status_str(st), err.message);
     CHECK(err.status == BW_OK && err.message[0] == 0, "err cleared on success");
@@ -157,7 +170,7 @@ static void test_hangup_body_is_exact(void) {
     char call[128];
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = default_client();
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_status st = bw_hangup(client, ACCOUNT, call, &err);
     CHECK(st == BW_OK, "%s", err.message);
     char *log = sim_requests();
@@ -174,7 +187,7 @@ static void test_tag_unset_clear_and_set(void) {
     char call[128];
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = default_client();
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
     const char *tags[] = {NULL, "", "t"};
     const char *bodies[] = {"{\"redirectUrl\":\"/next\"}", "{\"redirectUrl\":\"/next\",\"tag\":\"\"}",
@@ -183,7 +196,7 @@ static void test_tag_unset_clear_and_set(void) {
         sim_reset();
         sim_create_call(ACCOUNT, "answered", call, sizeof call);
         req.tag = tags[i];
-        bw_error err;
+        bw_error err = BW_ERROR_INIT;
         CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
         char *log = sim_requests();
         CHECK(log_has_body(log, bodies[i]), "tag %d: %s", i, log);
@@ -194,7 +207,7 @@ static void test_tag_unset_clear_and_set(void) {
 
 static void test_ids_are_percent_encoded(void) {
     bw_client *client = default_client();
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     bw_status st = bw_hangup(client, "a/b?c#d%e", "c-1 /?#%", &err);
     expect_error(st, &err, BW_ERR_NOT_FOUND, NULL);
     char *log = sim_requests();
@@ -206,8 +219,8 @@ static void test_ids_are_percent_encoded(void) {
 
 static void test_client_new_rejects_bad_config(void) {
     bw_client *sentinel = (bw_client *)&failed_checks, *out = sentinel;
-    bw_error err;
-    bw_client_config cfg = {0};
+    bw_error err = BW_ERROR_INIT;
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
 
     expect_error(bw_client_new(NULL, &out, &err), &err, BW_ERR_INVALID_ARGUMENT, "cfg");
     cfg.base_url = base_url;
@@ -240,6 +253,7 @@ static void test_client_new_rejects_bad_config(void) {
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         out = sentinel;
+        bad[i].cfg.struct_size = sizeof bad[i].cfg;
         bw_status st = bw_client_new(&bad[i].cfg, &out, &err);
         expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
         CHECK(out == sentinel, "%s: out written on failure", bad[i].what);
@@ -249,9 +263,9 @@ static void test_client_new_rejects_bad_config(void) {
 
 static void test_null_pointers_are_rejected(void) {
     bw_client *client = default_client();
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "client");
     expect_error(bw_modify_call(client, NULL, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
@@ -294,8 +308,9 @@ static void test_invalid_requests_send_nothing(void) {
         {"redirect_url", "c", {.state = BW_CALL_STATE_COMPLETED, .redirect_url = "/next"}},
         {"tag", "c", {.state = BW_CALL_STATE_COMPLETED, .tag = ""}},
     };
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bad[i].req.struct_size = sizeof bad[i].req;
         bw_status st = bw_modify_call(client, ACCOUNT, bad[i].call, &bad[i].req, &err);
         expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
         CHECK(err.http_status == 0 && err.attempts == 0, "case %zu: nothing sent", i);
@@ -312,10 +327,10 @@ static void test_longest_tag_is_accepted(void) {
     for (int i = 0; i < 4096; i++) memcpy(tag + 2 * i, "\xc3\xa9", 2);
     tag[8192] = 0;
     bw_client *client = default_client();
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
     req.tag = tag;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
     free(tag);
     bw_free(client);
@@ -357,7 +372,7 @@ static void test_error_table(void) {
         sim_fault(fault);
         char account[32];
         snprintf(account, sizeof account, "err-%zu", i);
-        bw_error err;
+        bw_error err = BW_ERROR_INIT;
         bw_status st = bw_hangup(client, account, "c-x", &err);
         expect_error(st, &err, rows[i].want, "");
         CHECK(err.http_status == rows[i].http, "row %zu: http %d", i, err.http_status);
@@ -379,9 +394,9 @@ static void test_real_conflict_not_found_unauthorized(void) {
     char call[128];
     sim_create_call(ACCOUNT, "initiated", call, sizeof call);
     bw_client *client = default_client();
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(client, ACCOUNT, call, &req, &err), &err, BW_ERR_CONFLICT, "");
     CHECK(err.http_status == 409, "%d", err.http_status);
     CHECK(err.error_type[0] != 0, "409 carries Bandwidth's type");
@@ -408,9 +423,9 @@ static void test_connection_refused(void) {
     close(fd);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v2", ntohs(addr.sin_port));
-    bw_client_config cfg = {.base_url = url, .username = "u", .password = "p", .max_attempts = 1};
+    bw_client_config cfg = {.struct_size = sizeof cfg, .base_url = url, .username = "u", .password = "p", .max_attempts = 1};
     bw_client *client = NULL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     CHECK(bw_client_new(&cfg, &client, &err) == BW_OK, "%s", err.message);
     expect_error(bw_hangup(client, ACCOUNT, "c-1", &err), &err, BW_ERR_CONNECT, "");
     CHECK(err.http_status == 0, "%d", err.http_status);
@@ -420,7 +435,7 @@ static void test_connection_refused(void) {
 static void test_server_that_never_answers_times_out(void) {
     sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
     bw_client *client = client_with((client_opts){.timeout_ms = 300, .max_attempts = 1});
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     double start = now_s();
     bw_status st = bw_hangup(client, "slow", "c-1", &err);
     double elapsed = now_s() - start;
@@ -440,10 +455,10 @@ typedef struct {
 
 static void *work(void *arg) {
     worker *w = arg;
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = w->redirect_url;
     for (int i = 0; i < w->calls; i++) {
-        bw_error err;
+        bw_error err = BW_ERROR_INIT;
         if (bw_modify_call(w->client, ACCOUNT, w->call, &req, &err) == BW_OK) w->ok++;
         else fprintf(stderr, "  thread call failed: %s\n", err.message);
     }
@@ -477,13 +492,13 @@ static void test_threads_share_one_client(void) {
 static char token_url[256];
 
 static bw_client *oauth_client(const char *secret) {
-    bw_client_config cfg = {0};
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = base_url;
     cfg.client_id = "client";
     cfg.client_secret = secret;
     cfg.token_url = token_url;
     bw_client *client = NULL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) {
         fprintf(stderr, "bw_client_new: %s\n", err.message);
         exit(2);
@@ -531,7 +546,7 @@ static void test_oauth2_wrong_secret(void) {
     char call[128];
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = oauth_client("wrong-Kx7");
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     expect_error(bw_hangup(client, ACCOUNT, call, &err), &err, BW_ERR_UNAUTHORIZED, "");
     CHECK(err.http_status == 401, "%d", err.http_status);
     CHECK(strstr(err.message, "invalid_client") != NULL, "%s", err.message);
@@ -547,9 +562,9 @@ static void test_rate_limited_then_ok_is_retried(void) {
              "{\"match\":\"%s\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}", call);
     sim_fault(fault);
     bw_client *client = default_client();
-    bw_modify_call_request req = {0};
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     double start = now_s();
     bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
     double elapsed = now_s() - start;
@@ -600,7 +615,8 @@ static void test_tls_and_proxy_options_are_checked(void) {
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bw_client *out = NULL;
-        bw_error err;
+        bw_error err = BW_ERROR_INIT;
+        bad[i].cfg.struct_size = sizeof bad[i].cfg;
         bw_status st = bw_client_new(&bad[i].cfg, &out, &err);
         expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
         CHECK(out == NULL, "%s: out written on failure", bad[i].what);
@@ -608,16 +624,147 @@ static void test_tls_and_proxy_options_are_checked(void) {
     unlink(not_pem);
 
     /* A proxy from the environment is allowed on its own. */
-    bw_client_config env = {.base_url = base_url, .username = "u", .password = "p",
+    bw_client_config env = {.struct_size = sizeof env, .base_url = base_url, .username = "u", .password = "p",
                             .proxy_from_env = true};
     bw_client *client = NULL;
-    bw_error err;
+    bw_error err = BW_ERROR_INIT;
     CHECK(bw_client_new(&env, &client, &err) == BW_OK, "%s", err.message);
     bw_free(client);
     CHECK(requests_seen() == 0, "nothing sent");
 }
 
 /* ---- runner ----------------------------------------------------------- */
+
+/* ---- growable structs --------------------------------------------------- */
+
+/* bw_error as a program built against layout 1 (before maybe_applied) declares it. */
+typedef struct {
+    uint32_t struct_size;
+    bw_status status;
+    int32_t http_status;
+    uint32_t attempts;
+    int64_t retry_after_ms;
+    char field[BW_ERROR_FIELD_LEN];
+    char error_type[BW_ERROR_TYPE_LEN];
+    char description[BW_ERROR_TEXT_LEN];
+    char error_id[BW_ERROR_ID_LEN];
+    char message[BW_ERROR_TEXT_LEN];
+} bw_error_layout1;
+
+static void test_older_error_layout_is_filled_only_to_its_size(void) {
+    CHECK(sizeof(bw_error_layout1) == offsetof(bw_error, maybe_applied),
+          "layout 2 must begin at layout 1's sizeof (%zu vs %zu)", sizeof(bw_error_layout1),
+          offsetof(bw_error, maybe_applied));
+    /* Exactly its size on the heap: ASan and valgrind flag any byte written past it. */
+    bw_error_layout1 *old = malloc(sizeof *old);
+    memset(old, 0x5a, sizeof *old);
+    old->struct_size = sizeof *old;
+    bw_client *client = default_client();
+    bw_status st = bw_hangup(client, ACCOUNT, "", (bw_error *)old);
+    CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
+    CHECK(old->status == st && old->http_status == 0 && old->attempts == 0, "filled");
+    CHECK(old->retry_after_ms == -1, "retry_after_ms %lld", (long long)old->retry_after_ms);
+    CHECK(strcmp(old->field, "call_id") == 0, "field '%s'", old->field);
+    CHECK(old->message[0] != 0 && old->error_id[0] == 0, "message '%s'", old->message);
+    CHECK(old->struct_size == sizeof *old, "struct_size kept");
+    free(old);
+    /* Inside a bigger buffer: the bytes after layout 1 stay as they were. */
+    unsigned char *buf = malloc(sizeof(bw_error) + 64);
+    memset(buf, 0xab, sizeof(bw_error) + 64);
+    uint32_t size = sizeof(bw_error_layout1);
+    memcpy(buf, &size, sizeof size);
+    CHECK(bw_hangup(client, ACCOUNT, "", (bw_error *)buf) == BW_ERR_INVALID_ARGUMENT, "status");
+    int untouched = 1;
+    for (size_t i = sizeof(bw_error_layout1); i < sizeof(bw_error) + 64; i++)
+        untouched &= buf[i] == 0xab;
+    CHECK(untouched, "a byte past layout 1 was written");
+    free(buf);
+    CHECK(requests_seen() == 0, "nothing sent");
+    bw_free(client);
+}
+
+static void test_unknown_sizes_are_refused(void) {
+    bw_error err = BW_ERROR_INIT;
+    bw_client *out = NULL;
+    bw_client_config zeroed_cfg = {0}; /* no struct_size */
+    zeroed_cfg.base_url = base_url;
+    zeroed_cfg.username = "user";
+    zeroed_cfg.password = "pass";
+    expect_error(bw_client_new(&zeroed_cfg, &out, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "cfg.struct_size");
+    CHECK(strstr(err.message, "BW_CLIENT_CONFIG_INIT") != NULL, "%s", err.message);
+    CHECK(out == NULL, "out written on failure");
+    bw_client_config between = BW_CLIENT_CONFIG_INIT;
+    between.struct_size -= 8;
+    expect_error(bw_client_new(&between, &out, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "cfg.struct_size");
+
+    bw_client *client = default_client();
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_modify_call_request zeroed_req = {0};
+    zeroed_req.redirect_url = "/next";
+    expect_error(bw_modify_call(client, ACCOUNT, call, &zeroed_req, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "req.struct_size");
+    CHECK(strstr(err.message, "BW_MODIFY_CALL_REQUEST_INIT") != NULL, "%s", err.message);
+
+    /* A bw_error of unknown size cannot be written: the call does nothing at all. */
+    bw_error zeroed_err, copy;
+    memset(&zeroed_err, 0, sizeof zeroed_err);
+    copy = zeroed_err;
+    CHECK(bw_hangup(client, ACCOUNT, call, &zeroed_err) == BW_ERR_INVALID_ARGUMENT, "status");
+    CHECK(memcmp(&zeroed_err, &copy, sizeof copy) == 0, "err was written");
+    CHECK(requests_seen() == 0, "nothing sent");
+    bw_free(client);
+}
+
+/* As a program built against a newer header declares them: one more field each. */
+typedef struct {
+    bw_client_config known;
+    uint64_t future;
+} newer_config;
+typedef struct {
+    bw_modify_call_request known;
+    uint64_t future;
+} newer_request;
+typedef struct {
+    bw_error known;
+    uint64_t future;
+} newer_error;
+
+static void test_newer_callers_work_while_new_fields_are_unset(void) {
+    newer_error err = {BW_ERROR_INIT, 0x5555};
+    err.known.struct_size = sizeof err;
+    newer_config cfg = {BW_CLIENT_CONFIG_INIT, 0};
+    cfg.known.struct_size = sizeof cfg;
+    cfg.known.base_url = base_url;
+    cfg.known.username = "user";
+    cfg.known.password = "pass";
+    bw_client *client = NULL;
+    CHECK(bw_client_new(&cfg.known, &client, &err.known) == BW_OK, "%s", err.known.message);
+
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    newer_request req = {BW_MODIFY_CALL_REQUEST_INIT, 0};
+    req.known.struct_size = sizeof req;
+    req.known.redirect_url = "/next";
+    CHECK(bw_modify_call(client, ACCOUNT, call, &req.known, &err.known) == BW_OK, "%s",
+          err.known.message);
+    req.future = 1; /* a field this library does not know, set */
+    expect_error(bw_modify_call(client, ACCOUNT, call, &req.known, &err.known), &err.known,
+                 BW_ERR_INVALID_ARGUMENT, "req.struct_size");
+    CHECK(err.future == 0x5555, "wrote past its own layout");
+    CHECK(err.known.struct_size == sizeof err, "struct_size kept");
+    CHECK(requests_seen() == 1, "one redirect sent");
+    bw_free(client);
+    cfg.future = 1;
+    client = NULL;
+    expect_error(bw_client_new(&cfg.known, &client, &err.known), &err.known,
+                 BW_ERR_INVALID_ARGUMENT, "cfg.struct_size");
+    CHECK(client == NULL, "out written on failure");
+}
+
+/* ---- main --------------------------------------------------------------- */
 
 int main(void) {
     snprintf(base_url, sizeof base_url, "%s/api/v2", sim_url());
@@ -644,6 +791,11 @@ int main(void) {
         {"OAuth2: a wrong secret is refused, not echoed", test_oauth2_wrong_secret},
         {"429 with Retry-After is retried", test_rate_limited_then_ok_is_retried},
         {"TLS and proxy options are checked", test_tls_and_proxy_options_are_checked},
+        {"an older bw_error is filled only to its size",
+         test_older_error_layout_is_filled_only_to_its_size},
+        {"unknown struct sizes are refused", test_unknown_sizes_are_refused},
+        {"newer callers work while their new fields are unset",
+         test_newer_callers_work_while_new_fields_are_unset},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

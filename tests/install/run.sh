@@ -126,7 +126,7 @@ libs_private=$(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/bwvoice.pc")
 echo "  $libs_private"
 ok
 
-step "versions: bw_version(), BW_VERSION_*, pkg-config, CMake = Cargo.toml $VERSION"
+step "versions: bw_version(), bw_version_number(), BW_VERSION_*, pkg-config, CMake = Cargo.toml $VERSION"
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
 "$CC" -std=c11 -Wall -Wextra -Werror -pedantic tests/install/version.c -o "$work/version" \
   $(pc --cflags --libs bwvoice) -Wl,-rpath,"$libdir"
@@ -134,20 +134,22 @@ mapfile -t v < <("$work/version")
 [ "${v[0]}" = "bwvoice/$VERSION" ] || fail "bw_version() is '${v[0]}'"
 [ "${v[1]}" = "$VERSION" ] || fail "BW_VERSION_STRING is '${v[1]}'"
 [ "${v[2]}" = "$VERSION" ] || fail "BW_VERSION_MAJOR.MINOR.PATCH is '${v[2]}'"
-for request in "" 0.1 "$VERSION" 0.1...0.3 "0.1...<1"; do
+[ "${v[3]}" = "$VERSION" ] || fail "bw_version_number() is '${v[3]}'"
+[ "${v[4]}" = same ] || fail "bw_version_number() != BW_VERSION_NUMBER"
+for request in "" 0 0.2 "$VERSION" 0.1...0.3 "0.2...<1"; do
   quiet cmake-version cmake -S tests/install/cmake-version -B "$work/cmv" \
     -DCMAKE_PREFIX_PATH="$prefix" -DBW_REQUEST="$request"
   grep -q "bwvoice_VERSION=$VERSION\$" "$work/cmake-version.log" || fail "find_package(bwvoice $request)"
   rm -rf "$work/cmv"
 done
-for request in 0.2 1 0.0.1 0.2...0.3 "0.0...<0.1"; do
+for request in 0.1 0.3 1 0.2.1 0.0.1 0.3...0.4 "0.0...<0.2"; do
   if cmake -S tests/install/cmake-version -B "$work/cmv" -DCMAKE_PREFIX_PATH="$prefix" \
     -DBW_REQUEST="$request" >"$work/cmake-version.log" 2>&1; then
     fail "find_package(bwvoice $request) accepted $VERSION"
   fi
   rm -rf "$work/cmv"
 done
-echo "  CMake accepts '' 0.1 $VERSION 0.1...0.3 0.1...<1, refuses 0.2 1 0.0.1 0.2...0.3 0.0...<0.1"
+echo "  CMake accepts '' 0 0.2 $VERSION 0.1...0.3 0.2...<1, refuses 0.1 0.3 1 0.2.1 0.0.1 0.3...0.4 0.0...<0.2"
 ok
 
 step "the runtime loader finds $SONAME (as the Python binding loads it)"

@@ -42,6 +42,7 @@ def test_not_found_carries_bandwidths_error_body(sim: Simulator, client: bwvoice
     assert err.description == "The requested call was not found"
     assert isinstance(err.error_id, str) and err.error_id
     assert (err.retry_after, err.field, err.attempts) == (None, None, 1)
+    assert err.maybe_applied is False  # a 404 certainly had no effect
 
 
 def test_redirect_of_unanswered_call_is_a_conflict(sim: Simulator, client: bwvoice.Client) -> None:
@@ -185,6 +186,20 @@ def test_unknown_status_falls_back_to_the_base_class() -> None:
     exc = bwvoice.errors.from_native(err, 99)
     assert type(exc) is bwvoice.BandwidthError
     assert (exc.status, exc.status_code, exc.message) == ("BW_ERR_UNKNOWN", 99, "from the future")
+
+
+def test_maybe_applied_is_carried_from_bw_error() -> None:
+    for flag in (False, True):
+        err = _ffi.bw_error(message=b"reset", retry_after_ms=-1, maybe_applied=flag)
+        exc = bwvoice.errors.from_native(err, _ffi.BW_ERR_CONNECT)
+        assert exc.maybe_applied is flag
+    assert bwvoice.BandwidthError("boom").maybe_applied is False
+
+
+def test_nothing_sent_is_never_maybe_applied(client: bwvoice.Client) -> None:
+    with pytest.raises(bwvoice.ValidationError) as info:
+        client.hangup(ACCOUNT, "")
+    assert (info.value.attempts, info.value.maybe_applied) == (0, False)
 
 
 def test_errors_survive_pickling(sim: Simulator, client: bwvoice.Client) -> None:

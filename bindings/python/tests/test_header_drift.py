@@ -60,19 +60,52 @@ def header_structs() -> dict[str, list[tuple[str, str]]]:
     return structs
 
 
-def test_integer_constants() -> None:
-    defines = re.findall(r"#define (BW_\w+) (-?\d+)\s*$", header_text(), re.M)
-    assert len(defines) > 20
-    for name, value in defines:
-        assert getattr(_ffi, name, None) == int(value), name
+def header_defines() -> dict[str, str]:
+    """Every ``BW_*`` macro -> its replacement text (the C one where C++ differs)."""
+    text = re.sub(r"#ifdef __cplusplus.*?#else", "", header_text(), flags=re.S)
+    return dict(re.findall(r"^#define (BW_\w+)[ \t]+(.+?)\s*$", text, re.M))
+
+
+#: The growable structs' initialiser macros; constructing the ctypes struct
+#: does what they do (checked against a C compiler below).
+INIT_MACROS = {
+    "BW_CLIENT_CONFIG_INIT": "bw_client_config",
+    "BW_MODIFY_CALL_REQUEST_INIT": "bw_modify_call_request",
+    "BW_ERROR_INIT": "bw_error",
+}
+
+
+def test_constants() -> None:
+    defines = header_defines()
+    integers = {k: int(v) for k, v in defines.items() if re.fullmatch(r"-?\d+", v)}
+    assert len(integers) > 20
+    for name, value in integers.items():
+        assert getattr(_ffi, name, None) == value, name
+    # Every other macro is one of these, each checked below.
+    others = {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *INIT_MACROS}
+    assert set(defines) == set(integers) | others
     mirrored = {k for k in vars(_ffi) if k.startswith("BW_") and not k.endswith("_H")}
-    assert mirrored == {name for name, _ in defines}
+    assert mirrored == set(integers) | {"BW_VERSION_STRING", "BW_VERSION_NUMBER"}
+    for macro, struct in INIT_MACROS.items():
+        assert defines[macro] == f"{{ .struct_size = sizeof({struct}) }}", macro
 
 
 def test_version_string_is_the_package_version() -> None:
     (version,) = re.findall(r'#define BW_VERSION_STRING "([^"]+)"', header_text())
-    assert version == bwvoice.__version__
+    assert version == bwvoice.__version__ == _ffi.BW_VERSION_STRING
     assert bwvoice.library_version() == f"bwvoice/{version}"
+
+
+def test_version_number_is_major_minor_patch() -> None:
+    expr = header_defines()["BW_VERSION_NUMBER"]
+    for name in ("BW_VERSION_MAJOR", "BW_VERSION_MINOR", "BW_VERSION_PATCH"):
+        expr = expr.replace(name, str(getattr(_ffi, name)))
+    assert re.fullmatch(r"[\d\s()<|]+", expr), expr
+    number = eval(expr)  # only digits, shifts, "|" and parentheses
+    major, minor, patch = (int(p) for p in bwvoice.__version__.split("."))
+    assert number == _ffi.BW_VERSION_NUMBER == major << 16 | minor << 8 | patch
+    assert _ffi.PROTOTYPES["bw_version_number"] == (ctypes.c_uint32, [])
+    assert _ffi.library_version_number() == number
 
 
 def test_function_prototypes() -> None:
@@ -92,6 +125,24 @@ def test_function_prototypes() -> None:
 def test_struct_fields_names_order_and_types() -> None:
     structs = header_structs()
     assert set(structs) == {"bw_client_config", "bw_error", "bw_modify_call_request"}
+    assert set(structs) == set(INIT_MACROS.values())
+    for name, fields in structs.items():
+        assert fields[0] == ("struct_size", "uint32_t"), name
+        assert getattr(_ffi, name)._fields_[0] == ("struct_size", ctypes.c_uint32), name
+    assert [f for f, _ in structs["bw_error"]] == [
+        "struct_size",
+        "status",
+        "http_status",
+        "attempts",
+        "retry_after_ms",
+        "field",
+        "error_type",
+        "description",
+        "error_id",
+        "message",
+        "maybe_applied",
+    ]
+    assert _ffi.bw_error._fields_[-1] == ("maybe_applied", ctypes.c_bool)
     for name, fields in structs.items():
         declared = getattr(_ffi, name)._fields_
         assert [f for f, _ in declared] == [f for f, _ in fields], name
@@ -118,6 +169,10 @@ def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
         lines.append(f'printf("{name} %zu %zu\\n", sizeof({name}), _Alignof({name}));')
         for field, _ in fields:
             lines.append(f'printf("{name}.{field} %zu\\n", offsetof({name}, {field}));')
+    for macro, name in INIT_MACROS.items():
+        lines.append(f"{{ {name} v = {macro};")
+        lines.append(f'printf("{macro} %u\\n", (unsigned)v.struct_size); }}')
+    lines.append('printf("BW_VERSION_NUMBER %lu\\n", (unsigned long)BW_VERSION_NUMBER);')
     lines.append("return 0; }")
     (tmp_path / "layout.c").write_text("\n".join(lines))
     exe = tmp_path / "layout"
@@ -131,4 +186,6 @@ def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
         struct = getattr(_ffi, name)
         ours.append(f"{name} {ctypes.sizeof(struct)} {ctypes.alignment(struct)}")
         ours += [f"{name}.{field} {getattr(struct, field).offset}" for field, _ in fields]
+    ours += [f"{macro} {getattr(_ffi, name)().struct_size}" for macro, name in INIT_MACROS.items()]
+    ours.append(f"BW_VERSION_NUMBER {_ffi.BW_VERSION_NUMBER}")
     assert measured.splitlines() == ours

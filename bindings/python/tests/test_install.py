@@ -60,5 +60,5 @@ with bwvoice.Client(username={USERNAME!r}, password={PASSWORD!r}, base_url={sim.
         text=True,
         timeout=60,
     )
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "0.1.0\n", "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "0.2.0\n", "")
     assert sim.call(call_id)["state"] == "disconnected"

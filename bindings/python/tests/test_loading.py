@@ -68,11 +68,86 @@ def test_bundled_copy_is_used_without_the_variable(package_copy: Path) -> None:
     assert (proc.returncode, proc.stdout.strip()) == (0, bwvoice.LIBRARY_PATH), proc.stderr
 
 
-def test_library_of_another_version_is_refused(package_copy: Path) -> None:
-    (package_copy / "bwvoice" / "_version.py").write_text('__version__ = "9.8.7"\n')
+#: The exported functions besides ``bw_version`` and ``bw_version_number``.
+STUBS = ("bw_client_new", "bw_free", "bw_modify_call", "bw_hangup", "bw_status_str")
+
+MAJOR, MINOR, PATCH = (int(p) for p in bwvoice.__version__.split("."))
+
+
+def fake_version(package_copy: Path, version: str) -> None:
+    """Makes the copied package claim ``version`` (its minimum library version)."""
+    (package_copy / "bwvoice" / "_version.py").write_text(f'__version__ = "{version}"\n')
+
+
+def fake_library(tmp_path: Path, version: str, *, has_version_number: bool = True) -> str:
+    """A shared library exporting every ``bw_*`` symbol; only the version ones work."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if cc is None:
+        pytest.skip("no C compiler")
+    major, minor, patch = (int(p) for p in version.split("."))
+    source = [f'const char *bw_version(void) {{ return "bwvoice/{version}"; }}']
+    source += [f"int {name}(void) {{ return 13; }}" for name in STUBS]
+    if has_version_number:
+        number = (major << 16) | (minor << 8) | patch
+        source.append(f"unsigned bw_version_number(void) {{ return {number}u; }}")
+    (tmp_path / "fake.c").write_text("\n".join(source) + "\n")
+    library = tmp_path / "libfake.so"
+    subprocess.run(
+        [cc, "-shared", "-fPIC", str(tmp_path / "fake.c"), "-o", str(library)], check=True
+    )
+    return str(library)
+
+
+@pytest.mark.parametrize(
+    "needed", [f"{MAJOR}.{MINOR}.{PATCH + 1}", f"{MAJOR}.{MINOR + 1}.0", f"{MAJOR + 1}.0.0"]
+)
+def test_library_older_than_the_package_is_refused(package_copy: Path, needed: str) -> None:
+    fake_version(package_copy, needed)
     proc = import_in(package_copy, bwvoice.LIBRARY_PATH)
     assert proc.returncode != 0
-    assert "is 'bwvoice/0.1.0', but this package needs 'bwvoice/9.8.7'" in proc.stderr
+    major = needed.partition(".")[0]
+    assert (
+        f"bwvoice: {bwvoice.LIBRARY_PATH} ($BWVOICE_LIBRARY) is bwvoice {bwvoice.__version__}, "
+        f"but this package needs bwvoice {needed} or a later {major}.x; install matching versions"
+    ) in proc.stderr
+
+
+def test_newer_library_of_the_same_major_is_accepted(package_copy: Path) -> None:
+    if (MINOR, PATCH) == (0, 0):
+        pytest.skip(f"no older {MAJOR}.x package version to fake")
+    fake_version(package_copy, f"{MAJOR}.0.0")
+    proc = import_in(package_copy, bwvoice.LIBRARY_PATH)
+    assert (proc.returncode, proc.stdout.strip()) == (0, bwvoice.LIBRARY_PATH), proc.stderr
+
+
+def test_library_of_a_newer_major_is_refused(package_copy: Path, tmp_path: Path) -> None:
+    newer = f"{MAJOR + 1}.0.0"
+    library = fake_library(tmp_path, newer)
+    proc = import_in(package_copy, library)
+    assert proc.returncode != 0
+    assert (
+        f"bwvoice: {library} ($BWVOICE_LIBRARY) is bwvoice {newer}, but this package needs "
+        f"bwvoice {bwvoice.__version__} or a later {MAJOR}.x"
+    ) in proc.stderr
+
+
+def test_library_without_a_version_number_is_older_than_0_2_0(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    library = fake_library(tmp_path, "0.1.0", has_version_number=False)
+    proc = import_in(package_copy, library)
+    assert proc.returncode != 0
+    assert (
+        f"ImportError: bwvoice: {library} ($BWVOICE_LIBRARY) is bwvoice/0.1.0, older than 0.2.0 "
+        f"(it has no bw_version_number), but this package needs bwvoice {bwvoice.__version__}"
+    ) in proc.stderr
+
+
+def test_fake_library_of_this_version_loads(package_copy: Path, tmp_path: Path) -> None:
+    # The fakes above are refused for their version only, not for a missing symbol.
+    library = fake_library(tmp_path, bwvoice.__version__)
+    proc = import_in(package_copy, library)
+    assert (proc.returncode, proc.stdout.strip()) == (0, library), proc.stderr
 
 
 def test_not_a_bwvoice_library_is_refused(package_copy: Path) -> None:

@@ -115,7 +115,7 @@ def test_basic_auth_and_json_content_type(sim: Simulator, client: bwvoice.Client
 
 @pytest.mark.parametrize(
     ("suffix", "expected"),
-    [(None, "bwvoice/0.1.0 (python)"), ("myapp/1.2", "bwvoice/0.1.0 (python; myapp/1.2)")],
+    [(None, "bwvoice/0.2.0 (python)"), ("myapp/1.2", "bwvoice/0.2.0 (python; myapp/1.2)")],
 )
 def test_user_agent_names_the_python_binding(
     sim: Simulator, suffix: str | None, expected: str

@@ -3,7 +3,8 @@
 Everything here follows the header one to one: the ``BW_*`` constants, the
 structs (same names, field names, order and C types) and the prototypes of
 every exported function. ``tests/test_header_drift.py`` checks it against
-the header and a C compiler's layout.
+the header and a C compiler's layout. Constructing a struct sets its
+``struct_size`` to its ``sizeof``, as the header's ``BW_*_INIT`` macros do.
 
 The library is looked up, in order:
 
@@ -12,8 +13,12 @@ The library is looked up, in order:
 3. the system's ``libbwvoice.so.0`` (dynamic loader search path, then
    :func:`ctypes.util.find_library`).
 
-Its ``bw_version()`` must be ``"bwvoice/" + bwvoice.__version__``.
-Importing this module raises :class:`ImportError` if no usable library is found.
+Its ``bw_version_number()`` must be at least this package's
+:data:`BW_VERSION_NUMBER`, with the same major version (the soname
+``libbwvoice.so.0`` covers every 0.x from 0.2.0 on; a newer library accepts
+the structs of an older header). A library older than 0.2.0 (it has no
+``bw_version_number``) is refused. Importing this module raises
+:class:`ImportError` if no usable library is found.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from ._version import __version__
 
 # The header's version is the package version; the drift test compares them.
 BW_VERSION_MAJOR, BW_VERSION_MINOR, BW_VERSION_PATCH = (int(p) for p in __version__.split("."))
+BW_VERSION_STRING = __version__
+BW_VERSION_NUMBER = (BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERSION_PATCH
 
 BW_CALL_STATE_UNSET = 0
 BW_CALL_STATE_ACTIVE = 1
@@ -76,10 +83,24 @@ class bw_client(ctypes.Structure):
     """Opaque client handle; only ever used through a pointer."""
 
 
-class bw_client_config(ctypes.Structure):
+class _Growable(ctypes.Structure):
+    """A struct beginning with ``uint32_t struct_size``.
+
+    Construction sets ``struct_size`` to ``ctypes.sizeof`` of the struct, like
+    the header's ``BW_*_INIT`` macros, unless it is given explicitly; every
+    other field starts at zero.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("struct_size", ctypes.sizeof(type(self)))
+        super().__init__(*args, **kwargs)
+
+
+class bw_client_config(_Growable):
     """Client settings; zero/NULL fields mean the documented default."""
 
     _fields_ = [
+        ("struct_size", ctypes.c_uint32),
         ("base_url", ctypes.c_char_p),
         ("username", ctypes.c_char_p),
         ("password", ctypes.c_char_p),
@@ -98,26 +119,29 @@ class bw_client_config(ctypes.Structure):
     ]
 
 
-class bw_error(ctypes.Structure):
+class bw_error(_Growable):
     """Details of a failure, filled by the library into caller-owned memory."""
 
     _fields_ = [
+        ("struct_size", ctypes.c_uint32),
         ("status", bw_status),
         ("http_status", ctypes.c_int32),
-        ("retry_after_ms", ctypes.c_int64),
         ("attempts", ctypes.c_uint32),
+        ("retry_after_ms", ctypes.c_int64),
         ("field", ctypes.c_char * BW_ERROR_FIELD_LEN),
         ("error_type", ctypes.c_char * BW_ERROR_TYPE_LEN),
         ("description", ctypes.c_char * BW_ERROR_TEXT_LEN),
         ("error_id", ctypes.c_char * BW_ERROR_ID_LEN),
         ("message", ctypes.c_char * BW_ERROR_TEXT_LEN),
+        ("maybe_applied", ctypes.c_bool),
     ]
 
 
-class bw_modify_call_request(ctypes.Structure):
+class bw_modify_call_request(_Growable):
     """Parameters of "Update active call"; NULL strings are not sent."""
 
     _fields_ = [
+        ("struct_size", ctypes.c_uint32),
         ("state", ctypes.c_int32),
         ("redirect_url", ctypes.c_char_p),
         ("redirect_method", ctypes.c_int32),
@@ -161,6 +185,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     ),
     "bw_status_str": (ctypes.c_char_p, [bw_status]),
     "bw_version": (ctypes.c_char_p, []),
+    "bw_version_number": (ctypes.c_uint32, []),
 }
 
 # --- loading -------------------------------------------------------------------
@@ -210,15 +235,24 @@ def _load(candidates: Sequence[tuple[str, str]]) -> tuple[ctypes.CDLL, str]:
         except OSError as exc:
             failures.append(f"  - {where} {name}: {exc}")
             continue
+        needed = f"this package needs bwvoice {__version__} or a later {BW_VERSION_MAJOR}.x"
+        if hasattr(lib, "bw_version") and not hasattr(lib, "bw_version_number"):
+            lib.bw_version.restype, lib.bw_version.argtypes = ctypes.c_char_p, []
+            old = (lib.bw_version() or b"?").decode("utf-8", "replace")
+            raise ImportError(
+                f"bwvoice: {name} ({where}) is {old}, older than 0.2.0 (it has no "
+                f"bw_version_number), but {needed}; install a newer libbwvoice"
+            )
         try:
             _declare(lib)
         except AttributeError as exc:
             raise ImportError(f"bwvoice: {name} ({where}) is not libbwvoice: {exc}") from None
-        version = (lib.bw_version() or b"").decode("utf-8", "replace")
-        if version != f"bwvoice/{__version__}":
+        number = int(lib.bw_version_number())
+        if number < BW_VERSION_NUMBER or number >> 16 != BW_VERSION_MAJOR:
+            found = f"{number >> 16}.{(number >> 8) & 0xFF}.{number & 0xFF}"
             raise ImportError(
-                f"bwvoice: {name} ({where}) is {version!r}, but this package "
-                f"needs 'bwvoice/{__version__}'; install matching versions"
+                f"bwvoice: {name} ({where}) is bwvoice {found}, but {needed}; "
+                f"install matching versions"
             )
         return lib, name
     raise ImportError(
@@ -268,5 +302,10 @@ def status_str(status: int) -> str:
 
 
 def library_version() -> str:
-    """``bw_version()``, e.g. ``"bwvoice/0.1.0"``."""
+    """``bw_version()``, e.g. ``"bwvoice/0.2.0"``."""
     return str(lib.bw_version().decode("utf-8"))
+
+
+def library_version_number() -> int:
+    """``bw_version_number()``, e.g. ``0x000200`` for 0.2.0."""
+    return int(lib.bw_version_number())

@@ -1,7 +1,8 @@
 """The package version: the one place it is written down.
 
-It must equal the native library's version (``bw_version()`` returns
-``"bwvoice/" + __version__``); :mod:`bwvoice._ffi` refuses any other.
+It equals the version of ``include/bwvoice.h`` (``BW_VERSION_STRING``) and is
+the minimum native library version: :mod:`bwvoice._ffi` refuses a library
+whose ``bw_version_number()`` is lower or has another major version.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

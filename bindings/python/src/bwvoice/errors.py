@@ -47,6 +47,10 @@ class BandwidthError(Exception):
     * ``retry_after`` -- the server's ``Retry-After`` in seconds (float), or ``None``.
     * ``field`` -- for :class:`ValidationError`: the offending argument.
     * ``attempts`` -- HTTP attempts made, retries included (0: nothing was sent).
+    * ``maybe_applied`` -- ``True`` when the call failed but the request may
+      have reached the server and taken effect (a timeout or reset after it
+      was sent, a 5xx other than 503): repeating it may repeat its effect.
+      ``False`` when it certainly had no effect.
     * ``message`` -- a readable explanation; never contains a credential.
     """
 
@@ -65,6 +69,7 @@ class BandwidthError(Exception):
         retry_after: float | None = None,
         field: str | None = None,
         attempts: int = 0,
+        maybe_applied: bool = False,
     ) -> None:
         super().__init__(message)
         code = self.default_status_code if status_code is None else status_code
@@ -78,6 +83,7 @@ class BandwidthError(Exception):
         self.retry_after: float | None = retry_after
         self.field: str | None = field
         self.attempts: int = attempts
+        self.maybe_applied: bool = maybe_applied
 
     def __str__(self) -> str:
         return self.message
@@ -216,6 +222,7 @@ def from_native(err: _ffi.bw_error, status: int) -> BandwidthError:
         retry_after=None if err.retry_after_ms < 0 else err.retry_after_ms / 1000.0,
         field=_text(err.field),
         attempts=err.attempts,
+        maybe_applied=bool(err.maybe_applied),
     )
 
 
