@@ -39,6 +39,29 @@ pub fn check_service_url(field: &'static str, url: &str) -> Result<String, Error
     if host.is_empty() {
         return Err(Error::invalid(field, format!("{field} has no host")));
     }
+    if !host.is_ascii() {
+        return Err(Error::invalid(
+            field,
+            format!("{field} has a non-ASCII host: write it in its ASCII (xn--) form"),
+        ));
+    }
+    let port = authority
+        .strip_prefix('[')
+        .map_or(authority, |v6| {
+            v6.split_once(']').map_or("", |(_, rest)| rest)
+        })
+        .rsplit_once(':')
+        .map(|(_, port)| port);
+    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0)) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} has an invalid port (1-65535)"),
+        ));
+    }
+    // Whatever else the HTTP client would refuse on every call, refuse now.
+    if ureq::http::Uri::try_from(url).is_err() {
+        return Err(Error::invalid(field, format!("{field} is not a valid URL")));
+    }
     match scheme.to_ascii_lowercase().as_str() {
         "https" => {}
         "http" if is_loopback(host) => {}
@@ -72,10 +95,19 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// Checks a path id: non-empty (an empty call id would address the
-/// create-call collection) and free of control characters.
+/// create-call collection), not a dot-segment (a proxy or server that
+/// normalises the path turns `calls/..` into the account itself) and free
+/// of control characters. Everything else is percent-encoded, so no other
+/// id can change the path.
 pub fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
     if id.is_empty() {
         return Err(Error::invalid(field, format!("{field} is empty")));
+    }
+    if id == "." || id == ".." {
+        return Err(Error::invalid(
+            field,
+            format!("{field} is the path segment {id:?}, which URL normalisation removes"),
+        ));
     }
     if id.chars().any(char::is_control) {
         return Err(Error::invalid(
@@ -145,6 +177,24 @@ mod tests {
             call_url("https://h", "a", "c\r\n").unwrap_err().field,
             Some("call_id")
         );
+        for dots in [".", ".."] {
+            let err = call_url("https://h", "a", dots).unwrap_err();
+            assert_eq!(err.field, Some("call_id"));
+            assert!(err.message.contains("normalisation"), "{}", err.message);
+            assert_eq!(
+                call_url("https://h", dots, "c").unwrap_err().field,
+                Some("account_id")
+            );
+        }
+        // Longer runs of dots and encoded dots are ordinary segments.
+        assert_eq!(
+            call_url("https://h", "a", "...").unwrap(),
+            "https://h/accounts/a/calls/..."
+        );
+        assert_eq!(
+            call_url("https://h", "a", "%2e%2e").unwrap(),
+            "https://h/accounts/a/calls/%252e%252e"
+        );
     }
 
     #[test]
@@ -168,6 +218,12 @@ mod tests {
             "https://host/a b",
             "https:///path",
             "https://host/api?x=1",
+            "https://host:abc/",
+            "https://host:0/",
+            "https://host:65536/",
+            "http://[::1]:x/",
+            "https://bücher.example/",
+            "https://ho^st/",
         ] {
             let err = check_service_url("base_url", bad).unwrap_err();
             assert_eq!(err.field, Some("base_url"), "{bad}");
