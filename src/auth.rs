@@ -65,6 +65,8 @@ pub fn basic_header(
 struct Token {
     header: String,
     refresh_at: Instant,
+    /// Until then the token still works, while a refresh is under way.
+    expires_at: Instant,
 }
 
 /// Longest token lifetime believed; a larger `expires_in` (or a hostile
@@ -93,15 +95,18 @@ struct Cache {
 pub struct TokenSource {
     token_url: String,
     basic: String,
+    /// Scrubbed from the token endpoint's error text.
+    secrets: Vec<String>,
     cache: Mutex<Cache>,
     done: Condvar,
 }
 
 impl TokenSource {
-    pub fn new(token_url: String, basic: String) -> TokenSource {
+    pub fn new(token_url: String, basic: String, secrets: Vec<String>) -> TokenSource {
         TokenSource {
             token_url,
             basic,
+            secrets,
             cache: Mutex::default(),
             done: Condvar::new(),
         }
@@ -123,13 +128,23 @@ impl TokenSource {
                 return Ok(token.header.clone());
             }
             if !cache.refreshing {
-                // The refresh this thread waited for failed: share its error.
+                // The refresh this thread waited for failed: share its error,
+                // unless it was the fetching call's own budget that ran out.
+                // A waiter with time left then fetches with its own.
                 if arrived_during.is_some_and(|n| n != cache.refreshes) {
-                    if let Some(failure) = &cache.last_failure {
+                    if let Some(failure) = cache
+                        .last_failure
+                        .as_ref()
+                        .filter(|f| f.error.status != Status::Timeout)
+                    {
                         return Err(failure.clone());
                     }
                 }
                 break;
+            }
+            // Another thread refreshes early: the current token still works.
+            if let Some(token) = cache.token.as_ref().filter(|t| now < t.expires_at) {
+                return Ok(token.header.clone());
             }
             let remaining = deadline.saturating_duration_since(now);
             if remaining.is_zero() {
@@ -149,6 +164,12 @@ impl TokenSource {
         }
         cache.refreshing = true;
         cache.last_failure = None;
+        // A refresh ahead of expiry that fails falls back on this token.
+        let current = cache
+            .token
+            .as_ref()
+            .filter(|t| Instant::now() < t.expires_at)
+            .map(|t| t.header.clone());
         drop(cache);
 
         // Clears `refreshing` and wakes the waiters even if `fetch` panics.
@@ -161,7 +182,11 @@ impl TokenSource {
         }
         drop(cache);
         drop(finish);
-        result.map(|token| token.header)
+        match (result, current) {
+            (Ok(token), _) => Ok(token.header),
+            (Err(_), Some(current)) => Ok(current),
+            (Err(failure), None) => Err(failure),
+        }
     }
 
     /// Forgets `header` after the API refused it, unless another thread
@@ -186,7 +211,7 @@ impl TokenSource {
         if deadline <= sent_at {
             return Err(refused(Error::new(
                 Status::Timeout,
-                "timed out (time budget used up)",
+                "the call's time budget ran out before the token request",
             )));
         }
         let reply = transport
@@ -201,7 +226,13 @@ impl TokenSource {
             )
             .map_err(|failure| refused(failure.error))?;
         if !(200..300).contains(&reply.status) {
-            let mut error = http_error(reply.status, reply.retry_after, reply.body.as_deref());
+            let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+            let mut error = http_error(
+                reply.status,
+                reply.retry_after,
+                reply.body.as_deref(),
+                &secrets,
+            );
             if reply.status == 400 || reply.status == 401 {
                 // OAuth2 reports bad client credentials as 400 or 401 with
                 // {"error":"invalid_client"}; that code becomes error_type.
@@ -226,6 +257,7 @@ impl TokenSource {
             // The lifetime started when the server issued the token, so
             // count from when the request was sent, not from the reply.
             refresh_at: sent_at + refresh_after(expires_in),
+            expires_at: sent_at + Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME),
         })
     }
 }

@@ -6,7 +6,7 @@ use crate::endpoint::{call_url, check_service_url, DEFAULT_BASE_URL, DEFAULT_TOK
 use crate::error::{Error, Status};
 use crate::request::ModifyCallRequest;
 use crate::response::http_error;
-use crate::retry::{backoff, is_retryable, DEFAULT_MAX_ATTEMPTS};
+use crate::retry::{backoff, is_retryable, may_have_acted, DEFAULT_MAX_ATTEMPTS};
 use crate::transport::{Failure, ProxyConfig, TlsRoots, Transport, TransportOptions};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const USER_AGENT: &str = concat!("bwvoice/", env!("CARGO_PKG_VERSION"));
 const MAX_USER_AGENT_SUFFIX: usize = 128;
 const JSON: &str = "application/json; charset=utf-8";
+/// Added to a 401 for Basic credentials from Bandwidth's own Voice API.
+const BASIC_RETIRED: &str = "; Bandwidth retired Basic API-user credentials on 2026-12-02: \
+     use OAuth2 client credentials (client_id and client_secret)";
 
 /// Everything a [`Client`] needs; `None` fields take the documented default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +70,9 @@ enum Authorization {
 /// concurrently over one keep-alive connection pool and one token cache.
 pub struct Client {
     transport: Transport,
+    /// The credentials as they could appear in an echoed request, for
+    /// scrubbing server text (see `redact`).
+    secrets: Vec<String>,
     base_url: String,
     authorization: Authorization,
     timeout: Duration,
@@ -80,9 +86,12 @@ impl Client {
             "base_url",
             config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
         )?;
+        let mut secrets = Vec::new();
         let authorization = match &config.auth {
             Auth::Basic { username, password } => {
-                Authorization::Basic(basic_header("username", username, "password", password)?)
+                let header = basic_header("username", username, "password", password)?;
+                secrets.extend([password.clone(), credential(&header).to_owned()]);
+                Authorization::Basic(header)
             }
             Auth::OAuth2 {
                 client_id,
@@ -93,11 +102,16 @@ impl Client {
                     return Err(Error::invalid("client_secret", "client_secret is empty"));
                 }
                 let basic = basic_header("client_id", client_id, "client_secret", client_secret)?;
+                secrets.extend([client_secret.clone(), credential(&basic).to_owned()]);
                 let token_url = check_service_url(
                     "token_url",
                     token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
                 )?;
-                Authorization::OAuth2(Box::new(TokenSource::new(token_url, basic)))
+                Authorization::OAuth2(Box::new(TokenSource::new(
+                    token_url,
+                    basic,
+                    secrets.clone(),
+                )))
             }
         };
         let user_agent = match &config.user_agent_suffix {
@@ -137,6 +151,7 @@ impl Client {
         })?;
         Ok(Client {
             transport,
+            secrets,
             base_url,
             authorization,
             timeout,
@@ -167,11 +182,18 @@ impl Client {
             return Err(Error::invalid("timeout_ms", "timeout_ms is zero"));
         }
         let prepared = self.prepare(account_id, call_id, request)?;
+        // Webhook passwords travel in the body: an echo must not show them.
+        let body_secrets: Vec<&str> = [&request.password, &request.fallback_password]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         self.send(
             &prepared.url,
             prepared.body.as_bytes(),
             prepared.idempotent,
             timeout,
+            &body_secrets,
         )
     }
 
@@ -205,6 +227,7 @@ impl Client {
         body: &[u8],
         idempotent: bool,
         timeout: Duration,
+        body_secrets: &[&str],
     ) -> Result<(), Error> {
         let now = Instant::now();
         // A Rust caller may pass an absurd budget; do not overflow on it.
@@ -215,9 +238,11 @@ impl Client {
         // Failed attempts that count against max_attempts.
         let mut failed = 0;
         let mut refreshed_token = false;
+        // Some attempt so far may have taken effect on the server.
+        let mut maybe_applied = false;
         loop {
             attempts += 1;
-            let failure = match self.attempt(url, body, deadline) {
+            let failure = match self.attempt(url, body, deadline, body_secrets) {
                 Ok(()) => return Ok(()),
                 Err(AttemptFailure::StaleToken(_)) if !refreshed_token => {
                     // A 401 on a cached token (revoked, or expired early):
@@ -235,7 +260,9 @@ impl Client {
                 mut error,
                 reached_server,
             } = failure;
+            maybe_applied |= may_have_acted(&error, reached_server);
             error.attempts = attempts;
+            error.maybe_applied = maybe_applied;
             failed += 1;
             let give_up = |mut error: Error, why: &str| {
                 if attempts > 1 || !why.is_empty() {
@@ -254,7 +281,13 @@ impl Client {
         }
     }
 
-    fn attempt(&self, url: &str, body: &[u8], deadline: Instant) -> Result<(), AttemptFailure> {
+    fn attempt(
+        &self,
+        url: &str,
+        body: &[u8],
+        deadline: Instant,
+        body_secrets: &[&str],
+    ) -> Result<(), AttemptFailure> {
         let bearer;
         let authorization: &str = match &self.authorization {
             Authorization::Basic(header) => header,
@@ -267,7 +300,10 @@ impl Client {
         };
         if Instant::now() >= deadline {
             return Err(AttemptFailure::Other(Failure {
-                error: Error::new(Status::Timeout, "timed out (time budget used up)"),
+                error: Error::new(
+                    Status::Timeout,
+                    "the call's time budget ran out before the request could be sent",
+                ),
                 reached_server: false,
             }));
         }
@@ -283,8 +319,23 @@ impl Client {
         if (200..300).contains(&reply.status) {
             return Ok(());
         }
+        let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        secrets.push(credential(authorization));
+        secrets.extend_from_slice(body_secrets);
+        let mut error = http_error(
+            reply.status,
+            reply.retry_after,
+            reply.body.as_deref(),
+            &secrets,
+        );
+        if reply.status == 401
+            && matches!(self.authorization, Authorization::Basic(_))
+            && self.base_url == DEFAULT_BASE_URL
+        {
+            error.message.push_str(BASIC_RETIRED);
+        }
         let failure = Failure {
-            error: http_error(reply.status, reply.retry_after, reply.body.as_deref()),
+            error,
             reached_server: true,
         };
         match &self.authorization {
@@ -295,6 +346,13 @@ impl Client {
             _ => Err(AttemptFailure::Other(failure)),
         }
     }
+}
+
+/// The credential of an `Authorization` value (`Basic abc` -> `abc`).
+fn credential(authorization: &str) -> &str {
+    authorization
+        .split_once(' ')
+        .map_or(authorization, |(_, credential)| credential)
 }
 
 /// A validated call, ready to send.

@@ -3,6 +3,7 @@
 //! ureq's `unversioned` API is exempt from semver, so Cargo.toml pins ureq
 //! to one minor version.
 
+use std::cell::Cell;
 use std::time::Duration;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, NextTimeout, Transport as UreqTransport,
@@ -60,6 +61,36 @@ fn whole_millis(mut timeout: NextTimeout) -> NextTimeout {
 /// Held-back output above which it is written without waiting.
 const FLUSH_AT: usize = 64 * 1024;
 
+thread_local! {
+    /// Set when writing a request failed before any of its bytes went out.
+    /// ureq runs a request on the caller's thread, so a thread-local ties
+    /// the flag to the request in flight.
+    static NOTHING_WRITTEN: Cell<bool> = const { Cell::new(false) };
+    /// Set once the whole request has been written.
+    static ALL_WRITTEN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears the flags read by [`nothing_written`] and [`all_written`]; call
+/// before each request.
+pub fn start_request() {
+    NOTHING_WRITTEN.set(false);
+    ALL_WRITTEN.set(false);
+}
+
+/// Whether the current thread's request went out in full (so a timeout
+/// happened waiting for the answer).
+pub fn all_written() -> bool {
+    ALL_WRITTEN.get()
+}
+
+/// Whether the current thread's last request failed while writing, before
+/// any byte of it left: the server cannot have seen it. Only the first
+/// write can fail that way: a request fits one write, and a write either
+/// queues bytes or fails having queued none.
+pub fn nothing_written() -> bool {
+    NOTHING_WRITTEN.get()
+}
+
 impl CoalescingTransport {
     fn flush(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let timeout = whole_millis(timeout);
@@ -68,8 +99,16 @@ impl CoalescingTransport {
             let output = self.inner.buffers().output();
             let n = output.len().min(self.pending.len() - sent);
             output[..n].copy_from_slice(&self.pending[sent..sent + n]);
-            self.inner.transmit_output(n, timeout)?;
+            if let Err(e) = self.inner.transmit_output(n, timeout) {
+                if sent == 0 && matches!(e, ureq::Error::Io(_)) {
+                    NOTHING_WRITTEN.set(true);
+                }
+                return Err(e);
+            }
             sent += n;
+        }
+        if sent > 0 {
+            ALL_WRITTEN.set(true);
         }
         self.pending.clear();
         Ok(())

@@ -13,6 +13,7 @@ pub mod client;
 mod coalescing;
 pub mod endpoint;
 pub mod error;
+mod redact;
 pub mod request;
 mod resolver;
 pub mod response;

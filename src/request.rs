@@ -31,7 +31,7 @@ pub enum RedirectMethod {
 ///
 /// `tag` is three-valued: `None` leaves the call's tag alone, `Some("")`
 /// clears it, any other text sets it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyCallRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +54,25 @@ pub struct ModifyCallRequest {
     pub fallback_username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_password: Option<String>,
+}
+
+// Hand-written so that webhook passwords never reach a log through `{:?}`.
+impl std::fmt::Debug for ModifyCallRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |p: &Option<String>| p.as_ref().map(|_| crate::redact::REDACTED);
+        f.debug_struct("ModifyCallRequest")
+            .field("state", &self.state)
+            .field("redirect_url", &self.redirect_url)
+            .field("redirect_method", &self.redirect_method)
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field("tag", &self.tag)
+            .field("redirect_fallback_url", &self.redirect_fallback_url)
+            .field("redirect_fallback_method", &self.redirect_fallback_method)
+            .field("fallback_username", &self.fallback_username)
+            .field("fallback_password", &hidden(&self.fallback_password))
+            .finish()
+    }
 }
 
 impl ModifyCallRequest {
@@ -316,5 +335,21 @@ mod tests {
         let mut req = ModifyCallRequest::redirect("/ok");
         req.redirect_fallback_url = Some("mailto:x@y".into());
         assert_eq!(field_of(&req), "redirect_fallback_url");
+    }
+
+    #[test]
+    fn debug_hides_webhook_passwords() {
+        let req = ModifyCallRequest {
+            username: Some("hook-user".into()),
+            password: Some("hook-pw-1".into()),
+            fallback_password: Some("hook-pw-2".into()),
+            ..ModifyCallRequest::redirect("/next")
+        };
+        let shown = format!("{req:?}");
+        assert!(
+            shown.contains("hook-user") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("hook-pw"), "{shown}");
     }
 }

@@ -1,6 +1,7 @@
 //! Turning an HTTP error response into an [`Error`].
 
 use crate::error::{Error, Status};
+use crate::redact::scrub;
 use std::time::Duration;
 
 /// Most of a response body ever read. Bandwidth's error bodies are tiny; a
@@ -10,8 +11,14 @@ pub const MAX_BODY_BYTES: u64 = 64 * 1024;
 const MAX_FIELD_CHARS: usize = 1024;
 
 /// Builds the error for a non-2xx response. `body` is `None` when the body
-/// could not be read (too large, connection dropped).
-pub fn http_error(code: u16, retry_after: Option<Duration>, body: Option<&[u8]>) -> Error {
+/// could not be read (too large, connection dropped). The server's text is
+/// scrubbed of `secrets` (and of any `Authorization` value) first.
+pub fn http_error(
+    code: u16,
+    retry_after: Option<Duration>,
+    body: Option<&[u8]>,
+    secrets: &[&str],
+) -> Error {
     let status = Status::from_http(code).unwrap_or(Status::Protocol);
     let mut err = Error::new(status, String::new());
     err.http_status = code;
@@ -23,9 +30,10 @@ pub fn http_error(code: u16, retry_after: Option<Duration>, body: Option<&[u8]>)
         id,
     }) = parsed
     {
-        err.error_type = error_type;
-        err.description = description;
-        err.error_id = id;
+        let clean = |text: Option<String>| text.map(|t| scrub(&t, secrets));
+        err.error_type = clean(error_type);
+        err.description = clean(description);
+        err.error_id = clean(id);
     }
     err.message = describe(code, &err, body);
     err
@@ -107,7 +115,7 @@ mod tests {
             (302, Status::Protocol),
             (600, Status::Protocol),
         ] {
-            let err = http_error(code, None, Some(b""));
+            let err = http_error(code, None, Some(b""), &[]);
             assert_eq!(err.status, status, "{code}");
             assert_eq!(err.http_status, code);
         }
@@ -116,7 +124,7 @@ mod tests {
     #[test]
     fn bandwidth_body_fields() {
         let body = br#"{"type":"validation","description":"Invalid redirectUrl","id":"e-1"}"#;
-        let err = http_error(400, None, Some(body));
+        let err = http_error(400, None, Some(body), &[]);
         assert_eq!(err.error_type.as_deref(), Some("validation"));
         assert_eq!(err.description.as_deref(), Some("Invalid redirectUrl"));
         assert_eq!(err.error_id.as_deref(), Some("e-1"));
@@ -126,7 +134,7 @@ mod tests {
         );
         for id in [r#""id":null"#, r#""id":"""#, r#""id":7"#] {
             let body = format!(r#"{{"type":"not-found","description":"gone",{id}}}"#);
-            let err = http_error(404, None, Some(body.as_bytes()));
+            let err = http_error(404, None, Some(body.as_bytes()), &[]);
             assert_eq!(err.error_id, None, "{id}");
             assert_eq!(err.error_type.as_deref(), Some("not-found"));
         }
@@ -134,7 +142,12 @@ mod tests {
 
     #[test]
     fn other_bodies_still_give_a_clean_error() {
-        let html = http_error(502, None, Some(b"<html><body>Bad gateway</body></html>"));
+        let html = http_error(
+            502,
+            None,
+            Some(b"<html><body>Bad gateway</body></html>"),
+            &[],
+        );
         assert_eq!(html.status, Status::Server);
         assert_eq!(html.error_type, None);
         assert!(
@@ -144,23 +157,23 @@ mod tests {
         );
         assert!(!html.message.contains("<html>"));
         assert_eq!(
-            http_error(500, None, None).message,
+            http_error(500, None, None, &[]).message,
             "HTTP 500: Bandwidth reported a server error (body unreadable or too large)"
         );
         assert_eq!(
-            http_error(404, None, Some(b"")).message,
+            http_error(404, None, Some(b""), &[]).message,
             "HTTP 404: the call is unknown or has already ended"
         );
         assert_eq!(parse_error_body(b"[1,2]"), None);
         assert_eq!(parse_error_body(br#"{"error":"x"}"#), None);
         let long = format!(r#"{{"type":"t","description":"{}"}}"#, "d".repeat(5000));
-        let err = http_error(400, None, Some(long.as_bytes()));
+        let err = http_error(400, None, Some(long.as_bytes()), &[]);
         assert_eq!(err.description.unwrap().len(), MAX_FIELD_CHARS);
     }
 
     #[test]
     fn retry_after_is_reported() {
-        let err = http_error(429, Some(Duration::from_secs(2)), Some(b"{}"));
+        let err = http_error(429, Some(Duration::from_secs(2)), Some(b"{}"), &[]);
         assert_eq!(err.status, Status::RateLimited);
         assert_eq!(err.retry_after, Some(Duration::from_secs(2)));
         assert!(

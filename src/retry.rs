@@ -30,6 +30,14 @@ pub fn is_retryable(err: &Error, reached_server: bool, idempotent: bool) -> bool
     }
 }
 
+/// Whether a failed attempt may have taken effect on the server: it got
+/// there and the answer does not rule it out. A 4xx (429 included) and 503
+/// say the request was not acted on; anything else after the request went
+/// out (a 5xx, a 3xx, a timeout, a reset, a malformed answer) leaves it open.
+pub fn may_have_acted(err: &Error, reached_server: bool) -> bool {
+    reached_server && !matches!(err.http_status, 400..=499 | 503)
+}
+
 /// Exponential backoff with jitter before attempt `retry` (1 = first retry):
 /// 100 ms, 200 ms, 400 ms… capped at 2 s, each scaled by a random 50–100 %
 /// so clients that failed together do not retry together.
@@ -119,5 +127,13 @@ mod tests {
         assert!(is_retryable(&internal, true, true));
         assert!(is_retryable(&timeout, true, true));
         assert!(!is_retryable(&not_found, true, true));
+        // Of the same failures, those that may have taken effect:
+        assert!(!may_have_acted(&rate, true));
+        assert!(!may_have_acted(&unavailable, true));
+        assert!(!may_have_acted(&not_found, true));
+        assert!(!may_have_acted(&refused, false));
+        assert!(!may_have_acted(&internal, false));
+        assert!(may_have_acted(&internal, true));
+        assert!(may_have_acted(&timeout, true));
     }
 }

@@ -2,7 +2,7 @@
 //! failure mapped to an [`Error`] and a note of whether the server may
 //! have seen the request.
 
-use crate::coalescing::Coalescing;
+use crate::coalescing::{self, Coalescing};
 use crate::error::{Error, Status};
 use crate::resolver::CachingResolver;
 use crate::response::MAX_BODY_BYTES;
@@ -63,6 +63,9 @@ impl std::fmt::Debug for ProxyConfig {
     }
 }
 
+/// How long an idle pooled connection is kept.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+
 /// Connection-level settings shared by every request of a client.
 pub struct TransportOptions<'a> {
     pub connect_timeout: Duration,
@@ -91,6 +94,7 @@ pub struct Failure {
 /// The client's connection pool; cheap to share between threads.
 pub struct Transport {
     agent: Agent,
+    connect_timeout: Duration,
 }
 
 impl Transport {
@@ -119,27 +123,25 @@ impl Transport {
             .accept("application/json")
             .max_idle_connections(idle)
             .max_idle_connections_per_host(idle)
+            // The keep-alive race: a server closing an idle connection
+            // just as it is reused. ureq probes a pooled connection before
+            // reuse; retiring it after 15 s idle as well keeps clear of the
+            // 60 s and longer idle timeouts of common load balancers.
+            .max_idle_age(MAX_IDLE_AGE)
             .build();
         let agent = Agent::with_parts(
             config,
             DefaultConnector::new().chain(Coalescing),
             CachingResolver::default(),
         );
-        Ok(Transport { agent })
+        Ok(Transport {
+            agent,
+            connect_timeout: opts.connect_timeout,
+        })
     }
 
-    /// POSTs `body` to `url`, giving up at `deadline`.
-    ///
-    /// A connection reset before the response head arrived is repeated
-    /// once, at once, whatever the request. TCP resets a connection when
-    /// data arrives that the application will never read (RFC 1122,
-    /// 4.2.2.13), so the server dropped the request unread. This is the race
-    /// of a pooled keep-alive connection that the server closes just as we
-    /// reuse it: ureq probes a pooled connection before reuse, but cannot
-    /// see a close that is still in flight. A second reset is reported (and
-    /// judged by the retry policy) as usual. A plain close (EOF) instead is
-    /// ambiguous, since the server may have read the request first, so it
-    /// is left to the retry policy.
+    /// POSTs `body` to `url`, giving up at `deadline`. Nothing is ever
+    /// re-sent here: every request is one attempt of the retry policy.
     pub fn post(
         &self,
         url: &str,
@@ -147,11 +149,23 @@ impl Transport {
         body: &[u8],
         deadline: Instant,
     ) -> Result<Reply, Failure> {
-        let mut result = self.send(url, headers, body, deadline);
-        if matches!(&result, Err(ureq::Error::Io(e)) if is_reset(e)) {
-            result = self.send(url, headers, body, deadline);
-        }
-        let mut response = result.map_err(failure)?;
+        coalescing::start_request();
+        let left = deadline.saturating_duration_since(Instant::now());
+        let result = self.send(url, headers, body, deadline);
+        let mut response = result.map_err(|e| {
+            let mut failure = match e {
+                ureq::Error::Timeout(which) => self.timeout(which, left),
+                other => failure(other),
+            };
+            // A write that failed before any byte left cannot have reached
+            // the server: a pooled connection the server had reset just as
+            // it was reused. The retry policy may then resend even a
+            // redirect. A failure after the request went out may not.
+            if coalescing::nothing_written() {
+                failure.reached_server = false;
+            }
+            failure
+        })?;
         let retry_after = response
             .headers()
             .get("retry-after")
@@ -170,6 +184,31 @@ impl Transport {
             retry_after,
             body,
         })
+    }
+
+    /// A timeout, saying which limit ran out and where.
+    fn timeout(&self, which: ureq::Timeout, left: Duration) -> Failure {
+        let connecting = matches!(which, ureq::Timeout::Resolve | ureq::Timeout::Connect);
+        let message = if connecting {
+            format!(
+                "the {} connect timeout ran out connecting to the server",
+                human(self.connect_timeout)
+            )
+        } else {
+            let phase = if coalescing::all_written() {
+                "waiting for the response"
+            } else {
+                "connecting or sending the request"
+            };
+            format!(
+                "the call's time budget ran out {phase} ({} were left for this attempt)",
+                human(left)
+            )
+        };
+        Failure {
+            error: Error::new(Status::Timeout, message),
+            reached_server: !connecting,
+        }
     }
 
     fn send(
@@ -191,13 +230,13 @@ impl Transport {
     }
 }
 
-/// A reset (or a write into a reset connection) before the response head
-/// was complete.
-fn is_reset(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
-    )
+/// `1.5 s`, `300 ms`.
+pub(crate) fn human(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{} s", (d.as_millis() as f64 / 100.0).round() / 10.0)
+    } else {
+        format!("{} ms", d.as_millis())
+    }
 }
 
 fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
@@ -227,14 +266,7 @@ fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error
 fn failure(err: ureq::Error) -> Failure {
     use ureq::Error as E;
     let (status, reached_server, message) = match err {
-        E::Timeout(which) => {
-            let before_connect = matches!(which, ureq::Timeout::Resolve | ureq::Timeout::Connect);
-            (
-                Status::Timeout,
-                !before_connect,
-                format!("timed out ({which})"),
-            )
-        }
+        E::Timeout(which) => (Status::Timeout, true, format!("timed out ({which})")),
         E::HostNotFound => (Status::Connect, false, "could not resolve the host".into()),
         E::ConnectionFailed => (Status::Connect, false, "could not connect".into()),
         E::ConnectProxyFailed(why) => (
@@ -300,6 +332,13 @@ fn io_failure(e: io::Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human(Duration::from_secs(30)), "30 s");
+        assert_eq!(human(Duration::from_millis(300)), "300 ms");
+    }
 
     #[test]
     fn debug_never_shows_proxy_credentials() {

@@ -322,3 +322,44 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     client.hangup(ACCOUNT, &call).unwrap();
     assert_eq!(token_requests(&sim), 2);
 }
+
+/// A call with a short budget starts the token fetch and gives up; calls
+/// with time left that were waiting for the same fetch must not inherit
+/// its timeout: one of them fetches again, and all of them succeed.
+#[test]
+fn a_short_budget_fetcher_does_not_fail_the_waiters() {
+    let sim = sim();
+    sim.add_fault(token_fault(Fault {
+        delay: Duration::from_secs(3),
+        ..Fault::default()
+    }));
+    let client = client(ClientConfig {
+        max_attempts: Some(1),
+        ..oauth(&sim)
+    });
+    let calls: Vec<String> = (0..8)
+        .map(|_| sim.create_call(ACCOUNT, CallState::Answered))
+        .collect();
+    thread::scope(|s| {
+        let short = s.spawn(|| {
+            client.modify_call_within(
+                ACCOUNT,
+                &calls[0],
+                &ModifyCallRequest::hangup(),
+                Duration::from_secs(1),
+            )
+        });
+        wait_for_token_requests(&sim, 1);
+        let waiters: Vec<_> = calls
+            .iter()
+            .map(|call| s.spawn(|| client.hangup(ACCOUNT, call)))
+            .collect();
+        let err = short.join().unwrap().unwrap_err();
+        assert_eq!(err.status, Status::Timeout, "{err}");
+        for waiter in waiters {
+            waiter.join().unwrap().unwrap();
+        }
+    });
+    // The slow fetch, then one more by a waiter: no herd.
+    assert_eq!(token_requests(&sim), 2);
+}

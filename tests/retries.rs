@@ -313,32 +313,47 @@ fn resetting_server(answer: bool) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>
 }
 
 #[test]
-fn a_reset_before_the_answer_is_resent_once_even_for_a_redirect() {
+fn a_reset_after_sending_is_not_resent_for_a_redirect() {
     // Connection 0 answers the first call, then resets when the second
-    // call reuses it (the keep-alive race); connection 1 answers.
+    // call reuses it. The client cannot tell an unread request from one
+    // the server acted on, so the redirect is not sent again.
     let (url, read, conns) = resetting_server(true);
     let config = ClientConfig {
-        max_attempts: Some(1),
+        max_attempts: Some(3),
         ..basic_at(url)
     };
     let client = client(config);
     client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
-    client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
-    assert_eq!(read.load(Ordering::SeqCst), 2, "requests read");
+    let err = client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap_err();
+    assert_eq!(
+        (err.status, err.attempts, err.maybe_applied),
+        (Status::Connect, 1, true),
+        "{err}"
+    );
+    assert_eq!(conns.load(Ordering::SeqCst), 1, "connections");
+    // The client goes on, on a new connection.
+    client.hangup(ACCOUNT, "c-1").unwrap();
+    assert_eq!(read.load(Ordering::SeqCst), 2, "requests answered");
     assert_eq!(conns.load(Ordering::SeqCst), 2, "connections");
 }
 
 #[test]
-fn a_server_that_always_resets_gets_one_resend() {
+fn a_server_that_always_resets_gets_each_attempt_once() {
     let (url, read, conns) = resetting_server(false);
     let config = ClientConfig {
-        max_attempts: Some(1),
+        max_attempts: Some(3),
         ..basic_at(url)
     };
-    let err = client(config)
-        .modify_call(ACCOUNT, "c-1", &redirect())
-        .unwrap_err();
+    let client = client(config);
+    let err = client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 1), "{err}");
+    assert_eq!(conns.load(Ordering::SeqCst), 1, "no resend");
+    let err = client.hangup(ACCOUNT, "c-1").unwrap_err();
+    assert_eq!((err.status, err.attempts), (Status::Connect, 3), "{err}");
+    assert_eq!(
+        conns.load(Ordering::SeqCst),
+        4,
+        "one connection per attempt"
+    );
     assert_eq!(read.load(Ordering::SeqCst), 0);
-    assert_eq!(conns.load(Ordering::SeqCst), 2, "one resend");
 }

@@ -341,22 +341,3 @@ func TestNewClientInvalidOptions(t *testing.T) {
 		}
 	}
 }
-
-// Every field of a C bw_error reaches *Error, MaybeApplied included.
-func TestErrorFromC(t *testing.T) {
-	t.Parallel()
-	for _, maybe := range []bool{false, true} {
-		want := &bwvoice.Error{
-			Status: bwvoice.ErrServer, HTTPStatus: 502, Type: "type", Description: "description",
-			ID: "id", RetryAfter: 1500 * time.Millisecond, Field: "field", Attempts: 3,
-			Message: "message", MaybeApplied: maybe,
-		}
-		got := bwvoice.ErrorRoundTrip(want)
-		if *got != *want {
-			t.Errorf("got %+v\nwant %+v", *got, *want)
-		}
-	}
-	if got := bwvoice.ErrorRoundTrip(&bwvoice.Error{Status: bwvoice.ErrConnect}); got.RetryAfter != 0 || got.MaybeApplied {
-		t.Errorf("retry_after_ms -1 and maybe_applied false gave %+v", *got)
-	}
-}

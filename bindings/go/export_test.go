@@ -4,6 +4,3 @@ package bwvoice
 
 // HeaderVersionNumber is BW_VERSION_NUMBER of the bwvoice.h compiled in.
 const HeaderVersionNumber = headerVersion
-
-// ErrorRoundTrip converts e to a C bw_error and back (newError).
-var ErrorRoundTrip = errorRoundTrip

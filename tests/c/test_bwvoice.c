@@ -307,6 +307,8 @@ static void test_invalid_requests_send_nothing(void) {
         {"redirect_url", "c", {.redirect_url = "https://a.example/x y"}},
         {"redirect_url", "c", {.state = BW_CALL_STATE_COMPLETED, .redirect_url = "/next"}},
         {"tag", "c", {.state = BW_CALL_STATE_COMPLETED, .tag = ""}},
+        {"call_id", ".", {.redirect_url = "/next"}},
+        {"call_id", "..", {.redirect_url = "/next"}},
     };
     bw_error err = BW_ERROR_INIT;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -379,6 +381,9 @@ static void test_error_table(void) {
         CHECK(err.retry_after_ms == rows[i].retry_after_ms, "row %zu: retry_after %lld", i,
               (long long)err.retry_after_ms);
         CHECK(err.attempts == 1, "row %zu: attempts %u", i, err.attempts);
+        /* Only a 5xx other than 503 leaves open whether the server acted. */
+        bool maybe = rows[i].http >= 500 && rows[i].http != 503;
+        CHECK(err.maybe_applied == maybe, "row %zu: maybe_applied %d", i, err.maybe_applied);
         if (rows[i].type) {
             CHECK(strcmp(err.error_type, rows[i].type) == 0, "row %zu: type '%s'", i,
                   err.error_type);

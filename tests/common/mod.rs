@@ -286,6 +286,10 @@ struct Shared {
     /// them; a handler removes its own entry when it ends (the socket only
     /// closes, or resets, once this clone is gone too).
     connections: std::sync::Mutex<std::collections::HashMap<usize, TcpStream>>,
+    /// Requests read in full, and connections whose handler has ended.
+    requests: AtomicUsize,
+    closed: std::sync::Mutex<usize>,
+    closed_changed: std::sync::Condvar,
 }
 
 impl Shared {
@@ -320,6 +324,8 @@ impl HostileServer {
                 thread::spawn(move || {
                     let _ = serve_hostile(stream, &s);
                     s.connections.lock().unwrap().remove(&id);
+                    *s.closed.lock().unwrap() += 1;
+                    s.closed_changed.notify_all();
                 });
             }
         });
@@ -328,6 +334,28 @@ impl HostileServer {
             addr,
             shared,
         }
+    }
+}
+
+impl HostileServer {
+    /// Requests the server has read in full: what it may have acted on.
+    pub fn requests(&self) -> usize {
+        self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    /// Blocks until `n` connections have been closed by the server.
+    pub fn wait_closed(&self, n: usize) {
+        let closed = self.shared.closed.lock().unwrap();
+        let (closed, _) = self
+            .shared
+            .closed_changed
+            .wait_timeout_while(closed, STALL_LIMIT, |c| *c < n)
+            .unwrap();
+        assert!(
+            *closed >= n,
+            "the server closed {} connections, not {n}",
+            *closed
+        );
     }
 }
 
@@ -350,6 +378,7 @@ fn serve_hostile(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
     while let Some(request) = read_request(&mut reader)? {
+        shared.requests.fetch_add(1, Ordering::SeqCst);
         let behaviour = shared.script.lock().unwrap().pop_front();
         match behaviour.unwrap_or(Behaviour::Normal) {
             Behaviour::Normal if request.head[0].contains("/oauth2/token") => {
