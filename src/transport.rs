@@ -231,7 +231,7 @@ impl Transport {
 }
 
 /// `1.5 s`, `300 ms`.
-pub(crate) fn human(d: Duration) -> String {
+fn human(d: Duration) -> String {
     if d >= Duration::from_secs(1) {
         format!("{} s", (d.as_millis() as f64 / 100.0).round() / 10.0)
     } else {

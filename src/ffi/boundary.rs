@@ -102,7 +102,7 @@ impl ErrorOut {
     }
 
     /// The full record for `e` (an empty one for `None`).
-    pub fn record(&self, e: Option<&Error>) -> bw_error {
+    fn record(&self, e: Option<&Error>) -> bw_error {
         let mut out = bw_error {
             struct_size: self.struct_size,
             status: 0,
