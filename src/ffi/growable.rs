@@ -46,33 +46,36 @@ pub unsafe trait Growable: Sized {
     }
 }
 
-// SAFETY (each impl): `#[repr(C)]` in types.rs, `struct_size: u32` first,
-// and every field (integers, bools, pointers, arrays of them) is valid as zero.
-unsafe impl Growable for bw_client_config {
-    const NAME: &'static str = "bw_client_config";
-    const ARG: &'static str = "cfg";
-    const SIZE_FIELD: &'static str = "cfg.struct_size";
-    const INIT: &'static str = "BW_CLIENT_CONFIG_INIT";
-    const OLDER_SIZES: &'static [usize] = &[];
+/// Implements [`Growable`] for a struct of `types.rs`: its argument name,
+/// its `*_INIT` macro, and the sizes of its older layouts.
+macro_rules! growable {
+    ($ty:ident, $arg:literal, $init:literal, [$($older:expr),*]) => {
+        // SAFETY: `#[repr(C)]` in types.rs, `struct_size: u32` first, and
+        // every field (integers, bools, pointers, arrays of them) is valid
+        // as zero.
+        unsafe impl Growable for $ty {
+            const NAME: &'static str = stringify!($ty);
+            const ARG: &'static str = $arg;
+            const SIZE_FIELD: &'static str = concat!($arg, ".struct_size");
+            const INIT: &'static str = $init;
+            const OLDER_SIZES: &'static [usize] = &[$($older),*];
+        }
+    };
 }
 
-// SAFETY: as above.
-unsafe impl Growable for bw_modify_call_request {
-    const NAME: &'static str = "bw_modify_call_request";
-    const ARG: &'static str = "req";
-    const SIZE_FIELD: &'static str = "req.struct_size";
-    const INIT: &'static str = "BW_MODIFY_CALL_REQUEST_INIT";
-    const OLDER_SIZES: &'static [usize] = &[];
-}
-
-// SAFETY: as above.
-unsafe impl Growable for bw_error {
-    const NAME: &'static str = "bw_error";
-    const ARG: &'static str = "err";
-    const SIZE_FIELD: &'static str = "err.struct_size";
-    const INIT: &'static str = "BW_ERROR_INIT";
-    const OLDER_SIZES: &'static [usize] = &[std::mem::offset_of!(bw_error, maybe_applied)];
-}
+growable!(bw_client_config, "cfg", "BW_CLIENT_CONFIG_INIT", []);
+growable!(
+    bw_modify_call_request,
+    "req",
+    "BW_MODIFY_CALL_REQUEST_INIT",
+    []
+);
+growable!(
+    bw_error,
+    "err",
+    "BW_ERROR_INIT",
+    [std::mem::offset_of!(bw_error, maybe_applied)]
+);
 
 /// What the caller's `struct_size` says.
 #[derive(Debug, PartialEq, Eq)]
