@@ -61,34 +61,32 @@ fn whole_millis(mut timeout: NextTimeout) -> NextTimeout {
 /// Held-back output above which it is written without waiting.
 const FLUSH_AT: usize = 64 * 1024;
 
+/// How much of the request on the current thread has been written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// No byte: the server cannot have seen the request. A request fits one
+    /// write, and a failed write queues nothing.
+    Nothing,
+    /// Some bytes (a body larger than `FLUSH_AT`, still being written).
+    Part,
+    /// All of it: ureq is waiting for the answer.
+    All,
+}
+
 thread_local! {
-    /// Set when writing a request failed before any of its bytes went out.
     /// ureq runs a request on the caller's thread, so a thread-local ties
-    /// the flag to the request in flight.
-    static NOTHING_WRITTEN: Cell<bool> = const { Cell::new(false) };
-    /// Set once the whole request has been written.
-    static ALL_WRITTEN: Cell<bool> = const { Cell::new(false) };
+    /// the state to the request in flight.
+    static WRITTEN: Cell<Written> = const { Cell::new(Written::Nothing) };
 }
 
-/// Clears the flags read by [`nothing_written`] and [`all_written`]; call
-/// before each request.
+/// Resets [`written`]; call before each request.
 pub fn start_request() {
-    NOTHING_WRITTEN.set(false);
-    ALL_WRITTEN.set(false);
+    WRITTEN.set(Written::Nothing);
 }
 
-/// Whether the current thread's request went out in full (so a timeout
-/// happened waiting for the answer).
-pub fn all_written() -> bool {
-    ALL_WRITTEN.get()
-}
-
-/// Whether the current thread's last request failed while writing, before
-/// any byte of it left: the server cannot have seen it. Only the first
-/// write can fail that way: a request fits one write, and a write either
-/// queues bytes or fails having queued none.
-pub fn nothing_written() -> bool {
-    NOTHING_WRITTEN.get()
+/// How much of the current thread's last request was written.
+pub fn written() -> Written {
+    WRITTEN.get()
 }
 
 impl CoalescingTransport {
@@ -99,16 +97,11 @@ impl CoalescingTransport {
             let output = self.inner.buffers().output();
             let n = output.len().min(self.pending.len() - sent);
             output[..n].copy_from_slice(&self.pending[sent..sent + n]);
-            if let Err(e) = self.inner.transmit_output(n, timeout) {
-                if sent == 0 && matches!(e, ureq::Error::Io(_)) {
-                    NOTHING_WRITTEN.set(true);
-                }
-                return Err(e);
-            }
+            self.inner.transmit_output(n, timeout)?;
             sent += n;
-        }
-        if sent > 0 {
-            ALL_WRITTEN.set(true);
+            if WRITTEN.get() == Written::Nothing {
+                WRITTEN.set(Written::Part);
+            }
         }
         self.pending.clear();
         Ok(())
@@ -131,6 +124,7 @@ impl UreqTransport for CoalescingTransport {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         self.flush(timeout)?;
+        WRITTEN.set(Written::All);
         self.inner.await_input(whole_millis(timeout))
     }
 

@@ -2,7 +2,7 @@
 //! failure mapped to an [`Error`] and a note of whether the server may
 //! have seen the request.
 
-use crate::coalescing::{self, Coalescing};
+use crate::coalescing::{self, Coalescing, Written};
 use crate::error::{Error, Status};
 use crate::resolver::CachingResolver;
 use crate::response::MAX_BODY_BYTES;
@@ -152,20 +152,7 @@ impl Transport {
         coalescing::start_request();
         let left = deadline.saturating_duration_since(Instant::now());
         let result = self.send(url, headers, body, deadline);
-        let mut response = result.map_err(|e| {
-            let mut failure = match e {
-                ureq::Error::Timeout(which) => self.timeout(which, left),
-                other => failure(other),
-            };
-            // A write that failed before any byte left cannot have reached
-            // the server: a pooled connection the server had reset just as
-            // it was reused. The retry policy may then resend even a
-            // redirect. A failure after the request went out may not.
-            if coalescing::nothing_written() {
-                failure.reached_server = false;
-            }
-            failure
-        })?;
+        let mut response = result.map_err(|e| self.failure(e, left))?;
         let retry_after = response
             .headers()
             .get("retry-after")
@@ -186,28 +173,43 @@ impl Transport {
         })
     }
 
-    /// A timeout, saying which limit ran out and where.
+    /// Maps a ureq error to our status. Whether the request may have
+    /// reached the server is decided conservatively, except that a request
+    /// of which no byte was written certainly did not (e.g. a pooled
+    /// connection the server had reset just as it was reused): the retry
+    /// policy may then resend even a redirect.
+    fn failure(&self, err: ureq::Error, left: Duration) -> Failure {
+        let mut failure = match err {
+            ureq::Error::Timeout(which) => self.timeout(which, left),
+            other => failure(other),
+        };
+        if coalescing::written() == Written::Nothing {
+            failure.reached_server = false;
+        }
+        failure
+    }
+
+    /// A timeout, saying which limit ran out and where; `left` is what the
+    /// attempt had when it began.
     fn timeout(&self, which: ureq::Timeout, left: Duration) -> Failure {
-        let connecting = matches!(which, ureq::Timeout::Resolve | ureq::Timeout::Connect);
-        let message = if connecting {
-            format!(
+        let message = match (which, coalescing::written()) {
+            (ureq::Timeout::Resolve | ureq::Timeout::Connect, _) => format!(
                 "the {} connect timeout ran out connecting to the server",
                 human(self.connect_timeout)
-            )
-        } else {
-            let phase = if coalescing::all_written() {
-                "waiting for the response"
-            } else {
-                "connecting or sending the request"
-            };
-            format!(
-                "the call's time budget ran out {phase} ({} were left for this attempt)",
+            ),
+            (_, written) => format!(
+                "the call's time budget ran out {} ({} were left for this attempt)",
+                if written == Written::All {
+                    "waiting for the response"
+                } else {
+                    "connecting or sending the request"
+                },
                 human(left)
-            )
+            ),
         };
         Failure {
             error: Error::new(Status::Timeout, message),
-            reached_server: !connecting,
+            reached_server: true,
         }
     }
 
@@ -261,12 +263,11 @@ fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error
     Ok(certs)
 }
 
-/// Maps a ureq error to our status, deciding conservatively whether the
-/// request may have reached the server.
+/// Maps a ureq error other than a timeout to our status, deciding
+/// conservatively whether the request may have reached the server.
 fn failure(err: ureq::Error) -> Failure {
     use ureq::Error as E;
     let (status, reached_server, message) = match err {
-        E::Timeout(which) => (Status::Timeout, true, format!("timed out ({which})")),
         E::HostNotFound => (Status::Connect, false, "could not resolve the host".into()),
         E::ConnectionFailed => (Status::Connect, false, "could not connect".into()),
         E::ConnectProxyFailed(why) => (
