@@ -495,10 +495,18 @@ const char *bw_version(void);
 /**
  * The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
  * (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
- * built with. A program can require a minimum at run time:
- * `if (bw_version_number() < BW_VERSION_NUMBER) ...` (older than my header).
+ * built with. To check a loaded library at run time, use
+ * `bw_version_compatible(BW_VERSION_NUMBER)`.
  */
 uint32_t bw_version_number(void);
+
+/**
+ * Whether this library serves a program built against the header of
+ * version `header_version` (pass `BW_VERSION_NUMBER`): the same major, and
+ * not older than that header. Check it once at startup; the Python and Go
+ * bindings do.
+ */
+bool bw_version_compatible(uint32_t header_version);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -19,26 +19,10 @@ mod resolver;
 pub mod response;
 pub mod retry;
 pub mod transport;
+pub mod version;
 
 #[allow(unsafe_code)]
 pub mod ffi;
-
-/// The version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`.
-pub const fn version_number() -> u32 {
-    const fn parse(digits: &str) -> u32 {
-        let bytes = digits.as_bytes();
-        let mut value = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            value = value * 10 + (bytes[i] - b'0') as u32;
-            i += 1;
-        }
-        value
-    }
-    parse(env!("CARGO_PKG_VERSION_MAJOR")) << 16
-        | parse(env!("CARGO_PKG_VERSION_MINOR")) << 8
-        | parse(env!("CARGO_PKG_VERSION_PATCH"))
-}
 
 pub use auth::Auth;
 pub use client::{Client, ClientConfig};

@@ -31,7 +31,8 @@ const (
 )
 
 // headerVersion is BW_VERSION_NUMBER of the bwvoice.h this package was
-// compiled with; NewClient refuses a loaded library older than it.
+// compiled with; NewClient refuses a loaded library that does not serve it
+// (bw_version_compatible).
 const headerVersion = C.BW_VERSION_NUMBER
 
 // userAgent is what the binding adds to the User-Agent: "bwvoice/x.y.z (go)",
@@ -221,7 +222,7 @@ type Client struct {
 func NewClient(opts Options) (*Client, error) {
 	// (A library older than 0.2.0 lacks bw_version_number: the dynamic
 	// linker already refuses it when the program starts.)
-	if lib := VersionNumber(); lib < headerVersion || lib>>16 != headerVersion>>16 {
+	if !C.bw_version_compatible(headerVersion) {
 		return nil, &Error{Status: ErrInternal, Message: fmt.Sprintf(
 			"bwvoice: the loaded library is %s, but this program was built with bwvoice.h %s; install a matching libbwvoice",
 			Version(), C.BW_VERSION_STRING)}

@@ -171,11 +171,20 @@ pub extern "C" fn bw_version() -> *const c_char {
 
 /// The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
 /// (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
-/// built with. A program can require a minimum at run time:
-/// `if (bw_version_number() < BW_VERSION_NUMBER) ...` (older than my header).
+/// built with. To check a loaded library at run time, use
+/// `bw_version_compatible(BW_VERSION_NUMBER)`.
 #[no_mangle]
 pub extern "C" fn bw_version_number() -> u32 {
-    ffi_value!(0, { crate::version_number() })
+    ffi_value!(0, { crate::version::number() })
+}
+
+/// Whether this library serves a program built against the header of
+/// version `header_version` (pass `BW_VERSION_NUMBER`): the same major, and
+/// not older than that header. Check it once at startup; the Python and Go
+/// bindings do.
+#[no_mangle]
+pub extern "C" fn bw_version_compatible(header_version: u32) -> bool {
+    ffi_value!(false, { crate::version::compatible(header_version) })
 }
 
 /// # Safety

@@ -118,6 +118,10 @@ static void test_version_and_status_names(void) {
           BW_VERSION_STRING, bw_version_number());
     CHECK(major == BW_VERSION_MAJOR && minor == BW_VERSION_MINOR && patch == BW_VERSION_PATCH,
           "macros");
+    CHECK(bw_version_compatible(BW_VERSION_NUMBER), "this header");
+    CHECK(!bw_version_compatible(BW_VERSION_NUMBER + 1), "a newer header");
+    CHECK(!bw_version_compatible(BW_VERSION_NUMBER + 0x010000), "another major");
+    CHECK(!bw_version_compatible(0x000100), "0.1.0, before struct_size");
     CHECK(strcmp(bw_status_str(BW_OK), "BW_OK") == 0, "BW_OK");
     CHECK(strcmp(bw_status_str(BW_ERR_NOT_FOUND), "BW_ERR_NOT_FOUND") == 0, "404 name");
     CHECK(strcmp(bw_status_str(BW_ERR_INTERNAL), "BW_ERR_INTERNAL") == 0, "internal name");

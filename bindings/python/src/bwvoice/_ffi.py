@@ -13,8 +13,8 @@ The library is looked up, in order:
 3. the system's ``libbwvoice.so.0`` (dynamic loader search path, then
    :func:`ctypes.util.find_library`).
 
-Its ``bw_version_number()`` must be at least this package's
-:data:`BW_VERSION_NUMBER`, with the same major version (the soname
+Its ``bw_version_compatible(BW_VERSION_NUMBER)`` must hold: the library is
+at least this package's version, with the same major (the soname
 ``libbwvoice.so.0`` covers every 0.x from 0.2.0 on; a newer library accepts
 the structs of an older header). A library older than 0.2.0 (it has no
 ``bw_version_number``) is refused. Importing this module raises
@@ -186,6 +186,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "bw_status_str": (ctypes.c_char_p, [bw_status]),
     "bw_version": (ctypes.c_char_p, []),
     "bw_version_number": (ctypes.c_uint32, []),
+    "bw_version_compatible": (ctypes.c_bool, [ctypes.c_uint32]),
 }
 
 # --- loading -------------------------------------------------------------------
@@ -247,8 +248,8 @@ def _load(candidates: Sequence[tuple[str, str]]) -> tuple[ctypes.CDLL, str]:
             _declare(lib)
         except AttributeError as exc:
             raise ImportError(f"bwvoice: {name} ({where}) is not libbwvoice: {exc}") from None
-        number = int(lib.bw_version_number())
-        if number < BW_VERSION_NUMBER or number >> 16 != BW_VERSION_MAJOR:
+        if not lib.bw_version_compatible(BW_VERSION_NUMBER):
+            number = int(lib.bw_version_number())
             found = f"{number >> 16}.{(number >> 8) & 0xFF}.{number & 0xFF}"
             raise ImportError(
                 f"bwvoice: {name} ({where}) is bwvoice {found}, but {needed}; "
