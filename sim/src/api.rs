@@ -1,5 +1,6 @@
-//! The simulated Bandwidth endpoints under `/api`: updateCall, getCallState
-//! and the OAuth2 token endpoint. Faults are applied here.
+//! The simulated Bandwidth endpoints under `/api`: routing, auth, faults,
+//! updateCall, getCallState and the OAuth2 token endpoint. The other
+//! live-call operations are in `live`.
 
 use std::sync::Arc;
 
@@ -7,7 +8,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::http::{base64_decode, parse_form, percent_decode, Reply, Request, Response};
-use crate::state::{uuid, CallState, Fault, LoggedRequest, State, Target};
+use crate::live;
+use crate::state::{uuid, Call, CallState, Fault, Inner, LoggedRequest, Route, State, Target};
 use crate::webhook::{self, Attempt, Job};
 
 pub const CALL_PREFIX: &str = "/api/v2/accounts/";
@@ -37,17 +39,22 @@ fn target(path: &str) -> Target {
         return Target::Token;
     }
     let segs: Vec<&str> = path.strip_prefix(CALL_PREFIX).unwrap_or("").split('/').collect();
-    match segs[..] {
-        [account, "calls", call] if !account.is_empty() && !call.is_empty() => {
-            Target::Call { account_id: percent_decode(account), call_id: percent_decode(call) }
-        }
-        _ => Target::Other,
-    }
+    let [account, "calls", call, ref rest @ ..] = segs[..] else {
+        return Target::Other;
+    };
+    let route = match rest {
+        _ if account.is_empty() || call.is_empty() => return Target::Other,
+        [] => Route::Call,
+        ["bxml"] => Route::Bxml,
+        ["recording"] => Route::Recording,
+        _ => return Target::Other,
+    };
+    Target::Call { account_id: percent_decode(account), call_id: percent_decode(call), route }
 }
 
 fn route(state: &Arc<State>, req: &Request) -> Reply {
     let target = target(req.path());
-    if let Some(fault) = state.take_fault(&target) {
+    if let Some(fault) = state.take_fault(&req.method, &target) {
         if let Some(reply) = apply_fault(state, fault) {
             return reply;
         }
@@ -55,11 +62,14 @@ fn route(state: &Arc<State>, req: &Request) -> Reply {
     let resp = match (&target, req.method.as_str()) {
         (Target::Token, "POST") => token(state, req),
         (Target::Token, _) => not_allowed("POST"),
-        (Target::Call { account_id, call_id }, "POST") => {
-            update_call(state, req, account_id, call_id)
-        }
-        (Target::Call { account_id, call_id }, "GET") => get_call(state, req, account_id, call_id),
-        (Target::Call { .. }, _) => not_allowed("GET, POST"),
+        (Target::Call { account_id: a, call_id: c, route }, method) => match (route, method) {
+            (Route::Call, "POST") => update_call(state, req, a, c),
+            (Route::Call, "GET") => get_call(state, req, a, c),
+            (Route::Call, _) => not_allowed("GET, POST"),
+            (Route::Bxml, "PUT") => live::update_bxml(state, req, a, c),
+            (Route::Recording, "PUT") => live::update_recording(state, req, a, c),
+            (Route::Bxml | Route::Recording, _) => not_allowed("PUT"),
+        },
         (Target::Other, _) => error(404, "not-found", "The requested resource was not found"),
     };
     Reply::Send(resp)
@@ -128,7 +138,7 @@ fn basic_credentials(req: &Request) -> Option<(String, String)> {
 }
 
 /// Basic with the configured account credentials, or an issued Bearer token.
-fn authenticate(state: &State, req: &Request) -> Result<(), Response> {
+pub fn authenticate(state: &State, req: &Request) -> Result<(), Response> {
     let fail = |text: &str| Err(error(401, "authentication-error", text));
     match authorization(req) {
         None => fail("Missing credentials: an Authorization header is required"),
@@ -143,7 +153,7 @@ fn authenticate(state: &State, req: &Request) -> Result<(), Response> {
     }
 }
 
-fn media_type_is(req: &Request, expected: &str) -> bool {
+pub fn media_type_is(req: &Request, expected: &str) -> bool {
     let ct = req.header("content-type").unwrap_or("");
     ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(expected)
 }
@@ -181,6 +191,22 @@ fn get_call(state: &State, req: &Request, account_id: &str, call_id: &str) -> Re
 
 fn call_not_found() -> Response {
     error(404, "not-found", "The requested call was not found")
+}
+
+/// The call if it exists in this account and has not ended, else the 404.
+pub fn live_call<'a>(
+    inner: &'a mut Inner,
+    account_id: &str,
+    call_id: &str,
+) -> Result<&'a mut Call, Response> {
+    let call = inner.calls.get_mut(call_id).filter(|c| c.account_id == account_id);
+    match call {
+        None => Err(call_not_found()),
+        Some(c) if c.state == CallState::Disconnected => {
+            Err(error(404, "not-found", "The call has already ended"))
+        }
+        Some(c) => Ok(c),
+    }
 }
 
 /// The `updateCall` body; nullable fields treat `null` like absent.
@@ -282,12 +308,10 @@ fn update_call(state: &Arc<State>, req: &Request, account_id: &str, call_id: &st
     let update = validate(body);
     let mut inner = state.lock();
     let epoch = inner.epoch;
-    let Some(call) = inner.calls.get_mut(call_id).filter(|c| c.account_id == account_id) else {
-        return call_not_found();
+    let call = match live_call(&mut inner, account_id, call_id) {
+        Ok(call) => call,
+        Err(resp) => return resp,
     };
-    if call.state == CallState::Disconnected {
-        return error(404, "not-found", "The call has already ended");
-    }
     let (attempts, tag) = match update {
         Err(text) => return error(400, "validation", &text),
         Ok(Update::Hangup) => {
@@ -311,6 +335,7 @@ fn update_call(state: &Arc<State>, req: &Request, account_id: &str, call_id: &st
         Some(t) => call.tag = Some(t),
         None => {}
     }
+    call.touch();
     let job = Job {
         epoch,
         call_id: call.call_id.clone(),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::http::{percent_decode, Request, Response};
-use crate::state::{new_call_id, Call, CallState, Fault, State};
+use crate::state::{new_call_id, Call, CallState, Fault, Route, State};
 
 /// Upper bound for `GET /sim/webhooks?wait=N`.
 const MAX_WAIT: Duration = Duration::from_secs(10);
@@ -25,6 +25,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
     let result = match (method, segs.as_slice()) {
         ("POST", ["calls"]) => create_call(state, req),
         ("POST", ["calls", id, "answer"]) => answer_call(state, &percent_decode(id)),
+        ("POST", ["calls", id, "recording"]) => start_recording(state, &percent_decode(id)),
         ("GET", ["calls", id]) => get_call(state, &percent_decode(id)),
         ("GET", ["requests"]) => Ok(requests(state, req)),
         ("GET", ["webhooks"]) => Ok(webhooks(state, req)),
@@ -37,7 +38,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
         }
         ("POST", ["config"]) => set_config(state, req),
         ("POST", ["faults"]) => add_fault(state, req),
-        (_, ["calls"] | ["calls", _, "answer"] | ["reset" | "config" | "faults"]) => {
+        (_, ["calls"] | ["calls", _, "answer" | "recording"] | ["reset" | "config" | "faults"]) => {
             Err(problem(405, "use POST").with_header("Allow", "POST"))
         }
         (_, ["calls", _] | ["requests" | "webhooks" | "app-log"]) => {
@@ -72,6 +73,9 @@ struct NewCall {
     direction: Option<String>,
     application_id: Option<String>,
     call_id: Option<String>,
+    /// Start a recording right away (answered calls only).
+    #[serde(default)]
+    recording: bool,
 }
 
 fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
@@ -96,11 +100,14 @@ fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
             *field = v;
         }
     }
+    if b.recording {
+        call.start_recording().map_err(|_| problem(400, "recording requires an answered call"))?;
+    }
     let mut inner = state.lock();
     if inner.calls.contains_key(&call.call_id) {
         return Err(problem(409, "a call with this callId already exists"));
     }
-    let json = call.to_json_with_tag();
+    let json = call.control_json();
     inner.calls.insert(call.call_id.clone(), call);
     Ok(Response::json(201, &json))
 }
@@ -112,13 +119,20 @@ fn answer_call(state: &State, id: &str) -> Result<Response, Response> {
         return Err(problem(409, "call is not in state 'initiated'"));
     }
     call.answer();
-    Ok(Response::json(200, &call.to_json_with_tag()))
+    Ok(Response::json(200, &call.control_json()))
+}
+
+fn start_recording(state: &State, id: &str) -> Result<Response, Response> {
+    let mut inner = state.lock();
+    let call = inner.calls.get_mut(id).ok_or_else(|| problem(404, "unknown call"))?;
+    call.start_recording().map_err(|text| problem(409, text))?;
+    Ok(Response::json(200, &call.control_json()))
 }
 
 fn get_call(state: &State, id: &str) -> Result<Response, Response> {
     let inner = state.lock();
     let call = inner.calls.get(id).ok_or_else(|| problem(404, "unknown call"))?;
-    Ok(Response::json(200, &call.to_json_with_tag()))
+    Ok(Response::json(200, &call.control_json()))
 }
 
 /// Headers as a JSON object; repeated names are joined with ", ".
@@ -182,6 +196,8 @@ fn set_config(state: &State, req: &Request) -> Result<Response, Response> {
 struct FaultBody {
     #[serde(rename = "match")]
     match_id: Option<String>,
+    method: Option<String>,
+    route: Option<Route>,
     count: Option<u32>,
     status: Option<u16>,
     #[serde(default)]
@@ -198,6 +214,12 @@ fn add_fault(state: &State, req: &Request) -> Result<Response, Response> {
     if b.status.is_some_and(|s| !(200..=599).contains(&s)) {
         return Err(problem(400, "status must be between 200 and 599"));
     }
+    if b.method
+        .as_ref()
+        .is_some_and(|m| m.is_empty() || !m.bytes().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Err(problem(400, "method must be an HTTP method such as PUT"));
+    }
     let mut headers = Vec::new();
     for (name, value) in b.headers {
         let Value::String(value) = value else {
@@ -207,6 +229,8 @@ fn add_fault(state: &State, req: &Request) -> Result<Response, Response> {
     }
     state.add_fault(Fault {
         match_id: b.match_id,
+        method: b.method,
+        route: b.route,
         count: b.count.unwrap_or(1),
         status: b.status,
         headers,

@@ -304,7 +304,12 @@ fn write_response(w: &mut BufWriter<TcpStream>, mut resp: Response, close: bool)
     for (name, value) in &resp.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    if resp.status == 204 {
+        // RFC 9110 §8.6: a 204 carries neither content nor Content-Length.
+        resp.body.clear();
+    } else {
+        head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    }
     if close {
         head.push_str("Connection: close\r\n");
     }

@@ -1,6 +1,7 @@
-//! Local simulator of Bandwidth's Voice API "update active call" endpoint,
-//! the call-state endpoint and the OAuth2 token endpoint. It really delivers
-//! Redirect callbacks (to loopback only) and can inject faults.
+//! Local simulator of Bandwidth's Voice API live-call endpoints (update call,
+//! replace BXML, pause/resume recording, call state) and the OAuth2 token
+//! endpoint. It really delivers Redirect callbacks (to loopback only) and can
+//! inject faults.
 //!
 //! ```no_run
 //! let sim = bwvoice_sim::Simulator::start(bwvoice_sim::Config::default()).unwrap();
@@ -11,6 +12,7 @@
 mod api;
 mod control;
 mod http;
+mod live;
 mod state;
 mod webhook;
 
@@ -23,7 +25,7 @@ use std::time::Duration;
 
 use http::{Reply, Request, Response, Server};
 use state::{new_call_id, Call, State};
-pub use state::{CallState, Fault, LoggedRequest, WebhookDelivery};
+pub use state::{CallState, Fault, LoggedRequest, Route, WebhookDelivery};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -121,9 +123,17 @@ impl Simulator {
         }
     }
 
-    /// The call's `callState` JSON plus its current `tag`.
+    /// Starts a recording on an answered call; false if the call is unknown,
+    /// not answered, or already has one.
+    pub fn start_recording(&self, call_id: &str) -> bool {
+        let mut inner = self.state.lock();
+        inner.calls.get_mut(call_id).is_some_and(|call| call.start_recording().is_ok())
+    }
+
+    /// The control view: the call's `callState` JSON plus its current `tag`,
+    /// `recording` (`"recording"`, `"paused"` or null) and latest `bxml`.
     pub fn call(&self, call_id: &str) -> Option<serde_json::Value> {
-        self.state.lock().calls.get(call_id).map(Call::to_json_with_tag)
+        self.state.lock().calls.get(call_id).map(Call::control_json)
     }
 
     /// Every request to `/api/...`, in arrival order.

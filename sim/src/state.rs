@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::Config;
@@ -27,6 +28,34 @@ impl CallState {
             CallState::Disconnected => "disconnected",
         }
     }
+}
+
+/// State of a call's recording (the spec's `recordingStateEnum`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingState {
+    Recording,
+    Paused,
+}
+
+impl RecordingState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingState::Recording => "recording",
+            RecordingState::Paused => "paused",
+        }
+    }
+}
+
+/// The operations on one call, so a fault can target just one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Route {
+    /// `.../calls/{callId}`: getCallState and updateCall.
+    Call,
+    /// `.../calls/{callId}/bxml`: updateCallBxml.
+    Bxml,
+    /// `.../calls/{callId}/recording`: updateCallRecordingState.
+    Recording,
 }
 
 /// One request to `/api/...` as the simulator received it.
@@ -66,6 +95,10 @@ pub struct Fault {
     /// Decoded accountId or callId of the path, or `"token"` for the token
     /// endpoint; `None` matches every `/api` request.
     pub match_id: Option<String>,
+    /// Only requests with this method (case-insensitive); `None` = any.
+    pub method: Option<String>,
+    /// Only requests to this call operation; `None` = any `/api` request.
+    pub route: Option<Route>,
     pub count: u32,
     pub status: Option<u16>,
     pub headers: Vec<(String, String)>,
@@ -80,6 +113,8 @@ impl Default for Fault {
     fn default() -> Self {
         Fault {
             match_id: None,
+            method: None,
+            route: None,
             count: 1,
             status: None,
             headers: Vec::new(),
@@ -108,6 +143,10 @@ pub struct Call {
     pub error_id: Option<String>,
     pub last_update: String,
     pub tag: Option<String>,
+    /// `None` when no recording is in progress.
+    pub recording: Option<RecordingState>,
+    /// The latest document sent with updateCallBxml.
+    pub bxml: Option<String>,
 }
 
 impl Call {
@@ -129,6 +168,8 @@ impl Call {
             error_id: None,
             last_update: now,
             tag: None,
+            recording: None,
+            bxml: None,
         };
         match state {
             CallState::Initiated => {}
@@ -145,9 +186,29 @@ impl Call {
         self.last_update = now;
     }
 
+    /// Records that the call was modified (tag, recording, BXML).
+    pub fn touch(&mut self) {
+        self.last_update = now_rfc3339();
+    }
+
+    /// Starts a recording the way a `<StartRecording>` verb would.
+    pub fn start_recording(&mut self) -> Result<(), &'static str> {
+        if self.state != CallState::Answered {
+            return Err("call is not in state 'answered'");
+        }
+        if self.recording.is_some() {
+            return Err("call already has a recording");
+        }
+        self.recording = Some(RecordingState::Recording);
+        self.touch();
+        Ok(())
+    }
+
+    /// Hangs up; a recording in progress stops with the call.
     pub fn end(&mut self, cause: &str, error: Option<String>) {
         let now = now_rfc3339();
         self.state = CallState::Disconnected;
+        self.recording = None;
         self.end_time = Some(now.clone());
         self.disconnect_cause = Some(cause.to_string());
         self.error_id = error.as_ref().map(|_| uuid());
@@ -179,10 +240,13 @@ impl Call {
         })
     }
 
-    /// `callState` plus the current tag (control API and `Simulator::call`).
-    pub fn to_json_with_tag(&self) -> Value {
+    /// The control view (`/sim/calls/{id}`, `Simulator::call`): `callState`
+    /// plus what the Voice API does not show back.
+    pub fn control_json(&self) -> Value {
         let mut v = self.to_json();
         v["tag"] = json!(self.tag);
+        v["recording"] = json!(self.recording.map(RecordingState::as_str));
+        v["bxml"] = json!(self.bxml);
         v
     }
 }
@@ -190,7 +254,7 @@ impl Call {
 /// Which `/api` endpoint a request addressed; used to match faults.
 pub enum Target {
     Token,
-    Call { account_id: String, call_id: String },
+    Call { account_id: String, call_id: String, route: Route },
     Other,
 }
 
@@ -317,15 +381,26 @@ impl State {
         inner.webhooks.clone()
     }
 
-    /// Takes one use of the first fault matching `target`, if any.
-    pub fn take_fault(&self, target: &Target) -> Option<Fault> {
+    /// Takes one use of the first fault matching `method` on `target`, if any.
+    pub fn take_fault(&self, method: &str, target: &Target) -> Option<Fault> {
+        let matches = |f: &Fault| {
+            let id = match (&f.match_id, target) {
+                (None, _) => true,
+                (Some(m), Target::Token) => m == "token",
+                (Some(m), Target::Call { account_id, call_id, .. }) => {
+                    m == account_id || m == call_id
+                }
+                (Some(_), Target::Other) => false,
+            };
+            let route = match (f.route, target) {
+                (None, _) => true,
+                (Some(r), Target::Call { route, .. }) => r == *route,
+                (Some(_), _) => false,
+            };
+            id && route && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+        };
         let mut inner = self.lock();
-        let pos = inner.faults.iter().position(|f| match (&f.match_id, target) {
-            (None, _) => true,
-            (Some(m), Target::Token) => m == "token",
-            (Some(m), Target::Call { account_id, call_id }) => m == account_id || m == call_id,
-            (Some(_), Target::Other) => false,
-        })?;
+        let pos = inner.faults.iter().position(matches)?;
         let fault = inner.faults[pos].clone();
         inner.faults[pos].count -= 1;
         if inner.faults[pos].count == 0 {

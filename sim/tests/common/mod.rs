@@ -114,7 +114,7 @@ impl Raw {
         self.stream.write_all(bytes).unwrap();
     }
 
-    /// Reads one response, requiring a Content-Length header.
+    /// Reads one response, requiring a Content-Length header (none on 204).
     pub fn read_response(&mut self) -> Resp {
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();
@@ -132,6 +132,10 @@ impl Raw {
             headers.push((n.trim().to_string(), v.trim().to_string()));
         }
         let mut resp = Resp { status, headers, body: String::new() };
+        if status == 204 {
+            assert!(resp.header("content-length").is_none(), "204 with Content-Length");
+            return resp;
+        }
         let len: usize = resp.header("content-length").expect("Content-Length").parse().unwrap();
         let mut body = vec![0; len];
         self.reader.read_exact(&mut body).unwrap();
