@@ -24,7 +24,12 @@ fn main() {
         part("CARGO_PKG_VERSION_MINOR"),
         part("CARGO_PKG_VERSION_PATCH"),
     );
-    after_includes += &init_macros(&["bw_client_config", "bw_modify_call_request", "bw_error"]);
+    after_includes += &init_macros(&[
+        "bw_client_config",
+        "bw_modify_call_request",
+        "bw_call_options",
+        "bw_error",
+    ]);
     config.after_includes = Some(after_includes);
     // ELF soname `libbwvoice.so.<major>` (cargo-c's layout with
     // version_suffix_components = 1): programs record it as NEEDED, and

@@ -6,7 +6,7 @@
 //!
 //! `BWVOICE_SIM=target/release/bwvoice-sim cargo run --release --example soak [CALLS] [THREADS]`
 
-use bwvoice::{Auth, Client, ClientConfig, ModifyCallRequest, Status};
+use bwvoice::{Auth, CallOptions, Client, ClientConfig, ModifyCallRequest, Status};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -204,7 +204,7 @@ fn clients(sim: &Sim) -> Clients {
 fn one_call(sim: &Sim, clients: &Clients, t: usize, i: usize) -> (Kind, Option<String>) {
     // Offset per thread, so that the threads are not all doing the same kind at once.
     let kind = Kind::nth(i + 7 * t);
-    let client = if t % 2 == 0 {
+    let client = if t.is_multiple_of(2) {
         &clients.basic
     } else {
         &clients.oauth2
@@ -216,59 +216,90 @@ fn one_call(sim: &Sim, clients: &Clients, t: usize, i: usize) -> (Kind, Option<S
     };
     let status = |code: u16| serde_json::json!({"status": code});
     let result = match kind {
-        Kind::Redirect => client.modify_call(ACCOUNT, &sim.create_call("answered"), &relative),
-        Kind::Hangup => client.hangup(ACCOUNT, &sim.create_call("answered")),
-        Kind::Unknown => client.hangup(ACCOUNT, &unknown),
+        Kind::Redirect => client.modify_call(
+            ACCOUNT,
+            &sim.create_call("answered"),
+            &relative,
+            &CallOptions::default(),
+        ),
+        Kind::Hangup => client.hangup(
+            ACCOUNT,
+            &sim.create_call("answered"),
+            &CallOptions::default(),
+        ),
+        Kind::Unknown => client.hangup(ACCOUNT, &unknown, &CallOptions::default()),
         Kind::Invalid => {
             let mut bad = ModifyCallRequest::redirect("/next");
             match i % 4 {
                 0 => bad.tag = Some("x".repeat(4097)),
                 1 => bad.redirect_url = Some("ftp://example.com".into()),
-                2 => bad.state = Some(bwvoice::CallState::Completed),
-                _ => return (kind, check(kind, client.hangup(ACCOUNT, ""))),
+                2 => bad.state = Some(bwvoice::RequestedState::Completed),
+                _ => {
+                    return (
+                        kind,
+                        check(kind, client.hangup(ACCOUNT, "", &CallOptions::default())),
+                    )
+                }
             }
-            client.modify_call(ACCOUNT, &unknown, &bad)
+            client.modify_call(ACCOUNT, &unknown, &bad, &CallOptions::default())
         }
-        Kind::Unauthorized => clients.wrong.hangup(ACCOUNT, &unknown),
+        Kind::Unauthorized => clients
+            .wrong
+            .hangup(ACCOUNT, &unknown, &CallOptions::default()),
         Kind::RateLimited => {
             let fault =
                 serde_json::json!({"status": 429, "count": 3, "headers": {"Retry-After": "0"}});
             sim.fault(&unknown, fault);
-            client.modify_call(ACCOUNT, &unknown, &relative)
+            client.modify_call(ACCOUNT, &unknown, &relative, &CallOptions::default())
         }
         Kind::RetriedThenNotFound => {
             sim.fault(&unknown, status(503));
-            client.hangup(ACCOUNT, &unknown)
+            client.hangup(ACCOUNT, &unknown, &CallOptions::default())
         }
         Kind::ServerError => {
             sim.fault(&unknown, status(500));
-            client.modify_call(ACCOUNT, &unknown, &relative)
+            client.modify_call(ACCOUNT, &unknown, &relative, &CallOptions::default())
         }
-        Kind::Conflict => client.modify_call(ACCOUNT, &sim.create_call("initiated"), &relative),
+        Kind::Conflict => client.modify_call(
+            ACCOUNT,
+            &sim.create_call("initiated"),
+            &relative,
+            &CallOptions::default(),
+        ),
         Kind::Forbidden => {
             sim.fault(&unknown, status(403));
-            client.hangup(ACCOUNT, &unknown)
+            client.hangup(ACCOUNT, &unknown, &CallOptions::default())
         }
         Kind::BadRequest => {
             let fault = serde_json::json!({"status": 400, "body": "<html>no</html>", "contentType": "text/html"});
             sim.fault(&unknown, fault);
-            client.hangup(ACCOUNT, &unknown)
+            client.hangup(ACCOUNT, &unknown, &CallOptions::default())
         }
         Kind::Dropped => {
             sim.fault(&unknown, serde_json::json!({"close": true}));
-            client.modify_call(ACCOUNT, &unknown, &relative)
+            client.modify_call(ACCOUNT, &unknown, &relative, &CallOptions::default())
         }
         Kind::Protocol => {
             sim.fault(&unknown, status(302));
-            client.hangup(ACCOUNT, &unknown)
+            client.hangup(ACCOUNT, &unknown, &CallOptions::default())
         }
         Kind::Timeout => {
             sim.fault(&unknown, serde_json::json!({"delayMs": 300}));
-            client.modify_call_within(ACCOUNT, &unknown, &relative, Duration::from_millis(50))
+            client.modify_call(
+                ACCOUNT,
+                &unknown,
+                &relative,
+                &CallOptions::within(Duration::from_millis(50)),
+            )
         }
         Kind::Webhook => {
             let to_sim = ModifyCallRequest::redirect(format!("{}/sim/app/soak", sim.url));
-            client.modify_call(ACCOUNT, &sim.create_call("answered"), &to_sim)
+            client.modify_call(
+                ACCOUNT,
+                &sim.create_call("answered"),
+                &to_sim,
+                &CallOptions::default(),
+            )
         }
     };
     (kind, check(kind, result))

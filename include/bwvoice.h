@@ -39,10 +39,12 @@
 #ifdef __cplusplus
 #define BW_CLIENT_CONFIG_INIT ([] { bw_client_config v{}; v.struct_size = sizeof v; return v; }())
 #define BW_MODIFY_CALL_REQUEST_INIT ([] { bw_modify_call_request v{}; v.struct_size = sizeof v; return v; }())
+#define BW_CALL_OPTIONS_INIT ([] { bw_call_options v{}; v.struct_size = sizeof v; return v; }())
 #define BW_ERROR_INIT ([] { bw_error v{}; v.struct_size = sizeof v; return v; }())
 #else
 #define BW_CLIENT_CONFIG_INIT { .struct_size = sizeof(bw_client_config) }
 #define BW_MODIFY_CALL_REQUEST_INIT { .struct_size = sizeof(bw_modify_call_request) }
+#define BW_CALL_OPTIONS_INIT { .struct_size = sizeof(bw_call_options) }
 #define BW_ERROR_INIT { .struct_size = sizeof(bw_error) }
 #endif
 
@@ -60,6 +62,27 @@
  * `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
  */
 #define BW_CALL_STATE_COMPLETED 2
+
+/**
+ * `bw_update_call_recording` state: pause an active recording.
+ */
+#define BW_RECORDING_STATE_PAUSED 1
+
+/**
+ * `bw_update_call_recording` state: resume a paused recording.
+ */
+#define BW_RECORDING_STATE_RECORDING 2
+
+/**
+ * Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
+ * documented maximum BXML size, 64 KB).
+ */
+#define BW_MAX_BXML_BYTES 65536
+
+/**
+ * A `*_ms` time of `bw_call_state` that the server did not report.
+ */
+#define BW_TIME_ABSENT INT64_MIN
 
 /**
  * Redirect method: not sent (Bandwidth's default is POST).
@@ -123,7 +146,7 @@
 
 /**
  * An opaque Voice API client. Thread-safe: any number of threads may call
- * `bw_modify_call` / `bw_hangup` on one client at once; they share its
+ * its operations on one client at once; they share its
  * connection pool and OAuth2 token. Free it with `bw_free` once every
  * call on it has returned.
  */
@@ -341,11 +364,131 @@ typedef struct bw_modify_call_request {
    * Basic auth password for `redirect_fallback_url` (at most 1024 characters).
    */
   const char *fallback_password;
+} bw_modify_call_request;
+
+/**
+ * Settings of one call, taken by every operation. Pass NULL for the
+ * client's settings, or initialise it with `BW_CALL_OPTIONS_INIT`.
+ */
+typedef struct bw_call_options {
   /**
-   * Time budget for this call in milliseconds; 0: the client's `timeout_ms`.
+   * `sizeof(bw_call_options)`, set by `BW_CALL_OPTIONS_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * At most this many milliseconds for this call, every attempt and
+   * wait included; the client's `timeout_ms` still applies when it is
+   * shorter. 0: the client's.
    */
   uint32_t timeout_ms;
-} bw_modify_call_request;
+} bw_call_options;
+
+/**
+ * One key and its value, e.g. a STIR/SHAKEN property.
+ */
+typedef struct bw_key_value {
+  const char *key;
+  const char *value;
+} bw_key_value;
+
+/**
+ * A call's state as `bw_get_call_state` read it (Bandwidth's `callState`).
+ * Allocated by the library and read-only: free it with
+ * `bw_call_state_free`. Strings are NUL-terminated UTF-8 of any length,
+ * never truncated, valid until the free; NULL means the server sent null
+ * or nothing. Times come twice: the RFC 3339 text as sent and
+ * milliseconds since the Unix epoch (`BW_TIME_ABSENT` when absent).
+ *
+ * `state`, `direction` and `disconnect_cause` are the server's text:
+ * Bandwidth may add values at any time, so treat an unknown one as
+ * "other", not as an error. (`BW_CALL_STATE_*` are what
+ * `bw_modify_call_request.state` asks for, not these.)
+ *
+ * Later versions may append fields; the library fills `struct_size` with
+ * the size it allocated, so a program built with a newer header checks
+ * `struct_size > offsetof(bw_call_state, field)` before reading a field
+ * an older library may lack.
+ */
+typedef struct bw_call_state {
+  /**
+   * `sizeof(bw_call_state)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  const char *call_id;
+  const char *account_id;
+  const char *application_id;
+  /**
+   * The A-leg's call id when this call is the B-leg of a `<Transfer>`.
+   */
+  const char *parent_call_id;
+  /**
+   * E.164 number or SIP URI that received the call.
+   */
+  const char *to;
+  /**
+   * E.164 number that made the call.
+   */
+  const char *from;
+  /**
+   * `"inbound"` or `"outbound"`.
+   */
+  const char *direction;
+  /**
+   * `"queued"`, `"initiated"`, `"answered"`, `"disconnected"`, or a newer value.
+   */
+  const char *state;
+  /**
+   * When the call was queued (RFC 3339).
+   */
+  const char *enqueued_time;
+  /**
+   * When the call was initiated; NULL while it is still queued.
+   */
+  const char *start_time;
+  /**
+   * When the call was answered; NULL until then.
+   */
+  const char *answer_time;
+  /**
+   * When the call ended; NULL until then.
+   */
+  const char *end_time;
+  /**
+   * The last time the call's state changed.
+   */
+  const char *last_update;
+  int64_t enqueued_time_ms;
+  int64_t start_time_ms;
+  int64_t answer_time_ms;
+  int64_t end_time_ms;
+  int64_t last_update_ms;
+  /**
+   * Why the call ended: `"hangup"`, `"busy"`, `"timeout"`, `"cancel"`,
+   * `"rejected"`, `"callback-error"`, `"invalid-bxml"`,
+   * `"application-error"`, `"account-limit"`, `"node-capacity-exceeded"`,
+   * `"error"`, `"unknown"`, or a newer value.
+   */
+  const char *disconnect_cause;
+  /**
+   * Set when the call ended with an error: the explanation.
+   */
+  const char *error_message;
+  /**
+   * Set when the call ended with an error: Bandwidth's id for it.
+   */
+  const char *error_id;
+  /**
+   * The inbound INVITE's `Identity` header, if forwarded.
+   */
+  const char *identity;
+  /**
+   * STIR/SHAKEN verification (`verstat`, `attestationIndicator`,
+   * `originatingId`, ...), sorted by key; `stir_shaken_len` pairs, 0 when
+   * absent. A value the server sent as a non-string is its JSON text.
+   */
+  const struct bw_key_value *stir_shaken;
+  size_t stir_shaken_len;
+} bw_call_state;
 
 /**
  * Success.
@@ -454,18 +597,22 @@ void bw_free(struct bw_client *client);
  * Updates a live call ("Update active call"): redirects it to new BXML,
  * changes its tag, or ends it. Validates everything first; on
  * `BW_ERR_INVALID_ARGUMENT` nothing was sent. Blocks until the answer, an
- * error, or the time budget runs out.
+ * error, or the time budget runs out. Not repeated after a failure the
+ * server may have acted on (unless `retry_non_idempotent`), except a
+ * hang-up (`state` completed), which is harmless to repeat.
  *
  * # Safety
  * `client` is NULL or a live client; `account_id`/`call_id` are NULL or
  * NUL-terminated; `req` is NULL or a request of at least `req->struct_size`
- * bytes whose strings are NULL or NUL-terminated; `err` is NULL or a
- * `bw_error` of at least `err->struct_size` bytes.
+ * bytes whose strings are NULL or NUL-terminated; `opts` is NULL or a
+ * `bw_call_options` of at least `opts->struct_size` bytes; `err` is NULL or
+ * a `bw_error` of at least `err->struct_size` bytes.
  */
 bw_status bw_modify_call(const struct bw_client *client,
                          const char *account_id,
                          const char *call_id,
                          const struct bw_modify_call_request *req,
+                         const struct bw_call_options *opts,
                          struct bw_error *err);
 
 /**
@@ -478,7 +625,94 @@ bw_status bw_modify_call(const struct bw_client *client,
 bw_status bw_hangup(const struct bw_client *client,
                     const char *account_id,
                     const char *call_id,
+                    const struct bw_call_options *opts,
                     struct bw_error *err);
+
+/**
+ * Reads a call's state ("Get call state"): whether it is answered yet, and
+ * why it ended. On success writes a new `bw_call_state` to `*out` (left
+ * untouched on failure); free it with `bw_call_state_free`. Safe to
+ * repeat: retried on timeouts and 5xx. A reply that is not a `callState`
+ * (wrong JSON, a time that is not RFC 3339, a NUL in a string) is
+ * `BW_ERR_PROTOCOL`; a 404 means the call is unknown or ended more than 7
+ * days ago.
+ *
+ * # Safety
+ * As for `bw_hangup`; `out` is NULL or writable.
+ */
+bw_status bw_get_call_state(const struct bw_client *client,
+                            const char *account_id,
+                            const char *call_id,
+                            const struct bw_call_options *opts,
+                            struct bw_call_state **out,
+                            struct bw_error *err);
+
+/**
+ * Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
+ * NULL is a no-op.
+ *
+ * # Safety
+ * `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
+ */
+void bw_call_state_free(struct bw_call_state *state);
+
+/**
+ * Replaces a live call's BXML with `bxml` ("Update call BXML"), without a
+ * webhook round trip. The document must be well-formed XML whose root
+ * element is `<Bxml>`, at most `BW_MAX_BXML_BYTES`; otherwise
+ * `BW_ERR_INVALID_ARGUMENT` (field `bxml`, the message names the line and
+ * column) and nothing is sent. Escape caller text with `bw_xml_escape`
+ * first: well-formed BXML can still carry verbs injected through it. Like
+ * a redirect, not repeated after a failure the server may have acted on
+ * (a second one restarts the script). 409: the call is not answered yet.
+ *
+ * # Safety
+ * As for `bw_hangup`; `bxml` is NULL or NUL-terminated.
+ */
+bw_status bw_update_call_bxml(const struct bw_client *client,
+                              const char *account_id,
+                              const char *call_id,
+                              const char *bxml,
+                              const struct bw_call_options *opts,
+                              struct bw_error *err);
+
+/**
+ * Pauses (`BW_RECORDING_STATE_PAUSED`) or resumes
+ * (`BW_RECORDING_STATE_RECORDING`) the call's recording ("Update
+ * recording"), e.g. while a caller reads a card number. Safe to repeat.
+ * `BW_ERR_BAD_REQUEST` when the call has no recording in progress.
+ *
+ * # Safety
+ * As for `bw_hangup`.
+ */
+bw_status bw_update_call_recording(const struct bw_client *client,
+                                   const char *account_id,
+                                   const char *call_id,
+                                   int32_t state,
+                                   const struct bw_call_options *opts,
+                                   struct bw_error *err);
+
+/**
+ * Escapes `text` for BXML: as element text or inside a quoted attribute
+ * value (`& < > " '`, tab, newline and carriage return become references),
+ * so caller-supplied text cannot close a verb or open another. Writes the
+ * NUL-terminated result to `out` when `out_size` bytes suffice and sets
+ * `*needed` to the size required, NUL included. Pass `out` NULL (and
+ * `out_size` 0) to ask for the size; a buffer too small is
+ * `BW_ERR_INVALID_ARGUMENT` (field `out_size`) with nothing written but
+ * `*needed`. Text XML cannot carry at all (control characters other than
+ * tab/newline/CR, U+FFFE, U+FFFF) or that is not UTF-8 is
+ * `BW_ERR_INVALID_ARGUMENT` (field `text`).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out` is NULL or has `out_size`
+ * writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_xml_escape(const char *text,
+                        char *out,
+                        size_t out_size,
+                        size_t *needed,
+                        struct bw_error *err);
 
 /**
  * The name of a status, e.g. `"BW_ERR_NOT_FOUND"`; `"BW_ERR_UNKNOWN"` for

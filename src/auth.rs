@@ -2,6 +2,7 @@
 //! thread-safe token cache.
 
 use crate::error::{Error, Status};
+use crate::operation::Method;
 use crate::response::http_error;
 use crate::transport::{Failure, Transport};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -215,13 +216,14 @@ impl TokenSource {
             )));
         }
         let reply = transport
-            .post(
+            .send(
+                Method::Post,
                 &self.token_url,
                 &[
                     ("Authorization", &self.basic),
                     ("Content-Type", "application/x-www-form-urlencoded"),
                 ],
-                b"grant_type=client_credentials",
+                Some(b"grant_type=client_credentials"),
                 deadline,
             )
             .map_err(|failure| refused(failure.error))?;

@@ -1,9 +1,11 @@
-//! The client: configuration, and one call-control operation end to end
-//! (validate, authorize, send, retry, map the answer).
+//! The client: configuration, the live-call operations, and the one
+//! pipeline they share (validate, authorize, send, retry, map the answer).
 
 use crate::auth::{basic_header, Auth, TokenSource};
-use crate::endpoint::{call_url, check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
+use crate::call_state::CallState;
+use crate::endpoint::{check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::{Error, Status};
+use crate::operation::{self, Operation, RecordingState, Repeat};
 use crate::request::ModifyCallRequest;
 use crate::response::http_error;
 use crate::retry::{backoff, is_retryable, may_have_acted, DEFAULT_MAX_ATTEMPTS};
@@ -17,7 +19,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// `User-Agent` sent with every request (a suffix may follow).
 pub const USER_AGENT: &str = concat!("bwvoice/", env!("CARGO_PKG_VERSION"));
 const MAX_USER_AGENT_SUFFIX: usize = 128;
-const JSON: &str = "application/json; charset=utf-8";
 /// Added to a 401 for Basic credentials from Bandwidth's own Voice API.
 const BASIC_RETIRED: &str = "; Bandwidth retired Basic API-user credentials on 2026-12-02: \
      use OAuth2 client credentials (client_id and client_secret)";
@@ -56,6 +57,24 @@ impl ClientConfig {
             tls_roots: TlsRoots::default(),
             proxy: ProxyConfig::default(),
             user_agent_suffix: None,
+        }
+    }
+}
+
+/// Settings of one call; the default takes the client's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// At most this long for this call, every attempt and wait included;
+    /// the client's `timeout` still applies when it is shorter (so a
+    /// caller's deadline passes straight through). Zero is invalid.
+    pub timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// A call that ends within `timeout` (or the client's, if shorter).
+    pub fn within(timeout: Duration) -> CallOptions {
+        CallOptions {
+            timeout: Some(timeout),
         }
     }
 }
@@ -160,75 +179,76 @@ impl Client {
         })
     }
 
-    /// Updates a live call: redirect it to new BXML, change its tag, or end it.
+    /// Updates a live call: redirect it to new BXML, change its tag, or end
+    /// it ("Update active call"). A redirect is not repeated after a failure
+    /// the server may have acted on; a hang-up is.
     pub fn modify_call(
         &self,
         account_id: &str,
         call_id: &str,
         request: &ModifyCallRequest,
+        opts: &CallOptions,
     ) -> Result<(), Error> {
-        self.modify_call_within(account_id, call_id, request, self.timeout)
-    }
-
-    /// [`Client::modify_call`] with a time budget other than the client's.
-    pub fn modify_call_within(
-        &self,
-        account_id: &str,
-        call_id: &str,
-        request: &ModifyCallRequest,
-        timeout: Duration,
-    ) -> Result<(), Error> {
-        if timeout.is_zero() {
-            return Err(Error::invalid("timeout_ms", "timeout_ms is zero"));
-        }
-        let prepared = self.prepare(account_id, call_id, request)?;
-        // Webhook passwords travel in the body: an echo must not show them.
-        let body_secrets: Vec<&str> = [&request.password, &request.fallback_password]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        self.send(
-            &prepared.url,
-            prepared.body.as_bytes(),
-            prepared.idempotent,
-            timeout,
-            &body_secrets,
-        )
-    }
-
-    /// Everything a call does before sending: the URL, validation and the
-    /// JSON body. Separate so the fuzz targets can run it without a network.
-    pub(crate) fn prepare(
-        &self,
-        account_id: &str,
-        call_id: &str,
-        request: &ModifyCallRequest,
-    ) -> Result<Prepared, Error> {
-        let url = call_url(&self.base_url, account_id, call_id)?;
-        request.validate()?;
-        Ok(Prepared {
-            url,
-            body: request.to_json(),
-            idempotent: request.is_hangup() || self.retry_non_idempotent,
-        })
+        let op = operation::update_call(&self.base_url, account_id, call_id, request)?;
+        self.run(op, opts)
     }
 
     /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
-    pub fn hangup(&self, account_id: &str, call_id: &str) -> Result<(), Error> {
-        self.modify_call(account_id, call_id, &ModifyCallRequest::hangup())
+    pub fn hangup(&self, account_id: &str, call_id: &str, opts: &CallOptions) -> Result<(), Error> {
+        self.modify_call(account_id, call_id, &ModifyCallRequest::hangup(), opts)
     }
 
-    /// Sends with retries. Never sleeps past the deadline: when the next
-    /// wait would cross it, the last error is returned at once.
-    fn send(
+    /// Reads a call's state ("Get call state"). Safe to repeat.
+    pub fn get_call_state(
         &self,
-        url: &str,
-        body: &[u8],
-        idempotent: bool,
-        timeout: Duration,
-        body_secrets: &[&str],
+        account_id: &str,
+        call_id: &str,
+        opts: &CallOptions,
+    ) -> Result<CallState, Error> {
+        let op = operation::get_call_state(&self.base_url, account_id, call_id)?;
+        self.run(op, opts)
+    }
+
+    /// Replaces a live call's BXML with `document` ("Update call BXML"),
+    /// which must be well-formed XML with a `<Bxml>` root of at most
+    /// [`crate::bxml::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
+    /// failure the server may have acted on: a second one restarts the script.
+    pub fn update_call_bxml(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        document: &str,
+        opts: &CallOptions,
     ) -> Result<(), Error> {
+        let op = operation::update_call_bxml(&self.base_url, account_id, call_id, document)?;
+        self.run(op, opts)
+    }
+
+    /// Pauses or resumes a call's recording ("Update recording"). Safe to repeat.
+    pub fn update_call_recording(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        state: RecordingState,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        let op = operation::update_call_recording(&self.base_url, account_id, call_id, state)?;
+        self.run(op, opts)
+    }
+
+    /// The one pipeline every operation goes through: attempts with auth,
+    /// the retry policy within the time budget, and the answer read by the
+    /// operation. Never sleeps past the deadline: when the next wait would
+    /// cross it, the last error is returned at once.
+    fn run<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<T, Error> {
+        let timeout = match opts.timeout {
+            Some(t) if t.is_zero() => {
+                return Err(Error::invalid("timeout_ms", "timeout_ms is zero"))
+            }
+            Some(t) => t.min(self.timeout),
+            None => self.timeout,
+        };
+        let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
         let now = Instant::now();
         // A Rust caller may pass an absurd budget; do not overflow on it.
         let deadline = now
@@ -242,8 +262,8 @@ impl Client {
         let mut maybe_applied = false;
         loop {
             attempts += 1;
-            let failure = match self.attempt(url, body, deadline, body_secrets) {
-                Ok(()) => return Ok(()),
+            let failure = match self.attempt(&op, deadline) {
+                Ok(value) => return Ok(value),
                 Err(AttemptFailure::StaleToken(_)) if !refreshed_token => {
                     // A 401 on a cached token (revoked, or expired early):
                     // fetch a new one and try once more. This retry is
@@ -270,7 +290,7 @@ impl Client {
                 }
                 Err(error)
             };
-            if failed >= self.max_attempts || !is_retryable(&error, reached_server, idempotent) {
+            if failed >= self.max_attempts || !is_retryable(&error, reached_server, repeatable) {
                 return give_up(error, "");
             }
             let wait = error.retry_after.unwrap_or_else(|| backoff(failed));
@@ -281,13 +301,7 @@ impl Client {
         }
     }
 
-    fn attempt(
-        &self,
-        url: &str,
-        body: &[u8],
-        deadline: Instant,
-        body_secrets: &[&str],
-    ) -> Result<(), AttemptFailure> {
+    fn attempt<T>(&self, op: &Operation<T>, deadline: Instant) -> Result<T, AttemptFailure> {
         let bearer;
         let authorization: &str = match &self.authorization {
             Authorization::Basic(header) => header,
@@ -307,21 +321,29 @@ impl Client {
                 reached_server: false,
             }));
         }
+        let mut headers = vec![("Authorization", authorization)];
+        if let Some(body) = &op.body {
+            headers.push(("Content-Type", body.content_type));
+        }
+        let body = op.body.as_ref().map(|b| b.bytes.as_slice());
         let reply = self
             .transport
-            .post(
-                url,
-                &[("Authorization", authorization), ("Content-Type", JSON)],
-                body,
-                deadline,
-            )
+            .send(op.method, &op.url, &headers, body, deadline)
             .map_err(AttemptFailure::Other)?;
         if (200..300).contains(&reply.status) {
-            return Ok(());
+            return (op.read)(reply.body.as_deref()).map_err(|mut error| {
+                // The server answered 2xx, so it acted; only the answer
+                // could not be read.
+                error.http_status = reply.status;
+                AttemptFailure::Other(Failure {
+                    error,
+                    reached_server: true,
+                })
+            });
         }
         let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         secrets.push(credential(authorization));
-        secrets.extend_from_slice(body_secrets);
+        secrets.extend(op.secrets.iter().map(String::as_str));
         let mut error = http_error(
             reply.status,
             reply.retry_after,
@@ -353,14 +375,6 @@ fn credential(authorization: &str) -> &str {
     authorization
         .split_once(' ')
         .map_or(authorization, |(_, credential)| credential)
-}
-
-/// A validated call, ready to send.
-pub(crate) struct Prepared {
-    pub url: String,
-    pub body: String,
-    /// Safe to repeat after a failure the server may have acted on.
-    pub idempotent: bool,
 }
 
 enum AttemptFailure {

@@ -1,5 +1,6 @@
-//! bwvoice: Bandwidth Voice API call control — redirect a live call to new
-//! BXML, or hang it up — with validation, timeouts, retries and a
+//! bwvoice: Bandwidth Voice API live-call control — redirect a call to new
+//! BXML, hang it up, read its state, replace its BXML inline, pause and
+//! resume its recording — with validation, timeouts, retries and a
 //! thread-safe OAuth2 token cache. The safe Rust API lives here; the C ABI
 //! (`include/bwvoice.h`) is in [`ffi`].
 
@@ -9,10 +10,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod bxml;
+pub mod call_state;
 pub mod client;
 mod coalescing;
 pub mod endpoint;
 pub mod error;
+pub mod operation;
 mod redact;
 pub mod request;
 mod resolver;
@@ -25,7 +29,9 @@ pub mod version;
 pub mod ffi;
 
 pub use auth::Auth;
-pub use client::{Client, ClientConfig};
+pub use call_state::{CallState, Timestamp};
+pub use client::{CallOptions, Client, ClientConfig};
 pub use error::{Error, Status};
-pub use request::{CallState, ModifyCallRequest, RedirectMethod};
+pub use operation::RecordingState;
+pub use request::{ModifyCallRequest, RedirectMethod, RequestedState};
 pub use transport::{ProxyConfig, TlsRoots};

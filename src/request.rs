@@ -11,7 +11,7 @@ pub const MAX_CREDENTIAL_CHARS: usize = 1024;
 /// The call state to request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CallState {
+pub enum RequestedState {
     /// Keep the call up (used with a redirect).
     Active,
     /// Hang the call up (or cancel it if it was not answered yet).
@@ -35,7 +35,7 @@ pub enum RedirectMethod {
 #[serde(rename_all = "camelCase")]
 pub struct ModifyCallRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<CallState>,
+    pub state: Option<RequestedState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,14 +87,14 @@ impl ModifyCallRequest {
     /// A hang-up: exactly `{"state":"completed"}` on the wire.
     pub fn hangup() -> ModifyCallRequest {
         ModifyCallRequest {
-            state: Some(CallState::Completed),
+            state: Some(RequestedState::Completed),
             ..ModifyCallRequest::default()
         }
     }
 
     /// True when this request ends the call; repeating it is harmless.
     pub fn is_hangup(&self) -> bool {
-        self.state == Some(CallState::Completed)
+        self.state == Some(RequestedState::Completed)
     }
 
     /// Checks every rule Bandwidth documents, so a bad request is never sent.
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn every_field_serializes_under_its_spec_name() {
         let req = ModifyCallRequest {
-            state: Some(CallState::Active),
+            state: Some(RequestedState::Active),
             redirect_url: Some("https://a.example/r".into()),
             redirect_method: Some(RedirectMethod::Get),
             username: Some("u".into()),
@@ -260,7 +260,7 @@ mod tests {
     fn redirect_url_required_unless_completed() {
         assert_eq!(field_of(&ModifyCallRequest::default()), "redirect_url");
         let active = ModifyCallRequest {
-            state: Some(CallState::Active),
+            state: Some(RequestedState::Active),
             ..Default::default()
         };
         assert_eq!(field_of(&active), "redirect_url");

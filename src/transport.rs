@@ -4,6 +4,7 @@
 
 use crate::coalescing::{self, Coalescing, Written};
 use crate::error::{Error, Status};
+use crate::operation::Method;
 use crate::resolver::CachingResolver;
 use crate::response::MAX_BODY_BYTES;
 use crate::retry::parse_retry_after;
@@ -140,18 +141,19 @@ impl Transport {
         })
     }
 
-    /// POSTs `body` to `url`, giving up at `deadline`. Nothing is ever
-    /// re-sent here: every request is one attempt of the retry policy.
-    pub fn post(
+    /// Sends one request, giving up at `deadline`. Nothing is ever re-sent
+    /// here: every request is one attempt of the retry policy.
+    pub fn send(
         &self,
+        method: Method,
         url: &str,
         headers: &[(&str, &str)],
-        body: &[u8],
+        body: Option<&[u8]>,
         deadline: Instant,
     ) -> Result<Reply, Failure> {
         coalescing::start_request();
         let left = deadline.saturating_duration_since(Instant::now());
-        let result = self.send(url, headers, body, deadline);
+        let result = self.exchange(method, url, headers, body, deadline);
         let mut response = result.map_err(|e| self.failure(e, left))?;
         let retry_after = response
             .headers()
@@ -213,22 +215,46 @@ impl Transport {
         }
     }
 
-    fn send(
+    fn exchange(
         &self,
+        method: Method,
         url: &str,
         headers: &[(&str, &str)],
-        body: &[u8],
+        body: Option<&[u8]>,
         deadline: Instant,
     ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
-        let mut request = self.agent.post(url);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
+        let timeout = Some(deadline.saturating_duration_since(Instant::now()));
+        // ureq types a request by whether it has a body, so GET takes its
+        // own path.
+        fn with<B>(
+            mut request: ureq::RequestBuilder<B>,
+            headers: &[(&str, &str)],
+        ) -> ureq::RequestBuilder<B> {
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            request
         }
-        request
-            .config()
-            .timeout_global(Some(deadline.saturating_duration_since(Instant::now())))
-            .build()
-            .send(body)
+        let body = body.unwrap_or_default();
+        match method {
+            Method::Get => with(self.agent.get(url), headers)
+                .config()
+                .timeout_global(timeout)
+                .build()
+                .call(),
+            Method::Post | Method::Put => {
+                let request = if method == Method::Post {
+                    self.agent.post(url)
+                } else {
+                    self.agent.put(url)
+                };
+                with(request, headers)
+                    .config()
+                    .timeout_global(timeout)
+                    .build()
+                    .send(body)
+            }
+        }
     }
 }
 

@@ -48,7 +48,9 @@ fn a_thread_storm_fetches_exactly_one_token() {
             s.spawn(move || {
                 start.wait();
                 for call in mine {
-                    client.hangup(ACCOUNT, call).unwrap();
+                    client
+                        .hangup(ACCOUNT, call, &CallOptions::default())
+                        .unwrap();
                 }
             });
         }
@@ -79,7 +81,9 @@ fn short_lived_tokens_are_refreshed_halfway_one_at_a_time() {
             s.spawn(|| {
                 while started.elapsed() < run_for {
                     let call = sim.create_call(ACCOUNT, CallState::Answered);
-                    client.hangup(ACCOUNT, &call).unwrap();
+                    client
+                        .hangup(ACCOUNT, &call, &CallOptions::default())
+                        .unwrap();
                 }
             });
         }
@@ -115,7 +119,7 @@ fn a_401_refreshes_the_token_once_and_retries() {
         ..oauth(&sim)
     };
     client(config)
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 2);
@@ -135,7 +139,7 @@ fn a_second_401_is_reported() {
         ..Fault::default()
     });
     let err = client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -200,7 +204,7 @@ fn every_token_failure_is_a_clean_error() {
         };
         let started = Instant::now();
         let err = client(config)
-            .modify_call(ACCOUNT, &call, &redirect())
+            .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
             .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10), "{what}");
         assert_eq!(
@@ -233,7 +237,9 @@ fn a_wrong_client_secret_is_unauthorized_and_not_echoed() {
         },
         ..oauth(&sim)
     };
-    let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
+    let err = client(config)
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap_err();
     assert_eq!((err.status, err.http_status), (Status::Unauthorized, 401));
     assert!(err.message.contains("invalid_client"), "{err}");
     assert_eq!(err.error_type.as_deref(), Some("invalid_client"));
@@ -252,7 +258,7 @@ fn a_failing_token_endpoint_is_retried_even_for_a_redirect() {
         ..Fault::default()
     }));
     client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 1);
@@ -271,15 +277,15 @@ fn waiting_for_another_threads_refresh_respects_the_own_time_budget() {
         sim.create_call(ACCOUNT, CallState::Answered),
     );
     thread::scope(|s| {
-        let slow = s.spawn(|| client.hangup(ACCOUNT, &a));
+        let slow = s.spawn(|| client.hangup(ACCOUNT, &a, &CallOptions::default()));
         wait_for_token_requests(&sim, 1);
         let started = Instant::now();
         let err = client
-            .modify_call_within(
+            .modify_call(
                 ACCOUNT,
                 &b,
                 &ModifyCallRequest::hangup(),
-                Duration::from_millis(300),
+                &CallOptions::within(Duration::from_millis(300)),
             )
             .unwrap_err();
         // Bounded by its own 300 ms, not by the other call's 3 s fetch.
@@ -306,10 +312,12 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     let client = client(oauth(&sim));
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     thread::scope(|s| {
-        let first = s.spawn(|| client.hangup(ACCOUNT, &call));
+        let first = s.spawn(|| client.hangup(ACCOUNT, &call, &CallOptions::default()));
         wait_for_token_requests(&sim, 1);
         // Starts waiting well within the 2 s the failing request takes.
-        let err = client.hangup(ACCOUNT, &call).unwrap_err();
+        let err = client
+            .hangup(ACCOUNT, &call, &CallOptions::default())
+            .unwrap_err();
         assert_eq!(err.status, Status::Unauthorized, "{err}");
         assert_eq!(
             first.join().unwrap().unwrap_err().status,
@@ -319,7 +327,9 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     // The failure was not followed by a second request from the waiter.
     assert_eq!(token_requests(&sim), 1);
     // The next call tries again (the fault is used up) and succeeds.
-    client.hangup(ACCOUNT, &call).unwrap();
+    client
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap();
     assert_eq!(token_requests(&sim), 2);
 }
 
@@ -342,17 +352,17 @@ fn a_short_budget_fetcher_does_not_fail_the_waiters() {
         .collect();
     thread::scope(|s| {
         let short = s.spawn(|| {
-            client.modify_call_within(
+            client.modify_call(
                 ACCOUNT,
                 &calls[0],
                 &ModifyCallRequest::hangup(),
-                Duration::from_secs(1),
+                &CallOptions::within(Duration::from_secs(1)),
             )
         });
         wait_for_token_requests(&sim, 1);
         let waiters: Vec<_> = calls
             .iter()
-            .map(|call| s.spawn(|| client.hangup(ACCOUNT, call)))
+            .map(|call| s.spawn(|| client.hangup(ACCOUNT, call, &CallOptions::default())))
             .collect();
         let err = short.join().unwrap().unwrap_err();
         assert_eq!(err.status, Status::Timeout, "{err}");

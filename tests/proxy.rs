@@ -35,9 +35,16 @@ fn calls_and_token_requests_go_through_an_explicit_proxy() {
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     let client = client(proxied(&sim, proxy.url.clone()));
     client
-        .modify_call(ACCOUNT, &call, &redirect_to_sim(&sim))
+        .modify_call(
+            ACCOUNT,
+            &call,
+            &redirect_to_sim(&sim),
+            &CallOptions::default(),
+        )
         .unwrap();
-    client.hangup(ACCOUNT, &call).unwrap();
+    client
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap();
 
     let port = sim.addr().port();
     let mut connects = proxy.connects.lock().unwrap().clone();
@@ -63,11 +70,15 @@ fn proxy_credentials_are_sent_and_never_shown() {
 
     let good = proxied(&sim, format!("http://proxy-user:proxy-pw7@{host}"));
     assert!(!format!("{good:?}").contains("proxy-pw7"), "{good:?}");
-    client(good).hangup(ACCOUNT, &call).unwrap();
+    client(good)
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap();
     assert_eq!(proxy.tunnels.load(Ordering::SeqCst), 2);
 
     let bad = proxied(&sim, format!("http://proxy-user:wrong-pw8@{host}"));
-    let err = client(bad).hangup(ACCOUNT, &call).unwrap_err();
+    let err = client(bad)
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap_err();
     assert_eq!(err.status, Status::Connect, "{err}");
     assert!(err.message.contains("407"), "{err}");
     assert_clean(&err, &["wrong-pw8", "proxy-user"]);
@@ -83,7 +94,7 @@ fn a_proxy_that_is_down_is_a_retried_connect_error() {
         ..basic(&sim)
     };
     let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     // Nothing reached the Voice API, so even a redirect was retried.
     assert_eq!((err.status, err.attempts), (Status::Connect, 3), "{err}");

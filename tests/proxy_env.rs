@@ -35,7 +35,9 @@ fn proxy_environment_variables_apply_only_when_asked() {
     // Each variable alone is ignored by a default (direct) client.
     for var in VARS {
         std::env::set_var(var, &proxy.url);
-        with(ProxyConfig::Direct).hangup(ACCOUNT, &call()).unwrap();
+        with(ProxyConfig::Direct)
+            .hangup(ACCOUNT, &call(), &CallOptions::default())
+            .unwrap();
         std::env::remove_var(var);
     }
     assert_eq!(
@@ -48,14 +50,14 @@ fn proxy_environment_variables_apply_only_when_asked() {
     // authority here, so one kept-alive tunnel carries both).
     std::env::set_var("HTTPS_PROXY", &proxy.url);
     with(ProxyConfig::FromEnvironment)
-        .hangup(ACCOUNT, &call())
+        .hangup(ACCOUNT, &call(), &CallOptions::default())
         .unwrap();
     assert_eq!(proxy.tunnels.load(Ordering::SeqCst), 1);
 
     // NO_PROXY wins for the hosts it lists.
     std::env::set_var("NO_PROXY", "127.0.0.1");
     with(ProxyConfig::FromEnvironment)
-        .hangup(ACCOUNT, &call())
+        .hangup(ACCOUNT, &call(), &CallOptions::default())
         .unwrap();
     assert_eq!(proxy.tunnels.load(Ordering::SeqCst), 1, "NO_PROXY ignored");
 
@@ -63,7 +65,7 @@ fn proxy_environment_variables_apply_only_when_asked() {
     std::env::remove_var("NO_PROXY");
     std::env::remove_var("HTTPS_PROXY");
     with(ProxyConfig::FromEnvironment)
-        .hangup(ACCOUNT, &call())
+        .hangup(ACCOUNT, &call(), &CallOptions::default())
         .unwrap();
     assert_eq!(proxy.tunnels.load(Ordering::SeqCst), 1);
     // Nine clients, each one token request and one hang-up, all answered.

@@ -39,7 +39,9 @@ fn rate_limited_then_ok_waits_for_retry_after() {
     sim.add_fault(fault_on(&call, retry_after(429, "1")));
     let client = client(basic(&sim));
     let started = Instant::now();
-    client.modify_call(ACCOUNT, &call, &redirect()).unwrap();
+    client
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
+        .unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
@@ -54,7 +56,9 @@ fn rate_limited_with_an_http_date_is_honoured() {
     let past = "Sun, 06 Nov 1994 08:49:37 GMT";
     sim.add_fault(fault_on(&call, retry_after(429, past)));
     let client = client(basic(&sim));
-    client.modify_call(ACCOUNT, &call, &redirect()).unwrap();
+    client
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
+        .unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
@@ -64,7 +68,7 @@ fn unavailable_then_ok_is_retried_even_for_a_redirect() {
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     sim.add_fault(fault_on(&call, status(503)));
     client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
@@ -75,7 +79,7 @@ fn server_error_on_a_redirect_is_not_retried() {
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     sim.add_fault(fault_on(&call, status(500)));
     let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -89,7 +93,9 @@ fn server_error_on_a_hangup_is_retried() {
     let sim = sim();
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     sim.add_fault(fault_on(&call, status(500)));
-    client(basic(&sim)).hangup(ACCOUNT, &call).unwrap();
+    client(basic(&sim))
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
@@ -103,7 +109,7 @@ fn retry_non_idempotent_opts_a_redirect_in() {
         ..basic(&sim)
     };
     client(config)
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
@@ -118,7 +124,7 @@ fn dropped_connection_on_a_redirect_is_not_retried() {
     };
     sim.add_fault(fault_on(&call, close));
     let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -136,7 +142,9 @@ fn dropped_connection_on_a_hangup_is_retried() {
         ..Fault::default()
     };
     sim.add_fault(fault_on(&call, close));
-    client(basic(&sim)).hangup(ACCOUNT, &call).unwrap();
+    client(basic(&sim))
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
@@ -152,7 +160,7 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
         },
     ));
     let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -166,7 +174,9 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
         max_attempts: Some(5),
         ..basic(&sim)
     };
-    let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
+    let err = client(config)
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap_err();
     assert_eq!(err.attempts, 5);
     assert_eq!(call_requests(&sim, &call), 8);
 }
@@ -182,7 +192,7 @@ fn retry_after_beyond_the_time_budget_returns_at_once() {
     };
     let started = Instant::now();
     let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     // Generous bound: the point is "no 10 s sleep", not a precise time.
     assert!(
@@ -206,7 +216,9 @@ fn retry_after_is_capped_at_30_seconds() {
         max_attempts: Some(1),
         ..basic(&sim)
     };
-    let err = client(config).hangup(ACCOUNT, &call).unwrap_err();
+    let err = client(config)
+        .hangup(ACCOUNT, &call, &CallOptions::default())
+        .unwrap_err();
     assert_eq!(err.retry_after, Some(Duration::from_secs(30)));
 }
 
@@ -214,7 +226,7 @@ fn retry_after_is_capped_at_30_seconds() {
 fn connection_refused_is_retried_even_for_a_redirect() {
     let config = basic_at(format!("http://127.0.0.1:{}/api/v2", closed_port()));
     let err = client(config)
-        .modify_call(ACCOUNT, "c-1", &redirect())
+        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -237,7 +249,7 @@ fn a_slow_server_times_out_without_retrying_a_redirect() {
     };
     let started = Instant::now();
     let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect())
+        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
@@ -277,7 +289,9 @@ fn a_pooled_connection_the_server_closed_is_not_used() {
     for _ in 0..20 {
         // The server closed the previous (pooled) connection before this
         // call starts; with retries off, the call must still succeed.
-        client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
+        client
+            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+            .unwrap();
         closed.recv().unwrap();
     }
 }
@@ -323,8 +337,12 @@ fn a_reset_after_sending_is_not_resent_for_a_redirect() {
         ..basic_at(url)
     };
     let client = client(config);
-    client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap();
-    let err = client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap_err();
+    client
+        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+        .unwrap();
+    let err = client
+        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+        .unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true),
@@ -332,7 +350,9 @@ fn a_reset_after_sending_is_not_resent_for_a_redirect() {
     );
     assert_eq!(conns.load(Ordering::SeqCst), 1, "connections");
     // The client goes on, on a new connection.
-    client.hangup(ACCOUNT, "c-1").unwrap();
+    client
+        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .unwrap();
     assert_eq!(read.load(Ordering::SeqCst), 2, "requests answered");
     assert_eq!(conns.load(Ordering::SeqCst), 2, "connections");
 }
@@ -345,10 +365,14 @@ fn a_server_that_always_resets_gets_each_attempt_once() {
         ..basic_at(url)
     };
     let client = client(config);
-    let err = client.modify_call(ACCOUNT, "c-1", &redirect()).unwrap_err();
+    let err = client
+        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+        .unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 1), "{err}");
     assert_eq!(conns.load(Ordering::SeqCst), 1, "no resend");
-    let err = client.hangup(ACCOUNT, "c-1").unwrap_err();
+    let err = client
+        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 3), "{err}");
     assert_eq!(
         conns.load(Ordering::SeqCst),

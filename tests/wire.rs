@@ -25,7 +25,7 @@ fn a_request_arrives_in_one_piece() {
     let mut config = basic_at(format!("http://127.0.0.1:{port}/api/v2"));
     config.max_attempts = Some(1);
     client(config)
-        .modify_call(ACCOUNT, "c-1", &redirect())
+        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
         .unwrap();
     let first_read = server.join().unwrap();
     let body = redirect().to_json();

@@ -2,18 +2,21 @@
 //! core, and reports through `bw_status` + `bw_error`.
 
 use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
+use super::call_state::OwnedCallState;
 use super::growable;
 use super::types::*;
 use crate::auth::Auth;
-use crate::client::{Client, ClientConfig};
+use crate::client::{CallOptions, Client, ClientConfig};
 use crate::error::Error;
-use crate::request::{CallState, ModifyCallRequest, RedirectMethod};
+use crate::operation::RecordingState;
+use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
 use crate::transport::{ProxyConfig, TlsRoots};
 use std::os::raw::c_char;
+use std::ptr;
 use std::time::Duration;
 
 /// An opaque Voice API client. Thread-safe: any number of threads may call
-/// `bw_modify_call` / `bw_hangup` on one client at once; they share its
+/// its operations on one client at once; they share its
 /// connection pool and OAuth2 token. Free it with `bw_free` once every
 /// call on it has returned.
 pub struct bw_client {
@@ -75,35 +78,30 @@ pub unsafe extern "C" fn bw_free(client: *mut bw_client) {
 /// Updates a live call ("Update active call"): redirects it to new BXML,
 /// changes its tag, or ends it. Validates everything first; on
 /// `BW_ERR_INVALID_ARGUMENT` nothing was sent. Blocks until the answer, an
-/// error, or the time budget runs out.
+/// error, or the time budget runs out. Not repeated after a failure the
+/// server may have acted on (unless `retry_non_idempotent`), except a
+/// hang-up (`state` completed), which is harmless to repeat.
 ///
 /// # Safety
 /// `client` is NULL or a live client; `account_id`/`call_id` are NULL or
 /// NUL-terminated; `req` is NULL or a request of at least `req->struct_size`
-/// bytes whose strings are NULL or NUL-terminated; `err` is NULL or a
-/// `bw_error` of at least `err->struct_size` bytes.
+/// bytes whose strings are NULL or NUL-terminated; `opts` is NULL or a
+/// `bw_call_options` of at least `opts->struct_size` bytes; `err` is NULL or
+/// a `bw_error` of at least `err->struct_size` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn bw_modify_call(
     client: *const bw_client,
     account_id: *const c_char,
     call_id: *const c_char,
     req: *const bw_modify_call_request,
+    opts: *const bw_call_options,
     err: *mut bw_error,
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let args = unsafe { modify_call_args(client, account_id, call_id, req) }?;
-        match args.timeout {
-            None => args
-                .client
-                .modify_call(args.account_id, args.call_id, &args.request),
-            Some(timeout) => args.client.modify_call_within(
-                args.account_id,
-                args.call_id,
-                &args.request,
-                timeout,
-            ),
-        }
+        let args = unsafe { modify_call_args(client, account_id, call_id, req, opts) }?;
+        args.client
+            .modify_call(args.account_id, args.call_id, &args.request, &args.opts)
     })
 }
 
@@ -117,18 +115,180 @@ pub unsafe extern "C" fn bw_hangup(
     client: *const bw_client,
     account_id: *const c_char,
     call_id: *const c_char,
+    opts: *const bw_call_options,
     err: *mut bw_error,
 ) -> bw_status {
     ffi_status!(err, {
-        // SAFETY: caller contract above, for each pointer.
-        let (client, account_id, call_id) = unsafe {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        call.client
+            .hangup(call.account_id, call.call_id, &call.opts)
+    })
+}
+
+/// Reads a call's state ("Get call state"): whether it is answered yet, and
+/// why it ended. On success writes a new `bw_call_state` to `*out` (left
+/// untouched on failure); free it with `bw_call_state_free`. Safe to
+/// repeat: retried on timeouts and 5xx. A reply that is not a `callState`
+/// (wrong JSON, a time that is not RFC 3339, a NUL in a string) is
+/// `BW_ERR_PROTOCOL`; a 404 means the call is unknown or ended more than 7
+/// days ago.
+///
+/// # Safety
+/// As for `bw_hangup`; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn bw_get_call_state(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    opts: *const bw_call_options,
+    out: *mut *mut bw_call_state,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        if out.is_null() {
+            return Err(Error::invalid("out", "out is NULL"));
+        }
+        let state = call
+            .client
+            .get_call_state(call.account_id, call.call_id, &call.opts)?;
+        let owned = OwnedCallState::new(state)?;
+        // SAFETY: `out` is non-NULL and writable per the contract. The
+        // view is the first field of the `#[repr(C)]` owner, so the
+        // pointer converts back in `bw_call_state_free`.
+        unsafe { out.write(Box::into_raw(owned).cast::<bw_call_state>()) };
+        Ok(())
+    })
+}
+
+/// Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
+/// NULL is a no-op.
+///
+/// # Safety
+/// `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_call_state_free(state: *mut bw_call_state) {
+    ffi_value!((), {
+        if !state.is_null() {
+            // SAFETY: made by `Box::into_raw` of an `OwnedCallState` in
+            // `bw_get_call_state` (its first field), freed once.
+            drop(unsafe { Box::from_raw(state.cast::<OwnedCallState>()) });
+        }
+    })
+}
+
+/// Replaces a live call's BXML with `bxml` ("Update call BXML"), without a
+/// webhook round trip. The document must be well-formed XML whose root
+/// element is `<Bxml>`, at most `BW_MAX_BXML_BYTES`; otherwise
+/// `BW_ERR_INVALID_ARGUMENT` (field `bxml`, the message names the line and
+/// column) and nothing is sent. Escape caller text with `bw_xml_escape`
+/// first: well-formed BXML can still carry verbs injected through it. Like
+/// a redirect, not repeated after a failure the server may have acted on
+/// (a second one restarts the script). 409: the call is not answered yet.
+///
+/// # Safety
+/// As for `bw_hangup`; `bxml` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bw_update_call_bxml(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    bxml: *const c_char,
+    opts: *const bw_call_options,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let (call, bxml) = unsafe {
             (
-                req_ref(client, "client")?,
-                req_str(account_id, "account_id")?,
-                req_str(call_id, "call_id")?,
+                call_args(client, account_id, call_id, opts)?,
+                req_str(bxml, "bxml")?,
             )
         };
-        client.client.hangup(account_id, call_id)
+        call.client
+            .update_call_bxml(call.account_id, call.call_id, bxml, &call.opts)
+    })
+}
+
+/// Pauses (`BW_RECORDING_STATE_PAUSED`) or resumes
+/// (`BW_RECORDING_STATE_RECORDING`) the call's recording ("Update
+/// recording"), e.g. while a caller reads a card number. Safe to repeat.
+/// `BW_ERR_BAD_REQUEST` when the call has no recording in progress.
+///
+/// # Safety
+/// As for `bw_hangup`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_update_call_recording(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    state: i32,
+    opts: *const bw_call_options,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        let state = match state {
+            BW_RECORDING_STATE_PAUSED => RecordingState::Paused,
+            BW_RECORDING_STATE_RECORDING => RecordingState::Recording,
+            other => return Err(enum_error("state", other)),
+        };
+        call.client
+            .update_call_recording(call.account_id, call.call_id, state, &call.opts)
+    })
+}
+
+/// Escapes `text` for BXML: as element text or inside a quoted attribute
+/// value (`& < > " '`, tab, newline and carriage return become references),
+/// so caller-supplied text cannot close a verb or open another. Writes the
+/// NUL-terminated result to `out` when `out_size` bytes suffice and sets
+/// `*needed` to the size required, NUL included. Pass `out` NULL (and
+/// `out_size` 0) to ask for the size; a buffer too small is
+/// `BW_ERR_INVALID_ARGUMENT` (field `out_size`) with nothing written but
+/// `*needed`. Text XML cannot carry at all (control characters other than
+/// tab/newline/CR, U+FFFE, U+FFFF) or that is not UTF-8 is
+/// `BW_ERR_INVALID_ARGUMENT` (field `text`).
+///
+/// # Safety
+/// `text` is NULL or NUL-terminated; `out` is NULL or has `out_size`
+/// writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_xml_escape(
+    text: *const c_char,
+    out: *mut c_char,
+    out_size: usize,
+    needed: *mut usize,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let text = unsafe { req_str(text, "text") }?;
+        if needed.is_null() {
+            return Err(Error::invalid("needed", "needed is NULL"));
+        }
+        let escaped = crate::bxml::escape(text)?;
+        let size = escaped.len() + 1;
+        // SAFETY: `needed` is non-NULL and writable per the contract.
+        unsafe { needed.write(size) };
+        if out.is_null() && out_size == 0 {
+            return Ok(());
+        }
+        if out.is_null() || out_size < size {
+            return Err(Error::invalid(
+                "out_size",
+                format!("out_size is {out_size}; the escaped text needs {size} bytes"),
+            ));
+        }
+        // SAFETY: `out` has at least `size` writable bytes (checked above),
+        // and `escaped` is a fresh string, so they cannot overlap.
+        unsafe {
+            ptr::copy_nonoverlapping(escaped.as_ptr().cast::<c_char>(), out, escaped.len());
+            out.add(escaped.len()).write(0);
+        }
+        Ok(())
     })
 }
 
@@ -264,14 +424,57 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
     })
 }
 
+/// The arguments every operation shares, after the NULL and UTF-8 checks.
+pub(crate) struct CallArgs<'a> {
+    pub client: &'a Client,
+    pub account_id: &'a str,
+    pub call_id: &'a str,
+    pub opts: CallOptions,
+}
+
+/// Converts the arguments every operation shares.
+///
+/// # Safety
+/// Each pointer is NULL or valid for `'a`, each string NUL-terminated,
+/// `opts` at least `opts->struct_size` bytes.
+pub(crate) unsafe fn call_args<'a>(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    opts: *const bw_call_options,
+) -> Result<CallArgs<'a>, Error> {
+    // SAFETY: caller contract above, for each pointer.
+    let (client, account_id, call_id) = unsafe {
+        (
+            req_ref(client, "client")?,
+            req_str(account_id, "account_id")?,
+            req_str(call_id, "call_id")?,
+        )
+    };
+    let opts = if opts.is_null() {
+        CallOptions::default()
+    } else {
+        // SAFETY: caller contract above.
+        let opts = unsafe { growable::read(opts) }?;
+        CallOptions {
+            timeout: (opts.timeout_ms != 0).then(|| Duration::from_millis(opts.timeout_ms.into())),
+        }
+    };
+    Ok(CallArgs {
+        client: &client.client,
+        account_id,
+        call_id,
+        opts,
+    })
+}
+
 /// `bw_modify_call`'s arguments after the NULL, UTF-8 and enum checks.
 pub(crate) struct ModifyCallArgs<'a> {
     pub client: &'a Client,
     pub account_id: &'a str,
     pub call_id: &'a str,
     pub request: ModifyCallRequest,
-    /// `None`: the client's own time budget.
-    pub timeout: Option<Duration>,
+    pub opts: CallOptions,
 }
 
 /// Converts `bw_modify_call`'s arguments (shared with the fuzz targets).
@@ -284,23 +487,22 @@ pub(crate) unsafe fn modify_call_args<'a>(
     account_id: *const c_char,
     call_id: *const c_char,
     req: *const bw_modify_call_request,
+    opts: *const bw_call_options,
 ) -> Result<ModifyCallArgs<'a>, Error> {
     // SAFETY: caller contract above, for each pointer.
-    let (client, account_id, call_id, req) = unsafe {
+    let (call, req) = unsafe {
         (
-            req_ref(client, "client")?,
-            req_str(account_id, "account_id")?,
-            req_str(call_id, "call_id")?,
+            call_args(client, account_id, call_id, opts)?,
             growable::read(req)?,
         )
     };
     Ok(ModifyCallArgs {
-        client: &client.client,
-        account_id,
-        call_id,
+        client: call.client,
+        account_id: call.account_id,
+        call_id: call.call_id,
         // SAFETY: caller contract above.
         request: unsafe { modify_call_request(&req) }?,
-        timeout: (req.timeout_ms != 0).then(|| Duration::from_millis(req.timeout_ms.into())),
+        opts: call.opts,
     })
 }
 
@@ -312,8 +514,8 @@ unsafe fn modify_call_request(req: &bw_modify_call_request) -> Result<ModifyCall
     Ok(ModifyCallRequest {
         state: match req.state {
             BW_CALL_STATE_UNSET => None,
-            BW_CALL_STATE_ACTIVE => Some(CallState::Active),
-            BW_CALL_STATE_COMPLETED => Some(CallState::Completed),
+            BW_CALL_STATE_ACTIVE => Some(RequestedState::Active),
+            BW_CALL_STATE_COMPLETED => Some(RequestedState::Completed),
             other => return Err(enum_error("state", other)),
         },
         redirect_url: s(req.redirect_url, "redirect_url")?,

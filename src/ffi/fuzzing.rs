@@ -25,7 +25,8 @@ use super::types::*;
 use crate::auth::{oauth_error_code, parse_token_reply, refresh_after, Auth};
 use crate::client::{Client, ClientConfig};
 use crate::error::{Error, Status};
-use crate::request::{CallState, ModifyCallRequest, RedirectMethod};
+use crate::operation::{update_call, Repeat};
+use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
 use crate::response::{http_error, parse_error_body};
 use crate::retry::{parse_retry_after, MAX_RETRY_AFTER};
 use serde_json::{json, Map, Value};
@@ -141,6 +142,9 @@ pub fn modify_call(data: &[u8]) {
         redirect_fallback_method: fallback_method,
         fallback_username: ptr(7),
         fallback_password: ptr(8),
+    };
+    let opts = bw_call_options {
+        struct_size: std::mem::size_of::<bw_call_options>() as u32,
         timeout_ms,
     };
     let client: *const bw_client = if flags & 1 != 0 {
@@ -194,7 +198,7 @@ pub fn modify_call(data: &[u8]) {
     // SAFETY: every pointer is NULL or points into `buffers`, `req` or the
     // static client, all alive until this function returns; every string
     // buffer ends with a NUL.
-    let converted = unsafe { modify_call_args(client, ptr(0), ptr(1), req_ptr) };
+    let converted = unsafe { modify_call_args(client, ptr(0), ptr(1), req_ptr, &opts) };
     let args = match converted {
         Err(e) => {
             assert!(
@@ -210,7 +214,11 @@ pub fn modify_call(data: &[u8]) {
     let s = |i: usize| text(i).map(|t| t.expect("valid UTF-8").to_owned());
     let methods = [None, Some(RedirectMethod::Get), Some(RedirectMethod::Post)];
     let want = ModifyCallRequest {
-        state: [None, Some(CallState::Active), Some(CallState::Completed)][state as usize],
+        state: [
+            None,
+            Some(RequestedState::Active),
+            Some(RequestedState::Completed),
+        ][state as usize],
         redirect_url: s(2),
         redirect_method: methods[method as usize],
         username: s(3),
@@ -226,7 +234,7 @@ pub fn modify_call(data: &[u8]) {
         (args.account_id, args.call_id),
         (s(0).unwrap().as_str(), s(1).unwrap().as_str())
     );
-    assert_eq!(args.timeout.is_none(), timeout_ms == 0);
+    assert_eq!(args.opts.timeout.is_none(), timeout_ms == 0);
     check_prepared(&args, flags & 4 != 0);
 }
 
@@ -240,7 +248,7 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
             broken.push(field);
         }
     }
-    if req.state == Some(CallState::Completed) {
+    if req.state == Some(RequestedState::Completed) {
         for (field, set) in [
             ("redirect_url", req.redirect_url.is_some()),
             ("redirect_method", req.redirect_method.is_some()),
@@ -273,7 +281,7 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
         }
     }
 
-    let prepared = match args.client.prepare(args.account_id, args.call_id, req) {
+    let prepared = match update_call(BASE, args.account_id, args.call_id, req) {
         Err(e) => {
             assert_eq!(e.status, Status::InvalidArgument);
             assert!(
@@ -286,7 +294,7 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
         Ok(prepared) => prepared,
     };
     assert!(broken.is_empty(), "validation accepted {broken:?}");
-    assert_eq!(prepared.idempotent, req.is_hangup());
+    assert_eq!(prepared.repeat == Repeat::Safe, req.is_hangup());
 
     // The URL: the base, then exactly accounts/{id}/calls/{id}.
     let path = prepared
@@ -301,15 +309,16 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
     assert_eq!(percent_decode(segments[2]), args.call_id.as_bytes());
 
     // The body: a JSON object with exactly the fields set, spec names.
-    let body: Value = serde_json::from_str(&prepared.body).expect("body is JSON");
+    let body = String::from_utf8(prepared.body.expect("a body").bytes).expect("UTF-8 body");
+    let body: Value = serde_json::from_str(&body).expect("body is JSON");
     let mut want = Map::new();
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(value) = value {
             want.insert(key.into(), value);
         }
     };
-    let state = |s: CallState| {
-        json!(if s == CallState::Active {
+    let state = |s: RequestedState| {
+        json!(if s == RequestedState::Active {
             "active"
         } else {
             "completed"
@@ -344,7 +353,7 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
         "fallbackPassword",
         req.fallback_password.as_ref().map(|v| json!(v)),
     );
-    assert_eq!(body, Value::Object(want), "body {}", prepared.body);
+    assert_eq!(body, Value::Object(want), "body {body}");
 }
 
 /// Bandwidth's URL rule: non-empty, no whitespace or control characters,

@@ -14,7 +14,7 @@
 //! layout before it (tests check it), so no new field can hide in an older
 //! layout's tail padding.
 
-use super::types::{bw_client_config, bw_error, bw_modify_call_request};
+use super::types::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request};
 use crate::error::Error;
 use std::mem::{size_of, MaybeUninit};
 
@@ -70,6 +70,7 @@ growable!(
     "BW_MODIFY_CALL_REQUEST_INIT",
     []
 );
+growable!(bw_call_options, "opts", "BW_CALL_OPTIONS_INIT", []);
 growable!(
     bw_error,
     "err",

@@ -72,7 +72,6 @@ fn redirect(url: &CStr) -> bw_modify_call_request {
         redirect_fallback_method: BW_METHOD_UNSET,
         fallback_username: null(),
         fallback_password: null(),
-        timeout_ms: 0,
     }
 }
 
@@ -163,7 +162,7 @@ fn modify_call_rejects_bad_arguments_before_sending() {
         let ok = redirect(c"/next");
         let (a, c) = (c"9900000".as_ptr(), c"c-1".as_ptr());
         let rejected = |client, a, c, req: &bw_modify_call_request, err: &mut bw_error| {
-            let status = bw_modify_call(client, a, c, req, err);
+            let status = bw_modify_call(client, a, c, req, null(), err);
             assert_eq!(status, BW_ERR_INVALID_ARGUMENT, "{}", text(&err.message));
             assert_eq!(err.attempts, 0, "nothing was sent");
             text(&err.field).to_owned()
@@ -172,7 +171,7 @@ fn modify_call_rejects_bad_arguments_before_sending() {
         assert_eq!(rejected(client, null(), c, &ok, &mut err), "account_id");
         assert_eq!(rejected(client, a, c"".as_ptr(), &ok, &mut err), "call_id");
         assert_eq!(
-            bw_modify_call(client, a, c, null(), null_mut()),
+            bw_modify_call(client, a, c, null(), null(), null_mut()),
             BW_ERR_INVALID_ARGUMENT
         );
         let mut req = redirect(c"/next");
@@ -192,9 +191,102 @@ fn modify_call_rejects_bad_arguments_before_sending() {
         let mut req = redirect(c"/next");
         req.state = BW_CALL_STATE_COMPLETED;
         assert_eq!(rejected(client, a, c, &req, &mut err), "redirect_url");
-        assert_eq!(bw_hangup(client, a, null(), &mut err), 1);
+        assert_eq!(bw_hangup(client, a, null(), null(), &mut err), 1);
         assert_eq!(text(&err.field), "call_id");
         bw_free(client);
+    }
+}
+
+#[test]
+fn the_other_operations_reject_bad_arguments_before_sending() {
+    let mut err = garbage();
+    let cfg = config(c"http://127.0.0.1:9/api/v2");
+    let mut client: *mut bw_client = null_mut();
+    let (a, c) = (c"9900000".as_ptr(), c"c-1".as_ptr());
+    let bxml = c"<Bxml><Hangup/></Bxml>".as_ptr();
+    let mut state: *mut bw_call_state = null_mut();
+    // SAFETY (all calls): valid or NULL pointers, NUL-terminated strings;
+    // the client is freed once, after its last use.
+    unsafe {
+        assert_eq!(bw_client_new(&cfg, &mut client, &mut err), BW_OK);
+        let check = |status: bw_status, err: &bw_error, field: &str| {
+            assert_eq!(status, BW_ERR_INVALID_ARGUMENT, "{}", text(&err.message));
+            assert_eq!(err.attempts, 0, "nothing was sent");
+            assert_eq!(text(&err.field), field, "{}", text(&err.message));
+        };
+        let status = bw_get_call_state(client, a, c, null(), null_mut(), &mut err);
+        check(status, &err, "out");
+        let status = bw_get_call_state(client, a, c"..".as_ptr(), null(), &mut state, &mut err);
+        check(status, &err, "call_id");
+        let status = bw_update_call_bxml(client, a, c, null(), null(), &mut err);
+        check(status, &err, "bxml");
+        let unclosed = c"<Bxml>\n<SpeakSentence>hi</Bxml>".as_ptr();
+        let status = bw_update_call_bxml(client, a, c, unclosed, null(), &mut err);
+        check(status, &err, "bxml");
+        assert!(
+            text(&err.message).contains("line 2"),
+            "{}",
+            text(&err.message)
+        );
+        for bad in [0, 3, -1] {
+            let status = bw_update_call_recording(client, a, c, bad, null(), &mut err);
+            check(status, &err, "state");
+        }
+        let mut opts = bw_call_options {
+            struct_size: 0,
+            timeout_ms: 100,
+        };
+        let status = bw_update_call_bxml(client, a, c, bxml, &opts, &mut err);
+        check(status, &err, "opts.struct_size");
+        opts.struct_size = size_of::<bw_call_options>() as u32;
+        let status = bw_hangup(null(), a, c, &opts, &mut err);
+        check(status, &err, "client");
+        bw_free(client);
+    }
+    assert!(state.is_null(), "out untouched on failure");
+}
+
+#[test]
+fn xml_escape_reports_the_size_it_needs() {
+    let mut err = garbage();
+    let mut needed = 0usize;
+    let text_in = c"a<b & 'c'";
+    let want = "a&lt;b &amp; &apos;c&apos;";
+    // SAFETY (all calls): NUL-terminated input, buffers of the sizes passed.
+    unsafe {
+        let status = bw_xml_escape(text_in.as_ptr(), null_mut(), 0, &mut needed, &mut err);
+        assert_eq!((status, needed), (BW_OK, want.len() + 1));
+        let mut small = [1 as c_char; 8];
+        let status = bw_xml_escape(
+            text_in.as_ptr(),
+            small.as_mut_ptr(),
+            8,
+            &mut needed,
+            &mut err,
+        );
+        assert_eq!(status, BW_ERR_INVALID_ARGUMENT);
+        assert_eq!(text(&err.field), "out_size");
+        assert_eq!(small, [1; 8], "nothing written");
+        let mut out = vec![1 as c_char; needed];
+        let status = bw_xml_escape(
+            text_in.as_ptr(),
+            out.as_mut_ptr(),
+            needed,
+            &mut needed,
+            &mut err,
+        );
+        assert_eq!(status, BW_OK);
+        assert_eq!(text(&out), want);
+        let status = bw_xml_escape(c"\x07".as_ptr(), null_mut(), 0, &mut needed, &mut err);
+        assert_eq!(
+            (status, text(&err.field)),
+            (BW_ERR_INVALID_ARGUMENT, "text")
+        );
+        let status = bw_xml_escape(text_in.as_ptr(), null_mut(), 0, null_mut(), &mut err);
+        assert_eq!(
+            (status, text(&err.field)),
+            (BW_ERR_INVALID_ARGUMENT, "needed")
+        );
     }
 }
 
@@ -203,6 +295,7 @@ fn growable_layouts_follow_the_rule() {
     use super::growable::check_layouts;
     check_layouts::<bw_client_config>();
     check_layouts::<bw_modify_call_request>();
+    check_layouts::<bw_call_options>();
     check_layouts::<bw_error>();
 }
 

@@ -43,6 +43,18 @@ pub const BW_CALL_STATE_ACTIVE: i32 = 1;
 /// `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
 pub const BW_CALL_STATE_COMPLETED: i32 = 2;
 
+/// `bw_update_call_recording` state: pause an active recording.
+pub const BW_RECORDING_STATE_PAUSED: i32 = 1;
+/// `bw_update_call_recording` state: resume a paused recording.
+pub const BW_RECORDING_STATE_RECORDING: i32 = 2;
+
+/// Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
+/// documented maximum BXML size, 64 KB).
+pub const BW_MAX_BXML_BYTES: usize = 65_536;
+
+/// A `*_ms` time of `bw_call_state` that the server did not report.
+pub const BW_TIME_ABSENT: i64 = i64::MIN;
+
 /// Redirect method: not sent (Bandwidth's default is POST).
 pub const BW_METHOD_UNSET: i32 = 0;
 /// Redirect method `"GET"`: the event arrives as query parameters.
@@ -200,6 +212,89 @@ pub struct bw_modify_call_request {
     pub fallback_username: *const c_char,
     /// Basic auth password for `redirect_fallback_url` (at most 1024 characters).
     pub fallback_password: *const c_char,
-    /// Time budget for this call in milliseconds; 0: the client's `timeout_ms`.
+}
+
+/// Settings of one call, taken by every operation. Pass NULL for the
+/// client's settings, or initialise it with `BW_CALL_OPTIONS_INIT`.
+#[repr(C)]
+pub struct bw_call_options {
+    /// `sizeof(bw_call_options)`, set by `BW_CALL_OPTIONS_INIT`.
+    pub struct_size: u32,
+    /// At most this many milliseconds for this call, every attempt and
+    /// wait included; the client's `timeout_ms` still applies when it is
+    /// shorter. 0: the client's.
     pub timeout_ms: u32,
+}
+
+/// One key and its value, e.g. a STIR/SHAKEN property.
+#[repr(C)]
+pub struct bw_key_value {
+    pub key: *const c_char,
+    pub value: *const c_char,
+}
+
+/// A call's state as `bw_get_call_state` read it (Bandwidth's `callState`).
+/// Allocated by the library and read-only: free it with
+/// `bw_call_state_free`. Strings are NUL-terminated UTF-8 of any length,
+/// never truncated, valid until the free; NULL means the server sent null
+/// or nothing. Times come twice: the RFC 3339 text as sent and
+/// milliseconds since the Unix epoch (`BW_TIME_ABSENT` when absent).
+///
+/// `state`, `direction` and `disconnect_cause` are the server's text:
+/// Bandwidth may add values at any time, so treat an unknown one as
+/// "other", not as an error. (`BW_CALL_STATE_*` are what
+/// `bw_modify_call_request.state` asks for, not these.)
+///
+/// Later versions may append fields; the library fills `struct_size` with
+/// the size it allocated, so a program built with a newer header checks
+/// `struct_size > offsetof(bw_call_state, field)` before reading a field
+/// an older library may lack.
+#[repr(C)]
+pub struct bw_call_state {
+    /// `sizeof(bw_call_state)` of the library that allocated it.
+    pub struct_size: u32,
+    pub call_id: *const c_char,
+    pub account_id: *const c_char,
+    pub application_id: *const c_char,
+    /// The A-leg's call id when this call is the B-leg of a `<Transfer>`.
+    pub parent_call_id: *const c_char,
+    /// E.164 number or SIP URI that received the call.
+    pub to: *const c_char,
+    /// E.164 number that made the call.
+    pub from: *const c_char,
+    /// `"inbound"` or `"outbound"`.
+    pub direction: *const c_char,
+    /// `"queued"`, `"initiated"`, `"answered"`, `"disconnected"`, or a newer value.
+    pub state: *const c_char,
+    /// When the call was queued (RFC 3339).
+    pub enqueued_time: *const c_char,
+    /// When the call was initiated; NULL while it is still queued.
+    pub start_time: *const c_char,
+    /// When the call was answered; NULL until then.
+    pub answer_time: *const c_char,
+    /// When the call ended; NULL until then.
+    pub end_time: *const c_char,
+    /// The last time the call's state changed.
+    pub last_update: *const c_char,
+    pub enqueued_time_ms: i64,
+    pub start_time_ms: i64,
+    pub answer_time_ms: i64,
+    pub end_time_ms: i64,
+    pub last_update_ms: i64,
+    /// Why the call ended: `"hangup"`, `"busy"`, `"timeout"`, `"cancel"`,
+    /// `"rejected"`, `"callback-error"`, `"invalid-bxml"`,
+    /// `"application-error"`, `"account-limit"`, `"node-capacity-exceeded"`,
+    /// `"error"`, `"unknown"`, or a newer value.
+    pub disconnect_cause: *const c_char,
+    /// Set when the call ended with an error: the explanation.
+    pub error_message: *const c_char,
+    /// Set when the call ended with an error: Bandwidth's id for it.
+    pub error_id: *const c_char,
+    /// The inbound INVITE's `Identity` header, if forwarded.
+    pub identity: *const c_char,
+    /// STIR/SHAKEN verification (`verstat`, `attestationIndicator`,
+    /// `originatingId`, ...), sorted by key; `stir_shaken_len` pairs, 0 when
+    /// absent. A value the server sent as a non-string is its JSON text.
+    pub stir_shaken: *const bw_key_value,
+    pub stir_shaken_len: usize,
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-pub use bwvoice::{Auth, Client, ClientConfig, Error, ModifyCallRequest, Status};
+pub use bwvoice::{Auth, CallOptions, Client, ClientConfig, Error, ModifyCallRequest, Status};
 pub use bwvoice_sim::{CallState, Config as SimConfig, Fault, Simulator};
 
 pub const ACCOUNT: &str = "9900000";

@@ -1,0 +1,93 @@
+//! The library-owned `bw_call_state`: the C view of a [`CallState`] and the
+//! strings it points into, in one allocation freed by `bw_call_state_free`.
+
+use super::types::{bw_call_state, bw_key_value, BW_TIME_ABSENT};
+use crate::call_state::{CallState, Timestamp};
+use crate::error::{Error, Status};
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::ptr;
+
+/// `bw_call_state` first, so a pointer to it is a pointer to this (the
+/// struct is `#[repr(C)]`); the rest keeps its pointers valid. A CString's
+/// bytes live on the heap, so moving the vectors moves no string.
+#[repr(C)]
+pub struct OwnedCallState {
+    pub view: bw_call_state,
+    strings: Vec<CString>,
+    pairs: Vec<bw_key_value>,
+}
+
+impl OwnedCallState {
+    /// Builds the C view. A string with a NUL character cannot be passed
+    /// to C whole, and is never passed cut short: the reply is malformed.
+    pub fn new(state: CallState) -> Result<Box<OwnedCallState>, Error> {
+        let mut strings = Vec::new();
+        let mut text = |field: &str, value: Option<String>| -> Result<*const c_char, Error> {
+            let Some(value) = value else {
+                return Ok(ptr::null());
+            };
+            let owned = CString::new(value).map_err(|_| {
+                Error::new(
+                    Status::Protocol,
+                    format!("malformed call state: {field} contains a NUL character"),
+                )
+            })?;
+            strings.push(owned);
+            Ok(strings.last().map_or(ptr::null(), |s| s.as_ptr()))
+        };
+        let mut time =
+            |field: &str, value: Option<Timestamp>| -> Result<(*const c_char, i64), Error> {
+                let ms = value.as_ref().map_or(BW_TIME_ABSENT, |t| t.unix_ms);
+                Ok((text(field, value.map(|t| t.text))?, ms))
+            };
+        let (enqueued_time, enqueued_time_ms) = time("enqueuedTime", state.enqueued_time)?;
+        let (start_time, start_time_ms) = time("startTime", state.start_time)?;
+        let (answer_time, answer_time_ms) = time("answerTime", state.answer_time)?;
+        let (end_time, end_time_ms) = time("endTime", state.end_time)?;
+        let (last_update, last_update_ms) = time("lastUpdate", state.last_update)?;
+        let mut pairs = Vec::with_capacity(state.stir_shaken.len());
+        for (key, value) in state.stir_shaken {
+            pairs.push(bw_key_value {
+                key: text("stirShaken", Some(key))?,
+                value: text("stirShaken", Some(value))?,
+            });
+        }
+        let view = bw_call_state {
+            struct_size: std::mem::size_of::<bw_call_state>() as u32,
+            call_id: text("callId", state.call_id)?,
+            account_id: text("accountId", state.account_id)?,
+            application_id: text("applicationId", state.application_id)?,
+            parent_call_id: text("parentCallId", state.parent_call_id)?,
+            to: text("to", state.to)?,
+            from: text("from", state.from)?,
+            direction: text("direction", state.direction)?,
+            state: text("state", state.state)?,
+            enqueued_time,
+            start_time,
+            answer_time,
+            end_time,
+            last_update,
+            enqueued_time_ms,
+            start_time_ms,
+            answer_time_ms,
+            end_time_ms,
+            last_update_ms,
+            disconnect_cause: text("disconnectCause", state.disconnect_cause)?,
+            error_message: text("errorMessage", state.error_message)?,
+            error_id: text("errorId", state.error_id)?,
+            identity: text("identity", state.identity)?,
+            stir_shaken: if pairs.is_empty() {
+                ptr::null()
+            } else {
+                pairs.as_ptr()
+            },
+            stir_shaken_len: pairs.len(),
+        };
+        Ok(Box::new(OwnedCallState {
+            view,
+            strings,
+            pairs,
+        }))
+    }
+}

@@ -1,0 +1,261 @@
+//! The Voice API's live-call operations, each a small description of what
+//! to send, whether it may be repeated, and how to read its success. One
+//! pipeline (`Client::run`) sends them all.
+
+use crate::bxml;
+use crate::call_state::CallState;
+use crate::endpoint::call_url;
+use crate::error::Error;
+use crate::request::ModifyCallRequest;
+
+const JSON: &str = "application/json; charset=utf-8";
+const XML: &str = "application/xml; charset=utf-8";
+
+/// The HTTP methods the operations use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// Whether an operation may be repeated after a failure the server may
+/// have acted on (see [`crate::retry::is_retryable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Repeating it changes nothing: reads, hang-ups, recording state.
+    Safe,
+    /// A second one acts twice: a redirect fires the webhook again, new
+    /// BXML restarts the script. Repeated only when the server certainly
+    /// did not act, unless the client opts in.
+    Unsafe,
+}
+
+/// A request body and its media type.
+pub struct Body {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// One validated operation, ready to send.
+pub struct Operation<T> {
+    /// The spec's operationId, e.g. `updateCall`.
+    pub name: &'static str,
+    pub method: Method,
+    pub url: String,
+    pub body: Option<Body>,
+    pub repeat: Repeat,
+    /// Parts of the body an echoing server must not get into a message.
+    pub secrets: Vec<String>,
+    /// Reads a 2xx answer's body (`None`: too large or unreadable).
+    pub read: fn(Option<&[u8]>) -> Result<T, Error>,
+}
+
+/// The recording state `updateCallRecordingState` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingState {
+    /// Pause an active recording (e.g. while a caller reads a card number).
+    Paused,
+    /// Resume a paused recording.
+    Recording,
+}
+
+impl RecordingState {
+    fn as_str(self) -> &'static str {
+        match self {
+            RecordingState::Paused => "paused",
+            RecordingState::Recording => "recording",
+        }
+    }
+}
+
+/// "Update active call": `POST …/calls/{callId}` with the JSON body.
+pub fn update_call(
+    base: &str,
+    account_id: &str,
+    call_id: &str,
+    request: &ModifyCallRequest,
+) -> Result<Operation<()>, Error> {
+    let url = call_url(base, account_id, call_id)?;
+    request.validate()?;
+    Ok(Operation {
+        name: "updateCall",
+        method: Method::Post,
+        url,
+        body: Some(json(request.to_json())),
+        repeat: if request.is_hangup() {
+            Repeat::Safe
+        } else {
+            Repeat::Unsafe
+        },
+        // Webhook passwords travel in the body.
+        secrets: [&request.password, &request.fallback_password]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
+        read: ignore,
+    })
+}
+
+/// "Get call state": `GET …/calls/{callId}`.
+pub fn get_call_state(
+    base: &str,
+    account_id: &str,
+    call_id: &str,
+) -> Result<Operation<CallState>, Error> {
+    Ok(Operation {
+        name: "getCallState",
+        method: Method::Get,
+        url: call_url(base, account_id, call_id)?,
+        body: None,
+        repeat: Repeat::Safe,
+        secrets: Vec::new(),
+        read: CallState::from_reply,
+    })
+}
+
+/// "Update call BXML": `PUT …/calls/{callId}/bxml` with the document,
+/// which must be well-formed with a `<Bxml>` root.
+pub fn update_call_bxml(
+    base: &str,
+    account_id: &str,
+    call_id: &str,
+    document: &str,
+) -> Result<Operation<()>, Error> {
+    let url = call_url(base, account_id, call_id)? + "/bxml";
+    bxml::check(document)?;
+    Ok(Operation {
+        name: "updateCallBxml",
+        method: Method::Put,
+        url,
+        body: Some(Body {
+            bytes: document.as_bytes().to_vec(),
+            content_type: XML,
+        }),
+        repeat: Repeat::Unsafe,
+        secrets: Vec::new(),
+        read: ignore,
+    })
+}
+
+/// "Update recording": `PUT …/calls/{callId}/recording`, `{"state":…}`.
+pub fn update_call_recording(
+    base: &str,
+    account_id: &str,
+    call_id: &str,
+    state: RecordingState,
+) -> Result<Operation<()>, Error> {
+    Ok(Operation {
+        name: "updateCallRecordingState",
+        method: Method::Put,
+        url: call_url(base, account_id, call_id)? + "/recording",
+        body: Some(json(format!(r#"{{"state":"{}"}}"#, state.as_str()))),
+        repeat: Repeat::Safe,
+        secrets: Vec::new(),
+        read: ignore,
+    })
+}
+
+fn json(text: String) -> Body {
+    Body {
+        bytes: text.into_bytes(),
+        content_type: JSON,
+    }
+}
+
+/// A success whose body says nothing (200 or 204).
+fn ignore(_: Option<&[u8]>) -> Result<(), Error> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://h/api/v2";
+
+    #[test]
+    fn each_operation_has_its_method_path_body_and_repeat_class() {
+        let redirect = update_call(
+            BASE,
+            "99",
+            "c-1",
+            &ModifyCallRequest::redirect("https://a/b"),
+        )
+        .unwrap();
+        assert_eq!(
+            (redirect.method, redirect.url.as_str(), redirect.repeat),
+            (
+                Method::Post,
+                "https://h/api/v2/accounts/99/calls/c-1",
+                Repeat::Unsafe
+            )
+        );
+        let hangup = update_call(BASE, "99", "c-1", &ModifyCallRequest::hangup()).unwrap();
+        assert_eq!(hangup.repeat, Repeat::Safe);
+        assert_eq!(hangup.body.unwrap().bytes, br#"{"state":"completed"}"#);
+
+        let state = get_call_state(BASE, "99", "c-1").unwrap();
+        assert_eq!((state.method, state.repeat), (Method::Get, Repeat::Safe));
+        assert!(state.body.is_none());
+
+        let doc = "<Bxml><Hangup/></Bxml>";
+        let bxml = update_call_bxml(BASE, "99", "c/1", doc).unwrap();
+        assert_eq!(
+            (bxml.method, bxml.url.as_str(), bxml.repeat),
+            (
+                Method::Put,
+                "https://h/api/v2/accounts/99/calls/c%2F1/bxml",
+                Repeat::Unsafe
+            )
+        );
+        let body = bxml.body.unwrap();
+        assert_eq!(
+            (body.bytes.as_slice(), body.content_type),
+            (doc.as_bytes(), XML)
+        );
+
+        let paused = update_call_recording(BASE, "99", "c-1", RecordingState::Paused).unwrap();
+        assert_eq!(
+            (paused.method, paused.url.as_str(), paused.repeat),
+            (
+                Method::Put,
+                "https://h/api/v2/accounts/99/calls/c-1/recording",
+                Repeat::Safe
+            )
+        );
+        assert_eq!(paused.body.unwrap().bytes, br#"{"state":"paused"}"#);
+        let resumed = update_call_recording(BASE, "99", "c-1", RecordingState::Recording).unwrap();
+        assert_eq!(resumed.body.unwrap().bytes, br#"{"state":"recording"}"#);
+    }
+
+    #[test]
+    fn ids_are_checked_before_anything_else() {
+        assert_eq!(
+            get_call_state(BASE, "", "c").err().unwrap().field,
+            Some("account_id")
+        );
+        let err = update_call_bxml(BASE, "99", "..", "not xml").err().unwrap();
+        assert_eq!(err.field, Some("call_id"));
+    }
+
+    #[test]
+    fn webhook_passwords_are_secrets() {
+        let mut req = ModifyCallRequest::redirect("https://a/b");
+        req.password = Some("pw1".into());
+        req.fallback_password = Some("pw2".into());
+        let op = update_call(BASE, "99", "c", &req).unwrap();
+        assert_eq!(op.secrets, ["pw1", "pw2"]);
+    }
+}
