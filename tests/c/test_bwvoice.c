@@ -145,7 +145,7 @@ static void test_redirect_sends_every_field(void) {
     req.fallback_username = "fb-user";
     req.fallback_password = "fb-pass";
     bw_error err = BW_ERROR_INIT;
-    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
+    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, NULL, &err);
     CHECK(st == BW_OK, "%s: %s", bw_status_str(st), err.message);
     CHECK(err.status == BW_OK && err.message[0] == 0, "err cleared on success");
 
@@ -175,13 +175,13 @@ static void test_hangup_body_is_exact(void) {
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = default_client();
     bw_error err = BW_ERROR_INIT;
-    bw_status st = bw_hangup(client, ACCOUNT, call, &err);
+    bw_status st = bw_hangup(client, ACCOUNT, call, NULL, &err);
     CHECK(st == BW_OK, "%s", err.message);
     char *log = sim_requests();
     CHECK(log_has_body(log, "{\"state\":\"completed\"}"), "%s", log);
     free(log);
     /* The call is gone now: a second hang-up is a 404. */
-    st = bw_hangup(client, ACCOUNT, call, &err);
+    st = bw_hangup(client, ACCOUNT, call, NULL, &err);
     expect_error(st, &err, BW_ERR_NOT_FOUND, NULL);
     CHECK(err.http_status == 404, "%d", err.http_status);
     bw_free(client);
@@ -201,7 +201,7 @@ static void test_tag_unset_clear_and_set(void) {
         sim_create_call(ACCOUNT, "answered", call, sizeof call);
         req.tag = tags[i];
         bw_error err = BW_ERROR_INIT;
-        CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
+        CHECK(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err) == BW_OK, "%s", err.message);
         char *log = sim_requests();
         CHECK(log_has_body(log, bodies[i]), "tag %d: %s", i, log);
         free(log);
@@ -212,7 +212,7 @@ static void test_tag_unset_clear_and_set(void) {
 static void test_ids_are_percent_encoded(void) {
     bw_client *client = default_client();
     bw_error err = BW_ERROR_INIT;
-    bw_status st = bw_hangup(client, "a/b?c#d%e", "c-1 /?#%", &err);
+    bw_status st = bw_hangup(client, "a/b?c#d%e", "c-1 /?#%", NULL, &err);
     expect_error(st, &err, BW_ERR_NOT_FOUND, NULL);
     char *log = sim_requests();
     CHECK(strstr(log, "\"path\":\"/api/v2/accounts/a%2Fb%3Fc%23d%25e/calls/c-1%20%2F%3F%23%25\""),
@@ -270,20 +270,20 @@ static void test_null_pointers_are_rejected(void) {
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
     bw_error err = BW_ERROR_INIT;
-    expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
+    expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "client");
-    expect_error(bw_modify_call(client, NULL, "c", &req, &err), &err, BW_ERR_INVALID_ARGUMENT,
+    expect_error(bw_modify_call(client, NULL, "c", &req, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "account_id");
-    expect_error(bw_modify_call(client, ACCOUNT, NULL, &req, &err), &err,
+    expect_error(bw_modify_call(client, ACCOUNT, NULL, &req, NULL, &err), &err,
                  BW_ERR_INVALID_ARGUMENT, "call_id");
-    expect_error(bw_modify_call(client, ACCOUNT, "c", NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
+    expect_error(bw_modify_call(client, ACCOUNT, "c", NULL, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "req");
-    expect_error(bw_hangup(NULL, ACCOUNT, "c", &err), &err, BW_ERR_INVALID_ARGUMENT, "client");
-    expect_error(bw_hangup(client, NULL, "c", &err), &err, BW_ERR_INVALID_ARGUMENT,
+    expect_error(bw_hangup(NULL, ACCOUNT, "c", NULL, &err), &err, BW_ERR_INVALID_ARGUMENT, "client");
+    expect_error(bw_hangup(client, NULL, "c", NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "account_id");
-    expect_error(bw_hangup(client, ACCOUNT, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
+    expect_error(bw_hangup(client, ACCOUNT, NULL, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "call_id");
-    CHECK(bw_hangup(client, ACCOUNT, NULL, NULL) == BW_ERR_INVALID_ARGUMENT, "NULL err");
+    CHECK(bw_hangup(client, ACCOUNT, NULL, NULL, NULL) == BW_ERR_INVALID_ARGUMENT, "NULL err");
     bw_free(NULL); /* a no-op */
     CHECK(requests_seen() == 0, "nothing sent");
     bw_free(client);
@@ -317,7 +317,7 @@ static void test_invalid_requests_send_nothing(void) {
     bw_error err = BW_ERROR_INIT;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bad[i].req.struct_size = sizeof bad[i].req;
-        bw_status st = bw_modify_call(client, ACCOUNT, bad[i].call, &bad[i].req, &err);
+        bw_status st = bw_modify_call(client, ACCOUNT, bad[i].call, &bad[i].req, NULL, &err);
         expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, bad[i].field);
         CHECK(err.http_status == 0 && err.attempts == 0, "case %zu: nothing sent", i);
     }
@@ -337,7 +337,7 @@ static void test_longest_tag_is_accepted(void) {
     req.redirect_url = "/next";
     req.tag = tag;
     bw_error err = BW_ERROR_INIT;
-    CHECK(bw_modify_call(client, ACCOUNT, call, &req, &err) == BW_OK, "%s", err.message);
+    CHECK(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err) == BW_OK, "%s", err.message);
     free(tag);
     bw_free(client);
 }
@@ -379,7 +379,7 @@ static void test_error_table(void) {
         char account[32];
         snprintf(account, sizeof account, "err-%zu", i);
         bw_error err = BW_ERROR_INIT;
-        bw_status st = bw_hangup(client, account, "c-x", &err);
+        bw_status st = bw_hangup(client, account, "c-x", NULL, &err);
         expect_error(st, &err, rows[i].want, "");
         CHECK(err.http_status == rows[i].http, "row %zu: http %d", i, err.http_status);
         CHECK(err.retry_after_ms == rows[i].retry_after_ms, "row %zu: retry_after %lld", i,
@@ -406,15 +406,15 @@ static void test_real_conflict_not_found_unauthorized(void) {
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
     bw_error err = BW_ERROR_INIT;
-    expect_error(bw_modify_call(client, ACCOUNT, call, &req, &err), &err, BW_ERR_CONFLICT, "");
+    expect_error(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err), &err, BW_ERR_CONFLICT, "");
     CHECK(err.http_status == 409, "%d", err.http_status);
     CHECK(err.error_type[0] != 0, "409 carries Bandwidth's type");
-    expect_error(bw_modify_call(client, ACCOUNT, "c-unknown", &req, &err), &err,
+    expect_error(bw_modify_call(client, ACCOUNT, "c-unknown", &req, NULL, &err), &err,
                  BW_ERR_NOT_FOUND, "");
     bw_free(client);
 
     bw_client *wrong = client_with((client_opts){.password = "wrong-secret"});
-    expect_error(bw_hangup(wrong, ACCOUNT, call, &err), &err, BW_ERR_UNAUTHORIZED, "");
+    expect_error(bw_hangup(wrong, ACCOUNT, call, NULL, &err), &err, BW_ERR_UNAUTHORIZED, "");
     CHECK(err.http_status == 401, "%d", err.http_status);
     CHECK(!strstr(err.message, "wrong-secret"), "credential in message: %s", err.message);
     bw_free(wrong);
@@ -436,7 +436,7 @@ static void test_connection_refused(void) {
     bw_client *client = NULL;
     bw_error err = BW_ERROR_INIT;
     CHECK(bw_client_new(&cfg, &client, &err) == BW_OK, "%s", err.message);
-    expect_error(bw_hangup(client, ACCOUNT, "c-1", &err), &err, BW_ERR_CONNECT, "");
+    expect_error(bw_hangup(client, ACCOUNT, "c-1", NULL, &err), &err, BW_ERR_CONNECT, "");
     CHECK(err.http_status == 0, "%d", err.http_status);
     bw_free(client);
 }
@@ -446,7 +446,7 @@ static void test_server_that_never_answers_times_out(void) {
     bw_client *client = client_with((client_opts){.timeout_ms = 300, .max_attempts = 1});
     bw_error err = BW_ERROR_INIT;
     double start = now_s();
-    bw_status st = bw_hangup(client, "slow", "c-1", &err);
+    bw_status st = bw_hangup(client, "slow", "c-1", NULL, &err);
     double elapsed = now_s() - start;
     expect_error(st, &err, BW_ERR_TIMEOUT, "");
     /* Generous bound: the point is "ends near the timeout, not after 60 s". */
@@ -468,7 +468,7 @@ static void *work(void *arg) {
     req.redirect_url = w->redirect_url;
     for (int i = 0; i < w->calls; i++) {
         bw_error err = BW_ERROR_INIT;
-        if (bw_modify_call(w->client, ACCOUNT, w->call, &req, &err) == BW_OK) w->ok++;
+        if (bw_modify_call(w->client, ACCOUNT, w->call, &req, NULL, &err) == BW_OK) w->ok++;
         else fprintf(stderr, "  thread call failed: %s\n", err.message);
     }
     return NULL;
@@ -556,7 +556,7 @@ static void test_oauth2_wrong_secret(void) {
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = oauth_client("wrong-Kx7");
     bw_error err = BW_ERROR_INIT;
-    expect_error(bw_hangup(client, ACCOUNT, call, &err), &err, BW_ERR_UNAUTHORIZED, "");
+    expect_error(bw_hangup(client, ACCOUNT, call, NULL, &err), &err, BW_ERR_UNAUTHORIZED, "");
     CHECK(err.http_status == 401, "%d", err.http_status);
     CHECK(strstr(err.message, "invalid_client") != NULL, "%s", err.message);
     CHECK(!strstr(err.message, "wrong-Kx7"), "secret in message: %s", err.message);
@@ -575,7 +575,7 @@ static void test_rate_limited_then_ok_is_retried(void) {
     req.redirect_url = "/next";
     bw_error err = BW_ERROR_INIT;
     double start = now_s();
-    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, &err);
+    bw_status st = bw_modify_call(client, ACCOUNT, call, &req, NULL, &err);
     double elapsed = now_s() - start;
     CHECK(st == BW_OK, "%s", err.message);
     CHECK(elapsed >= 1.0, "Retry-After not honoured: %.3f s", elapsed);
@@ -587,7 +587,7 @@ static void test_rate_limited_then_ok_is_retried(void) {
              call);
     sim_fault(fault);
     bw_client *two = client_with((client_opts){.max_attempts = 2});
-    st = bw_modify_call(two, ACCOUNT, call, &req, &err);
+    st = bw_modify_call(two, ACCOUNT, call, &req, NULL, &err);
     expect_error(st, &err, BW_ERR_RATE_LIMITED, "");
     CHECK(err.attempts == 2, "attempts %u", err.attempts);
     CHECK(err.http_status == 429, "%d", err.http_status);
@@ -669,7 +669,7 @@ static void test_older_error_layout_is_filled_only_to_its_size(void) {
     memset(old, 0x5a, sizeof *old);
     old->struct_size = sizeof *old;
     bw_client *client = default_client();
-    bw_status st = bw_hangup(client, ACCOUNT, "", (bw_error *)old);
+    bw_status st = bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)old);
     CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
     CHECK(old->status == st && old->http_status == 0 && old->attempts == 0, "filled");
     CHECK(old->retry_after_ms == -1, "retry_after_ms %lld", (long long)old->retry_after_ms);
@@ -682,7 +682,7 @@ static void test_older_error_layout_is_filled_only_to_its_size(void) {
     memset(buf, 0xab, sizeof(bw_error) + 64);
     uint32_t size = sizeof(bw_error_layout1);
     memcpy(buf, &size, sizeof size);
-    CHECK(bw_hangup(client, ACCOUNT, "", (bw_error *)buf) == BW_ERR_INVALID_ARGUMENT, "status");
+    CHECK(bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)buf) == BW_ERR_INVALID_ARGUMENT, "status");
     int untouched = 1;
     for (size_t i = sizeof(bw_error_layout1); i < sizeof(bw_error) + 64; i++)
         untouched &= buf[i] == 0xab;
@@ -713,7 +713,7 @@ static void test_unknown_sizes_are_refused(void) {
     sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_modify_call_request zeroed_req = {0};
     zeroed_req.redirect_url = "/next";
-    expect_error(bw_modify_call(client, ACCOUNT, call, &zeroed_req, &err), &err,
+    expect_error(bw_modify_call(client, ACCOUNT, call, &zeroed_req, NULL, &err), &err,
                  BW_ERR_INVALID_ARGUMENT, "req.struct_size");
     CHECK(strstr(err.message, "BW_MODIFY_CALL_REQUEST_INIT") != NULL, "%s", err.message);
 
@@ -721,7 +721,7 @@ static void test_unknown_sizes_are_refused(void) {
     bw_error zeroed_err, copy;
     memset(&zeroed_err, 0, sizeof zeroed_err);
     copy = zeroed_err;
-    CHECK(bw_hangup(client, ACCOUNT, call, &zeroed_err) == BW_ERR_INVALID_ARGUMENT, "status");
+    CHECK(bw_hangup(client, ACCOUNT, call, NULL, &zeroed_err) == BW_ERR_INVALID_ARGUMENT, "status");
     CHECK(memcmp(&zeroed_err, &copy, sizeof copy) == 0, "err was written");
     CHECK(requests_seen() == 0, "nothing sent");
     bw_free(client);
@@ -757,10 +757,10 @@ static void test_newer_callers_work_while_new_fields_are_unset(void) {
     newer_request req = {BW_MODIFY_CALL_REQUEST_INIT, 0};
     req.known.struct_size = sizeof req;
     req.known.redirect_url = "/next";
-    CHECK(bw_modify_call(client, ACCOUNT, call, &req.known, &err.known) == BW_OK, "%s",
+    CHECK(bw_modify_call(client, ACCOUNT, call, &req.known, NULL, &err.known) == BW_OK, "%s",
           err.known.message);
     req.future = 1; /* a field this library does not know, set */
-    expect_error(bw_modify_call(client, ACCOUNT, call, &req.known, &err.known), &err.known,
+    expect_error(bw_modify_call(client, ACCOUNT, call, &req.known, NULL, &err.known), &err.known,
                  BW_ERR_INVALID_ARGUMENT, "req.struct_size");
     CHECK(err.future == 0x5555, "wrote past its own layout");
     CHECK(err.known.struct_size == sizeof err, "struct_size kept");
@@ -771,6 +771,227 @@ static void test_newer_callers_work_while_new_fields_are_unset(void) {
     expect_error(bw_client_new(&cfg.known, &client, &err.known), &err.known,
                  BW_ERR_INVALID_ARGUMENT, "cfg.struct_size");
     CHECK(client == NULL, "out written on failure");
+}
+
+
+/* ---- the live-call family: state, BXML, recording ------------------------ */
+
+/* The simulator's control view of CALL (caller frees). */
+static char *sim_view(const char *call) {
+    char path[160];
+    snprintf(path, sizeof path, "/sim/calls/%s", call);
+    int status = 0;
+    char *body = sim_call("GET", path, NULL, &status);
+    CHECK(status == 200, "control view: %d", status);
+    return body;
+}
+
+static void test_call_state_follows_the_call(void) {
+    bw_client *client = default_client();
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_error err = BW_ERROR_INIT;
+    bw_call_state *st = NULL;
+    CHECK(bw_get_call_state(client, ACCOUNT, call, NULL, &st, &err) == BW_OK, "%s", err.message);
+    if (st) {
+        CHECK(st->struct_size == sizeof(bw_call_state), "struct_size %u", st->struct_size);
+        CHECK(strcmp(st->call_id, call) == 0 && strcmp(st->account_id, ACCOUNT) == 0, "ids");
+        CHECK(strcmp(st->state, "answered") == 0, "state %s", st->state);
+        CHECK(st->answer_time && st->answer_time_ms != BW_TIME_ABSENT, "answer time");
+        CHECK(st->answer_time_ms > 1700000000000LL, "answer_time_ms %lld",
+              (long long)st->answer_time_ms);
+        CHECK(!st->end_time && st->end_time_ms == BW_TIME_ABSENT, "no end time yet");
+        CHECK(!st->disconnect_cause && !st->error_message, "not ended");
+        CHECK(st->stir_shaken_len == 0 && !st->stir_shaken, "no STIR/SHAKEN");
+    }
+    bw_call_state_free(st);
+    CHECK(bw_hangup(client, ACCOUNT, call, NULL, &err) == BW_OK, "%s", err.message);
+    st = NULL;
+    CHECK(bw_get_call_state(client, ACCOUNT, call, NULL, &st, &err) == BW_OK, "%s", err.message);
+    if (st) {
+        CHECK(strcmp(st->state, "disconnected") == 0, "state %s", st->state);
+        CHECK(st->disconnect_cause && strcmp(st->disconnect_cause, "hangup") == 0, "cause");
+        CHECK(st->end_time && st->end_time_ms >= st->answer_time_ms, "end time");
+    }
+    bw_call_state_free(st);
+    bw_call_state_free(NULL); /* a no-op */
+    st = NULL;
+    expect_error(bw_get_call_state(client, ACCOUNT, "c-unknown", NULL, &st, &err), &err,
+                 BW_ERR_NOT_FOUND, "");
+    CHECK(st == NULL, "out written on failure");
+    char *log = sim_requests();
+    CHECK(strstr(log, "\"method\":\"GET\"") != NULL, "%s", log);
+    free(log);
+    bw_free(client);
+}
+
+static void test_call_state_carries_what_the_server_sends(void) {
+    /* Unknown values, STIR/SHAKEN pairs, a long identity: nothing lost. */
+    enum { IDENTITY = 20000 };
+    char *identity = malloc(IDENTITY + 1);
+    memset(identity, 'x', IDENTITY);
+    identity[IDENTITY] = 0;
+    const char *head = "{\"method\":\"GET\",\"status\":200,\"body\":\"{\\\"state\\\":\\\"transferring\\\","
+                       "\\\"disconnectCause\\\":\\\"solar-flare\\\",\\\"parentCallId\\\":null,"
+                       "\\\"stirShaken\\\":{\\\"verstat\\\":\\\"TN-Validation-Passed\\\","
+                       "\\\"attestationIndicator\\\":\\\"A\\\"},\\\"identity\\\":\\\"";
+    size_t cap = strlen(head) + IDENTITY + 64;
+    char *fault = malloc(cap);
+    snprintf(fault, cap, "%s%s\\\"}\"}", head, identity);
+    sim_fault(fault);
+    free(fault);
+    bw_client *client = default_client();
+    bw_error err = BW_ERROR_INIT;
+    bw_call_state *st = NULL;
+    CHECK(bw_get_call_state(client, ACCOUNT, "c-1", NULL, &st, &err) == BW_OK, "%s", err.message);
+    if (st) {
+        CHECK(strcmp(st->state, "transferring") == 0, "state %s", st->state);
+        CHECK(strcmp(st->disconnect_cause, "solar-flare") == 0, "cause");
+        CHECK(!st->parent_call_id && !st->call_id && st->start_time_ms == BW_TIME_ABSENT, "nulls");
+        CHECK(strlen(st->identity) == IDENTITY, "identity cut to %zu", strlen(st->identity));
+        CHECK(st->stir_shaken_len == 2, "%zu pairs", st->stir_shaken_len);
+        if (st->stir_shaken_len == 2) {
+            CHECK(strcmp(st->stir_shaken[0].key, "attestationIndicator") == 0 &&
+                      strcmp(st->stir_shaken[0].value, "A") == 0,
+                  "pair 0");
+            CHECK(strcmp(st->stir_shaken[1].key, "verstat") == 0, "pair 1");
+        }
+    }
+    bw_call_state_free(st);
+    free(identity);
+
+    /* A NUL inside a string cannot reach C whole: never cut it short. */
+    sim_fault("{\"method\":\"GET\",\"status\":200,\"body\":\"{\\\"errorMessage\\\":\\\"a\\\\u0000b\\\"}\"}");
+    st = NULL;
+    expect_error(bw_get_call_state(client, ACCOUNT, "c-1", NULL, &st, &err), &err,
+                 BW_ERR_PROTOCOL, "");
+    CHECK(strstr(err.message, "errorMessage") != NULL, "%s", err.message);
+    sim_fault("{\"method\":\"GET\",\"status\":200,\"body\":\"{oops\"}");
+    expect_error(bw_get_call_state(client, ACCOUNT, "c-1", NULL, &st, &err), &err,
+                 BW_ERR_PROTOCOL, "");
+    CHECK(err.http_status == 200, "http_status %d", err.http_status);
+    CHECK(st == NULL, "out written on failure");
+    bw_free(client);
+}
+
+static void test_bxml_is_checked_escaped_and_sent(void) {
+    bw_client *client = default_client();
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_error err = BW_ERROR_INIT;
+
+    const char *caller_text = "</SpeakSentence><Transfer>+1900</Transfer> & \"bye\"";
+    size_t needed = 0;
+    CHECK(bw_xml_escape(caller_text, NULL, 0, &needed, &err) == BW_OK, "%s", err.message);
+    char *escaped = malloc(needed);
+    CHECK(bw_xml_escape(caller_text, escaped, needed, &needed, &err) == BW_OK, "%s", err.message);
+    CHECK(strchr(escaped, '<') == NULL && strlen(escaped) + 1 == needed, "%s", escaped);
+    char small[8];
+    expect_error(bw_xml_escape(caller_text, small, sizeof small, &needed, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "out_size");
+    expect_error(bw_xml_escape("bell\a", NULL, 0, &needed, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "text");
+
+    char doc[512];
+    snprintf(doc, sizeof doc, "<Bxml><SpeakSentence>%s</SpeakSentence></Bxml>", escaped);
+    free(escaped);
+    CHECK(bw_update_call_bxml(client, ACCOUNT, call, doc, NULL, &err) == BW_OK, "%s",
+          err.message);
+    char *log = sim_requests();
+    CHECK(strstr(log, "\"method\":\"PUT\"") && strstr(log, "/bxml\""), "%s", log);
+    CHECK(strstr(log, "application/xml; charset=utf-8") != NULL, "content type: %s", log);
+    CHECK(log_has_body(log, doc), "exact body: %s", log);
+    free(log);
+    char *view = sim_view(call);
+    CHECK(strstr(view, "\"bxml\":\"<Bxml><SpeakSentence>&lt;/SpeakSentence&gt;") != NULL,
+          "%s", view);
+    CHECK(strstr(view, "<Transfer>") == NULL, "verb injected: %s", view);
+    free(view);
+
+    /* Malformed: refused with the position, nothing sent. */
+    sim_reset();
+    expect_error(bw_update_call_bxml(client, ACCOUNT, call,
+                                     "<Bxml>\n  <SpeakSentence>hi</Speak>\n</Bxml>", NULL, &err),
+                 &err, BW_ERR_INVALID_ARGUMENT, "bxml");
+    CHECK(strstr(err.message, "line 2, column") != NULL, "%s", err.message);
+    expect_error(bw_update_call_bxml(client, ACCOUNT, call, "<Response/>", NULL, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "bxml");
+    char *huge = malloc(BW_MAX_BXML_BYTES + 2);
+    memset(huge, ' ', BW_MAX_BXML_BYTES + 1);
+    memcpy(huge, "<Bxml>", 6);
+    memcpy(huge + BW_MAX_BXML_BYTES + 1 - 7, "</Bxml>", 7);
+    huge[BW_MAX_BXML_BYTES + 1] = 0;
+    expect_error(bw_update_call_bxml(client, ACCOUNT, call, huge, NULL, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "bxml");
+    free(huge);
+    expect_error(bw_update_call_bxml(client, ACCOUNT, call, NULL, NULL, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "bxml");
+    CHECK(requests_seen() == 0, "nothing sent");
+
+    char ringing[64];
+    sim_create_call(ACCOUNT, "initiated", ringing, sizeof ringing);
+    expect_error(bw_update_call_bxml(client, ACCOUNT, ringing, "<Bxml/>", NULL, &err), &err,
+                 BW_ERR_CONFLICT, "");
+    /* A server error after the document went out: not repeated (it would restart the script). */
+    sim_fault("{\"route\":\"bxml\",\"status\":500}");
+    expect_error(bw_update_call_bxml(client, ACCOUNT, call, "<Bxml/>", NULL, &err), &err,
+                 BW_ERR_SERVER, "");
+    CHECK(err.attempts == 1 && err.maybe_applied, "attempts %u, maybe_applied %d", err.attempts,
+          err.maybe_applied);
+    bw_free(client);
+}
+
+static void test_recording_pauses_and_resumes(void) {
+    bw_client *client = default_client();
+    char call[64], path[160];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_error err = BW_ERROR_INIT;
+    expect_error(bw_update_call_recording(client, ACCOUNT, call, BW_RECORDING_STATE_PAUSED, NULL,
+                                          &err),
+                 &err, BW_ERR_BAD_REQUEST, "");
+    snprintf(path, sizeof path, "/sim/calls/%s/recording", call);
+    int status = 0;
+    free(sim_call("POST", path, "{}", &status));
+    CHECK(status == 200, "start recording: %d", status);
+
+    CHECK(bw_update_call_recording(client, ACCOUNT, call, BW_RECORDING_STATE_PAUSED, NULL,
+                                   &err) == BW_OK,
+          "%s", err.message);
+    char *view = sim_view(call);
+    CHECK(strstr(view, "\"recording\":\"paused\"") != NULL, "%s", view);
+    free(view);
+    /* Safe to repeat: a 500 is retried. */
+    sim_fault("{\"route\":\"recording\",\"status\":500}");
+    CHECK(bw_update_call_recording(client, ACCOUNT, call, BW_RECORDING_STATE_RECORDING, NULL,
+                                   &err) == BW_OK,
+          "%s", err.message);
+    view = sim_view(call);
+    CHECK(strstr(view, "\"recording\":\"recording\"") != NULL, "%s", view);
+    free(view);
+    char *log = sim_requests();
+    CHECK(log_has_body(log, "{\"state\":\"paused\"}") && log_has_body(log, "{\"state\":\"recording\"}"),
+          "%s", log);
+    free(log);
+    for (int bad = -1; bad <= 3; bad += 4)
+        expect_error(bw_update_call_recording(client, ACCOUNT, call, bad, NULL, &err), &err,
+                     BW_ERR_INVALID_ARGUMENT, "state");
+    bw_free(client);
+}
+
+static void test_call_options_cap_the_budget(void) {
+    bw_client *client = default_client();
+    bw_error err = BW_ERROR_INIT;
+    sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
+    bw_call_options opts = BW_CALL_OPTIONS_INIT;
+    opts.timeout_ms = 200;
+    bw_call_state *st = NULL;
+    expect_error(bw_get_call_state(client, ACCOUNT, "slow", &opts, &st, &err), &err,
+                 BW_ERR_TIMEOUT, "");
+    CHECK(strstr(err.message, "time budget") != NULL, "%s", err.message);
+    bw_call_options zeroed = {0};
+    expect_error(bw_hangup(client, ACCOUNT, "c-1", &zeroed, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "opts.struct_size");
+    bw_free(client);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -805,6 +1026,12 @@ int main(void) {
         {"unknown struct sizes are refused", test_unknown_sizes_are_refused},
         {"newer callers work while their new fields are unset",
          test_newer_callers_work_while_new_fields_are_unset},
+        {"call state follows the call", test_call_state_follows_the_call},
+        {"call state carries what the server sends",
+         test_call_state_carries_what_the_server_sends},
+        {"BXML is checked, escaped and sent", test_bxml_is_checked_escaped_and_sent},
+        {"recording pauses and resumes", test_recording_pauses_and_resumes},
+        {"call options cap the budget", test_call_options_cap_the_budget},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
