@@ -10,8 +10,15 @@
  *     bwvoice::RedirectOptions opts;
  *     opts.tag = "step-2";                     // std::nullopt: not sent, "": clears it
  *     bw.redirect("9900000", call_id, "https://app.example/bxml/next", opts);
+ *     bwvoice::CallState st = bw.get_call_state("9900000", call_id);
+ *     if (st.state == "answered")
+ *         bw.update_call_bxml("9900000", call_id,
+ *             "<Bxml><SpeakSentence>" + bwvoice::xml_escape(caller_text) +
+ *             "</SpeakSentence></Bxml>");
+ *     bw.pause_recording("9900000", call_id);     // e.g. while a card number is read
+ *     bw.resume_recording("9900000", call_id);
  *     try {
- *         bw.hangup("9900000", other_call_id);
+ *         bw.hangup("9900000", other_call_id, bwvoice::CallOptions{std::chrono::seconds(2)});
  *     } catch (const bwvoice::Error &e) {
  *         if (e.status() != bwvoice::Status::not_found) throw;   // already ended
  *     }
@@ -19,7 +26,10 @@
  * Choices:
  * - Failures throw bwvoice::Error (a std::runtime_error) with every detail of
  *   the C library's bw_error; what() is "<STATUS NAME>: <message>". Success
- *   returns normally: the endpoint answers nothing else worth returning.
+ *   returns normally; get_call_state returns a CallState value (the C result
+ *   is copied and freed inside).
+ * - Every operation takes a CallOptions last (default: the client's
+ *   settings); its timeout caps the client's budget for that call.
  * - Optional strings are std::optional<std::string>: std::nullopt is "not set,
  *   not sent" (NULL in C). For `tag` the three values matter: nullopt leaves
  *   the call's tag alone, "" clears it, text sets it.
@@ -55,6 +65,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bwvoice.h"
 
@@ -83,11 +94,11 @@ inline const char *status_name(Status status) noexcept {
     return bw_status_str(static_cast<bw_status>(status));
 }
 
-/** The library's version, e.g. `"bwvoice/0.1.0"`. */
+/** The library's version, e.g. `"bwvoice/0.2.0"`. */
 inline std::string_view version() noexcept { return bw_version(); }
 
-/** `state` of "Update active call". */
-enum class CallState : std::int32_t {
+/** `state` of "Update active call" (what to ask for; compare CallState::state for what is). */
+enum class RequestedState : std::int32_t {
     unset = BW_CALL_STATE_UNSET,         ///< not sent (the call stays active)
     active = BW_CALL_STATE_ACTIVE,       ///< needs redirect_url
     completed = BW_CALL_STATE_COMPLETED  ///< hang up / cancel
@@ -127,7 +138,7 @@ struct Config {
 
 /** Every parameter of "Update active call" (see bw_modify_call_request). */
 struct ModifyCallRequest {
-    CallState state = CallState::unset;
+    RequestedState state = RequestedState::unset;
     std::optional<std::string> redirect_url;  ///< required unless completing
     Method redirect_method = Method::unset;
     std::optional<std::string> username;  ///< Basic auth for redirect_url
@@ -137,7 +148,6 @@ struct ModifyCallRequest {
     Method redirect_fallback_method = Method::unset;
     std::optional<std::string> fallback_username;
     std::optional<std::string> fallback_password;
-    std::chrono::milliseconds timeout{0};  ///< this call's budget; 0: the client's
 };
 
 /** Client::redirect's optional parameters: ModifyCallRequest without state and redirect_url. */
@@ -150,7 +160,31 @@ struct RedirectOptions {
     Method redirect_fallback_method = Method::unset;
     std::optional<std::string> fallback_username;
     std::optional<std::string> fallback_password;
+};
+
+/** Settings of one call (see bw_call_options); every operation takes one. */
+struct CallOptions {
+    /** At most this long for this call; the client's timeout still applies when shorter. 0: the client's. */
     std::chrono::milliseconds timeout{0};
+};
+
+/** A time the server reported: its RFC 3339 text and the instant. */
+struct Time {
+    std::string text;
+    std::chrono::system_clock::time_point at;
+};
+
+/**
+ * A call's state (see bw_call_state). std::nullopt: the server sent null or
+ * nothing. `state`, `direction` and `disconnect_cause` are the server's text:
+ * Bandwidth may add values, so treat an unknown one as "other".
+ */
+struct CallState {
+    std::optional<std::string> call_id, account_id, application_id, parent_call_id;
+    std::optional<std::string> to, from, direction, state;
+    std::optional<Time> enqueued_time, start_time, answer_time, end_time, last_update;
+    std::optional<std::string> disconnect_cause, error_message, error_id, identity;
+    std::vector<std::pair<std::string, std::string>> stir_shaken;  ///< sorted by key
 };
 
 /** A failed call: the details of the C library's bw_error. */
@@ -245,6 +279,25 @@ inline std::uint32_t c_ms(std::chrono::milliseconds d, const char *field) {
     return static_cast<std::uint32_t>(d.count());
 }
 
+inline bw_call_options c_options(const CallOptions &opts) {
+    bw_call_options o = BW_CALL_OPTIONS_INIT;
+    o.timeout_ms = c_ms(opts.timeout, "timeout_ms");
+    return o;
+}
+
+inline std::optional<std::string> text_of(const char *s) {
+    return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
+inline std::optional<Time> time_of(const char *text, std::int64_t ms) {
+    if (!text || ms == BW_TIME_ABSENT) return std::nullopt;
+    return Time{text, std::chrono::system_clock::time_point(std::chrono::milliseconds(ms))};
+}
+
+inline void check(bw_status status, const bw_error &err) {
+    if (status != BW_OK) throw Error(err);
+}
+
 }  // namespace detail
 
 /** A Voice API client: owns a bw_client (connection pool, OAuth2 token cache). */
@@ -286,34 +339,34 @@ public:
 
     /** Redirects a live call to the BXML served at `redirect_url` (state is not sent). */
     void redirect(std::string_view account_id, std::string_view call_id, std::string_view redirect_url,
-                  const RedirectOptions &opts = RedirectOptions()) const {
+                  const RedirectOptions &redirect = RedirectOptions(),
+                  const CallOptions &opts = CallOptions()) const {
         ModifyCallRequest req;
         req.redirect_url = detail::c_string(redirect_url, "redirect_url");
-        req.redirect_method = opts.redirect_method;
-        req.username = opts.username;
-        req.password = opts.password;
-        req.tag = opts.tag;
-        req.redirect_fallback_url = opts.redirect_fallback_url;
-        req.redirect_fallback_method = opts.redirect_fallback_method;
-        req.fallback_username = opts.fallback_username;
-        req.fallback_password = opts.fallback_password;
-        req.timeout = opts.timeout;
-        modify_call(account_id, call_id, req);
+        req.redirect_method = redirect.redirect_method;
+        req.username = redirect.username;
+        req.password = redirect.password;
+        req.tag = redirect.tag;
+        req.redirect_fallback_url = redirect.redirect_fallback_url;
+        req.redirect_fallback_method = redirect.redirect_fallback_method;
+        req.fallback_username = redirect.fallback_username;
+        req.fallback_password = redirect.fallback_password;
+        modify_call(account_id, call_id, req, opts);
     }
 
     /** Hangs up a call (cancels it if unanswered); Status::not_found if it already ended. */
-    void hangup(std::string_view account_id, std::string_view call_id) const {
-        const std::string account = detail::c_string(account_id, "account_id");
-        const std::string call = detail::c_string(call_id, "call_id");
+    void hangup(std::string_view account_id, std::string_view call_id,
+                const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        const bw_call_options o = detail::c_options(opts);
         bw_error err = BW_ERROR_INIT;
-        if (bw_hangup(handle_, account.c_str(), call.c_str(), &err) != BW_OK) throw Error(err);
+        detail::check(bw_hangup(handle_, ids.account.c_str(), ids.call.c_str(), &o, &err), err);
     }
 
     /** "Update active call" with every parameter of `req`. */
-    void modify_call(std::string_view account_id, std::string_view call_id,
-                     const ModifyCallRequest &req) const {
-        const std::string account = detail::c_string(account_id, "account_id");
-        const std::string call = detail::c_string(call_id, "call_id");
+    void modify_call(std::string_view account_id, std::string_view call_id, const ModifyCallRequest &req,
+                     const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
         bw_modify_call_request r = BW_MODIFY_CALL_REQUEST_INIT;
         r.state = static_cast<std::int32_t>(req.state);
         r.redirect_url = detail::c_ptr(req.redirect_url, "redirect_url");
@@ -325,17 +378,108 @@ public:
         r.redirect_fallback_method = static_cast<std::int32_t>(req.redirect_fallback_method);
         r.fallback_username = detail::c_ptr(req.fallback_username, "fallback_username");
         r.fallback_password = detail::c_ptr(req.fallback_password, "fallback_password");
-        r.timeout_ms = detail::c_ms(req.timeout, "timeout_ms");
+        const bw_call_options o = detail::c_options(opts);
         bw_error err = BW_ERROR_INIT;
-        if (bw_modify_call(handle_, account.c_str(), call.c_str(), &r, &err) != BW_OK) throw Error(err);
+        detail::check(bw_modify_call(handle_, ids.account.c_str(), ids.call.c_str(), &r, &o, &err), err);
+    }
+
+    /** "Get call state": is the call answered yet, did it end, and why. */
+    CallState get_call_state(std::string_view account_id, std::string_view call_id,
+                             const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        bw_call_state *raw = nullptr;
+        detail::check(bw_get_call_state(handle_, ids.account.c_str(), ids.call.c_str(), &o, &raw, &err), err);
+        const std::unique_ptr<bw_call_state, void (*)(bw_call_state *)> owned(raw, bw_call_state_free);
+        CallState st;
+        st.call_id = detail::text_of(raw->call_id);
+        st.account_id = detail::text_of(raw->account_id);
+        st.application_id = detail::text_of(raw->application_id);
+        st.parent_call_id = detail::text_of(raw->parent_call_id);
+        st.to = detail::text_of(raw->to);
+        st.from = detail::text_of(raw->from);
+        st.direction = detail::text_of(raw->direction);
+        st.state = detail::text_of(raw->state);
+        st.enqueued_time = detail::time_of(raw->enqueued_time, raw->enqueued_time_ms);
+        st.start_time = detail::time_of(raw->start_time, raw->start_time_ms);
+        st.answer_time = detail::time_of(raw->answer_time, raw->answer_time_ms);
+        st.end_time = detail::time_of(raw->end_time, raw->end_time_ms);
+        st.last_update = detail::time_of(raw->last_update, raw->last_update_ms);
+        st.disconnect_cause = detail::text_of(raw->disconnect_cause);
+        st.error_message = detail::text_of(raw->error_message);
+        st.error_id = detail::text_of(raw->error_id);
+        st.identity = detail::text_of(raw->identity);
+        for (std::size_t i = 0; i < raw->stir_shaken_len; i++)
+            st.stir_shaken.emplace_back(raw->stir_shaken[i].key, raw->stir_shaken[i].value);
+        return st;
+    }
+
+    /**
+     * "Update call BXML": replaces the call's script with `bxml`, which must be
+     * well-formed with a <Bxml> root (at most BW_MAX_BXML_BYTES); escape caller
+     * text with xml_escape. Not repeated after a failure the server may have acted on.
+     */
+    void update_call_bxml(std::string_view account_id, std::string_view call_id, std::string_view bxml,
+                          const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        const std::string doc = detail::c_string(bxml, "bxml");
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_update_call_bxml(handle_, ids.account.c_str(), ids.call.c_str(), doc.c_str(), &o, &err),
+                      err);
+    }
+
+    /** Pauses the call's recording; Status::bad_request if none is in progress. */
+    void pause_recording(std::string_view account_id, std::string_view call_id,
+                         const CallOptions &opts = CallOptions()) const {
+        update_recording(account_id, call_id, BW_RECORDING_STATE_PAUSED, opts);
+    }
+
+    /** Resumes the call's paused recording. */
+    void resume_recording(std::string_view account_id, std::string_view call_id,
+                          const CallOptions &opts = CallOptions()) const {
+        update_recording(account_id, call_id, BW_RECORDING_STATE_RECORDING, opts);
     }
 
     /** The C handle, for calling the C API directly; still owned by this Client. */
     bw_client *native_handle() const noexcept { return handle_; }
 
 private:
+    /** NUL-terminated copies of the ids every operation takes. */
+    struct Ids {
+        Ids(std::string_view account_id, std::string_view call_id)
+            : account(detail::c_string(account_id, "account_id")), call(detail::c_string(call_id, "call_id")) {}
+        std::string account, call;
+    };
+
+    void update_recording(std::string_view account_id, std::string_view call_id, std::int32_t state,
+                          const CallOptions &opts) const {
+        const Ids ids(account_id, call_id);
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_update_call_recording(handle_, ids.account.c_str(), ids.call.c_str(), state, &o, &err),
+                      err);
+    }
+
     bw_client *handle_ = nullptr;
 };
+
+/**
+ * Escapes caller text for BXML element text or a quoted attribute value (see
+ * bw_xml_escape), so it cannot close a verb or open another. Throws
+ * Status::invalid_argument for characters XML cannot carry.
+ */
+inline std::string xml_escape(std::string_view text) {
+    const std::string in = detail::c_string(text, "text");
+    bw_error err = BW_ERROR_INIT;
+    std::size_t needed = 0;
+    detail::check(bw_xml_escape(in.c_str(), nullptr, 0, &needed, &err), err);
+    std::string out(needed, '\0');
+    detail::check(bw_xml_escape(in.c_str(), out.data(), out.size(), &needed, &err), err);
+    out.resize(needed - 1);
+    return out;
+}
 
 }  // namespace bwvoice
 

@@ -59,7 +59,7 @@ static void ours_call(const bw_client *client, long i) {
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = REDIRECT_URL;
     bw_error err = BW_ERROR_INIT;
-    if (bw_modify_call(client, ACCOUNT, call_id, &req, &err) != BW_OK)
+    if (bw_modify_call(client, ACCOUNT, call_id, &req, NULL, &err) != BW_OK)
         die("bw_modify_call", err.message);
 }
 
@@ -218,7 +218,7 @@ static int rejected(int rounds, long calls) {
         for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
             double t0 = now_s();
             for (long i = 0; i < calls; i++) {
-                if (bw_modify_call(client, ACCOUNT, cases[k].call_id, &req, &err) != BW_ERR_INVALID_ARGUMENT)
+                if (bw_modify_call(client, ACCOUNT, cases[k].call_id, &req, NULL, &err) != BW_ERR_INVALID_ARGUMENT)
                     die("rejected", "expected BW_ERR_INVALID_ARGUMENT");
             }
             double ns = (now_s() - t0) * 1e9 / (double)calls;

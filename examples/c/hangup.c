@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    bw_status st = bw_hangup(client, getenv("BW_ACCOUNT_ID"), argv[1], &err);
+    bw_status st = bw_hangup(client, getenv("BW_ACCOUNT_ID"), argv[1], NULL, &err);
     int rc = 0;
     if (st == BW_OK) {
         printf("hung up %s\n", argv[1]);

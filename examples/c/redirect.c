@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     req.tag = argc > 3 ? argv[3] : NULL; /* NULL leaves the tag alone, "" clears it */
     req.redirect_fallback_url = argc > 4 ? argv[4] : NULL;
 
-    bw_status st = bw_modify_call(client, getenv("BW_ACCOUNT_ID"), argv[1], &req, &err);
+    bw_status st = bw_modify_call(client, getenv("BW_ACCOUNT_ID"), argv[1], &req, NULL, &err);
     if (st == BW_OK) {
         printf("redirected %s to %s\n", argv[1], argv[2]);
     } else {

@@ -1,4 +1,5 @@
-// Redirect a live call to new BXML, then hang it up, with the C++ wrapper.
+// Check a call is answered, redirect it to new BXML, then hang it up and
+// confirm it ended, with the C++ wrapper.
 //
 //   redirect_hangup CALL_ID REDIRECT_URL [TAG]
 //
@@ -6,9 +7,11 @@
 // Settings come from the environment: BW_ACCOUNT_ID, and either
 // BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
 // optionally BW_BASE_URL (e.g. a local simulator) and BW_TOKEN_URL.
-// Exit status: 0 done, 3 the call was already gone (404), 1 other error.
+// Exit status: 0 done, 3 the call was already gone (404), 4 not answered
+// yet (a redirect would be a 409), 1 other error.
 #include <bwvoice.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -38,13 +41,22 @@ int main(int argc, char **argv) {
     try {
         const bwvoice::Client client(cfg);
 
+        const bwvoice::CallState before = client.get_call_state(*account, call_id);
+        if (before.state != "answered") {
+            std::cout << call_id << " is " << before.state.value_or("(unknown)")
+                      << ": a redirect needs an answered call\n";
+            return 4;
+        }
+
         bwvoice::RedirectOptions opts;
         if (argc > 3) opts.tag = argv[3];  // nullopt leaves the tag alone, "" clears it
         client.redirect(*account, call_id, argv[2], opts);
         std::cout << "redirected " << call_id << " to " << argv[2] << '\n';
 
-        client.hangup(*account, call_id);
-        std::cout << "hung up " << call_id << '\n';
+        client.hangup(*account, call_id, bwvoice::CallOptions{std::chrono::seconds(5)});
+        const bwvoice::CallState after = client.get_call_state(*account, call_id);
+        std::cout << "hung up " << call_id << ": " << after.state.value_or("?") << ", cause "
+                  << after.disconnect_cause.value_or("?") << '\n';
         return 0;
     } catch (const bwvoice::Error &e) {
         if (e.status() == bwvoice::Status::not_found) {

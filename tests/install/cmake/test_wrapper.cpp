@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
     const std::string buffer = c + "-and-more";
     const std::string_view call_c(buffer.data(), c.size());
     bwvoice::ModifyCallRequest complete;
-    complete.state = bwvoice::CallState::completed;
+    complete.state = bwvoice::RequestedState::completed;
     client.modify_call(account, call_c, complete);
 
     // Server errors carry the HTTP details.
@@ -139,10 +139,30 @@ int main(int argc, char **argv) {
         CHECK(e->status() == bwvoice::Status::invalid_argument);
         CHECK(e->field() == "call_id");
     }
-    bwvoice::RedirectOptions bad_timeout;
-    bad_timeout.timeout = std::chrono::milliseconds(1LL << 40);
-    if (auto e = ERROR_OF(client.redirect(account, a, app + "/x", bad_timeout)))
+    const bwvoice::CallOptions bad_timeout{std::chrono::milliseconds(1LL << 40)};
+    if (auto e = ERROR_OF(client.redirect(account, a, app + "/x", {}, bad_timeout)))
         CHECK(e->field() == "timeout_ms");
+
+    // The rest of the live-call family.
+    const bwvoice::CallState st = client.get_call_state(account, a, bwvoice::CallOptions{std::chrono::seconds(5)});
+    CHECK(st.call_id == a && st.account_id == account);
+    CHECK(st.state == "answered");
+    CHECK(st.answer_time && !st.answer_time->text.empty() &&
+          st.answer_time->at > std::chrono::system_clock::time_point());
+    CHECK(!st.end_time && !st.disconnect_cause);
+    const std::string escaped = bwvoice::xml_escape("</SpeakSentence><Transfer> & 'x'");
+    CHECK(escaped == "&lt;/SpeakSentence&gt;&lt;Transfer&gt; &amp; &apos;x&apos;");
+    client.update_call_bxml(account, a, "<Bxml><SpeakSentence>" + escaped + "</SpeakSentence></Bxml>");
+    if (auto e = ERROR_OF(client.update_call_bxml(account, a, "<Bxml>\n<Pause>"))) {
+        CHECK(e->status() == bwvoice::Status::invalid_argument);
+        CHECK(e->field() == "bxml");
+        CHECK(e->message().find("line 2") != std::string::npos);
+    }
+    if (auto e = ERROR_OF(bwvoice::xml_escape("\x01"))) CHECK(e->field() == "text");
+    if (auto e = ERROR_OF(client.pause_recording(account, a))) {
+        CHECK(e->status() == bwvoice::Status::bad_request);  // no recording in progress
+        CHECK(e->http_status() == 400);
+    }
 
     // 429 with Retry-After, no retries: retry_after is filled.
     bwvoice::Config once = cfg;
@@ -166,6 +186,9 @@ int main(int argc, char **argv) {
     bwvoice::Client assigned(once);
     assigned = std::move(moved);
     assigned.hangup(account, a);
+    const bwvoice::CallState ended = assigned.get_call_state(account, a);
+    CHECK(ended.state == "disconnected" && ended.disconnect_cause == "hangup");
+    CHECK(ended.end_time && ended.end_time->at >= st.answer_time->at);
 
     std::cout << "C++ wrapper: " << checks << " checks, " << failures << " failed\n";
     return failures == 0 ? 0 : 1;
