@@ -7,7 +7,7 @@
 // Settings come from the environment: BW_ACCOUNT_ID, and either
 // BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
 // optionally BW_BASE_URL (e.g. a local simulator) and BW_TOKEN_URL.
-// Exit status: 0 done, 3 the call was already gone (404), 4 not answered
+// Exit status: 0 done, 3 the call was already gone (ended, or 404), 4 not answered
 // yet (a redirect would be a 409), 1 other error.
 #include <bwvoice.hpp>
 
@@ -42,6 +42,10 @@ int main(int argc, char **argv) {
         const bwvoice::Client client(cfg);
 
         const bwvoice::CallState before = client.get_call_state(*account, call_id);
+        if (before.state == "disconnected") {
+            std::cout << call_id << " has already ended (" << before.disconnect_cause.value_or("?") << ")\n";
+            return 3;
+        }
         if (before.state != "answered") {
             std::cout << call_id << " is " << before.state.value_or("(unknown)")
                       << ": a redirect needs an answered call\n";

@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
     const std::string escaped = bwvoice::xml_escape("</SpeakSentence><Transfer> & 'x'");
     CHECK(escaped == "&lt;/SpeakSentence&gt;&lt;Transfer&gt; &amp; &apos;x&apos;");
     client.update_call_bxml(account, a, "<Bxml><SpeakSentence>" + escaped + "</SpeakSentence></Bxml>");
-    if (auto e = ERROR_OF(client.update_call_bxml(account, a, "<Bxml>\n<Pause>"))) {
+    if (auto e = ERROR_OF(client.update_call_bxml(account, a, "<Bxml>\n<Pause></Hangup></Bxml>"))) {
         CHECK(e->status() == bwvoice::Status::invalid_argument);
         CHECK(e->field() == "bxml");
         CHECK(e->message().find("line 2") != std::string::npos);
