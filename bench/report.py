@@ -101,6 +101,7 @@ def main() -> int:
     )
     pairs = [
         ("c", "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
+        ("c", "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
         ("python", "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
         ("python", "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
         ("go", "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
@@ -211,7 +212,7 @@ def main() -> int:
     srv = meta["server"]
     lines.append(
         f"{'server check:':<22} {srv['requests']:,} requests, {srv['bad']} malformed "
-        f"(every side sent POST .../calls/{{id}}, JSON, Basic auth, the redirect URL)"
+        f"(every side sent POST .../calls/{{id}} with JSON, Basic auth and the redirect URL, or a bodiless GET)"
     )
     if results["versions"]:
         v = results["versions"]

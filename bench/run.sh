@@ -155,6 +155,7 @@ BUSY_BEFORE=$(busy_cores)
 
 # --- measurements (each program alternates its sides round by round) -----------
 run c-latency "${pinned[@]}" "$OUT/cbench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run c-state "${pinned[@]}" "$OUT/cbench" state "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src
 run python-latency "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run go-latency "${pinned[@]}" "$OUT/gobench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"

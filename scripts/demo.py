@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""`make demo`: redirect and hang up calls from C, Python and Go.
+"""`make demo`: control live calls from C, Python and Go.
+
+Redirect and hang up; read a call's state before acting on it; replace its
+BXML inline with escaped caller text; pause and resume its recording;
+confirm the hang-up by reading the state again.
 
 It starts the bundled Voice API simulator on loopback, runs the examples
 through libbwvoice, and prints what happened on both sides of the wire.
@@ -48,9 +52,12 @@ class Demo:
         with OPENER.open(req, timeout=30) as resp:
             return json.loads(resp.read() or b"null")
 
-    def new_call(self, state: str = "answered") -> str:
-        """Creates a call on the simulator and returns its id."""
-        call = self.control("POST", "/sim/calls", {"accountId": ACCOUNT, "state": state})
+    def new_call(self, state: str = "answered", recording: bool = False) -> str:
+        """Creates a call on the simulator (optionally recording) and returns its id."""
+        spec: dict[str, Any] = {"accountId": ACCOUNT, "state": state}
+        if recording:
+            spec["recording"] = True
+        call = self.control("POST", "/sim/calls", spec)
         return str(call["callId"])
 
     def run(self, title: str, argv: list[str], want_rc: int = 0) -> None:
@@ -97,6 +104,29 @@ class Demo:
     def state(self, call_id: str) -> dict[str, Any]:
         """The call's state as the simulator sees it."""
         return dict(self.control("GET", f"/sim/calls/{call_id}"))
+
+    def live_call(self, title: str, argv: list[str], call_id: str) -> None:
+        """Runs a live-call example on a recording call and checks what reached the server."""
+        self.run(title, argv)
+        st = self.state(call_id)
+        bxml = st.get("bxml") or ""
+        self.expect(
+            "<SpeakSentence>" in bxml and "<Transfer>" not in bxml,
+            "the new BXML arrived with the caller's text escaped (no <Transfer> verb injected)",
+        )
+        puts = [
+            r["body"]
+            for r in self.control("GET", f"/sim/requests?path_contains={call_id}/recording")
+            if r["method"] == "PUT"
+        ]
+        self.expect(
+            puts == ['{"state":"paused"}', '{"state":"recording"}'],
+            f"recording paused then resumed: {puts}",
+        )
+        self.expect(
+            st["state"] == "disconnected" and st["disconnectCause"] == "hangup",
+            f"simulator: state={st['state']}, disconnectCause={st['disconnectCause']}",
+        )
 
 
 def c_examples(demo: Demo, exe: Path) -> None:
@@ -149,14 +179,26 @@ def c_examples(demo: Demo, exe: Path) -> None:
         [str(exe / "redirect"), ringing, f"{app}/too-early"],
         want_rc=1,
     )
+    demo.run(
+        "read the ringing call's state first: the BXML update is not sent (no 409)",
+        [str(exe / "live_call"), ringing],
+        want_rc=4,
+    )
     demo.run("hang up the ringing call: that cancels it", [str(exe / "hangup"), ringing])
     st = demo.state(ringing)
     demo.expect(st["disconnectCause"] == "cancel", f"disconnectCause={st['disconnectCause']}")
     demo.run("and hang up the second call", [str(exe / "hangup"), other])
 
+    live = demo.new_call(recording=True)
+    demo.live_call(
+        "a recording call: state, inline BXML, pause/resume recording, hang-up, state",
+        [str(exe / "live_call"), live],
+        live,
+    )
+
 
 def python_examples(demo: Demo) -> None:
-    """The Python examples: redirect, hang-up, 404."""
+    """The Python examples: redirect, hang-up, 404, the live-call family."""
     print("\n── Python (bindings/python, examples/python) " + "─" * 23)
     py = sys.executable
     call = demo.new_call()
@@ -172,16 +214,22 @@ def python_examples(demo: Demo) -> None:
         [py, "examples/python/hangup.py", call],
         want_rc=3,
     )
+    live = demo.new_call(recording=True)
+    demo.live_call(
+        "the live-call family from Python",
+        [py, "examples/python/live_call.py", live],
+        live,
+    )
 
 
 def go_examples(demo: Demo) -> None:
-    """The Go examples: redirect, hang-up, 404."""
+    """The Go examples: redirect, hang-up, 404, the live-call family."""
     print("\n── Go (bindings/go) " + "─" * 48)
     go = os.environ.get("GO", "go")
     call = demo.new_call()
     before = len(demo.control("GET", "/sim/webhooks"))
     gobin = ROOT / "target/examples/go"
-    for name in ("redirect", "hangup"):
+    for name in ("redirect", "hangup", "livecall"):
         subprocess.run(
             [go, "build", "-o", str(gobin / name), f"./examples/{name}"],
             cwd=ROOT / "bindings/go",
@@ -204,6 +252,10 @@ def go_examples(demo: Demo) -> None:
     demo.run("hang up from Go", [str(gobin / "hangup"), "-call", call])
     demo.run(
         "hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call], want_rc=3
+    )
+    live = demo.new_call(recording=True)
+    demo.live_call(
+        "the live-call family from Go", [str(gobin / "livecall"), "-call", live], live
     )
 
 

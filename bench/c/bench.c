@@ -1,9 +1,11 @@
 /*
- * C side of `make bench`: bwvoice's bw_modify_call against libcurl with a
- * reused easy handle, plus fan-out, the rejected-input path and memory.
+ * C side of `make bench`: bwvoice's bw_modify_call and bw_get_call_state
+ * against libcurl with a reused easy handle, plus fan-out, the
+ * rejected-input path and memory.
  * Prints one JSON object per line on stdout; bench/report.py reads them.
  *
  *   bench latency  BASE ROUNDS CALLS WARMUP   bwvoice vs libcurl, ABAB rounds
+ *   bench state    BASE ROUNDS CALLS WARMUP   the same for GET call state
  *   bench fanout   BASE THREADS CALLS ROUNDS  THREADS threads share one client
  *   bench rejected ROUNDS CALLS               validation failures, nothing sent
  *   bench memory   BASE CALLS...              RSS after each cumulative count
@@ -63,6 +65,18 @@ static void ours_call(const bw_client *client, long i) {
         die("bw_modify_call", err.message);
 }
 
+/* One "Get call state", every field read into a library-owned struct. */
+static void ours_state(const bw_client *client, long i) {
+    char call_id[32];
+    snprintf(call_id, sizeof call_id, "c-%ld", i);
+    bw_call_state *st = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_get_call_state(client, ACCOUNT, call_id, NULL, &st, &err) != BW_OK)
+        die("bw_get_call_state", err.message);
+    if (!st->state) die("bw_get_call_state", "no state");
+    bw_call_state_free(st);
+}
+
 /* --- libcurl, the way a careful C programmer would write it -------------- */
 
 typedef struct {
@@ -95,6 +109,36 @@ static void curl_side_init(curl_side *c, const char *base) {
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, 30000L);
 }
 
+/* The reply body, kept (not parsed: bwvoice's side parses, so this favours libcurl). */
+typedef struct {
+    char data[4096];
+    size_t len;
+} reply_buf;
+
+static size_t keep(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    reply_buf *b = userdata;
+    size_t n = size * nmemb;
+    if (b->len + n > sizeof b->data) return 0;
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    return n;
+}
+
+/* GET .../calls/c-I with the same handle and headers, body kept. */
+static void curl_state(curl_side *c, long i) {
+    char url[300];
+    snprintf(url, sizeof url, "%s/api/v2/accounts/" ACCOUNT "/calls/c-%ld", c->base, i);
+    reply_buf body = {.len = 0};
+    curl_easy_setopt(c->easy, CURLOPT_URL, url);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, keep);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, &body);
+    CURLcode rc = curl_easy_perform(c->easy);
+    if (rc != CURLE_OK) die("curl_easy_perform", curl_easy_strerror(rc));
+    long code = 0;
+    curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (code != 200 || body.len == 0) die("libcurl", "no call state");
+}
+
 static void curl_call(curl_side *c, long i) {
     char url[300];
     snprintf(url, sizeof url, "%s/api/v2/accounts/" ACCOUNT "/calls/c-%ld", c->base, i);
@@ -114,29 +158,33 @@ static void print_rounds(const char *name, const double *us, int rounds) {
     printf("]}\n");
 }
 
-static int latency(const char *base, int rounds, long calls, long warmup) {
+/* bwvoice against libcurl for one operation (redirect, or call state when `state`). */
+static int latency(const char *base, int rounds, long calls, long warmup, int state) {
+    void (*ours_op)(const bw_client *, long) = state ? ours_state : ours_call;
+    void (*curl_op)(curl_side *, long) = state ? curl_state : curl_call;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bw_client *client = new_client(base);
     curl_side curl;
     curl_side_init(&curl, base);
+    if (state) curl_easy_setopt(curl.easy, CURLOPT_HTTPGET, 1L);
     long id = 0;
     for (long i = 0; i < warmup; i++) {
-        ours_call(client, id++);
-        curl_call(&curl, id++);
+        ours_op(client, id++);
+        curl_op(&curl, id++);
     }
     double *ours = calloc((size_t)rounds, sizeof *ours);
     double *theirs = calloc((size_t)rounds, sizeof *theirs);
     for (int r = 0; r < rounds; r++) { /* A B A B ... */
         double t0 = now_s();
-        for (long i = 0; i < calls; i++) ours_call(client, id++);
+        for (long i = 0; i < calls; i++) ours_op(client, id++);
         double t1 = now_s();
-        for (long i = 0; i < calls; i++) curl_call(&curl, id++);
+        for (long i = 0; i < calls; i++) curl_op(&curl, id++);
         double t2 = now_s();
         ours[r] = (t1 - t0) * 1e6 / (double)calls;
         theirs[r] = (t2 - t1) * 1e6 / (double)calls;
     }
-    print_rounds("bwvoice", ours, rounds);
-    print_rounds("libcurl", theirs, rounds);
+    print_rounds(state ? "bwvoice-state" : "bwvoice", ours, rounds);
+    print_rounds(state ? "libcurl-state" : "libcurl", theirs, rounds);
     printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl\":\"%s\",\"bwvoice\":\"%s\"}\n",
            curl_version_info(CURLVERSION_NOW)->version, bw_version());
     bw_free(client);
@@ -259,7 +307,9 @@ static int memory(const char *base, int nmarks, char **marks) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc == 6 && strcmp(argv[1], "latency") == 0)
-        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
+        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), 0);
+    if (argc == 6 && strcmp(argv[1], "state") == 0)
+        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), 1);
     if (argc == 6 && strcmp(argv[1], "fanout") == 0)
         return fanout(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
     if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));

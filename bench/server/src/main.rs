@@ -1,10 +1,11 @@
 //! The bench's loopback server: HTTP/1.1 with keep-alive, one thread per
-//! connection, answering every request `200 OK` with an empty body
-//! (optionally after `--delay-ms`). It checks that each request looks like
-//! "Update active call" (POST to .../accounts/{a}/calls/{c}, JSON content
-//! type, the expected Authorization, a body naming the redirect URL) and
-//! counts the ones that do not; `GET /__stats` reports the counts, so the
-//! bench can prove every side sent the same thing.
+//! connection, answering "Update active call" `200 OK` with an empty body
+//! and "Get call state" with one fixed `callState` (optionally after
+//! `--delay-ms`). It checks that each request looks like one of the two
+//! (POST with a JSON content type and a body naming the redirect URL, or a
+//! bodiless GET, to .../accounts/{a}/calls/{c} with the expected
+//! Authorization) and counts the ones that do not; `GET /__stats` reports
+//! the counts, so the bench can prove every side sent the same thing.
 //!
 //! Usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH]
 //!        [--expect-auth VALUE] [--expect-body-contains TEXT]
@@ -17,6 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+/// A typical answered call, as Bandwidth returns it.
+const CALL_STATE: &str = r#"{"applicationId":"04e88489-df02-4e34-a0ee-27a91849555f","accountId":"9900000","callId":"c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85","parentCallId":null,"to":"+19195551234","from":"+19195554321","direction":"outbound","state":"answered","stirShaken":null,"identity":null,"enqueuedTime":"2022-06-16T13:15:07.160Z","startTime":"2022-06-16T13:15:07.160Z","answerTime":"2022-06-16T13:15:18.126Z","endTime":null,"disconnectCause":null,"errorMessage":null,"errorId":null,"lastUpdate":"2022-06-16T13:15:18.126Z"}"#;
 const MAX_HEAD: usize = 64 * 1024;
 
 struct Config {
@@ -114,6 +117,7 @@ fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()
             (
                 Summary {
                     stats: head.method == "GET" && head.path == "/__stats",
+                    get: head.method == "GET",
                     content_length: head.content_length,
                     close: head.close,
                 },
@@ -147,17 +151,29 @@ fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()
         } else {
             let body = &buf[head_end..total];
             stats.requests.fetch_add(1, Ordering::Relaxed);
-            let body_ok = config
-                .expect_body
-                .as_deref()
-                .is_none_or(|want| find(body, want.as_bytes()).is_some());
+            let body_ok = if request.get {
+                body.is_empty()
+            } else {
+                config
+                    .expect_body
+                    .as_deref()
+                    .is_none_or(|want| find(body, want.as_bytes()).is_some())
+            };
             if !(head_ok && body_ok) {
                 stats.bad.fetch_add(1, Ordering::Relaxed);
             }
             if !config.delay.is_zero() {
                 std::thread::sleep(config.delay);
             }
-            stream.write_all(OK)?;
+            if request.get {
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{CALL_STATE}",
+                    CALL_STATE.len()
+                );
+                stream.write_all(reply.as_bytes())?;
+            } else {
+                stream.write_all(OK)?;
+            }
         }
         let close = request.close;
         // Keep any pipelined bytes that followed this request.
@@ -171,6 +187,8 @@ fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()
 
 struct Summary {
     stats: bool,
+    /// A "Get call state" request, answered with `CALL_STATE`.
+    get: bool,
     content_length: usize,
     close: bool,
 }
@@ -225,10 +243,12 @@ fn head_looks_right(request: &Head, config: &Config) -> bool {
         .expect_auth
         .as_deref()
         .is_none_or(|want| request.authorization == want);
-    request.method == "POST"
-        && path_ok
-        && request.content_type.starts_with("application/json")
-        && auth_ok
+    let shape_ok = match request.method {
+        "POST" => request.content_type.starts_with("application/json"),
+        "GET" => request.content_length == 0,
+        _ => false,
+    };
+    shape_ok && path_ok && auth_ok
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
