@@ -215,9 +215,11 @@ typedef struct bw_client_config {
    */
   uint32_t max_attempts;
   /**
-   * Also retry a redirect after a failure the server may have acted on
-   * (timeout, connection reset, 5xx other than 503). Off by default: a
-   * repeated redirect fires your webhook twice. Hang-ups are always retried.
+   * Also retry a redirect or a BXML replacement after a failure the
+   * server may have acted on (timeout, connection reset, 5xx other than
+   * 503). Off by default: a repeated redirect fires your webhook twice,
+   * repeated BXML restarts the script. Hang-ups, call-state reads and
+   * recording changes are always retried.
    */
   bool retry_non_idempotent;
   /**

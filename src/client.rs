@@ -35,9 +35,10 @@ pub struct ClientConfig {
     pub timeout: Option<Duration>,
     /// Attempts per call, first included; default 3, `Some(1)` never retries.
     pub max_attempts: Option<u32>,
-    /// Also retry a redirect after a failure that may have reached the
-    /// server (timeout, reset, 5xx other than 503). Off by default because
-    /// a repeated redirect re-fires the customer's webhook.
+    /// Also retry a redirect or a BXML replacement after a failure that may
+    /// have reached the server (timeout, reset, 5xx other than 503). Off by
+    /// default because a repeated redirect re-fires the customer's webhook
+    /// and repeated BXML restarts the script.
     pub retry_non_idempotent: bool,
     pub tls_roots: TlsRoots,
     pub proxy: ProxyConfig,
