@@ -31,10 +31,16 @@ pub fn check(document: &str) -> Result<(), Error> {
         )
     })?;
     let root = parsed.root_element().tag_name();
-    if root.name() != "Bxml" || root.namespace().is_some() {
+    if root.name() != "Bxml" {
         return Err(Error::invalid(
             "bxml",
             format!("bxml's root element is <{}>, not <Bxml>", root.name()),
+        ));
+    }
+    if let Some(namespace) = root.namespace() {
+        return Err(Error::invalid(
+            "bxml",
+            format!("bxml's root element <Bxml> is in namespace {namespace}; BXML has none"),
         ));
     }
     Ok(())
@@ -117,7 +123,7 @@ mod tests {
         for (doc, root) in [
             ("<Response><Hangup/></Response>", "<Response>"),
             ("<bxml/>", "<bxml>"),
-            ("<x:Bxml xmlns:x=\"urn:x\"/>", "<Bxml>, not"),
+            ("<x:Bxml xmlns:x=\"urn:x\"/>", "in namespace urn:x"),
         ] {
             let err = check(doc).unwrap_err();
             assert!(err.message.contains(root), "{doc}: {}", err.message);

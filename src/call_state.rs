@@ -78,7 +78,9 @@ impl CallState {
     /// (with RFC 3339 times) is `Status::Protocol`: half a state is never
     /// returned as if it were all of it.
     pub fn from_reply(body: Option<&[u8]>) -> Result<CallState, Error> {
-        let body = body.ok_or_else(|| malformed("the body was unreadable or too large"))?;
+        let body = body.ok_or_else(|| {
+            malformed("the body could not be read whole (cut short, or over 64 KiB)")
+        })?;
         // serde would also take a JSON array for a struct.
         if body.trim_ascii_start().first() != Some(&b'{') {
             return Err(malformed("the body is not a JSON object"));
@@ -235,6 +237,6 @@ mod tests {
             assert!(err.message.contains(why), "{body}: {}", err.message);
         }
         let err = CallState::from_reply(None).unwrap_err();
-        assert!(err.message.contains("too large"), "{}", err.message);
+        assert!(err.message.contains("over 64 KiB"), "{}", err.message);
     }
 }

@@ -6,6 +6,7 @@ use crate::call_state::CallState;
 use crate::endpoint::{check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::{Error, Status};
 use crate::operation::{self, Operation, RecordingState, Repeat};
+use crate::redact::scrub;
 use crate::request::ModifyCallRequest;
 use crate::response::http_error;
 use crate::retry::{backoff, is_retryable, may_have_acted, DEFAULT_MAX_ATTEMPTS};
@@ -331,20 +332,22 @@ impl Client {
             .transport
             .send(op.method, &op.url, &headers, body, deadline)
             .map_err(AttemptFailure::Other)?;
+        // Everything an echoing server could put into text we report.
+        let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        secrets.push(credential(authorization));
+        secrets.extend(op.secrets.iter().map(String::as_str));
         if (200..300).contains(&reply.status) {
             return (op.read)(reply.body.as_deref()).map_err(|mut error| {
                 // The server answered 2xx, so it acted; only the answer
-                // could not be read.
+                // could not be read. The reader's message may quote it.
                 error.http_status = reply.status;
+                error.message = scrub(&error.message, &secrets);
                 AttemptFailure::Other(Failure {
                     error,
                     reached_server: true,
                 })
             });
         }
-        let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        secrets.push(credential(authorization));
-        secrets.extend(op.secrets.iter().map(String::as_str));
         let mut error = http_error(
             reply.status,
             reply.retry_after,
