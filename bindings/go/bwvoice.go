@@ -60,16 +60,18 @@ const (
 	TLSRootsSystem TLSRoots = C.BW_TLS_ROOTS_SYSTEM
 )
 
-// CallState is the state to request in ModifyCallRequest.State.
-type CallState int32
+// RequestedState is the state a ModifyCallRequest asks for (its State
+// field, the C BW_CALL_STATE_* values). It is not what GetCallState reports:
+// that is CallState.State, the server's text.
+type RequestedState int32
 
 const (
 	// CallStateUnset sends no state (Bandwidth treats the call as active).
-	CallStateUnset CallState = C.BW_CALL_STATE_UNSET
+	CallStateUnset RequestedState = C.BW_CALL_STATE_UNSET
 	// CallStateActive sends "active"; needs RedirectURL.
-	CallStateActive CallState = C.BW_CALL_STATE_ACTIVE
+	CallStateActive RequestedState = C.BW_CALL_STATE_ACTIVE
 	// CallStateCompleted sends "completed": hang up (or cancel an unanswered call).
-	CallStateCompleted CallState = C.BW_CALL_STATE_COMPLETED
+	CallStateCompleted RequestedState = C.BW_CALL_STATE_COMPLETED
 )
 
 // Method is the HTTP method Bandwidth uses to deliver the Redirect event.
@@ -107,7 +109,8 @@ type Options struct {
 	// whole milliseconds.
 	ConnectTimeout time.Duration
 	// Timeout is the total budget of one call, retries and waits included;
-	// default 30 s. An earlier context deadline shortens it for that call.
+	// default 30 s. A context deadline can only shorten it for that call:
+	// the library takes the smaller of the two.
 	Timeout time.Duration
 	// MaxAttempts is the number of attempts per call, the first included;
 	// default 3; 1 disables retries.
@@ -137,7 +140,7 @@ type Options struct {
 // "" clears it, any other text sets it (see the Tag helper).
 type ModifyCallRequest struct {
 	// State: CallStateUnset, CallStateActive or CallStateCompleted.
-	State CallState
+	State RequestedState
 	// RedirectURL receives the Redirect event and answers with new BXML.
 	// Required unless State is CallStateCompleted (then forbidden).
 	RedirectURL string
@@ -210,9 +213,6 @@ type Client struct {
 	mu      sync.RWMutex
 	ptr     *C.bw_client // nil once closed
 	cleanup runtime.Cleanup
-	// timeout is the client's own per-call budget (Options.Timeout or the
-	// library's default); a context deadline can only shorten it.
-	timeout time.Duration
 }
 
 // NewClient creates a client. Invalid options give an *Error with Status
@@ -231,28 +231,23 @@ func NewClient(opts Options) (*Client, error) {
 	defer cs.free()
 
 	cfg := C.bw_client_config{struct_size: C.sizeof_bw_client_config}
-	var err error
-	set := func(dst **C.char, field, value string) {
-		if err == nil {
-			*dst, err = cs.optional(field, value)
-		}
-	}
-	set(&cfg.base_url, "base_url", opts.BaseURL)
-	set(&cfg.username, "username", opts.Username)
-	set(&cfg.password, "password", opts.Password)
-	set(&cfg.client_id, "client_id", opts.ClientID)
-	set(&cfg.client_secret, "client_secret", opts.ClientSecret)
-	set(&cfg.token_url, "token_url", opts.TokenURL)
-	set(&cfg.ca_file, "ca_file", opts.CAFile)
-	set(&cfg.proxy, "proxy", opts.Proxy)
+	cfg.base_url = cs.optional("base_url", opts.BaseURL)
+	cfg.username = cs.optional("username", opts.Username)
+	cfg.password = cs.optional("password", opts.Password)
+	cfg.client_id = cs.optional("client_id", opts.ClientID)
+	cfg.client_secret = cs.optional("client_secret", opts.ClientSecret)
+	cfg.token_url = cs.optional("token_url", opts.TokenURL)
+	cfg.ca_file = cs.optional("ca_file", opts.CAFile)
+	cfg.proxy = cs.optional("proxy", opts.Proxy)
 	suffix := userAgent
 	if opts.UserAgentSuffix != "" {
 		suffix += "; " + opts.UserAgentSuffix
 	}
-	set(&cfg.user_agent_suffix, "user_agent_suffix", suffix)
-	if err != nil {
-		return nil, err
+	cfg.user_agent_suffix = cs.optional("user_agent_suffix", suffix)
+	if cs.err != nil {
+		return nil, cs.err
 	}
+	var err error
 	if cfg.connect_timeout_ms, err = durationMillis("connect_timeout_ms", opts.ConnectTimeout); err != nil {
 		return nil, err
 	}
@@ -273,11 +268,7 @@ func NewClient(opts Options) (*Client, error) {
 	if status != C.BW_OK {
 		return nil, newError(status, &cerr)
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = C.BW_DEFAULT_TIMEOUT_MS * time.Millisecond
-	}
-	c := &Client{ptr: ptr, timeout: timeout}
+	c := &Client{ptr: ptr}
 	// Safety net for a Client dropped without Close. It cannot run while a
 	// call is in flight: calls keep c reachable until they return.
 	c.cleanup = runtime.AddCleanup(c, func(p *C.bw_client) { C.bw_free(p) }, ptr)
@@ -313,9 +304,14 @@ func (c *Client) Redirect(ctx context.Context, accountID, callID, url string, op
 }
 
 // Hangup ends a call (cancels it if not yet answered). It sends exactly
-// {"state":"completed"}.
+// {"state":"completed"} (bw_hangup). Safe to repeat: retried on timeouts
+// and 5xx.
 func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
-	return c.ModifyCall(ctx, accountID, callID, ModifyCallRequest{State: CallStateCompleted})
+	var cs cstrings
+	defer cs.free()
+	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
+		return C.bw_hangup(client, account, call, opts, cerr)
+	})
 }
 
 // ModifyCall sends "Update active call" with every parameter of req. It
@@ -327,52 +323,130 @@ func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
 // out, the *Error matches both ErrTimeout and context.DeadlineExceeded.
 // Cancelling the context while the call is in flight does not interrupt it.
 func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req ModifyCallRequest) error {
+	var cs cstrings
+	defer cs.free()
+	creq := C.bw_modify_call_request{struct_size: C.sizeof_bw_modify_call_request}
+	creq.state = C.int32_t(req.State)
+	creq.redirect_url = cs.optional("redirect_url", req.RedirectURL)
+	creq.redirect_method = C.int32_t(req.RedirectMethod)
+	creq.username = cs.optional("username", req.Username)
+	creq.password = cs.optional("password", req.Password)
+	creq.redirect_fallback_url = cs.optional("redirect_fallback_url", req.RedirectFallbackURL)
+	creq.redirect_fallback_method = C.int32_t(req.RedirectFallbackMethod)
+	creq.fallback_username = cs.optional("fallback_username", req.FallbackUsername)
+	creq.fallback_password = cs.optional("fallback_password", req.FallbackPassword)
+	if req.Tag != nil {
+		creq.tag = cs.required("tag", *req.Tag)
+	}
+	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
+		return C.bw_modify_call(client, account, call, &creq, opts, cerr)
+	})
+}
+
+// GetCallState reads a call's state ("Get call state", bw_get_call_state):
+// whether it is answered yet, when, and why it ended. Safe to repeat:
+// retried on timeouts and 5xx. ErrNotFound means the call is unknown or
+// ended more than 7 days ago; a reply that is not a callState is
+// ErrProtocol. Contexts work as for ModifyCall.
+func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*CallState, error) {
+	var cs cstrings
+	defer cs.free()
+	var out *C.bw_call_state
+	err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
+		return C.bw_get_call_state(client, account, call, opts, &out, cerr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.bw_call_state_free(out)
+	return newCallState(out)
+}
+
+// UpdateCallBXML replaces a live call's BXML with the document bxml
+// ("Update call BXML", bw_update_call_bxml), without a webhook round trip.
+//
+// The library checks the document first: it must be well-formed XML whose
+// root element is <Bxml>, at most 64 KiB (BW_MAX_BXML_BYTES); otherwise the
+// error is ErrInvalidArgument with Field "bxml", the message names the line
+// and column, and nothing is sent. Well-formed BXML can still carry verbs
+// injected through text you put in it, so escape caller-supplied text
+// with encoding/xml before building the document (the C bw_xml_escape is
+// not needed in Go):
+//
+//	var text strings.Builder
+//	if err := xml.EscapeText(&text, []byte(callerText)); err != nil {
+//		return err
+//	}
+//	doc := "<Bxml><SpeakSentence>" + text.String() + "</SpeakSentence></Bxml>"
+//	err := c.UpdateCallBXML(ctx, accountID, callID, doc)
+//
+// Like a redirect, it is not repeated after a failure the server may have
+// acted on (a second one restarts the script) unless
+// Options.RetryNonIdempotent is set; Error.MaybeApplied tells. ErrConflict:
+// the call is not answered yet. Contexts work as for ModifyCall.
+func (c *Client) UpdateCallBXML(ctx context.Context, accountID, callID, bxml string) error {
+	var cs cstrings
+	defer cs.free()
+	doc := cs.required("bxml", bxml)
+	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
+		return C.bw_update_call_bxml(client, account, call, doc, opts, cerr)
+	})
+}
+
+// PauseRecording pauses the call's recording ("Update recording" with
+// state "paused", bw_update_call_recording), e.g. while a caller reads a
+// card number. Pausing a paused recording is fine. Safe to repeat: retried
+// on timeouts and 5xx. ErrBadRequest: the call has no recording in
+// progress. Contexts work as for ModifyCall.
+func (c *Client) PauseRecording(ctx context.Context, accountID, callID string) error {
+	return c.updateRecording(ctx, accountID, callID, C.BW_RECORDING_STATE_PAUSED)
+}
+
+// ResumeRecording resumes the call's paused recording ("Update recording"
+// with state "recording"). Otherwise as PauseRecording.
+func (c *Client) ResumeRecording(ctx context.Context, accountID, callID string) error {
+	return c.updateRecording(ctx, accountID, callID, C.BW_RECORDING_STATE_RECORDING)
+}
+
+func (c *Client) updateRecording(ctx context.Context, accountID, callID string, state C.int32_t) error {
+	var cs cstrings
+	defer cs.free()
+	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
+		return C.bw_update_call_recording(client, account, call, state, opts, cerr)
+	})
+}
+
+// operation is one C call of the bw_* operations, given the live client,
+// the ids, the per-call options and the error record to fill.
+type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status
+
+// do is what every operation shares. A context that is already done
+// returns ctx.Err(); a string that failed to convert into cs (the
+// operation's own, then the ids) returns its error; a closed client
+// returns ErrClosed; in all three cases nothing is sent. Otherwise it runs
+// op under the read lock (so Close cannot free the client meanwhile) with
+// the context's remaining time as bw_call_options.timeout_ms, rounded up to
+// whole milliseconds (0 without a deadline): the library takes the smaller
+// of it and the client's own budget. A failure becomes an *Error, which
+// also matches context.DeadlineExceeded when the context's deadline is what
+// ran out.
+func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string, op operation) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	opts := C.bw_call_options{struct_size: C.sizeof_bw_call_options}
 	deadline, hasDeadline := ctx.Deadline()
-	var timeoutMs C.uint32_t
 	if hasDeadline {
 		left := time.Until(deadline)
 		if left <= 0 {
 			return context.DeadlineExceeded
 		}
-		timeoutMs = C.uint32_t(min(ceilMillis(min(left, c.timeout)), math.MaxUint32))
+		opts.timeout_ms = C.uint32_t(min(ceilMillis(left), math.MaxUint32))
 	}
-
-	var cs cstrings
-	defer cs.free()
-	var err error
-	str := func(field, value string) *C.char {
-		var p *C.char
-		if err == nil {
-			p, err = cs.optional(field, value)
-		}
-		return p
-	}
-	creq := C.bw_modify_call_request{struct_size: C.sizeof_bw_modify_call_request}
-	creq.state = C.int32_t(req.State)
-	creq.redirect_url = str("redirect_url", req.RedirectURL)
-	creq.redirect_method = C.int32_t(req.RedirectMethod)
-	creq.username = str("username", req.Username)
-	creq.password = str("password", req.Password)
-	creq.redirect_fallback_url = str("redirect_fallback_url", req.RedirectFallbackURL)
-	creq.redirect_fallback_method = C.int32_t(req.RedirectFallbackMethod)
-	creq.fallback_username = str("fallback_username", req.FallbackUsername)
-	creq.fallback_password = str("fallback_password", req.FallbackPassword)
-	creq.timeout_ms = timeoutMs
-	if req.Tag != nil && err == nil {
-		creq.tag, err = cs.required("tag", *req.Tag)
-	}
-	var account, call *C.char
-	if err == nil {
-		account, err = cs.required("account_id", accountID)
-	}
-	if err == nil {
-		call, err = cs.required("call_id", callID)
-	}
-	if err != nil {
-		return err
+	account := cs.required("account_id", accountID)
+	call := cs.required("call_id", callID)
+	if cs.err != nil {
+		return cs.err
 	}
 
 	c.mu.RLock()
@@ -381,7 +455,7 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 		return ErrClosed
 	}
 	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
-	status := C.bw_modify_call(c.ptr, account, call, &creq, &cerr)
+	status := op(c.ptr, account, call, &opts, &cerr)
 	runtime.KeepAlive(c)
 	if status == C.BW_OK {
 		return nil
@@ -394,31 +468,40 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 }
 
 // cstrings collects C copies of Go strings for one C call and frees them.
-type cstrings []unsafe.Pointer
+// The first string that cannot be converted (it contains a NUL byte) is
+// remembered in err; later conversions return NULL and copy nothing.
+type cstrings struct {
+	ptrs []unsafe.Pointer
+	err  error
+}
 
 // required returns a C copy of s ("" stays "").
-func (cs *cstrings) required(field, s string) (*C.char, error) {
+func (cs *cstrings) required(field, s string) *C.char {
+	if cs.err != nil {
+		return nil
+	}
 	if strings.IndexByte(s, 0) >= 0 {
-		return nil, invalidArgument(field, field+" contains a NUL byte")
+		cs.err = invalidArgument(field, field+" contains a NUL byte")
+		return nil
 	}
 	p := C.CString(s)
-	*cs = append(*cs, unsafe.Pointer(p))
-	return p, nil
+	cs.ptrs = append(cs.ptrs, unsafe.Pointer(p))
+	return p
 }
 
 // optional is required, except that "" means "not set" (NULL).
-func (cs *cstrings) optional(field, s string) (*C.char, error) {
+func (cs *cstrings) optional(field, s string) *C.char {
 	if s == "" {
-		return nil, nil
+		return nil
 	}
 	return cs.required(field, s)
 }
 
 func (cs *cstrings) free() {
-	for _, p := range *cs {
+	for _, p := range cs.ptrs {
 		C.free(p)
 	}
-	*cs = nil
+	cs.ptrs = nil
 }
 
 // durationMillis converts an Options duration to the C milliseconds field:

@@ -1,12 +1,17 @@
 package bwvoice_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
@@ -144,10 +149,18 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
+	st, getErr := c.GetCallState(ctx, acct, call)
+	if st != nil {
+		t.Errorf("GetCallState after Close returned a state: %+v", st)
+	}
 	for name, err := range map[string]error{
-		"Redirect":   c.Redirect(ctx, acct, call, shared.appURL("next")),
-		"Hangup":     c.Hangup(ctx, acct, call),
-		"ModifyCall": c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallStateCompleted}),
+		"Redirect":        c.Redirect(ctx, acct, call, shared.appURL("next")),
+		"Hangup":          c.Hangup(ctx, acct, call),
+		"ModifyCall":      c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallStateCompleted}),
+		"GetCallState":    getErr,
+		"UpdateCallBXML":  c.UpdateCallBXML(ctx, acct, call, simpleBXML),
+		"PauseRecording":  c.PauseRecording(ctx, acct, call),
+		"ResumeRecording": c.ResumeRecording(ctx, acct, call),
 	} {
 		if !errors.Is(err, bwvoice.ErrClosed) {
 			t.Errorf("%s after Close: got %v, want ErrClosed", name, err)
@@ -157,6 +170,9 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	var zero bwvoice.Client
 	if err := zero.Hangup(ctx, acct, call); !errors.Is(err, bwvoice.ErrClosed) {
 		t.Errorf("zero Client: got %v, want ErrClosed", err)
+	}
+	if _, err := zero.GetCallState(ctx, acct, call); !errors.Is(err, bwvoice.ErrClosed) {
+		t.Errorf("zero Client GetCallState: got %v, want ErrClosed", err)
 	}
 	if err := zero.Close(); err != nil {
 		t.Errorf("zero Client Close: %v", err)
@@ -253,19 +269,119 @@ func TestCloseRacingWithCalls(t *testing.T) {
 	}
 }
 
-// Clients dropped without Close are freed by the runtime cleanup.
+// Clients dropped without Close are freed by the runtime cleanup: once the
+// collector finds one unreachable, bw_free closes its pooled keep-alive
+// connection. A client still in use keeps its connection until Close.
 func TestClientWithoutClose(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	for range 20 {
-		c, err := bwvoice.NewClient(shared.basicOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Hangup(context.Background(), acct, "c-unknown"); !errors.Is(err, bwvoice.ErrNotFound) {
+	srv := startConnCounter(t)
+	opts := bwvoice.Options{BaseURL: srv.baseURL(), Username: simUser, Password: simPassword}
+	const n = 20
+	use := func(c *bwvoice.Client) {
+		t.Helper()
+		if err := c.Hangup(context.Background(), "9900000", "c-unknown"); !errors.Is(err, bwvoice.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
 	}
-	runtime.GC()
-	runtime.GC()
+	kept, err := bwvoice.NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	use(kept)
+	func() {
+		for range n {
+			c, err := bwvoice.NewClient(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			use(c)
+		}
+	}()
+	if got := srv.opened.Load(); got != n+1 {
+		t.Fatalf("%d connections opened, want one per client (%d)", got, n+1)
+	}
+	waitFor(t, "the dropped clients' connections to be closed", func() bool {
+		runtime.GC()
+		return srv.closed.Load() >= n
+	})
+	// kept is still referenced below: its connection is still open.
+	if got := srv.closed.Load(); got != n {
+		t.Errorf("%d connections closed, want %d: a client still in use lost its connection", got, n)
+	}
+	use(kept)
+	if got := srv.opened.Load(); got != n+1 {
+		t.Errorf("the kept client opened a new connection (%d in all)", got)
+	}
+	if err := kept.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Close to close the kept client's connection", func() bool { return srv.closed.Load() == n+1 })
 }
+
+// connCounter is a loopback HTTP server that answers every request with a
+// keep-alive 404 and counts the connections it accepted and saw closed.
+type connCounter struct {
+	ln             net.Listener
+	opened, closed atomic.Int32
+	wg             sync.WaitGroup
+	mu             sync.Mutex
+	conns          []net.Conn
+}
+
+func startConnCounter(t *testing.T) *connCounter {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &connCounter{ln: ln}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return // the listener was closed
+			}
+			s.opened.Add(1)
+			s.mu.Lock()
+			s.conns = append(s.conns, c)
+			s.mu.Unlock()
+			s.wg.Add(1)
+			go s.serve(c)
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		s.mu.Lock()
+		for _, c := range s.conns {
+			_ = c.Close()
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+	})
+	return s
+}
+
+func (s *connCounter) serve(c net.Conn) {
+	defer s.wg.Done()
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.closed.Add(1) // the client closed it
+			}
+			return
+		}
+		if _, err := io.Copy(io.Discard, req.Body); err != nil {
+			return
+		}
+		if _, err := io.WriteString(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"); err != nil {
+			return
+		}
+	}
+}
+
+func (s *connCounter) baseURL() string { return "http://" + s.ln.Addr().String() + "/api/v2" }

@@ -14,7 +14,7 @@ func TestDoneContextSendsNothing(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	call := shared.createRecordedCall(t, acct)
 
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -25,10 +25,18 @@ func TestDoneContextSendsNothing(t *testing.T) {
 		ctx  context.Context
 		want error
 	}{{canceled, context.Canceled}, {expired, context.DeadlineExceeded}} {
+		st, getErr := c.GetCallState(tc.ctx, acct, call)
+		if st != nil {
+			t.Errorf("GetCallState returned a state: %+v", st)
+		}
 		for name, err := range map[string]error{
-			"Redirect":   c.Redirect(tc.ctx, acct, call, shared.appURL("next")),
-			"Hangup":     c.Hangup(tc.ctx, acct, call),
-			"ModifyCall": c.ModifyCall(tc.ctx, acct, call, bwvoice.ModifyCallRequest{RedirectURL: shared.appURL("next")}),
+			"Redirect":        c.Redirect(tc.ctx, acct, call, shared.appURL("next")),
+			"Hangup":          c.Hangup(tc.ctx, acct, call),
+			"ModifyCall":      c.ModifyCall(tc.ctx, acct, call, bwvoice.ModifyCallRequest{RedirectURL: shared.appURL("next")}),
+			"GetCallState":    getErr,
+			"UpdateCallBXML":  c.UpdateCallBXML(tc.ctx, acct, call, simpleBXML),
+			"PauseRecording":  c.PauseRecording(tc.ctx, acct, call),
+			"ResumeRecording": c.ResumeRecording(tc.ctx, acct, call),
 		} {
 			if err != tc.want {
 				t.Errorf("%s: got %v, want %v", name, err, tc.want)
@@ -38,8 +46,8 @@ func TestDoneContextSendsNothing(t *testing.T) {
 	if reqs := shared.accountRequests(t, acct); len(reqs) != 0 {
 		t.Errorf("%d requests were sent", len(reqs))
 	}
-	if st := shared.call(t, call); st.State != "answered" {
-		t.Errorf("call state %q", st.State)
+	if st := shared.call(t, call); st.State != "answered" || st.BXML != nil || deref(st.Recording) != `"recording"` {
+		t.Errorf("call state %q, BXML %s, recording %s", st.State, deref(st.BXML), deref(st.Recording))
 	}
 }
 

@@ -1,6 +1,8 @@
-// Package bwvoice controls live calls through Bandwidth's Voice API
-// ("Update active call"): redirect a call to new BXML, change its tag, or
-// hang it up.
+// Package bwvoice controls live calls through Bandwidth's Voice API:
+// redirect a call to new BXML, change its tag or hang it up ("Update active
+// call"), read its state (GetCallState), replace its BXML in place
+// (UpdateCallBXML; escape caller text with encoding/xml's EscapeText), and
+// pause or resume its recording (PauseRecording, ResumeRecording).
 //
 // It is a thin cgo binding of the native bwvoice library (libbwvoice, C
 // header bwvoice.h): validation, authentication (Basic or OAuth2 client
@@ -27,9 +29,9 @@
 // # Contexts
 //
 // A context that is done before the call returns ctx.Err() and sends
-// nothing. A context deadline bounds the call's whole time budget (retries
-// included) together with Options.Timeout, the earlier winning; when the
-// deadline runs out the error
+// nothing. A context deadline is the call's whole time budget (retries
+// included): the time left is passed to the library, which uses the smaller
+// of it and Options.Timeout; when the deadline runs out the error
 // matches both ErrTimeout and context.DeadlineExceeded. A call already in
 // progress is not interrupted by cancellation: it ends within its budget.
 //

@@ -207,7 +207,7 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 		{"redirect_fallback_url", c.Redirect(ctx, acct, call, next, bwvoice.WithFallback("mailto:x@example.com"))},
 		{"redirect_method", c.Redirect(ctx, acct, call, next, bwvoice.WithRedirectMethod(bwvoice.Method(7)))},
 		{"redirect_fallback_method", c.Redirect(ctx, acct, call, next, bwvoice.WithFallbackMethod(bwvoice.Method(-1)))},
-		{"state", c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallState(9), RedirectURL: next})},
+		{"state", c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.RequestedState(9), RedirectURL: next})},
 		{"tag", c.Redirect(ctx, acct, call, next, bwvoice.WithTag(strings.Repeat("x", 4097)))},
 		{"username", c.Redirect(ctx, acct, call, next, bwvoice.WithCredentials(strings.Repeat("u", 1025), "p"))},
 		{"fallback_password", c.Redirect(ctx, acct, call, next, bwvoice.WithFallback(next),
@@ -218,6 +218,12 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 		{"call_id", c.Hangup(ctx, acct, "")},
 		{"account_id", c.Hangup(ctx, "", call)},
 		{"call_id", c.Hangup(ctx, acct, "c-1\n")},
+		{"call_id", getCallStateErr(c.GetCallState(ctx, acct, ""))},
+		{"account_id", getCallStateErr(c.GetCallState(ctx, "", call))},
+		{"call_id", c.UpdateCallBXML(ctx, acct, "", simpleBXML)},
+		{"account_id", c.UpdateCallBXML(ctx, "", call, simpleBXML)},
+		{"call_id", c.PauseRecording(ctx, acct, "c-1\n")},
+		{"account_id", c.ResumeRecording(ctx, "", call)},
 	}
 	for i, tc := range cases {
 		e := asError(t, tc.err, bwvoice.ErrInvalidArgument)
@@ -232,6 +238,15 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 	if st := shared.call(t, call); st.State != "answered" {
 		t.Errorf("call state %q", st.State)
 	}
+}
+
+// getCallStateErr is GetCallState's error, checking that a failure comes
+// without a state.
+func getCallStateErr(st *bwvoice.CallState, err error) error {
+	if st != nil && err != nil {
+		return errors.New("GetCallState returned a state with its error")
+	}
+	return err
 }
 
 // A Go string with a NUL cannot be a C string: the binding refuses it
@@ -256,6 +271,12 @@ func TestNULInStrings(t *testing.T) {
 		{"redirect_fallback_url", c.Redirect(ctx, acct, call, next, bwvoice.WithFallback("\x00"))},
 		{"fallback_username", c.Redirect(ctx, acct, call, next, bwvoice.WithFallback(next), bwvoice.WithFallbackCredentials("\x00", "p"))},
 		{"fallback_password", c.Redirect(ctx, acct, call, next, bwvoice.WithFallback(next), bwvoice.WithFallbackCredentials("u", "\x00"))},
+		{"account_id", getCallStateErr(c.GetCallState(ctx, "\x00", call))},
+		{"call_id", getCallStateErr(c.GetCallState(ctx, acct, call+"\x00"))},
+		{"bxml", c.UpdateCallBXML(ctx, acct, call, "<Bxml>\x00</Bxml>")},
+		{"call_id", c.UpdateCallBXML(ctx, acct, "\x00", simpleBXML)},
+		{"account_id", c.PauseRecording(ctx, "\x00", call)},
+		{"call_id", c.ResumeRecording(ctx, acct, "\x00")},
 	}
 	for _, tc := range cases {
 		e := asError(t, tc.err, bwvoice.ErrInvalidArgument)

@@ -3,6 +3,7 @@ package bwvoice_test
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/xml"
 	"errors"
 	"os"
 	"os/exec"
@@ -22,7 +23,7 @@ func TestExamples(t *testing.T) {
 		t.Skip("no go command in PATH to build the examples")
 	}
 	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./examples/redirect", "./examples/hangup")
+	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./examples/redirect", "./examples/hangup", "./examples/livecall")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -78,11 +79,74 @@ func TestExamples(t *testing.T) {
 		t.Errorf("hangup without credentials: exit %d, want 2", code)
 	}
 
+	// livecall: hostile text stays text.
+	hostile := `</SpeakSentence><Transfer>+15550100</Transfer> "Tom" & 'Jerry' <3`
+	call = shared.createRecordedCall(t, acct)
+	code, out, errOut = run(basic, "livecall", "-call", call, "-text", hostile)
+	if code != 0 || errOut != "" ||
+		!strings.Contains(out, "before: call "+call+" is answered") ||
+		!strings.Contains(out, "after: call "+call+" is disconnected") ||
+		!strings.HasSuffix(out, ", disconnect cause hangup\n") {
+		t.Errorf("livecall: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	st := shared.call(t, call)
+	var doc struct {
+		XMLName  xml.Name `xml:"Bxml"`
+		Speak    []string `xml:"SpeakSentence"`
+		Transfer []string `xml:"Transfer"`
+	}
+	if st.BXML == nil {
+		t.Fatal("livecall left no BXML on the call")
+	}
+	if err := xml.Unmarshal([]byte(*st.BXML), &doc); err != nil || len(doc.Speak) != 1 || doc.Speak[0] != hostile || len(doc.Transfer) != 0 {
+		t.Errorf("livecall's BXML %q reads as %+v (%v), want one SpeakSentence with the text", *st.BXML, doc, err)
+	}
+	if st.State != "disconnected" || deref(st.DisconnectCause) != `"hangup"` || st.Recording != nil {
+		t.Errorf("after livecall: state %q cause %s recording %s", st.State, deref(st.DisconnectCause), deref(st.Recording))
+	}
+	var steps []string
+	for _, r := range shared.requests(t, "/calls/"+call) {
+		steps = append(steps, r.Method+" "+strings.TrimPrefix(r.Path, "/api/v2/accounts/"+acct+"/calls/"+call)+" "+r.Body)
+	}
+	wantSteps := []string{"GET  ", "PUT /bxml " + *st.BXML, `PUT /recording {"state":"paused"}`,
+		`PUT /recording {"state":"recording"}`, `POST  {"state":"completed"}`, "GET  "}
+	if strings.Join(steps, "\n") != strings.Join(wantSteps, "\n") {
+		t.Errorf("livecall sent\n%s\nwant\n%s", strings.Join(steps, "\n"), strings.Join(wantSteps, "\n"))
+	}
+	// Its default text is hostile too, and shown escaped.
+	call = shared.createRecordedCall(t, acct)
+	code, out, errOut = run(oauth, "livecall", "-call", call)
+	if code != 0 || !strings.Contains(out, "&lt;/SpeakSentence&gt;&lt;Transfer&gt;") {
+		t.Errorf("livecall with the default text: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// Not answered: explained, exit 4, nothing but the read is sent.
+	call = shared.createCall(t, acct, "initiated")
+	code, out, errOut = run(basic, "livecall", "-call", call)
+	if code != 4 || errOut != "" || !strings.Contains(out, "409") || !strings.Contains(out, "is initiated") {
+		t.Errorf("livecall of an unanswered call: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if reqs := shared.requests(t, "/calls/"+call); len(reqs) != 1 || reqs[0].Method != "GET" {
+		t.Errorf("livecall of an unanswered call sent %+v", reqs)
+	}
+	// No recording in progress: the 400 is reported, exit 1.
+	call = shared.createCall(t, acct, "answered")
+	code, _, errOut = run(basic, "livecall", "-call", call)
+	if code != 1 || !strings.Contains(errOut, "BW_ERR_BAD_REQUEST") || !strings.Contains(errOut, "No recording is in progress") {
+		t.Errorf("livecall without a recording: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = run(basic, "livecall", "-call", "c-no-such-call")
+	if code != 1 || !strings.Contains(errOut, "BW_ERR_NOT_FOUND") {
+		t.Errorf("livecall of an unknown call: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, _ = run(basic, "livecall"); code != 2 {
+		t.Errorf("livecall without -call: exit %d, want 2", code)
+	}
+
 	uas := map[string]bool{}
 	for _, r := range shared.accountRequests(t, acct) {
 		uas[r.Headers["user-agent"]] = true
 	}
-	for _, want := range []string{"(go; example-redirect)", "(go; example-hangup)"} {
+	for _, want := range []string{"(go; example-redirect)", "(go; example-hangup)", "(go; example-livecall)"} {
 		found := false
 		for ua := range uas {
 			found = found || strings.HasSuffix(ua, want)

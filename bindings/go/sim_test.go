@@ -176,19 +176,49 @@ func (s *simulator) control(t testing.TB, method, path string, body, out any) {
 	}
 }
 
+// callState is the simulator's control view of a call: the spec's
+// callState plus tag, recording and bxml.
 type callState struct {
-	CallID          string  `json:"callId"`
-	AccountID       string  `json:"accountId"`
-	State           string  `json:"state"`
-	DisconnectCause *string `json:"disconnectCause"`
-	Tag             *string `json:"tag"`
+	CallID          string            `json:"callId"`
+	AccountID       string            `json:"accountId"`
+	ApplicationID   *string           `json:"applicationId"`
+	ParentCallID    *string           `json:"parentCallId"`
+	To              *string           `json:"to"`
+	From            *string           `json:"from"`
+	Direction       *string           `json:"direction"`
+	State           string            `json:"state"`
+	EnqueuedTime    *string           `json:"enqueuedTime"`
+	StartTime       *string           `json:"startTime"`
+	AnswerTime      *string           `json:"answerTime"`
+	EndTime         *string           `json:"endTime"`
+	LastUpdate      *string           `json:"lastUpdate"`
+	DisconnectCause *string           `json:"disconnectCause"`
+	ErrorMessage    *string           `json:"errorMessage"`
+	ErrorID         *string           `json:"errorId"`
+	Identity        *string           `json:"identity"`
+	StirShaken      map[string]string `json:"stirShaken"`
+	Tag             *string           `json:"tag"`
+	Recording       *string           `json:"recording"` // "recording", "paused" or null
+	BXML            *string           `json:"bxml"`      // the latest replaced document
 }
 
 // createCall creates a call ("answered" or "initiated") and returns its id.
 func (s *simulator) createCall(t testing.TB, accountID, state string) string {
 	t.Helper()
+	return s.createCallWith(t, map[string]any{"accountId": accountID, "state": state})
+}
+
+// createRecordedCall creates an answered call with a recording in progress.
+func (s *simulator) createRecordedCall(t testing.TB, accountID string) string {
+	t.Helper()
+	return s.createCallWith(t, map[string]any{"accountId": accountID, "state": "answered", "recording": true})
+}
+
+// createCallWith creates a call from POST /sim/calls fields and returns its id.
+func (s *simulator) createCallWith(t testing.TB, fields map[string]any) string {
+	t.Helper()
 	var c callState
-	s.control(t, "POST", "/sim/calls", map[string]string{"accountId": accountID, "state": state}, &c)
+	s.control(t, "POST", "/sim/calls", fields, &c)
 	if c.CallID == "" {
 		t.Fatal("simulator returned no callId")
 	}
@@ -225,9 +255,12 @@ func (s *simulator) accountRequests(t testing.TB, accountID string) []loggedRequ
 	return s.requests(t, "/accounts/"+accountID+"/")
 }
 
-// fault makes the next Count requests matching Match get this answer.
+// fault makes the next Count requests matching Match (and Method and
+// Route, when set) get this answer.
 type fault struct {
 	Match       string            `json:"match"`
+	Method      string            `json:"method,omitempty"`
+	Route       string            `json:"route,omitempty"` // "call", "bxml" or "recording"
 	Count       int               `json:"count,omitempty"`
 	Status      int               `json:"status,omitempty"`
 	Headers     map[string]string `json:"headers,omitempty"`
