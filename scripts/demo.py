@@ -254,9 +254,7 @@ def go_examples(demo: Demo) -> None:
         "hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call], want_rc=3
     )
     live = demo.new_call(recording=True)
-    demo.live_call(
-        "the live-call family from Go", [str(gobin / "livecall"), "-call", live], live
-    )
+    demo.live_call("the live-call family from Go", [str(gobin / "livecall"), "-call", live], live)
 
 
 def main() -> int:
