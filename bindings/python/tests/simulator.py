@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ ACCOUNT = "9900000"
 USERNAME, PASSWORD = "user", "pass"
 CLIENT_ID, CLIENT_SECRET = "client", "secret"
 TOKEN_PATH = "/api/v1/oauth2/token"
+#: A path segment, percent-encoded (ids may contain ``/``).
+quote = partial(urllib.parse.quote, safe="")
 
 
 def simulator_binary() -> str:
@@ -62,15 +65,33 @@ class Simulator:
         """Forgets calls, logs, faults and tokens."""
         self._send("POST", "/sim/reset")
 
-    def create_call(self, state: str = "answered", account_id: str = ACCOUNT) -> str:
-        """Creates a call; returns its id."""
-        call = self._send("POST", "/sim/calls", {"accountId": account_id, "state": state})
-        return str(call["callId"])
+    def create_call(
+        self,
+        state: str = "answered",
+        account_id: str = ACCOUNT,
+        *,
+        recording: bool = False,
+        **fields: str,
+    ) -> str:
+        """Creates a call (``recording``: with a recording in progress); returns its id.
+
+        ``fields``: other ``POST /sim/calls`` fields, e.g. ``callId``, ``direction``.
+        """
+        body = {"accountId": account_id, "state": state, "recording": recording, **fields}
+        return str(self._send("POST", "/sim/calls", body)["callId"])
 
     def call(self, call_id: str) -> dict[str, Any]:
-        """The call's state, including its ``tag``."""
-        result: dict[str, Any] = self._send("GET", f"/sim/calls/{urllib.parse.quote(call_id)}")
+        """The call's state, plus its ``tag``, ``recording`` and ``bxml``."""
+        result: dict[str, Any] = self._send("GET", f"/sim/calls/{quote(call_id)}")
         return result
+
+    def answer(self, call_id: str) -> None:
+        """Answers an ``initiated`` call."""
+        self._send("POST", f"/sim/calls/{quote(call_id)}/answer")
+
+    def start_recording(self, call_id: str) -> None:
+        """Starts a recording on an answered call that has none."""
+        self._send("POST", f"/sim/calls/{quote(call_id)}/recording")
 
     def requests(self, path_contains: str = "") -> list[dict[str, Any]]:
         """Every ``/api`` request received, oldest first."""
@@ -78,12 +99,15 @@ class Simulator:
         result: list[dict[str, Any]] = self._send("GET", f"/sim/requests?{query}")
         return result
 
-    def fault(self, match: str, count: int = 1, **answer: Any) -> None:
-        """The next ``count`` requests matching ``match`` get ``answer``.
+    def fault(self, match: str | None, count: int = 1, **answer: Any) -> None:
+        """The next ``count`` requests matching ``match`` (``None``: any) get ``answer``.
 
-        ``answer``: ``status``, ``headers``, ``body``, ``contentType``, ``delayMs``, ``close``.
+        ``answer``: ``status``, ``headers``, ``body``, ``contentType``, ``delayMs``,
+        ``close``, and the filters ``method`` and ``route`` (``"call"``, ``"bxml"``,
+        ``"recording"``).
         """
-        self._send("POST", "/sim/faults", {"match": match, "count": count, **answer})
+        where = {} if match is None else {"match": match}
+        self._send("POST", "/sim/faults", {**where, "count": count, **answer})
 
     def wait_for_requests(self, count: int, path_contains: str = "") -> None:
         """Returns once ``count`` matching requests have arrived (polls the log; 10 s cap)."""

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from bwvoice import _ffi
-from simulator import REPO
+from simulator import ACCOUNT, PASSWORD, REPO, USERNAME, Simulator
 
-GROWABLE = (_ffi.bw_client_config, _ffi.bw_modify_call_request, _ffi.bw_error)
+GROWABLE = (
+    _ffi.bw_client_config,
+    _ffi.bw_modify_call_request,
+    _ffi.bw_call_options,
+    _ffi.bw_error,
+)
 
 
 @pytest.mark.parametrize("struct", GROWABLE, ids=lambda s: s.__name__)
@@ -49,3 +56,58 @@ def test_unknown_error_size_is_rejected_and_nothing_written() -> None:
     assert _ffi.client_new(cfg, ptr, err) == _ffi.BW_ERR_INVALID_ARGUMENT
     assert not ptr
     assert (err.struct_size, err.status, err.message) == (0, -5, b"untouched")
+
+
+@pytest.fixture
+def native(sim: Simulator) -> Iterator[Any]:
+    """A ``bw_client`` of the simulator, made and freed through the raw C ABI."""
+    cfg = _ffi.bw_client_config(
+        username=USERNAME.encode(), password=PASSWORD.encode(), base_url=sim.api_url.encode()
+    )
+    ptr = _ffi.ClientPtr()
+    assert _ffi.client_new(cfg, ptr, _ffi.bw_error()) == _ffi.BW_OK
+    yield ptr
+    _ffi.free(ptr)
+
+
+def test_unknown_call_options_size_is_rejected_before_sending(sim: Simulator, native: Any) -> None:
+    err = _ffi.bw_error()
+    opts = _ffi.bw_call_options(struct_size=0, timeout_ms=1000)
+    status = _ffi.hangup(native, ACCOUNT.encode(), b"c-1", opts, err=err)
+    assert (status, err.field, err.attempts) == (
+        _ffi.BW_ERR_INVALID_ARGUMENT,
+        b"opts.struct_size",
+        0,
+    )
+    assert sim.requests() == []
+
+
+def test_null_call_options_mean_the_clients_settings(sim: Simulator, native: Any) -> None:
+    call_id = sim.create_call()
+    err = _ffi.bw_error()
+    assert _ffi.hangup(native, ACCOUNT.encode(), call_id.encode(), None, err=err) == _ffi.BW_OK
+    assert sim.call(call_id)["state"] == "disconnected"
+
+
+def test_call_state_is_allocated_with_this_headers_size(sim: Simulator, native: Any) -> None:
+    call_id = sim.create_call()
+    out = _ffi.CallStatePtr()
+    err = _ffi.bw_error()
+    status = _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err=err)
+    try:
+        assert status == _ffi.BW_OK and out
+        view = out.contents
+        assert view.struct_size == ctypes.sizeof(_ffi.bw_call_state)
+        assert view.call_id == call_id.encode()
+        assert (view.stir_shaken_len, bool(view.stir_shaken)) == (0, False)
+        assert view.end_time is None and view.end_time_ms == _ffi.BW_TIME_ABSENT
+    finally:
+        _ffi.call_state_free(out)
+    _ffi.call_state_free(_ffi.CallStatePtr())  # NULL is a no-op
+
+
+def test_failed_get_call_state_leaves_out_null(sim: Simulator, native: Any) -> None:
+    out = _ffi.CallStatePtr()
+    err = _ffi.bw_error()
+    status = _ffi.get_call_state(native, ACCOUNT.encode(), b"c-none", None, out, err=err)
+    assert (status, err.http_status, bool(out)) == (_ffi.BW_ERR_NOT_FOUND, 404, False)

@@ -65,3 +65,85 @@ def test_errors_exit_non_zero_with_status_and_message(sim: Simulator) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith("redirect failed: BW_ERR_INVALID_ARGUMENT: ")
     assert run("redirect.py").returncode == 2
+
+
+def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
+    sim: Simulator,
+) -> None:
+    call_id = sim.create_call(recording=True)
+    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    text = "Bye </SpeakSentence><Transfer><PhoneNumber>+15550100</PhoneNumber></Transfer> & 'ok'"
+    proc = run("live_call.py", call_id, text, **creds)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    escaped = (
+        "Bye &lt;/SpeakSentence&gt;&lt;Transfer&gt;&lt;PhoneNumber&gt;+15550100"
+        "&lt;/PhoneNumber&gt;&lt;/Transfer&gt; &amp; &apos;ok&apos;"
+    )
+    bxml = f"<Bxml><SpeakSentence>{escaped}</SpeakSentence></Bxml>"
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"call {call_id} is answered (outbound call from +")
+    assert lines[1:] == [
+        f"caller text: {text}",
+        f"new BXML:    {bxml}",
+        "recording paused",
+        "recording resumed",
+        f"hung up call {call_id}",
+        f"call {call_id} is now disconnected (disconnect cause: hangup)",
+    ]
+    view = sim.call(call_id)
+    assert view["bxml"] == bxml  # one <SpeakSentence>, no <Transfer> verb
+    assert (view["state"], view["disconnectCause"]) == ("disconnected", "hangup")
+    path = f"/api/v2/accounts/{ACCOUNT}/calls/{call_id}"
+    assert [(r["method"], r["path"], r["body"]) for r in sim.requests()] == [
+        ("GET", path, ""),
+        ("PUT", f"{path}/bxml", bxml),
+        ("PUT", f"{path}/recording", '{"state":"paused"}'),
+        ("PUT", f"{path}/recording", '{"state":"recording"}'),
+        ("POST", path, '{"state":"completed"}'),
+        ("GET", path, ""),
+    ]
+
+
+def test_live_call_default_text_tries_to_inject_a_transfer(sim: Simulator) -> None:
+    call_id = sim.create_call(recording=True)
+    proc = run(
+        "live_call.py",
+        BW_CALL_ID=call_id,
+        BW_BASE_URL=sim.api_url,
+        BW_TOKEN_URL=sim.token_url,
+        BW_CLIENT_ID=CLIENT_ID,
+        BW_CLIENT_SECRET=CLIENT_SECRET,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "caller text: Thanks for calling. </SpeakSentence><Transfer>" in proc.stdout
+    assert "&lt;/SpeakSentence&gt;&lt;Transfer&gt;" in sim.call(call_id)["bxml"]
+
+
+def test_live_call_of_an_unanswered_call_exits_4_before_any_change(sim: Simulator) -> None:
+    call_id = sim.create_call("initiated", recording=False)
+    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    proc = run("live_call.py", call_id, **creds)
+    assert (proc.returncode, proc.stderr) == (4, "")
+    assert proc.stdout.splitlines() == [
+        f"call {call_id} is initiated (outbound call from +19195551234 to +19195554321)",
+        f"call {call_id} is not answered: new BXML would be refused with HTTP 409 Conflict; "
+        "try again once it is answered",
+    ]
+    assert [r["method"] for r in sim.requests()] == ["GET"]
+    assert (sim.call(call_id)["state"], sim.call(call_id)["bxml"]) == ("initiated", None)
+
+
+def test_live_call_errors_exit_1(sim: Simulator) -> None:
+    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    proc = run("live_call.py", "c-unknown", **creds)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("live_call failed: BW_ERR_NOT_FOUND: HTTP 404: ")
+    no_recording = sim.create_call()
+    proc = run("live_call.py", no_recording, **creds)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("live_call failed: BW_ERR_BAD_REQUEST: HTTP 400: ")
+    assert "No recording is in progress on this call" in proc.stderr
+    proc = run("live_call.py", "c-1")  # no credentials
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("live_call failed: BW_ERR_INVALID_ARGUMENT: ")
+    assert run("live_call.py").returncode == 2

@@ -25,26 +25,32 @@ def header_text() -> str:
     return re.sub(r"//[^\n]*", "", text)
 
 
+SCALARS: dict[str, Any] = {
+    "void": None,
+    "bool": ctypes.c_bool,
+    "char": ctypes.c_char,
+    "int32_t": ctypes.c_int32,
+    "uint32_t": ctypes.c_uint32,
+    "int64_t": ctypes.c_int64,
+    "size_t": ctypes.c_size_t,
+    "bw_status": _ffi.bw_status,
+}
+
+
 def c_type(decl: str) -> Any:
     """The ctypes type for a C type as written in the header."""
     decl = " ".join(decl.replace("*", " * ").split())
     array = re.fullmatch(r"char \[(\w+)\]", decl)
     if array:
         return ctypes.c_char * int(getattr(_ffi, array.group(1)))
+    if decl == "const char *":  # a NUL-terminated string; `char *` is a buffer
+        return ctypes.c_char_p
     pointer = re.fullmatch(r"(?:const )?(?:struct )?(\w+) \*( \*)?", decl)
-    if pointer and pointer.group(1) != "char":
-        target = ctypes.POINTER(getattr(_ffi, pointer.group(1)))
+    if pointer:
+        base = pointer.group(1)
+        target = ctypes.POINTER(SCALARS[base] if base in SCALARS else getattr(_ffi, base))
         return ctypes.POINTER(target) if pointer.group(2) else target
-    scalars = {
-        "void": None,
-        "bool": ctypes.c_bool,
-        "int32_t": ctypes.c_int32,
-        "uint32_t": ctypes.c_uint32,
-        "int64_t": ctypes.c_int64,
-        "bw_status": _ffi.bw_status,
-        "const char *": ctypes.c_char_p,
-    }
-    return scalars[decl]
+    return SCALARS[decl]
 
 
 def header_structs() -> dict[str, list[tuple[str, str]]]:
@@ -71,8 +77,15 @@ def header_defines() -> dict[str, str]:
 INIT_MACROS = {
     "BW_CLIENT_CONFIG_INIT": "bw_client_config",
     "BW_MODIFY_CALL_REQUEST_INIT": "bw_modify_call_request",
+    "BW_CALL_OPTIONS_INIT": "bw_call_options",
     "BW_ERROR_INIT": "bw_error",
 }
+#: Growable structs the library allocates and the caller only reads: no macro.
+LIBRARY_ALLOCATED = {"bw_call_state"}
+#: Structs that are not growable (no ``struct_size``): only ever inside another.
+PLAIN = {"bw_key_value"}
+#: Macros that are neither integers nor initialisers -> their text in the header.
+SYMBOLIC = {"BW_TIME_ABSENT": "INT64_MIN"}
 
 
 def test_constants() -> None:
@@ -82,12 +95,15 @@ def test_constants() -> None:
     for name, value in integers.items():
         assert getattr(_ffi, name, None) == value, name
     # Every other macro is one of these, each checked below.
-    others = {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *INIT_MACROS}
+    others = {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *INIT_MACROS, *SYMBOLIC}
     assert set(defines) == set(integers) | others
     mirrored = {k for k in vars(_ffi) if k.startswith("BW_") and not k.endswith("_H")}
-    assert mirrored == set(integers) | {"BW_VERSION_STRING", "BW_VERSION_NUMBER"}
+    assert mirrored == set(integers) | {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *SYMBOLIC}
     for macro, struct in INIT_MACROS.items():
         assert defines[macro] == f"{{ .struct_size = sizeof({struct}) }}", macro
+    for macro, text in SYMBOLIC.items():
+        assert defines[macro] == text, macro  # its value is checked by the C compiler
+    assert _ffi.BW_TIME_ABSENT == -(2**63)
 
 
 def test_version_string_is_the_package_version() -> None:
@@ -124,11 +140,25 @@ def test_function_prototypes() -> None:
 
 def test_struct_fields_names_order_and_types() -> None:
     structs = header_structs()
-    assert set(structs) == {"bw_client_config", "bw_error", "bw_modify_call_request"}
-    assert set(structs) == set(INIT_MACROS.values())
+    assert set(structs) == {
+        "bw_client_config",
+        "bw_error",
+        "bw_modify_call_request",
+        "bw_call_options",
+        "bw_call_state",
+        "bw_key_value",
+    }
+    assert set(structs) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
     for name, fields in structs.items():
+        if name in PLAIN:
+            assert "struct_size" not in dict(fields), name
+            continue
         assert fields[0] == ("struct_size", "uint32_t"), name
         assert getattr(_ffi, name)._fields_[0] == ("struct_size", ctypes.c_uint32), name
+    # Only the structs the caller fills set their own size on construction.
+    for name in structs:
+        assert issubclass(getattr(_ffi, name), _ffi._Growable) == (name in INIT_MACROS.values())
+    assert "timeout_ms" not in dict(structs["bw_modify_call_request"])
     assert [f for f, _ in structs["bw_error"]] == [
         "struct_size",
         "status",
@@ -173,6 +203,8 @@ def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
         lines.append(f"{{ {name} v = {macro};")
         lines.append(f'printf("{macro} %u\\n", (unsigned)v.struct_size); }}')
     lines.append('printf("BW_VERSION_NUMBER %lu\\n", (unsigned long)BW_VERSION_NUMBER);')
+    for macro in SYMBOLIC:
+        lines.append(f'printf("{macro} %lld\\n", (long long){macro});')
     lines.append("return 0; }")
     (tmp_path / "layout.c").write_text("\n".join(lines))
     exe = tmp_path / "layout"
@@ -188,4 +220,5 @@ def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
         ours += [f"{name}.{field} {getattr(struct, field).offset}" for field, _ in fields]
     ours += [f"{macro} {getattr(_ffi, name)().struct_size}" for macro, name in INIT_MACROS.items()]
     ours.append(f"BW_VERSION_NUMBER {_ffi.BW_VERSION_NUMBER}")
+    ours += [f"{macro} {getattr(_ffi, macro)}" for macro in SYMBOLIC]
     assert measured.splitlines() == ours

@@ -27,6 +27,14 @@ def test_close_is_idempotent_and_later_use_raises(sim: Simulator) -> None:
         bw.redirect(ACCOUNT, "c-1", "https://app.example/")
     with pytest.raises(ValueError):
         bw.modify_call(ACCOUNT, "c-1", state="completed")
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.get_call_state(ACCOUNT, "c-1")
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.update_call_bxml(ACCOUNT, "c-1", "<Bxml/>")
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.pause_recording(ACCOUNT, "c-1")
+    with pytest.raises(bwvoice.ClientClosedError):
+        bw.resume_recording(ACCOUNT, "c-1", timeout=1)
     assert sim.requests() == []
 
 
@@ -59,6 +67,28 @@ def test_close_during_a_call_lets_it_finish(sim: Simulator) -> None:
     worker.join()
     assert errors == []
     assert sim.call(call_id)["state"] == "disconnected"
+
+
+def test_close_during_get_call_state_still_returns_the_state(sim: Simulator) -> None:
+    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    call_id = sim.create_call()
+    sim.fault(call_id, delayMs=300)
+    results: list[object] = []
+
+    def read() -> None:
+        try:
+            results.append(bw.get_call_state(ACCOUNT, call_id))
+        except BaseException as exc:  # reported to the main thread
+            results.append(exc)
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    sim.wait_for_requests(1)  # the call is in flight inside the library
+    bw.close()
+    worker.join()
+    (state,) = results
+    assert isinstance(state, bwvoice.CallState), state
+    assert (state.call_id, state.state) == (call_id, "answered")
 
 
 def test_garbage_collection_frees_the_client(sim: Simulator) -> None:

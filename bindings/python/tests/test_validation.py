@@ -176,3 +176,180 @@ def test_every_option_is_accepted(sim: Simulator) -> None:
         client_id="c", client_secret="s", token_url=sim.token_url, proxy_from_env=True
     ):
         pass
+
+
+# -- per-call timeout, on every operation ---------------------------------------
+
+#: Every operation's other positional arguments, after the account and call ids.
+OPERATIONS: dict[str, tuple[Any, ...]] = {
+    "modify_call": (),
+    "redirect": (URL,),
+    "hangup": (),
+    "get_call_state": (),
+    "update_call_bxml": ("<Bxml/>",),
+    "pause_recording": (),
+    "resume_recording": (),
+}
+every = pytest.mark.parametrize("op", list(OPERATIONS))
+
+
+def operation(bw: bwvoice.Client, op: str, call_id: str, account_id: str = ACCOUNT) -> Any:
+    """``bw.<op>`` with its ids and other arguments bound; call it with keywords."""
+    kwargs = {"redirect_url": URL} if op == "modify_call" else {}
+    method = getattr(bw, op)
+    return lambda **kw: method(account_id, call_id, *OPERATIONS[op], **kwargs, **kw)
+
+
+@every
+@pytest.mark.parametrize(
+    "timeout",
+    [0, 0.0, -1, -0.001, math.nan, -math.inf, math.inf, 5_000_000, 10**400],
+    ids=repr,
+)
+def test_per_call_timeout_must_be_positive_and_fit(
+    silent: bwvoice.Client, op: str, timeout: float
+) -> None:
+    err = invalid("timeout", operation(silent, op, "c-1"), timeout=timeout)
+    assert "timeout" in err.message
+
+
+@every
+@pytest.mark.parametrize("timeout", ["5", True, b"1", [1]], ids=repr)
+def test_per_call_timeout_must_be_a_number(silent: bwvoice.Client, op: str, timeout: Any) -> None:
+    with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+        operation(silent, op, "c-1")(timeout=timeout)
+
+
+@every
+def test_timeout_is_keyword_only(silent: bwvoice.Client, op: str) -> None:
+    with pytest.raises(TypeError):
+        getattr(silent, op)(ACCOUNT, "c-1", *OPERATIONS[op], 5)
+
+
+@every
+def test_a_tiny_per_call_timeout_is_not_the_default(sim: Simulator, op: str) -> None:
+    # 1 ns rounds up to 1 ms: 0 would mean "the client's" (here 30 s, which
+    # would outlast the delay and succeed).
+    call_id = sim.create_call(recording=True)
+    sim.fault(call_id, delayMs=5000)
+    client = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    with client as bw, pytest.raises(bwvoice.BandwidthTimeoutError):
+        operation(bw, op, call_id)(timeout=1e-9)
+
+
+@every
+@pytest.mark.parametrize(
+    ("field", "account_id", "call_id"),
+    [("account_id", "", "c-1"), ("call_id", ACCOUNT, ""), ("call_id", ACCOUNT, "..")],
+)
+def test_ids_are_checked_by_the_library_for_every_operation(
+    silent: bwvoice.Client, op: str, field: str, account_id: str, call_id: str
+) -> None:
+    invalid(field, operation(silent, op, call_id, account_id))
+
+
+@every
+@pytest.mark.parametrize(
+    "ids", [(None, "c-1"), (ACCOUNT, None), (ACCOUNT, b"c-1"), (9900000, "c-1")], ids=repr
+)
+def test_wrong_id_types_in_every_operation(
+    silent: bwvoice.Client, op: str, ids: tuple[Any, Any]
+) -> None:
+    with pytest.raises(TypeError):
+        getattr(silent, op)(*ids, *OPERATIONS[op])
+
+
+# -- update_call_bxml -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bxml", "message"),
+    [
+        ("<Bxml><SpeakSentence>hi</Bxml>", "not well-formed XML at line 1, column 24"),
+        ("<Bxml>\n  <SpeakSentence>hi\n</Bxml>\n", "not well-formed XML at line 3, column 1"),
+        (
+            "<Bxml><SpeakSentence>Tom & Jerry</SpeakSentence></Bxml>",
+            "line 1, column 26: malformed entity reference",
+        ),
+        ("", "not well-formed XML at line 1, column 1"),
+        ("   ", "not well-formed XML"),
+        ("<Bxml/><Bxml/>", "not well-formed XML at line 1, column 8"),
+        ("<Response><Hangup/></Response>", "root element is <Response>, not <Bxml>"),
+        ("<bxml/>", "root element is <bxml>, not <Bxml>"),
+        ('<b:Bxml xmlns:b="urn:x"/>', "root element"),
+        ('<!DOCTYPE Bxml [<!ENTITY a "b">]><Bxml>&a;</Bxml>', "not well-formed XML"),
+        ("<Bxml>" + "x" * 65530 + "</Bxml>", "bxml is 65543 bytes; at most 65536 are allowed"),
+        # The limit counts UTF-8 bytes, not characters: 40,013 characters here.
+        ("<Bxml>" + "é" * 40000 + "</Bxml>", "bxml is 80013 bytes"),
+    ],
+    ids=[
+        "unclosed",
+        "line-3",
+        "bare-ampersand",
+        "empty",
+        "blank",
+        "two-roots",
+        "other-root",
+        "lowercase-root",
+        "namespaced-root",
+        "doctype",
+        "too-large",
+        "too-large-in-bytes",
+    ],
+)
+def test_malformed_bxml_is_refused_and_nothing_is_sent(
+    silent: bwvoice.Client, bxml: str, message: str
+) -> None:
+    err = invalid("bxml", silent.update_call_bxml, ACCOUNT, "c-1", bxml)
+    assert message in err.message, err.message
+    assert err.maybe_applied is False
+
+
+@pytest.mark.parametrize(
+    ("bxml", "message"),
+    [
+        ("<Bxml>\0</Bxml>", "bxml contains a NUL character"),
+        ("<Bxml>\ud800</Bxml>", "bxml is not valid Unicode (lone surrogate)"),
+    ],
+)
+def test_bxml_c_cannot_carry_is_refused_by_the_binding(
+    silent: bwvoice.Client, bxml: str, message: str
+) -> None:
+    assert invalid("bxml", silent.update_call_bxml, ACCOUNT, "c-1", bxml).message == message
+
+
+@pytest.mark.parametrize("bxml", [None, b"<Bxml/>", 7])
+def test_bxml_must_be_a_str(silent: bwvoice.Client, bxml: Any) -> None:
+    with pytest.raises(TypeError, match="bxml must be a str"):
+        silent.update_call_bxml(ACCOUNT, "c-1", bxml)
+
+
+def test_bxml_of_exactly_the_limit_in_bytes_is_sent_whole(
+    sim: Simulator, client: bwvoice.Client
+) -> None:
+    head, tail = "<Bxml><SpeakSentence>", "</SpeakSentence></Bxml>"
+    room = 65536 - len(head) - len(tail)
+    document = head + "€" * (room // 3) + "x" * (room % 3) + tail
+    assert len(document.encode()) == 65536
+    call_id = sim.create_call()
+    client.update_call_bxml(ACCOUNT, call_id, document)
+    assert sim.call(call_id)["bxml"] == document
+
+
+def test_text_escaped_with_the_standard_library_cannot_inject_verbs(
+    sim: Simulator, client: bwvoice.Client
+) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    text = "Bye</SpeakSentence><Transfer><PhoneNumber>+15550100</PhoneNumber></Transfer>"
+    attr = 'x" y="&<>\'z'
+    safe = escape(text, {'"': "&quot;", "'": "&apos;"})
+    document = f"<Bxml><SpeakSentence voice={quoteattr(attr)}>{safe}</SpeakSentence></Bxml>"
+    call_id = sim.create_call()
+    client.update_call_bxml(ACCOUNT, call_id, document)
+    stored = sim.call(call_id)["bxml"]
+    assert stored == document and "<Transfer>" not in stored
+    # Unescaped, the same text is well-formed BXML with an injected <Transfer>
+    # (the library cannot tell): escaping is the caller's job.
+    client.update_call_bxml(ACCOUNT, call_id, f"<Bxml><SpeakSentence>{text}</Bxml>")
+    assert "<Transfer>" in sim.call(call_id)["bxml"]

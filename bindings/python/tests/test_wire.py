@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -126,3 +127,147 @@ def test_user_agent_names_the_python_binding(
         bw.hangup(ACCOUNT, sim.create_call())
     (req,) = sim.requests()
     assert req["headers"]["user-agent"] == expected
+
+
+# -- get call state, update call BXML, update recording -------------------------
+
+BXML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    "<Bxml><SpeakSentence>Café ☎ &amp; co</SpeakSentence></Bxml>"
+)
+
+
+def test_get_call_state_is_a_get_without_a_body(sim: Simulator, client: bwvoice.Client) -> None:
+    call_id = sim.create_call()
+    client.get_call_state(ACCOUNT, call_id)
+    (req,) = sim.requests()
+    assert (req["method"], req["path"], req["status"]) == (
+        "GET",
+        f"/api/v2/accounts/{ACCOUNT}/calls/{call_id}",
+        200,
+    )
+    assert req["body"] == ""
+    assert "content-type" not in req["headers"]
+    assert req["headers"]["authorization"].startswith("Basic ")
+    assert req["headers"]["user-agent"] == "bwvoice/0.2.0 (python)"
+
+
+def test_update_call_bxml_puts_the_document_as_is(sim: Simulator, client: bwvoice.Client) -> None:
+    call_id = sim.create_call()
+    client.update_call_bxml(ACCOUNT, call_id, BXML)
+    (req,) = sim.requests()
+    assert (req["method"], req["path"], req["status"]) == (
+        "PUT",
+        f"/api/v2/accounts/{ACCOUNT}/calls/{call_id}/bxml",
+        204,
+    )
+    # The simulator answers 415 to any other media type: the library's one is accepted.
+    assert req["headers"]["content-type"] == "application/xml; charset=utf-8"
+    assert req["body"] == BXML
+    assert req["headers"]["content-length"] == str(len(BXML.encode()))
+    assert sim.call(call_id)["bxml"] == BXML
+
+
+def test_pause_and_resume_recording_put_the_state(sim: Simulator, client: bwvoice.Client) -> None:
+    call_id = sim.create_call(recording=True)
+    assert sim.call(call_id)["recording"] == "recording"
+    client.pause_recording(ACCOUNT, call_id)
+    assert sim.call(call_id)["recording"] == "paused"
+    client.pause_recording(ACCOUNT, call_id)  # the same state again is fine
+    client.resume_recording(ACCOUNT, call_id)
+    assert sim.call(call_id)["recording"] == "recording"
+    requests = sim.requests()
+    assert [r["body"] for r in requests] == [
+        '{"state":"paused"}',
+        '{"state":"paused"}',
+        '{"state":"recording"}',
+    ]
+    for req in requests:
+        assert (req["method"], req["path"], req["status"]) == (
+            "PUT",
+            f"/api/v2/accounts/{ACCOUNT}/calls/{call_id}/recording",
+            200,
+        )
+        assert req["headers"]["content-type"] == "application/json; charset=utf-8"
+
+
+def test_a_recording_started_later_can_be_paused(sim: Simulator, client: bwvoice.Client) -> None:
+    call_id = sim.create_call()
+    sim.start_recording(call_id)
+    client.pause_recording(ACCOUNT, call_id)
+    assert sim.call(call_id)["recording"] == "paused"
+
+
+#: Every operation: name, call(bw, call_id, **kw), and the method, path suffix
+#: and body it sends.
+Operation = tuple[str, Any, str, str, str]
+OPERATIONS: list[Operation] = [
+    ("get_call_state", lambda bw, c, **kw: bw.get_call_state(ACCOUNT, c, **kw), "GET", "", ""),
+    (
+        "update_call_bxml",
+        lambda bw, c, **kw: bw.update_call_bxml(ACCOUNT, c, "<Bxml/>", **kw),
+        "PUT",
+        "/bxml",
+        "<Bxml/>",
+    ),
+    (
+        "pause_recording",
+        lambda bw, c, **kw: bw.pause_recording(ACCOUNT, c, **kw),
+        "PUT",
+        "/recording",
+        '{"state":"paused"}',
+    ),
+    (
+        "resume_recording",
+        lambda bw, c, **kw: bw.resume_recording(ACCOUNT, c, **kw),
+        "PUT",
+        "/recording",
+        '{"state":"recording"}',
+    ),
+    (
+        "redirect",
+        lambda bw, c, **kw: bw.redirect(ACCOUNT, c, "https://app.example/next", **kw),
+        "POST",
+        "",
+        '{"redirectUrl":"https://app.example/next"}',
+    ),
+    (
+        "hangup",
+        lambda bw, c, **kw: bw.hangup(ACCOUNT, c, **kw),
+        "POST",
+        "",
+        '{"state":"completed"}',
+    ),
+]
+
+
+every = pytest.mark.parametrize("op", OPERATIONS, ids=[op[0] for op in OPERATIONS])
+
+
+@every
+def test_a_per_call_timeout_changes_nothing_on_the_wire(
+    sim: Simulator, client: bwvoice.Client, op: Operation
+) -> None:
+    _, call, method, suffix, body = op
+    calls = [sim.create_call(recording=True) for _ in range(2)]
+    call(client, calls[0], timeout=10)
+    call(client, calls[1], timeout=None)
+    sent = [(r["method"], r["path"], r["body"], r["status"] // 100) for r in sim.requests()]
+    assert sent == [
+        (method, f"/api/v2/accounts/{ACCOUNT}/calls/{c}{suffix}", body, 2) for c in calls
+    ]
+
+
+@every
+def test_ids_with_reserved_and_non_ascii_characters(
+    sim: Simulator, client: bwvoice.Client, op: Operation
+) -> None:
+    _, call, method, suffix, body = op
+    call_id = "c/1 ?#%é"
+    sim.create_call(recording=True, callId=call_id)
+    call(client, call_id)
+    (req,) = sim.requests()
+    assert req["status"] in (200, 204), req
+    assert req["path"] == f"/api/v2/accounts/{ACCOUNT}/calls/c%2F1%20%3F%23%25%C3%A9{suffix}"
+    assert (req["method"], req["body"]) == (method, body)
+    assert sim.call(call_id)["callId"] == call_id

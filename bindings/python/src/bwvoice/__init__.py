@@ -1,19 +1,22 @@
-"""bwvoice: redirect or hang up live Bandwidth Voice API calls.
+"""bwvoice: control live Bandwidth Voice API calls.
 
-A thin binding of the native ``libbwvoice`` library::
+Redirect a call, hang it up, read its state, replace its BXML, pause or
+resume its recording. A thin binding of the native ``libbwvoice`` library::
 
     import bwvoice
 
     with bwvoice.Client(client_id="...", client_secret="...") as bw:
-        bw.redirect("9900000", call_id, "https://app.example/next", tag="step-2")
-        bw.hangup("9900000", other_call_id)
+        if bw.get_call_state("9900000", call_id).state == "answered":
+            bw.redirect("9900000", call_id, "https://app.example/next", tag="step-2")
+        bw.hangup("9900000", other_call_id, timeout=5)
 
 Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
 """
 
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
-from .client import CallState, Client, RedirectMethod, TlsRoots
+from .call_state import CallState
+from .client import Client, RedirectMethod, RequestedState, TlsRoots
 from .errors import (
     STATUS_CLASSES,
     AuthenticationError,
@@ -51,6 +54,7 @@ __all__ = [
     "ProtocolError",
     "RateLimitedError",
     "RedirectMethod",
+    "RequestedState",
     "ServerError",
     "TLSError",
     "TlsRoots",

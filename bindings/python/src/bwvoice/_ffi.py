@@ -3,8 +3,13 @@
 Everything here follows the header one to one: the ``BW_*`` constants, the
 structs (same names, field names, order and C types) and the prototypes of
 every exported function. ``tests/test_header_drift.py`` checks it against
-the header and a C compiler's layout. Constructing a struct sets its
-``struct_size`` to its ``sizeof``, as the header's ``BW_*_INIT`` macros do.
+the header and a C compiler's layout. Constructing one of the growable
+structs the caller fills (those with a ``BW_*_INIT`` macro) sets its
+``struct_size`` to its ``sizeof``, as the macro does. ``bw_call_state`` is
+allocated by the library and only ever read here (through a pointer, then
+freed with ``bw_call_state_free``). ``bw_xml_escape`` is declared to mirror
+the header but never called: Python escapes BXML text with the standard
+library (:func:`xml.sax.saxutils.escape`).
 
 The library is looked up, in order:
 
@@ -42,6 +47,14 @@ BW_VERSION_NUMBER = (BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERS
 BW_CALL_STATE_UNSET = 0
 BW_CALL_STATE_ACTIVE = 1
 BW_CALL_STATE_COMPLETED = 2
+
+BW_RECORDING_STATE_PAUSED = 1
+BW_RECORDING_STATE_RECORDING = 2
+
+BW_MAX_BXML_BYTES = 65536
+
+#: ``INT64_MIN``: a ``*_ms`` time of ``bw_call_state`` the server did not report.
+BW_TIME_ABSENT = -(2**63)
 
 BW_METHOD_UNSET = 0
 BW_METHOD_GET = 1
@@ -152,11 +165,68 @@ class bw_modify_call_request(_Growable):
         ("redirect_fallback_method", ctypes.c_int32),
         ("fallback_username", ctypes.c_char_p),
         ("fallback_password", ctypes.c_char_p),
+    ]
+
+
+class bw_call_options(_Growable):
+    """Settings of one call; a NULL pointer means the client's settings."""
+
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
         ("timeout_ms", ctypes.c_uint32),
     ]
 
 
+class bw_key_value(ctypes.Structure):
+    """One key and its value (a STIR/SHAKEN property); not growable."""
+
+    _fields_ = [
+        ("key", ctypes.c_char_p),
+        ("value", ctypes.c_char_p),
+    ]
+
+
+class bw_call_state(ctypes.Structure):
+    """A call's state, allocated by ``bw_get_call_state``; read-only.
+
+    Never constructed here: the library allocates it and sets
+    ``struct_size`` to the size it allocated; free it with
+    ``bw_call_state_free``.
+    """
+
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("call_id", ctypes.c_char_p),
+        ("account_id", ctypes.c_char_p),
+        ("application_id", ctypes.c_char_p),
+        ("parent_call_id", ctypes.c_char_p),
+        ("to", ctypes.c_char_p),
+        ("from", ctypes.c_char_p),
+        ("direction", ctypes.c_char_p),
+        ("state", ctypes.c_char_p),
+        ("enqueued_time", ctypes.c_char_p),
+        ("start_time", ctypes.c_char_p),
+        ("answer_time", ctypes.c_char_p),
+        ("end_time", ctypes.c_char_p),
+        ("last_update", ctypes.c_char_p),
+        ("enqueued_time_ms", ctypes.c_int64),
+        ("start_time_ms", ctypes.c_int64),
+        ("answer_time_ms", ctypes.c_int64),
+        ("end_time_ms", ctypes.c_int64),
+        ("last_update_ms", ctypes.c_int64),
+        ("disconnect_cause", ctypes.c_char_p),
+        ("error_message", ctypes.c_char_p),
+        ("error_id", ctypes.c_char_p),
+        ("identity", ctypes.c_char_p),
+        ("stir_shaken", ctypes.POINTER(bw_key_value)),
+        ("stir_shaken_len", ctypes.c_size_t),
+    ]
+
+
 ClientPtr = ctypes.POINTER(bw_client)
+CallStatePtr = ctypes.POINTER(bw_call_state)
+_OptionsPtr = ctypes.POINTER(bw_call_options)
+_ErrorPtr = ctypes.POINTER(bw_error)
 
 #: Every exported function: name -> (restype, argtypes).
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
@@ -176,12 +246,44 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.c_char_p,
             ctypes.c_char_p,
             ctypes.POINTER(bw_modify_call_request),
-            ctypes.POINTER(bw_error),
+            _OptionsPtr,
+            _ErrorPtr,
         ],
     ),
     "bw_hangup": (
         bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(bw_error)],
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, _ErrorPtr],
+    ),
+    "bw_get_call_state": (
+        bw_status,
+        [
+            ClientPtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            _OptionsPtr,
+            ctypes.POINTER(CallStatePtr),
+            _ErrorPtr,
+        ],
+    ),
+    "bw_call_state_free": (None, [CallStatePtr]),
+    "bw_update_call_bxml": (
+        bw_status,
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, _ErrorPtr],
+    ),
+    "bw_update_call_recording": (
+        bw_status,
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32, _OptionsPtr, _ErrorPtr],
+    ),
+    # Declared to mirror the header; never called (see the module docstring).
+    "bw_xml_escape": (
+        bw_status,
+        [
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_char),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_size_t),
+            _ErrorPtr,
+        ],
     ),
     "bw_status_str": (ctypes.c_char_p, [bw_status]),
     "bw_version": (ctypes.c_char_p, []),
@@ -272,6 +374,10 @@ _bw_client_new: Callable[..., int] = lib.bw_client_new
 _bw_free: Callable[..., None] = lib.bw_free
 _bw_modify_call: Callable[..., int] = lib.bw_modify_call
 _bw_hangup: Callable[..., int] = lib.bw_hangup
+_bw_get_call_state: Callable[..., int] = lib.bw_get_call_state
+_bw_call_state_free: Callable[..., None] = lib.bw_call_state_free
+_bw_update_call_bxml: Callable[..., int] = lib.bw_update_call_bxml
+_bw_update_call_recording: Callable[..., int] = lib.bw_update_call_recording
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 
 
@@ -285,16 +391,90 @@ def free(client: Any) -> None:
     _bw_free(client)
 
 
+# The operations' wrappers take ``err`` by keyword: ``Client._run`` passes it last.
+
+
+def _opts(opts: bw_call_options | None) -> Any:
+    """``&opts``, or NULL (the client's settings) for ``None``."""
+    return None if opts is None else ctypes.byref(opts)
+
+
 def modify_call(
-    client: Any, account_id: bytes, call_id: bytes, req: bw_modify_call_request, err: bw_error
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    req: bw_modify_call_request,
+    opts: bw_call_options | None,
+    *,
+    err: bw_error,
 ) -> int:
-    """``bw_modify_call(client, account_id, call_id, &req, &err)``."""
-    return _bw_modify_call(client, account_id, call_id, ctypes.byref(req), ctypes.byref(err))
+    """``bw_modify_call(client, account_id, call_id, &req, &opts or NULL, &err)``."""
+    return _bw_modify_call(
+        client, account_id, call_id, ctypes.byref(req), _opts(opts), ctypes.byref(err)
+    )
 
 
-def hangup(client: Any, account_id: bytes, call_id: bytes, err: bw_error) -> int:
-    """``bw_hangup(client, account_id, call_id, &err)``."""
-    return _bw_hangup(client, account_id, call_id, ctypes.byref(err))
+def hangup(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    opts: bw_call_options | None,
+    *,
+    err: bw_error,
+) -> int:
+    """``bw_hangup(client, account_id, call_id, &opts or NULL, &err)``."""
+    return _bw_hangup(client, account_id, call_id, _opts(opts), ctypes.byref(err))
+
+
+def get_call_state(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    opts: bw_call_options | None,
+    out: Any,
+    *,
+    err: bw_error,
+) -> int:
+    """``bw_get_call_state(client, account_id, call_id, &opts or NULL, &out, &err)``.
+
+    ``out`` is a ``CallStatePtr``; free what it points to with :func:`call_state_free`.
+    """
+    return _bw_get_call_state(
+        client, account_id, call_id, _opts(opts), ctypes.byref(out), ctypes.byref(err)
+    )
+
+
+def call_state_free(state: Any) -> None:
+    """``bw_call_state_free(state)``; a NULL ``CallStatePtr`` is a no-op."""
+    _bw_call_state_free(state)
+
+
+def update_call_bxml(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    bxml: bytes,
+    opts: bw_call_options | None,
+    *,
+    err: bw_error,
+) -> int:
+    """``bw_update_call_bxml(client, account_id, call_id, bxml, &opts or NULL, &err)``."""
+    return _bw_update_call_bxml(client, account_id, call_id, bxml, _opts(opts), ctypes.byref(err))
+
+
+def update_call_recording(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    state: int,
+    opts: bw_call_options | None,
+    *,
+    err: bw_error,
+) -> int:
+    """``bw_update_call_recording(client, account_id, call_id, state, &opts or NULL, &err)``."""
+    return _bw_update_call_recording(
+        client, account_id, call_id, state, _opts(opts), ctypes.byref(err)
+    )
 
 
 def status_str(status: int) -> str:

@@ -11,6 +11,10 @@ before anything is sent. The binding itself raises:
   carry: strings containing NUL or lone surrogates, unknown enum names,
   durations or counts that are not positive or do not fit in ``uint32_t``
   (the C ABI reads 0 as "use the default").
+
+Every operation takes a keyword-only ``timeout`` (seconds): at most that long
+for this call, every attempt and wait included; the client's ``timeout``
+still applies when it is shorter. ``None``: the client's.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ import weakref
 from types import TracebackType
 from typing import Any, Callable, Literal
 
-from . import _ffi
-from .errors import ClientClosedError, from_native, invalid
+from . import _ffi, call_state
+from .call_state import CallState
+from .errors import ClientClosedError, InternalError, from_native, invalid
 
-__all__ = ["CallState", "Client", "RedirectMethod", "TlsRoots"]
+__all__ = ["Client", "RedirectMethod", "RequestedState", "TlsRoots"]
 
-#: ``state`` of :meth:`Client.modify_call` (case-insensitive).
-CallState = Literal["active", "completed"]
+#: ``state`` of :meth:`Client.modify_call` (case-insensitive): the state to
+#: ask for, not one :meth:`Client.get_call_state` reports (see :class:`CallState`).
+RequestedState = Literal["active", "completed"]
 #: ``redirect_method`` / ``redirect_fallback_method`` (case-insensitive).
 RedirectMethod = Literal["GET", "POST"]
 #: ``tls_roots`` of :class:`Client` (case-insensitive).
@@ -117,6 +123,12 @@ def _c_count(value: object, field: str) -> int:
     return value
 
 
+def _c_call_options(timeout: object) -> _ffi.bw_call_options | None:
+    """An operation's ``timeout`` as ``bw_call_options``; ``None`` (NULL) for the client's."""
+    millis = _c_millis(timeout, "timeout")
+    return None if millis == 0 else _ffi.bw_call_options(timeout_ms=millis)
+
+
 def _c_bool(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{field} must be a bool, not {type(value).__name__}")
@@ -184,7 +196,10 @@ class _Handle:
 
 
 class Client:
-    """A Bandwidth Voice API client for redirecting and hanging up live calls.
+    """A Bandwidth Voice API client for live calls.
+
+    It redirects calls, hangs them up, reads their state, replaces their
+    BXML and pauses or resumes their recording.
 
     Give exactly one kind of credentials: ``username`` + ``password`` (HTTP
     Basic, a Bandwidth "API user") or ``client_id`` + ``client_secret``
@@ -195,10 +210,12 @@ class Client:
       ``http://`` only for loopback hosts, e.g. a local simulator);
     * ``token_url`` -- ``https://api.bandwidth.com/api/v1/oauth2/token``;
     * ``connect_timeout`` -- 5 s; ``timeout`` -- 30 s for a whole call,
-      retries included (both in seconds, int or float);
+      retries included (both in seconds, int or float); an operation's own
+      ``timeout`` can only shorten it;
     * ``max_attempts`` -- 3 (1 disables retries);
-    * ``retry_non_idempotent`` -- also retry a redirect after a failure the
-      server may have acted on (your webhook may then fire twice);
+    * ``retry_non_idempotent`` -- also retry a redirect or a BXML replacement
+      after a failure the server may have acted on (your webhook may then
+      fire twice, the new script restart);
     * ``tls_roots`` -- ``"bundled"`` (Mozilla's roots) or ``"system"``;
       ``ca_file`` -- a PEM file of CAs trusted instead;
     * ``proxy`` -- an ``http://`` proxy URL; ``proxy_from_env`` -- use
@@ -295,7 +312,7 @@ class Client:
         account_id: str,
         call_id: str,
         *,
-        state: CallState | None = None,
+        state: RequestedState | None = None,
         redirect_url: str | None = None,
         redirect_method: RedirectMethod | None = None,
         username: str | None = None,
@@ -316,10 +333,12 @@ class Client:
         ``redirect_method`` / ``redirect_fallback_method``: ``"GET"`` or
         ``"POST"``; ``username``/``password`` (and the ``fallback_`` pair)
         authenticate Bandwidth's request to your URLs; ``timeout`` (seconds)
-        overrides the client's time budget for this call.
+        caps the client's time budget for this call (the shorter applies).
 
-        Blocks until Bandwidth answers (the GIL is released meanwhile).
-        Raises a :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
+        Blocks until Bandwidth answers (the GIL is released meanwhile). Not
+        repeated after a failure the server may have acted on (unless the
+        client has ``retry_non_idempotent``), except a hang-up. Raises a
+        :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
         :class:`~bwvoice.NotFoundError` if the call has ended.
         """
         account = _c_str(account_id, "account_id")
@@ -339,16 +358,8 @@ class Client:
             ),
             fallback_username=_c_opt_str(fallback_username, "fallback_username"),
             fallback_password=_c_opt_str(fallback_password, "fallback_password"),
-            timeout_ms=_c_millis(timeout, "timeout"),
         )
-        err = _ffi.bw_error()
-        ptr = self._handle.acquire()
-        try:
-            status = _ffi.modify_call(ptr, account, call, req, err)
-        finally:
-            self._handle.release()
-        if status != _ffi.BW_OK:
-            raise from_native(err, status)
+        self._run(_ffi.modify_call, account, call, req, _c_call_options(timeout))
 
     def redirect(
         self,
@@ -387,18 +398,111 @@ class Client:
             timeout=timeout,
         )
 
-    def hangup(self, account_id: str, call_id: str) -> None:
+    def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call (cancels it if not yet answered).
 
         Sends exactly ``{"state":"completed"}``. Safe to repeat; the library
-        retries it more eagerly than a redirect.
+        retries it more eagerly than a redirect. ``timeout``: as for
+        :meth:`modify_call`.
         """
         account = _c_str(account_id, "account_id")
         call = _c_str(call_id, "call_id")
+        self._run(_ffi.hangup, account, call, _c_call_options(timeout))
+
+    def get_call_state(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> CallState:
+        """Reads a call's state ("Get call state").
+
+        Is it answered yet (new BXML or a redirect before that is a 409), did
+        a hang-up land, why did it end? Returns a frozen
+        :class:`~bwvoice.CallState`; the native result is freed before this
+        returns. Safe to repeat: the library retries it on timeouts, resets
+        and 5xx. Raises :class:`~bwvoice.NotFoundError` for an unknown call
+        (or one that ended more than 7 days ago) and
+        :class:`~bwvoice.ProtocolError` for a reply that is not a
+        ``callState`` (or holds a time :class:`~datetime.datetime` cannot
+        represent). ``timeout``: as for :meth:`modify_call`.
+        """
+        account = _c_str(account_id, "account_id")
+        call = _c_str(call_id, "call_id")
+        opts = _c_call_options(timeout)
+        out = _ffi.CallStatePtr()
+        try:
+            self._run(_ffi.get_call_state, account, call, opts, out)
+            if not out:
+                raise InternalError("bw_get_call_state succeeded without a call state")
+            return call_state.from_native(out.contents)
+        finally:
+            _ffi.call_state_free(out)  # NULL (a failure) is a no-op
+
+    def update_call_bxml(
+        self, account_id: str, call_id: str, bxml: str, *, timeout: float | None = None
+    ) -> None:
+        """Replaces a live call's BXML with ``bxml`` ("Update call BXML").
+
+        Bandwidth runs the new document at once, without a webhook round
+        trip. The library checks it first: well-formed XML without a DTD,
+        root element ``<Bxml>``, at most 65536 bytes of UTF-8; otherwise
+        :class:`~bwvoice.ValidationError` (``field == "bxml"``, the message
+        names the line and column) and nothing is sent.
+
+        Escape caller-supplied text before putting it in the document: a
+        well-formed document can still carry verbs injected through it. Use
+        the standard library (the binding has no escaping function of its own)::
+
+            from xml.sax.saxutils import escape, quoteattr
+
+            text = escape(user_text, {'"': "&quot;", "'": "&apos;"})
+            bxml = f"<Bxml><SpeakSentence>{text}</SpeakSentence></Bxml>"
+            bxml = f"<Bxml><Redirect redirectUrl={quoteattr(url)}/></Bxml>"
+
+        Like a redirect, not repeated after a failure the server may have
+        acted on (a second document restarts the script), unless the client
+        has ``retry_non_idempotent``. Raises :class:`~bwvoice.ConflictError`
+        (409) if the call is not answered yet, :class:`~bwvoice.NotFoundError`
+        if it is unknown or has ended. ``timeout``: as for :meth:`modify_call`.
+        """
+        account = _c_str(account_id, "account_id")
+        call = _c_str(call_id, "call_id")
+        document = _c_str(bxml, "bxml")
+        self._run(_ffi.update_call_bxml, account, call, document, _c_call_options(timeout))
+
+    def pause_recording(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> None:
+        """Pauses the call's recording ("Update recording", ``{"state":"paused"}``).
+
+        E.g. while a caller reads a card number. Safe to repeat (pausing a
+        paused recording is fine): retried on timeouts and 5xx. Raises
+        :class:`~bwvoice.BadRequestError` when the call has no recording in
+        progress, :class:`~bwvoice.NotFoundError` if it is unknown or has
+        ended. ``timeout``: as for :meth:`modify_call`.
+        """
+        self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+
+    def resume_recording(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> None:
+        """Resumes the call's paused recording (``{"state":"recording"}``).
+
+        As :meth:`pause_recording`.
+        """
+        self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout)
+
+    def _update_recording(
+        self, account_id: str, call_id: str, state: int, timeout: float | None
+    ) -> None:
+        account = _c_str(account_id, "account_id")
+        call = _c_str(call_id, "call_id")
+        self._run(_ffi.update_call_recording, account, call, state, _c_call_options(timeout))
+
+    def _run(self, function: Callable[..., int], *args: Any) -> None:
+        """Calls ``function(client, *args, err=err)`` on the native client; raises on failure."""
         err = _ffi.bw_error()
         ptr = self._handle.acquire()
         try:
-            status = _ffi.hangup(ptr, account, call, err)
+            status = function(ptr, *args, err=err)
         finally:
             self._handle.release()
         if status != _ffi.BW_OK:
