@@ -4,7 +4,7 @@ use crate::error::{Error, Status};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 
 /// A point in time from the server: its RFC 3339 text, and the same
 /// instant in milliseconds since the Unix epoch.
@@ -122,8 +122,15 @@ impl CallState {
 fn timestamp(field: &str, text: String) -> Result<Timestamp, Error> {
     let instant = OffsetDateTime::parse(&text, &Rfc3339)
         .map_err(|_| malformed(&format!("{field} is not an RFC 3339 date-time")))?;
-    let unix_ms = i64::try_from(instant.unix_timestamp_nanos().div_euclid(1_000_000))
-        .map_err(|_| malformed(&format!("{field} is out of range")))?;
+    // RFC 3339 allows years 0000 and (with an offset) past 9999 in UTC,
+    // which no call has and many date types (Python's among them) cannot hold.
+    let in_utc = instant.checked_to_offset(UtcOffset::UTC);
+    if !in_utc.is_some_and(|t| (1..=9999).contains(&t.year())) {
+        return Err(malformed(&format!(
+            "{field} is outside the years 1-9999 (UTC)"
+        )));
+    }
+    let unix_ms = (instant.unix_timestamp_nanos().div_euclid(1_000_000)) as i64;
     Ok(Timestamp { text, unix_ms })
 }
 

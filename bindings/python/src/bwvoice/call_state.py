@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from . import _ffi
-from .errors import ProtocolError
 
 __all__ = ["CallState"]
 
@@ -98,16 +97,10 @@ def _text(view: _ffi.bw_call_state, name: str) -> str | None:
     return None if raw is None else raw.decode("utf-8")
 
 
-def _time(view: _ffi.bw_call_state, name: str, spec_name: str) -> datetime | None:
+def _time(view: _ffi.bw_call_state, name: str) -> datetime | None:
     millis: int = getattr(view, f"{name}_ms") if _has(view, f"{name}_ms") else _ffi.BW_TIME_ABSENT
-    if millis == _ffi.BW_TIME_ABSENT:
-        return None
-    try:
-        return _EPOCH + timedelta(milliseconds=millis)
-    except OverflowError:  # RFC 3339 allows year 0; datetime starts at year 1.
-        raise ProtocolError(
-            f"malformed call state: {spec_name} is outside the range of datetime (years 1-9999)"
-        ) from None
+    # The library refuses times outside the years 1-9999 (UTC), which datetime holds.
+    return None if millis == _ffi.BW_TIME_ABSENT else _EPOCH + timedelta(milliseconds=millis)
 
 
 def _pairs(view: _ffi.bw_call_state) -> dict[str, str]:
@@ -131,11 +124,11 @@ def from_native(view: _ffi.bw_call_state) -> CallState:
         from_=_text(view, "from"),
         direction=_text(view, "direction"),
         state=_text(view, "state"),
-        enqueued_time=_time(view, "enqueued_time", "enqueuedTime"),
-        start_time=_time(view, "start_time", "startTime"),
-        answer_time=_time(view, "answer_time", "answerTime"),
-        end_time=_time(view, "end_time", "endTime"),
-        last_update=_time(view, "last_update", "lastUpdate"),
+        enqueued_time=_time(view, "enqueued_time"),
+        start_time=_time(view, "start_time"),
+        answer_time=_time(view, "answer_time"),
+        end_time=_time(view, "end_time"),
+        last_update=_time(view, "last_update"),
         disconnect_cause=_text(view, "disconnect_cause"),
         error_message=_text(view, "error_message"),
         error_id=_text(view, "error_id"),
