@@ -128,6 +128,16 @@
 #define BW_DEFAULT_MAX_ATTEMPTS 3
 
 /**
+ * Asynchronous calls running at once when `bw_client_config.max_concurrency` is 0.
+ */
+#define BW_DEFAULT_MAX_CONCURRENCY 64
+
+/**
+ * Asynchronous calls queued at most when `bw_client_config.max_queued` is 0.
+ */
+#define BW_DEFAULT_MAX_QUEUED 10000
+
+/**
  * Size of `bw_error.field`, NUL included.
  */
 #define BW_ERROR_FIELD_LEN 64
@@ -247,6 +257,16 @@ typedef struct bw_client_config {
    * Appended to the User-Agent: `bwvoice/<version> (<suffix>)`. NULL: none.
    */
   const char *user_agent_suffix;
+  /**
+   * Asynchronous calls running at once, each on a library thread
+   * (started as needed). 0: `BW_DEFAULT_MAX_CONCURRENCY`; at most 4096.
+   */
+  uint32_t max_concurrency;
+  /**
+   * Asynchronous calls waiting for a free thread; a submit beyond it is
+   * `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
+   */
+  uint32_t max_queued;
 } bw_client_config;
 
 /**
@@ -496,6 +516,22 @@ typedef struct bw_call_state {
 } bw_call_state;
 
 /**
+ * Called once when an asynchronous call completes, on a library thread
+ * (never inside the submit): `status` is what the blocking form would have
+ * returned, `err` its full `bw_error` (never NULL; cleared on success),
+ * `state` the result of `bw_get_call_state_async` (NULL otherwise and on
+ * failure). `err` and `state` are valid during the call only: copy what
+ * you need. The callback must return quickly and must not throw or
+ * longjmp: while it runs, its thread carries no other call (see the
+ * README, "Asynchronous calls").
+ */
+typedef void (*bw_completion_fn)(void *userdata,
+                                 uint64_t job_id,
+                                 bw_status status,
+                                 const struct bw_error *err,
+                                 const struct bw_call_state *state);
+
+/**
  * Success.
  */
 #define BW_OK 0
@@ -565,6 +601,18 @@ typedef struct bw_call_state {
  */
 #define BW_ERR_INTERNAL 13
 
+/**
+ * An asynchronous submit found the client's queue full (`max_queued`);
+ * nothing was queued and the callback will not run.
+ */
+#define BW_ERR_BUSY 14
+
+/**
+ * An asynchronous call was cancelled (`bw_cancel`, or `bw_free` with the
+ * call still queued) before it completed.
+ */
+#define BW_ERR_CANCELLED 15
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -591,7 +639,15 @@ bw_status bw_client_new(const struct bw_client_config *cfg,
 
 /**
  * Frees a client made by `bw_client_new`. NULL is a no-op. Call it only
- * after every call on the client has returned, and only once.
+ * after every blocking call on the client has returned, and only once.
+ *
+ * Asynchronous calls still pending: queued ones complete with
+ * `BW_ERR_CANCELLED` (never sent), running ones finish within their
+ * budgets, their callbacks run, and then `bw_free` returns. Called from
+ * inside a completion callback it cannot wait for that callback: it
+ * cancels what is queued and returns at once, and the client's memory is
+ * released when the last running call has completed. Either way the
+ * pointer is invalid as soon as `bw_free` is called.
  *
  * # Safety
  * `client` is NULL or a pointer returned by `bw_client_new`, not yet freed.
@@ -696,6 +752,109 @@ bw_status bw_update_call_recording(const struct bw_client *client,
                                    int32_t state,
                                    const struct bw_call_options *opts,
                                    struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_modify_call`: validates everything at once
+ * and queues the call on the client's worker threads. `BW_OK`: `*job_id`
+ * (if not NULL) is set before anything else happens, and `on_done` will be
+ * called exactly once, on a library thread, never inside this function.
+ * Any other status: nothing was queued and `on_done` will never be called
+ * (`BW_ERR_BUSY`: `max_queued` calls are already waiting). The time budget
+ * starts now, so time spent queued counts against it.
+ *
+ * # Safety
+ * As for `bw_modify_call`; `on_done` may be called with `userdata` on any
+ * thread; `job_id` is NULL or writable.
+ */
+bw_status bw_modify_call_async(const struct bw_client *client,
+                               const char *account_id,
+                               const char *call_id,
+                               const struct bw_modify_call_request *req,
+                               const struct bw_call_options *opts,
+                               bw_completion_fn on_done,
+                               void *userdata,
+                               uint64_t *job_id,
+                               struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_hangup`; see `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_modify_call_async`.
+ */
+bw_status bw_hangup_async(const struct bw_client *client,
+                          const char *account_id,
+                          const char *call_id,
+                          const struct bw_call_options *opts,
+                          bw_completion_fn on_done,
+                          void *userdata,
+                          uint64_t *job_id,
+                          struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_get_call_state`: the callback's `state`
+ * holds the result (valid during the callback only; the library frees it).
+ * See `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_modify_call_async`.
+ */
+bw_status bw_get_call_state_async(const struct bw_client *client,
+                                  const char *account_id,
+                                  const char *call_id,
+                                  const struct bw_call_options *opts,
+                                  bw_completion_fn on_done,
+                                  void *userdata,
+                                  uint64_t *job_id,
+                                  struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_update_call_bxml` (the document is checked
+ * before this returns); see `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_modify_call_async`; `bxml` is NULL or NUL-terminated.
+ */
+bw_status bw_update_call_bxml_async(const struct bw_client *client,
+                                    const char *account_id,
+                                    const char *call_id,
+                                    const char *bxml,
+                                    const struct bw_call_options *opts,
+                                    bw_completion_fn on_done,
+                                    void *userdata,
+                                    uint64_t *job_id,
+                                    struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_update_call_recording`; see
+ * `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_modify_call_async`.
+ */
+bw_status bw_update_call_recording_async(const struct bw_client *client,
+                                         const char *account_id,
+                                         const char *call_id,
+                                         int32_t state,
+                                         const struct bw_call_options *opts,
+                                         bw_completion_fn on_done,
+                                         void *userdata,
+                                         uint64_t *job_id,
+                                         struct bw_error *err);
+
+/**
+ * Cancels asynchronous call `job_id`. Queued: it is never sent and its
+ * callback runs with `BW_ERR_CANCELLED`. Already running: best effort — no
+ * further attempt starts and no retry wait continues, but a request already
+ * sent runs to its answer and may take effect (the callback then reports
+ * that answer, or `BW_ERR_CANCELLED` with `maybe_applied` set). Either way
+ * the callback still runs exactly once. `BW_ERR_NOT_FOUND`: no such call is
+ * pending (it has completed, or never existed).
+ *
+ * # Safety
+ * `client` is NULL or a live client; `err` as for `bw_hangup`.
+ */
+bw_status bw_cancel(const struct bw_client *client, uint64_t job_id, struct bw_error *err);
 
 /**
  * Escapes `text` for BXML: as element text or inside a quoted attribute

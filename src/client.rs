@@ -5,6 +5,9 @@ use crate::auth::{basic_header, Auth, TokenSource};
 use crate::call_state::CallState;
 use crate::endpoint::{check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::{Error, Status};
+use crate::jobs::{
+    Cancel, Pool, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUED, MAX_CONCURRENCY_LIMIT,
+};
 use crate::operation::{self, Operation, RecordingState, Repeat};
 use crate::redact::scrub;
 use crate::request::ModifyCallRequest;
@@ -45,6 +48,12 @@ pub struct ClientConfig {
     pub proxy: ProxyConfig,
     /// Appended to the User-Agent as `bwvoice/x.y.z (suffix)`.
     pub user_agent_suffix: Option<String>,
+    /// Asynchronous calls running at once (each on a worker thread);
+    /// default 64, at most 4096.
+    pub max_concurrency: Option<u32>,
+    /// Asynchronous calls waiting to run; a submit beyond it is
+    /// `Status::Busy`. Default 10,000.
+    pub max_queued: Option<u32>,
 }
 
 impl ClientConfig {
@@ -59,6 +68,8 @@ impl ClientConfig {
             tls_roots: TlsRoots::default(),
             proxy: ProxyConfig::default(),
             user_agent_suffix: None,
+            max_concurrency: None,
+            max_queued: None,
         }
     }
 }
@@ -99,6 +110,8 @@ pub struct Client {
     timeout: Duration,
     max_attempts: u32,
     retry_non_idempotent: bool,
+    /// `(max_concurrency, max_queued)` of the asynchronous calls.
+    pool_limits: (u32, u32),
 }
 
 impl Client {
@@ -164,6 +177,21 @@ impl Client {
             Some(n) => n,
             None => DEFAULT_MAX_ATTEMPTS,
         };
+        let max_concurrency = match config.max_concurrency {
+            Some(n) if n == 0 || n > MAX_CONCURRENCY_LIMIT => {
+                return Err(Error::invalid(
+                    "max_concurrency",
+                    format!("max_concurrency must be 1-{MAX_CONCURRENCY_LIMIT}"),
+                ))
+            }
+            Some(n) => n,
+            None => DEFAULT_MAX_CONCURRENCY,
+        };
+        let max_queued = match config.max_queued {
+            Some(0) => return Err(Error::invalid("max_queued", "max_queued is zero")),
+            Some(n) => n,
+            None => DEFAULT_MAX_QUEUED,
+        };
         let transport = Transport::new(&TransportOptions {
             connect_timeout,
             tls_roots: &config.tls_roots,
@@ -178,7 +206,18 @@ impl Client {
             timeout,
             max_attempts,
             retry_non_idempotent: config.retry_non_idempotent,
+            pool_limits: (max_concurrency, max_queued),
         })
+    }
+
+    /// A pool for this client's asynchronous calls, sized by its configuration.
+    pub fn new_pool(&self) -> Pool {
+        Pool::new(self.pool_limits.0, self.pool_limits.1)
+    }
+
+    /// The Voice API base URL, for building operations.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Updates a live call: redirect it to new BXML, change its tag, or end
@@ -238,11 +277,14 @@ impl Client {
         self.run(op, opts)
     }
 
-    /// The one pipeline every operation goes through: attempts with auth,
-    /// the retry policy within the time budget, and the answer read by the
-    /// operation. Never sleeps past the deadline: when the next wait would
-    /// cross it, the last error is returned at once.
+    /// Runs `op` now, on this thread.
     fn run<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<T, Error> {
+        self.finish(self.start(op, opts)?, &Cancel::default())
+    }
+
+    /// Starts `op`'s time budget: from here the call ends within it, however
+    /// long it waits to run (an asynchronous call waits in a queue).
+    pub fn start<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<Started<T>, Error> {
         let timeout = match opts.timeout {
             Some(t) if t.is_zero() => {
                 return Err(Error::invalid("timeout_ms", "timeout_ms is zero"))
@@ -250,19 +292,48 @@ impl Client {
             Some(t) => t.min(self.timeout),
             None => self.timeout,
         };
-        let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
         let now = Instant::now();
-        // A Rust caller may pass an absurd budget; do not overflow on it.
-        let deadline = now
-            .checked_add(timeout)
-            .unwrap_or(now + Duration::from_secs(86_400 * 365));
+        Ok(Started {
+            op,
+            // A Rust caller may pass an absurd budget; do not overflow on it.
+            deadline: now
+                .checked_add(timeout)
+                .unwrap_or(now + Duration::from_secs(86_400 * 365)),
+        })
+    }
+
+    /// The one pipeline every operation goes through: attempts with auth,
+    /// the retry policy within the time budget, and the answer read by the
+    /// operation. Never sleeps past the deadline: when the next wait would
+    /// cross it, the last error is returned at once. Once `cancel` is set no
+    /// attempt starts and no wait continues (one already sent still runs to
+    /// its answer).
+    pub fn finish<T>(&self, started: Started<T>, cancel: &Cancel) -> Result<T, Error> {
+        let Started { op, deadline } = started;
+        let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
         let mut attempts = 0;
         // Failed attempts that count against max_attempts.
         let mut failed = 0;
         let mut refreshed_token = false;
         // Some attempt so far may have taken effect on the server.
         let mut maybe_applied = false;
+        let cancelled = |attempts: u32, maybe_applied: bool| {
+            let mut error = Error::new(
+                Status::Cancelled,
+                if attempts == 0 {
+                    "cancelled before it was sent".to_owned()
+                } else {
+                    format!("cancelled after {attempts} attempt(s)")
+                },
+            );
+            error.attempts = attempts;
+            error.maybe_applied = maybe_applied;
+            Err(error)
+        };
         loop {
+            if cancel.is_set() {
+                return cancelled(attempts, maybe_applied);
+            }
             attempts += 1;
             let failure = match self.attempt(&op, deadline) {
                 Ok(value) => return Ok(value),
@@ -299,7 +370,9 @@ impl Client {
             if Instant::now() + wait >= deadline {
                 return give_up(error, "; the next retry would pass the time budget");
             }
-            std::thread::sleep(wait);
+            if !cancel.sleep(wait) {
+                return cancelled(attempts, maybe_applied);
+            }
         }
     }
 
@@ -379,6 +452,12 @@ fn credential(authorization: &str) -> &str {
     authorization
         .split_once(' ')
         .map_or(authorization, |(_, credential)| credential)
+}
+
+/// An operation whose time budget has started (see [`Client::start`]).
+pub struct Started<T> {
+    op: Operation<T>,
+    deadline: Instant,
 }
 
 enum AttemptFailure {

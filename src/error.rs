@@ -1,5 +1,6 @@
 //! Error kinds and the error value every fallible operation returns.
 
+use std::ffi::CStr;
 use std::fmt;
 use std::time::Duration;
 
@@ -34,11 +35,16 @@ pub enum Status {
     Protocol = 12,
     /// A bug caught at the boundary.
     Internal = 13,
+    /// The client's queue of asynchronous calls is full; nothing was queued.
+    Busy = 14,
+    /// An asynchronous call was cancelled (by the caller, or because the
+    /// client was freed) before it completed.
+    Cancelled = 15,
 }
 
 impl Status {
     /// Every status, in code order.
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 15] = [
         Status::InvalidArgument,
         Status::Unauthorized,
         Status::Forbidden,
@@ -52,25 +58,40 @@ impl Status {
         Status::Tls,
         Status::Protocol,
         Status::Internal,
+        Status::Busy,
+        Status::Cancelled,
     ];
 
-    /// The C name of the status, e.g. `BW_ERR_NOT_FOUND`.
-    pub fn name(self) -> &'static str {
+    /// The status with this C code, if there is one.
+    pub fn from_code(code: i32) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| *s as i32 == code)
+    }
+
+    /// The C name of the status, e.g. `BW_ERR_NOT_FOUND` (`bw_status_str`
+    /// returns the same static string).
+    pub fn c_name(self) -> &'static CStr {
         match self {
-            Status::InvalidArgument => "BW_ERR_INVALID_ARGUMENT",
-            Status::Unauthorized => "BW_ERR_UNAUTHORIZED",
-            Status::Forbidden => "BW_ERR_FORBIDDEN",
-            Status::NotFound => "BW_ERR_NOT_FOUND",
-            Status::Conflict => "BW_ERR_CONFLICT",
-            Status::RateLimited => "BW_ERR_RATE_LIMITED",
-            Status::BadRequest => "BW_ERR_BAD_REQUEST",
-            Status::Server => "BW_ERR_SERVER",
-            Status::Timeout => "BW_ERR_TIMEOUT",
-            Status::Connect => "BW_ERR_CONNECT",
-            Status::Tls => "BW_ERR_TLS",
-            Status::Protocol => "BW_ERR_PROTOCOL",
-            Status::Internal => "BW_ERR_INTERNAL",
+            Status::InvalidArgument => c"BW_ERR_INVALID_ARGUMENT",
+            Status::Unauthorized => c"BW_ERR_UNAUTHORIZED",
+            Status::Forbidden => c"BW_ERR_FORBIDDEN",
+            Status::NotFound => c"BW_ERR_NOT_FOUND",
+            Status::Conflict => c"BW_ERR_CONFLICT",
+            Status::RateLimited => c"BW_ERR_RATE_LIMITED",
+            Status::BadRequest => c"BW_ERR_BAD_REQUEST",
+            Status::Server => c"BW_ERR_SERVER",
+            Status::Timeout => c"BW_ERR_TIMEOUT",
+            Status::Connect => c"BW_ERR_CONNECT",
+            Status::Tls => c"BW_ERR_TLS",
+            Status::Protocol => c"BW_ERR_PROTOCOL",
+            Status::Internal => c"BW_ERR_INTERNAL",
+            Status::Busy => c"BW_ERR_BUSY",
+            Status::Cancelled => c"BW_ERR_CANCELLED",
         }
+    }
+
+    /// [`Status::c_name`] as `&str`.
+    pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or("BW_ERR_UNKNOWN")
     }
 
     /// The status an HTTP error response maps to (`None` for 2xx).

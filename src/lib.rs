@@ -16,6 +16,7 @@ pub mod client;
 mod coalescing;
 pub mod endpoint;
 pub mod error;
+pub mod jobs;
 pub mod operation;
 mod redact;
 pub mod request;

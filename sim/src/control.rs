@@ -150,6 +150,11 @@ pub fn headers_json(headers: &[(String, String)]) -> Value {
 
 fn requests(state: &State, req: &Request) -> Response {
     let filter = req.query_param("path_contains").unwrap_or_default();
+    // `wait=N`: first wait (at most MAX_WAIT) until N matching requests arrived.
+    let wait: usize = req.query_param("wait").and_then(|n| n.parse().ok()).unwrap_or(0);
+    state.wait_requests(MAX_WAIT, |log| {
+        log.iter().filter(|r| r.path.contains(&filter)).count() >= wait
+    });
     let list: Vec<Value> = state
         .lock()
         .requests

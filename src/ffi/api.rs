@@ -3,16 +3,19 @@
 
 use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
 use super::call_state::OwnedCallState;
+use super::completion::{submit, Completion, Outcome};
 use super::growable;
 use super::types::*;
 use crate::auth::Auth;
 use crate::client::{CallOptions, Client, ClientConfig};
-use crate::error::Error;
-use crate::operation::RecordingState;
+use crate::error::{Error, Status};
+use crate::jobs::Pool;
+use crate::operation::{self, Operation, RecordingState};
 use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
 use crate::transport::{ProxyConfig, TlsRoots};
-use std::os::raw::c_char;
+use std::os::raw::{c_char, c_void};
 use std::ptr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// An opaque Voice API client. Thread-safe: any number of threads may call
@@ -20,7 +23,23 @@ use std::time::Duration;
 /// connection pool and OAuth2 token. Free it with `bw_free` once every
 /// call on it has returned.
 pub struct bw_client {
-    pub(crate) client: Client,
+    pub(crate) client: Arc<Client>,
+    /// Started by the first asynchronous call, so a client used only
+    /// synchronously has no threads.
+    pool: OnceLock<Pool>,
+}
+
+impl bw_client {
+    pub(crate) fn new(client: Client) -> bw_client {
+        bw_client {
+            client: Arc::new(client),
+            pool: OnceLock::new(),
+        }
+    }
+
+    fn pool(&self) -> &Pool {
+        self.pool.get_or_init(|| self.client.new_pool())
+    }
 }
 
 /// Creates a client from `cfg`. On success writes the new client to `*out`
@@ -51,9 +70,7 @@ pub unsafe extern "C" fn bw_client_new(
         }
         // SAFETY: caller contract above.
         let config = unsafe { client_config(&cfg) }?;
-        let client = Box::new(bw_client {
-            client: Client::new(config)?,
-        });
+        let client = Box::new(bw_client::new(Client::new(config)?));
         // SAFETY: `out` is non-NULL and writable per the contract.
         unsafe { out.write(Box::into_raw(client)) };
         Ok(())
@@ -61,7 +78,15 @@ pub unsafe extern "C" fn bw_client_new(
 }
 
 /// Frees a client made by `bw_client_new`. NULL is a no-op. Call it only
-/// after every call on the client has returned, and only once.
+/// after every blocking call on the client has returned, and only once.
+///
+/// Asynchronous calls still pending: queued ones complete with
+/// `BW_ERR_CANCELLED` (never sent), running ones finish within their
+/// budgets, their callbacks run, and then `bw_free` returns. Called from
+/// inside a completion callback it cannot wait for that callback: it
+/// cancels what is queued and returns at once, and the client's memory is
+/// released when the last running call has completed. Either way the
+/// pointer is invalid as soon as `bw_free` is called.
 ///
 /// # Safety
 /// `client` is NULL or a pointer returned by `bw_client_new`, not yet freed.
@@ -231,13 +256,204 @@ pub unsafe extern "C" fn bw_update_call_recording(
     ffi_status!(err, {
         // SAFETY: caller contract above.
         let call = unsafe { call_args(client, account_id, call_id, opts) }?;
-        let state = match state {
-            BW_RECORDING_STATE_PAUSED => RecordingState::Paused,
-            BW_RECORDING_STATE_RECORDING => RecordingState::Recording,
-            other => return Err(enum_error("state", other)),
+        call.client.update_call_recording(
+            call.account_id,
+            call.call_id,
+            recording_state(state)?,
+            &call.opts,
+        )
+    })
+}
+
+/// The asynchronous form of `bw_modify_call`: validates everything at once
+/// and queues the call on the client's worker threads. `BW_OK`: `*job_id`
+/// (if not NULL) is set before anything else happens, and `on_done` will be
+/// called exactly once, on a library thread, never inside this function.
+/// Any other status: nothing was queued and `on_done` will never be called
+/// (`BW_ERR_BUSY`: `max_queued` calls are already waiting). The time budget
+/// starts now, so time spent queued counts against it.
+///
+/// # Safety
+/// As for `bw_modify_call`; `on_done` may be called with `userdata` on any
+/// thread; `job_id` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn bw_modify_call_async(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    req: *const bw_modify_call_request,
+    opts: *const bw_call_options,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let args = unsafe { modify_call_args(client, account_id, call_id, req, opts) }?;
+        // SAFETY: `client` was checked non-NULL by the conversion.
+        let handle = unsafe { &*client };
+        let op = operation::update_call(
+            args.client.base_url(),
+            args.account_id,
+            args.call_id,
+            &args.request,
+        )?;
+        // SAFETY: caller contract above.
+        unsafe { submit_async(handle, op, &args.opts, on_done, userdata, job_id) }
+    })
+}
+
+/// The asynchronous form of `bw_hangup`; see `bw_modify_call_async`.
+///
+/// # Safety
+/// As for `bw_modify_call_async`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_hangup_async(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    opts: *const bw_call_options,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        let op = operation::update_call(
+            call.client.base_url(),
+            call.account_id,
+            call.call_id,
+            &ModifyCallRequest::hangup(),
+        )?;
+        // SAFETY: `client` was checked non-NULL; caller contract above.
+        unsafe { submit_async(&*client, op, &call.opts, on_done, userdata, job_id) }
+    })
+}
+
+/// The asynchronous form of `bw_get_call_state`: the callback's `state`
+/// holds the result (valid during the callback only; the library frees it).
+/// See `bw_modify_call_async`.
+///
+/// # Safety
+/// As for `bw_modify_call_async`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_get_call_state_async(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    opts: *const bw_call_options,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        let op = operation::get_call_state(call.client.base_url(), call.account_id, call.call_id)?;
+        // SAFETY: `client` was checked non-NULL; caller contract above.
+        unsafe { submit_async(&*client, op, &call.opts, on_done, userdata, job_id) }
+    })
+}
+
+/// The asynchronous form of `bw_update_call_bxml` (the document is checked
+/// before this returns); see `bw_modify_call_async`.
+///
+/// # Safety
+/// As for `bw_modify_call_async`; `bxml` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn bw_update_call_bxml_async(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    bxml: *const c_char,
+    opts: *const bw_call_options,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let (call, bxml) = unsafe {
+            (
+                call_args(client, account_id, call_id, opts)?,
+                req_str(bxml, "bxml")?,
+            )
         };
-        call.client
-            .update_call_recording(call.account_id, call.call_id, state, &call.opts)
+        let op = operation::update_call_bxml(
+            call.client.base_url(),
+            call.account_id,
+            call.call_id,
+            bxml,
+        )?;
+        // SAFETY: `client` was checked non-NULL; caller contract above.
+        unsafe { submit_async(&*client, op, &call.opts, on_done, userdata, job_id) }
+    })
+}
+
+/// The asynchronous form of `bw_update_call_recording`; see
+/// `bw_modify_call_async`.
+///
+/// # Safety
+/// As for `bw_modify_call_async`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_update_call_recording_async(
+    client: *const bw_client,
+    account_id: *const c_char,
+    call_id: *const c_char,
+    state: i32,
+    opts: *const bw_call_options,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let call = unsafe { call_args(client, account_id, call_id, opts) }?;
+        let op = operation::update_call_recording(
+            call.client.base_url(),
+            call.account_id,
+            call.call_id,
+            recording_state(state)?,
+        )?;
+        // SAFETY: `client` was checked non-NULL; caller contract above.
+        unsafe { submit_async(&*client, op, &call.opts, on_done, userdata, job_id) }
+    })
+}
+
+/// Cancels asynchronous call `job_id`. Queued: it is never sent and its
+/// callback runs with `BW_ERR_CANCELLED`. Already running: best effort — no
+/// further attempt starts and no retry wait continues, but a request already
+/// sent runs to its answer and may take effect (the callback then reports
+/// that answer, or `BW_ERR_CANCELLED` with `maybe_applied` set). Either way
+/// the callback still runs exactly once. `BW_ERR_NOT_FOUND`: no such call is
+/// pending (it has completed, or never existed).
+///
+/// # Safety
+/// `client` is NULL or a live client; `err` as for `bw_hangup`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_cancel(
+    client: *const bw_client,
+    job_id: u64,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let client = unsafe { req_ref(client, "client") }?;
+        let pending = client.pool.get().is_some_and(|pool| pool.cancel(job_id));
+        if pending {
+            Ok(())
+        } else {
+            Err(Error::new(
+                Status::NotFound,
+                format!("job {job_id} is not pending: it has completed, or never existed"),
+            ))
+        }
     })
 }
 
@@ -297,22 +513,10 @@ pub unsafe extern "C" fn bw_xml_escape(
 #[no_mangle]
 pub extern "C" fn bw_status_str(status: bw_status) -> *const c_char {
     ffi_value!(c"BW_ERR_INTERNAL".as_ptr(), {
-        let name: &'static std::ffi::CStr = match status {
-            BW_OK => c"BW_OK",
-            BW_ERR_INVALID_ARGUMENT => c"BW_ERR_INVALID_ARGUMENT",
-            BW_ERR_UNAUTHORIZED => c"BW_ERR_UNAUTHORIZED",
-            BW_ERR_FORBIDDEN => c"BW_ERR_FORBIDDEN",
-            BW_ERR_NOT_FOUND => c"BW_ERR_NOT_FOUND",
-            BW_ERR_CONFLICT => c"BW_ERR_CONFLICT",
-            BW_ERR_RATE_LIMITED => c"BW_ERR_RATE_LIMITED",
-            BW_ERR_BAD_REQUEST => c"BW_ERR_BAD_REQUEST",
-            BW_ERR_SERVER => c"BW_ERR_SERVER",
-            BW_ERR_TIMEOUT => c"BW_ERR_TIMEOUT",
-            BW_ERR_CONNECT => c"BW_ERR_CONNECT",
-            BW_ERR_TLS => c"BW_ERR_TLS",
-            BW_ERR_PROTOCOL => c"BW_ERR_PROTOCOL",
-            BW_ERR_INTERNAL => c"BW_ERR_INTERNAL",
-            _ => c"BW_ERR_UNKNOWN",
+        let name = match Status::from_code(status) {
+            Some(status) => status.c_name(),
+            None if status == BW_OK => c"BW_OK",
+            None => c"BW_ERR_UNKNOWN",
         };
         name.as_ptr()
     })
@@ -421,6 +625,8 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         tls_roots,
         proxy,
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
+        max_concurrency: (cfg.max_concurrency != 0).then_some(cfg.max_concurrency),
+        max_queued: (cfg.max_queued != 0).then_some(cfg.max_queued),
     })
 }
 
@@ -528,6 +734,34 @@ unsafe fn modify_call_request(req: &bw_modify_call_request) -> Result<ModifyCall
         fallback_username: s(req.fallback_username, "fallback_username")?,
         fallback_password: s(req.fallback_password, "fallback_password")?,
     })
+}
+
+/// Starts `op`'s budget and queues it on `client`'s pool.
+///
+/// # Safety
+/// As for `bw_modify_call_async`: `on_done` may be called with `userdata`
+/// on any thread; `job_id` is NULL or writable.
+unsafe fn submit_async<T: Outcome>(
+    client: &bw_client,
+    op: Operation<T>,
+    opts: &CallOptions,
+    on_done: bw_completion_fn,
+    userdata: *mut c_void,
+    job_id: *mut u64,
+) -> Result<(), Error> {
+    let completion = Completion::new(on_done, userdata)
+        .ok_or_else(|| Error::invalid("on_done", "on_done is NULL"))?;
+    let started = client.client.start(op, opts)?;
+    // SAFETY: forwarded from the caller.
+    unsafe { submit(client.pool(), &client.client, started, completion, job_id) }
+}
+
+fn recording_state(value: i32) -> Result<RecordingState, Error> {
+    match value {
+        BW_RECORDING_STATE_PAUSED => Ok(RecordingState::Paused),
+        BW_RECORDING_STATE_RECORDING => Ok(RecordingState::Recording),
+        other => Err(enum_error("state", other)),
+    }
 }
 
 fn method(field: &'static str, value: i32) -> Result<Option<RedirectMethod>, Error> {

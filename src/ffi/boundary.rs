@@ -92,45 +92,13 @@ impl ErrorOut {
 
     /// Empty strings, no HTTP status, no Retry-After.
     pub fn clear(&self) {
-        self.write(&self.record(None));
+        self.write(&record(self.struct_size, None));
     }
 
     /// Writes `e` into the caller's record (if any); returns its status.
     pub fn fill(&self, e: &Error) -> i32 {
-        self.write(&self.record(Some(e)));
+        self.write(&record(self.struct_size, Some(e)));
         e.status as i32
-    }
-
-    /// The full record for `e` (an empty one for `None`).
-    fn record(&self, e: Option<&Error>) -> bw_error {
-        let mut out = bw_error {
-            struct_size: self.struct_size,
-            status: 0,
-            http_status: 0,
-            retry_after_ms: -1,
-            attempts: 0,
-            field: [0; super::types::BW_ERROR_FIELD_LEN],
-            error_type: [0; super::types::BW_ERROR_TYPE_LEN],
-            description: [0; super::types::BW_ERROR_TEXT_LEN],
-            error_id: [0; super::types::BW_ERROR_ID_LEN],
-            message: [0; super::types::BW_ERROR_TEXT_LEN],
-            maybe_applied: false,
-        };
-        if let Some(e) = e {
-            out.status = e.status as i32;
-            out.http_status = i32::from(e.http_status);
-            out.retry_after_ms = e
-                .retry_after
-                .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-            out.attempts = e.attempts;
-            write_text(&mut out.field, e.field.unwrap_or(""));
-            write_text(&mut out.error_type, e.error_type.as_deref().unwrap_or(""));
-            write_text(&mut out.description, e.description.as_deref().unwrap_or(""));
-            write_text(&mut out.error_id, e.error_id.as_deref().unwrap_or(""));
-            write_text(&mut out.message, &e.message);
-            out.maybe_applied = e.maybe_applied;
-        }
-        out
     }
 
     /// Copies the first `len` bytes of `record` to the caller.
@@ -149,6 +117,39 @@ impl ErrorOut {
             );
         }
     }
+}
+
+/// The full record for `e` (an empty one for `None`) with `struct_size`:
+/// the caller's, or this library's for a record it owns (a completion's).
+pub fn record(struct_size: u32, e: Option<&Error>) -> bw_error {
+    let mut out = bw_error {
+        struct_size,
+        status: 0,
+        http_status: 0,
+        retry_after_ms: -1,
+        attempts: 0,
+        field: [0; super::types::BW_ERROR_FIELD_LEN],
+        error_type: [0; super::types::BW_ERROR_TYPE_LEN],
+        description: [0; super::types::BW_ERROR_TEXT_LEN],
+        error_id: [0; super::types::BW_ERROR_ID_LEN],
+        message: [0; super::types::BW_ERROR_TEXT_LEN],
+        maybe_applied: false,
+    };
+    if let Some(e) = e {
+        out.status = e.status as i32;
+        out.http_status = i32::from(e.http_status);
+        out.retry_after_ms = e
+            .retry_after
+            .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        out.attempts = e.attempts;
+        write_text(&mut out.field, e.field.unwrap_or(""));
+        write_text(&mut out.error_type, e.error_type.as_deref().unwrap_or(""));
+        write_text(&mut out.description, e.description.as_deref().unwrap_or(""));
+        write_text(&mut out.error_id, e.error_id.as_deref().unwrap_or(""));
+        write_text(&mut out.message, &e.message);
+        out.maybe_applied = e.maybe_applied;
+    }
+    out
 }
 
 /// Copies `text` as a NUL-terminated string, truncated on a UTF-8

@@ -94,9 +94,7 @@ fn fuzz_client() -> &'static bw_client {
                 password: "pass".into(),
             })
         };
-        bw_client {
-            client: Client::new(config).expect("fuzz client"),
-        }
+        bw_client::new(Client::new(config).expect("fuzz client"))
     })
 }
 

@@ -63,7 +63,12 @@ macro_rules! growable {
     };
 }
 
-growable!(bw_client_config, "cfg", "BW_CLIENT_CONFIG_INIT", []);
+growable!(
+    bw_client_config,
+    "cfg",
+    "BW_CLIENT_CONFIG_INIT",
+    [std::mem::offset_of!(bw_client_config, max_concurrency)]
+);
 growable!(
     bw_modify_call_request,
     "req",

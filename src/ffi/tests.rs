@@ -56,6 +56,8 @@ fn config(base_url: &CStr) -> bw_client_config {
         proxy: null(),
         proxy_from_env: false,
         user_agent_suffix: null(),
+        max_concurrency: 0,
+        max_queued: 0,
     }
 }
 
@@ -82,7 +84,7 @@ fn status_names_and_version() {
         static_str(bw_status_str(BW_ERR_NOT_FOUND)),
         "BW_ERR_NOT_FOUND"
     );
-    for unknown in [-1, 14, i32::MIN, i32::MAX] {
+    for unknown in [-1, 16, i32::MIN, i32::MAX] {
         assert_eq!(static_str(bw_status_str(unknown)), "BW_ERR_UNKNOWN");
     }
     assert_eq!(
@@ -100,10 +102,29 @@ fn status_names_and_version() {
 #[test]
 fn status_codes_match_the_core() {
     // The C constants, bw_status_str and the core's enum stay in lockstep.
-    for status in crate::error::Status::ALL {
-        assert_eq!(static_str(bw_status_str(status as i32)), status.name());
+    let constants = [
+        BW_ERR_INVALID_ARGUMENT,
+        BW_ERR_UNAUTHORIZED,
+        BW_ERR_FORBIDDEN,
+        BW_ERR_NOT_FOUND,
+        BW_ERR_CONFLICT,
+        BW_ERR_RATE_LIMITED,
+        BW_ERR_BAD_REQUEST,
+        BW_ERR_SERVER,
+        BW_ERR_TIMEOUT,
+        BW_ERR_CONNECT,
+        BW_ERR_TLS,
+        BW_ERR_PROTOCOL,
+        BW_ERR_INTERNAL,
+        BW_ERR_BUSY,
+        BW_ERR_CANCELLED,
+    ];
+    for (status, constant) in crate::error::Status::ALL.into_iter().zip(constants) {
+        assert_eq!(status as i32, constant);
+        assert_eq!(static_str(bw_status_str(constant)), status.name());
     }
-    assert_eq!(crate::error::Status::Internal as i32, BW_ERR_INTERNAL);
+    assert_eq!(static_str(bw_status_str(BW_OK)), "BW_OK");
+    assert_eq!(static_str(bw_status_str(16)), "BW_ERR_UNKNOWN");
 }
 
 #[test]
@@ -310,7 +331,7 @@ fn unknown_struct_sizes_are_refused_and_named() {
             3,
             4,
             40,
-            size_of::<bw_client_config>() as u32 - 8,
+            size_of::<bw_client_config>() as u32 - 4,
             u32::MAX,
         ] {
             let mut cfg = config(c"http://127.0.0.1:9/api/v2");

@@ -1,7 +1,7 @@
 //! The C ABI's data types and constants. cbindgen turns this file (and
 //! `api.rs`) into `include/bwvoice.h`; every doc comment lands there.
 
-use std::os::raw::c_char;
+use std::os::raw::{c_char, c_void};
 
 /// Result of every fallible function: `BW_OK` (0) or one of the
 /// `BW_ERR_*` codes. Values are stable forever and never reused.
@@ -35,6 +35,12 @@ pub const BW_ERR_TLS: bw_status = 11;
 pub const BW_ERR_PROTOCOL: bw_status = 12;
 /// A bug inside the library, caught at the API boundary. Please report it.
 pub const BW_ERR_INTERNAL: bw_status = 13;
+/// An asynchronous submit found the client's queue full (`max_queued`);
+/// nothing was queued and the callback will not run.
+pub const BW_ERR_BUSY: bw_status = 14;
+/// An asynchronous call was cancelled (`bw_cancel`, or `bw_free` with the
+/// call still queued) before it completed.
+pub const BW_ERR_CANCELLED: bw_status = 15;
 
 /// `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
 pub const BW_CALL_STATE_UNSET: i32 = 0;
@@ -73,6 +79,10 @@ pub const BW_DEFAULT_CONNECT_TIMEOUT_MS: u32 = 5_000;
 pub const BW_DEFAULT_TIMEOUT_MS: u32 = 30_000;
 /// Attempts per call used when `bw_client_config.max_attempts` is 0.
 pub const BW_DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// Asynchronous calls running at once when `bw_client_config.max_concurrency` is 0.
+pub const BW_DEFAULT_MAX_CONCURRENCY: u32 = 64;
+/// Asynchronous calls queued at most when `bw_client_config.max_queued` is 0.
+pub const BW_DEFAULT_MAX_QUEUED: u32 = 10_000;
 
 /// Size of `bw_error.field`, NUL included.
 pub const BW_ERROR_FIELD_LEN: usize = 64;
@@ -180,6 +190,14 @@ pub struct bw_client_config {
     pub proxy_from_env: bool,
     /// Appended to the User-Agent: `bwvoice/<version> (<suffix>)`. NULL: none.
     pub user_agent_suffix: *const c_char,
+    // Layout 2 begins here: fields added in 0.2.0 for the asynchronous
+    // calls. A program built with layout 1 gets their defaults.
+    /// Asynchronous calls running at once, each on a library thread
+    /// (started as needed). 0: `BW_DEFAULT_MAX_CONCURRENCY`; at most 4096.
+    pub max_concurrency: u32,
+    /// Asynchronous calls waiting for a free thread; a submit beyond it is
+    /// `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
+    pub max_queued: u32,
 }
 
 /// Parameters of "Update active call". Initialise it with
@@ -300,3 +318,21 @@ pub struct bw_call_state {
     pub stir_shaken: *const bw_key_value,
     pub stir_shaken_len: usize,
 }
+
+/// Called once when an asynchronous call completes, on a library thread
+/// (never inside the submit): `status` is what the blocking form would have
+/// returned, `err` its full `bw_error` (never NULL; cleared on success),
+/// `state` the result of `bw_get_call_state_async` (NULL otherwise and on
+/// failure). `err` and `state` are valid during the call only: copy what
+/// you need. The callback must return quickly and must not throw or
+/// longjmp: while it runs, its thread carries no other call (see the
+/// README, "Asynchronous calls").
+pub type bw_completion_fn = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        job_id: u64,
+        status: bw_status,
+        err: *const bw_error,
+        state: *const bw_call_state,
+    ),
+>;

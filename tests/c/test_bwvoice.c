@@ -704,7 +704,7 @@ static void test_unknown_sizes_are_refused(void) {
     CHECK(strstr(err.message, "BW_CLIENT_CONFIG_INIT") != NULL, "%s", err.message);
     CHECK(out == NULL, "out written on failure");
     bw_client_config between = BW_CLIENT_CONFIG_INIT;
-    between.struct_size -= 8;
+    between.struct_size -= 4; /* between layout 1 and layout 2 */
     expect_error(bw_client_new(&between, &out, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "cfg.struct_size");
 
@@ -994,6 +994,304 @@ static void test_call_options_cap_the_budget(void) {
     bw_free(client);
 }
 
+/* ---- asynchronous calls --------------------------------------------------- */
+
+enum { MAX_JOBS = 64 };
+
+/* What the callbacks saw, guarded by a mutex; the test waits on `cv`. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t submitter;
+    int calls[MAX_JOBS];         /* callbacks per job slot: must end at 1 */
+    bw_status status[MAX_JOBS];
+    uint64_t job_id[MAX_JOBS];
+    int maybe_applied[MAX_JOBS];
+    char state[MAX_JOBS][32];    /* get_call_state_async: the state, copied */
+    int on_submitter;            /* callbacks run on the submitting thread */
+    int done;
+    bw_client *free_from_callback; /* freed by the first callback, if set */
+} completions;
+
+typedef struct {
+    completions *c;
+    int slot;
+} job_ref;
+
+static completions *completions_new(void) {
+    completions *c = calloc(1, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    c->submitter = pthread_self();
+    return c;
+}
+
+static void completions_free(completions *c) {
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}
+
+static void on_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
+                    const bw_call_state *state) {
+    job_ref *ref = userdata;
+    completions *c = ref->c;
+    bw_client *to_free = NULL;
+    pthread_mutex_lock(&c->mu);
+    c->calls[ref->slot]++;
+    c->status[ref->slot] = status;
+    c->job_id[ref->slot] = job_id;
+    c->maybe_applied[ref->slot] = err->maybe_applied;
+    if (state && state->state) snprintf(c->state[ref->slot], sizeof c->state[0], "%s", state->state);
+    if (pthread_equal(pthread_self(), c->submitter)) c->on_submitter++;
+    if (err->status != status) c->on_submitter += 100; /* err must agree */
+    to_free = c->free_from_callback;
+    c->free_from_callback = NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (to_free) bw_free(to_free); /* from inside a callback: must not deadlock */
+    pthread_mutex_lock(&c->mu);
+    c->done++;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Waits (no timeout: the library bounds every call) until `n` callbacks returned. */
+static void wait_done(completions *c, int n) {
+    pthread_mutex_lock(&c->mu);
+    while (c->done < n) pthread_cond_wait(&c->cv, &c->mu);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* How many times the request log mentions `needle` (a call id in a path). */
+static int requests_for(const char *needle) {
+    char *log = sim_requests();
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    free(log);
+    return n;
+}
+
+/* Waits (the simulator bounds it at 10 s) until it has received a request for `needle`. */
+static void wait_request(const char *needle) {
+    char path[160];
+    snprintf(path, sizeof path, "/sim/requests?path_contains=%s&wait=1", needle);
+    int status = 0;
+    free(sim_call("GET", path, NULL, &status));
+    CHECK(status == 200 && requests_for(needle) > 0, "%s never arrived", needle);
+}
+
+static bw_client *async_client(uint32_t max_concurrency, uint32_t max_queued) {
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
+    cfg.base_url = base_url;
+    cfg.username = "user";
+    cfg.password = "pass";
+    cfg.max_concurrency = max_concurrency;
+    cfg.max_queued = max_queued;
+    bw_client *client = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "bw_client_new: %s\n", err.message);
+        exit(2);
+    }
+    return client;
+}
+
+static void test_async_calls_complete_exactly_once(void) {
+    bw_client *client = async_client(8, 0);
+    completions *c = completions_new();
+    job_ref refs[MAX_JOBS];
+    char calls[MAX_JOBS][64];
+    bw_error err = BW_ERROR_INIT;
+    int n = 0;
+    for (; n < 40; n++) {
+        refs[n] = (job_ref){c, n};
+        uint64_t id = 0;
+        bw_status st;
+        switch (n % 4) {
+        case 0: /* a hang-up that lands */
+            sim_create_call(ACCOUNT, "answered", calls[n], sizeof calls[n]);
+            st = bw_hangup_async(client, ACCOUNT, calls[n], NULL, on_done, &refs[n], &id, &err);
+            break;
+        case 1: /* a 404 */
+            st = bw_hangup_async(client, ACCOUNT, "c-unknown", NULL, on_done, &refs[n], &id, &err);
+            break;
+        case 2: /* a state read */
+            sim_create_call(ACCOUNT, "answered", calls[n], sizeof calls[n]);
+            st = bw_get_call_state_async(client, ACCOUNT, calls[n], NULL, on_done, &refs[n], &id, &err);
+            break;
+        default: { /* a redirect of a ringing call: 409 */
+            sim_create_call(ACCOUNT, "initiated", calls[n], sizeof calls[n]);
+            bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
+            req.redirect_url = "/next";
+            st = bw_modify_call_async(client, ACCOUNT, calls[n], &req, NULL, on_done, &refs[n], &id,
+                                      &err);
+        }
+        }
+        CHECK(st == BW_OK && id != 0, "submit %d: %s", n, err.message);
+    }
+    wait_done(c, n);
+    for (int i = 0; i < n; i++) {
+        CHECK(c->calls[i] == 1, "job %d called back %d times", i, c->calls[i]);
+        bw_status want[] = {BW_OK, BW_ERR_NOT_FOUND, BW_OK, BW_ERR_CONFLICT};
+        CHECK(c->status[i] == want[i % 4], "job %d: %s", i, bw_status_str(c->status[i]));
+        if (i % 4 == 2) CHECK(strcmp(c->state[i], "answered") == 0, "state '%s'", c->state[i]);
+    }
+    CHECK(c->on_submitter == 0, "%d callbacks ran on the submitting thread (or err disagreed)",
+          c->on_submitter);
+
+    /* A submit that fails validation never calls back and sends nothing. */
+    sim_reset();
+    uint64_t id = 0;
+    expect_error(bw_hangup_async(client, ACCOUNT, "", NULL, on_done, &refs[0], &id, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "call_id");
+    expect_error(bw_update_call_bxml_async(client, ACCOUNT, "c-1", "<Bxml>", NULL, on_done, &refs[0],
+                                           &id, &err),
+                 &err, BW_ERR_INVALID_ARGUMENT, "bxml");
+    expect_error(bw_update_call_recording_async(client, ACCOUNT, "c-1", 9, NULL, on_done, &refs[0],
+                                                &id, &err),
+                 &err, BW_ERR_INVALID_ARGUMENT, "state");
+    expect_error(bw_hangup_async(client, ACCOUNT, "c-1", NULL, NULL, NULL, &id, &err), &err,
+                 BW_ERR_INVALID_ARGUMENT, "on_done");
+    expect_error(bw_cancel(client, 123456, &err), &err, BW_ERR_NOT_FOUND, "");
+    bw_free(client);
+    CHECK(c->done == n, "a failed submit called back");
+    CHECK(requests_seen() == 0, "nothing sent");
+    completions_free(c);
+}
+
+static void test_async_queue_full_and_cancel(void) {
+    /* One worker, two queue slots; the first call is held by a 60 s delay
+     * and ends at its own 3 s budget, so the queue stays full meanwhile. */
+    sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
+    bw_client *client = async_client(1, 2);
+    completions *c = completions_new();
+    job_ref refs[4] = {{c, 0}, {c, 1}, {c, 2}, {c, 3}};
+    char call[2][64];
+    sim_create_call(ACCOUNT, "answered", call[0], sizeof call[0]);
+    sim_create_call(ACCOUNT, "answered", call[1], sizeof call[1]);
+    bw_error err = BW_ERROR_INIT;
+    bw_call_options held = BW_CALL_OPTIONS_INIT;
+    held.timeout_ms = 3000;
+    uint64_t ids[4] = {0};
+    CHECK(bw_hangup_async(client, ACCOUNT, "slow", &held, on_done, &refs[0], &ids[0], &err) == BW_OK,
+          "%s", err.message);
+    wait_request("/calls/slow"); /* it is running, not queued */
+    CHECK(bw_hangup_async(client, ACCOUNT, call[0], NULL, on_done, &refs[1], &ids[1], &err) == BW_OK,
+          "%s", err.message);
+    CHECK(bw_hangup_async(client, ACCOUNT, call[1], NULL, on_done, &refs[2], &ids[2], &err) == BW_OK,
+          "%s", err.message);
+    expect_error(bw_hangup_async(client, ACCOUNT, "c-3", NULL, on_done, &refs[3], &ids[3], &err), &err,
+                 BW_ERR_BUSY, "");
+    CHECK(strstr(err.message, "max_queued 2") != NULL, "%s", err.message);
+    CHECK(bw_cancel(client, ids[2], &err) == BW_OK, "%s", err.message);
+    expect_error(bw_cancel(client, ids[2], &err), &err, BW_ERR_NOT_FOUND, "");
+    wait_done(c, 3);
+    CHECK(c->status[0] == BW_ERR_TIMEOUT, "%s", bw_status_str(c->status[0]));
+    CHECK(c->status[1] == BW_OK, "%s", bw_status_str(c->status[1]));
+    CHECK(c->status[2] == BW_ERR_CANCELLED && !c->maybe_applied[2], "%s",
+          bw_status_str(c->status[2]));
+    CHECK(c->job_id[2] == ids[2], "job id %llu", (unsigned long long)c->job_id[2]);
+    CHECK(c->calls[3] == 0, "a busy submit called back");
+    CHECK(requests_for(call[1]) == 0, "the cancelled call reached the server");
+    bw_free(client);
+    for (int i = 0; i < 3; i++) CHECK(c->calls[i] == 1, "job %d: %d callbacks", i, c->calls[i]);
+    completions_free(c);
+}
+
+static void test_async_free_with_pending_calls(void) {
+    sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
+    bw_client *client = async_client(1, 0);
+    completions *c = completions_new();
+    job_ref refs[6];
+    char calls[6][64];
+    bw_error err = BW_ERROR_INIT;
+    bw_call_options held = BW_CALL_OPTIONS_INIT;
+    held.timeout_ms = 1000;
+    refs[0] = (job_ref){c, 0};
+    CHECK(bw_hangup_async(client, ACCOUNT, "slow", &held, on_done, &refs[0], NULL, &err) == BW_OK,
+          "%s", err.message);
+    wait_request("/calls/slow");
+    for (int i = 1; i < 6; i++) {
+        refs[i] = (job_ref){c, i};
+        sim_create_call(ACCOUNT, "answered", calls[i], sizeof calls[i]);
+        CHECK(bw_hangup_async(client, ACCOUNT, calls[i], NULL, on_done, &refs[i], NULL, &err) == BW_OK,
+              "%s", err.message);
+    }
+    bw_free(client); /* returns once the running call and every callback are done */
+    CHECK(c->done == 6, "bw_free returned with %d of 6 callbacks done", c->done);
+    CHECK(c->status[0] == BW_ERR_TIMEOUT, "%s", bw_status_str(c->status[0]));
+    for (int i = 1; i < 6; i++) {
+        CHECK(c->calls[i] == 1 && c->status[i] == BW_ERR_CANCELLED, "job %d: %d x %s", i, c->calls[i],
+              bw_status_str(c->status[i]));
+        CHECK(requests_for(calls[i]) == 0, "job %d reached the server", i);
+    }
+    completions_free(c);
+}
+
+static void test_async_free_from_inside_a_callback(void) {
+    bw_client *client = async_client(1, 0);
+    completions *c = completions_new();
+    job_ref refs[4];
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    bw_error err = BW_ERROR_INIT;
+    pthread_mutex_lock(&c->mu);
+    c->free_from_callback = client; /* the first callback frees the client */
+    pthread_mutex_unlock(&c->mu);
+    for (int i = 0; i < 4; i++) {
+        refs[i] = (job_ref){c, i};
+        bw_status st = i == 0 ? bw_hangup_async(client, ACCOUNT, call, NULL, on_done, &refs[i], NULL, &err)
+                              : bw_get_call_state_async(client, ACCOUNT, call, NULL, on_done, &refs[i],
+                                                        NULL, &err);
+        CHECK(st == BW_OK, "%s", err.message);
+    }
+    wait_done(c, 4);
+    /* One worker: the first job ran and freed the client; the others were
+     * still queued and completed cancelled, after it. */
+    CHECK(c->status[0] == BW_OK, "%s", bw_status_str(c->status[0]));
+    for (int i = 1; i < 4; i++)
+        CHECK(c->calls[i] == 1 && c->status[i] == BW_ERR_CANCELLED, "job %d: %s", i,
+              bw_status_str(c->status[i]));
+    completions_free(c);
+}
+
+/* bw_client_config as a program built with 0.2.0's first layout declares it. */
+typedef struct {
+    uint32_t struct_size;
+    const char *base_url, *username, *password, *client_id, *client_secret, *token_url;
+    uint32_t connect_timeout_ms, timeout_ms, max_attempts;
+    bool retry_non_idempotent;
+    int32_t tls_roots;
+    const char *ca_file, *proxy;
+    bool proxy_from_env;
+    const char *user_agent_suffix;
+} bw_client_config_layout1;
+
+static void test_older_config_layout_gets_the_defaults(void) {
+    CHECK(sizeof(bw_client_config_layout1) == offsetof(bw_client_config, max_concurrency),
+          "layout 2 must begin at layout 1's sizeof");
+    /* Exactly its size on the heap: ASan and valgrind flag any read past it. */
+    bw_client_config_layout1 *old = calloc(1, sizeof *old);
+    old->struct_size = sizeof *old;
+    old->base_url = base_url;
+    old->username = "user";
+    old->password = "pass";
+    bw_client *client = NULL;
+    bw_error err = BW_ERROR_INIT;
+    CHECK(bw_client_new((const bw_client_config *)old, &client, &err) == BW_OK, "%s", err.message);
+    free(old);
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    completions *c = completions_new();
+    job_ref ref = {c, 0};
+    CHECK(bw_hangup_async(client, ACCOUNT, call, NULL, on_done, &ref, NULL, &err) == BW_OK, "%s",
+          err.message);
+    wait_done(c, 1);
+    CHECK(c->status[0] == BW_OK, "%s", bw_status_str(c->status[0]));
+    bw_free(client);
+    completions_free(c);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 int main(void) {
@@ -1032,6 +1330,13 @@ int main(void) {
         {"BXML is checked, escaped and sent", test_bxml_is_checked_escaped_and_sent},
         {"recording pauses and resumes", test_recording_pauses_and_resumes},
         {"call options cap the budget", test_call_options_cap_the_budget},
+        {"async calls complete exactly once", test_async_calls_complete_exactly_once},
+        {"async: a full queue is busy, a cancelled call is never sent",
+         test_async_queue_full_and_cancel},
+        {"async: bw_free with pending calls", test_async_free_with_pending_calls},
+        {"async: bw_free from inside a callback", test_async_free_from_inside_a_callback},
+        {"an older bw_client_config gets the defaults",
+         test_older_config_layout_gets_the_defaults},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
