@@ -58,12 +58,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <future>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -87,6 +89,8 @@ enum class Status : bw_status {
     tls = BW_ERR_TLS,
     protocol = BW_ERR_PROTOCOL,
     internal = BW_ERR_INTERNAL,
+    busy = BW_ERR_BUSY,
+    cancelled = BW_ERR_CANCELLED,
 };
 
 /** `"BW_ERR_NOT_FOUND"` etc.; `"BW_ERR_UNKNOWN"` for a value this library does not know. */
@@ -134,6 +138,8 @@ struct Config {
     std::optional<std::string> proxy;    ///< e.g. http://proxy.example:3128
     bool proxy_from_env = false;         ///< use HTTPS_PROXY / NO_PROXY
     std::optional<std::string> user_agent_suffix;
+    std::uint32_t max_concurrency = 0;  ///< asynchronous calls running at once; 0: 64
+    std::uint32_t max_queued = 0;       ///< asynchronous calls waiting; 0: 10,000
 };
 
 /** Every parameter of "Update active call" (see bw_modify_call_request). */
@@ -185,6 +191,16 @@ struct CallState {
     std::optional<Time> enqueued_time, start_time, answer_time, end_time, last_update;
     std::optional<std::string> disconnect_cause, error_message, error_id, identity;
     std::vector<std::pair<std::string, std::string>> stir_shaken;  ///< sorted by key
+};
+
+/**
+ * An asynchronous call: its result (ready when the call completes, exactly
+ * once; an Error is rethrown by get()) and its id for Client::cancel.
+ */
+template <class T>
+struct Pending {
+    std::future<T> result;
+    std::uint64_t job_id = 0;
 };
 
 /** A failed call: the details of the C library's bw_error. */
@@ -285,6 +301,22 @@ inline bw_call_options c_options(const CallOptions &opts) {
     return o;
 }
 
+/** The C view of `req`; its strings point into `req`. */
+inline bw_modify_call_request c_request(const ModifyCallRequest &req) {
+    bw_modify_call_request r = BW_MODIFY_CALL_REQUEST_INIT;
+    r.state = static_cast<std::int32_t>(req.state);
+    r.redirect_url = c_ptr(req.redirect_url, "redirect_url");
+    r.redirect_method = static_cast<std::int32_t>(req.redirect_method);
+    r.username = c_ptr(req.username, "username");
+    r.password = c_ptr(req.password, "password");
+    r.tag = c_ptr(req.tag, "tag");
+    r.redirect_fallback_url = c_ptr(req.redirect_fallback_url, "redirect_fallback_url");
+    r.redirect_fallback_method = static_cast<std::int32_t>(req.redirect_fallback_method);
+    r.fallback_username = c_ptr(req.fallback_username, "fallback_username");
+    r.fallback_password = c_ptr(req.fallback_password, "fallback_password");
+    return r;
+}
+
 inline std::optional<std::string> text_of(const char *s) {
     return s ? std::optional<std::string>(s) : std::nullopt;
 }
@@ -296,6 +328,52 @@ inline std::optional<Time> time_of(const char *text, std::int64_t ms) {
 
 inline void check(bw_status status, const bw_error &err) {
     if (status != BW_OK) throw Error(err);
+}
+
+inline CallState call_state_of(const bw_call_state &raw) {
+    CallState st;
+    st.call_id = text_of(raw.call_id);
+    st.account_id = text_of(raw.account_id);
+    st.application_id = text_of(raw.application_id);
+    st.parent_call_id = text_of(raw.parent_call_id);
+    st.to = text_of(raw.to);
+    st.from = text_of(raw.from);
+    st.direction = text_of(raw.direction);
+    st.state = text_of(raw.state);
+    st.enqueued_time = time_of(raw.enqueued_time, raw.enqueued_time_ms);
+    st.start_time = time_of(raw.start_time, raw.start_time_ms);
+    st.answer_time = time_of(raw.answer_time, raw.answer_time_ms);
+    st.end_time = time_of(raw.end_time, raw.end_time_ms);
+    st.last_update = time_of(raw.last_update, raw.last_update_ms);
+    st.disconnect_cause = text_of(raw.disconnect_cause);
+    st.error_message = text_of(raw.error_message);
+    st.error_id = text_of(raw.error_id);
+    st.identity = text_of(raw.identity);
+    for (std::size_t i = 0; i < raw.stir_shaken_len; i++)
+        st.stir_shaken.emplace_back(raw.stir_shaken[i].key, raw.stir_shaken[i].value);
+    return st;
+}
+
+/** Completes a std::promise<T> from a bw_completion_fn call, then deletes it. */
+template <class T>
+void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *err,
+              const bw_call_state *state) noexcept {
+    std::unique_ptr<std::promise<T>> promise(static_cast<std::promise<T> *>(userdata));
+    try {
+        if (status != BW_OK) {
+            promise->set_exception(std::make_exception_ptr(Error(*err)));
+        } else if constexpr (std::is_same_v<T, CallState>) {
+            promise->set_value(call_state_of(*state));
+        } else {
+            promise->set_value();
+        }
+    } catch (...) {
+        // Copying the result failed (out of memory): report that instead.
+        try {
+            promise->set_exception(std::current_exception());
+        } catch (...) {
+        }
+    }
 }
 
 }  // namespace detail
@@ -321,6 +399,8 @@ public:
         c.proxy = detail::c_ptr(cfg.proxy, "proxy");
         c.proxy_from_env = cfg.proxy_from_env;
         c.user_agent_suffix = detail::c_ptr(cfg.user_agent_suffix, "user_agent_suffix");
+        c.max_concurrency = cfg.max_concurrency;
+        c.max_queued = cfg.max_queued;
         bw_error err = BW_ERROR_INIT;
         if (bw_client_new(&c, &handle_, &err) != BW_OK) throw Error(err);
     }
@@ -367,17 +447,7 @@ public:
     void modify_call(std::string_view account_id, std::string_view call_id, const ModifyCallRequest &req,
                      const CallOptions &opts = CallOptions()) const {
         const Ids ids(account_id, call_id);
-        bw_modify_call_request r = BW_MODIFY_CALL_REQUEST_INIT;
-        r.state = static_cast<std::int32_t>(req.state);
-        r.redirect_url = detail::c_ptr(req.redirect_url, "redirect_url");
-        r.redirect_method = static_cast<std::int32_t>(req.redirect_method);
-        r.username = detail::c_ptr(req.username, "username");
-        r.password = detail::c_ptr(req.password, "password");
-        r.tag = detail::c_ptr(req.tag, "tag");
-        r.redirect_fallback_url = detail::c_ptr(req.redirect_fallback_url, "redirect_fallback_url");
-        r.redirect_fallback_method = static_cast<std::int32_t>(req.redirect_fallback_method);
-        r.fallback_username = detail::c_ptr(req.fallback_username, "fallback_username");
-        r.fallback_password = detail::c_ptr(req.fallback_password, "fallback_password");
+        const bw_modify_call_request r = detail::c_request(req);
         const bw_call_options o = detail::c_options(opts);
         bw_error err = BW_ERROR_INIT;
         detail::check(bw_modify_call(handle_, ids.account.c_str(), ids.call.c_str(), &r, &o, &err), err);
@@ -392,27 +462,7 @@ public:
         bw_call_state *raw = nullptr;
         detail::check(bw_get_call_state(handle_, ids.account.c_str(), ids.call.c_str(), &o, &raw, &err), err);
         const std::unique_ptr<bw_call_state, void (*)(bw_call_state *)> owned(raw, bw_call_state_free);
-        CallState st;
-        st.call_id = detail::text_of(raw->call_id);
-        st.account_id = detail::text_of(raw->account_id);
-        st.application_id = detail::text_of(raw->application_id);
-        st.parent_call_id = detail::text_of(raw->parent_call_id);
-        st.to = detail::text_of(raw->to);
-        st.from = detail::text_of(raw->from);
-        st.direction = detail::text_of(raw->direction);
-        st.state = detail::text_of(raw->state);
-        st.enqueued_time = detail::time_of(raw->enqueued_time, raw->enqueued_time_ms);
-        st.start_time = detail::time_of(raw->start_time, raw->start_time_ms);
-        st.answer_time = detail::time_of(raw->answer_time, raw->answer_time_ms);
-        st.end_time = detail::time_of(raw->end_time, raw->end_time_ms);
-        st.last_update = detail::time_of(raw->last_update, raw->last_update_ms);
-        st.disconnect_cause = detail::text_of(raw->disconnect_cause);
-        st.error_message = detail::text_of(raw->error_message);
-        st.error_id = detail::text_of(raw->error_id);
-        st.identity = detail::text_of(raw->identity);
-        for (std::size_t i = 0; i < raw->stir_shaken_len; i++)
-            st.stir_shaken.emplace_back(raw->stir_shaken[i].key, raw->stir_shaken[i].value);
-        return st;
+        return detail::call_state_of(*raw);
     }
 
     /**
@@ -442,6 +492,68 @@ public:
         update_recording(account_id, call_id, BW_RECORDING_STATE_RECORDING, opts);
     }
 
+    /**
+     * The asynchronous forms: each validates at once (throwing Error, nothing
+     * queued) and runs the call on the library's worker threads; the
+     * std::future completes exactly once. Status::busy: max_queued calls
+     * already wait. Never block on the future from inside another call's
+     * completion.
+     */
+    Pending<void> modify_call_async(std::string_view account_id, std::string_view call_id,
+                                    const ModifyCallRequest &req, const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        const bw_modify_call_request r = detail::c_request(req);
+        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
+            return bw_modify_call_async(handle_, ids.account.c_str(), ids.call.c_str(), &r,
+                                        o, done, userdata, id, err);
+        }, opts);
+    }
+
+    Pending<void> hangup_async(std::string_view account_id, std::string_view call_id,
+                               const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
+            return bw_hangup_async(handle_, ids.account.c_str(), ids.call.c_str(), o, done,
+                                   userdata, id, err);
+        }, opts);
+    }
+
+    Pending<CallState> get_call_state_async(std::string_view account_id, std::string_view call_id,
+                                            const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        return submit<CallState>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
+            return bw_get_call_state_async(handle_, ids.account.c_str(), ids.call.c_str(), o,
+                                           done, userdata, id, err);
+        }, opts);
+    }
+
+    Pending<void> update_call_bxml_async(std::string_view account_id, std::string_view call_id,
+                                         std::string_view bxml, const CallOptions &opts = CallOptions()) const {
+        const Ids ids(account_id, call_id);
+        const std::string doc = detail::c_string(bxml, "bxml");
+        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
+            return bw_update_call_bxml_async(handle_, ids.account.c_str(), ids.call.c_str(), doc.c_str(),
+                                             o, done, userdata, id, err);
+        }, opts);
+    }
+
+    Pending<void> pause_recording_async(std::string_view account_id, std::string_view call_id,
+                                        const CallOptions &opts = CallOptions()) const {
+        return recording_async(account_id, call_id, BW_RECORDING_STATE_PAUSED, opts);
+    }
+
+    Pending<void> resume_recording_async(std::string_view account_id, std::string_view call_id,
+                                         const CallOptions &opts = CallOptions()) const {
+        return recording_async(account_id, call_id, BW_RECORDING_STATE_RECORDING, opts);
+    }
+
+    /**
+     * Cancels an asynchronous call (see bw_cancel): a queued one is never sent
+     * and its future throws Status::cancelled; a running one is best effort.
+     * False when it is no longer pending.
+     */
+    bool cancel(std::uint64_t job_id) const noexcept { return bw_cancel(handle_, job_id, nullptr) == BW_OK; }
+
     /** The C handle, for calling the C API directly; still owned by this Client. */
     bw_client *native_handle() const noexcept { return handle_; }
 
@@ -452,6 +564,27 @@ private:
             : account(detail::c_string(account_id, "account_id")), call(detail::c_string(call_id, "call_id")) {}
         std::string account, call;
     };
+
+    /** Submits through `call` (a *_async function); the callback completes the future. */
+    template <class T, class Submit>
+    Pending<T> submit(Submit call, const CallOptions &opts) const {
+        const bw_call_options o = detail::c_options(opts);
+        auto promise = std::make_unique<std::promise<T>>();
+        Pending<T> pending{promise->get_future(), 0};
+        bw_error err = BW_ERROR_INIT;
+        detail::check(call(&o, &detail::complete<T>, promise.get(), &pending.job_id, &err), err);
+        promise.release();  // owned by the callback from here
+        return pending;
+    }
+
+    Pending<void> recording_async(std::string_view account_id, std::string_view call_id, std::int32_t state,
+                                  const CallOptions &opts) const {
+        const Ids ids(account_id, call_id);
+        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
+            return bw_update_call_recording_async(handle_, ids.account.c_str(), ids.call.c_str(), state,
+                                                  o, done, userdata, id, err);
+        }, opts);
+    }
 
     void update_recording(std::string_view account_id, std::string_view call_id, std::int32_t state,
                           const CallOptions &opts) const {

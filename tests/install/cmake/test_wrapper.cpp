@@ -159,6 +159,17 @@ int main(int argc, char **argv) {
         CHECK(e->message().find("line 2") != std::string::npos);
     }
     if (auto e = ERROR_OF(bwvoice::xml_escape("\x01"))) CHECK(e->field() == "text");
+    // The asynchronous forms: a std::future per call, errors rethrown by get().
+    auto state_of_b = client.get_call_state_async(account, b);
+    auto gone = client.hangup_async(account, "c-unknown");
+    CHECK(state_of_b.job_id != 0 && gone.job_id != state_of_b.job_id);
+    CHECK(state_of_b.result.get().state == "answered");
+    if (auto e = ERROR_OF(gone.result.get())) CHECK(e->status() == bwvoice::Status::not_found);
+    if (auto e = ERROR_OF(client.update_call_bxml_async(account, a, "<Bxml>"))) {
+        CHECK(e->field() == "bxml");  // thrown by the submit: nothing queued
+    }
+    CHECK(!client.cancel(gone.job_id));  // already completed
+
     if (auto e = ERROR_OF(client.pause_recording(account, a))) {
         CHECK(e->status() == bwvoice::Status::bad_request);  // no recording in progress
         CHECK(e->http_status() == 400);
