@@ -99,17 +99,36 @@ def main() -> int:
     lines.append(
         f"{'pair':<42} {'ours us':>9} {'theirs us':>10} {'ratio':>7} {'target':>9}  met  spread"
     )
-    pairs = [
-        ("c", "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
-        ("c", "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
-        ("python", "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
-        ("python", "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
-        ("go", "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
+    # (lang, kind, ours, theirs, label, target ratio; None: for comparison only)
+    pairs: list[tuple[str, str, str, str, str, Optional[float]]] = [
+        ("c", "latency", "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
+        (
+            "c",
+            "latency",
+            "bwvoice-state",
+            "libcurl-state",
+            "C: bw_get_call_state vs libcurl GET",
+            1.00,
+        ),
+        ("c", "latency", "bwvoice-tls", "libcurl-tls", "C, HTTPS warm: vs libcurl/OpenSSL", 1.00),
+        (
+            "c",
+            "latency",
+            "bwvoice-tls-cold",
+            "libcurl-tls-cold",
+            "C, HTTPS cold start: vs libcurl",
+            1.00,
+        ),
+        ("python", "latency", "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
+        ("python", "latency", "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
+        ("python", "async", "bwvoice", "aiohttp", "Python async x64: AsyncClient vs aiohttp", 0.50),
+        ("python", "async", "bwvoice", "httpx", "Python async x64: AsyncClient vs httpx", None),
+        ("go", "latency", "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
     ]
-    for lang, ours_name, theirs_name, label, limit in pairs:
+    for lang, kind, ours_name, theirs_name, label, limit in pairs:
         ours, theirs = (
-            find(rows, lang, "latency", ours_name),
-            find(rows, lang, "latency", theirs_name),
+            find(rows, lang, kind, ours_name),
+            find(rows, lang, kind, theirs_name),
         )
         if not ours or not theirs:
             lines.append(f"{label:<42} {'missing':>9}")
@@ -117,7 +136,11 @@ def main() -> int:
             continue
         o, t = spread(ours["us_per_call"]), spread(theirs["us_per_call"])
         ratio = o["median"] / t["median"]
-        verdict = target(label, ratio, limit, "<=", "x")
+        if limit is None:
+            goal, met = "(compare)", "   "
+        else:
+            verdict = target(label, ratio, limit, "<=", "x")
+            goal, met = "<= " + format(limit, ".2f") + "x", "yes" if verdict["met"] else "NO "
         results["pairs"].append(
             {
                 "pair": label,
@@ -135,8 +158,7 @@ def main() -> int:
         wobble = max((x["max"] - x["min"]) / x["median"] for x in (o, t))
         lines.append(
             f"{label:<42} {o['median']:>9.1f} {t['median']:>10.1f} {ratio:>6.2f}x "
-            f"{'<= ' + format(limit, '.2f') + 'x':>9}  {'yes' if verdict['met'] else 'NO ':<3}  "
-            f"{wobble * 100:4.0f} %"
+            f"{goal:>9}  {met:<3}  {wobble * 100:4.0f} %"
         )
     lines.append("")
 
@@ -167,6 +189,50 @@ def main() -> int:
         lines.append(
             f"{label:<52} {rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % "
             f"of {ideal:.0f}  {tail}"
+        )
+
+    for row in rows:
+        if row.get("kind") != "async-fanout":
+            continue
+        ideal = row["concurrency"] / FANOUT_DELAY_S
+        rate = spread(row["calls_per_s"])
+        frac = rate["median"] / ideal
+        results["fanout"].append(
+            {
+                "lang": row["lang"],
+                "side": row["side"] + " (async)",
+                "concurrency": row["concurrency"],
+                "calls_per_s": rate,
+                "rounds": row["calls_per_s"],
+                "ideal_calls_per_s": ideal,
+                "fraction": round(frac, 4),
+            }
+        )
+        name = f"Async ({row['lang']}, {row['concurrency']} in flight) fraction of ideal"
+        verdict = target(name, frac, 0.90, ">=", "")
+        label = f"Async {row['lang']}: {row['concurrency']} in flight, 20 ms server"
+        lines.append(
+            f"{label:<52} {rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % "
+            f"of {ideal:.0f}  target >= 90 %  {'yes' if verdict['met'] else 'NO'}"
+        )
+
+    threads = {r["side"]: r for r in rows if r.get("lang") == "go" and r.get("kind") == "threads"}
+    if "async" in threads:
+        a = threads["async"]
+        limit = a["max_concurrency"] + 50
+        verdict = target(
+            f"Go peak OS threads, {a['goroutines']} goroutines (async)",
+            a["peak_threads"],
+            limit,
+            "<=",
+            "threads",
+        )
+        blocking = threads.get("blocking", {}).get("peak_threads", "?")
+        results["go_threads"] = threads
+        label = f"Go: {a['goroutines']} concurrent calls, peak OS threads"
+        lines.append(
+            f"{label:<52} {a['peak_threads']:>7} (blocking cgo: {blocking})  "
+            f"target <= {limit}  {'yes' if verdict['met'] else 'NO'}"
         )
 
     for row in rows:
@@ -212,7 +278,7 @@ def main() -> int:
     srv = meta["server"]
     lines.append(
         f"{'server check:':<22} {srv['requests']:,} requests, {srv['bad']} malformed "
-        f"(every side sent POST .../calls/{{id}} with JSON, Basic auth and the redirect URL, or a bodiless GET)"
+        f"(every side sent POST .../calls/{{id}} with JSON, Basic auth and the redirect URL or a hang-up, or a bodiless GET)"
     )
     if results["versions"]:
         v = results["versions"]

@@ -28,6 +28,8 @@ FAN_THREADS=${BENCH_FANOUT_THREADS:-64}
 FAN_CALLS=${BENCH_FANOUT_CALLS:-50}
 FAN_ROUNDS=${BENCH_FANOUT_ROUNDS:-3}
 MEM_CALLS=${BENCH_MEMORY_CALLS:-100000}
+ASYNC_CALLS=${BENCH_ASYNC_CALLS:-10000} # hang-ups per round through the C async API
+COLD_CALLS=${BENCH_COLD_CALLS:-200}     # new client + first call over HTTPS, per round
 PIN=${BENCH_PIN:-1}
 STEP_LIMIT=300 # seconds: no single step may run longer
 
@@ -128,9 +130,12 @@ fi
 BASIC="Basic dXNlcjpwYXNz" # base64("user:pass"), what every side sends
 pin_server=("${pinned[@]}")
 start_server FAST_PORT "$OUT/fast.port" --expect-auth "$BASIC" --expect-body-contains app.example/next
+start_server TLS_PORT "$OUT/tls.port" --expect-auth "$BASIC" --expect-body-contains app.example/next \
+  --tls-ca "$OUT/tls-ca.pem"
 pin_server=()
 start_server SLOW_PORT "$OUT/slow.port" --delay-ms 20 --expect-auth "$BASIC" --expect-body-contains app.example/next
 FAST=http://127.0.0.1:$FAST_PORT
+TLS=https://127.0.0.1:$TLS_PORT
 SLOW=http://127.0.0.1:$SLOW_PORT
 
 run() { # NAME COMMAND... : a bounded step whose stdout is kept as raw results
@@ -156,10 +161,13 @@ BUSY_BEFORE=$(busy_cores)
 # --- measurements (each program alternates its sides round by round) -----------
 run c-latency "${pinned[@]}" "$OUT/cbench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-state "${pinned[@]}" "$OUT/cbench" state "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run c-tls "${pinned[@]}" "$OUT/cbench" tls "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$CALLS" "$WARMUP"
+run c-tls-cold "${pinned[@]}" "$OUT/cbench" tls-cold "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$COLD_CALLS"
 export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src
 run python-latency "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run go-latency "${pinned[@]}" "$OUT/gobench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-fanout "$OUT/cbench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
+run c-async "$OUT/cbench" async "$SLOW" "$ASYNC_CALLS" "$FAN_THREADS" "$FAN_ROUNDS"
 run go-fanout "$OUT/gobench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run python-fanout "$VENV/bin/python" bench/python/bench.py fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run c-rejected "${pinned[@]}" "$OUT/cbench" rejected "$ROUNDS" 100000

@@ -6,6 +6,9 @@
  *
  *   bench latency  BASE ROUNDS CALLS WARMUP   bwvoice vs libcurl, ABAB rounds
  *   bench state    BASE ROUNDS CALLS WARMUP   the same for GET call state
+ *   bench tls      BASE CA ROUNDS CALLS WARMUP  redirects over HTTPS, warm connection
+ *   bench tls-cold BASE CA ROUNDS CALLS       new client -> first redirect done (TCP + TLS)
+ *   bench async    BASE CALLS CONCURRENCY ROUNDS  hang-ups through bw_hangup_async
  *   bench fanout   BASE THREADS CALLS ROUNDS  THREADS threads share one client
  *   bench rejected ROUNDS CALLS               validation failures, nothing sent
  *   bench memory   BASE CALLS...              RSS after each cumulative count
@@ -42,18 +45,23 @@ static void die(const char *what, const char *detail) {
 
 /* --- bwvoice ------------------------------------------------------------- */
 
-static bw_client *new_client(const char *base) {
+/* A client of BASE; `ca` (a PEM file) is the CA to trust for HTTPS, or NULL. */
+static bw_client *client_of(const char *base, const char *ca, uint32_t max_concurrency) {
     char base_url[256];
     snprintf(base_url, sizeof base_url, "%s/api/v2", base);
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = base_url;
     cfg.username = USERNAME;
     cfg.password = PASSWORD;
+    cfg.ca_file = ca;
+    cfg.max_concurrency = max_concurrency;
     bw_client *client = NULL;
     bw_error err = BW_ERROR_INIT;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
     return client;
 }
+
+static bw_client *new_client(const char *base) { return client_of(base, NULL, 0); }
 
 static void ours_call(const bw_client *client, long i) {
     char call_id[32];
@@ -91,7 +99,7 @@ static size_t discard(char *ptr, size_t size, size_t nmemb, void *userdata) {
     return size * nmemb;
 }
 
-static void curl_side_init(curl_side *c, const char *base) {
+static void curl_side_init(curl_side *c, const char *base, const char *ca) {
     c->easy = curl_easy_init();
     if (!c->easy) die("curl_easy_init", "NULL");
     snprintf(c->base, sizeof c->base, "%s", base);
@@ -107,6 +115,7 @@ static void curl_side_init(curl_side *c, const char *base) {
     curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, 30000L);
+    if (ca) curl_easy_setopt(c->easy, CURLOPT_CAINFO, ca);
 }
 
 /* The reply body, kept (not parsed: bwvoice's side parses, so this favours libcurl). */
@@ -165,7 +174,7 @@ static int latency(const char *base, int rounds, long calls, long warmup, int st
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bw_client *client = new_client(base);
     curl_side curl;
-    curl_side_init(&curl, base);
+    curl_side_init(&curl, base, NULL);
     if (state) curl_easy_setopt(curl.easy, CURLOPT_HTTPGET, 1L);
     long id = 0;
     for (long i = 0; i < warmup; i++) {
@@ -243,6 +252,138 @@ static int fanout(const char *base, int threads, long calls, int rounds) {
     return 0;
 }
 
+/* Redirects over HTTPS on a warm connection: bwvoice (rustls) vs libcurl. */
+static int tls_latency(const char *base, const char *ca, int rounds, long calls, long warmup) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bw_client *client = client_of(base, ca, 0);
+    curl_side curl;
+    curl_side_init(&curl, base, ca);
+    long id = 0;
+    for (long i = 0; i < warmup; i++) {
+        ours_call(client, id++);
+        curl_call(&curl, id++);
+    }
+    double *ours = calloc((size_t)rounds, sizeof *ours);
+    double *theirs = calloc((size_t)rounds, sizeof *theirs);
+    for (int r = 0; r < rounds; r++) {
+        double t0 = now_s();
+        for (long i = 0; i < calls; i++) ours_call(client, id++);
+        double t1 = now_s();
+        for (long i = 0; i < calls; i++) curl_call(&curl, id++);
+        double t2 = now_s();
+        ours[r] = (t1 - t0) * 1e6 / (double)calls;
+        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
+    }
+    print_rounds("bwvoice-tls", ours, rounds);
+    print_rounds("libcurl-tls", theirs, rounds);
+    printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl-tls\":\"%s\"}\n",
+           curl_version_info(CURLVERSION_NOW)->ssl_version);
+    bw_free(client);
+    curl_slist_free_all(curl.headers);
+    curl_easy_cleanup(curl.easy);
+    curl_global_cleanup();
+    free(ours);
+    free(theirs);
+    return 0;
+}
+
+/* Cold start: a new client (bwvoice) or easy handle (libcurl) per call, so
+ * each call pays for TCP, the TLS handshake and loading the CA. */
+static int tls_cold(const char *base, const char *ca, int rounds, long calls) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    double *ours = calloc((size_t)rounds, sizeof *ours);
+    double *theirs = calloc((size_t)rounds, sizeof *theirs);
+    long id = 0;
+    for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
+        double t0 = now_s();
+        for (long i = 0; i < calls; i++) {
+            bw_client *client = client_of(base, ca, 0);
+            ours_call(client, id++);
+            bw_free(client);
+        }
+        double t1 = now_s();
+        for (long i = 0; i < calls; i++) {
+            curl_side curl;
+            curl_side_init(&curl, base, ca);
+            curl_call(&curl, id++);
+            curl_slist_free_all(curl.headers);
+            curl_easy_cleanup(curl.easy);
+        }
+        double t2 = now_s();
+        if (r < 0) continue;
+        ours[r] = (t1 - t0) * 1e6 / (double)calls;
+        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
+    }
+    print_rounds("bwvoice-tls-cold", ours, rounds);
+    print_rounds("libcurl-tls-cold", theirs, rounds);
+    curl_global_cleanup();
+    free(ours);
+    free(theirs);
+    return 0;
+}
+
+/* Completion counting for the async mode. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long done, failed;
+} async_count;
+
+static void async_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
+                       const bw_call_state *state) {
+    (void)job_id;
+    (void)err;
+    (void)state;
+    async_count *n = userdata;
+    pthread_mutex_lock(&n->mu);
+    n->done++;
+    if (status != BW_OK) n->failed++;
+    pthread_cond_signal(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* CALLS hang-ups submitted at once from one thread through bw_hangup_async
+ * (max_concurrency CONCURRENCY, the queue holding the rest); calls/s. */
+static int async_fanout(const char *base, long calls, int concurrency, int rounds) {
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
+    char base_url[256];
+    snprintf(base_url, sizeof base_url, "%s/api/v2", base);
+    cfg.base_url = base_url;
+    cfg.username = USERNAME;
+    cfg.password = PASSWORD;
+    cfg.max_concurrency = (uint32_t)concurrency;
+    cfg.max_queued = (uint32_t)calls;
+    bw_client *client = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
+    async_count n = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    long id = 0;
+    printf("{\"lang\":\"c\",\"kind\":\"async-fanout\",\"side\":\"bwvoice\",\"concurrency\":%d,\"calls\":%ld,\"calls_per_s\":[",
+           concurrency, calls);
+    for (int r = -1; r < rounds; r++) { /* round -1 starts the workers */
+        long round_calls = r < 0 ? concurrency : calls;
+        pthread_mutex_lock(&n.mu);
+        n.done = 0;
+        pthread_mutex_unlock(&n.mu);
+        double t0 = now_s();
+        for (long i = 0; i < round_calls; i++) {
+            char call_id[32];
+            snprintf(call_id, sizeof call_id, "c-%ld", id++);
+            if (bw_hangup_async(client, ACCOUNT, call_id, NULL, async_done, &n, NULL, &err) != BW_OK)
+                die("bw_hangup_async", err.message);
+        }
+        pthread_mutex_lock(&n.mu);
+        while (n.done < round_calls) pthread_cond_wait(&n.cv, &n.mu);
+        pthread_mutex_unlock(&n.mu);
+        double elapsed = now_s() - t0;
+        if (r >= 0) printf("%s%.1f", r ? "," : "", (double)calls / elapsed);
+    }
+    printf("]}\n");
+    if (n.failed) die("bw_hangup_async", "some hang-ups failed");
+    bw_free(client);
+    return 0;
+}
+
 static int rejected(int rounds, long calls) {
     /* Nothing is ever sent: the port is never contacted. */
     bw_client *client = new_client("http://127.0.0.1:9");
@@ -312,6 +453,12 @@ int main(int argc, char **argv) {
         return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), 1);
     if (argc == 6 && strcmp(argv[1], "fanout") == 0)
         return fanout(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
+    if (argc == 7 && strcmp(argv[1], "tls") == 0)
+        return tls_latency(argv[2], argv[3], atoi(argv[4]), atol(argv[5]), atol(argv[6]));
+    if (argc == 6 && strcmp(argv[1], "tls-cold") == 0)
+        return tls_cold(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
+    if (argc == 6 && strcmp(argv[1], "async") == 0)
+        return async_fanout(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]));
     if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "memory") == 0) return memory(argv[2], argc - 3, argv + 3);
     fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");

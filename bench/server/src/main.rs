@@ -2,22 +2,29 @@
 //! connection, answering "Update active call" `200 OK` with an empty body
 //! and "Get call state" with one fixed `callState` (optionally after
 //! `--delay-ms`). It checks that each request looks like one of the two
-//! (POST with a JSON content type and a body naming the redirect URL, or a
-//! bodiless GET, to .../accounts/{a}/calls/{c} with the expected
+//! (POST with a JSON content type and a body naming the redirect URL or
+//! ending the call, or a bodiless GET, to .../accounts/{a}/calls/{c} with the expected
 //! Authorization) and counts the ones that do not; `GET /__stats` reports
 //! the counts, so the bench can prove every side sent the same thing.
 //!
 //! Usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH]
-//!        [--expect-auth VALUE] [--expect-body-contains TEXT]
+//!        [--expect-auth VALUE] [--expect-body-contains TEXT] [--tls-ca PATH]
 //! Binds 127.0.0.1 only, on a free port, written to --port-file (and stdout).
+//! With --tls-ca it speaks HTTPS (rustls) with a certificate for 127.0.0.1
+//! from a private CA made at startup, whose certificate it writes to PATH.
 
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+/// A hang-up's body, accepted beside a redirect's.
+const HANGUP: &[u8] = br#"{"state":"completed"}"#;
 /// A typical answered call, as Bandwidth returns it.
 const CALL_STATE: &str = r#"{"applicationId":"04e88489-df02-4e34-a0ee-27a91849555f","accountId":"9900000","callId":"c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85","parentCallId":null,"to":"+19195551234","from":"+19195554321","direction":"outbound","state":"answered","stirShaken":null,"identity":null,"enqueuedTime":"2022-06-16T13:15:07.160Z","startTime":"2022-06-16T13:15:07.160Z","answerTime":"2022-06-16T13:15:18.126Z","endTime":null,"disconnectCause":null,"errorMessage":null,"errorId":null,"lastUpdate":"2022-06-16T13:15:18.126Z"}"#;
 const MAX_HEAD: usize = 64 * 1024;
@@ -40,6 +47,7 @@ fn main() {
     let mut port_file = None;
     let mut expect_auth = None;
     let mut expect_body = None;
+    let mut tls_ca = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -51,9 +59,12 @@ fn main() {
             "--port-file" => port_file = Some(value()),
             "--expect-auth" => expect_auth = Some(value()),
             "--expect-body-contains" => expect_body = Some(value()),
+            "--tls-ca" => tls_ca = Some(value()),
             other => usage(&format!("unknown argument {other}")),
         }
     }
+    // Before the port file appears, so a reader of it finds the CA too.
+    let tls = tls_ca.map(|path| Arc::new(tls_config(&path)));
     let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1");
     let port = listener.local_addr().expect("local addr").port();
     if let Some(path) = port_file {
@@ -62,7 +73,8 @@ fn main() {
         std::fs::write(&tmp, format!("{port}\n")).expect("write port file");
         std::fs::rename(&tmp, &path).expect("rename port file");
     }
-    println!("listening on http://127.0.0.1:{port}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://127.0.0.1:{port}");
     let config = Arc::new(Config {
         delay: Duration::from_millis(delay_ms),
         expect_auth,
@@ -71,12 +83,22 @@ fn main() {
     let stats = Arc::new(Stats::default());
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let (config, stats) = (Arc::clone(&config), Arc::clone(&stats));
+        let (config, stats, tls) = (Arc::clone(&config), Arc::clone(&stats), tls.clone());
         stats.connections.fetch_add(1, Ordering::Relaxed);
         std::thread::Builder::new()
-            .stack_size(64 * 1024)
+            // rustls needs more stack than the plain path.
+            .stack_size(if tls.is_some() { 256 * 1024 } else { 64 * 1024 })
             .spawn(move || {
-                let _ = serve(stream, &config, &stats);
+                if stream.set_nodelay(true).is_err() {
+                    return;
+                }
+                let _ = match tls {
+                    None => serve(stream, &config, &stats),
+                    Some(tls) => match ServerConnection::new(tls) {
+                        Ok(conn) => serve(StreamOwned::new(conn, stream), &config, &stats),
+                        Err(_) => return,
+                    },
+                };
             })
             .expect("spawn connection thread");
     }
@@ -84,13 +106,40 @@ fn main() {
 
 fn usage(why: &str) -> ! {
     eprintln!("bwvoice-bench-server: {why}");
-    eprintln!("usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH] [--expect-auth V] [--expect-body-contains T]");
+    eprintln!("usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH] [--expect-auth V] [--expect-body-contains T] [--tls-ca PATH]");
     std::process::exit(2);
 }
 
+/// A private CA (its certificate written to `ca_path`) and a server
+/// certificate it signed for 127.0.0.1.
+fn tls_config(ca_path: &str) -> ServerConfig {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "bwvoice bench CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("CA key"))
+        .expect("CA certificate");
+    std::fs::write(ca_path, ca.pem()).expect("write the CA certificate");
+    let key = KeyPair::generate().expect("server key");
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .expect("server params")
+        .signed_by(&key, &ca)
+        .expect("server certificate");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .expect("server TLS config")
+}
+
 /// Serves one keep-alive connection until the client closes it.
-fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()> {
-    stream.set_nodelay(true)?;
+fn serve(mut stream: impl Read + Write, config: &Config, stats: &Stats) -> io::Result<()> {
     let mut buf = vec![0u8; 16 * 1024];
     let mut len = 0; // bytes in buf
     loop {
@@ -153,6 +202,8 @@ fn serve(mut stream: TcpStream, config: &Config, stats: &Stats) -> io::Result<()
             stats.requests.fetch_add(1, Ordering::Relaxed);
             let body_ok = if request.get {
                 body.is_empty()
+            } else if body == HANGUP {
+                true
             } else {
                 config
                     .expect_body
