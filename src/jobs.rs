@@ -32,7 +32,8 @@ impl Cancel {
         *lock(&self.set)
     }
 
-    fn set(&self) {
+    /// Cancels: the call makes no further attempt and stops waiting.
+    pub fn set(&self) {
         *lock(&self.set) = true;
         self.wake.notify_all();
     }

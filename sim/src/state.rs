@@ -350,6 +350,9 @@ impl State {
                 r.status = status;
             }
         }
+        drop(inner);
+        // Waiters may be waiting for an answer, not just a request.
+        self.changed.notify_all();
     }
 
     /// Records a delivery attempt; `end_call` ends the call in the same step so
