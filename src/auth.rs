@@ -119,8 +119,14 @@ impl TokenSource {
     }
 
     /// A valid `Bearer …` header, fetching a token when the cached one is
-    /// missing or due for refresh. Gives up at `deadline`.
-    pub fn bearer(&self, transport: &Transport, deadline: Instant) -> Result<String, Failure> {
+    /// missing or due for refresh. Gives up at `deadline`. `on_fetch` hears
+    /// of each token request this call makes: its duration and its error.
+    pub fn bearer(
+        &self,
+        transport: &Transport,
+        deadline: Instant,
+        on_fetch: &dyn Fn(Duration, Option<&Error>),
+    ) -> Result<String, Failure> {
         let mut cache = self.lock();
         let arrived_during = cache.refreshing.then_some(cache.refreshes);
         loop {
@@ -175,7 +181,9 @@ impl TokenSource {
 
         // Clears `refreshing` and wakes the waiters even if `fetch` panics.
         let finish = RefreshDone(self);
+        let began = Instant::now();
         let result = self.fetch(transport, deadline);
+        on_fetch(began.elapsed(), result.as_ref().err().map(|f| &f.error));
         let mut cache = self.lock();
         match &result {
             Ok(token) => cache.token = Some(token.clone()),

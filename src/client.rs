@@ -2,9 +2,11 @@
 //! pipeline they share (validate, authorize, send, retry, map the answer).
 
 use crate::auth::{basic_header, Auth, TokenSource};
+use crate::budget::{self, RetryBudget};
 use crate::call_state::CallState;
-use crate::endpoint::{check_service_url, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
+use crate::endpoint::{check_service_url, server_of, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::{Error, Status};
+use crate::events::{error_type, Counters, Event, EventHook, EventKind, RetryReason, Stats};
 use crate::jobs::{
     Cancel, Pool, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUED, MAX_CONCURRENCY_LIMIT,
 };
@@ -54,6 +56,11 @@ pub struct ClientConfig {
     /// Asynchronous calls waiting to run; a submit beyond it is
     /// `Status::Busy`. Default 10,000.
     pub max_queued: Option<u32>,
+    /// Capacity of the retry budget (see [`crate::budget`]); default 500,
+    /// [`crate::budget::OFF`] for no budget.
+    pub retry_budget: Option<u32>,
+    /// Told of every attempt, retry, token fetch and call end.
+    pub on_event: Option<EventHook>,
 }
 
 impl ClientConfig {
@@ -70,6 +77,8 @@ impl ClientConfig {
             user_agent_suffix: None,
             max_concurrency: None,
             max_queued: None,
+            retry_budget: None,
+            on_event: None,
         }
     }
 }
@@ -112,6 +121,12 @@ pub struct Client {
     retry_non_idempotent: bool,
     /// `(max_concurrency, max_queued)` of the asynchronous calls.
     pool_limits: (u32, u32),
+    budget: RetryBudget,
+    on_event: Option<EventHook>,
+    counters: Counters,
+    /// `server.address` / `server.port` of the Voice API and token endpoint.
+    api_server: (String, u16),
+    token_server: (String, u16),
 }
 
 impl Client {
@@ -121,6 +136,7 @@ impl Client {
             config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
         )?;
         let mut secrets = Vec::new();
+        let mut token_server = (String::new(), 0);
         let authorization = match &config.auth {
             Auth::Basic { username, password } => {
                 let header = basic_header("username", username, "password", password)?;
@@ -141,6 +157,7 @@ impl Client {
                     "token_url",
                     token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
                 )?;
+                token_server = server_of(&token_url);
                 Authorization::OAuth2(Box::new(TokenSource::new(
                     token_url,
                     basic,
@@ -192,6 +209,12 @@ impl Client {
             Some(n) => n,
             None => DEFAULT_MAX_QUEUED,
         };
+        let budget = match config.retry_budget {
+            Some(0) => return Err(Error::invalid("retry_budget", "retry_budget is zero")),
+            Some(budget::OFF) => None,
+            Some(capacity) => Some(capacity),
+            None => Some(budget::DEFAULT_CAPACITY),
+        };
         let transport = Transport::new(&TransportOptions {
             connect_timeout,
             tls_roots: &config.tls_roots,
@@ -201,13 +224,53 @@ impl Client {
         Ok(Client {
             transport,
             secrets,
+            api_server: server_of(&base_url),
+            token_server,
             base_url,
             authorization,
             timeout,
             max_attempts,
             retry_non_idempotent: config.retry_non_idempotent,
             pool_limits: (max_concurrency, max_queued),
+            budget: RetryBudget::new(budget),
+            on_event: config.on_event,
+            counters: Counters::default(),
         })
+    }
+
+    /// The client's counters so far (cheap; any thread).
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    /// Counts `event` and tells the observer, if any.
+    fn emit(&self, event: &Event) {
+        self.counters.count(event);
+        if let Some(hook) = &self.on_event {
+            (hook.0)(event);
+        }
+    }
+
+    /// An event about `op` with everything but the facts of this moment.
+    fn event<'a, T>(&'a self, kind: EventKind, op: &'a Operation<T>) -> Event<'a> {
+        Event {
+            kind,
+            operation: op.name,
+            method: op.method.as_str(),
+            url_template: op.template,
+            account_id: &op.account_id,
+            call_id: &op.call_id,
+            server_address: &self.api_server.0,
+            server_port: self.api_server.1,
+            attempt: 0,
+            http_status: 0,
+            status: None,
+            error_type: String::new(),
+            retry_reason: None,
+            retry_delay: Duration::ZERO,
+            duration: Duration::ZERO,
+            connection_reused: false,
+        }
     }
 
     /// A pool for this client's asynchronous calls, sized by its configuration.
@@ -295,6 +358,7 @@ impl Client {
         let now = Instant::now();
         Ok(Started {
             op,
+            began: now,
             // A Rust caller may pass an absurd budget; do not overflow on it.
             deadline: now
                 .checked_add(timeout)
@@ -309,7 +373,23 @@ impl Client {
     /// attempt starts and no wait continues (one already sent still runs to
     /// its answer).
     pub fn finish<T>(&self, started: Started<T>, cancel: &Cancel) -> Result<T, Error> {
-        let Started { op, deadline } = started;
+        let result = self.attempts(&started, cancel);
+        let mut end = self.event(EventKind::CallEnd, &started.op);
+        end.duration = started.began.elapsed();
+        if let Err(e) = &result {
+            end.status = Some(e.status);
+            end.http_status = e.http_status;
+            end.attempt = e.attempts;
+            end.error_type = error_type(Some(e.status), e.http_status);
+        } else {
+            self.budget.on_success();
+        }
+        self.emit(&end);
+        result
+    }
+
+    fn attempts<T>(&self, started: &Started<T>, cancel: &Cancel) -> Result<T, Error> {
+        let (op, deadline) = (&started.op, started.deadline);
         let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
         let mut attempts = 0;
         // Failed attempts that count against max_attempts.
@@ -335,14 +415,30 @@ impl Client {
                 return cancelled(attempts, maybe_applied);
             }
             attempts += 1;
-            let failure = match self.attempt(&op, deadline) {
+            let began = Instant::now();
+            let (result, answer) = self.attempt(op, deadline);
+            let mut ended = self.event(EventKind::AttemptEnd, op);
+            ended.attempt = attempts;
+            ended.duration = began.elapsed();
+            ended.http_status = answer.http_status;
+            ended.connection_reused = answer.reused;
+            if let Err(AttemptFailure::StaleToken(f) | AttemptFailure::Other(f)) = &result {
+                ended.status = Some(f.error.status);
+                ended.error_type = error_type(Some(f.error.status), f.error.http_status);
+            }
+            self.emit(&ended);
+            let failure = match result {
                 Ok(value) => return Ok(value),
                 Err(AttemptFailure::StaleToken(_)) if !refreshed_token => {
                     // A 401 on a cached token (revoked, or expired early):
                     // fetch a new one and try once more. This retry is
                     // part of authenticating, not of the retry policy, so
-                    // it does not count against max_attempts.
+                    // it counts against neither max_attempts nor the budget.
                     refreshed_token = true;
+                    let mut retry = self.event(EventKind::RetryScheduled, op);
+                    retry.attempt = attempts;
+                    retry.retry_reason = Some(RetryReason::StaleToken);
+                    self.emit(&retry);
                     continue;
                 }
                 Err(AttemptFailure::StaleToken(failure) | AttemptFailure::Other(failure)) => {
@@ -370,19 +466,66 @@ impl Client {
             if Instant::now() + wait >= deadline {
                 return give_up(error, "; the next retry would pass the time budget");
             }
+            let mut retry = self.event(EventKind::RetryScheduled, op);
+            retry.attempt = attempts;
+            retry.retry_reason = Some(retry_reason(&error));
+            retry.retry_delay = wait;
+            retry.status = Some(error.status);
+            retry.http_status = error.http_status;
+            retry.error_type = error_type(Some(error.status), error.http_status);
+            if !self.budget.try_retry(error.status == Status::Timeout) {
+                retry.kind = EventKind::RetryDenied;
+                self.emit(&retry);
+                return give_up(
+                    error,
+                    "; no retry: the client's retry budget is exhausted by recent failures",
+                );
+            }
+            self.emit(&retry);
             if !cancel.sleep(wait) {
                 return cancelled(attempts, maybe_applied);
             }
         }
     }
 
-    fn attempt<T>(&self, op: &Operation<T>, deadline: Instant) -> Result<T, AttemptFailure> {
+    /// One exchange: the outcome, and what the transport saw of it.
+    fn attempt<T>(
+        &self,
+        op: &Operation<T>,
+        deadline: Instant,
+    ) -> (Result<T, AttemptFailure>, Answer) {
+        let mut answer = Answer::default();
+        let result = self.exchange(op, deadline, &mut answer);
+        (result, answer)
+    }
+
+    fn exchange<T>(
+        &self,
+        op: &Operation<T>,
+        deadline: Instant,
+        answer: &mut Answer,
+    ) -> Result<T, AttemptFailure> {
         let bearer;
         let authorization: &str = match &self.authorization {
             Authorization::Basic(header) => header,
             Authorization::OAuth2(tokens) => {
+                let on_fetch = |took: Duration, error: Option<&Error>| {
+                    let mut fetch = self.event(EventKind::TokenFetch, op);
+                    fetch.operation = "token";
+                    fetch.method = "POST";
+                    fetch.url_template = "";
+                    fetch.server_address = &self.token_server.0;
+                    fetch.server_port = self.token_server.1;
+                    fetch.duration = took;
+                    if let Some(e) = error {
+                        fetch.status = Some(e.status);
+                        fetch.http_status = e.http_status;
+                        fetch.error_type = error_type(Some(e.status), e.http_status);
+                    }
+                    self.emit(&fetch);
+                };
                 bearer = tokens
-                    .bearer(&self.transport, deadline)
+                    .bearer(&self.transport, deadline, &on_fetch)
                     .map_err(AttemptFailure::Other)?;
                 &bearer
             }
@@ -401,10 +544,12 @@ impl Client {
             headers.push(("Content-Type", body.content_type));
         }
         let body = op.body.as_ref().map(|b| b.bytes.as_slice());
-        let reply = self
+        let sent = self
             .transport
-            .send(op.method, &op.url, &headers, body, deadline)
-            .map_err(AttemptFailure::Other)?;
+            .send(op.method, &op.url, &headers, body, deadline);
+        answer.reused = !Transport::opened_connection();
+        let reply = sent.map_err(AttemptFailure::Other)?;
+        answer.http_status = reply.status;
         // Everything an echoing server could put into text we report.
         let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         secrets.push(credential(authorization));
@@ -457,7 +602,26 @@ fn credential(authorization: &str) -> &str {
 /// An operation whose time budget has started (see [`Client::start`]).
 pub struct Started<T> {
     op: Operation<T>,
+    began: Instant,
     deadline: Instant,
+}
+
+/// What an attempt's event reports beside its outcome.
+#[derive(Default)]
+struct Answer {
+    http_status: u16,
+    reused: bool,
+}
+
+/// The low-cardinality reason a failure is retried.
+fn retry_reason(error: &Error) -> RetryReason {
+    match (error.status, error.http_status) {
+        (Status::RateLimited, _) => RetryReason::RateLimited,
+        (_, 503) => RetryReason::Unavailable,
+        (Status::Timeout, _) => RetryReason::Timeout,
+        (Status::Server, _) => RetryReason::ServerError,
+        _ => RetryReason::Connect,
+    }
 }
 
 enum AttemptFailure {

@@ -1,4 +1,5 @@
-//! Writing each request in one piece.
+//! Writing each request in one piece, and noting per request what went
+//! out and whether a new connection was opened for it.
 //!
 //! ureq's `unversioned` API is exempt from semver, so Cargo.toml pins ureq
 //! to one minor version.
@@ -22,6 +23,9 @@ impl Connector<Box<dyn UreqTransport>> for Coalescing {
         _details: &ConnectionDetails,
         chained: Option<Box<dyn UreqTransport>>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
+        if chained.is_some() {
+            OPENED.set(true);
+        }
         Ok(chained.map(|inner| CoalescingTransport {
             inner,
             pending: Vec::new(),
@@ -77,11 +81,19 @@ thread_local! {
     /// ureq runs a request on the caller's thread, so a thread-local ties
     /// the state to the request in flight.
     static WRITTEN: Cell<Written> = const { Cell::new(Written::Nothing) };
+    /// The request on this thread opened a connection (none was pooled).
+    static OPENED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Resets [`written`]; call before each request.
+/// Resets [`written`] and [`opened_connection`]; call before each request.
 pub fn start_request() {
     WRITTEN.set(Written::Nothing);
+    OPENED.set(false);
+}
+
+/// Whether the current thread's last request opened a new connection.
+pub fn opened_connection() -> bool {
+    OPENED.get()
 }
 
 /// How much of the current thread's last request was written.

@@ -81,6 +81,18 @@ pub fn check_service_url(field: &'static str, url: &str) -> Result<String, Error
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// The host and port a checked service URL addresses (for events).
+pub fn server_of(url: &str) -> (String, u16) {
+    let uri = ureq::http::Uri::try_from(url).ok();
+    let host = uri.as_ref().and_then(|u| u.host()).unwrap_or_default();
+    let default_port = if url.starts_with("http://") { 80 } else { 443 };
+    let port = uri
+        .as_ref()
+        .and_then(|u| u.port_u16())
+        .unwrap_or(default_port);
+    (host.trim_matches(['[', ']']).to_owned(), port)
+}
+
 /// The host part of `host[:port]` or `[v6]:port`.
 fn host_of(authority: &str) -> &str {
     if let Some(v6) = authority.strip_prefix('[') {
@@ -195,6 +207,19 @@ mod tests {
             call_url("https://h", "a", "%2e%2e").unwrap(),
             "https://h/accounts/a/calls/%252e%252e"
         );
+    }
+
+    #[test]
+    fn servers_of_urls() {
+        assert_eq!(
+            server_of("https://voice.bandwidth.com/api/v2"),
+            ("voice.bandwidth.com".into(), 443)
+        );
+        assert_eq!(
+            server_of("http://127.0.0.1:8080/api"),
+            ("127.0.0.1".into(), 8080)
+        );
+        assert_eq!(server_of("http://[::1]:9/x"), ("::1".into(), 9));
     }
 
     #[test]

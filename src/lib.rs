@@ -10,12 +10,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod budget;
 pub mod bxml;
 pub mod call_state;
 pub mod client;
 mod coalescing;
 pub mod endpoint;
 pub mod error;
+pub mod events;
 pub mod jobs;
 pub mod operation;
 mod redact;
@@ -33,6 +35,7 @@ pub use auth::Auth;
 pub use call_state::{CallState, Timestamp};
 pub use client::{CallOptions, Client, ClientConfig};
 pub use error::{Error, Status};
+pub use events::{Event, EventHook, EventKind, RetryReason, Stats};
 pub use operation::RecordingState;
 pub use request::{ModifyCallRequest, RedirectMethod, RequestedState};
 pub use transport::{ProxyConfig, TlsRoots};

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::request::ModifyCallRequest;
 
 const JSON: &str = "application/json; charset=utf-8";
+const CALL: &str = "/accounts/{accountId}/calls/{callId}";
 const XML: &str = "application/xml; charset=utf-8";
 
 /// The HTTP methods the operations use.
@@ -52,6 +53,10 @@ pub struct Operation<T> {
     /// The spec's operationId, e.g. `updateCall`.
     pub name: &'static str,
     pub method: Method,
+    /// The path with placeholders, for events: `/accounts/{accountId}/calls/{callId}`.
+    pub template: &'static str,
+    pub account_id: String,
+    pub call_id: String,
     pub url: String,
     pub body: Option<Body>,
     pub repeat: Repeat,
@@ -91,6 +96,9 @@ pub fn update_call(
     Ok(Operation {
         name: "updateCall",
         method: Method::Post,
+        template: CALL,
+        account_id: account_id.to_owned(),
+        call_id: call_id.to_owned(),
         url,
         body: Some(json(request.to_json())),
         repeat: if request.is_hangup() {
@@ -118,6 +126,9 @@ pub fn get_call_state(
         name: "getCallState",
         method: Method::Get,
         url: call_url(base, account_id, call_id)?,
+        template: CALL,
+        account_id: account_id.to_owned(),
+        call_id: call_id.to_owned(),
         body: None,
         repeat: Repeat::Safe,
         secrets: Vec::new(),
@@ -138,6 +149,9 @@ pub fn update_call_bxml(
     Ok(Operation {
         name: "updateCallBxml",
         method: Method::Put,
+        template: "/accounts/{accountId}/calls/{callId}/bxml",
+        account_id: account_id.to_owned(),
+        call_id: call_id.to_owned(),
         url,
         body: Some(Body {
             bytes: document.as_bytes().to_vec(),
@@ -160,6 +174,9 @@ pub fn update_call_recording(
         name: "updateCallRecordingState",
         method: Method::Put,
         url: call_url(base, account_id, call_id)? + "/recording",
+        template: "/accounts/{accountId}/calls/{callId}/recording",
+        account_id: account_id.to_owned(),
+        call_id: call_id.to_owned(),
         body: Some(json(format!(r#"{{"state":"{}"}}"#, state.as_str()))),
         repeat: Repeat::Safe,
         secrets: Vec::new(),

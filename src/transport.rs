@@ -141,6 +141,12 @@ impl Transport {
         })
     }
 
+    /// Whether the calling thread's last [`Transport::send`] opened a new
+    /// connection rather than reusing a pooled one.
+    pub fn opened_connection() -> bool {
+        coalescing::opened_connection()
+    }
+
     /// Sends one request, giving up at `deadline`. Nothing is ever re-sent
     /// here: every request is one attempt of the retry policy.
     pub fn send(

@@ -627,6 +627,8 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
         max_concurrency: (cfg.max_concurrency != 0).then_some(cfg.max_concurrency),
         max_queued: (cfg.max_queued != 0).then_some(cfg.max_queued),
+        retry_budget: None,
+        on_event: None,
     })
 }
 
