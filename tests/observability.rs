@@ -2,6 +2,7 @@
 //! observer hears for each attempt, retry, token fetch and call end, that
 //! the counters add up, that no event carries a secret, and that the budget
 //! stops retries during an outage and lets them back after successes.
+#![allow(clippy::result_large_err)] // `Error` by value, as in the library
 
 mod common;
 
