@@ -5,9 +5,27 @@
 //
 //	gobench latency BASE ROUNDS CALLS WARMUP
 //	gobench fanout  BASE GOROUTINES CALLS ROUNDS
+//	gobench threads BASE GOROUTINES
+//
+// threads measures the peak number of OS threads of the process while
+// GOROUTINES goroutines each make one call at once (use the 20 ms server):
+// first through the binding ("async": the calls run on MaxConcurrency
+// library threads, the goroutines wait without one), then calling the
+// blocking C bw_modify_call directly through cgo from each goroutine, as
+// the binding used to ("blocking": one OS thread per waiting goroutine).
+// Both send the redirect the other modes send, which the bench server
+// checks for (a hang-up body would be counted as bad).
 package main
 
+/*
+#cgo pkg-config: bwvoice
+#include <stdlib.h>
+#include "bwvoice.h"
+*/
+import "C"
+
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,8 +35,10 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
 )
@@ -150,11 +170,131 @@ func fanout(base string, goroutines, calls, rounds int) {
 	}
 }
 
-func main() {
-	if len(os.Args) != 6 {
-		fail(fmt.Errorf("usage: gobench latency|fanout BASE N N N"))
+// maxConcurrency is the async side's Options.MaxConcurrency (the library's default).
+const maxConcurrency = 64
+
+func threads(base string, goroutines int) {
+	api := base + "/api/v2"
+	ours, err := bwvoice.NewClient(bwvoice.Options{Username: username, Password: password, BaseURL: api,
+		MaxConcurrency: maxConcurrency})
+	check(err)
+	defer ours.Close()
+	ctx := context.Background()
+	// The async side first: the blocking side's threads, once started, stay.
+	async := peakThreads(goroutines, func(i int) error {
+		return ours.Redirect(ctx, account, "c-"+strconv.Itoa(i), redirectURL)
+	})
+	emit(map[string]any{"lang": "go", "kind": "threads", "side": "async", "goroutines": goroutines,
+		"max_concurrency": maxConcurrency, "peak_threads": async})
+
+	blocking := newBlockingClient(api)
+	defer C.bw_free(blocking)
+	peak := peakThreads(goroutines, func(i int) error { return blockingRedirect(blocking, i) })
+	emit(map[string]any{"lang": "go", "kind": "threads", "side": "blocking", "goroutines": goroutines,
+		"max_concurrency": maxConcurrency, "peak_threads": peak})
+}
+
+// peakThreads runs call(0..n-1) from n goroutines released at once and
+// returns the most OS threads the process had while they were in flight.
+func peakThreads(n int, call func(i int) error) int {
+	stop := make(chan struct{})
+	peak := make(chan int, 1)
+	go func() { // samples every millisecond until the calls are done
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		most := 0
+		for {
+			most = max(most, osThreads())
+			select {
+			case <-stop:
+				peak <- most
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var start, done sync.WaitGroup
+	start.Add(1)
+	done.Add(n)
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			defer done.Done()
+			start.Wait()
+			if err := call(i); err != nil {
+				errs <- err
+			}
+		}()
 	}
-	n := make([]int, 3)
+	start.Done()
+	done.Wait()
+	close(stop)
+	close(errs)
+	for err := range errs {
+		fail(err)
+	}
+	return <-peak
+}
+
+// osThreads is the process's current number of OS threads (/proc/self/status).
+func osThreads() int {
+	f, err := os.Open("/proc/self/status")
+	check(err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			check(err)
+			return n
+		}
+	}
+	fail(fmt.Errorf("no Threads: in /proc/self/status (%v)", sc.Err()))
+	return 0
+}
+
+// newBlockingClient makes a C client for the blocking side, configured like the binding's.
+func newBlockingClient(api string) *C.bw_client {
+	strs := []*C.char{C.CString(api), C.CString(username), C.CString(password), C.CString("go")}
+	defer func() {
+		for _, s := range strs {
+			C.free(unsafe.Pointer(s))
+		}
+	}()
+	cfg := C.bw_client_config{struct_size: C.sizeof_bw_client_config}
+	cfg.base_url, cfg.username, cfg.password, cfg.user_agent_suffix = strs[0], strs[1], strs[2], strs[3]
+	var client *C.bw_client
+	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
+	if status := C.bw_client_new(&cfg, &client, &cerr); status != C.BW_OK {
+		fail(fmt.Errorf("bw_client_new: %s", C.GoString(&cerr.message[0])))
+	}
+	return client
+}
+
+// blockingRedirect sends the redirect with the blocking bw_modify_call,
+// holding this goroutine's OS thread until the answer.
+func blockingRedirect(client *C.bw_client, i int) error {
+	acct, call, url := C.CString(account), C.CString("c-"+strconv.Itoa(i)), C.CString(redirectURL)
+	defer C.free(unsafe.Pointer(acct))
+	defer C.free(unsafe.Pointer(call))
+	defer C.free(unsafe.Pointer(url))
+	req := C.bw_modify_call_request{struct_size: C.sizeof_bw_modify_call_request, redirect_url: url}
+	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
+	if status := C.bw_modify_call(client, acct, call, &req, nil, &cerr); status != C.BW_OK {
+		return fmt.Errorf("bw_modify_call: %s", C.GoString(&cerr.message[0]))
+	}
+	return nil
+}
+
+func main() {
+	count := 6
+	if len(os.Args) > 1 && os.Args[1] == "threads" {
+		count = 4
+	}
+	if len(os.Args) != count {
+		fail(fmt.Errorf("usage: gobench latency|fanout BASE N N N, or gobench threads BASE GOROUTINES"))
+	}
+	n := make([]int, count-3)
 	for i := range n {
 		v, err := strconv.Atoi(os.Args[3+i])
 		check(err)
@@ -165,6 +305,8 @@ func main() {
 		latency(os.Args[2], n[0], n[1], n[2])
 	case "fanout":
 		fanout(os.Args[2], n[0], n[1], n[2])
+	case "threads":
+		threads(os.Args[2], n[0])
 	default:
 		fail(fmt.Errorf("unknown mode %q", os.Args[1]))
 	}

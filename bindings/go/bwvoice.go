@@ -1,6 +1,7 @@
 package bwvoice
 
 /*
+#include <stdint.h>
 #include <stdlib.h>
 #include "bwvoice.h"
 
@@ -9,6 +10,36 @@ package bwvoice
 #if BW_VERSION_NUMBER < 0x000200 || BW_VERSION_MAJOR != 0
 #error "bwvoice.h is older than 0.2.0 or not 0.x: this Go binding needs updating"
 #endif
+
+// Every operation runs on the asynchronous C API. Its userdata is the
+// call's cgo.Handle (an integer, converted here in C rather than in Go),
+// and its bw_completion_fn hands the outcome to the Go function
+// bwvoiceCompleted (async.go; exported without const, hence the casts).
+extern void bwvoiceCompleted(uintptr_t handle, uint64_t job_id, bw_status status, bw_error *err, bw_call_state *state);
+
+static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
+	bwvoiceCompleted((uintptr_t)userdata, job_id, status, (bw_error *)err, (bw_call_state *)state);
+}
+
+static bw_status bwvoice_modify_call(const bw_client *client, const char *account_id, const char *call_id, const bw_modify_call_request *req, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	return bw_modify_call_async(client, account_id, call_id, req, opts, bwvoice_completed, (void *)handle, job_id, err);
+}
+
+static bw_status bwvoice_hangup(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	return bw_hangup_async(client, account_id, call_id, opts, bwvoice_completed, (void *)handle, job_id, err);
+}
+
+static bw_status bwvoice_get_call_state(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	return bw_get_call_state_async(client, account_id, call_id, opts, bwvoice_completed, (void *)handle, job_id, err);
+}
+
+static bw_status bwvoice_update_call_bxml(const bw_client *client, const char *account_id, const char *call_id, const char *bxml, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	return bw_update_call_bxml_async(client, account_id, call_id, bxml, opts, bwvoice_completed, (void *)handle, job_id, err);
+}
+
+static bw_status bwvoice_update_call_recording(const bw_client *client, const char *account_id, const char *call_id, int32_t state, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	return bw_update_call_recording_async(client, account_id, call_id, state, opts, bwvoice_completed, (void *)handle, job_id, err);
+}
 */
 import "C"
 
@@ -17,6 +48,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/cgo"
 	"strings"
 	"sync"
 	"time"
@@ -132,6 +164,13 @@ type Options struct {
 	// "go": "bwvoice/0.2.0 (go; <suffix>)". The library limits the whole
 	// parenthesised text to 128 printable ASCII characters.
 	UserAgentSuffix string
+	// MaxConcurrency is how many calls run at once, each on one of the
+	// library's worker threads (started as needed); default 64, at most
+	// 4096. Goroutines waiting for a call hold no OS thread.
+	MaxConcurrency int
+	// MaxQueued is how many calls may wait for a free worker; a call beyond
+	// it fails at once with ErrBusy, nothing sent. Default 10,000.
+	MaxQueued int
 }
 
 // ModifyCallRequest holds every parameter of "Update active call"; it
@@ -208,11 +247,21 @@ func WithFallbackCredentials(username, password string) RedirectOption {
 // on one Client shares its connection pool and OAuth2 token. Close it when
 // done.
 type Client struct {
-	// mu guards ptr: calls hold the read lock while inside C, Close takes
-	// the write lock, so the C client is never freed under a running call.
+	// mu guards ptr and closing: calls hold the read lock while they submit
+	// to C or cancel there, Close takes the write lock, so the C client is
+	// never freed under a C call.
 	mu      sync.RWMutex
-	ptr     *C.bw_client // nil once closed
-	cleanup runtime.Cleanup
+	ptr     *C.bw_client // nil once freed (or never made)
+	closing bool         // Close has begun: new calls get ErrClosed
+	// submitting serialises the C submits, which the library serialises
+	// on its queue's lock anyway: goroutines contending for it park here
+	// instead of each blocking an OS thread inside C.
+	submitting sync.Mutex
+	// inflight counts the calls submitted and not yet completed (their
+	// completion has not run); Close waits for it to drop to zero.
+	inflight  sync.WaitGroup
+	closeOnce sync.Once
+	cleanup   runtime.Cleanup
 }
 
 // NewClient creates a client. Invalid options give an *Error with Status
@@ -258,6 +307,14 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, invalidArgument("max_attempts", "max_attempts is out of range")
 	}
 	cfg.max_attempts = C.uint32_t(opts.MaxAttempts)
+	if opts.MaxConcurrency < 0 || int64(opts.MaxConcurrency) > math.MaxUint32 {
+		return nil, invalidArgument("max_concurrency", "max_concurrency is out of range")
+	}
+	cfg.max_concurrency = C.uint32_t(opts.MaxConcurrency)
+	if opts.MaxQueued < 0 || int64(opts.MaxQueued) > math.MaxUint32 {
+		return nil, invalidArgument("max_queued", "max_queued is out of range")
+	}
+	cfg.max_queued = C.uint32_t(opts.MaxQueued)
 	cfg.retry_non_idempotent = C.bool(opts.RetryNonIdempotent)
 	cfg.tls_roots = C.int32_t(opts.TLSRoots)
 	cfg.proxy_from_env = C.bool(opts.ProxyFromEnv)
@@ -270,22 +327,34 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	c := &Client{ptr: ptr}
 	// Safety net for a Client dropped without Close. It cannot run while a
-	// call is in flight: calls keep c reachable until they return.
+	// call is pending: each keeps c reachable through its cgo.Handle until
+	// its completion has run.
 	c.cleanup = runtime.AddCleanup(c, func(p *C.bw_client) { C.bw_free(p) }, ptr)
 	return c, nil
 }
 
-// Close frees the client. It waits for calls already in flight on this
-// client to return; later calls fail with ErrClosed. Closing twice is fine.
+// Close frees the client. Calls started from now on fail with ErrClosed at
+// once; calls already submitted (queued or running, including those whose
+// callers stopped waiting when their context was cancelled) finish
+// normally and deliver their results first. Close returns when the client
+// has been freed, also to concurrent callers. Closing twice is fine.
 func (c *Client) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ptr == nil {
-		return nil
-	}
-	c.cleanup.Stop()
-	C.bw_free(c.ptr)
-	c.ptr = nil
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.closing = true
+		c.mu.Unlock()
+		// No call can be submitted any more; wait for the completions of
+		// the ones that were. They take no lock, so this cannot deadlock.
+		c.inflight.Wait()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.ptr == nil {
+			return // a Client not made by NewClient
+		}
+		c.cleanup.Stop()
+		C.bw_free(c.ptr) // nothing is pending: returns at once
+		c.ptr = nil
+	})
 	runtime.KeepAlive(c)
 	return nil
 }
@@ -304,24 +373,31 @@ func (c *Client) Redirect(ctx context.Context, accountID, callID, url string, op
 }
 
 // Hangup ends a call (cancels it if not yet answered). It sends exactly
-// {"state":"completed"} (bw_hangup). Safe to repeat: retried on timeouts
-// and 5xx.
+// {"state":"completed"} (bw_hangup_async). Safe to repeat: retried on
+// timeouts and 5xx. Contexts work as for ModifyCall.
 func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
 	var cs cstrings
 	defer cs.free()
-	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
-		return C.bw_hangup(client, account, call, opts, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_hangup(client, account, call, opts, handle, job, cerr)
 	})
+	return err
 }
 
-// ModifyCall sends "Update active call" with every parameter of req. It
-// blocks until the answer, an error, or the time budget runs out.
+// ModifyCall sends "Update active call" with every parameter of req
+// (bw_modify_call_async). It waits for the answer, an error, or the end of
+// the time budget; the call itself runs on a library thread, so the waiting
+// goroutine holds no OS thread.
 //
 // A context that is already done returns ctx.Err() and sends nothing. A
 // context deadline bounds the call together with Options.Timeout: the
 // earlier one wins, as with net/http. If the context's deadline is what ran
 // out, the *Error matches both ErrTimeout and context.DeadlineExceeded.
-// Cancelling the context while the call is in flight does not interrupt it.
+// Cancelling the context returns ctx.Err() at once: a call still queued is
+// never sent; one already running is stopped on a best-effort basis (no
+// further attempt or retry wait) and may still take effect, so treat it as
+// possibly applied. A full queue (Options.MaxQueued) is ErrBusy, nothing
+// sent.
 func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req ModifyCallRequest) error {
 	var cs cstrings
 	defer cs.free()
@@ -338,12 +414,13 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 	if req.Tag != nil {
 		creq.tag = cs.required("tag", *req.Tag)
 	}
-	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
-		return C.bw_modify_call(client, account, call, &creq, opts, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_modify_call(client, account, call, &creq, opts, handle, job, cerr)
 	})
+	return err
 }
 
-// GetCallState reads a call's state ("Get call state", bw_get_call_state):
+// GetCallState reads a call's state ("Get call state", bw_get_call_state_async):
 // whether it is answered yet, when, and why it ended. Safe to repeat:
 // retried on timeouts and 5xx. ErrNotFound means the call is unknown or
 // ended more than 7 days ago; a reply that is not a callState is
@@ -351,19 +428,20 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*CallState, error) {
 	var cs cstrings
 	defer cs.free()
-	var out *C.bw_call_state
-	err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
-		return C.bw_get_call_state(client, account, call, opts, &out, cerr)
+	st, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_get_call_state(client, account, call, opts, handle, job, cerr)
 	})
 	if err != nil {
 		return nil, err
 	}
-	defer C.bw_call_state_free(out)
-	return newCallState(out)
+	if st == nil {
+		return nil, &Error{Status: ErrInternal, Message: "bwvoice: the library completed a call-state read without a bw_call_state"}
+	}
+	return st, nil
 }
 
 // UpdateCallBXML replaces a live call's BXML with the document bxml
-// ("Update call BXML", bw_update_call_bxml), without a webhook round trip.
+// ("Update call BXML", bw_update_call_bxml_async), without a webhook round trip.
 //
 // The library checks the document first: it must be well-formed XML whose
 // root element is <Bxml>, at most 64 KiB (BW_MAX_BXML_BYTES); otherwise the
@@ -388,13 +466,14 @@ func (c *Client) UpdateCallBXML(ctx context.Context, accountID, callID, bxml str
 	var cs cstrings
 	defer cs.free()
 	doc := cs.required("bxml", bxml)
-	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
-		return C.bw_update_call_bxml(client, account, call, doc, opts, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_update_call_bxml(client, account, call, doc, opts, handle, job, cerr)
 	})
+	return err
 }
 
 // PauseRecording pauses the call's recording ("Update recording" with
-// state "paused", bw_update_call_recording), e.g. while a caller reads a
+// state "paused", bw_update_call_recording_async), e.g. while a caller reads a
 // card number. Pausing a paused recording is fine. Safe to repeat: retried
 // on timeouts and 5xx. ErrBadRequest: the call has no recording in
 // progress. Contexts work as for ModifyCall.
@@ -411,60 +490,122 @@ func (c *Client) ResumeRecording(ctx context.Context, accountID, callID string) 
 func (c *Client) updateRecording(ctx context.Context, accountID, callID string, state C.int32_t) error {
 	var cs cstrings
 	defer cs.free()
-	return c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status {
-		return C.bw_update_call_recording(client, account, call, state, opts, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_update_call_recording(client, account, call, state, opts, handle, job, cerr)
 	})
+	return err
 }
 
-// operation is one C call of the bw_* operations, given the live client,
-// the ids, the per-call options and the error record to fill.
-type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, cerr *C.bw_error) C.bw_status
+// operation submits one asynchronous C call (a bw_*_async function, through
+// its shim in the preamble), given the live client, the ids, the per-call
+// options, the cgo.Handle to pass as userdata, where to write the job id
+// and the error record to fill when nothing could be queued.
+type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status
 
 // do is what every operation shares. A context that is already done
 // returns ctx.Err(); a string that failed to convert into cs (the
 // operation's own, then the ids) returns its error; a closed client
-// returns ErrClosed; in all three cases nothing is sent. Otherwise it runs
-// op under the read lock (so Close cannot free the client meanwhile) with
-// the context's remaining time as bw_call_options.timeout_ms, rounded up to
-// whole milliseconds (0 without a deadline): the library takes the smaller
-// of it and the client's own budget. A failure becomes an *Error, which
-// also matches context.DeadlineExceeded when the context's deadline is what
-// ran out.
-func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string, op operation) error {
+// returns ErrClosed; in all three cases nothing is sent. Otherwise it
+// submits op under the read lock (so Close cannot free the client
+// meanwhile) with the context's remaining time as bw_call_options.timeout_ms,
+// rounded up to whole milliseconds (0 without a deadline): the library
+// takes the smaller of it and the client's own budget. A call the library
+// refuses to queue (invalid arguments, ErrBusy) fails at once. Otherwise do
+// waits, holding no OS thread, for the completion (bwvoiceCompleted) or
+// for the context:
+//
+//   - cancelled: bw_cancel, and ctx.Err() at once. The completion still
+//     runs later and releases everything; Close waits for it.
+//   - its deadline passed: the library was given the same deadline and
+//     enforces it, so do keeps waiting for the library's own answer, an
+//     ErrTimeout that also matches context.DeadlineExceeded (with Attempts
+//     and MaybeApplied), or whatever answer beat it.
+//
+// It returns the CallState of a successful GetCallState, nil otherwise.
+func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string, op operation) (*CallState, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	opts := C.bw_call_options{struct_size: C.sizeof_bw_call_options}
 	deadline, hasDeadline := ctx.Deadline()
 	if hasDeadline {
 		left := time.Until(deadline)
 		if left <= 0 {
-			return context.DeadlineExceeded
+			return nil, context.DeadlineExceeded
 		}
 		opts.timeout_ms = C.uint32_t(min(ceilMillis(left), math.MaxUint32))
 	}
 	account := cs.required("account_id", accountID)
 	call := cs.required("call_id", callID)
 	if cs.err != nil {
-		return cs.err
+		return nil, cs.err
 	}
 
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
-		return ErrClosed
+	done := make(chan result, 1)
+	job, err := c.submit(op, account, call, &opts, done)
+	if err != nil {
+		return nil, err
 	}
-	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
-	status := op(c.ptr, account, call, &opts, &cerr)
-	runtime.KeepAlive(c)
-	if status == C.BW_OK {
-		return nil
+
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		select {
+		case r = <-done: // it completed meanwhile: its answer stands
+		default:
+			if ctx.Err() != context.DeadlineExceeded || !hasDeadline {
+				c.cancel(job)
+				return nil, ctx.Err()
+			}
+			r = <-done
+		}
 	}
-	e := newError(status, &cerr)
-	if e.Status == ErrTimeout && hasDeadline && !time.Now().Before(deadline) {
+	if e, ok := r.err.(*Error); ok && e.Status == ErrTimeout && hasDeadline && !time.Now().Before(deadline) {
 		e.ctxErr = context.DeadlineExceeded
 	}
-	return e
+	return r.state, r.err
+}
+
+// submit queues op on the live client, unless it is closed (ErrClosed),
+// with a new cgo.Handle as userdata through which the completion reaches
+// done. It returns the job id, or the library's error when nothing was
+// queued (then no completion will run, and the handle is released here).
+func (c *Client) submit(op operation, account, call *C.char, opts *C.bw_call_options, done chan result) (uint64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil || c.closing {
+		return 0, ErrClosed
+	}
+	h := cgo.NewHandle(&pending{client: c, done: done})
+	c.inflight.Add(1)
+	var job C.uint64_t
+	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
+	c.submitting.Lock()
+	status := op(c.ptr, account, call, opts, C.uintptr_t(h), &job, &cerr)
+	c.submitting.Unlock()
+	runtime.KeepAlive(c)
+	if status != C.BW_OK {
+		h.Delete()
+		c.inflight.Done()
+		return 0, newError(status, &cerr)
+	}
+	if testHooks != nil {
+		testHooks.submitted(c, uint64(job))
+	}
+	return uint64(job), nil
+}
+
+// cancel asks the library to cancel job (bw_cancel): a queued call is never
+// sent, a running one stops on a best-effort basis. Its completion runs
+// either way. A job that has already completed is not found, which is fine;
+// so is a client freed meanwhile (then every job had completed).
+func (c *Client) cancel(job uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr != nil {
+		C.bw_cancel(c.ptr, C.uint64_t(job), nil)
+	}
 }
 
 // cstrings collects C copies of Go strings for one C call and frees them.

@@ -52,9 +52,11 @@ func TestStatusNames(t *testing.T) {
 		bwvoice.ErrTLS:             "BW_ERR_TLS",
 		bwvoice.ErrProtocol:        "BW_ERR_PROTOCOL",
 		bwvoice.ErrInternal:        "BW_ERR_INTERNAL",
+		bwvoice.ErrBusy:            "BW_ERR_BUSY",
+		bwvoice.ErrCancelled:       "BW_ERR_CANCELLED",
 		bwvoice.Status(1000):       "BW_ERR_UNKNOWN",
 		bwvoice.Status(-1):         "BW_ERR_UNKNOWN",
-		bwvoice.ErrInternal + 1:    "BW_ERR_UNKNOWN",
+		bwvoice.ErrCancelled + 1:   "BW_ERR_UNKNOWN",
 	} {
 		if got := status.String(); got != name {
 			t.Errorf("Status(%d).String() = %q, want %q", int32(status), got, name)

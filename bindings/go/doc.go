@@ -32,12 +32,18 @@
 // nothing. A context deadline is the call's whole time budget (retries
 // included): the time left is passed to the library, which uses the smaller
 // of it and Options.Timeout; when the deadline runs out the error
-// matches both ErrTimeout and context.DeadlineExceeded. A call already in
-// progress is not interrupted by cancellation: it ends within its budget.
+// matches both ErrTimeout and context.DeadlineExceeded. Cancelling the
+// context returns ctx.Err() at once: a call still queued is never sent, one
+// already running is stopped on a best-effort basis and may still take
+// effect.
 //
 // # Concurrency
 //
 // A Client is safe for concurrent use and meant to be shared: calls run in
-// parallel over one connection pool and one OAuth2 token. Close waits for
-// calls in flight, then frees the client; later calls return ErrClosed.
+// parallel over one connection pool and one OAuth2 token. Every call runs
+// on the library's asynchronous API: at most Options.MaxConcurrency calls
+// run at once on library threads, the rest wait in a queue of at most
+// Options.MaxQueued (beyond it: ErrBusy), and a goroutine waiting for its
+// call holds no OS thread. Close makes later calls return ErrClosed, lets
+// the calls already submitted finish, then frees the client.
 package bwvoice

@@ -51,6 +51,13 @@ const (
 	ErrProtocol Status = C.BW_ERR_PROTOCOL
 	// ErrInternal: a bug inside the library, caught at the API boundary.
 	ErrInternal Status = C.BW_ERR_INTERNAL
+	// ErrBusy: the client's queue of calls waiting for a library thread is
+	// full (Options.MaxQueued); nothing was queued or sent.
+	ErrBusy Status = C.BW_ERR_BUSY
+	// ErrCancelled: the library cancelled the call before it completed
+	// (bw_cancel). A method whose context is cancelled returns ctx.Err()
+	// instead, so a caller does not normally see it.
+	ErrCancelled Status = C.BW_ERR_CANCELLED
 )
 
 // ErrClosed is returned by every method of a Client after Close.

@@ -18,6 +18,7 @@ var allStatuses = []bwvoice.Status{
 	bwvoice.ErrNotFound, bwvoice.ErrConflict, bwvoice.ErrRateLimited,
 	bwvoice.ErrBadRequest, bwvoice.ErrServer, bwvoice.ErrTimeout,
 	bwvoice.ErrConnect, bwvoice.ErrTLS, bwvoice.ErrProtocol, bwvoice.ErrInternal,
+	bwvoice.ErrBusy, bwvoice.ErrCancelled,
 }
 
 // asError checks that err is a *bwvoice.Error matching exactly one sentinel,
@@ -341,6 +342,9 @@ func TestNewClientInvalidOptions(t *testing.T) {
 		{"timeout_ms", with(func(o *bwvoice.Options) { o.Timeout = -1 })},
 		{"timeout_ms", with(func(o *bwvoice.Options) { o.Timeout = 50 * 24 * time.Hour })},
 		{"max_attempts", with(func(o *bwvoice.Options) { o.MaxAttempts = -1 })},
+		{"max_concurrency", with(func(o *bwvoice.Options) { o.MaxConcurrency = -1 })},
+		{"max_concurrency", with(func(o *bwvoice.Options) { o.MaxConcurrency = 4097 })},
+		{"max_queued", with(func(o *bwvoice.Options) { o.MaxQueued = -1 })},
 		{"tls_roots", with(func(o *bwvoice.Options) { o.TLSRoots = bwvoice.TLSRoots(5) })},
 		{"ca_file", with(func(o *bwvoice.Options) { o.CAFile = missing })},
 		{"ca_file", with(func(o *bwvoice.Options) { o.CAFile = notPEM })},
