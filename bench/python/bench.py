@@ -1,36 +1,61 @@
-"""Python side of ``make bench``: bwvoice vs requests.Session vs bandwidth-sdk.
+"""Python side of ``make bench``: bwvoice vs requests.Session vs bandwidth-sdk, and async.
 
 Runs in the bench virtualenv (``target/bench/venv``) with ``bwvoice`` on
 ``PYTHONPATH`` and ``BWVOICE_LIBRARY`` pointing at the built library. Every
-side redirects a call to the same URL over a kept-alive connection to the
+side redirects a call to the same URL over kept-alive connections to the
 bench's loopback server; rounds alternate A B C A B C ... Prints one JSON
 object per line (read by bench/report.py).
 
-    python bench.py latency BASE ROUNDS CALLS WARMUP
-    python bench.py fanout  BASE THREADS CALLS ROUNDS   (bwvoice only)
+    python bench.py latency      BASE ROUNDS CALLS WARMUP
+    python bench.py fanout       BASE THREADS CALLS ROUNDS       (bwvoice only)
+    python bench.py async        BASE ROUNDS CALLS WARMUP
+    python bench.py async-fanout BASE CONCURRENCY CALLS ROUNDS   (bwvoice only)
+
+``async``: per-call cost with ``ASYNC_CONCURRENCY`` (64) tasks sharing one
+client, for ``bwvoice.AsyncClient``, ``httpx.AsyncClient`` and
+``aiohttp.ClientSession`` (each allowed 64 connections), CALLS calls per
+side and round. ``async-fanout``: CONCURRENCY tasks of CALLS calls each on
+one ``bwvoice.AsyncClient`` (``max_concurrency=CONCURRENCY``), meant for the
+20 ms server; calls per second of each round after a warm-up round.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Iterator
+from importlib.metadata import version
 from typing import Callable
 
+import aiohttp
 import bandwidth
-import bwvoice
+import httpx
 import requests
 from bandwidth.api.calls_api import CallsApi
 from bandwidth.models.update_call import UpdateCall
+
+import bwvoice
 
 ACCOUNT = "9900000"
 REDIRECT_URL = "https://app.example/next"
 USERNAME, PASSWORD = "user", "pass"
 BASIC = "Basic dXNlcjpwYXNz"  # base64("user:pass")
+#: What the HTTP clients send besides the JSON body (bwvoice sends the same).
+HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Accept": "application/json",
+    "User-Agent": f"bwvoice/{bwvoice.__version__}",
+    "Authorization": BASIC,
+}
+#: Tasks sharing one client in the ``async`` mode.
+ASYNC_CONCURRENCY = 64
 
 
 def make_sides(base: str) -> dict[str, Callable[[int], None]]:
+    """The blocking sides: each redirects call ``c-N`` given N."""
     api = f"{base}/api/v2"
 
     ours = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=api)
@@ -39,14 +64,7 @@ def make_sides(base: str) -> dict[str, Callable[[int], None]]:
         ours.redirect(ACCOUNT, f"c-{i}", REDIRECT_URL)
 
     session = requests.Session()
-    session.headers.update(
-        {
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "User-Agent": f"bwvoice/{bwvoice.__version__}",
-            "Authorization": BASIC,
-        }
-    )
+    session.headers.update(HEADERS)
 
     def requests_call(i: int) -> None:
         r = session.post(
@@ -69,6 +87,7 @@ def make_sides(base: str) -> dict[str, Callable[[int], None]]:
 
 
 def latency(base: str, rounds: int, calls: int, warmup: int) -> None:
+    """Per-call cost of each blocking side, one call at a time, alternating rounds."""
     sides = make_sides(base)
     ident = 0
     for call in sides.values():
@@ -101,8 +120,8 @@ def latency(base: str, rounds: int, calls: int, warmup: int) -> None:
                 "kind": "versions",
                 "python": sys.version.split()[0],
                 "requests": requests.__version__,
-                "urllib3": _version("urllib3"),
-                "bandwidth-sdk": _version("bandwidth-sdk"),
+                "urllib3": version("urllib3"),
+                "bandwidth-sdk": version("bandwidth-sdk"),
                 "bwvoice": bwvoice.library_version(),
             }
         )
@@ -110,6 +129,7 @@ def latency(base: str, rounds: int, calls: int, warmup: int) -> None:
 
 
 def fanout(base: str, threads: int, calls: int, rounds: int) -> None:
+    """Calls per second of ``threads`` threads sharing one ``bwvoice.Client``."""
     ours = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=f"{base}/api/v2")
 
     def one_round(per_thread: int, first: int) -> float:
@@ -146,19 +166,163 @@ def fanout(base: str, threads: int, calls: int, rounds: int) -> None:
     ours.close()
 
 
-def _version(dist: str) -> str:
-    from importlib.metadata import version
+#: An asynchronous side: redirects call ``c-N`` given N.
+AsyncCall = Callable[[int], Awaitable[None]]
 
-    return version(dist)
+
+async def make_async_sides(
+    base: str, concurrency: int
+) -> tuple[dict[str, AsyncCall], list[Callable[[], Awaitable[None]]]]:
+    """The asynchronous sides (made inside the running loop) and their closers."""
+    api = f"{base}/api/v2"
+
+    ours = bwvoice.AsyncClient(
+        username=USERNAME, password=PASSWORD, base_url=api, max_concurrency=concurrency
+    )
+
+    async def bwvoice_call(i: int) -> None:
+        await ours.redirect(ACCOUNT, f"c-{i}", REDIRECT_URL)
+
+    hx = httpx.AsyncClient(
+        headers=HEADERS,
+        timeout=httpx.Timeout(30.0, connect=5.0),
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+    )
+
+    async def httpx_call(i: int) -> None:
+        r = await hx.post(
+            f"{api}/accounts/{ACCOUNT}/calls/c-{i}", json={"redirectUrl": REDIRECT_URL}
+        )
+        if r.status_code != 200:
+            raise RuntimeError(f"httpx: HTTP {r.status_code}")
+
+    session = aiohttp.ClientSession(
+        headers=HEADERS,
+        timeout=aiohttp.ClientTimeout(total=30, connect=5),
+        connector=aiohttp.TCPConnector(limit=concurrency),
+    )
+
+    async def aiohttp_call(i: int) -> None:
+        async with session.post(
+            f"{api}/accounts/{ACCOUNT}/calls/c-{i}", json={"redirectUrl": REDIRECT_URL}
+        ) as r:
+            await r.read()
+            if r.status != 200:
+                raise RuntimeError(f"aiohttp: HTTP {r.status}")
+
+    sides: dict[str, AsyncCall] = {
+        "bwvoice": bwvoice_call,
+        "httpx": httpx_call,
+        "aiohttp": aiohttp_call,
+    }
+    return sides, [ours.aclose, hx.aclose, session.close]
+
+
+async def run_concurrently(call: AsyncCall, ids: range, concurrency: int) -> float:
+    """Makes one call per id with ``concurrency`` tasks at once; returns the seconds taken."""
+    todo: Iterator[int] = iter(ids)  # shared: each task takes the next id
+
+    async def worker() -> None:
+        for i in todo:
+            await call(i)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - t0
+
+
+async def async_latency(base: str, rounds: int, calls: int, warmup: int) -> None:
+    """Per-call cost of each asynchronous side with 64 tasks at once, alternating rounds."""
+    sides, closers = await make_async_sides(base, ASYNC_CONCURRENCY)
+    results: dict[str, list[float]] = {name: [] for name in sides}
+    try:
+        ident = 0
+        for call in sides.values():  # also opens every side's connections
+            await run_concurrently(call, range(ident, ident + warmup), ASYNC_CONCURRENCY)
+            ident += warmup
+        for _ in range(rounds):  # A B C A B C ...
+            for name, call in sides.items():
+                took = await run_concurrently(call, range(ident, ident + calls), ASYNC_CONCURRENCY)
+                ident += calls
+                results[name].append(took * 1e6 / calls)
+    finally:
+        for close in closers:
+            await close()
+    for name, us in results.items():
+        print(
+            json.dumps(
+                {
+                    "lang": "python",
+                    "kind": "async",
+                    "side": name,
+                    "concurrency": ASYNC_CONCURRENCY,
+                    "us_per_call": [round(u, 3) for u in us],
+                }
+            )
+        )
+    print(
+        json.dumps(
+            {
+                "lang": "python",
+                "kind": "versions",
+                "httpx": httpx.__version__,
+                "aiohttp": aiohttp.__version__,
+            }
+        )
+    )
+
+
+async def async_fanout(base: str, concurrency: int, calls: int, rounds: int) -> None:
+    """Calls per second of ``concurrency`` tasks sharing one ``bwvoice.AsyncClient``."""
+    ours = bwvoice.AsyncClient(
+        username=USERNAME,
+        password=PASSWORD,
+        base_url=f"{base}/api/v2",
+        max_concurrency=concurrency,
+    )
+
+    async def one_round(per_task: int, first: int) -> float:
+        async def task(t: int) -> None:
+            for i in range(per_task):
+                await ours.redirect(ACCOUNT, f"c-{first + t * per_task + i}", REDIRECT_URL)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(task(t) for t in range(concurrency)))
+        return concurrency * per_task / (time.perf_counter() - t0)
+
+    try:
+        await one_round(2, 0)  # warm-up: start the workers, open the connections
+        rates = [
+            round(await one_round(calls, (r + 1) * concurrency * calls), 1) for r in range(rounds)
+        ]
+    finally:
+        await ours.aclose()
+    print(
+        json.dumps(
+            {
+                "lang": "python",
+                "kind": "async-fanout",
+                "side": "bwvoice",
+                "concurrency": concurrency,
+                "calls_per_task": calls,
+                "calls_per_s": rates,
+            }
+        )
+    )
 
 
 def main() -> None:
+    """``bench.py MODE BASE A B C``; see the module docstring."""
     mode, base, *rest = sys.argv[1:]
     a, b, c = (int(x) for x in rest)
     if mode == "latency":
         latency(base, a, b, c)
     elif mode == "fanout":
         fanout(base, a, b, c)
+    elif mode == "async":
+        asyncio.run(async_latency(base, a, b, c))
+    elif mode == "async-fanout":
+        asyncio.run(async_fanout(base, a, b, c))
     else:
         raise SystemExit(f"unknown mode {mode}")
 

@@ -93,9 +93,14 @@ class Simulator:
         """Starts a recording on an answered call that has none."""
         self._send("POST", f"/sim/calls/{quote(call_id)}/recording")
 
-    def requests(self, path_contains: str = "") -> list[dict[str, Any]]:
-        """Every ``/api`` request received, oldest first."""
-        query = urllib.parse.urlencode({"path_contains": path_contains})
+    def requests(self, path_contains: str = "", *, wait: int = 0) -> list[dict[str, Any]]:
+        """Every ``/api`` request received, oldest first.
+
+        ``wait``: first wait, inside the simulator (at most 10 s), until at
+        least that many matching requests have arrived; a request held by a
+        ``delayMs`` fault counts as soon as it arrives.
+        """
+        query = urllib.parse.urlencode({"path_contains": path_contains, "wait": wait})
         result: list[dict[str, Any]] = self._send("GET", f"/sim/requests?{query}")
         return result
 

@@ -32,6 +32,7 @@ SCALARS: dict[str, Any] = {
     "int32_t": ctypes.c_int32,
     "uint32_t": ctypes.c_uint32,
     "int64_t": ctypes.c_int64,
+    "uint64_t": ctypes.c_uint64,
     "size_t": ctypes.c_size_t,
     "bw_status": _ffi.bw_status,
 }
@@ -50,7 +51,22 @@ def c_type(decl: str) -> Any:
         base = pointer.group(1)
         target = ctypes.POINTER(SCALARS[base] if base in SCALARS else getattr(_ffi, base))
         return ctypes.POINTER(target) if pointer.group(2) else target
+    if decl in FUNCTION_TYPEDEFS:
+        return getattr(_ffi, decl)
     return SCALARS[decl]
+
+
+#: Function pointer typedefs of the header, mirrored as ``CFUNCTYPE``s of the same name.
+FUNCTION_TYPEDEFS = {"bw_completion_fn"}
+
+
+def header_function_typedefs() -> dict[str, tuple[str, list[str]]]:
+    """``typedef RET (*NAME)(PARAMS);`` -> NAME: (RET, [parameter types])."""
+    found = re.findall(r"typedef\s+([\w ]+?\*?)\s*\(\*(\w+)\)\(([^)]*)\);", header_text())
+    return {
+        name: (ret, [re.sub(r"\w+$", "", p).strip() for p in params.split(",")])
+        for ret, name, params in found
+    }
 
 
 def header_structs() -> dict[str, list[tuple[str, str]]]:
@@ -136,6 +152,30 @@ def test_function_prototypes() -> None:
         c_types = [c_type(re.sub(r"\w+$", "", p)) for p in c_params]
         assert argtypes == c_types, name
         assert getattr(_ffi.lib, name).argtypes == argtypes
+
+
+def test_function_pointer_typedefs() -> None:
+    typedefs = header_function_typedefs()
+    assert set(typedefs) == FUNCTION_TYPEDEFS
+    for name, (ret, params) in typedefs.items():
+        fn_type = getattr(_ffi, name)
+        assert fn_type._flags_ == ctypes.CFUNCTYPE(None)._flags_, name  # not PYFUNCTYPE
+        assert fn_type._restype_ is c_type(ret), name
+        assert list(fn_type._argtypes_) == [c_type(p) for p in params], name
+    # Every *_async function takes the callback, its userdata and the job id
+    # just before `err`; so does no other function.
+    tail = [_ffi.bw_completion_fn, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]
+    for name, (_, argtypes) in _ffi.PROTOTYPES.items():
+        assert (argtypes[-4:-1] == tail) == name.endswith("_async"), name
+        if name.endswith("_async"):
+            blocking = _ffi.PROTOTYPES[name.removesuffix("_async")][1]
+            assert (
+                argtypes == [*blocking[:-1], *tail, blocking[-1]]
+                or (
+                    name == "bw_get_call_state_async"  # the state comes in the callback, no `out`
+                    and argtypes == [*blocking[:-2], *tail, blocking[-1]]
+                )
+            ), name
 
 
 def test_struct_fields_names_order_and_types() -> None:

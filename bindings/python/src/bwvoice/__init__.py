@@ -10,11 +10,18 @@ resume its recording. A thin binding of the native ``libbwvoice`` library::
             bw.redirect("9900000", call_id, "https://app.example/next", tag="step-2")
         bw.hangup("9900000", other_call_id, timeout=5)
 
+:class:`AsyncClient` offers the same operations as coroutines (run on the
+library's worker threads)::
+
+    async with bwvoice.AsyncClient(client_id="...", client_secret="...") as bw:
+        await bw.hangup("9900000", call_id)
+
 Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
 """
 
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
+from .async_client import AsyncClient
 from .call_state import CallState
 from .client import Client, RedirectMethod, RequestedState, TlsRoots
 from .errors import (
@@ -24,12 +31,14 @@ from .errors import (
     BandwidthConnectionError,
     BandwidthError,
     BandwidthTimeoutError,
+    CallCancelledError,
     ClientClosedError,
     ConflictError,
     ForbiddenError,
     InternalError,
     NotFoundError,
     ProtocolError,
+    QueueFullError,
     RateLimitedError,
     ServerError,
     TLSError,
@@ -39,11 +48,13 @@ from .errors import (
 __all__ = [
     "LIBRARY_PATH",
     "STATUS_CLASSES",
+    "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
     "BandwidthConnectionError",
     "BandwidthError",
     "BandwidthTimeoutError",
+    "CallCancelledError",
     "CallState",
     "Client",
     "ClientClosedError",
@@ -52,6 +63,7 @@ __all__ = [
     "InternalError",
     "NotFoundError",
     "ProtocolError",
+    "QueueFullError",
     "RateLimitedError",
     "RedirectMethod",
     "RequestedState",

@@ -9,7 +9,10 @@ structs the caller fills (those with a ``BW_*_INIT`` macro) sets its
 allocated by the library and only ever read here (through a pointer, then
 freed with ``bw_call_state_free``). ``bw_xml_escape`` is declared to mirror
 the header but never called: Python escapes BXML text with the standard
-library (:func:`xml.sax.saxutils.escape`).
+library (:func:`xml.sax.saxutils.escape`). ``bw_completion_fn`` is the
+``CFUNCTYPE`` of the asynchronous calls' callback; the ``*_async`` wrappers
+take an instance of it, which the caller keeps alive (``bwvoice.async_client``
+keeps one for the whole process).
 
 The library is looked up, in order:
 
@@ -66,6 +69,8 @@ BW_TLS_ROOTS_SYSTEM = 1
 BW_DEFAULT_CONNECT_TIMEOUT_MS = 5000
 BW_DEFAULT_TIMEOUT_MS = 30000
 BW_DEFAULT_MAX_ATTEMPTS = 3
+BW_DEFAULT_MAX_CONCURRENCY = 64
+BW_DEFAULT_MAX_QUEUED = 10000
 
 BW_ERROR_FIELD_LEN = 64
 BW_ERROR_TYPE_LEN = 128
@@ -86,6 +91,8 @@ BW_ERR_CONNECT = 10
 BW_ERR_TLS = 11
 BW_ERR_PROTOCOL = 12
 BW_ERR_INTERNAL = 13
+BW_ERR_BUSY = 14
+BW_ERR_CANCELLED = 15
 
 # --- types -------------------------------------------------------------------
 
@@ -129,6 +136,8 @@ class bw_client_config(_Growable):
         ("proxy", ctypes.c_char_p),
         ("proxy_from_env", ctypes.c_bool),
         ("user_agent_suffix", ctypes.c_char_p),
+        ("max_concurrency", ctypes.c_uint32),
+        ("max_queued", ctypes.c_uint32),
     ]
 
 
@@ -227,6 +236,18 @@ ClientPtr = ctypes.POINTER(bw_client)
 CallStatePtr = ctypes.POINTER(bw_call_state)
 _OptionsPtr = ctypes.POINTER(bw_call_options)
 _ErrorPtr = ctypes.POINTER(bw_error)
+_JobIdPtr = ctypes.POINTER(ctypes.c_uint64)
+
+#: ``void (*)(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
+#: const bw_call_state *state)``: called once per asynchronous call, on a library
+#: thread. ``err`` and ``state`` (NULL unless a call state was read) are valid
+#: during the call only.
+bw_completion_fn = ctypes.CFUNCTYPE(
+    None, ctypes.c_void_p, ctypes.c_uint64, bw_status, _ErrorPtr, CallStatePtr
+)
+#: What every ``*_async`` function takes after its blocking form's arguments
+#: (``err`` excluded): ``on_done, userdata, job_id``.
+_ASYNC_TAIL = [bw_completion_fn, ctypes.c_void_p, _JobIdPtr]
 
 #: Every exported function: name -> (restype, argtypes).
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
@@ -274,6 +295,51 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         bw_status,
         [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32, _OptionsPtr, _ErrorPtr],
     ),
+    "bw_modify_call_async": (
+        bw_status,
+        [
+            ClientPtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(bw_modify_call_request),
+            _OptionsPtr,
+            *_ASYNC_TAIL,
+            _ErrorPtr,
+        ],
+    ),
+    "bw_hangup_async": (
+        bw_status,
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
+    ),
+    "bw_get_call_state_async": (
+        bw_status,
+        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
+    ),
+    "bw_update_call_bxml_async": (
+        bw_status,
+        [
+            ClientPtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            _OptionsPtr,
+            *_ASYNC_TAIL,
+            _ErrorPtr,
+        ],
+    ),
+    "bw_update_call_recording_async": (
+        bw_status,
+        [
+            ClientPtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_int32,
+            _OptionsPtr,
+            *_ASYNC_TAIL,
+            _ErrorPtr,
+        ],
+    ),
+    "bw_cancel": (bw_status, [ClientPtr, ctypes.c_uint64, _ErrorPtr]),
     # Declared to mirror the header; never called (see the module docstring).
     "bw_xml_escape": (
         bw_status,
@@ -378,6 +444,12 @@ _bw_get_call_state: Callable[..., int] = lib.bw_get_call_state
 _bw_call_state_free: Callable[..., None] = lib.bw_call_state_free
 _bw_update_call_bxml: Callable[..., int] = lib.bw_update_call_bxml
 _bw_update_call_recording: Callable[..., int] = lib.bw_update_call_recording
+_bw_modify_call_async: Callable[..., int] = lib.bw_modify_call_async
+_bw_hangup_async: Callable[..., int] = lib.bw_hangup_async
+_bw_get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
+_bw_update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
+_bw_update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
+_bw_cancel: Callable[..., int] = lib.bw_cancel
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 
 
@@ -475,6 +547,159 @@ def update_call_recording(
     return _bw_update_call_recording(
         client, account_id, call_id, state, _opts(opts), ctypes.byref(err)
     )
+
+
+# The asynchronous forms take the blocking form's arguments, then, by keyword,
+# ``on_done`` (a ``bw_completion_fn``), ``userdata`` (an int, or None for NULL),
+# ``job_id`` (a ``ctypes.c_uint64``, written before the callback can run) and
+# ``err``.
+
+
+def modify_call_async(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    req: bw_modify_call_request,
+    opts: bw_call_options | None,
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``.
+    """
+    return _bw_modify_call_async(
+        client,
+        account_id,
+        call_id,
+        ctypes.byref(req),
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
+
+
+def hangup_async(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    opts: bw_call_options | None,
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, on_done, userdata, ...)``.
+
+    ``...``: ``&job_id, &err``.
+    """
+    return _bw_hangup_async(
+        client,
+        account_id,
+        call_id,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
+
+
+def get_call_state_async(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    opts: bw_call_options | None,
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``bw_get_call_state_async(client, account_id, call_id, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``. The callback's ``state``
+    holds the result; the library frees it after the callback.
+    """
+    return _bw_get_call_state_async(
+        client,
+        account_id,
+        call_id,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
+
+
+def update_call_bxml_async(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    bxml: bytes,
+    opts: bw_call_options | None,
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``.
+    """
+    return _bw_update_call_bxml_async(
+        client,
+        account_id,
+        call_id,
+        bxml,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
+
+
+def update_call_recording_async(
+    client: Any,
+    account_id: bytes,
+    call_id: bytes,
+    state: int,
+    opts: bw_call_options | None,
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``bw_update_call_recording_async(client, account_id, call_id, state, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``.
+    """
+    return _bw_update_call_recording_async(
+        client,
+        account_id,
+        call_id,
+        state,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
+
+
+def cancel(client: Any, job_id: int, *, err: bw_error) -> int:
+    """``bw_cancel(client, job_id, &err)``."""
+    return _bw_cancel(client, job_id, ctypes.byref(err))
 
 
 def status_str(status: int) -> str:

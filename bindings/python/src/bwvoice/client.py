@@ -135,37 +135,145 @@ def _c_bool(value: object, field: str) -> bool:
     return value
 
 
+# --- arguments shared by Client and AsyncClient ---------------------------------------
+
+
+def _client_config(
+    *,
+    username: object,
+    password: object,
+    client_id: object,
+    client_secret: object,
+    token_url: object,
+    base_url: object,
+    connect_timeout: object,
+    timeout: object,
+    max_attempts: object,
+    retry_non_idempotent: object,
+    tls_roots: object,
+    ca_file: object,
+    proxy: object,
+    proxy_from_env: object,
+    user_agent_suffix: object,
+    max_concurrency: object = None,
+    max_queued: object = None,
+) -> _ffi.bw_client_config:
+    """The constructor's options as ``bw_client_config``."""
+    suffix = _c_opt_str(user_agent_suffix, "user_agent_suffix")
+    return _ffi.bw_client_config(
+        base_url=_c_opt_str(base_url, "base_url"),
+        username=_c_opt_str(username, "username"),
+        password=_c_opt_str(password, "password"),
+        client_id=_c_opt_str(client_id, "client_id"),
+        client_secret=_c_opt_str(client_secret, "client_secret"),
+        token_url=_c_opt_str(token_url, "token_url"),
+        connect_timeout_ms=_c_millis(connect_timeout, "connect_timeout"),
+        timeout_ms=_c_millis(timeout, "timeout"),
+        max_attempts=_c_count(max_attempts, "max_attempts"),
+        retry_non_idempotent=_c_bool(retry_non_idempotent, "retry_non_idempotent"),
+        tls_roots=_c_enum(tls_roots, "tls_roots", _TLS_ROOTS, _ffi.BW_TLS_ROOTS_BUNDLED),
+        ca_file=_c_path(ca_file, "ca_file"),
+        proxy=_c_opt_str(proxy, "proxy"),
+        proxy_from_env=_c_bool(proxy_from_env, "proxy_from_env"),
+        user_agent_suffix=USER_AGENT_SUFFIX.encode() + (b"" if suffix is None else b"; " + suffix),
+        max_concurrency=_c_count(max_concurrency, "max_concurrency"),
+        max_queued=_c_count(max_queued, "max_queued"),
+    )
+
+
+def _call_ids(account_id: object, call_id: object) -> tuple[bytes, bytes]:
+    """Every operation's ``account_id`` and ``call_id``."""
+    return _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+
+
+def _modify_call_request(
+    *,
+    state: object,
+    redirect_url: object,
+    redirect_method: object,
+    username: object,
+    password: object,
+    tag: object,
+    redirect_fallback_url: object,
+    redirect_fallback_method: object,
+    fallback_username: object,
+    fallback_password: object,
+) -> _ffi.bw_modify_call_request:
+    """``modify_call``'s keyword arguments as ``bw_modify_call_request``."""
+    return _ffi.bw_modify_call_request(
+        state=_c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
+        redirect_url=_c_opt_str(redirect_url, "redirect_url"),
+        redirect_method=_c_enum(redirect_method, "redirect_method", _METHODS, _ffi.BW_METHOD_UNSET),
+        username=_c_opt_str(username, "username"),
+        password=_c_opt_str(password, "password"),
+        tag=_c_opt_str(tag, "tag"),
+        redirect_fallback_url=_c_opt_str(redirect_fallback_url, "redirect_fallback_url"),
+        redirect_fallback_method=_c_enum(
+            redirect_fallback_method, "redirect_fallback_method", _METHODS, _ffi.BW_METHOD_UNSET
+        ),
+        fallback_username=_c_opt_str(fallback_username, "fallback_username"),
+        fallback_password=_c_opt_str(fallback_password, "fallback_password"),
+    )
+
+
+def _required(value: object, field: str) -> str:
+    """A positional ``str`` argument that must not be ``None``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _new_handle(cfg: _ffi.bw_client_config, owner: str) -> _Handle:
+    """``bw_client_new(cfg)``, owned by a new :class:`_Handle`; raises on failure."""
+    ptr = _ffi.ClientPtr()
+    err = _ffi.bw_error()
+    status = _ffi.client_new(cfg, ptr, err)
+    if status != _ffi.BW_OK:
+        raise from_native(err, status)
+    return _Handle(ptr, _ffi.free, owner)
+
+
 # --- lifetime ------------------------------------------------------------------
 
 
 class _Handle:
     """Owns one native ``bw_client`` and frees it exactly once.
 
-    It counts calls in flight and frees the client when it is closed and no
-    call is using it.
+    It counts calls in flight (a blocking call, or the submission of an
+    asynchronous one) and frees the client when it is closed and no call is
+    using it.
 
-    Kept separate from :class:`Client` so the ``weakref.finalize`` callback
-    does not keep the client alive.
+    Kept separate from the clients so the ``weakref.finalize`` callback does
+    not keep the client alive.
     """
 
-    __slots__ = ("_closed", "_free", "_inflight", "_lock", "_ptr")
+    __slots__ = ("_closed", "_free", "_freed", "_inflight", "_lock", "_owner", "_ptr")
 
-    def __init__(self, ptr: Any, free: Callable[[Any], None]) -> None:
+    def __init__(
+        self, ptr: Any, free: Callable[[Any], None], owner: str = "bwvoice.Client"
+    ) -> None:
+        self._owner = owner
         self._lock = threading.Lock()
         self._ptr: Any = ptr
         self._free = free
         self._inflight = 0
         self._closed = False
+        self._freed = threading.Event()
 
     @property
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def freed(self) -> bool:
+        """``True`` once the native client has been freed (``bw_free`` returned)."""
+        return self._freed.is_set()
+
     def acquire(self) -> Any:
         """Registers a call in flight and returns the pointer it may use."""
         with self._lock:
             if self._closed:
-                raise ClientClosedError("this bwvoice.Client is closed")
+                raise ClientClosedError(f"this {self._owner} is closed")
             self._inflight += 1
             return self._ptr
 
@@ -175,7 +283,7 @@ class _Handle:
             self._inflight -= 1
             ptr = self._take_if_idle()
         if ptr is not None:
-            self._free(ptr)
+            self._free_now(ptr)
 
     def close(self) -> None:
         """Closes; frees now if idle, else when the last call returns."""
@@ -183,13 +291,23 @@ class _Handle:
             self._closed = True
             ptr = self._take_if_idle()
         if ptr is not None:
-            self._free(ptr)
+            self._free_now(ptr)
+
+    def wait_freed(self) -> None:
+        """Blocks until the native client has been freed (after :meth:`close`)."""
+        self._freed.wait()
 
     def _take_if_idle(self) -> Any:
         if self._closed and self._inflight == 0 and self._ptr is not None:
             ptr, self._ptr = self._ptr, None
             return ptr
         return None
+
+    def _free_now(self, ptr: Any) -> None:
+        try:
+            self._free(ptr)
+        finally:
+            self._freed.set()
 
 
 # --- the client ----------------------------------------------------------------
@@ -247,31 +365,24 @@ class Client:
         proxy_from_env: bool = False,
         user_agent_suffix: str | None = None,
     ) -> None:
-        suffix = _c_opt_str(user_agent_suffix, "user_agent_suffix")
-        cfg = _ffi.bw_client_config(
-            base_url=_c_opt_str(base_url, "base_url"),
-            username=_c_opt_str(username, "username"),
-            password=_c_opt_str(password, "password"),
-            client_id=_c_opt_str(client_id, "client_id"),
-            client_secret=_c_opt_str(client_secret, "client_secret"),
-            token_url=_c_opt_str(token_url, "token_url"),
-            connect_timeout_ms=_c_millis(connect_timeout, "connect_timeout"),
-            timeout_ms=_c_millis(timeout, "timeout"),
-            max_attempts=_c_count(max_attempts, "max_attempts"),
-            retry_non_idempotent=_c_bool(retry_non_idempotent, "retry_non_idempotent"),
-            tls_roots=_c_enum(tls_roots, "tls_roots", _TLS_ROOTS, _ffi.BW_TLS_ROOTS_BUNDLED),
-            ca_file=_c_path(ca_file, "ca_file"),
-            proxy=_c_opt_str(proxy, "proxy"),
-            proxy_from_env=_c_bool(proxy_from_env, "proxy_from_env"),
-            user_agent_suffix=USER_AGENT_SUFFIX.encode()
-            + (b"" if suffix is None else b"; " + suffix),
+        cfg = _client_config(
+            username=username,
+            password=password,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_url=token_url,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            retry_non_idempotent=retry_non_idempotent,
+            tls_roots=tls_roots,
+            ca_file=ca_file,
+            proxy=proxy,
+            proxy_from_env=proxy_from_env,
+            user_agent_suffix=user_agent_suffix,
         )
-        ptr = _ffi.ClientPtr()
-        err = _ffi.bw_error()
-        status = _ffi.client_new(cfg, ptr, err)
-        if status != _ffi.BW_OK:
-            raise from_native(err, status)
-        self._handle = _Handle(ptr, _ffi.free)
+        self._handle = _new_handle(cfg, "bwvoice.Client")
         # Frees the native client on close(), garbage collection or exit.
         self._finalizer = weakref.finalize(self, self._handle.close)
 
@@ -341,23 +452,18 @@ class Client:
         :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
         :class:`~bwvoice.NotFoundError` if the call has ended.
         """
-        account = _c_str(account_id, "account_id")
-        call = _c_str(call_id, "call_id")
-        req = _ffi.bw_modify_call_request(
-            state=_c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
-            redirect_url=_c_opt_str(redirect_url, "redirect_url"),
-            redirect_method=_c_enum(
-                redirect_method, "redirect_method", _METHODS, _ffi.BW_METHOD_UNSET
-            ),
-            username=_c_opt_str(username, "username"),
-            password=_c_opt_str(password, "password"),
-            tag=_c_opt_str(tag, "tag"),
-            redirect_fallback_url=_c_opt_str(redirect_fallback_url, "redirect_fallback_url"),
-            redirect_fallback_method=_c_enum(
-                redirect_fallback_method, "redirect_fallback_method", _METHODS, _ffi.BW_METHOD_UNSET
-            ),
-            fallback_username=_c_opt_str(fallback_username, "fallback_username"),
-            fallback_password=_c_opt_str(fallback_password, "fallback_password"),
+        account, call = _call_ids(account_id, call_id)
+        req = _modify_call_request(
+            state=state,
+            redirect_url=redirect_url,
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
         )
         self._run(_ffi.modify_call, account, call, req, _c_call_options(timeout))
 
@@ -405,8 +511,7 @@ class Client:
         retries it more eagerly than a redirect. ``timeout``: as for
         :meth:`modify_call`.
         """
-        account = _c_str(account_id, "account_id")
-        call = _c_str(call_id, "call_id")
+        account, call = _call_ids(account_id, call_id)
         self._run(_ffi.hangup, account, call, _c_call_options(timeout))
 
     def get_call_state(
@@ -424,8 +529,7 @@ class Client:
         ``callState`` (or holds a time :class:`~datetime.datetime` cannot
         represent). ``timeout``: as for :meth:`modify_call`.
         """
-        account = _c_str(account_id, "account_id")
-        call = _c_str(call_id, "call_id")
+        account, call = _call_ids(account_id, call_id)
         opts = _c_call_options(timeout)
         out = _ffi.CallStatePtr()
         try:
@@ -463,8 +567,7 @@ class Client:
         (409) if the call is not answered yet, :class:`~bwvoice.NotFoundError`
         if it is unknown or has ended. ``timeout``: as for :meth:`modify_call`.
         """
-        account = _c_str(account_id, "account_id")
-        call = _c_str(call_id, "call_id")
+        account, call = _call_ids(account_id, call_id)
         document = _c_str(bxml, "bxml")
         self._run(_ffi.update_call_bxml, account, call, document, _c_call_options(timeout))
 
@@ -493,8 +596,7 @@ class Client:
     def _update_recording(
         self, account_id: str, call_id: str, state: int, timeout: float | None
     ) -> None:
-        account = _c_str(account_id, "account_id")
-        call = _c_str(call_id, "call_id")
+        account, call = _call_ids(account_id, call_id)
         self._run(_ffi.update_call_recording, account, call, state, _c_call_options(timeout))
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
@@ -507,10 +609,3 @@ class Client:
             self._handle.release()
         if status != _ffi.BW_OK:
             raise from_native(err, status)
-
-
-def _required(value: object, field: str) -> str:
-    """A positional ``str`` argument that must not be ``None``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
-    return value

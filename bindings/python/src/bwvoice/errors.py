@@ -5,6 +5,13 @@ its subclass says which ``bw_status`` the library returned (one class per
 status, see :data:`STATUS_CLASSES`). Some subclasses also derive from the
 matching built-in exception (``ValueError``, ``TimeoutError``,
 ``ConnectionError``) so generic handlers keep working.
+
+Two statuses come only from :class:`bwvoice.AsyncClient`:
+:class:`QueueFullError` (``BW_ERR_BUSY``) and :class:`CallCancelledError`
+(``BW_ERR_CANCELLED``). The latter is a :class:`BandwidthError`, *not*
+:class:`asyncio.CancelledError`: it reports a call the library dropped (its
+client was closed while it waited), while a task that is itself cancelled
+raises :class:`asyncio.CancelledError` as usual.
 """
 
 from __future__ import annotations
@@ -20,12 +27,14 @@ __all__ = [
     "BandwidthConnectionError",
     "BandwidthError",
     "BandwidthTimeoutError",
+    "CallCancelledError",
     "ClientClosedError",
     "ConflictError",
     "ForbiddenError",
     "InternalError",
     "NotFoundError",
     "ProtocolError",
+    "QueueFullError",
     "RateLimitedError",
     "ServerError",
     "TLSError",
@@ -178,8 +187,29 @@ class InternalError(BandwidthError):
     default_status_code = _ffi.BW_ERR_INTERNAL
 
 
+class QueueFullError(BandwidthError):
+    """``BW_ERR_BUSY``: the :class:`bwvoice.AsyncClient`'s queue is full (``max_queued``).
+
+    Raised at once by the call that found it full; nothing was queued or sent.
+    """
+
+    default_status_code = _ffi.BW_ERR_BUSY
+
+
+class CallCancelledError(BandwidthError):
+    """``BW_ERR_CANCELLED``: the library cancelled an asynchronous call before it completed.
+
+    A :class:`bwvoice.AsyncClient` call raises it when the client was closed
+    (:meth:`~bwvoice.AsyncClient.aclose`) while the call still waited in the
+    queue: it was never sent. Not an :class:`asyncio.CancelledError`: a
+    cancelled *task* raises that one instead, never this.
+    """
+
+    default_status_code = _ffi.BW_ERR_CANCELLED
+
+
 class ClientClosedError(ValueError):
-    """The :class:`bwvoice.Client` was used after :meth:`~bwvoice.Client.close`."""
+    """The client was used after ``Client.close()`` or ``AsyncClient.aclose()``."""
 
 
 #: ``bw_status`` code -> exception class. Codes missing here (from a newer
@@ -200,6 +230,8 @@ STATUS_CLASSES: dict[int, type[BandwidthError]] = {
         TLSError,
         ProtocolError,
         InternalError,
+        QueueFullError,
+        CallCancelledError,
     )
 }
 

@@ -1,0 +1,396 @@
+"""The :class:`AsyncClient`: the library's asynchronous calls as coroutines.
+
+Each operation converts its arguments exactly as :class:`~bwvoice.Client`
+does (the same functions), submits the call with the matching ``bw_*_async``
+function and awaits an :class:`asyncio.Future`. The call runs on one of the
+library's worker threads (at most ``max_concurrency`` of them); no Python
+thread is started per call.
+
+How a result reaches the coroutine:
+
+* One module-level ``bw_completion_fn`` (:data:`_ON_DONE`) serves every
+  call. Its ``userdata`` is an integer key into :data:`_PENDING`, which
+  holds what the callback needs (the loop, the future, how to build the
+  result) and keeps the client alive until the call has completed. Nothing
+  Python owns is ever passed to C as a pointer.
+* The callback runs on a library thread (ctypes takes the GIL). It copies
+  what it needs out of ``err`` / ``state`` at once (they are valid during
+  the callback only), then hands the result to the loop with
+  :meth:`~asyncio.loop.call_soon_threadsafe`: no other Python code runs on
+  the loop's behalf, and none runs on the loop thread outside the loop.
+* A future already cancelled, or a loop already closed, is skipped quietly.
+
+Cancelling the awaiting task calls ``bw_cancel``: a queued call is never
+sent; a running one stops at the next attempt or wait (a request already
+sent may still take effect). The task raises :class:`asyncio.CancelledError`
+at once; the call's eventual callback is ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import itertools
+import os
+import weakref
+from types import TracebackType
+from typing import Any, Callable, NamedTuple
+
+from . import _ffi, call_state
+from .call_state import CallState
+from .client import (
+    RedirectMethod,
+    RequestedState,
+    TlsRoots,
+    _c_call_options,
+    _c_str,
+    _call_ids,
+    _client_config,
+    _modify_call_request,
+    _new_handle,
+    _required,
+)
+from .errors import ClientClosedError, InternalError, from_native
+
+__all__ = ["AsyncClient"]
+
+#: Builds a successful call's result from the callback's ``state`` pointer.
+_Build = Callable[[Any], Any]
+
+
+class _Pending(NamedTuple):
+    """What the completion callback needs for one call in flight."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    build: _Build
+    #: Keeps the client (and so its native handle) alive until the call completes.
+    client: AsyncClient
+
+
+#: userdata key -> the call it stands for; the callback pops it (exactly once).
+_PENDING: dict[int, _Pending] = {}
+#: userdata keys; ``next()`` is atomic under the GIL. Never 0 (NULL).
+_KEYS = itertools.count(1)
+
+
+def _no_result(state: Any) -> None:
+    """The result of every operation but ``get_call_state``."""
+
+
+def _call_state(state: Any) -> CallState:
+    """``get_call_state``'s result, copied from the library's ``bw_call_state``."""
+    if not state:
+        raise InternalError("bw_get_call_state_async succeeded without a call state")
+    return call_state.from_native(state.contents)
+
+
+def _settle(future: asyncio.Future[Any], value: object, error: BaseException | None) -> None:
+    """On the loop thread: completes ``future`` unless its awaiter has gone."""
+    if future.done():  # cancelled: the task already raised CancelledError
+        return
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
+
+
+def _on_done(userdata: int | None, job_id: int, status: int, err: Any, state: Any) -> None:
+    """The ``bw_completion_fn`` of every call, on a library thread."""
+    pending = _PENDING.pop(userdata or 0, None)
+    if pending is None:  # pragma: no cover - the library calls back once per job
+        return
+    value: object = None
+    error: BaseException | None = None
+    # Copy now: `err` and `state` are only valid during this call. Never let
+    # an exception escape into the library (ctypes would print it).
+    try:
+        if status == _ffi.BW_OK:
+            value = pending.build(state)
+        else:
+            error = from_native(err.contents, status)
+    except Exception as exc:
+        error = exc
+    # RuntimeError: the loop is closed; nobody can await this call any more.
+    with contextlib.suppress(RuntimeError):
+        pending.loop.call_soon_threadsafe(_settle, pending.future, value, error)
+
+
+#: The one callback passed to C for every call; lives as long as the module.
+_ON_DONE = _ffi.bw_completion_fn(_on_done)
+
+
+class AsyncClient:
+    """A Bandwidth Voice API client for :mod:`asyncio`.
+
+    Takes the same keyword arguments as :class:`~bwvoice.Client`, plus:
+
+    * ``max_concurrency`` -- calls running at once, each on a library worker
+      thread (started as needed, kept until the client is closed); ``None``:
+      64, at most 4096;
+    * ``max_queued`` -- calls waiting for a free worker; ``None``: 10,000. A
+      call beyond it raises :class:`~bwvoice.QueueFullError` at once, and
+      nothing is queued or sent.
+
+    Its operations are coroutines with the parameters of
+    :class:`~bwvoice.Client`'s (each with a keyword-only ``timeout``), and
+    raise the same exceptions. The time budget starts when the call is
+    submitted: time spent queued counts against it.
+
+    Cancelling the awaiting task cancels the call: a call still queued is
+    never sent; one already running makes no further attempt, but a request
+    already sent may still take effect. The task raises
+    :class:`asyncio.CancelledError` at once either way.
+
+    Close it with ``await aclose()`` or ``async with``. Calls may be made
+    from any event loop (each completes on the loop that awaited it).
+    """
+
+    def __init__(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str | None = None,
+        base_url: str | None = None,
+        connect_timeout: float | None = None,
+        timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_non_idempotent: bool = False,
+        tls_roots: TlsRoots = "bundled",
+        ca_file: str | os.PathLike[str] | None = None,
+        proxy: str | None = None,
+        proxy_from_env: bool = False,
+        user_agent_suffix: str | None = None,
+        max_concurrency: int | None = None,
+        max_queued: int | None = None,
+    ) -> None:
+        cfg = _client_config(
+            username=username,
+            password=password,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_url=token_url,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            retry_non_idempotent=retry_non_idempotent,
+            tls_roots=tls_roots,
+            ca_file=ca_file,
+            proxy=proxy,
+            proxy_from_env=proxy_from_env,
+            user_agent_suffix=user_agent_suffix,
+            max_concurrency=max_concurrency,
+            max_queued=max_queued,
+        )
+        self._handle = _new_handle(cfg, "bwvoice.AsyncClient")
+        # Frees the native client on aclose(), garbage collection or exit. A
+        # client is only collected once none of its calls is pending (each
+        # holds it), so the free waits for nothing then; at exit it waits for
+        # calls still running.
+        self._finalizer = weakref.finalize(self, self._handle.close)
+
+    # -- lifetime --
+
+    async def aclose(self) -> None:
+        """Closes the client; returns once the native client has been freed.
+
+        Calls still queued complete at once with
+        :class:`~bwvoice.CallCancelledError` (they were never sent); calls
+        already running finish, within their time budgets, and deliver their
+        results. Freeing blocks until then, so it runs in the loop's default
+        executor: the loop goes on meanwhile. Later calls raise
+        :class:`~bwvoice.ClientClosedError`. Idempotent.
+        """
+        if self._handle.freed:
+            return
+        await asyncio.get_running_loop().run_in_executor(None, self._close_and_wait)
+
+    def _close_and_wait(self) -> None:
+        self._finalizer()  # the first caller frees; the others wait for it
+        self._handle.wait_freed()
+
+    @property
+    def closed(self) -> bool:
+        """``True`` once :meth:`aclose` was called."""
+        return self._handle.closed
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<bwvoice.AsyncClient{' (closed)' if self.closed else ''}>"
+
+    # -- calls --
+
+    async def modify_call(
+        self,
+        account_id: str,
+        call_id: str,
+        *,
+        state: RequestedState | None = None,
+        redirect_url: str | None = None,
+        redirect_method: RedirectMethod | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+        redirect_fallback_url: str | None = None,
+        redirect_fallback_method: RedirectMethod | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
+        account, call = _call_ids(account_id, call_id)
+        req = _modify_call_request(
+            state=state,
+            redirect_url=redirect_url,
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+        )
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
+
+    async def redirect(
+        self,
+        account_id: str,
+        call_id: str,
+        redirect_url: str,
+        *,
+        redirect_method: RedirectMethod | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+        redirect_fallback_url: str | None = None,
+        redirect_fallback_method: RedirectMethod | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
+        await self.modify_call(
+            account_id,
+            call_id,
+            redirect_url=_required(redirect_url, "redirect_url"),
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+            timeout=timeout,
+        )
+
+    async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
+        """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.hangup_async, account, call, opts)
+
+    async def get_call_state(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> CallState:
+        """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        result: CallState = await self._call(
+            _call_state, _ffi.get_call_state_async, account, call, opts
+        )
+        return result
+
+    async def update_call_bxml(
+        self, account_id: str, call_id: str, bxml: str, *, timeout: float | None = None
+    ) -> None:
+        """Replaces a live call's BXML; see :meth:`bwvoice.Client.update_call_bxml`.
+
+        The document is checked before the call is queued: a
+        :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
+        """
+        account, call = _call_ids(account_id, call_id)
+        document = _c_str(bxml, "bxml")
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
+
+    async def pause_recording(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> None:
+        """Pauses the call's recording; see :meth:`bwvoice.Client.pause_recording`."""
+        await self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+
+    async def resume_recording(
+        self, account_id: str, call_id: str, *, timeout: float | None = None
+    ) -> None:
+        """Resumes the call's recording; see :meth:`bwvoice.Client.resume_recording`."""
+        await self._update_recording(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
+        )
+
+    async def _update_recording(
+        self, account_id: str, call_id: str, state: int, timeout: float | None
+    ) -> None:
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
+
+    async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
+        """Submits ``submit(client, *args, on_done=..., ...)``; awaits its result."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        key = next(_KEYS)
+        job = ctypes.c_uint64()
+        err = _ffi.bw_error()
+        # Registered first: the callback may run (on a library thread) as soon
+        # as the submit has queued the call, even before the submit returns.
+        _PENDING[key] = _Pending(loop, future, build, self)
+        try:
+            ptr = self._handle.acquire()
+            try:
+                status = submit(ptr, *args, on_done=_ON_DONE, userdata=key, job_id=job, err=err)
+            finally:
+                self._handle.release()
+        except BaseException:
+            _PENDING.pop(key, None)
+            raise
+        if status != _ffi.BW_OK:  # nothing queued: no callback will come
+            _PENDING.pop(key, None)
+            raise from_native(err, status)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            self._cancel(job.value, future)
+            raise
+
+    def _cancel(self, job_id: int, future: asyncio.Future[Any]) -> None:
+        """The awaiting task was cancelled: cancels the call, forgets its result."""
+        if future.done() and not future.cancelled():
+            future.exception()  # its result is dropped: no "never retrieved" warning
+            return  # the call has completed
+        try:
+            ptr = self._handle.acquire()
+        except ClientClosedError:
+            return  # closing cancels what is queued anyway
+        try:
+            # BW_ERR_NOT_FOUND: it completed meanwhile; its result is ignored.
+            _ffi.cancel(ptr, job_id, err=_ffi.bw_error())
+        finally:
+            self._handle.release()
