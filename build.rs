@@ -29,6 +29,7 @@ fn main() {
         "bw_modify_call_request",
         "bw_call_options",
         "bw_error",
+        "bw_stats",
     ]);
     config.after_includes = Some(after_includes);
     // ELF soname `libbwvoice.so.<major>` (cargo-c's layout with

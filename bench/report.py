@@ -110,6 +110,7 @@ def main() -> int:
             "C: bw_get_call_state vs libcurl GET",
             1.00,
         ),
+        ("c", "latency", "bwvoice-on-event", "bwvoice-no-event", "C: no-op on_event vs none", 1.10),
         ("c", "latency", "bwvoice-tls", "libcurl-tls", "C, HTTPS warm: vs libcurl/OpenSSL", 1.00),
         (
             "c",

@@ -82,7 +82,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 stamp=$(sha256sum bench/python/requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$VENV/.bench-stamp" 2>/dev/null)" != "$stamp" ]; then
-  say "installing requests and bandwidth-sdk into the virtualenv"
+  say "installing requests, bandwidth-sdk, httpx and aiohttp into the virtualenv"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r bench/python/requirements.txt
   echo "$stamp" >"$VENV/.bench-stamp"
 fi
@@ -161,15 +161,19 @@ BUSY_BEFORE=$(busy_cores)
 # --- measurements (each program alternates its sides round by round) -----------
 run c-latency "${pinned[@]}" "$OUT/cbench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-state "${pinned[@]}" "$OUT/cbench" state "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run c-events "${pinned[@]}" "$OUT/cbench" events "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-tls "${pinned[@]}" "$OUT/cbench" tls "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-tls-cold "${pinned[@]}" "$OUT/cbench" tls-cold "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$COLD_CALLS"
 export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src
 run python-latency "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run python-async "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py async "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run go-latency "${pinned[@]}" "$OUT/gobench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-fanout "$OUT/cbench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run c-async "$OUT/cbench" async "$SLOW" "$ASYNC_CALLS" "$FAN_THREADS" "$FAN_ROUNDS"
 run go-fanout "$OUT/gobench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run python-fanout "$VENV/bin/python" bench/python/bench.py fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
+run python-async-fanout "$VENV/bin/python" bench/python/bench.py async-fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
+run go-threads "$OUT/gobench" threads "$SLOW" 5000
 run c-rejected "${pinned[@]}" "$OUT/cbench" rejected "$ROUNDS" 100000
 run c-memory "${pinned[@]}" "$OUT/cbench" memory "$FAST" 1000 10000 "$MEM_CALLS"
 

@@ -44,11 +44,13 @@
 #define BW_MODIFY_CALL_REQUEST_INIT ([] { bw_modify_call_request v{}; v.struct_size = sizeof v; return v; }())
 #define BW_CALL_OPTIONS_INIT ([] { bw_call_options v{}; v.struct_size = sizeof v; return v; }())
 #define BW_ERROR_INIT ([] { bw_error v{}; v.struct_size = sizeof v; return v; }())
+#define BW_STATS_INIT ([] { bw_stats v{}; v.struct_size = sizeof v; return v; }())
 #else
 #define BW_CLIENT_CONFIG_INIT { .struct_size = sizeof(bw_client_config) }
 #define BW_MODIFY_CALL_REQUEST_INIT { .struct_size = sizeof(bw_modify_call_request) }
 #define BW_CALL_OPTIONS_INIT { .struct_size = sizeof(bw_call_options) }
 #define BW_ERROR_INIT { .struct_size = sizeof(bw_error) }
+#define BW_STATS_INIT { .struct_size = sizeof(bw_stats) }
 #endif
 
 /**
@@ -138,6 +140,47 @@
 #define BW_DEFAULT_MAX_QUEUED 10000
 
 /**
+ * Retry budget capacity when `bw_client_config.retry_budget` is 0.
+ */
+#define BW_DEFAULT_RETRY_BUDGET 500
+
+/**
+ * `bw_client_config.retry_budget`: no retry budget (retries limited only
+ * by `max_attempts` and the time budget).
+ */
+#define BW_RETRY_BUDGET_OFF UINT32_MAX
+
+/**
+ * `bw_event.kind`: one HTTP exchange ended (answered, or failed).
+ */
+#define BW_EVENT_ATTEMPT_END 1
+
+/**
+ * `bw_event.kind`: the call will be tried again after `retry_delay_ms`.
+ */
+#define BW_EVENT_RETRY_SCHEDULED 2
+
+/**
+ * `bw_event.kind`: a retry was refused because the retry budget is empty.
+ */
+#define BW_EVENT_RETRY_DENIED 3
+
+/**
+ * `bw_event.kind`: an OAuth2 token request ended.
+ */
+#define BW_EVENT_TOKEN_FETCH 4
+
+/**
+ * `bw_event.kind`: the call ended; `status` is its outcome.
+ */
+#define BW_EVENT_CALL_END 5
+
+/**
+ * Size of `bw_stats.outcomes`: room for every status, present and future.
+ */
+#define BW_STATS_OUTCOMES 32
+
+/**
  * Size of `bw_error.field`, NUL included.
  */
 #define BW_ERROR_FIELD_LEN 64
@@ -170,6 +213,84 @@ typedef struct bw_client bw_client;
  * `BW_ERR_*` codes. Values are stable forever and never reused.
  */
 typedef int32_t bw_status;
+
+/**
+ * One fact about a call, for logs, metrics and traces. Library-owned and
+ * valid during the `on_event` call only; every string is NUL-terminated
+ * (empty, never NULL, when there is nothing to say). It never holds a
+ * credential, token, header or body. Names follow OpenTelemetry's HTTP
+ * client conventions where one exists (see the README, "Observability").
+ */
+typedef struct bw_event {
+  /**
+   * `sizeof(bw_event)` of the library: fields may be appended later.
+   */
+  uint32_t struct_size;
+  /**
+   * `BW_EVENT_*`.
+   */
+  int32_t kind;
+  /**
+   * The spec's operationId (`updateCall`, `getCallState`,
+   * `updateCallBxml`, `updateCallRecordingState`), or `token`.
+   */
+  const char *operation;
+  /**
+   * `http.request.method`: `GET`, `POST` or `PUT`.
+   */
+  const char *http_request_method;
+  /**
+   * `url.template`, e.g. `/accounts/{accountId}/calls/{callId}`; empty for a token fetch.
+   */
+  const char *url_template;
+  const char *account_id;
+  const char *call_id;
+  /**
+   * `server.address` and `server.port`.
+   */
+  const char *server_address;
+  uint32_t server_port;
+  /**
+   * 1 for the first attempt (`http.request.resend_count` is one less); 0 for a token fetch.
+   */
+  uint32_t attempt;
+  /**
+   * `http.response.status_code`; 0 when there was no response.
+   */
+  int32_t http_response_status_code;
+  /**
+   * `BW_OK` or the failure's `BW_ERR_*`.
+   */
+  bw_status status;
+  /**
+   * `error.type`: the HTTP status code (`"503"`) of an error response,
+   * else a short status name (`"timeout"`, `"connect"`); empty on success.
+   */
+  const char *error_type;
+  /**
+   * For retry events: `rate_limited`, `unavailable`, `server_error`,
+   * `timeout`, `connect` or `stale_token`; empty otherwise.
+   */
+  const char *retry_reason;
+  /**
+   * For `BW_EVENT_RETRY_SCHEDULED`: the wait before the retry.
+   */
+  uint64_t retry_delay_ms;
+  /**
+   * How long the attempt, token fetch or whole call took.
+   */
+  uint64_t duration_us;
+  /**
+   * The attempt used a pooled connection (no TCP or TLS setup).
+   */
+  bool connection_reused;
+} bw_event;
+
+/**
+ * Receives each `bw_event`; see `bw_client_config.on_event`. It must
+ * return quickly, and must not throw, `longjmp` or free the client.
+ */
+typedef void (*bw_event_fn)(void *userdata, const struct bw_event *event);
 
 /**
  * Client settings. Initialise it with `BW_CLIENT_CONFIG_INIT`, then set
@@ -267,6 +388,31 @@ typedef struct bw_client_config {
    * `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
    */
   uint32_t max_queued;
+  /**
+   * Capacity of the retry budget (see the README, "Retries"): retries
+   * draw from it, successes refill it, and when it is empty calls are
+   * not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
+   * no budget.
+   */
+  uint32_t retry_budget;
+  /**
+   * Called for every attempt's end, retry scheduled or refused, token
+   * fetch and call end, on the thread making the call (a library thread
+   * for an asynchronous call). NULL: no events (the counters of
+   * `bw_client_stats` are kept either way).
+   */
+  bw_event_fn on_event;
+  /**
+   * Passed to `on_event`.
+   */
+  void *event_userdata;
+  /**
+   * Which events reach `on_event`: `1 << BW_EVENT_*` bits, e.g.
+   * `1 << BW_EVENT_RETRY_SCHEDULED | 1 << BW_EVENT_RETRY_DENIED` for a
+   * warnings-only log that costs nothing on calls that succeed at once.
+   * 0: every event.
+   */
+  uint32_t event_mask;
 } bw_client_config;
 
 /**
@@ -532,6 +678,63 @@ typedef void (*bw_completion_fn)(void *userdata,
                                  const struct bw_call_state *state);
 
 /**
+ * A client's counters, written by `bw_client_stats` into memory the caller
+ * owns. Initialise it with `BW_STATS_INIT`; the library writes no more
+ * than `struct_size` bytes.
+ */
+typedef struct bw_stats {
+  /**
+   * `sizeof(bw_stats)`, set by `BW_STATS_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * Calls ended (blocking and asynchronous).
+   */
+  uint64_t calls;
+  /**
+   * HTTP attempts to the Voice API.
+   */
+  uint64_t attempts;
+  /**
+   * Retries scheduled, in total and by reason.
+   */
+  uint64_t retries;
+  uint64_t retries_rate_limited;
+  uint64_t retries_unavailable;
+  uint64_t retries_server_error;
+  uint64_t retries_timeout;
+  uint64_t retries_connect;
+  uint64_t retries_stale_token;
+  /**
+   * Retries refused because the retry budget was empty.
+   */
+  uint64_t retries_denied;
+  /**
+   * Tokens left in the retry budget; -1 when it is off.
+   */
+  int64_t retry_budget_tokens;
+  /**
+   * OAuth2 token requests.
+   */
+  uint64_t token_fetches;
+  /**
+   * Attempts that opened a connection, and that reused a pooled one.
+   */
+  uint64_t connections_opened;
+  uint64_t connections_reused;
+  /**
+   * Asynchronous calls waiting, and running, right now.
+   */
+  uint64_t jobs_queued;
+  uint64_t jobs_running;
+  /**
+   * Calls ended by status: `outcomes[BW_OK]` succeeded,
+   * `outcomes[BW_ERR_NOT_FOUND]` ended with a 404, and so on.
+   */
+  uint64_t outcomes[BW_STATS_OUTCOMES];
+} bw_stats;
+
+/**
  * Success.
  */
 #define BW_OK 0
@@ -718,6 +921,16 @@ bw_status bw_get_call_state(const struct bw_client *client,
 void bw_call_state_free(struct bw_call_state *state);
 
 /**
+ * A copy of `state` that the caller owns (free it with
+ * `bw_call_state_free`), e.g. to keep the state an asynchronous
+ * completion received beyond its callback. NULL for NULL.
+ *
+ * # Safety
+ * `state` is NULL or a `bw_call_state` from this library, not yet freed.
+ */
+struct bw_call_state *bw_call_state_dup(const struct bw_call_state *state);
+
+/**
  * Replaces a live call's BXML with `bxml` ("Update call BXML"), without a
  * webhook round trip. The document must be well-formed XML whose root
  * element is `<Bxml>`, at most `BW_MAX_BXML_BYTES`; otherwise
@@ -855,6 +1068,19 @@ bw_status bw_update_call_recording_async(const struct bw_client *client,
  * `client` is NULL or a live client; `err` as for `bw_hangup`.
  */
 bw_status bw_cancel(const struct bw_client *client, uint64_t job_id, struct bw_error *err);
+
+/**
+ * Copies the client's counters into `*out` (initialise it with
+ * `BW_STATS_INIT`). Cheap (atomic reads), from any thread, at any time;
+ * the counters only grow, so two snapshots subtract into a rate.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out` is NULL or a `bw_stats` of at
+ * least `out->struct_size` bytes; `err` as for `bw_hangup`.
+ */
+bw_status bw_client_stats(const struct bw_client *client,
+                          struct bw_stats *out,
+                          struct bw_error *err);
 
 /**
  * Escapes `text` for BXML: as element text or inside a quoted attribute

@@ -58,6 +58,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <limits>
 #include <memory>
@@ -121,6 +122,28 @@ enum class TlsRoots : std::int32_t {
     system = BW_TLS_ROOTS_SYSTEM     ///< the operating system's store
 };
 
+/** What a bwvoice::Event reports (see bw_event.kind). */
+enum class EventKind : std::int32_t {
+    attempt_end = BW_EVENT_ATTEMPT_END,
+    retry_scheduled = BW_EVENT_RETRY_SCHEDULED,
+    retry_denied = BW_EVENT_RETRY_DENIED,
+    token_fetch = BW_EVENT_TOKEN_FETCH,
+    call_end = BW_EVENT_CALL_END
+};
+
+/** One fact about a call (see bw_event); the views are valid during the hook only. */
+struct Event {
+    EventKind kind;
+    std::string_view operation, http_request_method, url_template, account_id, call_id, server_address;
+    std::uint32_t server_port, attempt;
+    int http_response_status_code;
+    Status status;
+    std::string_view error_type, retry_reason;
+    std::chrono::milliseconds retry_delay;
+    std::chrono::microseconds duration;
+    bool connection_reused;
+};
+
 /** Client settings (see bw_client_config). Give exactly one kind of credentials. */
 struct Config {
     std::optional<std::string> base_url;  ///< default https://voice.bandwidth.com/api/v2
@@ -140,6 +163,12 @@ struct Config {
     std::optional<std::string> user_agent_suffix;
     std::uint32_t max_concurrency = 0;  ///< asynchronous calls running at once; 0: 64
     std::uint32_t max_queued = 0;       ///< asynchronous calls waiting; 0: 10,000
+    std::uint32_t retry_budget = 0;     ///< retry budget capacity; 0: 500, BW_RETRY_BUDGET_OFF: none
+    /**
+     * Told of every attempt, retry, token fetch and call end, on the thread
+     * making the call. Must return quickly; an exception it throws is dropped.
+     */
+    std::function<void(const Event &)> on_event;
 };
 
 /** Every parameter of "Update active call" (see bw_modify_call_request). */
@@ -354,6 +383,31 @@ inline CallState call_state_of(const bw_call_state &raw) {
     return st;
 }
 
+/** The bw_event_fn behind Config::on_event. */
+inline void deliver_event(void *userdata, const bw_event *e) noexcept {
+    try {
+        const Event event{static_cast<EventKind>(e->kind),
+                          e->operation,
+                          e->http_request_method,
+                          e->url_template,
+                          e->account_id,
+                          e->call_id,
+                          e->server_address,
+                          e->server_port,
+                          e->attempt,
+                          e->http_response_status_code,
+                          static_cast<Status>(e->status),
+                          e->error_type,
+                          e->retry_reason,
+                          std::chrono::milliseconds(e->retry_delay_ms),
+                          std::chrono::microseconds(e->duration_us),
+                          e->connection_reused};
+        (*static_cast<const std::function<void(const Event &)> *>(userdata))(event);
+    } catch (...) {
+        // Nothing may unwind into the C library.
+    }
+}
+
 /** Completes a std::promise<T> from a bw_completion_fn call, then deletes it. */
 template <class T>
 void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *err,
@@ -401,18 +455,34 @@ public:
         c.user_agent_suffix = detail::c_ptr(cfg.user_agent_suffix, "user_agent_suffix");
         c.max_concurrency = cfg.max_concurrency;
         c.max_queued = cfg.max_queued;
+        c.retry_budget = cfg.retry_budget;
+        if (cfg.on_event) {
+            hook_ = std::make_unique<std::function<void(const Event &)>>(cfg.on_event);
+            c.on_event = &detail::deliver_event;
+            c.event_userdata = hook_.get();
+        }
         bw_error err = BW_ERROR_INIT;
         if (bw_client_new(&c, &handle_, &err) != BW_OK) throw Error(err);
     }
 
-    ~Client() { bw_free(handle_); }
-    Client(Client &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    ~Client() { bw_free(handle_); }  // before hook_ goes: no event can reach it after
+    Client(Client &&other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)), hook_(std::move(other.hook_)) {}
     Client &operator=(Client &&other) noexcept {
         if (this != &other) {
             bw_free(handle_);
             handle_ = std::exchange(other.handle_, nullptr);
+            hook_ = std::move(other.hook_);
         }
         return *this;
+    }
+
+    /** The client's counters (see bw_stats). */
+    bw_stats stats() const {
+        bw_stats out = BW_STATS_INIT;
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_client_stats(handle_, &out, &err), err);
+        return out;
     }
     Client(const Client &) = delete;
     Client &operator=(const Client &) = delete;
@@ -596,6 +666,8 @@ private:
     }
 
     bw_client *handle_ = nullptr;
+    /** Config::on_event, where the library's event_userdata points. */
+    std::unique_ptr<std::function<void(const Event &)>> hook_;
 };
 
 /**

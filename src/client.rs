@@ -240,7 +240,10 @@ impl Client {
 
     /// The client's counters so far (cheap; any thread).
     pub fn stats(&self) -> Stats {
-        self.counters.snapshot()
+        Stats {
+            retry_budget_tokens: self.budget.tokens(),
+            ..self.counters.snapshot()
+        }
     }
 
     /// Counts `event` and tells the observer, if any.

@@ -142,6 +142,8 @@ pub struct Stats {
     pub retries: [u64; RetryReason::ALL.len()],
     /// Retries refused because the retry budget was empty.
     pub retries_denied: u64,
+    /// Tokens left in the retry budget; `None` when it is off.
+    pub retry_budget_tokens: Option<u32>,
     pub token_fetches: u64,
     pub connections_opened: u64,
     pub connections_reused: u64,
@@ -186,6 +188,7 @@ impl Counters {
             attempts: get(&self.attempts),
             retries: self.retries.each_ref().map(get),
             retries_denied: get(&self.retries_denied),
+            retry_budget_tokens: None,
             token_fetches: get(&self.token_fetches),
             connections_opened: get(&self.connections_opened),
             connections_reused: get(&self.connections_reused),

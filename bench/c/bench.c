@@ -9,6 +9,7 @@
  *   bench tls      BASE CA ROUNDS CALLS WARMUP  redirects over HTTPS, warm connection
  *   bench tls-cold BASE CA ROUNDS CALLS       new client -> first redirect done (TCP + TLS)
  *   bench async    BASE CALLS CONCURRENCY ROUNDS  hang-ups through bw_hangup_async
+ *   bench events   BASE ROUNDS CALLS WARMUP   redirects with a no-op on_event vs without
  *   bench fanout   BASE THREADS CALLS ROUNDS  THREADS threads share one client
  *   bench rejected ROUNDS CALLS               validation failures, nothing sent
  *   bench memory   BASE CALLS...              RSS after each cumulative count
@@ -322,6 +323,49 @@ static int tls_cold(const char *base, const char *ca, int rounds, long calls) {
     return 0;
 }
 
+static void ignore_event(void *userdata, const bw_event *event) {
+    (void)userdata;
+    (void)event;
+}
+
+/* The cost of observing: a client with a no-op on_event against one without. */
+static int events_cost(const char *base, int rounds, long calls, long warmup) {
+    char base_url[256];
+    snprintf(base_url, sizeof base_url, "%s/api/v2", base);
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
+    cfg.base_url = base_url;
+    cfg.username = USERNAME;
+    cfg.password = PASSWORD;
+    cfg.on_event = ignore_event;
+    bw_client *observed = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_client_new(&cfg, &observed, &err) != BW_OK) die("bw_client_new", err.message);
+    bw_client *plain = new_client(base);
+    long id = 0;
+    for (long i = 0; i < warmup; i++) {
+        ours_call(observed, id++);
+        ours_call(plain, id++);
+    }
+    double *with = calloc((size_t)rounds, sizeof *with);
+    double *without = calloc((size_t)rounds, sizeof *without);
+    for (int r = 0; r < rounds; r++) {
+        double t0 = now_s();
+        for (long i = 0; i < calls; i++) ours_call(observed, id++);
+        double t1 = now_s();
+        for (long i = 0; i < calls; i++) ours_call(plain, id++);
+        double t2 = now_s();
+        with[r] = (t1 - t0) * 1e6 / (double)calls;
+        without[r] = (t2 - t1) * 1e6 / (double)calls;
+    }
+    print_rounds("bwvoice-on-event", with, rounds);
+    print_rounds("bwvoice-no-event", without, rounds);
+    bw_free(observed);
+    bw_free(plain);
+    free(with);
+    free(without);
+    return 0;
+}
+
 /* Completion counting for the async mode. */
 typedef struct {
     pthread_mutex_t mu;
@@ -457,6 +501,8 @@ int main(int argc, char **argv) {
         return tls_latency(argv[2], argv[3], atoi(argv[4]), atol(argv[5]), atol(argv[6]));
     if (argc == 6 && strcmp(argv[1], "tls-cold") == 0)
         return tls_cold(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
+    if (argc == 6 && strcmp(argv[1], "events") == 0)
+        return events_cost(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
     if (argc == 6 && strcmp(argv[1], "async") == 0)
         return async_fanout(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]));
     if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));

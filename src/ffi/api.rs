@@ -4,11 +4,13 @@
 use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
 use super::call_state::OwnedCallState;
 use super::completion::{submit, Completion, Outcome};
+use super::events;
 use super::growable;
 use super::types::*;
 use crate::auth::Auth;
 use crate::client::{CallOptions, Client, ClientConfig};
 use crate::error::{Error, Status};
+use crate::events::RetryReason;
 use crate::jobs::Pool;
 use crate::operation::{self, Operation, RecordingState};
 use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
@@ -200,6 +202,28 @@ pub unsafe extern "C" fn bw_call_state_free(state: *mut bw_call_state) {
             // SAFETY: made by `Box::into_raw` of an `OwnedCallState` in
             // `bw_get_call_state` (its first field), freed once.
             drop(unsafe { Box::from_raw(state.cast::<OwnedCallState>()) });
+        }
+    })
+}
+
+/// A copy of `state` that the caller owns (free it with
+/// `bw_call_state_free`), e.g. to keep the state an asynchronous
+/// completion received beyond its callback. NULL for NULL.
+///
+/// # Safety
+/// `state` is NULL or a `bw_call_state` from this library, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_call_state_dup(state: *const bw_call_state) -> *mut bw_call_state {
+    ffi_value!(ptr::null_mut(), {
+        // SAFETY: caller contract above; `as_ref` handles NULL.
+        match unsafe { state.as_ref() } {
+            None => ptr::null_mut(),
+            // SAFETY: a library-made view: every string is NULL or
+            // NUL-terminated, `stir_shaken` holds `stir_shaken_len` pairs.
+            Some(view) => match OwnedCallState::new(unsafe { OwnedCallState::read(view) }) {
+                Ok(owned) => Box::into_raw(owned).cast::<bw_call_state>(),
+                Err(_) => ptr::null_mut(),
+            },
         }
     })
 }
@@ -457,6 +481,52 @@ pub unsafe extern "C" fn bw_cancel(
     })
 }
 
+/// Copies the client's counters into `*out` (initialise it with
+/// `BW_STATS_INIT`). Cheap (atomic reads), from any thread, at any time;
+/// the counters only grow, so two snapshots subtract into a rate.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` is NULL or a `bw_stats` of at
+/// least `out->struct_size` bytes; `err` as for `bw_hangup`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_client_stats(
+    client: *const bw_client,
+    out: *mut bw_stats,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        // SAFETY: caller contract above.
+        let client = unsafe { req_ref(client, "client") }?;
+        let s = client.client.stats();
+        let (queued, running) = client.pool.get().map_or((0, 0), Pool::pending);
+        let by = |reason: RetryReason| s.retries[reason as usize];
+        let mut outcomes = [0; BW_STATS_OUTCOMES];
+        outcomes[..s.outcomes.len()].copy_from_slice(&s.outcomes);
+        let stats = bw_stats {
+            struct_size: std::mem::size_of::<bw_stats>() as u32,
+            calls: s.calls,
+            attempts: s.attempts,
+            retries: s.retries.iter().sum(),
+            retries_rate_limited: by(RetryReason::RateLimited),
+            retries_unavailable: by(RetryReason::Unavailable),
+            retries_server_error: by(RetryReason::ServerError),
+            retries_timeout: by(RetryReason::Timeout),
+            retries_connect: by(RetryReason::Connect),
+            retries_stale_token: by(RetryReason::StaleToken),
+            retries_denied: s.retries_denied,
+            retry_budget_tokens: s.retry_budget_tokens.map_or(-1, i64::from),
+            token_fetches: s.token_fetches,
+            connections_opened: s.connections_opened,
+            connections_reused: s.connections_reused,
+            jobs_queued: queued as u64,
+            jobs_running: running as u64,
+            outcomes,
+        };
+        // SAFETY: caller contract above.
+        unsafe { growable::write(out, &stats) }
+    })
+}
+
 /// Escapes `text` for BXML: as element text or inside a quoted attribute
 /// value (`& < > " '`, tab, newline and carriage return become references),
 /// so caller-supplied text cannot close a verb or open another. Writes the
@@ -627,8 +697,8 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
         max_concurrency: (cfg.max_concurrency != 0).then_some(cfg.max_concurrency),
         max_queued: (cfg.max_queued != 0).then_some(cfg.max_queued),
-        retry_budget: None,
-        on_event: None,
+        retry_budget: (cfg.retry_budget != 0).then_some(cfg.retry_budget),
+        on_event: events::hook(cfg.on_event, cfg.event_userdata, cfg.event_mask),
     })
 }
 

@@ -4,7 +4,7 @@
 use super::types::{bw_call_state, bw_key_value, BW_TIME_ABSENT};
 use crate::call_state::{CallState, Timestamp};
 use crate::error::{Error, Status};
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
 
@@ -19,6 +19,56 @@ pub struct OwnedCallState {
 }
 
 impl OwnedCallState {
+    /// The core value back from a view this library made.
+    ///
+    /// # Safety
+    /// Every string of `view` is NULL or NUL-terminated UTF-8, and
+    /// `stir_shaken` points to `stir_shaken_len` pairs (or is NULL).
+    pub unsafe fn read(view: &bw_call_state) -> CallState {
+        // SAFETY: forwarded from the caller, one string at a time.
+        let text = |p: *const c_char| {
+            unsafe { p.as_ref() }.map(|_| {
+                // SAFETY: as above.
+                unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+            })
+        };
+        let time = |p: *const c_char, unix_ms: i64| text(p).map(|text| Timestamp { text, unix_ms });
+        let pairs: &[bw_key_value] = if view.stir_shaken.is_null() {
+            &[]
+        } else {
+            // SAFETY: as above.
+            unsafe { std::slice::from_raw_parts(view.stir_shaken, view.stir_shaken_len) }
+        };
+        CallState {
+            application_id: text(view.application_id),
+            account_id: text(view.account_id),
+            call_id: text(view.call_id),
+            parent_call_id: text(view.parent_call_id),
+            to: text(view.to),
+            from: text(view.from),
+            direction: text(view.direction),
+            state: text(view.state),
+            stir_shaken: pairs
+                .iter()
+                .map(|p| {
+                    (
+                        text(p.key).unwrap_or_default(),
+                        text(p.value).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            identity: text(view.identity),
+            enqueued_time: time(view.enqueued_time, view.enqueued_time_ms),
+            start_time: time(view.start_time, view.start_time_ms),
+            answer_time: time(view.answer_time, view.answer_time_ms),
+            end_time: time(view.end_time, view.end_time_ms),
+            disconnect_cause: text(view.disconnect_cause),
+            error_message: text(view.error_message),
+            error_id: text(view.error_id),
+            last_update: time(view.last_update, view.last_update_ms),
+        }
+    }
+
     /// Builds the C view. A string with a NUL character cannot be passed
     /// to C whole, and is never passed cut short: the reply is malformed.
     pub fn new(state: CallState) -> Result<Box<OwnedCallState>, Error> {

@@ -14,7 +14,7 @@
 //! layout before it (tests check it), so no new field can hide in an older
 //! layout's tail padding.
 
-use super::types::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request};
+use super::types::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request, bw_stats};
 use crate::error::Error;
 use std::mem::{size_of, MaybeUninit};
 
@@ -67,8 +67,12 @@ growable!(
     bw_client_config,
     "cfg",
     "BW_CLIENT_CONFIG_INIT",
-    [std::mem::offset_of!(bw_client_config, max_concurrency)]
+    [
+        std::mem::offset_of!(bw_client_config, max_concurrency),
+        std::mem::offset_of!(bw_client_config, retry_budget)
+    ]
 );
+growable!(bw_stats, "out", "BW_STATS_INIT", []);
 growable!(
     bw_modify_call_request,
     "req",
@@ -146,6 +150,35 @@ pub unsafe fn read<T: Growable>(ptr: *const T) -> Result<T, Error> {
         std::ptr::copy_nonoverlapping(ptr.cast::<u8>(), value.as_mut_ptr().cast::<u8>(), copied);
         Ok(value.assume_init())
     }
+}
+
+/// Writes `value` into the caller's struct at `ptr`, no more than its
+/// `struct_size` bytes (all of this library's when the caller's is newer).
+///
+/// # Safety
+/// `ptr` is NULL or points to at least `struct_size` writable bytes whose
+/// first four are `struct_size`.
+pub unsafe fn write<T: Growable>(ptr: *mut T, value: &T) -> Result<(), Error> {
+    if ptr.is_null() {
+        return Err(Error::invalid(T::ARG, format!("{} is NULL", T::ARG)));
+    }
+    // SAFETY: non-NULL; every growable struct begins with a u32 struct_size.
+    let size = unsafe { ptr.cast::<u32>().read_unaligned() };
+    let len = match extent::<T>(size) {
+        Extent::Known(n) => n,
+        Extent::Newer(_) => size_of::<T>(),
+        Extent::Unknown(n) => return Err(unknown_size::<T>(n)),
+    };
+    // SAFETY: the caller's struct has at least `len` writable bytes; the
+    // first four (struct_size) are skipped so the caller's value stays.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            std::ptr::from_ref(value).cast::<u8>().add(4),
+            ptr.cast::<u8>().add(4),
+            len - 4,
+        );
+    }
+    Ok(())
 }
 
 /// The error for a `struct_size` that is no layout this library knows.

@@ -7,6 +7,7 @@ pub mod api;
 pub(crate) mod boundary;
 mod call_state;
 mod completion;
+mod events;
 pub(crate) mod growable;
 // Fuzz entry points: the C argument conversion and the parsers without a
 // network. Also built for `cargo test`, which replays fuzz/corpus through them.

@@ -58,6 +58,10 @@ fn config(base_url: &CStr) -> bw_client_config {
         user_agent_suffix: null(),
         max_concurrency: 0,
         max_queued: 0,
+        retry_budget: 0,
+        on_event: None,
+        event_userdata: null_mut(),
+        event_mask: 0,
     }
 }
 
@@ -123,6 +127,7 @@ fn status_codes_match_the_core() {
         assert_eq!(status as i32, constant);
         assert_eq!(static_str(bw_status_str(constant)), status.name());
     }
+    assert!(crate::error::Status::ALL.len() < BW_STATS_OUTCOMES);
     assert_eq!(static_str(bw_status_str(BW_OK)), "BW_OK");
     assert_eq!(static_str(bw_status_str(16)), "BW_ERR_UNKNOWN");
 }
@@ -136,6 +141,14 @@ fn published_defaults_match_the_core() {
     );
     assert_eq!(BW_DEFAULT_TIMEOUT_MS, ms(crate::client::DEFAULT_TIMEOUT));
     assert_eq!(BW_DEFAULT_MAX_ATTEMPTS, crate::retry::DEFAULT_MAX_ATTEMPTS);
+    assert_eq!(
+        BW_DEFAULT_MAX_CONCURRENCY,
+        crate::jobs::DEFAULT_MAX_CONCURRENCY
+    );
+    assert_eq!(BW_DEFAULT_MAX_QUEUED, crate::jobs::DEFAULT_MAX_QUEUED);
+    assert_eq!(BW_DEFAULT_RETRY_BUDGET, crate::budget::DEFAULT_CAPACITY);
+    assert_eq!(BW_RETRY_BUDGET_OFF, crate::budget::OFF);
+    assert_eq!(BW_MAX_BXML_BYTES, crate::bxml::MAX_BXML_BYTES);
 }
 
 #[test]
@@ -317,6 +330,7 @@ fn growable_layouts_follow_the_rule() {
     check_layouts::<bw_client_config>();
     check_layouts::<bw_modify_call_request>();
     check_layouts::<bw_call_options>();
+    check_layouts::<bw_stats>();
     check_layouts::<bw_error>();
 }
 
@@ -409,4 +423,32 @@ fn newer_error_records_keep_their_unknown_tail() {
     assert_eq!(text(&newer.known.field), "cfg");
     assert_eq!(newer.known.struct_size, size_of::<NewerError>() as u32);
     assert_eq!(newer.future_field, 7, "not this library's to write");
+}
+
+#[test]
+fn a_duplicated_call_state_is_equal_and_owned() {
+    use super::call_state::OwnedCallState;
+    use crate::call_state::{CallState, Timestamp};
+    let text = |s: &str| Some(s.to_owned());
+    let state = CallState {
+        call_id: text("c-1"),
+        state: text("answered"),
+        answer_time: Some(Timestamp {
+            text: "2022-06-16T13:15:18.126Z".into(),
+            unix_ms: 1_655_385_318_126,
+        }),
+        stir_shaken: vec![("verstat".into(), "TN-Validation-Passed".into())],
+        ..CallState::default()
+    };
+    let owned = OwnedCallState::new(state.clone()).unwrap();
+    // SAFETY: `owned.view` is a library-made view, alive for the call; the
+    // copy is freed once.
+    unsafe {
+        let copy = bw_call_state_dup(&owned.view);
+        assert!(!copy.is_null());
+        drop(owned);
+        assert_eq!(OwnedCallState::read(&*copy), state);
+        bw_call_state_free(copy);
+        assert!(bw_call_state_dup(null()).is_null());
+    }
 }

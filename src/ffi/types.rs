@@ -83,6 +83,25 @@ pub const BW_DEFAULT_MAX_ATTEMPTS: u32 = 3;
 pub const BW_DEFAULT_MAX_CONCURRENCY: u32 = 64;
 /// Asynchronous calls queued at most when `bw_client_config.max_queued` is 0.
 pub const BW_DEFAULT_MAX_QUEUED: u32 = 10_000;
+/// Retry budget capacity when `bw_client_config.retry_budget` is 0.
+pub const BW_DEFAULT_RETRY_BUDGET: u32 = 500;
+/// `bw_client_config.retry_budget`: no retry budget (retries limited only
+/// by `max_attempts` and the time budget).
+pub const BW_RETRY_BUDGET_OFF: u32 = u32::MAX;
+
+/// `bw_event.kind`: one HTTP exchange ended (answered, or failed).
+pub const BW_EVENT_ATTEMPT_END: i32 = 1;
+/// `bw_event.kind`: the call will be tried again after `retry_delay_ms`.
+pub const BW_EVENT_RETRY_SCHEDULED: i32 = 2;
+/// `bw_event.kind`: a retry was refused because the retry budget is empty.
+pub const BW_EVENT_RETRY_DENIED: i32 = 3;
+/// `bw_event.kind`: an OAuth2 token request ended.
+pub const BW_EVENT_TOKEN_FETCH: i32 = 4;
+/// `bw_event.kind`: the call ended; `status` is its outcome.
+pub const BW_EVENT_CALL_END: i32 = 5;
+
+/// Size of `bw_stats.outcomes`: room for every status, present and future.
+pub const BW_STATS_OUTCOMES: usize = 32;
 
 /// Size of `bw_error.field`, NUL included.
 pub const BW_ERROR_FIELD_LEN: usize = 64;
@@ -198,6 +217,24 @@ pub struct bw_client_config {
     /// Asynchronous calls waiting for a free thread; a submit beyond it is
     /// `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
     pub max_queued: u32,
+    // Layout 3 begins here: fields added in 0.2.0 for observability.
+    /// Capacity of the retry budget (see the README, "Retries"): retries
+    /// draw from it, successes refill it, and when it is empty calls are
+    /// not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
+    /// no budget.
+    pub retry_budget: u32,
+    /// Called for every attempt's end, retry scheduled or refused, token
+    /// fetch and call end, on the thread making the call (a library thread
+    /// for an asynchronous call). NULL: no events (the counters of
+    /// `bw_client_stats` are kept either way).
+    pub on_event: bw_event_fn,
+    /// Passed to `on_event`.
+    pub event_userdata: *mut c_void,
+    /// Which events reach `on_event`: `1 << BW_EVENT_*` bits, e.g.
+    /// `1 << BW_EVENT_RETRY_SCHEDULED | 1 << BW_EVENT_RETRY_DENIED` for a
+    /// warnings-only log that costs nothing on calls that succeed at once.
+    /// 0: every event.
+    pub event_mask: u32,
 }
 
 /// Parameters of "Update active call". Initialise it with
@@ -336,3 +373,86 @@ pub type bw_completion_fn = Option<
         state: *const bw_call_state,
     ),
 >;
+
+/// One fact about a call, for logs, metrics and traces. Library-owned and
+/// valid during the `on_event` call only; every string is NUL-terminated
+/// (empty, never NULL, when there is nothing to say). It never holds a
+/// credential, token, header or body. Names follow OpenTelemetry's HTTP
+/// client conventions where one exists (see the README, "Observability").
+#[repr(C)]
+pub struct bw_event {
+    /// `sizeof(bw_event)` of the library: fields may be appended later.
+    pub struct_size: u32,
+    /// `BW_EVENT_*`.
+    pub kind: i32,
+    /// The spec's operationId (`updateCall`, `getCallState`,
+    /// `updateCallBxml`, `updateCallRecordingState`), or `token`.
+    pub operation: *const c_char,
+    /// `http.request.method`: `GET`, `POST` or `PUT`.
+    pub http_request_method: *const c_char,
+    /// `url.template`, e.g. `/accounts/{accountId}/calls/{callId}`; empty for a token fetch.
+    pub url_template: *const c_char,
+    pub account_id: *const c_char,
+    pub call_id: *const c_char,
+    /// `server.address` and `server.port`.
+    pub server_address: *const c_char,
+    pub server_port: u32,
+    /// 1 for the first attempt (`http.request.resend_count` is one less); 0 for a token fetch.
+    pub attempt: u32,
+    /// `http.response.status_code`; 0 when there was no response.
+    pub http_response_status_code: i32,
+    /// `BW_OK` or the failure's `BW_ERR_*`.
+    pub status: bw_status,
+    /// `error.type`: the HTTP status code (`"503"`) of an error response,
+    /// else a short status name (`"timeout"`, `"connect"`); empty on success.
+    pub error_type: *const c_char,
+    /// For retry events: `rate_limited`, `unavailable`, `server_error`,
+    /// `timeout`, `connect` or `stale_token`; empty otherwise.
+    pub retry_reason: *const c_char,
+    /// For `BW_EVENT_RETRY_SCHEDULED`: the wait before the retry.
+    pub retry_delay_ms: u64,
+    /// How long the attempt, token fetch or whole call took.
+    pub duration_us: u64,
+    /// The attempt used a pooled connection (no TCP or TLS setup).
+    pub connection_reused: bool,
+}
+
+/// Receives each `bw_event`; see `bw_client_config.on_event`. It must
+/// return quickly, and must not throw, `longjmp` or free the client.
+pub type bw_event_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const bw_event)>;
+
+/// A client's counters, written by `bw_client_stats` into memory the caller
+/// owns. Initialise it with `BW_STATS_INIT`; the library writes no more
+/// than `struct_size` bytes.
+#[repr(C)]
+pub struct bw_stats {
+    /// `sizeof(bw_stats)`, set by `BW_STATS_INIT`.
+    pub struct_size: u32,
+    /// Calls ended (blocking and asynchronous).
+    pub calls: u64,
+    /// HTTP attempts to the Voice API.
+    pub attempts: u64,
+    /// Retries scheduled, in total and by reason.
+    pub retries: u64,
+    pub retries_rate_limited: u64,
+    pub retries_unavailable: u64,
+    pub retries_server_error: u64,
+    pub retries_timeout: u64,
+    pub retries_connect: u64,
+    pub retries_stale_token: u64,
+    /// Retries refused because the retry budget was empty.
+    pub retries_denied: u64,
+    /// Tokens left in the retry budget; -1 when it is off.
+    pub retry_budget_tokens: i64,
+    /// OAuth2 token requests.
+    pub token_fetches: u64,
+    /// Attempts that opened a connection, and that reused a pooled one.
+    pub connections_opened: u64,
+    pub connections_reused: u64,
+    /// Asynchronous calls waiting, and running, right now.
+    pub jobs_queued: u64,
+    pub jobs_running: u64,
+    /// Calls ended by status: `outcomes[BW_OK]` succeeded,
+    /// `outcomes[BW_ERR_NOT_FOUND]` ended with a 404, and so on.
+    pub outcomes: [u64; BW_STATS_OUTCOMES],
+}

@@ -1292,6 +1292,139 @@ static void test_older_config_layout_gets_the_defaults(void) {
     completions_free(c);
 }
 
+/* ---- events, counters and the retry budget ------------------------------- */
+
+enum { MAX_EVENTS = 32 };
+
+typedef struct {
+    pthread_mutex_t mu;
+    int n;
+    int kind[MAX_EVENTS], attempt[MAX_EVENTS], http[MAX_EVENTS], reused[MAX_EVENTS];
+    bw_status status[MAX_EVENTS];
+    char text[MAX_EVENTS][512]; /* every string of the event, joined */
+} event_log;
+
+static void on_event(void *userdata, const bw_event *e) {
+    event_log *log = userdata;
+    pthread_mutex_lock(&log->mu);
+    if (log->n < MAX_EVENTS && e->struct_size >= sizeof(bw_event)) {
+        int i = log->n++;
+        log->kind[i] = e->kind;
+        log->attempt[i] = (int)e->attempt;
+        log->http[i] = e->http_response_status_code;
+        log->reused[i] = e->connection_reused;
+        log->status[i] = e->status;
+        snprintf(log->text[i], sizeof log->text[i], "%s|%s|%s|%s|%s|%s:%u|%s|%s", e->operation,
+                 e->http_request_method, e->url_template, e->account_id, e->call_id,
+                 e->server_address, e->server_port, e->error_type, e->retry_reason);
+    }
+    pthread_mutex_unlock(&log->mu);
+}
+
+static bw_client *observed_client_masked(event_log *log, uint32_t retry_budget, uint32_t max_attempts,
+                                        uint32_t mask) {
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
+    cfg.base_url = base_url;
+    cfg.username = "user";
+    cfg.password = "pass";
+    cfg.on_event = on_event;
+    cfg.event_userdata = log;
+    cfg.retry_budget = retry_budget;
+    cfg.max_attempts = max_attempts;
+    cfg.event_mask = mask;
+    bw_client *client = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "bw_client_new: %s\n", err.message);
+        exit(2);
+    }
+    return client;
+}
+
+static bw_client *observed_client(event_log *log, uint32_t retry_budget, uint32_t max_attempts) {
+    return observed_client_masked(log, retry_budget, max_attempts, 0);
+}
+
+static void test_events_and_counters_of_a_retried_call(void) {
+    event_log log = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    bw_client *client = observed_client(&log, 0, 0);
+    char call[64], fault[160];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    snprintf(fault, sizeof fault,
+             "{\"match\":\"%s\",\"status\":503,\"headers\":{\"Retry-After\":\"0\"}}", call);
+    sim_fault(fault);
+    bw_error err = BW_ERROR_INIT;
+    CHECK(bw_hangup(client, ACCOUNT, call, NULL, &err) == BW_OK, "%s", err.message);
+    int kinds[] = {BW_EVENT_ATTEMPT_END, BW_EVENT_RETRY_SCHEDULED, BW_EVENT_ATTEMPT_END,
+                   BW_EVENT_CALL_END};
+    CHECK(log.n == 4, "%d events", log.n);
+    for (int i = 0; i < 4 && i < log.n; i++) CHECK(log.kind[i] == kinds[i], "event %d: kind %d", i, log.kind[i]);
+    if (log.n == 4) {
+        char want[256];
+        snprintf(want, sizeof want, "updateCall|POST|/accounts/{accountId}/calls/{callId}|%s|%s|127.0.0.1:",
+                 ACCOUNT, call);
+        CHECK(strncmp(log.text[0], want, strlen(want)) == 0, "%s", log.text[0]);
+        CHECK(log.http[0] == 503 && log.status[0] == BW_ERR_SERVER && !log.reused[0], "first attempt");
+        CHECK(strstr(log.text[0], "|503|") != NULL, "error.type: %s", log.text[0]);
+        CHECK(strstr(log.text[1], "|unavailable") != NULL, "retry reason: %s", log.text[1]);
+        CHECK(log.http[2] == 200 && log.status[2] == BW_OK && log.reused[2] && log.attempt[2] == 2,
+              "second attempt");
+        CHECK(log.status[3] == BW_OK, "end");
+    }
+    for (int i = 0; i < log.n; i++)
+        CHECK(strstr(log.text[i], "pass") == NULL && strstr(log.text[i], "dXNlcjpwYXNz") == NULL,
+              "a credential in an event: %s", log.text[i]);
+
+    bw_stats stats = BW_STATS_INIT;
+    CHECK(bw_client_stats(client, &stats, &err) == BW_OK, "%s", err.message);
+    CHECK(stats.calls == 1 && stats.attempts == 2, "calls %llu attempts %llu",
+          (unsigned long long)stats.calls, (unsigned long long)stats.attempts);
+    CHECK(stats.retries == 1 && stats.retries_unavailable == 1, "retries");
+    CHECK(stats.outcomes[BW_OK] == 1 && stats.connections_opened == 1 && stats.connections_reused == 1,
+          "outcomes and connections");
+    CHECK(stats.retry_budget_tokens == BW_DEFAULT_RETRY_BUDGET - 5 + 1, "budget %lld",
+          (long long)stats.retry_budget_tokens);
+    bw_stats zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    expect_error(bw_client_stats(client, &zeroed, &err), &err, BW_ERR_INVALID_ARGUMENT,
+                 "out.struct_size");
+    bw_free(client);
+
+    /* A mask of retry events: a call that needs a retry reports just that. */
+    event_log retries = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    client = observed_client_masked(&retries, 0, 0,
+                                    1u << BW_EVENT_RETRY_SCHEDULED | 1u << BW_EVENT_RETRY_DENIED);
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    snprintf(fault, sizeof fault,
+             "{\"match\":\"%s\",\"status\":503,\"headers\":{\"Retry-After\":\"0\"}}", call);
+    sim_fault(fault);
+    CHECK(bw_hangup(client, ACCOUNT, call, NULL, &err) == BW_OK, "%s", err.message);
+    CHECK(retries.n == 1 && retries.kind[0] == BW_EVENT_RETRY_SCHEDULED, "%d events", retries.n);
+    bw_free(client);
+}
+
+static void test_an_empty_retry_budget_stops_retries(void) {
+    event_log log = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    bw_client *client = observed_client(&log, 10, 3); /* room for 2 retries */
+    sim_fault("{\"match\":\"down\",\"count\":100,\"status\":503,\"headers\":{\"Retry-After\":\"0\"}}");
+    bw_error err = BW_ERROR_INIT;
+    expect_error(bw_hangup(client, ACCOUNT, "down", NULL, &err), &err, BW_ERR_SERVER, "");
+    CHECK(err.attempts == 3, "attempts %u", err.attempts);
+    expect_error(bw_hangup(client, ACCOUNT, "down", NULL, &err), &err, BW_ERR_SERVER, "");
+    CHECK(err.attempts == 1, "attempts %u", err.attempts);
+    CHECK(strstr(err.message, "retry budget is exhausted") != NULL, "%s", err.message);
+    int denied = 0;
+    for (int i = 0; i < log.n; i++) denied += log.kind[i] == BW_EVENT_RETRY_DENIED;
+    CHECK(denied == 1, "%d denied", denied);
+    bw_stats stats = BW_STATS_INIT;
+    CHECK(bw_client_stats(client, &stats, &err) == BW_OK, "%s", err.message);
+    CHECK(stats.retries_denied == 1 && stats.retry_budget_tokens == 0 &&
+              stats.outcomes[BW_ERR_SERVER] == 2,
+          "denied %llu tokens %lld", (unsigned long long)stats.retries_denied,
+          (long long)stats.retry_budget_tokens);
+    bw_free(client);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 int main(void) {
@@ -1337,6 +1470,8 @@ int main(void) {
         {"async: bw_free from inside a callback", test_async_free_from_inside_a_callback},
         {"an older bw_client_config gets the defaults",
          test_older_config_layout_gets_the_defaults},
+        {"events and counters of a retried call", test_events_and_counters_of_a_retried_call},
+        {"an empty retry budget stops retries", test_an_empty_retry_budget_stops_retries},
     };
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
