@@ -3,7 +3,8 @@
 
 Redirect and hang up; read a call's state before acting on it; replace its
 BXML inline with escaped caller text; pause and resume its recording;
-confirm the hang-up by reading the state again.
+confirm the hang-up by reading the state again; and the event log of a
+retried call.
 
 It starts the bundled Voice API simulator on loopback, runs the examples
 through libbwvoice, and prints what happened on both sides of the wire.
@@ -195,6 +196,19 @@ def c_examples(demo: Demo, exe: Path) -> None:
         [str(exe / "live_call"), live],
         live,
     )
+
+    flaky = demo.new_call()
+    demo.control(
+        "POST",
+        "/sim/faults",
+        {"match": flaky, "status": 503, "headers": {"Retry-After": "0"}},
+    )
+    demo.run(
+        "a hang-up answered 503 once, with its event log (on_event) and counters",
+        [str(exe / "event_log"), flaky],
+    )
+    st = demo.state(flaky)
+    demo.expect(st["state"] == "disconnected", f"retried and hung up: state={st['state']}")
 
 
 def python_examples(demo: Demo) -> None:

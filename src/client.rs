@@ -376,13 +376,17 @@ impl Client {
     /// attempt starts and no wait continues (one already sent still runs to
     /// its answer).
     pub fn finish<T>(&self, started: Started<T>, cancel: &Cancel) -> Result<T, Error> {
-        let result = self.attempts(&started, cancel);
+        let mut last = Answer::default();
+        let mut attempts = 0;
+        let result = self.attempts(&started, cancel, &mut attempts, &mut last);
         let mut end = self.event(EventKind::CallEnd, &started.op);
         end.duration = started.began.elapsed();
+        end.attempt = attempts;
+        end.http_status = last.http_status;
+        end.connection_reused = last.reused;
         if let Err(e) = &result {
             end.status = Some(e.status);
             end.http_status = e.http_status;
-            end.attempt = e.attempts;
             end.error_type = error_type(Some(e.status), e.http_status);
         } else {
             self.budget.on_success();
@@ -391,10 +395,17 @@ impl Client {
         result
     }
 
-    fn attempts<T>(&self, started: &Started<T>, cancel: &Cancel) -> Result<T, Error> {
+    /// The attempts of one call; `attempts` and `last` tell the call's end
+    /// event how many there were and what the last one saw.
+    fn attempts<T>(
+        &self,
+        started: &Started<T>,
+        cancel: &Cancel,
+        attempts: &mut u32,
+        last: &mut Answer,
+    ) -> Result<T, Error> {
         let (op, deadline) = (&started.op, started.deadline);
         let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
-        let mut attempts = 0;
         // Failed attempts that count against max_attempts.
         let mut failed = 0;
         let mut refreshed_token = false;
@@ -415,16 +426,18 @@ impl Client {
         };
         loop {
             if cancel.is_set() {
-                return cancelled(attempts, maybe_applied);
+                return cancelled(*attempts, maybe_applied);
             }
-            attempts += 1;
+            *attempts += 1;
+            let attempts = *attempts;
             let began = Instant::now();
             let (result, answer) = self.attempt(op, deadline);
+            *last = answer;
             let mut ended = self.event(EventKind::AttemptEnd, op);
             ended.attempt = attempts;
             ended.duration = began.elapsed();
-            ended.http_status = answer.http_status;
-            ended.connection_reused = answer.reused;
+            ended.http_status = last.http_status;
+            ended.connection_reused = last.reused;
             if let Err(AttemptFailure::StaleToken(f) | AttemptFailure::Other(f)) = &result {
                 ended.status = Some(f.error.status);
                 ended.error_type = error_type(Some(f.error.status), f.error.http_status);
