@@ -2,6 +2,7 @@
 //! per-call URL with safely encoded ids.
 
 use crate::error::Error;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::net::IpAddr;
 
 /// Voice API base URL used when the configuration leaves it unset.
@@ -144,18 +145,16 @@ pub fn call_url(base: &str, account_id: &str, call_id: &str) -> Result<String, E
     Ok(url)
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
+/// Everything but RFC 3986 unreserved characters is percent-encoded, so
+/// an id is always exactly one path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn push_segment(out: &mut String, segment: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in segment.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
+    out.extend(utf8_percent_encode(segment, SEGMENT));
 }
 
 #[cfg(test)]
