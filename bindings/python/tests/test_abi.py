@@ -17,6 +17,7 @@ GROWABLE = (
     _ffi.bw_modify_call_request,
     _ffi.bw_call_options,
     _ffi.bw_error,
+    _ffi.bw_stats,
 )
 
 
@@ -111,3 +112,32 @@ def test_failed_get_call_state_leaves_out_null(sim: Simulator, native: Any) -> N
     err = _ffi.bw_error()
     status = _ffi.get_call_state(native, ACCOUNT.encode(), b"c-none", None, out, err=err)
     assert (status, err.http_status, bool(out)) == (_ffi.BW_ERR_NOT_FOUND, 404, False)
+
+
+def test_call_state_dup_is_a_copy_the_caller_owns(sim: Simulator, native: Any) -> None:
+    call_id = sim.create_call()
+    out = _ffi.CallStatePtr()
+    err = _ffi.bw_error()
+    assert _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err=err) == 0
+    copy = _ffi.call_state_dup(out)
+    _ffi.call_state_free(out)  # the copy outlives the original
+    try:
+        assert copy and ctypes.addressof(copy.contents) != 0
+        assert copy.contents.struct_size == ctypes.sizeof(_ffi.bw_call_state)
+        assert (copy.contents.call_id, copy.contents.state) == (call_id.encode(), b"answered")
+    finally:
+        _ffi.call_state_free(copy)
+    assert not _ffi.call_state_dup(_ffi.CallStatePtr())  # NULL for NULL
+
+
+def test_client_stats_writes_this_headers_size(sim: Simulator, native: Any) -> None:
+    assert _ffi.hangup(native, ACCOUNT.encode(), b"c-none", None, err=_ffi.bw_error()) != 0
+    out = _ffi.bw_stats()
+    assert _ffi.client_stats(native, out, err=_ffi.bw_error()) == _ffi.BW_OK
+    assert out.struct_size == ctypes.sizeof(_ffi.bw_stats)
+    assert (out.calls, out.attempts, out.outcomes[_ffi.BW_ERR_NOT_FOUND]) == (1, 1, 1)
+    assert out.retry_budget_tokens == _ffi.BW_DEFAULT_RETRY_BUDGET
+    err = _ffi.bw_error()
+    bad = _ffi.bw_stats(struct_size=0)
+    assert _ffi.client_stats(native, bad, err=err) == _ffi.BW_ERR_INVALID_ARGUMENT
+    assert err.field == b"out.struct_size"

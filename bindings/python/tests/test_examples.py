@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -147,3 +148,23 @@ def test_live_call_errors_exit_1(sim: Simulator) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith("live_call failed: BW_ERR_INVALID_ARGUMENT: ")
     assert run("live_call.py").returncode == 2
+
+
+def test_otel_events_traces_each_call_or_says_what_is_missing(sim: Simulator) -> None:
+    call_id = sim.create_call()
+    sim.fault(call_id, status=503, headers={"Retry-After": "0"})
+    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    proc = run("otel_events.py", call_id, **creds)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    if importlib.util.find_spec("opentelemetry") is None:
+        # The test environment has no OpenTelemetry: the example only says so.
+        assert proc.stdout == (
+            "otel_events: opentelemetry-api is not installed, so there is nothing to trace "
+            "with; pip install opentelemetry-api opentelemetry-sdk and run it again\n"
+        )
+        assert sim.requests() == []
+        return
+    assert proc.stdout.count('"name": "GET /accounts/{accountId}/calls/{callId}"') == 2
+    assert '"name": "bwvoice.retry_scheduled"' in proc.stdout
+    assert '"http.request.resend_count": 1' in proc.stdout
+    assert f"call {call_id} is answered\n2 calls, 3 attempts, 1 retries, " in proc.stdout

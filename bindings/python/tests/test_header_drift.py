@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import bwvoice
-from bwvoice import _ffi
+from bwvoice import _ffi, errors, events, stats
 from simulator import REPO
 
 HEADER = REPO / "include" / "bwvoice.h"
@@ -41,9 +41,9 @@ SCALARS: dict[str, Any] = {
 def c_type(decl: str) -> Any:
     """The ctypes type for a C type as written in the header."""
     decl = " ".join(decl.replace("*", " * ").split())
-    array = re.fullmatch(r"char \[(\w+)\]", decl)
-    if array:
-        return ctypes.c_char * int(getattr(_ffi, array.group(1)))
+    array = re.fullmatch(r"(\w+) \[(\w+)\]", decl)
+    if array:  # `char field[N]` is a buffer, `uint64_t outcomes[N]` an array of counters
+        return SCALARS[array.group(1)] * int(getattr(_ffi, array.group(2)))
     if decl == "const char *":  # a NUL-terminated string; `char *` is a buffer
         return ctypes.c_char_p
     pointer = re.fullmatch(r"(?:const )?(?:struct )?(\w+) \*( \*)?", decl)
@@ -57,7 +57,7 @@ def c_type(decl: str) -> Any:
 
 
 #: Function pointer typedefs of the header, mirrored as ``CFUNCTYPE``s of the same name.
-FUNCTION_TYPEDEFS = {"bw_completion_fn"}
+FUNCTION_TYPEDEFS = {"bw_completion_fn", "bw_event_fn"}
 
 
 def header_function_typedefs() -> dict[str, tuple[str, list[str]]]:
@@ -95,13 +95,14 @@ INIT_MACROS = {
     "BW_MODIFY_CALL_REQUEST_INIT": "bw_modify_call_request",
     "BW_CALL_OPTIONS_INIT": "bw_call_options",
     "BW_ERROR_INIT": "bw_error",
+    "BW_STATS_INIT": "bw_stats",
 }
-#: Growable structs the library allocates and the caller only reads: no macro.
-LIBRARY_ALLOCATED = {"bw_call_state"}
+#: Growable structs the library allocates (or owns) and the caller only reads: no macro.
+LIBRARY_ALLOCATED = {"bw_call_state", "bw_event"}
 #: Structs that are not growable (no ``struct_size``): only ever inside another.
 PLAIN = {"bw_key_value"}
 #: Macros that are neither integers nor initialisers -> their text in the header.
-SYMBOLIC = {"BW_TIME_ABSENT": "INT64_MIN"}
+SYMBOLIC = {"BW_TIME_ABSENT": "INT64_MIN", "BW_RETRY_BUDGET_OFF": "UINT32_MAX"}
 
 
 def test_constants() -> None:
@@ -120,6 +121,22 @@ def test_constants() -> None:
     for macro, text in SYMBOLIC.items():
         assert defines[macro] == text, macro  # its value is checked by the C compiler
     assert _ffi.BW_TIME_ABSENT == -(2**63)
+    assert _ffi.BW_RETRY_BUDGET_OFF == 2**32 - 1
+
+
+def test_every_event_kind_and_retry_reason_is_mapped() -> None:
+    """The binding names every ``BW_EVENT_*`` and every ``bw_stats.retries_*`` counter."""
+    kinds = {v for k, v in vars(_ffi).items() if k.startswith("BW_EVENT_")}
+    assert set(events._KINDS) == kinds == set(events._LEVELS)
+    assert {f"BW_EVENT_{name.upper()}" for name in events._KINDS.values()} == {
+        k for k in header_defines() if k.startswith("BW_EVENT_")
+    }
+    counters = [f for f, _ in header_structs()["bw_stats"] if f.startswith("retries_")]
+    assert [f"retries_{r}" for r in stats.RETRY_REASONS] == [*counters[:-1]]
+    assert counters[-1] == "retries_denied"
+    # Every kind fits in the 32-bit mask; the outcomes cover every status.
+    assert max(kinds) < 32
+    assert max(errors.STATUS_CLASSES) < _ffi.BW_STATS_OUTCOMES
 
 
 def test_version_string_is_the_package_version() -> None:
@@ -187,6 +204,8 @@ def test_struct_fields_names_order_and_types() -> None:
         "bw_call_options",
         "bw_call_state",
         "bw_key_value",
+        "bw_event",
+        "bw_stats",
     }
     assert set(structs) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
     for name, fields in structs.items():
@@ -213,6 +232,14 @@ def test_struct_fields_names_order_and_types() -> None:
         "maybe_applied",
     ]
     assert _ffi.bw_error._fields_[-1] == ("maybe_applied", ctypes.c_bool)
+    # Layout 3 of the config: appended after max_queued, in this order.
+    assert [f for f, _ in structs["bw_client_config"]][-5:] == [
+        "max_queued",
+        "retry_budget",
+        "on_event",
+        "event_userdata",
+        "event_mask",
+    ]
     for name, fields in structs.items():
         declared = getattr(_ffi, name)._fields_
         assert [f for f, _ in declared] == [f for f, _ in fields], name

@@ -132,6 +132,9 @@ def test_wrong_types_in_redirect_and_hangup(silent: bwvoice.Client) -> None:
         ("timeout", {"timeout": 0}),
         ("connect_timeout", {"connect_timeout": -1}),
         ("max_attempts", {"max_attempts": 0}),
+        ("retry_budget", {"retry_budget": 0}),  # C reads 0 as the default: None is that
+        ("retry_budget", {"retry_budget": -1}),
+        ("retry_budget", {"retry_budget": 2**32}),
         ("password", {"username": USERNAME, "password": "p\x00ss"}),
     ],
 )
@@ -150,6 +153,9 @@ def test_invalid_client_options(field: str, kwargs: dict[str, Any]) -> None:
         {"proxy_from_env": None},
         {"tls_roots": 0},
         {"ca_file": b"/etc/ssl/ca.pem"},
+        {"retry_budget": 10.0},
+        {"retry_budget": True},
+        {"on_event": "print"},
     ],
 )
 def test_client_option_types(kwargs: dict[str, Any]) -> None:
@@ -170,6 +176,8 @@ def test_every_option_is_accepted(sim: Simulator) -> None:
         proxy=None,
         proxy_from_env=False,
         user_agent_suffix="tests",
+        retry_budget=bwvoice.RETRY_BUDGET_OFF,
+        on_event=lambda event: None,
     ) as bw:
         bw.hangup(ACCOUNT, sim.create_call())
     with bwvoice.Client(

@@ -17,13 +17,16 @@ library's worker threads)::
         await bw.hangup("9900000", call_id)
 
 Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
+Every client logs its attempts and retries to the ``bwvoice`` logger, takes an
+``on_event`` callable (given :class:`Event` objects) and has ``stats()``
+(a :class:`Stats`).
 """
 
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
 from .async_client import AsyncClient
 from .call_state import CallState
-from .client import Client, RedirectMethod, RequestedState, TlsRoots
+from .client import RETRY_BUDGET_OFF, Client, RedirectMethod, RequestedState, TlsRoots
 from .errors import (
     STATUS_CLASSES,
     AuthenticationError,
@@ -44,9 +47,12 @@ from .errors import (
     TLSError,
     ValidationError,
 )
+from .events import Event, EventKind
+from .stats import Stats
 
 __all__ = [
     "LIBRARY_PATH",
+    "RETRY_BUDGET_OFF",
     "STATUS_CLASSES",
     "AsyncClient",
     "AuthenticationError",
@@ -59,6 +65,8 @@ __all__ = [
     "Client",
     "ClientClosedError",
     "ConflictError",
+    "Event",
+    "EventKind",
     "ForbiddenError",
     "InternalError",
     "NotFoundError",
@@ -68,6 +76,7 @@ __all__ = [
     "RedirectMethod",
     "RequestedState",
     "ServerError",
+    "Stats",
     "TLSError",
     "TlsRoots",
     "ValidationError",

@@ -7,12 +7,16 @@ the header and a C compiler's layout. Constructing one of the growable
 structs the caller fills (those with a ``BW_*_INIT`` macro) sets its
 ``struct_size`` to its ``sizeof``, as the macro does. ``bw_call_state`` is
 allocated by the library and only ever read here (through a pointer, then
-freed with ``bw_call_state_free``). ``bw_xml_escape`` is declared to mirror
-the header but never called: Python escapes BXML text with the standard
-library (:func:`xml.sax.saxutils.escape`). ``bw_completion_fn`` is the
-``CFUNCTYPE`` of the asynchronous calls' callback; the ``*_async`` wrappers
-take an instance of it, which the caller keeps alive (``bwvoice.async_client``
-keeps one for the whole process).
+freed with ``bw_call_state_free``); so is ``bw_event`` (valid during the
+``on_event`` callback only). ``bw_xml_escape`` and ``bw_call_state_dup`` are
+declared to mirror the header but not used by the binding: Python escapes
+BXML text with the standard library (:func:`xml.sax.saxutils.escape`), and
+copies a call state into a :class:`~bwvoice.CallState` at once.
+``bw_completion_fn`` is the ``CFUNCTYPE`` of the asynchronous calls'
+callback; the ``*_async`` wrappers take an instance of it, which the caller
+keeps alive (``bwvoice.async_client`` keeps one for the whole process).
+``bw_event_fn`` is the ``CFUNCTYPE`` of ``bw_client_config.on_event``; each
+client makes one and keeps it until after ``bw_free`` (``bwvoice.events``).
 
 The library is looked up, in order:
 
@@ -71,6 +75,17 @@ BW_DEFAULT_TIMEOUT_MS = 30000
 BW_DEFAULT_MAX_ATTEMPTS = 3
 BW_DEFAULT_MAX_CONCURRENCY = 64
 BW_DEFAULT_MAX_QUEUED = 10000
+BW_DEFAULT_RETRY_BUDGET = 500
+#: ``UINT32_MAX``: ``bw_client_config.retry_budget`` for "no retry budget".
+BW_RETRY_BUDGET_OFF = 0xFFFF_FFFF
+
+BW_EVENT_ATTEMPT_END = 1
+BW_EVENT_RETRY_SCHEDULED = 2
+BW_EVENT_RETRY_DENIED = 3
+BW_EVENT_TOKEN_FETCH = 4
+BW_EVENT_CALL_END = 5
+
+BW_STATS_OUTCOMES = 32
 
 BW_ERROR_FIELD_LEN = 64
 BW_ERROR_TYPE_LEN = 128
@@ -116,6 +131,43 @@ class _Growable(ctypes.Structure):
         super().__init__(*args, **kwargs)
 
 
+class bw_event(ctypes.Structure):
+    """One fact about a call, passed to ``on_event``; library-owned, read-only.
+
+    Never constructed here: valid during the callback only, every string
+    NUL-terminated (empty, never NULL, when there is nothing to say).
+    ``struct_size`` is the library's ``sizeof(bw_event)``.
+    """
+
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("kind", ctypes.c_int32),
+        ("operation", ctypes.c_char_p),
+        ("http_request_method", ctypes.c_char_p),
+        ("url_template", ctypes.c_char_p),
+        ("account_id", ctypes.c_char_p),
+        ("call_id", ctypes.c_char_p),
+        ("server_address", ctypes.c_char_p),
+        ("server_port", ctypes.c_uint32),
+        ("attempt", ctypes.c_uint32),
+        ("http_response_status_code", ctypes.c_int32),
+        ("status", bw_status),
+        ("error_type", ctypes.c_char_p),
+        ("retry_reason", ctypes.c_char_p),
+        ("retry_delay_ms", ctypes.c_uint64),
+        ("duration_us", ctypes.c_uint64),
+        ("connection_reused", ctypes.c_bool),
+    ]
+
+
+EventPtr = ctypes.POINTER(bw_event)
+
+#: ``void (*)(void *userdata, const bw_event *event)``: ``bw_client_config.on_event``,
+#: called synchronously on the thread making the call (a library thread for an
+#: asynchronous call). ``event`` is valid during the call only.
+bw_event_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, EventPtr)
+
+
 class bw_client_config(_Growable):
     """Client settings; zero/NULL fields mean the documented default."""
 
@@ -138,6 +190,10 @@ class bw_client_config(_Growable):
         ("user_agent_suffix", ctypes.c_char_p),
         ("max_concurrency", ctypes.c_uint32),
         ("max_queued", ctypes.c_uint32),
+        ("retry_budget", ctypes.c_uint32),
+        ("on_event", bw_event_fn),
+        ("event_userdata", ctypes.c_void_p),
+        ("event_mask", ctypes.c_uint32),
     ]
 
 
@@ -232,6 +288,31 @@ class bw_call_state(ctypes.Structure):
     ]
 
 
+class bw_stats(_Growable):
+    """A client's counters, filled by ``bw_client_stats`` into caller-owned memory."""
+
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("calls", ctypes.c_uint64),
+        ("attempts", ctypes.c_uint64),
+        ("retries", ctypes.c_uint64),
+        ("retries_rate_limited", ctypes.c_uint64),
+        ("retries_unavailable", ctypes.c_uint64),
+        ("retries_server_error", ctypes.c_uint64),
+        ("retries_timeout", ctypes.c_uint64),
+        ("retries_connect", ctypes.c_uint64),
+        ("retries_stale_token", ctypes.c_uint64),
+        ("retries_denied", ctypes.c_uint64),
+        ("retry_budget_tokens", ctypes.c_int64),
+        ("token_fetches", ctypes.c_uint64),
+        ("connections_opened", ctypes.c_uint64),
+        ("connections_reused", ctypes.c_uint64),
+        ("jobs_queued", ctypes.c_uint64),
+        ("jobs_running", ctypes.c_uint64),
+        ("outcomes", ctypes.c_uint64 * BW_STATS_OUTCOMES),
+    ]
+
+
 ClientPtr = ctypes.POINTER(bw_client)
 CallStatePtr = ctypes.POINTER(bw_call_state)
 _OptionsPtr = ctypes.POINTER(bw_call_options)
@@ -287,6 +368,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         ],
     ),
     "bw_call_state_free": (None, [CallStatePtr]),
+    # Declared to mirror the header; not used by the binding (see the module docstring).
+    "bw_call_state_dup": (CallStatePtr, [CallStatePtr]),
     "bw_update_call_bxml": (
         bw_status,
         [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, _ErrorPtr],
@@ -340,6 +423,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         ],
     ),
     "bw_cancel": (bw_status, [ClientPtr, ctypes.c_uint64, _ErrorPtr]),
+    "bw_client_stats": (bw_status, [ClientPtr, ctypes.POINTER(bw_stats), _ErrorPtr]),
     # Declared to mirror the header; never called (see the module docstring).
     "bw_xml_escape": (
         bw_status,
@@ -450,6 +534,8 @@ _bw_get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
 _bw_update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
 _bw_update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
 _bw_cancel: Callable[..., int] = lib.bw_cancel
+_bw_client_stats: Callable[..., int] = lib.bw_client_stats
+_bw_call_state_dup: Callable[..., Any] = lib.bw_call_state_dup
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 
 
@@ -519,6 +605,11 @@ def get_call_state(
 def call_state_free(state: Any) -> None:
     """``bw_call_state_free(state)``; a NULL ``CallStatePtr`` is a no-op."""
     _bw_call_state_free(state)
+
+
+def call_state_dup(state: Any) -> Any:
+    """``bw_call_state_dup(state)``: a ``CallStatePtr`` the caller frees (NULL for NULL)."""
+    return _bw_call_state_dup(state)
 
 
 def update_call_bxml(
@@ -700,6 +791,11 @@ def update_call_recording_async(
 def cancel(client: Any, job_id: int, *, err: bw_error) -> int:
     """``bw_cancel(client, job_id, &err)``."""
     return _bw_cancel(client, job_id, ctypes.byref(err))
+
+
+def client_stats(client: Any, out: bw_stats, *, err: bw_error) -> int:
+    """``bw_client_stats(client, &out, &err)``."""
+    return _bw_client_stats(client, ctypes.byref(out), ctypes.byref(err))
 
 
 def status_str(status: int) -> str:

@@ -24,6 +24,10 @@ Cancelling the awaiting task calls ``bw_cancel``: a queued call is never
 sent; a running one stops at the next attempt or wait (a request already
 sent may still take effect). The task raises :class:`asyncio.CancelledError`
 at once; the call's eventual callback is ignored.
+
+Events (``on_event``, the ``bwvoice`` logger) work as for
+:class:`~bwvoice.Client`, except that they come on the library worker
+thread running the call, not on the event loop's thread.
 """
 
 from __future__ import annotations
@@ -50,8 +54,11 @@ from .client import (
     _modify_call_request,
     _new_handle,
     _required,
+    _stats,
 )
 from .errors import ClientClosedError, InternalError, from_native
+from .events import OnEvent
+from .stats import Stats
 
 __all__ = ["AsyncClient"]
 
@@ -133,6 +140,13 @@ class AsyncClient:
       call beyond it raises :class:`~bwvoice.QueueFullError` at once, and
       nothing is queued or sent.
 
+    ``retry_budget`` and ``on_event`` are :class:`~bwvoice.Client`'s, and
+    events are logged to the ``bwvoice`` logger the same way, but an
+    asynchronous call's events come on the library worker thread running it
+    (not the event loop's thread): ``on_event`` must not touch the loop
+    except through :meth:`~asyncio.loop.call_soon_threadsafe`, and while it
+    runs that worker carries no other call.
+
     Its operations are coroutines with the parameters of
     :class:`~bwvoice.Client`'s (each with a keyword-only ``timeout``), and
     raise the same exceptions. The time budget starts when the call is
@@ -165,6 +179,8 @@ class AsyncClient:
         proxy: str | None = None,
         proxy_from_env: bool = False,
         user_agent_suffix: str | None = None,
+        retry_budget: int | None = None,
+        on_event: OnEvent | None = None,
         max_concurrency: int | None = None,
         max_queued: int | None = None,
     ) -> None:
@@ -184,10 +200,11 @@ class AsyncClient:
             proxy=proxy,
             proxy_from_env=proxy_from_env,
             user_agent_suffix=user_agent_suffix,
+            retry_budget=retry_budget,
             max_concurrency=max_concurrency,
             max_queued=max_queued,
         )
-        self._handle = _new_handle(cfg, "bwvoice.AsyncClient")
+        self._handle = _new_handle(cfg, "bwvoice.AsyncClient", on_event)
         # Frees the native client on aclose(), garbage collection or exit. A
         # client is only collected once none of its calls is pending (each
         # holds it), so the free waits for nothing then; at exit it waits for
@@ -232,6 +249,17 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"<bwvoice.AsyncClient{' (closed)' if self.closed else ''}>"
+
+    # -- counters --
+
+    def stats(self) -> Stats:
+        """A snapshot of the client's counters; see :meth:`bwvoice.Client.stats`.
+
+        A plain method, not a coroutine (the library only reads atomics):
+        call it from any thread. ``jobs_queued`` and ``jobs_running`` count
+        this client's asynchronous calls right now.
+        """
+        return _stats(self._handle)
 
     # -- calls --
 

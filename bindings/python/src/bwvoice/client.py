@@ -15,10 +15,15 @@ before anything is sent. The binding itself raises:
 Every operation takes a keyword-only ``timeout`` (seconds): at most that long
 for this call, every attempt and wait included; the client's ``timeout``
 still applies when it is shorter. ``None``: the client's.
+
+Every client logs its events (attempts, retries, token fetches, call ends)
+to the ``bwvoice`` logger and passes them to its ``on_event`` callable, if
+any (see :mod:`bwvoice.events`); :meth:`Client.stats` reads its counters.
 """
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import threading
@@ -26,11 +31,13 @@ import weakref
 from types import TracebackType
 from typing import Any, Callable, Literal
 
-from . import _ffi, call_state
+from . import _ffi, call_state, events, stats
 from .call_state import CallState
 from .errors import ClientClosedError, InternalError, from_native, invalid
+from .events import OnEvent
+from .stats import Stats
 
-__all__ = ["Client", "RedirectMethod", "RequestedState", "TlsRoots"]
+__all__ = ["RETRY_BUDGET_OFF", "Client", "RedirectMethod", "RequestedState", "TlsRoots"]
 
 #: ``state`` of :meth:`Client.modify_call` (case-insensitive): the state to
 #: ask for, not one :meth:`Client.get_call_state` reports (see :class:`CallState`).
@@ -50,6 +57,11 @@ _TLS_ROOTS: dict[str, int] = {
     "system": _ffi.BW_TLS_ROOTS_SYSTEM,
 }
 _UINT32_MAX = 0xFFFF_FFFF
+
+#: ``retry_budget=RETRY_BUDGET_OFF``: no retry budget; retries are limited by
+#: ``max_attempts`` and the time budget only (the C ``BW_RETRY_BUDGET_OFF``,
+#: ``UINT32_MAX``).
+RETRY_BUDGET_OFF: int = _ffi.BW_RETRY_BUDGET_OFF
 
 #: Always sent in the User-Agent: ``bwvoice/x.y.z (python[; suffix])``.
 USER_AGENT_SUFFIX = "python"
@@ -155,10 +167,11 @@ def _client_config(
     proxy: object,
     proxy_from_env: object,
     user_agent_suffix: object,
+    retry_budget: object,
     max_concurrency: object = None,
     max_queued: object = None,
 ) -> _ffi.bw_client_config:
-    """The constructor's options as ``bw_client_config``."""
+    """The constructor's options as ``bw_client_config`` (without the event hook)."""
     suffix = _c_opt_str(user_agent_suffix, "user_agent_suffix")
     return _ffi.bw_client_config(
         base_url=_c_opt_str(base_url, "base_url"),
@@ -178,6 +191,8 @@ def _client_config(
         user_agent_suffix=USER_AGENT_SUFFIX.encode() + (b"" if suffix is None else b"; " + suffix),
         max_concurrency=_c_count(max_concurrency, "max_concurrency"),
         max_queued=_c_count(max_queued, "max_queued"),
+        # 1 .. UINT32_MAX; UINT32_MAX is BW_RETRY_BUDGET_OFF, None (0) the default.
+        retry_budget=_c_count(retry_budget, "retry_budget"),
     )
 
 
@@ -223,14 +238,62 @@ def _required(value: object, field: str) -> str:
     return value
 
 
-def _new_handle(cfg: _ffi.bw_client_config, owner: str) -> _Handle:
-    """``bw_client_new(cfg)``, owned by a new :class:`_Handle`; raises on failure."""
+def _stats(handle: _Handle) -> Stats:
+    """``bw_client_stats`` of the handle's client, as :class:`Stats`."""
+    out = _ffi.bw_stats()
+    err = _ffi.bw_error()
+    ptr = handle.acquire()
+    try:
+        status = _ffi.client_stats(ptr, out, err=err)
+    finally:
+        handle.release()
+    if status != _ffi.BW_OK:
+        raise from_native(err, status)
+    return stats.from_native(out)
+
+
+def _new_handle(cfg: _ffi.bw_client_config, owner: str, on_event: OnEvent | None) -> _Handle:
+    """``bw_client_new(cfg)`` with the event hook, owned by a new :class:`_Handle`.
+
+    Raises on failure. The hook's ``bw_event_fn`` (none when nothing would
+    use the events, see :func:`bwvoice.events.hook`) is kept by the handle
+    until the native client has been freed.
+    """
+    callback, mask = events.hook(on_event)
+    if callback is not None:
+        cfg.on_event, cfg.event_mask = callback, mask
     ptr = _ffi.ClientPtr()
     err = _ffi.bw_error()
     status = _ffi.client_new(cfg, ptr, err)
     if status != _ffi.BW_OK:
         raise from_native(err, status)
-    return _Handle(ptr, _ffi.free, owner)
+    handle = _Handle(ptr, _ffi.free, owner, keep=callback)
+    if callback is not None:
+        _HOOKED.add(handle)
+    return handle
+
+
+#: Handles of the clients with an event callback (see :func:`_drain_at_exit`).
+_HOOKED: weakref.WeakSet[_Handle] = weakref.WeakSet()
+
+
+def _drain_at_exit() -> None:
+    """At interpreter exit: closes every client with an event callback and waits for it.
+
+    An event of a call still in flight (e.g. in a daemon thread) must not
+    reach Python once the interpreter is finalizing: the thread would be
+    ended inside the library's frames, which aborts the process. atexit
+    runs before that, while every thread still runs, so this waits for
+    those calls to end (within their time budgets) and frees their clients.
+    """
+    handles = list(_HOOKED)
+    for handle in handles:
+        handle.close()
+    for handle in handles:
+        handle.wait_freed()
+
+
+atexit.register(_drain_at_exit)
 
 
 # --- lifetime ------------------------------------------------------------------
@@ -244,15 +307,32 @@ class _Handle:
     using it.
 
     Kept separate from the clients so the ``weakref.finalize`` callback does
-    not keep the client alive.
+    not keep the client alive. ``keep`` (the client's ``bw_event_fn``) is
+    dropped only once ``free`` has returned: the library may call it until then.
     """
 
-    __slots__ = ("_closed", "_free", "_freed", "_inflight", "_lock", "_owner", "_ptr")
+    __slots__ = (
+        "__weakref__",
+        "_closed",
+        "_free",
+        "_freed",
+        "_inflight",
+        "_keep",
+        "_lock",
+        "_owner",
+        "_ptr",
+    )
 
     def __init__(
-        self, ptr: Any, free: Callable[[Any], None], owner: str = "bwvoice.Client"
+        self,
+        ptr: Any,
+        free: Callable[[Any], None],
+        owner: str = "bwvoice.Client",
+        *,
+        keep: object = None,
     ) -> None:
         self._owner = owner
+        self._keep = keep
         self._lock = threading.Lock()
         self._ptr: Any = ptr
         self._free = free
@@ -307,6 +387,9 @@ class _Handle:
         try:
             self._free(ptr)
         finally:
+            # After bw_free no event can come (every event of an asynchronous
+            # call precedes its completion), so the callback may go.
+            self._keep = None
             self._freed.set()
 
 
@@ -338,7 +421,24 @@ class Client:
       ``ca_file`` -- a PEM file of CAs trusted instead;
     * ``proxy`` -- an ``http://`` proxy URL; ``proxy_from_env`` -- use
       ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` instead;
-    * ``user_agent_suffix`` -- added after ``python; `` in the User-Agent.
+    * ``user_agent_suffix`` -- added after ``python; `` in the User-Agent;
+    * ``retry_budget`` -- capacity of the retry budget (the token bucket every
+      retry draws from and every success refills, so that an outage does not
+      multiply the load by ``max_attempts``); ``None``: 500;
+      :data:`bwvoice.RETRY_BUDGET_OFF`: no budget;
+    * ``on_event`` -- a callable given a :class:`~bwvoice.Event` for every
+      attempt's end, retry scheduled or refused, token fetch and call end,
+      synchronously on the thread making the call. It must return quickly;
+      an exception it raises is logged (``logger.exception``) and ignored.
+
+    Every event is also logged to the ``bwvoice`` logger: DEBUG for
+    attempts, token fetches and call ends, WARNING for retries scheduled and
+    refused, each record's ``extra`` being :meth:`Event.attributes()
+    <bwvoice.Event.attributes>`. Without ``on_event`` only the kinds whose
+    level the logger has enabled *when the client is created* reach Python
+    at all (a call that succeeds at once then costs no callback): a later
+    change of level applies to clients created after it.
+    :meth:`stats` reads the client's counters.
 
     Thread-safe: share one client between threads; calls run concurrently
     (the GIL is released while the library works). Use it as a context
@@ -364,6 +464,8 @@ class Client:
         proxy: str | None = None,
         proxy_from_env: bool = False,
         user_agent_suffix: str | None = None,
+        retry_budget: int | None = None,
+        on_event: OnEvent | None = None,
     ) -> None:
         cfg = _client_config(
             username=username,
@@ -381,8 +483,9 @@ class Client:
             proxy=proxy,
             proxy_from_env=proxy_from_env,
             user_agent_suffix=user_agent_suffix,
+            retry_budget=retry_budget,
         )
-        self._handle = _new_handle(cfg, "bwvoice.Client")
+        self._handle = _new_handle(cfg, "bwvoice.Client", on_event)
         # Frees the native client on close(), garbage collection or exit.
         self._finalizer = weakref.finalize(self, self._handle.close)
 
@@ -415,6 +518,17 @@ class Client:
 
     def __repr__(self) -> str:
         return f"<bwvoice.Client{' (closed)' if self.closed else ''}>"
+
+    # -- counters --
+
+    def stats(self) -> Stats:
+        """A snapshot of the client's counters (:class:`~bwvoice.Stats`).
+
+        Cheap (atomic reads in the library), from any thread, at any time;
+        the counters only grow, so two snapshots subtract into a rate.
+        Raises :class:`~bwvoice.ClientClosedError` once the client is closed.
+        """
+        return _stats(self._handle)
 
     # -- calls --
 
@@ -604,7 +718,8 @@ class Client:
         err = _ffi.bw_error()
         ptr = self._handle.acquire()
         try:
-            status = function(ptr, *args, err=err)
+            with events.deferred_interrupts():
+                status = function(ptr, *args, err=err)
         finally:
             self._handle.release()
         if status != _ffi.BW_OK:
