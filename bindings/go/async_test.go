@@ -555,3 +555,106 @@ func TestAsyncDeadlineOfQueuedCall(t *testing.T) {
 		t.Errorf("state %q, want answered", st.State)
 	}
 }
+
+// eventFDs counts the process's open eventfds (/proc/self/fd).
+func eventFDs(t testing.TB) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if link, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && link == "anon_inode:[eventfd]" {
+			n++
+		}
+	}
+	return n
+}
+
+// readerGoroutines counts the goroutines delivering completions and
+// events, one per live client.
+func readerGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "bindings/go.(*reader).run(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// Each client has one eventfd and one reader goroutine. Close, with a call
+// running and a cancelled one still queued, delivers both completions (and
+// the running call's events) before it returns, closes the eventfd, and
+// the goroutine exits; so do those of a client dropped without Close, once
+// it is collected. Not parallel: it counts the whole process's.
+func TestReaderReleasedAfterClose(t *testing.T) {
+	fds0, readers0 := eventFDs(t), readerGoroutines()
+	acct := accountID(t)
+	var rec recorder
+	opts := shared.basicOptions()
+	opts.MaxConcurrency = 1
+	opts.OnEvent = rec.on
+	c, err := bwvoice.NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fds := eventFDs(t); fds != fds0+1 {
+		t.Errorf("with a client: %d eventfds, want %d", fds, fds0+1)
+	}
+	// (Until it first runs, the goroutine's stack does not show run yet.)
+	waitFor(t, "the client's reader goroutine", func() bool {
+		runtime.Gosched()
+		return readerGoroutines() == readers0+1
+	})
+	held := shared.createCall(t, acct, "answered")
+	queued := shared.createCall(t, acct, "answered")
+	shared.fault(t, fault{Match: held, DelayMs: 300})
+	heldDone := make(chan error, 1)
+	go func() { heldDone <- c.Hangup(context.Background(), acct, held) }()
+	shared.waitRequests(t, held, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	queuedDone := make(chan error, 1)
+	go func() { queuedDone <- c.Hangup(ctx, acct, queued) }()
+	waitSubmitted(t, c, 2)
+	cancel()
+	if err := <-queuedDone; err != context.Canceled {
+		t.Fatalf("cancelled call: %v", err)
+	}
+
+	if err := c.Close(); err != nil { // waits for both completions
+		t.Fatal(err)
+	}
+	if fds := eventFDs(t); fds != fds0 {
+		t.Errorf("after Close: %d eventfds, want %d", fds, fds0)
+	}
+	if err := <-heldDone; err != nil {
+		t.Errorf("the call running during Close: %v", err)
+	}
+	done := checkExactlyOnce(t, c)
+	if len(done) != 2 || done[bwvoice.Jobs(c).Submitted[1]] != bwvoice.ErrCancelled {
+		t.Errorf("completions %v, want the held call's and the cancelled one's", done)
+	}
+	if got := rec.take(); !sameKinds(got, bwvoice.EventAttemptEnd, bwvoice.EventCallEnd) || got[1].CallID != held {
+		t.Errorf("events delivered by Close: %+v, want the held call's attempt and end", got)
+	}
+	waitFor(t, "the reader goroutine to exit", func() bool { return readerGoroutines() == readers0 })
+	if err := c.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+
+	// A client dropped without Close: its cleanup frees it and stops its reader.
+	func() {
+		c, err := bwvoice.NewClient(shared.basicOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		asError(t, c.Hangup(context.Background(), acct, "c-unknown"), bwvoice.ErrNotFound)
+	}()
+	waitFor(t, "the dropped client's eventfd and reader to be released", func() bool {
+		runtime.GC()
+		return eventFDs(t) == fds0 && readerGoroutines() == readers0
+	})
+}

@@ -11,34 +11,44 @@ package bwvoice
 #error "bwvoice.h is older than 0.2.0 or not 0.x: this Go binding needs updating"
 #endif
 
-// Every operation runs on the asynchronous C API. Its userdata is the
-// call's cgo.Handle (an integer, converted here in C rather than in Go),
-// and its bw_completion_fn hands the outcome to the Go function
-// bwvoiceCompleted (async.go; exported without const, hence the casts).
-extern void bwvoiceCompleted(uintptr_t handle, uint64_t job_id, bw_status status, bw_error *err, bw_call_state *state);
+// Every operation runs on the asynchronous C API. Its userdata is a node
+// made here, right before the submit (bwvoice_completion_new, async.go),
+// holding the client's queue and the call's cgo.Handle; its
+// bw_completion_fn, bwvoice_completed (async.go), is plain C that fills
+// the node in and queues it for the client's reader goroutine. If nothing
+// was queued, the callback never runs and the node is freed here.
+extern void *bwvoice_completion_new(void *queue, uintptr_t handle, bw_error *err);
+extern void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state);
 
-static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
-	bwvoiceCompleted((uintptr_t)userdata, job_id, status, (bw_error *)err, (bw_call_state *)state);
+#define BWVOICE_SUBMIT(submit)                                              \
+	void *node = bwvoice_completion_new(queue, handle, err);                 \
+	if (node == NULL) {                                                      \
+		return BW_ERR_INTERNAL;                                              \
+	}                                                                        \
+	bw_status status = submit;                                               \
+	if (status != BW_OK) {                                                   \
+		free(node);                                                          \
+	}                                                                        \
+	return status;
+
+static bw_status bwvoice_modify_call(const bw_client *client, const char *account_id, const char *call_id, const bw_modify_call_request *req, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	BWVOICE_SUBMIT(bw_modify_call_async(client, account_id, call_id, req, opts, bwvoice_completed, node, job_id, err))
 }
 
-static bw_status bwvoice_modify_call(const bw_client *client, const char *account_id, const char *call_id, const bw_modify_call_request *req, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	return bw_modify_call_async(client, account_id, call_id, req, opts, bwvoice_completed, (void *)handle, job_id, err);
+static bw_status bwvoice_hangup(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	BWVOICE_SUBMIT(bw_hangup_async(client, account_id, call_id, opts, bwvoice_completed, node, job_id, err))
 }
 
-static bw_status bwvoice_hangup(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	return bw_hangup_async(client, account_id, call_id, opts, bwvoice_completed, (void *)handle, job_id, err);
+static bw_status bwvoice_get_call_state(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	BWVOICE_SUBMIT(bw_get_call_state_async(client, account_id, call_id, opts, bwvoice_completed, node, job_id, err))
 }
 
-static bw_status bwvoice_get_call_state(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	return bw_get_call_state_async(client, account_id, call_id, opts, bwvoice_completed, (void *)handle, job_id, err);
+static bw_status bwvoice_update_call_bxml(const bw_client *client, const char *account_id, const char *call_id, const char *bxml, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	BWVOICE_SUBMIT(bw_update_call_bxml_async(client, account_id, call_id, bxml, opts, bwvoice_completed, node, job_id, err))
 }
 
-static bw_status bwvoice_update_call_bxml(const bw_client *client, const char *account_id, const char *call_id, const char *bxml, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	return bw_update_call_bxml_async(client, account_id, call_id, bxml, opts, bwvoice_completed, (void *)handle, job_id, err);
-}
-
-static bw_status bwvoice_update_call_recording(const bw_client *client, const char *account_id, const char *call_id, int32_t state, const bw_call_options *opts, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	return bw_update_call_recording_async(client, account_id, call_id, state, opts, bwvoice_completed, (void *)handle, job_id, err);
+static bw_status bwvoice_update_call_recording(const bw_client *client, const char *account_id, const char *call_id, int32_t state, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
+	BWVOICE_SUBMIT(bw_update_call_recording_async(client, account_id, call_id, state, opts, bwvoice_completed, node, job_id, err))
 }
 */
 import "C"
@@ -46,6 +56,7 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"runtime"
 	"runtime/cgo"
@@ -171,6 +182,33 @@ type Options struct {
 	// MaxQueued is how many calls may wait for a free worker; a call beyond
 	// it fails at once with ErrBusy, nothing sent. Default 10,000.
 	MaxQueued int
+	// RetryBudget is the capacity of the client's retry budget, a token
+	// bucket that retries draw from (5 tokens, 10 after a timeout) and
+	// successful calls refill (1 each); when it is empty calls are not
+	// retried, so a degraded server is not hit with MaxAttempts times the
+	// load. 0: 500 tokens; RetryBudgetOff: no budget.
+	RetryBudget int
+
+	// Logger, if not nil, receives the library's events as records:
+	// every attempt's end (and every OAuth2 token request) at Debug, every
+	// retry scheduled and every retry denied by the budget at Warn, with
+	// the event's fields as attributes named after OpenTelemetry (see
+	// Event). Which levels the Logger has enabled is asked once, in
+	// NewClient: the library then reports only the events it will record,
+	// none at all if it records none. nil: nothing is logged.
+	Logger *slog.Logger
+	// OnEvent, if not nil, receives every event of the client (attempt
+	// ends, retries scheduled and denied, token fetches, call ends). It
+	// runs on the client's delivery goroutine, one event at a time, in
+	// order; a call's events are delivered before the call returns. It
+	// must return quickly (no completion of the client is delivered while
+	// it runs) and must not call the client's methods or Close, which
+	// would wait for that goroutine: a deadlock. A panic in it is
+	// recovered and logged at Error if Logger is set; without a Logger it
+	// is not recovered and ends the program, like a panic in any goroutine.
+	// (A Client dropped without Close whose OnEvent refers to it is never
+	// collected: call Close.)
+	OnEvent func(Event)
 }
 
 // ModifyCallRequest holds every parameter of "Update active call"; it
@@ -257,11 +295,26 @@ type Client struct {
 	// on its queue's lock anyway: goroutines contending for it park here
 	// instead of each blocking an OS thread inside C.
 	submitting sync.Mutex
+	// rd delivers completions and events from the library's threads.
+	rd *reader
 	// inflight counts the calls submitted and not yet completed (their
-	// completion has not run); Close waits for it to drop to zero.
+	// completion has not been delivered by rd); Close waits for it to drop
+	// to zero.
 	inflight  sync.WaitGroup
 	closeOnce sync.Once
 	cleanup   runtime.Cleanup
+	// final is what Stats returns once the client is freed.
+	final Stats
+	// eventMask is the event_mask installed, if hooked (for the tests).
+	eventMask uint32
+	hooked    bool
+}
+
+// freeing is what the runtime cleanup of a Client dropped without Close
+// needs; it must not refer to the Client.
+type freeing struct {
+	ptr *C.bw_client
+	rd  *reader
 }
 
 // NewClient creates a client. Invalid options give an *Error with Status
@@ -315,45 +368,82 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, invalidArgument("max_queued", "max_queued is out of range")
 	}
 	cfg.max_queued = C.uint32_t(opts.MaxQueued)
+	switch {
+	case opts.RetryBudget == RetryBudgetOff:
+		cfg.retry_budget = C.BW_RETRY_BUDGET_OFF
+	case opts.RetryBudget < 0 || int64(opts.RetryBudget) >= math.MaxUint32:
+		return nil, invalidArgument("retry_budget", "retry_budget is out of range")
+	default:
+		cfg.retry_budget = C.uint32_t(opts.RetryBudget)
+	}
 	cfg.retry_non_idempotent = C.bool(opts.RetryNonIdempotent)
 	cfg.tls_roots = C.int32_t(opts.TLSRoots)
 	cfg.proxy_from_env = C.bool(opts.ProxyFromEnv)
 
+	rd, err := newReader(opts.Logger, opts.OnEvent)
+	if err != nil {
+		return nil, err
+	}
+	// No Logger or OnEvent (or a Logger that records none of the events):
+	// no hook, so the library builds no event at all.
+	mask, hooked := eventMask(opts.Logger, opts.OnEvent)
+	if hooked {
+		rd.installEvents(&cfg, mask)
+	}
 	var ptr *C.bw_client
 	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
 	status := C.bw_client_new(&cfg, &ptr, &cerr)
 	if status != C.BW_OK {
+		rd.discard()
 		return nil, newError(status, &cerr)
 	}
-	c := &Client{ptr: ptr}
+	rd.start()
+	c := &Client{ptr: ptr, rd: rd, eventMask: mask, hooked: hooked}
 	// Safety net for a Client dropped without Close. It cannot run while a
 	// call is pending: each keeps c reachable through its cgo.Handle until
-	// its completion has run.
-	c.cleanup = runtime.AddCleanup(c, func(p *C.bw_client) { C.bw_free(p) }, ptr)
+	// its completion has been delivered. Nothing is pending then, so
+	// bw_free returns at once, and the reader can be stopped.
+	c.cleanup = runtime.AddCleanup(c, func(f freeing) {
+		C.bw_free(f.ptr)
+		f.rd.stop()
+	}, freeing{ptr, rd})
 	return c, nil
 }
 
 // Close frees the client. Calls started from now on fail with ErrClosed at
 // once; calls already submitted (queued or running, including those whose
 // callers stopped waiting when their context was cancelled) finish
-// normally and deliver their results first. Close returns when the client
-// has been freed, also to concurrent callers. Closing twice is fine.
+// normally and deliver their results (and events) first. Close returns
+// when the client has been freed and its delivery goroutine has exited,
+// also to concurrent callers. Closing twice is fine. Do not call it from
+// Options.OnEvent: it would wait for itself.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closing = true
 		c.mu.Unlock()
 		// No call can be submitted any more; wait for the completions of
-		// the ones that were. They take no lock, so this cannot deadlock.
+		// the ones that were. Delivering them takes no lock of c, so this
+		// cannot deadlock.
 		c.inflight.Wait()
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		if c.ptr == nil {
+			c.mu.Unlock()
 			return // a Client not made by NewClient
 		}
 		c.cleanup.Stop()
+		// Every call has ended, so the counters are final; after bw_free
+		// nothing is queued or running.
+		c.final = c.statsLocked()
+		c.final.JobsQueued, c.final.JobsRunning = 0, 0
 		C.bw_free(c.ptr) // nothing is pending: returns at once
 		c.ptr = nil
+		c.mu.Unlock()
+		// The library's threads are gone: let the reader drain what they
+		// queued (by now nothing: every completion has been delivered, and
+		// a call's events come before it), release the eventfd and exit.
+		// Outside c.mu, so that an OnEvent reading Stats cannot block it.
+		c.rd.stop()
 	})
 	runtime.KeepAlive(c)
 	return nil
@@ -378,8 +468,8 @@ func (c *Client) Redirect(ctx context.Context, accountID, callID, url string, op
 func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
 	var cs cstrings
 	defer cs.free()
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_hangup(client, account, call, opts, handle, job, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_hangup(client, account, call, opts, queue, handle, job, cerr)
 	})
 	return err
 }
@@ -414,8 +504,8 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 	if req.Tag != nil {
 		creq.tag = cs.required("tag", *req.Tag)
 	}
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_modify_call(client, account, call, &creq, opts, handle, job, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_modify_call(client, account, call, &creq, opts, queue, handle, job, cerr)
 	})
 	return err
 }
@@ -428,8 +518,8 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*CallState, error) {
 	var cs cstrings
 	defer cs.free()
-	st, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_get_call_state(client, account, call, opts, handle, job, cerr)
+	st, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_get_call_state(client, account, call, opts, queue, handle, job, cerr)
 	})
 	if err != nil {
 		return nil, err
@@ -466,8 +556,8 @@ func (c *Client) UpdateCallBXML(ctx context.Context, accountID, callID, bxml str
 	var cs cstrings
 	defer cs.free()
 	doc := cs.required("bxml", bxml)
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_update_call_bxml(client, account, call, doc, opts, handle, job, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_update_call_bxml(client, account, call, doc, opts, queue, handle, job, cerr)
 	})
 	return err
 }
@@ -490,17 +580,18 @@ func (c *Client) ResumeRecording(ctx context.Context, accountID, callID string) 
 func (c *Client) updateRecording(ctx context.Context, accountID, callID string, state C.int32_t) error {
 	var cs cstrings
 	defer cs.free()
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_update_call_recording(client, account, call, state, opts, handle, job, cerr)
+	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
+		return C.bwvoice_update_call_recording(client, account, call, state, opts, queue, handle, job, cerr)
 	})
 	return err
 }
 
 // operation submits one asynchronous C call (a bw_*_async function, through
 // its shim in the preamble), given the live client, the ids, the per-call
-// options, the cgo.Handle to pass as userdata, where to write the job id
-// and the error record to fill when nothing could be queued.
-type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status
+// options, the client's queue and the call's cgo.Handle (for the node the
+// shim passes as userdata), where to write the job id and the error record
+// to fill when nothing could be queued.
+type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status
 
 // do is what every operation shares. A context that is already done
 // returns ctx.Err(); a string that failed to convert into cs (the
@@ -511,8 +602,8 @@ type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_
 // rounded up to whole milliseconds (0 without a deadline): the library
 // takes the smaller of it and the client's own budget. A call the library
 // refuses to queue (invalid arguments, ErrBusy) fails at once. Otherwise do
-// waits, holding no OS thread, for the completion (bwvoiceCompleted) or
-// for the context:
+// waits, holding no OS thread, for the completion (delivered by the
+// client's reader, async.go) or for the context:
 //
 //   - cancelled: bw_cancel, and ctx.Err() at once. The completion still
 //     runs later and releases everything; Close waits for it.
@@ -568,9 +659,9 @@ func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string,
 }
 
 // submit queues op on the live client, unless it is closed (ErrClosed),
-// with a new cgo.Handle as userdata through which the completion reaches
-// done. It returns the job id, or the library's error when nothing was
-// queued (then no completion will run, and the handle is released here).
+// with a new cgo.Handle through which the completion reaches done. It
+// returns the job id, or the library's error when nothing was queued (then
+// no completion will run, and the handle and node are released here).
 func (c *Client) submit(op operation, account, call *C.char, opts *C.bw_call_options, done chan result) (uint64, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -580,15 +671,19 @@ func (c *Client) submit(op operation, account, call *C.char, opts *C.bw_call_opt
 	h := cgo.NewHandle(&pending{client: c, done: done})
 	c.inflight.Add(1)
 	var job C.uint64_t
-	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
 	c.submitting.Lock()
-	status := op(c.ptr, account, call, opts, C.uintptr_t(h), &job, &cerr)
+	cerr := c.rd.submitError()
+	status := op(c.ptr, account, call, opts, c.rd.queue(), C.uintptr_t(h), &job, cerr)
+	var err error
+	if status != C.BW_OK {
+		err = newError(status, cerr)
+	}
 	c.submitting.Unlock()
 	runtime.KeepAlive(c)
-	if status != C.BW_OK {
+	if err != nil {
 		h.Delete()
 		c.inflight.Done()
-		return 0, newError(status, &cerr)
+		return 0, err
 	}
 	if testHooks != nil {
 		testHooks.submitted(c, uint64(job))

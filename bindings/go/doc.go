@@ -44,6 +44,21 @@
 // on the library's asynchronous API: at most Options.MaxConcurrency calls
 // run at once on library threads, the rest wait in a queue of at most
 // Options.MaxQueued (beyond it: ErrBusy), and a goroutine waiting for its
-// call holds no OS thread. Close makes later calls return ErrClosed, lets
-// the calls already submitted finish, then frees the client.
+// call holds no OS thread. Completions come back without Go code ever
+// running on a library thread: a C callback queues them and wakes the
+// client's delivery goroutine through an eventfd (Linux only). Close makes
+// later calls return ErrClosed, lets the calls already submitted finish,
+// then frees the client and stops that goroutine.
+//
+// # Observability
+//
+// Options.Logger (a *slog.Logger) records every attempt at Debug and every
+// retry scheduled or refused by the retry budget (Options.RetryBudget) at
+// Warn, with OpenTelemetry attribute names (http.request.method,
+// server.address, http.response.status_code, error.type, ...).
+// Options.OnEvent receives every Event. Both run on the client's delivery
+// goroutine, and a call's events are delivered before it returns.
+// Without either, no event is built at all; a Logger alone gets only the
+// events at the levels it has enabled. Client.Stats returns the client's
+// counters (calls, attempts, retries by reason, outcomes by Status, ...).
 package bwvoice

@@ -66,3 +66,9 @@ func Jobs(c *Client) JobLog {
 	}
 	return out
 }
+
+// EventHook reports whether c installed the library's on_event hook, and
+// the event_mask it gave (0: every event).
+func EventHook(c *Client) (installed bool, mask uint32) {
+	return c.hooked, c.eventMask
+}
