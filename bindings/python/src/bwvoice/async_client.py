@@ -33,6 +33,7 @@ thread running the call, not on the event loop's thread.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import ctypes
 import itertools
@@ -66,10 +67,56 @@ __all__ = ["AsyncClient"]
 _Build = Callable[[Any], Any]
 
 
+class _Inbox:
+    """Completions for one event loop, handed over in batches.
+
+    A library thread appends and wakes the loop only when no hand-over is
+    already scheduled, so many calls completing together cost the loop one
+    wake-up (``call_soon_threadsafe`` writes to its self-pipe each time).
+    deque operations and the flag are atomic under the GIL; a completion
+    appended while :meth:`drain` runs is either drained now or schedules
+    the next one.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.items: collections.deque[tuple[asyncio.Future[Any], object, BaseException | None]]
+        self.items = collections.deque()
+        self.scheduled = False
+
+    def put(self, future: asyncio.Future[Any], value: object, error: BaseException | None) -> None:
+        """On a library thread."""
+        self.items.append((future, value, error))
+        if not self.scheduled:
+            self.scheduled = True
+            # RuntimeError: the loop is closed; nobody can await these calls.
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.drain)
+
+    def drain(self) -> None:
+        """On the loop thread."""
+        self.scheduled = False
+        while self.items:
+            _settle(*self.items.popleft())
+
+
+#: One inbox per event loop that has calls in flight.
+_INBOXES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Inbox]
+_INBOXES = weakref.WeakKeyDictionary()
+
+
+def _inbox(loop: asyncio.AbstractEventLoop) -> _Inbox:
+    """The loop's inbox (on the loop thread)."""
+    inbox = _INBOXES.get(loop)
+    if inbox is None:
+        inbox = _INBOXES[loop] = _Inbox(loop)
+    return inbox
+
+
 class _Pending(NamedTuple):
     """What the completion callback needs for one call in flight."""
 
-    loop: asyncio.AbstractEventLoop
+    inbox: _Inbox
     future: asyncio.Future[Any]
     build: _Build
     #: Keeps the client (and so its native handle) alive until the call completes.
@@ -119,9 +166,7 @@ def _on_done(userdata: int | None, job_id: int, status: int, err: Any, state: An
             error = from_native(err.contents, status)
     except Exception as exc:
         error = exc
-    # RuntimeError: the loop is closed; nobody can await this call any more.
-    with contextlib.suppress(RuntimeError):
-        pending.loop.call_soon_threadsafe(_settle, pending.future, value, error)
+    pending.inbox.put(pending.future, value, error)
 
 
 #: The one callback passed to C for every call; lives as long as the module.
@@ -389,7 +434,7 @@ class AsyncClient:
         err = _ffi.bw_error()
         # Registered first: the callback may run (on a library thread) as soon
         # as the submit has queued the call, even before the submit returns.
-        _PENDING[key] = _Pending(loop, future, build, self)
+        _PENDING[key] = _Pending(_inbox(loop), future, build, self)
         try:
             ptr = self._handle.acquire()
             try:
