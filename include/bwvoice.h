@@ -209,6 +209,11 @@
 typedef struct bw_client bw_client;
 
 /**
+ * A queue of completions for an event loop (see `bw_queue_new`).
+ */
+typedef struct bw_queue bw_queue;
+
+/**
  * Result of every fallible function: `BW_OK` (0) or one of the
  * `BW_ERR_*` codes. Values are stable forever and never reused.
  */
@@ -1068,6 +1073,72 @@ bw_status bw_update_call_recording_async(const struct bw_client *client,
  * `client` is NULL or a live client; `err` as for `bw_hangup`.
  */
 bw_status bw_cancel(const struct bw_client *client, uint64_t job_id, struct bw_error *err);
+
+/**
+ * Creates a completion queue: an alternative to handling completions on
+ * library threads, for event loops (epoll, libuv, asyncio). Submit with
+ * `on_done = bw_queue_completion` and `userdata` = the queue; the
+ * completion is then queued instead, `bw_queue_fd` becomes readable, and
+ * the loop takes it with `bw_queue_next` on its own thread. One queue may
+ * serve any number of clients: job ids are unique in the process. Free it with `bw_queue_free` once every call
+ * submitted with it has completed (e.g. after `bw_free` of those clients).
+ *
+ * # Safety
+ * `out` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_queue_new(struct bw_queue **out,
+                       struct bw_error *err);
+
+/**
+ * The file descriptor to wait on: readable while completions wait in
+ * `queue`, not readable once `bw_queue_next` has taken the last one. Do not
+ * read or close it. -1 for NULL.
+ *
+ * # Safety
+ * `queue` is NULL or a live queue.
+ */
+int32_t bw_queue_fd(const struct bw_queue *queue);
+
+/**
+ * A `bw_completion_fn` that queues the completion on the `bw_queue` given
+ * as `userdata` (copying `err`, and `state` as with `bw_call_state_dup`).
+ * Pass it as `on_done`; it is not meant to be called directly.
+ *
+ * # Safety
+ * `userdata` is a live `bw_queue`; `err` a `bw_error` and `state` NULL or
+ * a `bw_call_state`, both from this library.
+ */
+void bw_queue_completion(void *userdata,
+                         uint64_t job_id,
+                         bw_status status,
+                         const struct bw_error *err,
+                         const struct bw_call_state *state);
+
+/**
+ * Takes the oldest queued completion: its job id, status, error record
+ * (cleared on success; NULL `err` to skip it) and, for a call state, the
+ * state, which the caller now owns (free it with `bw_call_state_free`).
+ * False, writing nothing, when the queue is empty. Safe from any thread;
+ * each completion is taken once.
+ *
+ * # Safety
+ * `queue` is NULL or a live queue; `job_id`, `status`, `state` are NULL or
+ * writable; `err` is NULL or a `bw_error` of at least `err->struct_size` bytes.
+ */
+bool bw_queue_next(struct bw_queue *queue,
+                   uint64_t *job_id,
+                   bw_status *status,
+                   struct bw_call_state **state,
+                   struct bw_error *err);
+
+/**
+ * Frees a queue and any completion still in it. NULL is a no-op. Only once
+ * no call submitted with it is pending.
+ *
+ * # Safety
+ * `queue` is NULL or a queue from `bw_queue_new`, not yet freed.
+ */
+void bw_queue_free(struct bw_queue *queue);
 
 /**
  * Copies the client's counters into `*out` (initialise it with

@@ -9,6 +9,7 @@
 use crate::error::{Error, Status};
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -71,9 +72,12 @@ struct Queued {
     cancelled: bool,
 }
 
+/// Job ids are unique in the process, not just per client, so one
+/// completion queue can serve many clients. Never 0.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 #[derive(Default)]
 struct State {
-    next_id: u64,
     queue: VecDeque<Queued>,
     running: HashMap<u64, Arc<Cancel>>,
     workers: usize,
@@ -139,8 +143,7 @@ impl Pool {
             );
             return Err((Error::new(Status::Busy, message), task));
         }
-        state.next_id += 1;
-        let id = state.next_id;
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         on_id(id);
         state.queue.push_back(Queued {
             id,

@@ -1,11 +1,13 @@
 //! The exported C functions. Each converts its arguments, calls the safe
 //! core, and reports through `bw_status` + `bw_error`.
 
+use super::boundary::ErrorOut;
 use super::boundary::{ffi_status, ffi_value, opt_str, req_ref, req_str};
 use super::call_state::OwnedCallState;
 use super::completion::{submit, Completion, Outcome};
 use super::events;
 use super::growable;
+use super::queue::{Entry, Queue};
 use super::types::*;
 use crate::auth::Auth;
 use crate::client::{CallOptions, Client, ClientConfig};
@@ -15,6 +17,7 @@ use crate::jobs::Pool;
 use crate::operation::{self, Operation, RecordingState};
 use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
 use crate::transport::{ProxyConfig, TlsRoots};
+use std::os::fd::AsRawFd;
 use std::os::raw::{c_char, c_void};
 use std::ptr;
 use std::sync::{Arc, OnceLock};
@@ -477,6 +480,142 @@ pub unsafe extern "C" fn bw_cancel(
                 Status::NotFound,
                 format!("job {job_id} is not pending: it has completed, or never existed"),
             ))
+        }
+    })
+}
+
+/// A queue of completions for an event loop (see `bw_queue_new`).
+pub struct bw_queue {
+    inner: Queue,
+}
+
+/// Creates a completion queue: an alternative to handling completions on
+/// library threads, for event loops (epoll, libuv, asyncio). Submit with
+/// `on_done = bw_queue_completion` and `userdata` = the queue; the
+/// completion is then queued instead, `bw_queue_fd` becomes readable, and
+/// the loop takes it with `bw_queue_next` on its own thread. One queue may
+/// serve any number of clients: job ids are unique in the process. Free it with `bw_queue_free` once every call
+/// submitted with it has completed (e.g. after `bw_free` of those clients).
+///
+/// # Safety
+/// `out` is NULL or writable; `err` as for `bw_hangup`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_queue_new(out: *mut *mut bw_queue, err: *mut bw_error) -> bw_status {
+    ffi_status!(err, {
+        if out.is_null() {
+            return Err(Error::invalid("out", "out is NULL"));
+        }
+        let inner = Queue::new().map_err(|e| {
+            Error::new(
+                Status::Internal,
+                format!("cannot make the queue's socket pair: {e}"),
+            )
+        })?;
+        // SAFETY: `out` is non-NULL and writable per the contract.
+        unsafe { out.write(Box::into_raw(Box::new(bw_queue { inner }))) };
+        Ok(())
+    })
+}
+
+/// The file descriptor to wait on: readable while completions wait in
+/// `queue`, not readable once `bw_queue_next` has taken the last one. Do not
+/// read or close it. -1 for NULL.
+///
+/// # Safety
+/// `queue` is NULL or a live queue.
+#[no_mangle]
+pub unsafe extern "C" fn bw_queue_fd(queue: *const bw_queue) -> i32 {
+    ffi_value!(-1, {
+        // SAFETY: caller contract above; `as_ref` handles NULL.
+        unsafe { queue.as_ref() }.map_or(-1, |q| q.inner.watch().as_raw_fd())
+    })
+}
+
+/// A `bw_completion_fn` that queues the completion on the `bw_queue` given
+/// as `userdata` (copying `err`, and `state` as with `bw_call_state_dup`).
+/// Pass it as `on_done`; it is not meant to be called directly.
+///
+/// # Safety
+/// `userdata` is a live `bw_queue`; `err` a `bw_error` and `state` NULL or
+/// a `bw_call_state`, both from this library.
+#[no_mangle]
+pub unsafe extern "C" fn bw_queue_completion(
+    userdata: *mut c_void,
+    job_id: u64,
+    status: bw_status,
+    err: *const bw_error,
+    state: *const bw_call_state,
+) {
+    ffi_value!((), {
+        // SAFETY: caller contract above (the library passes its own records).
+        let (queue, err) = unsafe { (&*userdata.cast::<bw_queue>(), std::ptr::read(err)) };
+        queue.inner.push(Entry {
+            job_id,
+            status,
+            err: Box::new(err),
+            // SAFETY: as above.
+            state: unsafe { bw_call_state_dup(state) },
+        });
+    })
+}
+
+/// Takes the oldest queued completion: its job id, status, error record
+/// (cleared on success; NULL `err` to skip it) and, for a call state, the
+/// state, which the caller now owns (free it with `bw_call_state_free`).
+/// False, writing nothing, when the queue is empty. Safe from any thread;
+/// each completion is taken once.
+///
+/// # Safety
+/// `queue` is NULL or a live queue; `job_id`, `status`, `state` are NULL or
+/// writable; `err` is NULL or a `bw_error` of at least `err->struct_size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn bw_queue_next(
+    queue: *mut bw_queue,
+    job_id: *mut u64,
+    status: *mut bw_status,
+    state: *mut *mut bw_call_state,
+    err: *mut bw_error,
+) -> bool {
+    ffi_value!(false, {
+        // SAFETY: caller contract above; `as_ref` handles NULL.
+        let Some(queue) = (unsafe { queue.as_ref() }) else {
+            return false;
+        };
+        let Some(out) = ErrorOut::new(err) else {
+            return false;
+        };
+        let Some(mut entry) = queue.inner.pop() else {
+            return false;
+        };
+        // SAFETY: each pointer is NULL or writable per the contract.
+        unsafe {
+            if !job_id.is_null() {
+                job_id.write(entry.job_id);
+            }
+            if !status.is_null() {
+                status.write(entry.status);
+            }
+            if !state.is_null() {
+                state.write(std::mem::replace(&mut entry.state, ptr::null_mut()));
+            }
+        }
+        // SAFETY: the record was copied from the library's own `bw_error`.
+        out.put(unsafe { std::ptr::read(&*entry.err) });
+        true
+    })
+}
+
+/// Frees a queue and any completion still in it. NULL is a no-op. Only once
+/// no call submitted with it is pending.
+///
+/// # Safety
+/// `queue` is NULL or a queue from `bw_queue_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_queue_free(queue: *mut bw_queue) {
+    ffi_value!((), {
+        if !queue.is_null() {
+            // SAFETY: made by `Box::into_raw` in `bw_queue_new`, freed once.
+            drop(unsafe { Box::from_raw(queue) });
         }
     })
 }

@@ -101,6 +101,13 @@ impl ErrorOut {
         e.status as i32
     }
 
+    /// Writes a record made earlier (a queued completion's) to the caller,
+    /// keeping the caller's `struct_size`.
+    pub fn put(&self, mut record: bw_error) {
+        record.struct_size = self.struct_size;
+        self.write(&record);
+    }
+
     /// Copies the first `len` bytes of `record` to the caller.
     fn write(&self, record: &bw_error) {
         if self.ptr.is_null() {

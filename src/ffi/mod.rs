@@ -9,6 +9,7 @@ mod call_state;
 mod completion;
 mod events;
 pub(crate) mod growable;
+mod queue;
 // Fuzz entry points: the C argument conversion and the parsers without a
 // network. Also built for `cargo test`, which replays fuzz/corpus through them.
 #[cfg(any(fuzzing, test))]

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -1292,6 +1294,56 @@ static void test_older_config_layout_gets_the_defaults(void) {
     completions_free(c);
 }
 
+static void test_a_completion_queue_serves_an_event_loop(void) {
+    bw_client *client = async_client(4, 0);
+    bw_queue *queue = NULL;
+    bw_error err = BW_ERROR_INIT;
+    CHECK(bw_queue_new(&queue, &err) == BW_OK, "%s", err.message);
+    int fd = bw_queue_fd(queue);
+    CHECK(fd >= 0, "fd %d", fd);
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    CHECK(poll(&pfd, 1, 0) == 0, "readable before anything completed");
+    enum { N = 20 };
+    char calls[N][64];
+    uint64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        sim_create_call(ACCOUNT, "answered", calls[i], sizeof calls[i]);
+        bw_status st = i % 2 ? bw_get_call_state_async(client, ACCOUNT, calls[i], NULL, bw_queue_completion,
+                                                       queue, &ids[i], &err)
+                             : bw_hangup_async(client, ACCOUNT, i == 4 ? "c-unknown" : calls[i], NULL,
+                                               bw_queue_completion, queue, &ids[i], &err);
+        CHECK(st == BW_OK, "%s", err.message);
+    }
+    int seen[N] = {0}, taken = 0;
+    while (taken < N) { /* the event loop: wait on the fd, then take everything */
+        CHECK(poll(&pfd, 1, 30000) == 1, "the fd never became readable");
+        uint64_t job;
+        bw_status status;
+        bw_call_state *state = NULL;
+        while (bw_queue_next(queue, &job, &status, &state, &err)) {
+            int i = 0;
+            while (i < N && ids[i] != job) i++;
+            CHECK(i < N, "unknown job %llu", (unsigned long long)job);
+            if (i == N) continue;
+            seen[i]++;
+            taken++;
+            CHECK(err.status == status, "err.status %d, status %d", err.status, status);
+            if (i == 4) CHECK(status == BW_ERR_NOT_FOUND && err.http_status == 404, "%s", err.message);
+            else CHECK(status == BW_OK, "job %d: %s", i, err.message);
+            if (i % 2) CHECK(state && strcmp(state->state, "answered") == 0, "state of job %d", i);
+            else CHECK(state == NULL, "a state for a hang-up");
+            bw_call_state_free(state); /* ours now */
+            state = NULL;
+        }
+    }
+    for (int i = 0; i < N; i++) CHECK(seen[i] == 1, "job %d taken %d times", i, seen[i]);
+    CHECK(poll(&pfd, 1, 0) == 0, "still readable once empty");
+    bw_free(client);
+    bw_queue_free(queue);
+    bw_queue_free(NULL);
+    CHECK(bw_queue_fd(NULL) == -1, "fd of NULL");
+}
+
 /* ---- events, counters and the retry budget ------------------------------- */
 
 enum { MAX_EVENTS = 32 };
@@ -1470,6 +1522,7 @@ int main(void) {
         {"async: bw_free from inside a callback", test_async_free_from_inside_a_callback},
         {"an older bw_client_config gets the defaults",
          test_older_config_layout_gets_the_defaults},
+        {"a completion queue serves an event loop", test_a_completion_queue_serves_an_event_loop},
         {"events and counters of a retried call", test_events_and_counters_of_a_retried_call},
         {"an empty retry budget stops retries", test_an_empty_retry_budget_stops_retries},
     };

@@ -114,6 +114,10 @@ BW_ERR_CANCELLED = 15
 bw_status = ctypes.c_int32
 
 
+class bw_queue(ctypes.Structure):
+    """Opaque ``bw_queue``: completions collected for an event loop."""
+
+
 class bw_client(ctypes.Structure):
     """Opaque client handle; only ever used through a pointer."""
 
@@ -314,6 +318,7 @@ class bw_stats(_Growable):
 
 
 ClientPtr = ctypes.POINTER(bw_client)
+QueuePtr = ctypes.POINTER(bw_queue)
 CallStatePtr = ctypes.POINTER(bw_call_state)
 _OptionsPtr = ctypes.POINTER(bw_call_options)
 _ErrorPtr = ctypes.POINTER(bw_error)
@@ -423,6 +428,23 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         ],
     ),
     "bw_cancel": (bw_status, [ClientPtr, ctypes.c_uint64, _ErrorPtr]),
+    "bw_queue_new": (bw_status, [ctypes.POINTER(QueuePtr), _ErrorPtr]),
+    "bw_queue_fd": (ctypes.c_int32, [QueuePtr]),
+    "bw_queue_completion": (
+        None,
+        [ctypes.c_void_p, ctypes.c_uint64, bw_status, _ErrorPtr, CallStatePtr],
+    ),
+    "bw_queue_next": (
+        ctypes.c_bool,
+        [
+            QueuePtr,
+            _JobIdPtr,
+            ctypes.POINTER(bw_status),
+            ctypes.POINTER(CallStatePtr),
+            _ErrorPtr,
+        ],
+    ),
+    "bw_queue_free": (None, [QueuePtr]),
     "bw_client_stats": (bw_status, [ClientPtr, ctypes.POINTER(bw_stats), _ErrorPtr]),
     # Declared to mirror the header; never called (see the module docstring).
     "bw_xml_escape": (
@@ -534,6 +556,15 @@ _bw_get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
 _bw_update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
 _bw_update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
 _bw_cancel: Callable[..., int] = lib.bw_cancel
+_bw_queue_new: Callable[..., int] = lib.bw_queue_new
+_bw_queue_fd: Callable[..., int] = lib.bw_queue_fd
+_bw_queue_next: Callable[..., bool] = lib.bw_queue_next
+
+#: ``bw_queue_completion`` as an ``on_done``: queues the completion on the
+#: ``bw_queue`` given as ``userdata`` instead of calling into Python.
+QUEUE_COMPLETION = bw_completion_fn(
+    ctypes.cast(lib.bw_queue_completion, ctypes.c_void_p).value or 0
+)
 _bw_client_stats: Callable[..., int] = lib.bw_client_stats
 _bw_call_state_dup: Callable[..., Any] = lib.bw_call_state_dup
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
@@ -785,6 +816,23 @@ def update_call_recording_async(
         userdata,
         ctypes.byref(job_id),
         ctypes.byref(err),
+    )
+
+
+def queue_new(out: Any, *, err: bw_error) -> int:
+    """``bw_queue_new(&out, &err)``."""
+    return _bw_queue_new(ctypes.byref(out), ctypes.byref(err))
+
+
+def queue_fd(queue: Any) -> int:
+    """``bw_queue_fd(queue)``: the descriptor to wait on."""
+    return _bw_queue_fd(queue)
+
+
+def queue_next(queue: Any, job_id: Any, status: Any, state: Any, *, err: bw_error) -> bool:
+    """``bw_queue_next(queue, &job_id, &status, &state, &err)``."""
+    return _bw_queue_next(
+        queue, ctypes.byref(job_id), ctypes.byref(status), ctypes.byref(state), ctypes.byref(err)
     )
 
 

@@ -6,24 +6,20 @@ function and awaits an :class:`asyncio.Future`. The call runs on one of the
 library's worker threads (at most ``max_concurrency`` of them); no Python
 thread is started per call.
 
-How a result reaches the coroutine:
-
-* One module-level ``bw_completion_fn`` (:data:`_ON_DONE`) serves every
-  call. Its ``userdata`` is an integer key into :data:`_PENDING`, which
-  holds what the callback needs (the loop, the future, how to build the
-  result) and keeps the client alive until the call has completed. Nothing
-  Python owns is ever passed to C as a pointer.
-* The callback runs on a library thread (ctypes takes the GIL). It copies
-  what it needs out of ``err`` / ``state`` at once (they are valid during
-  the callback only), then hands the result to the loop with
-  :meth:`~asyncio.loop.call_soon_threadsafe`: no other Python code runs on
-  the loop's behalf, and none runs on the loop thread outside the loop.
-* A future already cancelled, or a loop already closed, is skipped quietly.
+How a result reaches the coroutine: every call is submitted with the
+library's own ``bw_queue_completion`` as ``on_done`` and one process-wide
+``bw_queue`` as ``userdata`` (:class:`_Completions`). So no Python code runs
+on the library's threads for a completion: the library queues it, the
+queue's descriptor becomes readable, and each loop awaiting calls watches
+that descriptor (``add_reader``) and takes the completions on its own
+thread. The registry of waiting calls holds the loop, the future, how to
+build the result, and the client (kept alive until its call completes). A
+future already cancelled, or a loop already closed, is skipped quietly.
 
 Cancelling the awaiting task calls ``bw_cancel``: a queued call is never
 sent; a running one stops at the next attempt or wait (a request already
 sent may still take effect). The task raises :class:`asyncio.CancelledError`
-at once; the call's eventual callback is ignored.
+at once; the call's eventual completion is dropped.
 
 Events (``on_event``, the ``bwvoice`` logger) work as for
 :class:`~bwvoice.Client`, except that they come on the library worker
@@ -33,11 +29,10 @@ thread running the call, not on the event loop's thread.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import ctypes
-import itertools
 import os
+import threading
 import weakref
 from types import TracebackType
 from typing import Any, Callable, NamedTuple
@@ -67,66 +62,14 @@ __all__ = ["AsyncClient"]
 _Build = Callable[[Any], Any]
 
 
-class _Inbox:
-    """Completions for one event loop, handed over in batches.
-
-    A library thread appends and wakes the loop only when no hand-over is
-    already scheduled, so many calls completing together cost the loop one
-    wake-up (``call_soon_threadsafe`` writes to its self-pipe each time).
-    deque operations and the flag are atomic under the GIL; a completion
-    appended while :meth:`drain` runs is either drained now or schedules
-    the next one.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.items: collections.deque[tuple[asyncio.Future[Any], object, BaseException | None]]
-        self.items = collections.deque()
-        self.scheduled = False
-
-    def put(self, future: asyncio.Future[Any], value: object, error: BaseException | None) -> None:
-        """On a library thread."""
-        self.items.append((future, value, error))
-        if not self.scheduled:
-            self.scheduled = True
-            # RuntimeError: the loop is closed; nobody can await these calls.
-            with contextlib.suppress(RuntimeError):
-                self.loop.call_soon_threadsafe(self.drain)
-
-    def drain(self) -> None:
-        """On the loop thread."""
-        self.scheduled = False
-        while self.items:
-            _settle(*self.items.popleft())
-
-
-#: One inbox per event loop that has calls in flight.
-_INBOXES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Inbox]
-_INBOXES = weakref.WeakKeyDictionary()
-
-
-def _inbox(loop: asyncio.AbstractEventLoop) -> _Inbox:
-    """The loop's inbox (on the loop thread)."""
-    inbox = _INBOXES.get(loop)
-    if inbox is None:
-        inbox = _INBOXES[loop] = _Inbox(loop)
-    return inbox
-
-
 class _Pending(NamedTuple):
-    """What the completion callback needs for one call in flight."""
+    """What delivering one call's completion needs."""
 
-    inbox: _Inbox
+    loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Any]
     build: _Build
     #: Keeps the client (and so its native handle) alive until the call completes.
     client: AsyncClient
-
-
-#: userdata key -> the call it stands for; the callback pops it (exactly once).
-_PENDING: dict[int, _Pending] = {}
-#: userdata keys; ``next()`` is atomic under the GIL. Never 0 (NULL).
-_KEYS = itertools.count(1)
 
 
 def _no_result(state: Any) -> None:
@@ -150,27 +93,124 @@ def _settle(future: asyncio.Future[Any], value: object, error: BaseException | N
         future.set_exception(error)
 
 
-def _on_done(userdata: int | None, job_id: int, status: int, err: Any, state: Any) -> None:
-    """The ``bw_completion_fn`` of every call, on a library thread."""
-    pending = _PENDING.pop(userdata or 0, None)
-    if pending is None:  # pragma: no cover - the library calls back once per job
-        return
-    value: object = None
-    error: BaseException | None = None
-    # Copy now: `err` and `state` are only valid during this call. Never let
-    # an exception escape into the library (ctypes would print it).
-    try:
-        if status == _ffi.BW_OK:
-            value = pending.build(state)
+class _Completions:
+    """The process's one ``bw_queue``, drained by the loops awaiting calls.
+
+    Every call is submitted with ``on_done = bw_queue_completion``: the
+    library queues the completion instead of calling into Python on its own
+    thread (which would take the GIL there for every call). The queue's
+    descriptor is readable while completions wait; each loop with calls in
+    flight watches it (``add_reader``) and takes them on its own thread. A
+    completion for another loop's call is handed over with
+    ``call_soon_threadsafe``; one taken before its submit registered the job
+    (possible with several loops) waits in ``early``.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.queue: Any = None
+        self.address = 0
+        self.fd = -1
+        #: job id -> the call waiting for it.
+        self.waiting: dict[int, _Pending] = {}
+        #: job id -> a completion taken before its job was registered.
+        self.early: dict[int, tuple[int, _ffi.bw_error, Any]] = {}
+        #: Jobs whose awaiters have gone: their completions are dropped.
+        self.dropped: set[int] = set()
+        self.watching: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+    def userdata(self) -> int:
+        """The queue, as ``userdata`` for ``bw_queue_completion`` (made on first use)."""
+        if self.address:
+            return self.address
+        with self.lock:
+            if self.queue is None:
+                queue, err = _ffi.QueuePtr(), _ffi.bw_error()
+                status = _ffi.queue_new(queue, err=err)
+                if status != _ffi.BW_OK:
+                    raise from_native(err, status)
+                self.queue, self.fd = queue, _ffi.queue_fd(queue)
+                self.address = ctypes.cast(queue, ctypes.c_void_p).value or 0
+            return self.address
+
+    def expect(self, job_id: int, pending: _Pending) -> None:
+        """On ``pending.loop``: registers a submitted call; watches the queue."""
+        if pending.loop not in self.watching:
+            pending.loop.add_reader(self.fd, self.drain)
+            self.watching.add(pending.loop)
+        with self.lock:
+            early = self.early.pop(job_id, None)
+            if early is None:
+                self.waiting[job_id] = pending
+        if early is not None:
+            self.deliver(pending, *early, pending.loop)
+
+    def forget(self, job_id: int) -> None:
+        """The awaiter is gone: its completion, when it comes, is dropped."""
+        with self.lock:
+            if self.waiting.pop(job_id, None) is not None:
+                self.dropped.add(job_id)
+
+    def drain(self) -> None:
+        """On a loop thread, when the descriptor is readable: takes every completion."""
+        if self.queue is None:
+            return
+        job, status, state = ctypes.c_uint64(), _ffi.bw_status(), _ffi.CallStatePtr()
+        err = _ffi.bw_error()
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        while _ffi.queue_next(self.queue, job, status, state, err=err):
+            with self.lock:
+                pending = self.waiting.pop(job.value, None)
+                if pending is None:
+                    if job.value in self.dropped:
+                        self.dropped.discard(job.value)
+                        _ffi.call_state_free(state)
+                    else:
+                        # Not registered yet: another loop's submit is still
+                        # returning. Kept for its `expect`.
+                        self.early[job.value] = (status.value, err, state)
+                        err = _ffi.bw_error()
+                    state = _ffi.CallStatePtr()
+                    continue
+            self.deliver(pending, status.value, err, state, running)
+            state = _ffi.CallStatePtr()
+
+    @staticmethod
+    def deliver(
+        pending: _Pending,
+        status: int,
+        err: _ffi.bw_error,
+        state: Any,
+        running: asyncio.AbstractEventLoop | None,
+    ) -> None:
+        """Builds the call's result (freeing ``state``) and settles its future.
+
+        ``running`` is the loop of the calling thread, if any.
+        """
+        value: object = None
+        error: BaseException | None = None
+        try:
+            if status == _ffi.BW_OK:
+                value = pending.build(state)
+            else:
+                error = from_native(err, status)
+        except Exception as exc:
+            error = exc
+        finally:
+            if state:  # ours since bw_queue_next
+                _ffi.call_state_free(state)
+        if running is pending.loop:
+            _settle(pending.future, value, error)
         else:
-            error = from_native(err.contents, status)
-    except Exception as exc:
-        error = exc
-    pending.inbox.put(pending.future, value, error)
+            # RuntimeError: the loop is closed; nobody can await this call.
+            with contextlib.suppress(RuntimeError):
+                pending.loop.call_soon_threadsafe(_settle, pending.future, value, error)
 
 
-#: The one callback passed to C for every call; lives as long as the module.
-_ON_DONE = _ffi.bw_completion_fn(_on_done)
+_COMPLETIONS = _Completions()
 
 
 class AsyncClient:
@@ -271,6 +311,11 @@ class AsyncClient:
         if self._handle.freed:
             return
         await asyncio.get_running_loop().run_in_executor(None, self._close_and_wait)
+        # Every completion of this client is queued now; take them here too,
+        # in case the loops their calls were awaited on are gone, then yield
+        # once so the tasks awaiting them (already woken) finish first.
+        _COMPLETIONS.drain()
+        await asyncio.sleep(0)
 
     def _close_and_wait(self) -> None:
         self._finalizer()  # the first caller frees; the others wait for it
@@ -429,24 +474,21 @@ class AsyncClient:
         """Submits ``submit(client, *args, on_done=..., ...)``; awaits its result."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        key = next(_KEYS)
+        queue = _COMPLETIONS.userdata()
         job = ctypes.c_uint64()
         err = _ffi.bw_error()
-        # Registered first: the callback may run (on a library thread) as soon
-        # as the submit has queued the call, even before the submit returns.
-        _PENDING[key] = _Pending(_inbox(loop), future, build, self)
+        ptr = self._handle.acquire()
         try:
-            ptr = self._handle.acquire()
-            try:
-                status = submit(ptr, *args, on_done=_ON_DONE, userdata=key, job_id=job, err=err)
-            finally:
-                self._handle.release()
-        except BaseException:
-            _PENDING.pop(key, None)
-            raise
-        if status != _ffi.BW_OK:  # nothing queued: no callback will come
-            _PENDING.pop(key, None)
+            status = submit(
+                ptr, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job, err=err
+            )
+        finally:
+            self._handle.release()
+        if status != _ffi.BW_OK:  # nothing queued: no completion will come
             raise from_native(err, status)
+        # The completion can only be taken on a loop thread, so registering
+        # after the submit is in time for this loop (and `early` covers others).
+        _COMPLETIONS.expect(job.value, _Pending(loop, future, build, self))
         try:
             return await future
         except asyncio.CancelledError:
@@ -458,6 +500,7 @@ class AsyncClient:
         if future.done() and not future.cancelled():
             future.exception()  # its result is dropped: no "never retrieved" warning
             return  # the call has completed
+        _COMPLETIONS.forget(job_id)
         try:
             ptr = self._handle.acquire()
         except ClientClosedError:
