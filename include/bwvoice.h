@@ -5,10 +5,10 @@
  * SPDX-License-Identifier: MIT
  *
  * Growable structs. Every struct passed by pointer (bw_client_config,
- * bw_modify_call_request, bw_call_options, bw_error, and every struct added
- * later) begins
- * with `uint32_t struct_size`; initialise it with its BW_<NAME>_INIT macro,
- * which sets struct_size = sizeof and every other field to zero:
+ * bw_modify_call_request, bw_call_options, bw_error, bw_stats, and every
+ * struct added later) begins with `uint32_t struct_size`; initialise it with
+ * its BW_<NAME>_INIT macro, which sets struct_size = sizeof and every other
+ * field to zero:
  *
  *     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
  *     bw_error err = BW_ERROR_INIT;
@@ -17,7 +17,9 @@
  * header keeps working with a newer libbwvoice.so.0: the library reads
  * struct_size bytes, treats the fields it did not get as zero (their
  * documented default) and writes no more than struct_size bytes of a
- * bw_error. A size the library does not know (e.g. 0 from `= {0}`) is
+ * bw_error or bw_stats. Structs the library allocates (bw_call_state,
+ * bw_event) carry the library's own struct_size: check it before reading a
+ * field a newer header added. A size the library does not know (e.g. 0 from `= {0}`) is
  * BW_ERR_INVALID_ARGUMENT naming `<arg>.struct_size`. A program built
  * against a newer header may run on an older library as long as it leaves
  * the newer fields zero; bw_version_number() tells which library it got.
