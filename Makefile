@@ -71,7 +71,16 @@ demo: build examples $(PC_DIR)/bwvoice.pc
 	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) BWVOICE_LIBRARY=$(LIB) \
 	  $(GO_ENV) $(PYTHON) scripts/demo.py
 
-test: lint test-rust test-c test-python test-go test-install
+# Every suite runs and reports even when an earlier one (lint, say) fails;
+# the run fails if any did.
+TEST_SUITES := lint test-rust test-c test-python test-go test-install
+test:
+	@failed=; for suite in $(TEST_SUITES); do \
+	  echo "== make $$suite"; \
+	  $(MAKE) --no-print-directory $$suite || failed="$$failed $$suite"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "== failed:$$failed"; exit 1; fi; \
+	echo "== all suites passed:$(foreach s,$(TEST_SUITES), $(s))"
 
 test-rust:
 	$(CARGO) test --workspace --locked
