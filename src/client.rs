@@ -566,16 +566,20 @@ impl Client {
         answer.reused = !Transport::opened_connection();
         let reply = sent.map_err(AttemptFailure::Other)?;
         answer.http_status = reply.status;
-        // Everything an echoing server could put into text we report.
-        let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        secrets.push(credential(authorization));
-        secrets.extend(op.secrets.iter().map(String::as_str));
+        // Everything an echoing server could put into text we report;
+        // gathered only on the way to an error.
+        let secrets = || {
+            let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+            secrets.push(credential(authorization));
+            secrets.extend(op.secrets.iter().map(String::as_str));
+            secrets
+        };
         if (200..300).contains(&reply.status) {
             return (op.read)(reply.body.as_deref()).map_err(|mut error| {
                 // The server answered 2xx, so it acted; only the answer
                 // could not be read. The reader's message may quote it.
                 error.http_status = reply.status;
-                error.message = scrub(&error.message, &secrets);
+                error.message = scrub(&error.message, &secrets());
                 AttemptFailure::Other(Failure {
                     error,
                     reached_server: true,
@@ -586,7 +590,7 @@ impl Client {
             reply.status,
             reply.retry_after,
             reply.body.as_deref(),
-            &secrets,
+            &secrets(),
         );
         if reply.status == 401
             && matches!(self.authorization, Authorization::Basic(_))
