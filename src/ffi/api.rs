@@ -599,8 +599,7 @@ pub unsafe extern "C" fn bw_queue_next(
                 state.write(std::mem::replace(&mut entry.state, ptr::null_mut()));
             }
         }
-        // SAFETY: the record was copied from the library's own `bw_error`.
-        out.put(unsafe { std::ptr::read(&*entry.err) });
+        out.put(&entry.err);
         true
     })
 }

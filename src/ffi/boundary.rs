@@ -1,7 +1,7 @@
 //! What every exported function shares: the panic boundary, C string
 //! conversion, and filling the caller's `bw_error`.
 
-use super::growable::{extent, Extent};
+use super::growable;
 use super::types::bw_error;
 use crate::error::{Error, Status};
 use std::ffi::CStr;
@@ -57,10 +57,7 @@ pub fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
 /// The caller's error record: where to write, and how many bytes of it.
 pub struct ErrorOut {
     ptr: *mut bw_error,
-    /// The caller's `struct_size`, kept as it was.
-    struct_size: u32,
-    /// Bytes the library may write: the caller's layout, or this library's
-    /// when the caller's is newer.
+    /// Bytes the library may write (see [`growable::out_len`]).
     len: usize,
 }
 
@@ -68,69 +65,41 @@ impl ErrorOut {
     /// `None` when `err` is non-NULL with a `struct_size` this library does
     /// not know: nothing may be written into it.
     pub fn new(err: *mut bw_error) -> Option<ErrorOut> {
-        if err.is_null() {
-            return Some(ErrorOut {
-                ptr: err,
-                struct_size: 0,
-                len: 0,
-            });
-        }
-        // SAFETY: the API contract makes a non-NULL `err` point to a
-        // `bw_error` of the caller's layout, which begins with `struct_size`.
-        let struct_size = unsafe { err.cast::<u32>().read_unaligned() };
-        let len = match extent::<bw_error>(struct_size) {
-            Extent::Known(n) => n,
-            Extent::Newer(_) => size_of::<bw_error>(),
-            Extent::Unknown(_) => return None,
+        let len = if err.is_null() {
+            0
+        } else {
+            // SAFETY: the API contract makes a non-NULL `err` point to a
+            // `bw_error` of the caller's layout, which begins with `struct_size`.
+            unsafe { growable::out_len(err) }.ok()?
         };
-        Some(ErrorOut {
-            ptr: err,
-            struct_size,
-            len,
-        })
+        Some(ErrorOut { ptr: err, len })
     }
 
     /// Empty strings, no HTTP status, no Retry-After.
     pub fn clear(&self) {
-        self.write(&record(self.struct_size, None));
+        self.put(&record(None));
     }
 
     /// Writes `e` into the caller's record (if any); returns its status.
     pub fn fill(&self, e: &Error) -> i32 {
-        self.write(&record(self.struct_size, Some(e)));
+        self.put(&record(Some(e)));
         e.status as i32
     }
 
-    /// Writes a record made earlier (a queued completion's) to the caller,
-    /// keeping the caller's `struct_size`.
-    pub fn put(&self, mut record: bw_error) {
-        record.struct_size = self.struct_size;
-        self.write(&record);
-    }
-
-    /// Copies the first `len` bytes of `record` to the caller.
-    fn write(&self, record: &bw_error) {
-        if self.ptr.is_null() {
-            return;
-        }
-        // SAFETY: the caller's record has at least `len` writable bytes
-        // (its `struct_size` names a layout at least that large), and
-        // `record` is a full `bw_error`, so `len` bytes are readable.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                (record as *const bw_error).cast::<u8>(),
-                self.ptr.cast::<u8>(),
-                self.len,
-            );
+    /// Writes `record` into the caller's (if any), keeping its `struct_size`.
+    pub fn put(&self, record: &bw_error) {
+        if !self.ptr.is_null() {
+            // SAFETY: `len` came from the caller's own struct_size.
+            unsafe { growable::copy_out(self.ptr, record, self.len) };
         }
     }
 }
 
-/// The full record for `e` (an empty one for `None`) with `struct_size`:
-/// the caller's, or this library's for a record it owns (a completion's).
-pub fn record(struct_size: u32, e: Option<&Error>) -> bw_error {
+/// The full record for `e` (an empty one for `None`), of this library's
+/// layout.
+pub fn record(e: Option<&Error>) -> bw_error {
     let mut out = bw_error {
-        struct_size,
+        struct_size: size_of::<bw_error>() as u32,
         status: 0,
         http_status: 0,
         retry_after_ms: -1,

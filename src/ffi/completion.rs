@@ -30,18 +30,9 @@ impl Completion {
     }
 
     fn call(&self, id: u64, result: Result<Option<&bw_call_state>, &Error>) {
-        let size = std::mem::size_of::<bw_error>() as u32;
         let (status, err, state) = match result {
-            Ok(state) => (
-                BW_OK,
-                record(size, None),
-                state.map_or(std::ptr::null(), |s| s),
-            ),
-            Err(e) => (
-                e.status as bw_status,
-                record(size, Some(e)),
-                std::ptr::null(),
-            ),
+            Ok(state) => (BW_OK, record(None), state.map_or(std::ptr::null(), |s| s)),
+            Err(e) => (e.status as bw_status, record(Some(e)), std::ptr::null()),
         };
         // SAFETY: the caller's callback, as its contract allows; `err` and
         // `state` outlive the call.

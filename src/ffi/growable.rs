@@ -162,15 +162,36 @@ pub unsafe fn write<T: Growable>(ptr: *mut T, value: &T) -> Result<(), Error> {
     if ptr.is_null() {
         return Err(Error::invalid(T::ARG, format!("{} is NULL", T::ARG)));
     }
-    // SAFETY: non-NULL; every growable struct begins with a u32 struct_size.
+    // SAFETY: forwarded from the caller.
+    let len = unsafe { out_len(ptr) }?;
+    // SAFETY: as above; `len` comes from the caller's struct_size.
+    unsafe { copy_out(ptr, value, len) };
+    Ok(())
+}
+
+/// How many bytes of the caller's struct at `ptr` the library may write:
+/// its layout's size, or this library's when the caller's is newer.
+///
+/// # Safety
+/// `ptr` is non-NULL and its first four bytes are `struct_size`.
+pub unsafe fn out_len<T: Growable>(ptr: *const T) -> Result<usize, Error> {
+    // SAFETY: every growable struct begins with a u32 struct_size.
     let size = unsafe { ptr.cast::<u32>().read_unaligned() };
-    let len = match extent::<T>(size) {
-        Extent::Known(n) => n,
-        Extent::Newer(_) => size_of::<T>(),
-        Extent::Unknown(n) => return Err(unknown_size::<T>(n)),
-    };
-    // SAFETY: the caller's struct has at least `len` writable bytes; the
-    // first four (struct_size) are skipped so the caller's value stays.
+    match extent::<T>(size) {
+        Extent::Known(n) => Ok(n),
+        Extent::Newer(_) => Ok(size_of::<T>()),
+        Extent::Unknown(n) => Err(unknown_size::<T>(n)),
+    }
+}
+
+/// Copies the first `len` bytes of `value` to `ptr`, but for `struct_size`
+/// (the first four), which stays the caller's.
+///
+/// # Safety
+/// `ptr` has at least `len` writable bytes, and `4 <= len <= size_of::<T>()`
+/// (as [`out_len`] gives).
+pub unsafe fn copy_out<T: Growable>(ptr: *mut T, value: &T, len: usize) {
+    // SAFETY: per the contract, both sides hold `len` bytes.
     unsafe {
         std::ptr::copy_nonoverlapping(
             std::ptr::from_ref(value).cast::<u8>().add(4),
@@ -178,7 +199,6 @@ pub unsafe fn write<T: Growable>(ptr: *mut T, value: &T) -> Result<(), Error> {
             len - 4,
         );
     }
-    Ok(())
 }
 
 /// The error for a `struct_size` that is no layout this library knows.
