@@ -46,23 +46,29 @@ static void die(const char *what, const char *detail) {
 
 /* --- bwvoice ------------------------------------------------------------- */
 
-/* A client of BASE; `ca` (a PEM file) is the CA to trust for HTTPS, or NULL. */
-static bw_client *client_of(const char *base, const char *ca, uint32_t max_concurrency) {
+/* A client of BASE with the settings of `cfg` (made with BW_CLIENT_CONFIG_INIT). */
+static bw_client *client_with(const char *base, bw_client_config cfg) {
     char base_url[256];
     snprintf(base_url, sizeof base_url, "%s/api/v2", base);
-    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.base_url = base_url;
     cfg.username = USERNAME;
     cfg.password = PASSWORD;
-    cfg.ca_file = ca;
-    cfg.max_concurrency = max_concurrency;
     bw_client *client = NULL;
     bw_error err = BW_ERROR_INIT;
     if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
     return client;
 }
 
-static bw_client *new_client(const char *base) { return client_of(base, NULL, 0); }
+static bw_client *new_client(const char *base) {
+    return client_with(base, (bw_client_config)BW_CLIENT_CONFIG_INIT);
+}
+
+/* A client that trusts the CA in the PEM file `ca` (for the HTTPS rows). */
+static bw_client *tls_client(const char *base, const char *ca) {
+    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
+    cfg.ca_file = ca;
+    return client_with(base, cfg);
+}
 
 static void ours_call(const bw_client *client, long i) {
     char call_id[32];
@@ -256,7 +262,7 @@ static int fanout(const char *base, int threads, long calls, int rounds) {
 /* Redirects over HTTPS on a warm connection: bwvoice (rustls) vs libcurl. */
 static int tls_latency(const char *base, const char *ca, int rounds, long calls, long warmup) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    bw_client *client = client_of(base, ca, 0);
+    bw_client *client = tls_client(base, ca);
     curl_side curl;
     curl_side_init(&curl, base, ca);
     long id = 0;
@@ -298,7 +304,7 @@ static int tls_cold(const char *base, const char *ca, int rounds, long calls) {
     for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
         double t0 = now_s();
         for (long i = 0; i < calls; i++) {
-            bw_client *client = client_of(base, ca, 0);
+            bw_client *client = tls_client(base, ca);
             ours_call(client, id++);
             bw_free(client);
         }
@@ -330,16 +336,9 @@ static void ignore_event(void *userdata, const bw_event *event) {
 
 /* The cost of observing: a client with a no-op on_event against one without. */
 static int events_cost(const char *base, int rounds, long calls, long warmup) {
-    char base_url[256];
-    snprintf(base_url, sizeof base_url, "%s/api/v2", base);
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = base_url;
-    cfg.username = USERNAME;
-    cfg.password = PASSWORD;
     cfg.on_event = ignore_event;
-    bw_client *observed = NULL;
-    bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(&cfg, &observed, &err) != BW_OK) die("bw_client_new", err.message);
+    bw_client *observed = client_with(base, cfg);
     bw_client *plain = new_client(base);
     long id = 0;
     for (long i = 0; i < warmup; i++) {
@@ -390,16 +389,10 @@ static void async_done(void *userdata, uint64_t job_id, bw_status status, const 
  * (max_concurrency CONCURRENCY, the queue holding the rest); calls/s. */
 static int async_fanout(const char *base, long calls, int concurrency, int rounds) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    char base_url[256];
-    snprintf(base_url, sizeof base_url, "%s/api/v2", base);
-    cfg.base_url = base_url;
-    cfg.username = USERNAME;
-    cfg.password = PASSWORD;
     cfg.max_concurrency = (uint32_t)concurrency;
     cfg.max_queued = (uint32_t)calls;
-    bw_client *client = NULL;
+    bw_client *client = client_with(base, cfg);
     bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) die("bw_client_new", err.message);
     async_count n = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
     long id = 0;
     printf("{\"lang\":\"c\",\"kind\":\"async-fanout\",\"side\":\"bwvoice\",\"concurrency\":%d,\"calls\":%ld,\"calls_per_s\":[",
