@@ -57,11 +57,15 @@ impl Cancel {
     }
 }
 
+/// Reports a finished call's outcome; the pool calls it once the job is
+/// no longer pending, so a cancel from inside the report finds nothing.
+pub type Report = Box<dyn FnOnce()>;
+
 /// A call to run on the pool.
 pub trait Task: Send + 'static {
-    /// Runs the call and reports its outcome. `cancel` is set when the
-    /// call is cancelled while it runs.
-    fn run(self: Box<Self>, id: u64, cancel: &Cancel);
+    /// Runs the call and returns how to report its outcome. `cancel` is set
+    /// when the call is cancelled while it runs.
+    fn run(self: Box<Self>, id: u64, cancel: &Cancel) -> Report;
     /// Reports `error` without running the call.
     fn skip(self: Box<Self>, id: u64, error: Error);
 }
@@ -264,8 +268,9 @@ fn work(shared: &Shared) {
             let cancel = Arc::new(Cancel::default());
             state.running.insert(id, Arc::clone(&cancel));
             drop(state);
-            task.run(id, &cancel);
+            let report = task.run(id, &cancel);
             lock(&shared.state).running.remove(&id);
+            report();
         }
         state = lock(&shared.state);
     }
@@ -291,7 +296,7 @@ mod tests {
     }
 
     impl Task for Probe {
-        fn run(self: Box<Self>, id: u64, cancel: &Cancel) {
+        fn run(self: Box<Self>, id: u64, cancel: &Cancel) -> Report {
             let (open, cv) = &*self.gate;
             let mut open = lock(open);
             while !*open && !cancel.is_set() {
@@ -304,7 +309,11 @@ mod tests {
             } else {
                 Ok(())
             };
-            let _ = self.done.send((id, result));
+            drop(open);
+            let done = self.done;
+            Box::new(move || {
+                let _ = done.send((id, result));
+            })
         }
         fn skip(self: Box<Self>, id: u64, error: Error) {
             let _ = self.done.send((id, Err(error.status)));
@@ -472,6 +481,39 @@ mod tests {
             .unwrap();
         assert_eq!(announced, id);
         assert_eq!(rx.recv().unwrap(), (id, Ok(())));
+    }
+
+    /// Cancels its own job from its report.
+    struct SelfCancel {
+        pool: Arc<Mutex<Option<Arc<Pool>>>>,
+        done: mpsc::Sender<bool>,
+    }
+
+    impl Task for SelfCancel {
+        fn run(self: Box<Self>, id: u64, _: &Cancel) -> Report {
+            Box::new(move || {
+                let pool = lock(&self.pool).clone().expect("set before submit");
+                let _ = self.done.send(pool.cancel(id));
+            })
+        }
+        fn skip(self: Box<Self>, _: u64, _: Error) {}
+    }
+
+    #[test]
+    fn a_job_is_no_longer_pending_once_it_reports() {
+        let pool = Arc::new(Pool::new(1, 10));
+        let slot = Arc::new(Mutex::new(Some(Arc::clone(&pool))));
+        let (tx, rx) = mpsc::channel();
+        let task = SelfCancel {
+            pool: Arc::clone(&slot),
+            done: tx,
+        };
+        pool.submit(Box::new(task), |_| {})
+            .map_err(|(e, _)| e)
+            .unwrap();
+        assert!(!rx.recv().unwrap(), "cancel found a job that had completed");
+        // The task's Arc<Pool> would keep the pool alive from its own worker.
+        lock(&slot).take();
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::types::{bw_call_state, bw_completion_fn, bw_error, bw_status, BW_OK};
 use crate::call_state::CallState;
 use crate::client::{Client, Started};
 use crate::error::Error;
-use crate::jobs::{Cancel, Pool, Task};
+use crate::jobs::{Cancel, Pool, Report, Task};
 use std::os::raw::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -67,7 +67,7 @@ struct CallTask<T> {
 }
 
 impl<T: Outcome> Task for CallTask<T> {
-    fn run(self: Box<Self>, id: u64, cancel: &Cancel) {
+    fn run(self: Box<Self>, id: u64, cancel: &Cancel) -> Report {
         let CallTask {
             client,
             started,
@@ -75,10 +75,10 @@ impl<T: Outcome> Task for CallTask<T> {
         } = *self;
         let result = catch_unwind(AssertUnwindSafe(|| client.finish(started, cancel)))
             .unwrap_or_else(|panic| Err(panic_error(panic)));
-        match result {
+        Box::new(move || match result {
             Ok(value) => value.deliver(&completion, id),
             Err(e) => completion.call(id, Err(&e)),
-        }
+        })
     }
 
     fn skip(self: Box<Self>, id: u64, error: Error) {
