@@ -104,6 +104,7 @@ test-install: build
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	RUSTDOCFLAGS='-D warnings' $(CARGO) doc --no-deps --locked -p bwvoice
 	cd bindings/python && ruff check . $(PY_EXTRA) && ruff format --check . $(PY_EXTRA) && mypy
 	mypy --strict scripts/demo.py tests/install/sim.py
 

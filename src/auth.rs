@@ -12,11 +12,19 @@ use std::time::{Duration, Instant};
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
     /// Bandwidth "API user" credentials (retired by Bandwidth on 2026-12-02).
-    Basic { username: String, password: String },
+    Basic {
+        /// The API user's name.
+        username: String,
+        /// The API user's password.
+        password: String,
+    },
     /// OAuth2 client credentials; `token_url` `None` means Bandwidth's.
     OAuth2 {
+        /// The OAuth2 client id.
         client_id: String,
+        /// The OAuth2 client secret; never in a message or an event.
         client_secret: String,
+        /// The token endpoint, default [`crate::DEFAULT_TOKEN_URL`].
         token_url: Option<String>,
     },
 }

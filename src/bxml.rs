@@ -52,6 +52,13 @@ pub fn check(document: &str) -> Result<(), Error> {
 /// normalisation cannot change them). Caller text escaped this way cannot
 /// close an element or open a new verb. Characters XML 1.0 cannot carry at
 /// all (other control characters, U+FFFE, U+FFFF) are an error.
+///
+/// ```
+/// let name = bwvoice::xml_escape("Tom & <Jerry>")?;
+/// let bxml = format!("<Bxml><SpeakSentence>Hello {name}</SpeakSentence></Bxml>");
+/// assert_eq!(bxml, "<Bxml><SpeakSentence>Hello Tom &amp; &lt;Jerry&gt;</SpeakSentence></Bxml>");
+/// # Ok::<(), bwvoice::Error>(())
+/// ```
 pub fn escape(text: &str) -> Result<String, Error> {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {

@@ -10,7 +10,9 @@ use time::{OffsetDateTime, UtcOffset};
 /// instant in milliseconds since the Unix epoch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timestamp {
+    /// As the server sent it, e.g. `2026-12-01T22:16:48.123Z`.
     pub text: String,
+    /// Milliseconds since 1970-01-01T00:00:00Z.
     pub unix_ms: i64,
 }
 
@@ -20,12 +22,17 @@ pub struct Timestamp {
 /// text: Bandwidth may add values, and an unknown one is not an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallState {
+    /// The Bandwidth application handling the call.
     pub application_id: Option<String>,
+    /// The account the call belongs to.
     pub account_id: Option<String>,
+    /// The call's id.
     pub call_id: Option<String>,
     /// The A-leg's call id when this call is the B-leg of a `<Transfer>`.
     pub parent_call_id: Option<String>,
+    /// The called number (E.164) or SIP URI.
     pub to: Option<String>,
+    /// The calling number (E.164) or SIP URI.
     pub from: Option<String>,
     /// `inbound` or `outbound`.
     pub direction: Option<String>,
@@ -37,14 +44,21 @@ pub struct CallState {
     pub stir_shaken: Vec<(String, String)>,
     /// The inbound INVITE's `Identity` header.
     pub identity: Option<String>,
+    /// When an outbound call was queued.
     pub enqueued_time: Option<Timestamp>,
+    /// When the call was created.
     pub start_time: Option<Timestamp>,
+    /// When the call was answered.
     pub answer_time: Option<Timestamp>,
+    /// When the call ended.
     pub end_time: Option<Timestamp>,
     /// `hangup`, `busy`, `timeout`, `cancel`, …, or a newer value.
     pub disconnect_cause: Option<String>,
+    /// Why the call failed, when it did.
     pub error_message: Option<String>,
+    /// Bandwidth's id of that failure.
     pub error_id: Option<String>,
+    /// When any of this last changed.
     pub last_update: Option<Timestamp>,
 }
 
@@ -77,7 +91,7 @@ impl CallState {
     /// Reads a 200 answer. Anything but a JSON object of the spec's shape
     /// (with RFC 3339 times) is `Status::Protocol`: half a state is never
     /// returned as if it were all of it.
-    pub fn from_reply(body: Option<&[u8]>) -> Result<CallState, Error> {
+    pub(crate) fn from_reply(body: Option<&[u8]>) -> Result<CallState, Error> {
         let body = body.ok_or_else(|| {
             malformed("the body could not be read whole (cut short, or over 64 KiB)")
         })?;

@@ -32,6 +32,7 @@ const BASIC_RETIRED: &str = "; Bandwidth retired Basic API-user credentials on 2
 /// Everything a [`Client`] needs; `None` fields take the documented default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
+    /// The credentials.
     pub auth: Auth,
     /// Voice API base, default `https://voice.bandwidth.com/api/v2`.
     pub base_url: Option<String>,
@@ -46,7 +47,9 @@ pub struct ClientConfig {
     /// default because a repeated redirect re-fires the customer's webhook
     /// and repeated BXML restarts the script.
     pub retry_non_idempotent: bool,
+    /// Which certificate authorities to trust (verification is always on).
     pub tls_roots: TlsRoots,
+    /// Direct, an explicit proxy, or the environment's.
     pub proxy: ProxyConfig,
     /// Appended to the User-Agent as `bwvoice/x.y.z (suffix)`.
     pub user_agent_suffix: Option<String>,
@@ -56,14 +59,16 @@ pub struct ClientConfig {
     /// Asynchronous calls waiting to run; a submit beyond it is
     /// `Status::Busy`. Default 10,000.
     pub max_queued: Option<u32>,
-    /// Capacity of the retry budget (see [`crate::budget`]); default 500,
-    /// [`crate::budget::OFF`] for no budget.
+    /// Capacity of the retry budget: retries cost tokens, successes refund
+    /// some, an empty budget means one attempt per call. Default
+    /// [`crate::DEFAULT_RETRY_BUDGET`], [`crate::RETRY_BUDGET_OFF`] for none.
     pub retry_budget: Option<u32>,
     /// Told of every attempt, retry, token fetch and call end.
     pub on_event: Option<EventHook>,
 }
 
 impl ClientConfig {
+    /// A configuration with these credentials and every default.
     pub fn new(auth: Auth) -> ClientConfig {
         ClientConfig {
             auth,
@@ -130,6 +135,8 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for `config`, checked first: an invalid setting is
+    /// [`Status::InvalidArgument`] naming it in [`Error::field`].
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
         let base_url = check_service_url(
             "base_url",
@@ -277,12 +284,12 @@ impl Client {
     }
 
     /// A pool for this client's asynchronous calls, sized by its configuration.
-    pub fn new_pool(&self) -> Pool {
+    pub(crate) fn new_pool(&self) -> Pool {
         Pool::new(self.pool_limits.0, self.pool_limits.1)
     }
 
     /// The Voice API base URL, for building operations.
-    pub fn base_url(&self) -> &str {
+    pub(crate) fn base_url(&self) -> &str {
         &self.base_url
     }
 
@@ -306,6 +313,18 @@ impl Client {
     }
 
     /// Reads a call's state ("Get call state"). Safe to repeat.
+    ///
+    /// ```no_run
+    /// # fn show(client: &bwvoice::Client) -> Result<(), bwvoice::Error> {
+    /// use bwvoice::CallOptions;
+    /// use std::time::Duration;
+    ///
+    /// let state = client.get_call_state("9900000", "c-1234", &CallOptions::within(Duration::from_secs(2)))?;
+    /// if state.state.as_deref() == Some("disconnected") {
+    ///     println!("ended: {:?}", state.disconnect_cause);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn get_call_state(
         &self,
         account_id: &str,
@@ -318,7 +337,7 @@ impl Client {
 
     /// Replaces a live call's BXML with `document` ("Update call BXML"),
     /// which must be well-formed XML with a `<Bxml>` root of at most
-    /// [`crate::bxml::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
+    /// [`crate::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
     /// failure the server may have acted on: a second one restarts the script.
     pub fn update_call_bxml(
         &self,
@@ -350,7 +369,11 @@ impl Client {
 
     /// Starts `op`'s time budget: from here the call ends within it, however
     /// long it waits to run (an asynchronous call waits in a queue).
-    pub fn start<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<Started<T>, Error> {
+    pub(crate) fn start<T>(
+        &self,
+        op: Operation<T>,
+        opts: &CallOptions,
+    ) -> Result<Started<T>, Error> {
         let timeout = match opts.timeout {
             Some(t) if t.is_zero() => {
                 return Err(Error::invalid("timeout_ms", "timeout_ms is zero"))
@@ -375,7 +398,7 @@ impl Client {
     /// cross it, the last error is returned at once. Once `cancel` is set no
     /// attempt starts and no wait continues (one already sent still runs to
     /// its answer).
-    pub fn finish<T>(&self, started: Started<T>, cancel: &Cancel) -> Result<T, Error> {
+    pub(crate) fn finish<T>(&self, started: Started<T>, cancel: &Cancel) -> Result<T, Error> {
         let mut last = Answer::default();
         let mut attempts = 0;
         let result = self.attempts(&started, cancel, &mut attempts, &mut last);
@@ -648,4 +671,73 @@ enum AttemptFailure {
     /// The API refused a cached bearer token (it may have been revoked).
     StaleToken(Failure),
     Other(Failure),
+}
+
+/// Cancelling a call through the one pipeline (`start` / `finish` with a
+/// `Cancel`), as the asynchronous forms do: a call waiting to retry stops at
+/// once, and nothing more is sent. Against the simulator on loopback.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bwvoice_sim::{CallState as SimCall, Config, Fault, Simulator};
+    use std::thread;
+
+    const ACCOUNT: &str = "9900000";
+
+    fn client_of(sim: &Simulator) -> Client {
+        let auth = Auth::Basic {
+            username: "user".into(),
+            password: "pass".into(),
+        };
+        let config = ClientConfig {
+            base_url: Some(sim.api_url()),
+            ..ClientConfig::new(auth)
+        };
+        Client::new(config).expect("client")
+    }
+
+    #[test]
+    fn a_call_waiting_to_retry_stops_when_cancelled() {
+        let sim = Simulator::start(Config::default()).expect("simulator");
+        let call = sim.create_call(ACCOUNT, SimCall::Answered);
+        // A 429 asking for a 25 s wait: without the cancel the call would sleep.
+        sim.add_fault(Fault {
+            status: Some(429),
+            headers: vec![("Retry-After".into(), "25".into())],
+            ..Fault::default()
+        });
+        let client = client_of(&sim);
+        let op = operation::get_call_state(client.base_url(), ACCOUNT, &call).unwrap();
+        let started = client.start(op, &CallOptions::default()).unwrap();
+        let cancel = Cancel::default();
+        let err = thread::scope(|scope| {
+            scope.spawn(|| {
+                // Once the first attempt was answered 429, the call is waiting.
+                let waiting = sim.wait_requests(Duration::from_secs(10), |log| {
+                    log.iter().any(|r| r.status == 429)
+                });
+                assert!(waiting, "the first attempt never arrived");
+                cancel.set();
+            });
+            client.finish(started, &cancel).unwrap_err()
+        });
+        assert_eq!(err.status, Status::Cancelled, "{err}");
+        assert_eq!((err.attempts, err.maybe_applied), (1, false), "{err}");
+        assert!(err.message.contains("after 1 attempt"), "{}", err.message);
+        assert_eq!(sim.requests().len(), 1, "nothing sent after the cancel");
+    }
+
+    #[test]
+    fn a_cancelled_call_sends_nothing() {
+        let sim = Simulator::start(Config::default()).expect("simulator");
+        let call = sim.create_call(ACCOUNT, SimCall::Answered);
+        let client = client_of(&sim);
+        let op = operation::update_call_bxml(client.base_url(), ACCOUNT, &call, "<Bxml/>").unwrap();
+        let started = client.start(op, &CallOptions::default()).unwrap();
+        let cancel = Cancel::default();
+        cancel.set();
+        let err = client.finish(started, &cancel).unwrap_err();
+        assert_eq!((err.status, err.attempts), (Status::Cancelled, 0), "{err}");
+        assert!(sim.requests().is_empty());
+    }
 }

@@ -63,13 +63,13 @@ impl Status {
     ];
 
     /// The status with this C code, if there is one.
-    pub fn from_code(code: i32) -> Option<Status> {
+    pub(crate) fn from_code(code: i32) -> Option<Status> {
         Status::ALL.into_iter().find(|s| *s as i32 == code)
     }
 
     /// The C name of the status, e.g. `BW_ERR_NOT_FOUND` (`bw_status_str`
     /// returns the same static string).
-    pub fn c_name(self) -> &'static CStr {
+    pub(crate) fn c_name(self) -> &'static CStr {
         match self {
             Status::InvalidArgument => c"BW_ERR_INVALID_ARGUMENT",
             Status::Unauthorized => c"BW_ERR_UNAUTHORIZED",
@@ -89,7 +89,7 @@ impl Status {
         }
     }
 
-    /// [`Status::c_name`] as `&str`.
+    /// The C name of the status, e.g. `BW_ERR_NOT_FOUND`, as `bw_status_str` returns it.
     pub fn name(self) -> &'static str {
         self.c_name().to_str().unwrap_or("BW_ERR_UNKNOWN")
     }
@@ -117,6 +117,7 @@ impl Status {
 /// Messages never contain credentials, tokens or the Authorization header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What kind of failure.
     pub status: Status,
     /// HTTP status of the final response, 0 when there was none.
     pub http_status: u16,
@@ -140,6 +141,7 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error with only a status and a message.
     pub fn new(status: Status, message: impl Into<String>) -> Error {
         Error {
             status,
@@ -156,7 +158,7 @@ impl Error {
     }
 
     /// A validation failure naming the offending argument.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Error {
         Error {
             field: Some(field),
             ..Error::new(Status::InvalidArgument, message)

@@ -43,6 +43,7 @@ pub enum RetryReason {
 }
 
 impl RetryReason {
+    /// Every reason, in the order of [`Stats::retries`].
     pub const ALL: [RetryReason; 6] = [
         RetryReason::RateLimited,
         RetryReason::Unavailable,
@@ -52,6 +53,7 @@ impl RetryReason {
         RetryReason::StaleToken,
     ];
 
+    /// The reason's name in events and logs, e.g. `rate_limited`.
     pub fn name(self) -> &'static str {
         match self {
             RetryReason::RateLimited => "rate_limited",
@@ -67,6 +69,7 @@ impl RetryReason {
 /// One fact about a call. Strings borrow from the call in progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event<'a> {
+    /// What happened.
     pub kind: EventKind,
     /// The spec's operationId (`updateCall`, `getCallState`, …); `token`
     /// for a token fetch.
@@ -75,10 +78,13 @@ pub struct Event<'a> {
     pub method: &'static str,
     /// The path with placeholders, e.g. `/accounts/{accountId}/calls/{callId}`.
     pub url_template: &'static str,
+    /// The call's account.
     pub account_id: &'a str,
+    /// The call's id.
     pub call_id: &'a str,
-    /// OpenTelemetry `server.address` / `server.port`.
+    /// OpenTelemetry `server.address`.
     pub server_address: &'a str,
+    /// OpenTelemetry `server.port`.
     pub server_port: u16,
     /// 1 for the first attempt; `http.request.resend_count` is one less.
     pub attempt: u32,
@@ -92,6 +98,7 @@ pub struct Event<'a> {
     pub error_type: String,
     /// For `RetryScheduled` / `RetryDenied`.
     pub retry_reason: Option<RetryReason>,
+    /// For `RetryScheduled`: the wait before the next attempt.
     pub retry_delay: Duration,
     /// How long the attempt, token fetch or whole call took.
     pub duration: Duration,
@@ -101,6 +108,25 @@ pub struct Event<'a> {
 
 /// The observer of a client's events. It runs on the thread making the call
 /// (a worker thread for an asynchronous call) and must return quickly.
+///
+/// ```
+/// use bwvoice::{Auth, ClientConfig, EventHook, EventKind};
+/// use std::sync::Arc;
+///
+/// let config = ClientConfig {
+///     on_event: Some(EventHook(Arc::new(|e| {
+///         if e.kind == EventKind::RetryScheduled {
+///             eprintln!("{} {}: retry in {:?} ({})", e.operation, e.call_id, e.retry_delay, e.error_type);
+///         }
+///     }))),
+///     ..ClientConfig::new(Auth::OAuth2 {
+///         client_id: "id".into(),
+///         client_secret: "secret".into(),
+///         token_url: None,
+///     })
+/// };
+/// # let _ = config;
+/// ```
 #[derive(Clone)]
 pub struct EventHook(pub Arc<dyn Fn(&Event) + Send + Sync>);
 
@@ -132,9 +158,10 @@ pub struct Counters {
     outcomes: [AtomicU64; Status::ALL.len() + 1],
 }
 
-/// A snapshot of [`Counters`].
+/// The client's counters at one moment ([`crate::Client::stats`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// Calls ended, successful or not.
     pub calls: u64,
     /// HTTP attempts (token fetches not included).
     pub attempts: u64,
@@ -144,8 +171,11 @@ pub struct Stats {
     pub retries_denied: u64,
     /// Tokens left in the retry budget; `None` when it is off.
     pub retry_budget_tokens: Option<u32>,
+    /// OAuth2 tokens requested.
     pub token_fetches: u64,
+    /// Attempts that opened a new connection.
     pub connections_opened: u64,
+    /// Attempts over a pooled connection.
     pub connections_reused: u64,
     /// Calls ended, by C status code (index 0: success).
     pub outcomes: [u64; Status::ALL.len() + 1],

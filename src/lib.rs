@@ -1,41 +1,76 @@
 //! bwvoice: Bandwidth Voice API live-call control — redirect a call to new
 //! BXML, hang it up, read its state, replace its BXML inline, pause and
 //! resume its recording — with validation, timeouts, retries and a
-//! thread-safe OAuth2 token cache. The safe Rust API lives here; the C ABI
-//! (`include/bwvoice.h`) is in [`ffi`].
+//! thread-safe OAuth2 token cache.
+//!
+//! This crate is the core of `libbwvoice` (the C ABI in `include/bwvoice.h`,
+//! which the Python and Go bindings wrap); from Rust, use [`Client`]:
+//!
+//! ```no_run
+//! use bwvoice::{Auth, CallOptions, Client, ClientConfig, ModifyCallRequest, Status};
+//!
+//! let client = Client::new(ClientConfig::new(Auth::OAuth2 {
+//!     client_id: "my-client".into(),
+//!     client_secret: "my-secret".into(),
+//!     token_url: None,
+//! }))?;
+//! let next = ModifyCallRequest {
+//!     tag: Some("step-2".into()),
+//!     ..ModifyCallRequest::redirect("https://app.example/next")
+//! };
+//! match client.modify_call("9900000", "c-1234", &next, &CallOptions::default()) {
+//!     Err(e) if e.status == Status::NotFound => println!("the call has already ended"),
+//!     result => result?,
+//! }
+//! client.hangup("9900000", "c-1234", &CallOptions::default())?;
+//! # Ok::<(), bwvoice::Error>(())
+//! ```
+//!
+//! Every operation validates its arguments first (an invalid one sends
+//! nothing and names the field in [`Error::field`]), then sends with the
+//! client's retry policy within one time budget. A [`Client`] is meant to be
+//! shared between threads.
 
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 // Errors carry the server's detail by value; they are built only on the
 // failure path, next to a network round trip, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod auth;
-pub mod budget;
-pub mod bxml;
-pub mod call_state;
-pub mod client;
+mod auth;
+mod budget;
+mod bxml;
+mod call_state;
+mod client;
 mod coalescing;
-pub mod endpoint;
-pub mod error;
-pub mod events;
-pub mod jobs;
-pub mod operation;
-mod redact;
-pub mod request;
-mod resolver;
-pub mod response;
-pub mod retry;
-pub mod transport;
-pub mod version;
-
+mod endpoint;
+mod error;
+mod events;
 #[allow(unsafe_code)]
-pub mod ffi;
+mod ffi;
+mod jobs;
+mod operation;
+mod redact;
+mod request;
+mod resolver;
+mod response;
+mod retry;
+mod transport;
+mod version;
 
 pub use auth::Auth;
+pub use budget::{DEFAULT_CAPACITY as DEFAULT_RETRY_BUDGET, OFF as RETRY_BUDGET_OFF};
+pub use bxml::{escape as xml_escape, MAX_BXML_BYTES};
 pub use call_state::{CallState, Timestamp};
-pub use client::{CallOptions, Client, ClientConfig};
+pub use client::{
+    CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+};
+pub use endpoint::{DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{Error, Status};
 pub use events::{Event, EventHook, EventKind, RetryReason, Stats};
 pub use operation::RecordingState;
-pub use request::{ModifyCallRequest, RedirectMethod, RequestedState};
+pub use request::{
+    ModifyCallRequest, RedirectMethod, RequestedState, MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS,
+};
+pub use retry::DEFAULT_MAX_ATTEMPTS;
 pub use transport::{ProxyConfig, TlsRoots};

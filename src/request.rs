@@ -21,8 +21,10 @@ pub enum RequestedState {
 /// HTTP method Bandwidth uses to deliver the Redirect event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RedirectMethod {
+    /// `GET`.
     #[serde(rename = "GET")]
     Get,
+    /// `POST` (Bandwidth's default).
     #[serde(rename = "POST")]
     Post,
 }
@@ -31,27 +33,52 @@ pub enum RedirectMethod {
 ///
 /// `tag` is three-valued: `None` leaves the call's tag alone, `Some("")`
 /// clears it, any other text sets it.
+///
+/// ```
+/// use bwvoice::{ModifyCallRequest, RedirectMethod};
+///
+/// let next = ModifyCallRequest {
+///     redirect_method: Some(RedirectMethod::Get),
+///     tag: Some(String::new()), // clear the tag
+///     ..ModifyCallRequest::redirect("https://app.example/next")
+/// };
+/// assert!(next.validate().is_ok());
+/// assert_eq!(
+///     next.to_json(),
+///     r#"{"redirectUrl":"https://app.example/next","redirectMethod":"GET","tag":""}"#
+/// );
+/// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyCallRequest {
+    /// `Completed` hangs the call up; `Active` leaves it up (e.g. with a redirect).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<RequestedState>,
+    /// Where Bandwidth fetches the call's next BXML (`http`/`https`, absolute).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
+    /// How that URL is requested, default POST.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_method: Option<RedirectMethod>,
+    /// Basic credentials Bandwidth sends to `redirect_url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The password for `username`; never in a message or `{:?}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// The call's tag, sent with its later webhooks (at most 4096 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Tried when `redirect_url` fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_fallback_url: Option<String>,
+    /// How the fallback URL is requested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_fallback_method: Option<RedirectMethod>,
+    /// Basic credentials for the fallback URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_username: Option<String>,
+    /// The password for `fallback_username`; never in a message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_password: Option<String>,
 }

@@ -7,8 +7,7 @@
 
 mod common;
 
-use bwvoice::bxml::MAX_BXML_BYTES;
-use bwvoice::{RecordingState, Timestamp};
+use bwvoice::{RecordingState, Timestamp, MAX_BXML_BYTES};
 use bwvoice_sim::{LoggedRequest, Route};
 use common::*;
 use serde_json::{json, Value};

@@ -6,8 +6,7 @@
 
 mod common;
 
-use bwvoice::budget;
-use bwvoice::events::{Event, EventHook, EventKind, RetryReason};
+use bwvoice::{Event, EventHook, EventKind, RetryReason, RETRY_BUDGET_OFF};
 use bwvoice_sim::Route;
 use common::*;
 use std::sync::{Arc, Mutex};
@@ -235,9 +234,10 @@ fn an_outage_drains_the_retry_budget_and_successes_refill_it() {
         .unwrap()
         .iter()
         .any(|e| e.kind == EventKind::RetryDenied));
-    // Five successes pay for one retry again.
+    // A retry costs 5 tokens and a success refunds 1 (README, "Retry
+    // budget."): five successes pay for one retry again.
     let up = sim.create_call(ACCOUNT, CallState::Answered);
-    for _ in 0..budget::RETRY_COST {
+    for _ in 0..5 {
         client
             .get_call_state(ACCOUNT, &up, &CallOptions::default())
             .unwrap();
@@ -250,7 +250,7 @@ fn an_outage_drains_the_retry_budget_and_successes_refill_it() {
 fn with_the_budget_off_every_call_retries() {
     let sim = sim();
     let client = client(ClientConfig {
-        retry_budget: Some(budget::OFF),
+        retry_budget: Some(RETRY_BUDGET_OFF),
         max_attempts: Some(2),
         ..basic(&sim)
     });

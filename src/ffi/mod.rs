@@ -16,4 +16,7 @@ mod queue;
 pub mod fuzzing;
 #[cfg(test)]
 mod tests;
+// The constants are there for cbindgen, which copies them into the header;
+// the Rust code itself needs only some of them.
+#[allow(dead_code)]
 pub mod types;
