@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora in fuzz/corpus/<target>/ (formats: src/ffi/fuzzing.rs).
+"""Writes the seed corpora in fuzz/corpus/<target>/ (formats: fuzz/src/lib.rs).
 Run from anywhere; rewrites only the seed_* files it owns."""
 import pathlib
 import struct

@@ -295,7 +295,7 @@ impl Drop for RefreshDone<'_> {
 
 /// How long a token that `expires_in` seconds is used: until ~60 s before
 /// it expires, or half its lifetime for short-lived tokens.
-pub(crate) fn refresh_after(expires_in: u64) -> Duration {
+pub fn refresh_after(expires_in: u64) -> Duration {
     let lifetime = Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME);
     lifetime - Duration::from_secs(60).min(lifetime / 2)
 }
@@ -303,7 +303,7 @@ pub(crate) fn refresh_after(expires_in: u64) -> Duration {
 /// `access_token` and `expires_in` from a token reply, or why not.
 /// `why` is static text: a token reply holds a secret, so none of it may
 /// reach an error message.
-pub(crate) fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), &'static str> {
+pub fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), &'static str> {
     let value: serde_json::Value = body
         .and_then(|b| serde_json::from_slice(b).ok())
         .ok_or("the token endpoint answered 2xx without a JSON body")?;
@@ -323,7 +323,7 @@ pub(crate) fn parse_token_reply(body: Option<&[u8]>) -> Result<(String, u64), &'
     Ok((token.to_owned(), expires_in))
 }
 
-pub(crate) fn oauth_error_code(body: Option<&[u8]>) -> Option<String> {
+pub fn oauth_error_code(body: Option<&[u8]>) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body?).ok()?;
     let code = value.get("error")?.as_str()?;
     code.bytes()

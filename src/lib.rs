@@ -32,7 +32,8 @@
 //! shared between threads.
 
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+// The `fuzzing` feature makes internal items reachable; only the API needs docs.
+#![cfg_attr(not(feature = "fuzzing"), warn(missing_docs))]
 // Errors carry the server's detail by value; they are built only on the
 // failure path, next to a network round trip, so their size does not matter.
 #![allow(clippy::result_large_err)]
@@ -74,3 +75,15 @@ pub use request::{
 };
 pub use retry::DEFAULT_MAX_ATTEMPTS;
 pub use transport::{ProxyConfig, TlsRoots};
+
+/// The internal entry points the fuzz harness (`fuzz/src/lib.rs`) drives
+/// without a network. Not part of the API: only with the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::auth::{oauth_error_code, parse_token_reply, refresh_after};
+    pub use crate::ffi::fuzzing::*;
+    pub use crate::operation::{update_call, Repeat};
+    pub use crate::response::{http_error, parse_error_body, MAX_FIELD_CHARS};
+    pub use crate::retry::{parse_retry_after, MAX_RETRY_AFTER};
+}

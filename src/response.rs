@@ -8,7 +8,7 @@ use std::time::Duration;
 /// proxy's HTML page or a hostile server must not make us buffer megabytes.
 pub const MAX_BODY_BYTES: u64 = 64 * 1024;
 /// Longest server-supplied text (type, description, id) kept in an error.
-const MAX_FIELD_CHARS: usize = 1024;
+pub const MAX_FIELD_CHARS: usize = 1024;
 
 /// Builds the error for a non-2xx response. `body` is `None` when the body
 /// could not be read (too large, connection dropped). The server's text is

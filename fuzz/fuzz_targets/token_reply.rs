@@ -1,5 +1,5 @@
 //! The OAuth2 token reply parser.
-//! Input format and invariants: src/ffi/fuzzing.rs.
+//! Input format and invariants: fuzz/src/lib.rs.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| bwvoice::ffi::fuzzing::token_reply(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bwvoice_fuzz::token_reply(data));

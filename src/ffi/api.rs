@@ -35,7 +35,7 @@ pub struct bw_client {
 }
 
 impl bw_client {
-    pub(crate) fn new(client: Client) -> bw_client {
+    pub fn new(client: Client) -> bw_client {
         bw_client {
             client: Arc::new(client),
             pool: OnceLock::new(),
@@ -581,7 +581,8 @@ pub unsafe extern "C" fn bw_queue_next(
         let Some(queue) = (unsafe { queue.as_ref() }) else {
             return false;
         };
-        let Some(out) = ErrorOut::new(err) else {
+        // SAFETY: caller contract: `err` is NULL or a writable `bw_error`.
+        let Some(out) = (unsafe { ErrorOut::new(err) }) else {
             return false;
         };
         let Some(mut entry) = queue.inner.pop() else {
@@ -885,7 +886,7 @@ pub(crate) unsafe fn call_args<'a>(
 }
 
 /// `bw_modify_call`'s arguments after the NULL, UTF-8 and enum checks.
-pub(crate) struct ModifyCallArgs<'a> {
+pub struct ModifyCallArgs<'a> {
     pub client: &'a Client,
     pub account_id: &'a str,
     pub call_id: &'a str,
@@ -893,12 +894,12 @@ pub(crate) struct ModifyCallArgs<'a> {
     pub opts: CallOptions,
 }
 
-/// Converts `bw_modify_call`'s arguments (shared with the fuzz targets).
+/// Converts `bw_modify_call`'s arguments (shared with the fuzz harness).
 ///
 /// # Safety
 /// As for `bw_modify_call`: each pointer is NULL or valid for `'a`, each
 /// string NUL-terminated.
-pub(crate) unsafe fn modify_call_args<'a>(
+pub unsafe fn modify_call_args<'a>(
     client: *const bw_client,
     account_id: *const c_char,
     call_id: *const c_char,

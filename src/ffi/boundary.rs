@@ -16,7 +16,9 @@ use std::os::raw::c_char;
 /// once and does nothing.
 macro_rules! ffi_status {
     ($err:expr, $body:block) => {{
-        match $crate::ffi::boundary::ErrorOut::new($err) {
+        // SAFETY: each exported function's contract: `err` is NULL or
+        // points to a `bw_error` of the caller's layout, valid for writes.
+        match unsafe { $crate::ffi::boundary::ErrorOut::new($err) } {
             None => $crate::ffi::types::BW_ERR_INVALID_ARGUMENT,
             Some(out) => {
                 out.clear();
@@ -64,12 +66,16 @@ pub struct ErrorOut {
 impl ErrorOut {
     /// `None` when `err` is non-NULL with a `struct_size` this library does
     /// not know: nothing may be written into it.
-    pub fn new(err: *mut bw_error) -> Option<ErrorOut> {
+    ///
+    /// # Safety
+    /// `err` is NULL or points to a `bw_error` of the caller's layout (its
+    /// own `struct_size` bytes), valid for writes while the `ErrorOut` lives.
+    pub unsafe fn new(err: *mut bw_error) -> Option<ErrorOut> {
         let len = if err.is_null() {
             0
         } else {
-            // SAFETY: the API contract makes a non-NULL `err` point to a
-            // `bw_error` of the caller's layout, which begins with `struct_size`.
+            // SAFETY: the caller's contract: a `bw_error` of the caller's
+            // layout, which begins with `struct_size`.
             unsafe { growable::out_len(err) }.ok()?
         };
         Some(ErrorOut { ptr: err, len })

@@ -10,10 +10,13 @@ mod completion;
 mod events;
 pub(crate) mod growable;
 mod queue;
-// Fuzz entry points: the C argument conversion and the parsers without a
-// network. Also built for `cargo test`, which replays fuzz/corpus through them.
-#[cfg(any(fuzzing, test))]
-pub mod fuzzing;
+// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    pub use super::api::{bw_client, modify_call_args, ModifyCallArgs};
+    pub use super::boundary::ErrorOut;
+    pub use super::types::*;
+}
 #[cfg(test)]
 mod tests;
 // The constants are there for cbindgen, which copies them into the header;

@@ -1,8 +1,10 @@
-//! Fuzz entry points (built with `--cfg fuzzing`, and for `cargo test`,
-//! which replays `fuzz/corpus` and `fuzz/regressions` through them). Each
-//! takes arbitrary bytes, runs the library's real code on them without a
-//! network, and panics when an invariant breaks. They live in `src/ffi`
-//! because building C strings and structs from fuzz bytes needs `unsafe`.
+//! The fuzz harness: entry points that take arbitrary bytes, run the
+//! library's real code on them without a network, and panic when an
+//! invariant breaks. The targets in `fuzz_targets/` call them under
+//! libFuzzer; `tests/fuzz_inputs.rs` in the crate replays the committed
+//! inputs (`corpus/`, `regressions/`) through them in `cargo test`. They
+//! reach the library's internals through its `fuzzing` feature, and build
+//! C strings and structs from fuzz bytes, which needs `unsafe`.
 //!
 //! Input formats (short inputs are padded with zeros):
 //!
@@ -19,16 +21,11 @@
 //!   value, 0xFF, the body.
 //! - [`token_reply`]: a flags byte (bit 0: no body), then the body.
 
-use super::api::{bw_client, modify_call_args, ModifyCallArgs};
-use super::boundary::ErrorOut;
-use super::types::*;
-use crate::auth::{oauth_error_code, parse_token_reply, refresh_after, Auth};
-use crate::client::{Client, ClientConfig};
-use crate::error::{Error, Status};
-use crate::operation::{update_call, Repeat};
-use crate::request::{ModifyCallRequest, RedirectMethod, RequestedState};
-use crate::response::{http_error, parse_error_body};
-use crate::retry::{parse_retry_after, MAX_RETRY_AFTER};
+use bwvoice::fuzzing::*;
+use bwvoice::{
+    Auth, Client, ClientConfig, Error, ModifyCallRequest, RedirectMethod, RequestedState, Status,
+    MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS,
+};
 use serde_json::{json, Map, Value};
 use std::ffi::CStr;
 use std::os::raw::c_char;
@@ -268,11 +265,19 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
         }
     }
     for (field, value, max) in [
-        ("username", &req.username, 1024),
-        ("password", &req.password, 1024),
-        ("fallback_username", &req.fallback_username, 1024),
-        ("fallback_password", &req.fallback_password, 1024),
-        ("tag", &req.tag, 4096),
+        ("username", &req.username, MAX_CREDENTIAL_CHARS),
+        ("password", &req.password, MAX_CREDENTIAL_CHARS),
+        (
+            "fallback_username",
+            &req.fallback_username,
+            MAX_CREDENTIAL_CHARS,
+        ),
+        (
+            "fallback_password",
+            &req.fallback_password,
+            MAX_CREDENTIAL_CHARS,
+        ),
+        ("tag", &req.tag, MAX_TAG_CHARS),
     ] {
         if value.as_deref().is_some_and(|v| v.chars().count() > max) {
             broken.push(field);
@@ -440,7 +445,7 @@ pub fn response(data: &[u8]) {
         .into_iter()
         .flatten()
     {
-        assert!(!text.is_empty() && text.chars().count() <= 1024);
+        assert!(!text.is_empty() && text.chars().count() <= MAX_FIELD_CHARS);
     }
     match &parsed {
         Some(p) => assert_eq!(
@@ -485,7 +490,8 @@ fn check_error(e: &Error, err_null: bool) {
         );
     }
     if err_null {
-        let out = ErrorOut::new(std::ptr::null_mut()).expect("NULL is fine");
+        // SAFETY: NULL is always allowed.
+        let out = unsafe { ErrorOut::new(std::ptr::null_mut()) }.expect("NULL is fine");
         assert_eq!(out.fill(e), e.status as i32);
         return;
     }
@@ -503,7 +509,8 @@ fn check_error(e: &Error, err_null: bool) {
         message: [-1; BW_ERROR_TEXT_LEN],
         maybe_applied: true,
     };
-    let out = ErrorOut::new(&mut record).expect("a known size");
+    // SAFETY: a whole `bw_error` of this layout, alive until the end.
+    let out = unsafe { ErrorOut::new(&mut record) }.expect("a known size");
     out.clear();
     assert_eq!(out.fill(e), e.status as i32);
     assert_eq!(record.status, e.status as i32);
@@ -524,48 +531,4 @@ fn c_text(buf: &[c_char]) -> String {
     let bytes: Vec<u8> = buf.iter().map(|&c| c as u8).collect();
     let text = CStr::from_bytes_until_nul(&bytes).expect("NUL-terminated");
     text.to_str().expect("valid UTF-8").to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    /// Replays every committed fuzz input (seeds and crash regressions).
-    #[test]
-    #[cfg_attr(miri, ignore)] // reads files: Miri isolates the file system
-    fn committed_fuzz_inputs_hold_every_invariant() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-        type Target = fn(&[u8]);
-        let targets: [(&str, Target); 3] = [
-            ("modify_call", modify_call),
-            ("response", response),
-            ("token_reply", token_reply),
-        ];
-        for (name, target) in targets {
-            let mut replayed = 0;
-            for dir in ["corpus", "regressions"] {
-                let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else {
-                    continue;
-                };
-                for entry in entries {
-                    let path = entry.expect("read dir").path();
-                    let data = std::fs::read(&path).expect("read input");
-                    let outcome = std::panic::catch_unwind(|| target(&data));
-                    assert!(outcome.is_ok(), "{} fails", path.display());
-                    replayed += 1;
-                }
-            }
-            assert!(replayed > 0, "no committed inputs for {name}");
-        }
-    }
-
-    #[test]
-    fn short_and_empty_inputs() {
-        for data in [&b""[..], b"\x01", b"\xff\xff\xff"] {
-            modify_call(data);
-            response(data);
-            token_reply(data);
-        }
-    }
 }
