@@ -64,8 +64,11 @@ $(EXE_DIR)/%: examples/c/%.c $(HEADER)
 	@mkdir -p $(EXE_DIR)
 	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice
 
+# build.rs runs cbindgen into OUT_DIR; copy what it wrote.
 header:
-	BWVOICE_BLESS=1 $(CARGO) test --test header --quiet
+	@out=$$($(CARGO) build --locked -p bwvoice --message-format=json-render-diagnostics | \
+	  $(PYTHON) -c 'import json, sys; print(*{m["out_dir"] for m in map(json.loads, sys.stdin) if m.get("reason") == "build-script-executed" and "#bwvoice@" in m["package_id"]})') && \
+	  cp "$$out/bwvoice.h" $(HEADER) && echo "$(HEADER) <- $$out/bwvoice.h"
 
 demo: build examples $(PC_DIR)/bwvoice.pc
 	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) BWVOICE_LIBRARY=$(LIB) \
