@@ -91,13 +91,31 @@ def test_close_during_get_call_state_still_returns_the_state(sim: Simulator) -> 
     assert (state.call_id, state.state) == (call_id, "answered")
 
 
+def open_sockets() -> set[str]:
+    """The sockets open in this process, as ``socket:[inode]`` (Linux)."""
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed while listing
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
+
+
 def test_garbage_collection_frees_the_client(sim: Simulator) -> None:
     bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
-    finalizer = bw._finalizer
-    assert finalizer.alive
+    call_id = sim.create_call()
+    before = open_sockets()
+    bw.hangup(ACCOUNT, call_id)
+    # The client keeps its connection for the next call; only bw_free
+    # (dropping the connection pool) closes it.
+    pooled = open_sockets() - before
+    assert len(pooled) == 1, pooled
     del bw
     gc.collect()
-    assert not finalizer.alive
+    assert not pooled & open_sockets(), "bw_free did not run"
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
