@@ -35,3 +35,41 @@ fn a_request_arrives_in_one_piece() {
     );
     assert!(first_read.contains(&format!("content-length: {}\r\n", body.len())));
 }
+
+/// The simulator states Bandwidth's field limits on its own; they must be
+/// the library's, and a request at every limit must pass both.
+#[test]
+fn the_longest_fields_the_library_allows_the_server_accepts() {
+    use bwvoice::{MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS};
+    assert_eq!(
+        (MAX_TAG_CHARS, MAX_CREDENTIAL_CHARS),
+        (
+            bwvoice_sim::MAX_TAG_CHARS,
+            bwvoice_sim::MAX_CREDENTIAL_CHARS
+        )
+    );
+    let sim = sim();
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    // Two-byte characters: the limits count characters, not bytes.
+    let longest = ModifyCallRequest {
+        tag: Some("é".repeat(MAX_TAG_CHARS)),
+        username: Some("é".repeat(MAX_CREDENTIAL_CHARS)),
+        password: Some("é".repeat(MAX_CREDENTIAL_CHARS)),
+        ..redirect_to_sim(&sim)
+    };
+    client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &longest, &CallOptions::default())
+        .unwrap();
+    let too_long = ModifyCallRequest {
+        tag: Some("é".repeat(MAX_TAG_CHARS + 1)),
+        ..longest
+    };
+    let err = client(basic(&sim))
+        .modify_call(ACCOUNT, &call, &too_long, &CallOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.field),
+        (Status::InvalidArgument, Some("tag"))
+    );
+    assert_eq!(sim.requests().len(), 1, "nothing sent for the long tag");
+}

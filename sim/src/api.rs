@@ -234,15 +234,22 @@ enum Update {
     },
 }
 
+/// Bandwidth's longest `tag`, in characters. The simulator states the
+/// server's rules itself rather than borrowing the client's (a wrong limit
+/// in the library must not be mirrored here); tests/wire.rs checks the two agree.
+pub const MAX_TAG_CHARS: usize = 4096;
+/// Bandwidth's longest webhook username or password, in characters.
+pub const MAX_CREDENTIAL_CHARS: usize = 1024;
+
 /// Checks the body against Bandwidth's rules; `Err` is the 400 description.
 fn validate(body: Value) -> Result<Update, String> {
     let u: UpdateCall = serde_json::from_value(body).map_err(|e| e.to_string())?;
     for (name, value, max) in [
-        ("username", &u.username, 1024),
-        ("password", &u.password, 1024),
-        ("fallbackUsername", &u.fallback_username, 1024),
-        ("fallbackPassword", &u.fallback_password, 1024),
-        ("tag", &u.tag, 4096),
+        ("username", &u.username, MAX_CREDENTIAL_CHARS),
+        ("password", &u.password, MAX_CREDENTIAL_CHARS),
+        ("fallbackUsername", &u.fallback_username, MAX_CREDENTIAL_CHARS),
+        ("fallbackPassword", &u.fallback_password, MAX_CREDENTIAL_CHARS),
+        ("tag", &u.tag, MAX_TAG_CHARS),
     ] {
         if value.as_ref().is_some_and(|v| v.chars().count() > max) {
             return Err(format!("{name} must be at most {max} characters"));

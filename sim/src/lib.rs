@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+pub use api::{MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS};
 use http::{Reply, Request, Response, Server};
 use state::{new_call_id, Call, State};
 pub use state::{CallState, Fault, LoggedRequest, Route, WebhookDelivery};
