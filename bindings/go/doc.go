@@ -19,6 +19,37 @@
 //		// the call has already ended
 //	}
 //
+// # Installing and linking
+//
+// This documentation is for bwvoice 0.2.0; the package needs libbwvoice 0.2.0 or a later 0.x.
+//
+//	go get github.com/bwvoice/bwvoice/bindings/go@v0.2.0
+//
+// The module lives in the repository's bindings/go directory, so its release
+// tags are bindings/go/v0.2.0 and so on. The package uses cgo and finds the C
+// library through pkg-config (bwvoice.pc), so a build needs a C compiler,
+// pkg-config and the library, either:
+//
+//   - installed (make install from a checkout, or a distribution package):
+//     bwvoice.pc is on the system pkg-config path and a plain go build links
+//     libbwvoice.so.0;
+//   - or from the release tarball libbwvoice-0.2.0-x86_64-linux-gnu.tar.gz,
+//     unpacked anywhere as <tree>: set PKG_CONFIG_PATH=<tree>/lib/pkgconfig.
+//     The program then needs <tree>/lib/libbwvoice.so.0 at run time: build
+//     with CGO_LDFLAGS=-Wl,-rpath,<tree>/lib, or set LD_LIBRARY_PATH=<tree>/lib
+//     when it runs.
+//
+// With -tags bwvoice_static the package links libbwvoice.a instead, through
+// pkg-config --static, into one self-contained binary that needs no
+// libbwvoice.so at run time. Where the .so sits beside the archive, as in the
+// tarball, name the archive first so the linker takes it:
+//
+//	PKG_CONFIG_PATH=<tree>/lib/pkgconfig CGO_LDFLAGS="<tree>/lib/libbwvoice.a -Wl,--as-needed" \
+//		go build -tags bwvoice_static
+//
+// Go's build cache does not notice a changed C library or pkg-config file:
+// after switching to another libbwvoice, build with go build -a.
+//
 // # Errors
 //
 // Failures are *Error values carrying the library's Status, the HTTP status
