@@ -239,7 +239,8 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
     let req = &args.request;
     let mut broken = Vec::new();
     for (field, id) in [("account_id", args.account_id), ("call_id", args.call_id)] {
-        if id.is_empty() || id.chars().any(char::is_control) {
+        // `.` and `..` would vanish when a server normalises the path.
+        if id.is_empty() || id == "." || id == ".." || id.chars().any(char::is_control) {
             broken.push(field);
         }
     }
