@@ -66,7 +66,11 @@ fn against(case: &str, call: Call, script: Vec<Behaviour>) -> Result<(), Error> 
         // Each attempt is a request the server read (with OAuth2 the token
         // requests come on top), so `attempts` is never a guess.
         if !matches!(call, Call::OAuth2) {
-            assert_eq!(server.requests(), e.attempts as usize, "{case}: requests read");
+            assert_eq!(
+                server.requests(),
+                e.attempts as usize,
+                "{case}: requests read"
+            );
         }
     }
     run().unwrap_or_else(|e| panic!("{case}: the next call failed: {e}"));
