@@ -26,7 +26,7 @@ INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
 .PHONY: all build examples header demo test test-rust test-c test-python test-go test-install \
-        install uninstall lint bench fuzz soak miri help clean
+        test-dist install uninstall dist lint bench fuzz soak miri help clean
 
 all: build examples
 
@@ -37,6 +37,7 @@ help:
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
+	@echo "make dist        release artifacts in target/dist: C tarball, manylinux wheel, sdist (glibc 2.17 build)"
 	@echo "make bench       C, Python and Go side by side with libcurl, requests, bandwidth-sdk, net/http (~1 min)"
 	@echo "make fuzz        run each fuzz target for FUZZ_SECONDS (60) s; needs nightly + cargo-fuzz"
 	@echo "make soak        100,000 mixed calls from 16 threads against the simulator; fails on RSS/fd growth"
@@ -52,6 +53,10 @@ install:
 
 uninstall:
 	$(INSTALL_ENV) scripts/install.sh uninstall
+
+# Builds on its own (cargo zigbuild into target/dist-build), not from `make build`.
+dist:
+	CARGO=$(CARGO) scripts/dist.sh
 
 $(PC_DIR)/bwvoice.pc: Makefile
 	@mkdir -p $(PC_DIR)
