@@ -32,7 +32,8 @@ all: build examples
 
 help:
 	@echo "make demo        build, start the simulator, redirect and hang up calls from C, Python and Go"
-	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go) and lint"
+	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go, install, dist) and lint"
+	@echo "make test-dist   make dist, then install and use each artifact (C, CMake, Go, pip) against the simulator"
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
@@ -78,7 +79,7 @@ demo: build examples $(PC_DIR)/bwvoice.pc
 
 # Every suite runs and reports even when an earlier one (lint, say) fails;
 # the run fails if any did.
-TEST_SUITES := lint test-rust test-c test-python test-go test-install
+TEST_SUITES := lint test-rust test-c test-python test-go test-install test-dist
 test:
 	@failed=; for suite in $(TEST_SUITES); do \
 	  echo "== make $$suite"; \
@@ -105,6 +106,10 @@ PY_EXTRA := ../../examples/python ../../scripts ../../tests/install/sim.py
 
 test-install: build
 	BWVOICE_SIM=$(SIM) bash tests/install/run.sh
+
+# Runs scripts/dist.sh itself; needs `make build` only for the simulator.
+test-dist: build
+	BWVOICE_SIM=$(SIM) CARGO=$(CARGO) CC=$(CC) GO=$(GO) bash tests/dist/run.sh
 
 lint:
 	$(CARGO) fmt --all --check
