@@ -64,7 +64,7 @@ nocargo_path=$(tr ':' '\n' <<<"$PATH" | while read -r dir; do
 done | paste -sd:)
 if PATH=$nocargo_path command -v cargo >/dev/null; then fail "cannot make a PATH without cargo"; fi
 
-step "make dist (scripts/dist.sh; ~2 min when nothing is built yet)"
+step "make dist (scripts/dist.sh)"
 quiet dist scripts/dist.sh
 sed -n '/^target\/dist/,$p' "$work/dist.log"
 tarball=$DIST/$NAME.tar.gz
