@@ -26,17 +26,19 @@ INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
 .PHONY: all build examples header demo test test-rust test-c test-python test-go test-install \
-        install uninstall lint bench fuzz soak miri help clean
+        test-dist install uninstall dist lint bench fuzz soak miri help clean
 
 all: build examples
 
 help:
 	@echo "make demo        build, start the simulator, redirect and hang up calls from C, Python and Go"
-	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go) and lint"
+	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go, install, dist) and lint"
+	@echo "make test-dist   make dist, then install and use each artifact (C, CMake, Go, pip) against the simulator"
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
+	@echo "make dist        release artifacts in target/dist: C tarball, manylinux wheel, sdist (glibc 2.17 build)"
 	@echo "make bench       C, Python and Go side by side with libcurl, requests, bandwidth-sdk, net/http (~1 min)"
 	@echo "make fuzz        run each fuzz target for FUZZ_SECONDS (60) s; needs nightly + cargo-fuzz"
 	@echo "make soak        100,000 mixed calls from 16 threads against the simulator; fails on RSS/fd growth"
@@ -52,6 +54,10 @@ install:
 
 uninstall:
 	$(INSTALL_ENV) scripts/install.sh uninstall
+
+# Builds on its own (cargo zigbuild into target/dist-build), not from `make build`.
+dist:
+	CARGO=$(CARGO) scripts/dist.sh
 
 $(PC_DIR)/bwvoice.pc: Makefile
 	@mkdir -p $(PC_DIR)
@@ -76,7 +82,7 @@ demo: build examples $(PC_DIR)/bwvoice.pc
 
 # Every suite runs and reports even when an earlier one (lint, say) fails;
 # the run fails if any did.
-TEST_SUITES := lint test-rust test-c test-python test-go test-install
+TEST_SUITES := lint test-rust test-c test-python test-go test-install test-dist
 test:
 	@failed=; for suite in $(TEST_SUITES); do \
 	  echo "== make $$suite"; \
@@ -103,6 +109,10 @@ PY_EXTRA := ../../examples/python ../../scripts ../../tests/install/sim.py
 
 test-install: build
 	BWVOICE_SIM=$(SIM) bash tests/install/run.sh
+
+# Runs scripts/dist.sh itself; needs `make build` only for the simulator.
+test-dist: build
+	BWVOICE_SIM=$(SIM) CARGO=$(CARGO) CC=$(CC) GO=$(GO) bash tests/dist/run.sh
 
 lint:
 	$(CARGO) fmt --all --check

@@ -19,6 +19,9 @@
 #   LIBDIR      relative to PREFIX or absolute (default lib; e.g. lib/x86_64-linux-gnu)
 #   INCLUDEDIR  relative to PREFIX or absolute (default include)
 #   BUILD_DIR   where `make build` put the libraries (default target/release)
+#   RELOCATABLE 1: bwvoice.pc finds the prefix from its own location
+#               (prefix=${pcfiledir}/../..), so the tree works wherever it is
+#               unpacked (the release tarball); LIBDIR/INCLUDEDIR must be relative
 # Installs what `make build` built; it never builds.
 set -euo pipefail
 
@@ -29,6 +32,7 @@ DESTDIR=${DESTDIR:-}
 LIBDIR=${LIBDIR:-lib}
 INCLUDEDIR=${INCLUDEDIR:-include}
 BUILD_DIR=${BUILD_DIR:-$ROOT/target/release}
+RELOCATABLE=${RELOCATABLE:-}
 
 # What a program linking libbwvoice.a needs besides it, as printed by
 # `rustc --print native-static-libs` for this crate (duplicates dropped,
@@ -41,6 +45,11 @@ case $action in install | uninstall | build-link) ;; *) die "usage: $0 install|u
 case $PREFIX in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
 case "$PREFIX$LIBDIR$INCLUDEDIR" in
   *[[:space:]]*) die "PREFIX, LIBDIR and INCLUDEDIR must not contain whitespace (bwvoice.pc cannot express it)" ;;
+esac
+case $RELOCATABLE in
+  "" | 0) ;;
+  1) case "$LIBDIR:$INCLUDEDIR" in /* | *:/*) die "RELOCATABLE=1 needs LIBDIR and INCLUDEDIR relative to PREFIX" ;; esac ;;
+  *) die "RELOCATABLE must be 1 or empty, not '$RELOCATABLE'" ;;
 esac
 
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)
@@ -105,6 +114,9 @@ esac
 case $libdir in "$PREFIX"/*) pc_libdir="\${exec_prefix}${libdir#"$PREFIX"}" ;; *) pc_libdir=$libdir ;; esac
 case $includedir in "$PREFIX"/*) pc_includedir="\${prefix}${includedir#"$PREFIX"}" ;; *) pc_includedir=$includedir ;; esac
 cmake_rel_includedir=$(realpath -m --relative-to="$cmakedir" "$includedir")
+# pkg-config and pkgconf both define ${pcfiledir}, the directory of the .pc.
+pc_prefix=$PREFIX
+if [ "$RELOCATABLE" = 1 ]; then pc_prefix="\${pcfiledir}/$(realpath -m --relative-to="$pcdir" "$PREFIX")"; fi
 
 install -d "$d_lib" "$d_inc" "$d_pc" "$d_cmake"
 install -m 0755 "$so" "$d_lib/$REALNAME"
@@ -114,7 +126,7 @@ install -m 0644 "$BUILD_DIR/libbwvoice.a" "$d_lib/libbwvoice.a"
 install -m 0644 "$ROOT/include/bwvoice.h" "$ROOT/include/bwvoice.hpp" "$d_inc/"
 
 subst=(
-  "PREFIX=$PREFIX" "PC_LIBDIR=$pc_libdir" "PC_INCLUDEDIR=$pc_includedir"
+  "PREFIX=$pc_prefix" "PC_LIBDIR=$pc_libdir" "PC_INCLUDEDIR=$pc_includedir"
   "VERSION=$VERSION" "MAJOR=$MAJOR" "MINOR=$MINOR" "SIZEOF_VOID_P=$pointer_size"
   "LIBS_PRIVATE=$NATIVE_STATIC_LIBS" "CMAKE_LIBS_PRIVATE=${NATIVE_STATIC_LIBS// /;}"
   "CMAKE_REL_INCLUDEDIR=$cmake_rel_includedir"
