@@ -12,7 +12,8 @@ HEADER  := include/bwvoice.h
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
 EXE_DIR := target/examples
-# In-tree pkg-config file so cgo finds the repository's own build.
+# In-tree pkg-config files (bwvoice, bwvoice-static) so cgo finds the
+# repository's own build.
 PC_DIR  := $(CURDIR)/target/pkgconfig
 # Go's build cache does not notice a changed C header; keying CGO_CFLAGS on
 # the header's hash makes it rebuild the binding when the header changes.
@@ -59,10 +60,8 @@ uninstall:
 dist:
 	CARGO=$(CARGO) scripts/dist.sh
 
-$(PC_DIR)/bwvoice.pc: Makefile
-	@mkdir -p $(PC_DIR)
-	printf 'Name: bwvoice\nDescription: Bandwidth Voice API call control (in-tree build)\nVersion: %s\nCflags: -I%s\nLibs: -L%s -Wl,-rpath,%s -lbwvoice\n' \
-	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" "$(CURDIR)/include" "$(RELEASE)" "$(RELEASE)" > $@
+$(PC_DIR)/bwvoice.pc: Makefile scripts/install.sh
+	scripts/install.sh build-pc $(PC_DIR)
 
 EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
 examples: build $(EXAMPLES)

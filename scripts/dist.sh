@@ -4,8 +4,9 @@
 #   libbwvoice-VERSION-x86_64-linux-gnu.tar.gz  the `make install` tree, relocatable
 #   bwvoice-VERSION-py3-none-manylinux...whl    the Python package with the library
 #   bwvoice-VERSION.tar.gz                      the Python sdist, Rust sources in rust/
-#   each with a .sha256 (`cd target/dist && sha256sum -c FILE.sha256`), and
-#   auditwheel-show.txt, what auditwheel says about the wheel.
+#   each with a .sha256 (`cd target/dist && sha256sum -c FILE.sha256`); what
+#   auditwheel says about the wheel goes to target/dist-build/auditwheel-show.txt,
+#   so target/dist holds only what is published.
 #
 # The library is built once, for glibc 2.17 (the floor of Rust's standard
 # library itself), with cargo-zigbuild; the C tarball and the wheel carry that
@@ -91,8 +92,8 @@ wheels=("$stage"/wheel/*.whl)
 [ ${#wheels[@]} -eq 1 ] || die "expected one repaired wheel, got ${wheels[*]}"
 wheel=${wheels[0]##*/}
 cp "$stage/python/$sdist" "${wheels[0]}" "$OUT/"
-auditwheel show "$OUT/$wheel" >"$OUT/auditwheel-show.txt"
-cat "$OUT/auditwheel-show.txt"
+auditwheel show "$OUT/$wheel" >"$BUILD/auditwheel-show.txt"
+cat "$BUILD/auditwheel-show.txt"
 
 artifacts=("$NAME.tar.gz" "$wheel" "$sdist")
 (cd "$OUT" && for f in "${artifacts[@]}"; do sha256sum "$f" >"$f.sha256"; done)

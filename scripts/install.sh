@@ -6,13 +6,16 @@
 #   $LIBDIR/libbwvoice.so.X -> .so.X.Y.Z runtime link (what programs load)
 #   $LIBDIR/libbwvoice.so   -> .so.X.Y.Z development link (what -lbwvoice finds)
 #   $LIBDIR/libbwvoice.a
-#   $LIBDIR/pkgconfig/bwvoice.pc
+#   $LIBDIR/pkgconfig/bwvoice.pc         -lbwvoice (the .so; Libs.private for --static)
+#   $LIBDIR/pkgconfig/bwvoice-static.pc  the archive by name, with what it needs
 #   $LIBDIR/cmake/bwvoice/bwvoiceConfig.cmake, bwvoiceConfigVersion.cmake
 #   $INCLUDEDIR/bwvoice.h, bwvoice.hpp
 #
-# Usage: scripts/install.sh install|uninstall|build-link
+# Usage: scripts/install.sh install|uninstall|build-link|build-pc DIR
 #   build-link: creates target/release/libbwvoice.so.X -> libbwvoice.so, so
 #   programs linked in-tree (examples, C and Go tests) find the soname at run time.
+#   build-pc DIR: writes bwvoice.pc and bwvoice-static.pc for the in-tree build
+#   (BUILD_DIR, with an rpath) into DIR, for cgo and the benchmarks.
 # Settings (environment):
 #   PREFIX      install prefix, written into bwvoice.pc (default /usr/local)
 #   DESTDIR     staging root prepended to every path written (packaging)
@@ -41,7 +44,7 @@ NATIVE_STATIC_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-case $action in install | uninstall | build-link) ;; *) die "usage: $0 install|uninstall|build-link" ;; esac
+case $action in install | uninstall | build-link | build-pc) ;; *) die "usage: $0 install|uninstall|build-link|build-pc DIR" ;; esac
 case $PREFIX in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
 case "$PREFIX$LIBDIR$INCLUDEDIR" in
   *[[:space:]]*) die "PREFIX, LIBDIR and INCLUDEDIR must not contain whitespace (bwvoice.pc cannot express it)" ;;
@@ -86,9 +89,19 @@ if [ "$action" = build-link ]; then
   exit 0
 fi
 
+if [ "$action" = build-pc ]; then
+  out=${2:?build-pc needs a directory}
+  mkdir -p "$out"
+  printf 'Name: bwvoice\nDescription: Bandwidth Voice API call control (in-tree build)\nVersion: %s\nCflags: -I%s\nLibs: -L%s -Wl,-rpath,%s -lbwvoice\nLibs.private: %s\n' \
+    "$VERSION" "$ROOT/include" "$BUILD_DIR" "$BUILD_DIR" "$NATIVE_STATIC_LIBS" >"$out/bwvoice.pc"
+  printf 'Name: bwvoice-static\nDescription: Bandwidth Voice API call control, linked statically (in-tree build)\nVersion: %s\nCflags: -I%s\nLibs: %s/libbwvoice.a %s\n' \
+    "$VERSION" "$ROOT/include" "$BUILD_DIR" "$NATIVE_STATIC_LIBS" >"$out/bwvoice-static.pc"
+  exit 0
+fi
+
 if [ "$action" = uninstall ]; then
   rm -f "$d_lib/$REALNAME" "$d_lib/libbwvoice.a" "$d_inc/bwvoice.h" "$d_inc/bwvoice.hpp" \
-    "$d_pc/bwvoice.pc" "$d_cmake/bwvoiceConfig.cmake" "$d_cmake/bwvoiceConfigVersion.cmake"
+    "$d_pc/bwvoice.pc" "$d_pc/bwvoice-static.pc" "$d_cmake/bwvoiceConfig.cmake" "$d_cmake/bwvoiceConfigVersion.cmake"
   # The links go only if they point at this version (another may be installed).
   for link in "$d_lib/$SONAME" "$d_lib/libbwvoice.so"; do
     if [ -L "$link" ] && [ "$(readlink "$link")" = "$REALNAME" ]; then rm -f "$link"; fi
@@ -132,8 +145,9 @@ subst=(
   "CMAKE_REL_INCLUDEDIR=$cmake_rel_includedir"
 )
 render "$ROOT/pkgconfig/bwvoice.pc.in" "${subst[@]}" >"$d_pc/bwvoice.pc"
+render "$ROOT/pkgconfig/bwvoice-static.pc.in" "${subst[@]}" >"$d_pc/bwvoice-static.pc"
 render "$ROOT/cmake/bwvoiceConfig.cmake.in" "${subst[@]}" >"$d_cmake/bwvoiceConfig.cmake"
 render "$ROOT/cmake/bwvoiceConfigVersion.cmake.in" "${subst[@]}" >"$d_cmake/bwvoiceConfigVersion.cmake"
-chmod 0644 "$d_pc/bwvoice.pc" "$d_cmake/bwvoiceConfig.cmake" "$d_cmake/bwvoiceConfigVersion.cmake"
+chmod 0644 "$d_pc/bwvoice.pc" "$d_pc/bwvoice-static.pc" "$d_cmake/bwvoiceConfig.cmake" "$d_cmake/bwvoiceConfigVersion.cmake"
 
 echo "installed bwvoice $VERSION into ${DESTDIR}${PREFIX} (libraries in ${DESTDIR}${libdir})"

@@ -40,12 +40,11 @@
 //     when it runs.
 //
 // With -tags bwvoice_static the package links libbwvoice.a instead, through
-// pkg-config --static, into one self-contained binary that needs no
-// libbwvoice.so at run time. Where the .so sits beside the archive, as in the
-// tarball, name the archive first so the linker takes it:
+// the bwvoice-static pkg-config module (installed and in the tarball next to
+// bwvoice.pc), into one self-contained binary that needs no libbwvoice.so at
+// run time:
 //
-//	PKG_CONFIG_PATH=<tree>/lib/pkgconfig CGO_LDFLAGS="<tree>/lib/libbwvoice.a -Wl,--as-needed" \
-//		go build -tags bwvoice_static
+//	PKG_CONFIG_PATH=<tree>/lib/pkgconfig go build -tags bwvoice_static
 //
 // Go's build cache does not notice a changed C library or pkg-config file:
 // after switching to another libbwvoice, build with go build -a.

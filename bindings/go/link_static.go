@@ -2,10 +2,11 @@
 
 package bwvoice
 
-// With -tags bwvoice_static the library is linked with `pkg-config --static`,
-// so Libs.private (the Rust standard library's system dependencies) is added
-// and a bwvoice.pc whose Libs name the archive (libbwvoice.a) produces one
-// self-contained binary. See README.md, "Static linking".
+// With -tags bwvoice_static the package links through the bwvoice-static
+// pkg-config module, whose Libs name the archive (libbwvoice.a) and the
+// system libraries the Rust standard library needs: one self-contained
+// binary, even where libbwvoice.so sits next to the archive (make install,
+// the release tarball). See README.md, "Static linking".
 
-// #cgo pkg-config: --static bwvoice
+// #cgo pkg-config: bwvoice-static
 import "C"

@@ -210,6 +210,7 @@ lib/libbwvoice.a
 lib/libbwvoice.so
 lib/libbwvoice.so.${VERSION%%.*}
 lib/libbwvoice.so.$VERSION
+lib/pkgconfig/bwvoice-static.pc
 lib/pkgconfig/bwvoice.pc"
 expected=$(grep . <<<"$expected" | LC_ALL=C sort)
 actual=$(cd "$tree" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
@@ -220,7 +221,9 @@ soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 floor=$(glibc_floor "$lib")
 [ "$(printf '%s\n' "$floor" 2.17 | sort -V | tail -1)" = 2.17 ] || fail "the library needs GLIBC_$floor"
 cmp -s "$lib" "$work/wheel-lib.so" || fail "the tarball and the wheel carry different builds"
-grep -qx 'prefix=${pcfiledir}/../..' "$tree/lib/pkgconfig/bwvoice.pc" || fail "bwvoice.pc has no relocatable prefix"
+for pcfile in bwvoice bwvoice-static; do
+  grep -qx 'prefix=${pcfiledir}/../..' "$tree/lib/pkgconfig/$pcfile.pc" || fail "$pcfile.pc has no relocatable prefix"
+done
 pc() { PKG_CONFIG_PATH=$tree/lib/pkgconfig pkg-config "$@"; }
 [ "$(pc --variable=pcfiledir bwvoice)" = "$tree/lib/pkgconfig" ] || fail "pkg-config found another bwvoice.pc"
 [ "$(pc --modversion bwvoice)" = "$VERSION" ] || fail "pkg-config --modversion"
@@ -249,10 +252,8 @@ exe=$work/elsewhere/c-shared
 run_hangup "$exe"
 ok
 
-step "C tarball: hangup.c with pkg-config --static (libbwvoice.a)"
-flags=$(pc --static --cflags --libs bwvoice)
-# -lbwvoice would pick the .so next to the .a; name the archive.
-flags=${flags//-lbwvoice/-l:libbwvoice.a}
+step "C tarball: hangup.c with pkg-config bwvoice-static (libbwvoice.a)"
+flags=$(pc --cflags --libs bwvoice-static)
 # shellcheck disable=SC2086
 (cd "$work/elsewhere" && "$CC" "${cflags[@]}" "$ROOT/examples/c/hangup.c" -o c-static $flags)
 if needed "$work/elsewhere/c-static" | grep -q libbwvoice; then fail "c-static still needs libbwvoice.so"; fi
@@ -285,22 +286,8 @@ step "Go against the tarball: examples/hangup, shared (its bwvoice.pc, rpath to 
 run_hangup "$work/go-shared" -call
 ok
 
-step "Go against the tarball: examples/hangup, -tags bwvoice_static (its libbwvoice.a)"
-# The tarball's bwvoice.pc says -lbwvoice, which the linker resolves to the
-# .so next to the .a; as bindings/go/README.md says, a static Go build takes
-# a bwvoice.pc naming the archive. Libs.private comes from the tarball's.
-mkdir "$work/go-pc"
-{
-  echo "libdir=$tree/lib"
-  echo "includedir=$tree/include"
-  echo "Name: bwvoice"
-  echo "Description: bwvoice (static, from $NAME)"
-  echo "Version: $VERSION"
-  echo 'Cflags: -I${includedir}'
-  echo 'Libs: ${libdir}/libbwvoice.a'
-  grep '^Libs.private:' "$tree/lib/pkgconfig/bwvoice.pc"
-} >"$work/go-pc/bwvoice.pc"
-(cd bindings/go && quiet go-static env PKG_CONFIG_PATH="$work/go-pc" CGO_CFLAGS="$go_cflags" \
+step "Go against the tarball: examples/hangup, -tags bwvoice_static (its bwvoice-static.pc)"
+(cd bindings/go && quiet go-static env PKG_CONFIG_PATH="$tree/lib/pkgconfig" CGO_CFLAGS="$go_cflags" \
   "$GO" build -tags bwvoice_static -o "$work/go-static" ./examples/hangup)
 if needed "$work/go-static" | grep -q libbwvoice; then fail "go-static still needs libbwvoice.so"; fi
 run_hangup "$work/go-static" -call

@@ -20,6 +20,7 @@ CC=${CC:-cc}
 CXX=${CXX:-c++}
 export CC CXX
 unset LD_LIBRARY_PATH PKG_CONFIG_PATH
+export LC_ALL=C # the file lists below are sorted bytewise
 
 current="setup"
 passed=()
@@ -85,6 +86,7 @@ lib/libbwvoice.a
 lib/libbwvoice.so
 lib/libbwvoice.so.$MAJOR
 lib/libbwvoice.so.$VERSION
+lib/pkgconfig/bwvoice-static.pc
 lib/pkgconfig/bwvoice.pc"
 actual=$(cd "$stage/opt/bwvoice" && find . ! -type d | sed 's|^\./||' | sort)
 [ "$actual" = "$expected" ] || fail "staged files differ:"$'\n'"$(diff <(echo "$expected") <(echo "$actual") || true)"
@@ -205,11 +207,13 @@ run_c_examples "$work/shared"
 echo "  $SONAME resolved to $libdir"
 ok
 
-step "C examples, static, pkg-config --static --cflags --libs"
+step "C examples, static, pkg-config --cflags --libs bwvoice-static"
 mkdir -p "$work/static"
-flags=$(pc --static --cflags --libs bwvoice)
-# -lbwvoice would pick the .so installed next to the .a; name the archive.
-flags=${flags//-lbwvoice/-l:libbwvoice.a}
+flags=$(pc --cflags --libs bwvoice-static | xargs)
+# It names the archive (-lbwvoice would pick the .so installed next to it)
+# and adds exactly what bwvoice.pc lists for a static link.
+[ "$flags" = "-I$prefix/include $libdir/libbwvoice.a $(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/bwvoice.pc")" ] ||
+  fail "bwvoice-static: $flags"
 for ex in redirect hangup; do
   # shellcheck disable=SC2086
   "$CC" -std=c11 -Wall -Wextra -Werror -pedantic "examples/c/$ex.c" -o "$work/static/$ex" $flags
