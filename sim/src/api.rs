@@ -38,7 +38,11 @@ fn target(path: &str) -> Target {
     if path == TOKEN_PATH {
         return Target::Token;
     }
-    let segs: Vec<&str> = path.strip_prefix(CALL_PREFIX).unwrap_or("").split('/').collect();
+    let segs: Vec<&str> = path
+        .strip_prefix(CALL_PREFIX)
+        .unwrap_or("")
+        .split('/')
+        .collect();
     let [account, "calls", call, ref rest @ ..] = segs[..] else {
         return Target::Other;
     };
@@ -49,7 +53,11 @@ fn target(path: &str) -> Target {
         ["recording"] => Route::Recording,
         _ => return Target::Other,
     };
-    Target::Call { account_id: percent_decode(account), call_id: percent_decode(call), route }
+    Target::Call {
+        account_id: percent_decode(account),
+        call_id: percent_decode(call),
+        route,
+    }
 }
 
 fn route(state: &Arc<State>, req: &Request) -> Reply {
@@ -62,7 +70,14 @@ fn route(state: &Arc<State>, req: &Request) -> Reply {
     let resp = match (&target, req.method.as_str()) {
         (Target::Token, "POST") => token(state, req),
         (Target::Token, _) => not_allowed("POST"),
-        (Target::Call { account_id: a, call_id: c, route }, method) => match (route, method) {
+        (
+            Target::Call {
+                account_id: a,
+                call_id: c,
+                route,
+            },
+            method,
+        ) => match (route, method) {
             (Route::Call, "POST") => update_call(state, req, a, c),
             (Route::Call, "GET") => get_call(state, req, a, c),
             (Route::Call, _) => not_allowed("GET, POST"),
@@ -97,7 +112,10 @@ fn default_error_body(status: u16) -> String {
         100..=399 => return String::new(),
         400 => ("validation", "Invalid request"),
         401 => ("authentication-error", "Authentication failed"),
-        403 => ("authorization-error", "Access to this resource is forbidden"),
+        403 => (
+            "authorization-error",
+            "Access to this resource is forbidden",
+        ),
         404 => ("not-found", "The requested resource was not found"),
         409 => ("conflict", "Conflict with the current state of the call"),
         429 => ("rate-limit", "Too many requests"),
@@ -112,8 +130,15 @@ fn default_error_body(status: u16) -> String {
 
 /// A `voiceApiError` body with a fresh error id.
 pub fn error(status: u16, kind: &str, description: &str) -> Response {
-    let id = if status == 401 { Value::Null } else { json!(uuid()) };
-    Response::json(status, &json!({"type": kind, "description": description, "id": id}))
+    let id = if status == 401 {
+        Value::Null
+    } else {
+        json!(uuid())
+    };
+    Response::json(
+        status,
+        &json!({"type": kind, "description": description, "id": id}),
+    )
 }
 
 fn not_allowed(allow: &str) -> Response {
@@ -155,7 +180,11 @@ pub fn authenticate(state: &State, req: &Request) -> Result<(), Response> {
 
 pub fn media_type_is(req: &Request, expected: &str) -> bool {
     let ct = req.header("content-type").unwrap_or("");
-    ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(expected)
+    ct.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case(expected)
 }
 
 fn token(state: &State, req: &Request) -> Response {
@@ -183,7 +212,11 @@ fn get_call(state: &State, req: &Request, account_id: &str, call_id: &str) -> Re
         return resp;
     }
     let inner = state.lock();
-    match inner.calls.get(call_id).filter(|c| c.account_id == account_id) {
+    match inner
+        .calls
+        .get(call_id)
+        .filter(|c| c.account_id == account_id)
+    {
         Some(call) => Response::json(200, &call.to_json()),
         None => call_not_found(),
     }
@@ -199,7 +232,10 @@ pub fn live_call<'a>(
     account_id: &str,
     call_id: &str,
 ) -> Result<&'a mut Call, Response> {
-    let call = inner.calls.get_mut(call_id).filter(|c| c.account_id == account_id);
+    let call = inner
+        .calls
+        .get_mut(call_id)
+        .filter(|c| c.account_id == account_id);
     match call {
         None => Err(call_not_found()),
         Some(c) if c.state == CallState::Disconnected => {
@@ -247,8 +283,16 @@ fn validate(body: Value) -> Result<Update, String> {
     for (name, value, max) in [
         ("username", &u.username, MAX_CREDENTIAL_CHARS),
         ("password", &u.password, MAX_CREDENTIAL_CHARS),
-        ("fallbackUsername", &u.fallback_username, MAX_CREDENTIAL_CHARS),
-        ("fallbackPassword", &u.fallback_password, MAX_CREDENTIAL_CHARS),
+        (
+            "fallbackUsername",
+            &u.fallback_username,
+            MAX_CREDENTIAL_CHARS,
+        ),
+        (
+            "fallbackPassword",
+            &u.fallback_password,
+            MAX_CREDENTIAL_CHARS,
+        ),
         ("tag", &u.tag, MAX_TAG_CHARS),
     ] {
         if value.as_ref().is_some_and(|v| v.chars().count() > max) {
@@ -286,17 +330,25 @@ fn validate(body: Value) -> Result<Update, String> {
                 is_fallback: false,
             };
             let fallback_method = method("redirectFallbackMethod", &u.redirect_fallback_method)?;
-            let fallback = u.redirect_fallback_url.filter(|s| !s.is_empty()).map(|url| Attempt {
-                url,
-                method: fallback_method,
-                username: u.fallback_username,
-                password: u.fallback_password,
-                is_fallback: true,
-            });
+            let fallback = u
+                .redirect_fallback_url
+                .filter(|s| !s.is_empty())
+                .map(|url| Attempt {
+                    url,
+                    method: fallback_method,
+                    username: u.fallback_username,
+                    password: u.fallback_password,
+                    is_fallback: true,
+                });
             let attempts = std::iter::once(primary).chain(fallback).collect();
-            Ok(Update::Redirect { attempts, tag: u.tag })
+            Ok(Update::Redirect {
+                attempts,
+                tag: u.tag,
+            })
         }
-        Some(other) => Err(format!("state must be 'active' or 'completed', got '{other}'")),
+        Some(other) => Err(format!(
+            "state must be 'active' or 'completed', got '{other}'"
+        )),
     }
 }
 

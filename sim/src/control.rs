@@ -29,9 +29,10 @@ pub fn handle(state: &State, req: &Request) -> Response {
         ("GET", ["calls", id]) => get_call(state, &percent_decode(id)),
         ("GET", ["requests"]) => Ok(requests(state, req)),
         ("GET", ["webhooks"]) => Ok(webhooks(state, req)),
-        ("GET", ["app-log"]) => {
-            Ok(Response::json(200, &Value::Array(state.lock().app_log.clone())))
-        }
+        ("GET", ["app-log"]) => Ok(Response::json(
+            200,
+            &Value::Array(state.lock().app_log.clone()),
+        )),
         ("POST", ["reset"]) => {
             state.reset();
             Ok(ok())
@@ -59,7 +60,11 @@ fn problem(status: u16, text: &str) -> Response {
 
 /// Parses a JSON body strictly; an empty body counts as `{}`.
 fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Response> {
-    let raw: &[u8] = if req.body.is_empty() { b"{}" } else { &req.body };
+    let raw: &[u8] = if req.body.is_empty() {
+        b"{}"
+    } else {
+        &req.body
+    };
     serde_json::from_slice(raw).map_err(|e| problem(400, &e.to_string()))
 }
 
@@ -89,7 +94,11 @@ fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
         return Err(problem(400, "direction must be 'inbound' or 'outbound'"));
     }
     let call_id = b.call_id.unwrap_or_else(new_call_id);
-    let mut call = Call::new(b.account_id.as_deref().unwrap_or("9900000"), call_id, initial);
+    let mut call = Call::new(
+        b.account_id.as_deref().unwrap_or("9900000"),
+        call_id,
+        initial,
+    );
     for (field, value) in [
         (&mut call.from, b.from),
         (&mut call.to, b.to),
@@ -101,7 +110,8 @@ fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
         }
     }
     if b.recording {
-        call.start_recording().map_err(|_| problem(400, "recording requires an answered call"))?;
+        call.start_recording()
+            .map_err(|_| problem(400, "recording requires an answered call"))?;
     }
     let mut inner = state.lock();
     if inner.calls.contains_key(&call.call_id) {
@@ -114,7 +124,10 @@ fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
 
 fn answer_call(state: &State, id: &str) -> Result<Response, Response> {
     let mut inner = state.lock();
-    let call = inner.calls.get_mut(id).ok_or_else(|| problem(404, "unknown call"))?;
+    let call = inner
+        .calls
+        .get_mut(id)
+        .ok_or_else(|| problem(404, "unknown call"))?;
     if call.state != CallState::Initiated {
         return Err(problem(409, "call is not in state 'initiated'"));
     }
@@ -124,14 +137,20 @@ fn answer_call(state: &State, id: &str) -> Result<Response, Response> {
 
 fn start_recording(state: &State, id: &str) -> Result<Response, Response> {
     let mut inner = state.lock();
-    let call = inner.calls.get_mut(id).ok_or_else(|| problem(404, "unknown call"))?;
+    let call = inner
+        .calls
+        .get_mut(id)
+        .ok_or_else(|| problem(404, "unknown call"))?;
     call.start_recording().map_err(|text| problem(409, text))?;
     Ok(Response::json(200, &call.control_json()))
 }
 
 fn get_call(state: &State, id: &str) -> Result<Response, Response> {
     let inner = state.lock();
-    let call = inner.calls.get(id).ok_or_else(|| problem(404, "unknown call"))?;
+    let call = inner
+        .calls
+        .get(id)
+        .ok_or_else(|| problem(404, "unknown call"))?;
     Ok(Response::json(200, &call.control_json()))
 }
 
@@ -151,7 +170,10 @@ pub fn headers_json(headers: &[(String, String)]) -> Value {
 fn requests(state: &State, req: &Request) -> Response {
     let filter = req.query_param("path_contains").unwrap_or_default();
     // `wait=N`: first wait (at most MAX_WAIT) until N matching requests arrived.
-    let wait: usize = req.query_param("wait").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let wait: usize = req
+        .query_param("wait")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     state.wait_requests(MAX_WAIT, |log| {
         log.iter().filter(|r| r.path.contains(&filter)).count() >= wait
     });
@@ -169,7 +191,10 @@ fn requests(state: &State, req: &Request) -> Response {
 }
 
 fn webhooks(state: &State, req: &Request) -> Response {
-    let wait = req.query_param("wait").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let wait = req
+        .query_param("wait")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     let list: Vec<Value> = state
         .wait_webhooks(wait, MAX_WAIT)
         .iter()

@@ -25,7 +25,10 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn path(&self) -> &str {
@@ -38,7 +41,10 @@ impl Request {
 
     /// Value of a query parameter, form-decoded.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        parse_form(self.query()).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        parse_form(self.query())
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -54,7 +60,12 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16) -> Response {
-        Response { status, headers: Vec::new(), body: Vec::new(), after: None }
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            after: None,
+        }
     }
 
     pub fn json(status: u16, value: &serde_json::Value) -> Response {
@@ -62,7 +73,8 @@ impl Response {
     }
 
     pub fn with_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
-        self.headers.push(("Content-Type".into(), content_type.into()));
+        self.headers
+            .push(("Content-Type".into(), content_type.into()));
         self.body = body.into();
         self
     }
@@ -257,7 +269,9 @@ fn read_request(
         }
     };
     let has_body = chunked || length.unwrap_or(0) > 0;
-    let expects = req.header("expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue"));
+    let expects = req
+        .header("expect")
+        .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"));
     if has_body && expects {
         w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         w.flush()?;
@@ -351,12 +365,17 @@ fn reason(status: u16) -> &'static str {
 /// Percent-decodes `s` (`+` stays `+`; ids may legitimately contain it);
 /// a malformed escape is kept as it is.
 pub fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Everything except RFC 3986 unreserved characters.
-const UNRESERVED: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Percent-encodes everything except RFC 3986 unreserved characters.
 pub fn percent_encode(s: &str) -> String {

@@ -83,7 +83,13 @@ impl Simulator {
                 .name("bwvoice-sim-accept".into())
                 .spawn(move || server.accept_loop(listener, handler))?
         };
-        Ok(Simulator { addr, state, server, verbose, accept_thread: Some(accept_thread) })
+        Ok(Simulator {
+            addr,
+            state,
+            server,
+            verbose,
+            accept_thread: Some(accept_thread),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -128,7 +134,10 @@ impl Simulator {
     /// not answered, or already has one.
     pub fn start_recording(&self, call_id: &str) -> bool {
         let mut inner = self.state.lock();
-        inner.calls.get_mut(call_id).is_some_and(|call| call.start_recording().is_ok())
+        inner
+            .calls
+            .get_mut(call_id)
+            .is_some_and(|call| call.start_recording().is_ok())
     }
 
     /// The control view: the call's `callState` JSON plus its current `tag`,
@@ -195,14 +204,20 @@ impl Drop for Simulator {
 }
 
 fn route(state: &Arc<State>, verbose: &AtomicBool, req: Request) -> Reply {
-    let line = verbose.load(Ordering::Relaxed).then(|| format!("{} {}", req.method, req.target));
+    let line = verbose
+        .load(Ordering::Relaxed)
+        .then(|| format!("{} {}", req.method, req.target));
     let path = req.path();
     let reply = if path.starts_with("/api/") {
         api::handle(state, req)
     } else if path.starts_with("/sim/") {
         Reply::Send(control::handle(state, &req))
     } else {
-        Reply::Send(api::error(404, "not-found", "The requested resource was not found"))
+        Reply::Send(api::error(
+            404,
+            "not-found",
+            "The requested resource was not found",
+        ))
     };
     if let Some(line) = line {
         let status = match &reply {

@@ -10,7 +10,11 @@ use crate::http::{Request, Response};
 use crate::state::{CallState, RecordingState, State};
 
 fn unsupported(expected: &str) -> Response {
-    error(415, "unsupported-media-type", &format!("Content-Type must be {expected}"))
+    error(
+        415,
+        "unsupported-media-type",
+        &format!("Content-Type must be {expected}"),
+    )
 }
 
 /// `Err` is the 400 description. Well-formed and rooted at `<Bxml>` is all
@@ -25,9 +29,9 @@ fn check_bxml(body: &[u8]) -> Result<String, String> {
     let root = doc.root_element().tag_name();
     match (root.name(), root.namespace()) {
         ("Bxml", None) => Ok(text.to_string()),
-        ("Bxml", Some(ns)) => {
-            Err(format!("The root element <Bxml> must not be in a namespace ({ns})"))
-        }
+        ("Bxml", Some(ns)) => Err(format!(
+            "The root element <Bxml> must not be in a namespace ({ns})"
+        )),
         (name, _) => Err(format!("The root element must be <Bxml>, got <{name}>")),
     }
 }
@@ -69,7 +73,9 @@ fn recording_state(body: Value) -> Result<RecordingState, String> {
     match body.state.as_str() {
         "paused" => Ok(RecordingState::Paused),
         "recording" => Ok(RecordingState::Recording),
-        other => Err(format!("state must be 'paused' or 'recording', got '{other}'")),
+        other => Err(format!(
+            "state must be 'paused' or 'recording', got '{other}'"
+        )),
     }
 }
 
@@ -94,7 +100,11 @@ pub fn update_recording(state: &State, req: &Request, account_id: &str, call_id:
         Err(resp) => return resp,
     };
     if call.recording.is_none() {
-        return error(400, "validation", "No recording is in progress on this call");
+        return error(
+            400,
+            "validation",
+            "No recording is in progress on this call",
+        );
     }
     // Same state again (e.g. pausing a paused recording) is accepted.
     call.recording = Some(wanted);

@@ -25,11 +25,19 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(Config, bool), 
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
         }
-        let value =
-            inline.or_else(|| args.next()).ok_or_else(|| format!("missing value for {flag}"))?;
-        let num = |v: &str| v.parse::<u64>().map_err(|_| format!("invalid number for {flag}: {v}"));
+        let value = inline
+            .or_else(|| args.next())
+            .ok_or_else(|| format!("missing value for {flag}"))?;
+        let num = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("invalid number for {flag}: {v}"))
+        };
         match flag.as_str() {
-            "--port" => cfg.port = value.parse().map_err(|_| format!("invalid port: {value}"))?,
+            "--port" => {
+                cfg.port = value
+                    .parse()
+                    .map_err(|_| format!("invalid port: {value}"))?
+            }
             "--username" => cfg.username = value,
             "--password" => cfg.password = value,
             "--client-id" => cfg.client_id = value,

@@ -254,7 +254,11 @@ impl Call {
 /// Which `/api` endpoint a request addressed; used to match faults.
 pub enum Target {
     Token,
-    Call { account_id: String, call_id: String, route: Route },
+    Call {
+        account_id: String,
+        call_id: String,
+        route: Route,
+    },
     Other,
 }
 
@@ -283,8 +287,16 @@ pub struct State {
 
 impl State {
     pub fn new(cfg: Config, base_url: String) -> State {
-        let inner = Inner { token_expires_in: cfg.token_expires_in, ..Inner::default() };
-        State { cfg, base_url, inner: Mutex::new(inner), changed: Condvar::new() }
+        let inner = Inner {
+            token_expires_in: cfg.token_expires_in,
+            ..Inner::default()
+        };
+        State {
+            cfg,
+            base_url,
+            inner: Mutex::new(inner),
+            changed: Condvar::new(),
+        }
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -366,7 +378,10 @@ impl State {
             if let Some(call) = inner.calls.get_mut(&d.call_id) {
                 if call.state != CallState::Disconnected {
                     let msg = d.error.clone().unwrap_or_default();
-                    call.end("callback-error", Some(format!("Callback delivery failed: {msg}")));
+                    call.end(
+                        "callback-error",
+                        Some(format!("Callback delivery failed: {msg}")),
+                    );
                 }
             }
         }
@@ -390,9 +405,14 @@ impl State {
             let id = match (&f.match_id, target) {
                 (None, _) => true,
                 (Some(m), Target::Token) => m == "token",
-                (Some(m), Target::Call { account_id, call_id, .. }) => {
-                    m == account_id || m == call_id
-                }
+                (
+                    Some(m),
+                    Target::Call {
+                        account_id,
+                        call_id,
+                        ..
+                    },
+                ) => m == account_id || m == call_id,
                 (Some(_), Target::Other) => false,
             };
             let route = match (f.route, target) {
@@ -400,7 +420,10 @@ impl State {
                 (Some(r), Target::Call { route, .. }) => r == *route,
                 (Some(_), _) => false,
             };
-            id && route && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+            id && route
+                && f.method
+                    .as_ref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
         };
         let mut inner = self.lock();
         let pos = inner.faults.iter().position(matches)?;
@@ -445,7 +468,12 @@ fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos());
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
     h.finish()
 }
 
@@ -460,7 +488,14 @@ pub fn random_hex(len: usize) -> String {
 
 pub fn uuid() -> String {
     let h = random_hex(32);
-    format!("{}-{}-4{}-{}-{}", &h[..8], &h[8..12], &h[13..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-4{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[13..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// Bandwidth-style call id: `c-` + 8 hex + `-` + uuid.
@@ -470,7 +505,9 @@ pub fn new_call_id() -> String {
 
 /// Current UTC time as RFC 3339 with milliseconds, e.g. `2022-06-16T13:15:07.160Z`.
 pub fn now_rfc3339() -> String {
-    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let secs = d.as_secs();
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.

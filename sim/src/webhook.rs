@@ -86,13 +86,16 @@ fn send(state: &State, job: &Job, attempt: &Attempt) -> WebhookDelivery {
             attempt.username.as_deref().unwrap_or(""),
             attempt.password.as_deref().unwrap_or("")
         );
-        d.headers
-            .push(("authorization".into(), format!("Basic {}", base64_encode(creds.as_bytes()))));
+        d.headers.push((
+            "authorization".into(),
+            format!("Basic {}", base64_encode(creds.as_bytes())),
+        ));
     }
     if attempt.method == "GET" {
         d.query = query_string(&job.event);
     } else {
-        d.headers.push(("content-type".into(), "application/json".into()));
+        d.headers
+            .push(("content-type".into(), "application/json".into()));
         d.body = Value::Object(job.event.clone()).to_string();
     }
     if let Err(e) = check_loopback(&attempt.url) {
@@ -143,7 +146,11 @@ fn query_string(event: &Map<String, Value>) -> String {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        parts.push(format!("{}={}", percent_encode(key), percent_encode(&value)));
+        parts.push(format!(
+            "{}={}",
+            percent_encode(key),
+            percent_encode(&value)
+        ));
     }
     parts.join("&")
 }
@@ -183,9 +190,12 @@ mod tests {
 
     #[test]
     fn loopback_only() {
-        for ok in
-            ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:9/", "http://127.9.9.9"]
-        {
+        for ok in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "http://[::1]:9/",
+            "http://127.9.9.9",
+        ] {
             assert!(check_loopback(ok).is_ok(), "{ok}");
         }
         for bad in [

@@ -3,15 +3,27 @@ mod common;
 use common::*;
 
 fn token(sim: &Simulator) -> String {
-    let headers =
-        [("Authorization", CLIENT_BASIC), ("Content-Type", "application/x-www-form-urlencoded")];
-    let resp = send("POST", &sim.token_url(), &headers, "grant_type=client_credentials");
+    let headers = [
+        ("Authorization", CLIENT_BASIC),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    let resp = send(
+        "POST",
+        &sim.token_url(),
+        &headers,
+        "grant_type=client_credentials",
+    );
     assert_eq!(resp.status, 200, "{}", resp.body);
     resp.json()["access_token"].as_str().unwrap().to_string()
 }
 
 fn get_call(sim: &Simulator, call_id: &str, auth: &str) -> Resp {
-    send("GET", &call_url(sim, ACCOUNT, call_id), &[("Authorization", auth)], "")
+    send(
+        "GET",
+        &call_url(sim, ACCOUNT, call_id),
+        &[("Authorization", auth)],
+        "",
+    )
 }
 
 #[test]
@@ -31,9 +43,16 @@ fn auth_basic_and_bearer() {
     let t = token(&sim);
     assert_eq!(get_call(&sim, &id, &format!("Bearer {t}")).status, 200);
     let body = json!({"redirectUrl": format!("{}/sim/app/x", sim.url())});
-    let headers =
-        [("Authorization", &*format!("Bearer {t}")), ("Content-Type", "application/json")];
-    let resp = send("POST", &call_url(&sim, ACCOUNT, &id), &headers, &body.to_string());
+    let headers = [
+        ("Authorization", &*format!("Bearer {t}")),
+        ("Content-Type", "application/json"),
+    ];
+    let resp = send(
+        "POST",
+        &call_url(&sim, ACCOUNT, &id),
+        &headers,
+        &body.to_string(),
+    );
     assert_eq!(resp.status, 200);
     assert_eq!(get_call(&sim, &id, "Bearer not-issued").status, 401);
 
@@ -42,7 +61,11 @@ fn auth_basic_and_bearer() {
     let resp = get_call(&sim, &id, &format!("Bearer {expired}"));
     assert_eq!(resp.status, 401);
     assert_eq!(resp.json()["description"], "Access token expired");
-    assert_eq!(get_call(&sim, &id, &format!("Bearer {t}")).status, 200, "old token still valid");
+    assert_eq!(
+        get_call(&sim, &id, &format!("Bearer {t}")).status,
+        200,
+        "old token still valid"
+    );
 }
 
 #[test]
@@ -50,16 +73,35 @@ fn token_endpoint() {
     let sim = start();
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     let url = sim.token_url();
-    let wrong =
-        send("POST", &url, &[("Authorization", BASIC), form], "grant_type=client_credentials");
-    assert_eq!((wrong.status, wrong.json()), (401, json!({"error": "invalid_client"})));
+    let wrong = send(
+        "POST",
+        &url,
+        &[("Authorization", BASIC), form],
+        "grant_type=client_credentials",
+    );
+    assert_eq!(
+        (wrong.status, wrong.json()),
+        (401, json!({"error": "invalid_client"}))
+    );
     let none = send("POST", &url, &[form], "grant_type=client_credentials");
     assert_eq!(none.status, 401);
-    let grant = send("POST", &url, &[("Authorization", CLIENT_BASIC), form], "grant_type=password");
-    assert_eq!((grant.status, grant.json()), (400, json!({"error": "unsupported_grant_type"})));
+    let grant = send(
+        "POST",
+        &url,
+        &[("Authorization", CLIENT_BASIC), form],
+        "grant_type=password",
+    );
+    assert_eq!(
+        (grant.status, grant.json()),
+        (400, json!({"error": "unsupported_grant_type"}))
+    );
     let ct = ("Content-Type", "application/json");
-    let bad_ct =
-        send("POST", &url, &[("Authorization", CLIENT_BASIC), ct], "grant_type=client_credentials");
+    let bad_ct = send(
+        "POST",
+        &url,
+        &[("Authorization", CLIENT_BASIC), ct],
+        "grant_type=client_credentials",
+    );
     assert_eq!(bad_ct.status, 400);
     assert_eq!(send("GET", &url, &[], "").header("allow"), Some("POST"));
 
@@ -79,7 +121,11 @@ fn token_endpoint() {
 
     // Runtime config via the control API.
     assert_eq!(
-        post_json(&format!("{}/sim/config", sim.url()), &json!({"tokenExpiresIn": 60})).status,
+        post_json(
+            &format!("{}/sim/config", sim.url()),
+            &json!({"tokenExpiresIn": 60})
+        )
+        .status,
         200
     );
     let resp = send(
@@ -90,8 +136,11 @@ fn token_endpoint() {
     );
     assert_eq!(resp.json()["expires_in"], 60);
 
-    let logged: Vec<_> =
-        sim.requests().into_iter().filter(|r| r.path == "/api/v1/oauth2/token").collect();
+    let logged: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/oauth2/token")
+        .collect();
     assert_eq!(logged.len(), 27);
     assert_eq!(logged[0].status, 401);
     assert_eq!(logged[0].body, "grant_type=client_credentials");
@@ -105,28 +154,57 @@ fn check_order_and_content_type() {
     let body = json!({"redirectUrl": format!("{}/sim/app/x", sim.url())}).to_string();
     let auth = ("Authorization", BASIC);
     // Auth comes before everything else.
-    assert_eq!(send("POST", &url, &[("Content-Type", "text/plain")], "x").status, 401);
+    assert_eq!(
+        send("POST", &url, &[("Content-Type", "text/plain")], "x").status,
+        401
+    );
     let plain = send("POST", &url, &[auth, ("Content-Type", "text/plain")], &body);
     assert_eq!(
         (plain.status, plain.json()["type"].clone()),
         (415, json!("unsupported-media-type"))
     );
-    assert_eq!(send("POST", &url, &[auth], &body).status, 415, "missing content type");
+    assert_eq!(
+        send("POST", &url, &[auth], &body).status,
+        415,
+        "missing content type"
+    );
     let charset = ("Content-Type", "Application/JSON; charset=utf-8");
     assert_eq!(send("POST", &url, &[auth, charset], &body).status, 200);
     // Media type and JSON-object checks come before the call lookup.
     let unknown = call_url(&sim, ACCOUNT, "c-unknown");
-    assert_eq!(send("POST", &unknown, &[auth, ("Content-Type", "text/xml")], &body).status, 415);
+    assert_eq!(
+        send(
+            "POST",
+            &unknown,
+            &[auth, ("Content-Type", "text/xml")],
+            &body
+        )
+        .status,
+        415
+    );
     for bad in ["", "not json", "[]", "\"x\"", "null"] {
-        let resp = send("POST", &url, &[auth, ("Content-Type", "application/json")], bad);
+        let resp = send(
+            "POST",
+            &url,
+            &[auth, ("Content-Type", "application/json")],
+            bad,
+        );
         assert_eq!(resp.status, 400, "{bad:?}");
         assert_eq!(resp.json()["type"], "validation");
     }
     // Lookup comes before body validation.
     let resp = update(&sim, "c-unknown", &json!({"state": "bogus"}));
-    assert_eq!((resp.status, resp.json()["type"].clone()), (404, json!("not-found")));
+    assert_eq!(
+        (resp.status, resp.json()["type"].clone()),
+        (404, json!("not-found"))
+    );
     let other = call_url(&sim, "1111111", &id);
-    let resp = send("POST", &other, &[auth, ("Content-Type", "application/json")], &body);
+    let resp = send(
+        "POST",
+        &other,
+        &[auth, ("Content-Type", "application/json")],
+        &body,
+    );
     assert_eq!(resp.status, 404, "call of another account");
     assert_eq!(get_call(&sim, "c-unknown", BASIC).status, 404);
 }
@@ -166,7 +244,11 @@ fn validation_rules() {
         assert!(!err["description"].as_str().unwrap().is_empty());
         assert!(err["id"].as_str().is_some_and(|s| !s.is_empty()));
     }
-    assert_eq!(sim.call(&id).unwrap()["state"], "answered", "rejected updates change nothing");
+    assert_eq!(
+        sim.call(&id).unwrap()["state"],
+        "answered",
+        "rejected updates change nothing"
+    );
     let ok = [
         json!({"redirectUrl": url, "redirectMethod": "get"}),
         json!({"state": "active", "redirectUrl": url, "redirectMethod": "post", "redirectFallbackMethod": "GET"}),
@@ -185,7 +267,10 @@ fn validation_rules() {
 fn call_state_transitions() {
     let sim = start();
     let answered = sim.create_call(ACCOUNT, CallState::Answered);
-    assert_eq!(update(&sim, &answered, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, &answered, &json!({"state": "completed"})).status,
+        200
+    );
     let c = sim.call(&answered).unwrap();
     assert_eq!(
         (c["state"].clone(), c["disconnectCause"].clone()),
@@ -193,27 +278,42 @@ fn call_state_transitions() {
     );
     assert!(c["endTime"].is_string());
     // Any update of a disconnected call is a 404.
-    assert_eq!(update(&sim, &answered, &json!({"state": "completed"})).status, 404);
-    assert_eq!(redirect_to(&sim, &answered, "http://127.0.0.1:1/").status, 404);
+    assert_eq!(
+        update(&sim, &answered, &json!({"state": "completed"})).status,
+        404
+    );
+    assert_eq!(
+        redirect_to(&sim, &answered, "http://127.0.0.1:1/").status,
+        404
+    );
 
     let ringing = sim.create_call(ACCOUNT, CallState::Initiated);
     let resp = redirect_to(&sim, &ringing, &format!("{}/sim/app/x", sim.url()));
     assert_eq!(resp.status, 409);
     assert_eq!(resp.json()["type"], "conflict");
     assert_eq!(resp.json()["description"], "Call is not yet answered");
-    assert_eq!(update(&sim, &ringing, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, &ringing, &json!({"state": "completed"})).status,
+        200
+    );
     assert_eq!(sim.call(&ringing).unwrap()["disconnectCause"], "cancel");
 
     let ctl = format!("{}/sim/calls", sim.url());
     let inbound = post_json(&ctl, &json!({"state": "initiated", "direction": "inbound"})).json();
     let inbound = inbound["callId"].as_str().unwrap();
-    assert_eq!(update(&sim, inbound, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, inbound, &json!({"state": "completed"})).status,
+        200
+    );
     assert_eq!(sim.call(inbound).unwrap()["disconnectCause"], "rejected");
 
     let later = sim.create_call(ACCOUNT, CallState::Initiated);
     assert!(sim.answer_call(&later));
     assert!(!sim.answer_call(&later));
-    assert_eq!(redirect_to(&sim, &later, &format!("{}/sim/app/x", sim.url())).status, 200);
+    assert_eq!(
+        redirect_to(&sim, &later, &format!("{}/sim/app/x", sim.url())).status,
+        200
+    );
 }
 
 #[test]
@@ -222,7 +322,10 @@ fn get_call_state_shape() {
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let resp = get_call(&sim, &id, BASIC);
     assert_eq!(resp.status, 200);
-    assert!(resp.header("content-type").unwrap().starts_with("application/json"));
+    assert!(resp
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
     let c = resp.json();
     let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
@@ -255,7 +358,10 @@ fn get_call_state_shape() {
         c["parentCallId"].is_null() && c["endTime"].is_null() && c["disconnectCause"].is_null()
     );
     let t = c["answerTime"].as_str().unwrap();
-    assert!(t.len() == 24 && t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
+    assert!(
+        t.len() == 24 && t.ends_with('Z') && t.as_bytes()[10] == b'T',
+        "{t}"
+    );
 }
 
 #[test]
@@ -265,13 +371,22 @@ fn tags_persist_across_updates() {
     let url = format!("{}/sim/app/x", sim.url());
     let tag = |sim: &Simulator| sim.call(&id).unwrap()["tag"].clone();
     assert_eq!(tag(&sim), Value::Null);
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": url, "tag": "first"})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": url, "tag": "first"})).status,
+        200
+    );
     assert_eq!(tag(&sim), "first");
     assert_eq!(update(&sim, &id, &json!({"redirectUrl": url})).status, 200);
     assert_eq!(tag(&sim), "first", "absent keeps the tag");
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": url, "tag": null})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": url, "tag": null})).status,
+        200
+    );
     assert_eq!(tag(&sim), "first", "null keeps the tag");
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": url, "tag": ""})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": url, "tag": ""})).status,
+        200
+    );
     assert_eq!(tag(&sim), Value::Null, "empty clears it");
 }
 
@@ -281,9 +396,15 @@ fn ids_are_percent_decoded() {
     let weird = "c-a/b?c#d%e f+g";
     let ctl = format!("{}/sim/calls", sim.url());
     let account = "acc/1";
-    assert_eq!(post_json(&ctl, &json!({"callId": weird, "accountId": account})).status, 201);
+    assert_eq!(
+        post_json(&ctl, &json!({"callId": weird, "accountId": account})).status,
+        201
+    );
     let url = call_url(&sim, account, weird);
-    let headers = [("Authorization", BASIC), ("Content-Type", "application/json")];
+    let headers = [
+        ("Authorization", BASIC),
+        ("Content-Type", "application/json"),
+    ];
     let resp = send("POST", &url, &headers, r#"{"state":"completed"}"#);
     assert_eq!(resp.status, 200, "{url}");
     assert_eq!(sim.call(weird).unwrap()["state"], "disconnected");
@@ -302,19 +423,41 @@ fn methods_and_unknown_paths() {
     let sim = start();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     for method in ["PUT", "DELETE", "PATCH"] {
-        let resp = send(method, &call_url(&sim, ACCOUNT, &id), &[("Authorization", BASIC)], "");
+        let resp = send(
+            method,
+            &call_url(&sim, ACCOUNT, &id),
+            &[("Authorization", BASIC)],
+            "",
+        );
         assert_eq!(resp.status, 405, "{method}");
         assert_eq!(resp.header("allow"), Some("GET, POST"));
     }
-    for path in ["/api/v2/accounts/9900000/calls", "/api/v2/nothing", "/", "/other"] {
+    for path in [
+        "/api/v2/accounts/9900000/calls",
+        "/api/v2/nothing",
+        "/",
+        "/other",
+    ] {
         assert_eq!(
-            send("GET", &format!("{}{path}", sim.url()), &[("Authorization", BASIC)], "").status,
+            send(
+                "GET",
+                &format!("{}{path}", sim.url()),
+                &[("Authorization", BASIC)],
+                ""
+            )
+            .status,
             404
         );
     }
     let path = format!("/api/v2/accounts/9900000/calls/{id}/recordings");
     assert_eq!(
-        send("GET", &format!("{}{path}", sim.url()), &[("Authorization", BASIC)], "").status,
+        send(
+            "GET",
+            &format!("{}{path}", sim.url()),
+            &[("Authorization", BASIC)],
+            ""
+        )
+        .status,
         404
     );
 }

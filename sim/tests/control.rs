@@ -8,7 +8,12 @@ fn ctl(sim: &Simulator, path: &str) -> String {
 }
 
 fn get_with_auth(sim: &Simulator, call_id: &str) -> Resp {
-    send("GET", &call_url(sim, ACCOUNT, call_id), &[("Authorization", BASIC)], "")
+    send(
+        "GET",
+        &call_url(sim, ACCOUNT, call_id),
+        &[("Authorization", BASIC)],
+        "",
+    )
 }
 
 #[test]
@@ -19,7 +24,10 @@ fn create_answer_and_get_calls() {
     let c = created.json();
     let id = c["callId"].as_str().unwrap();
     assert!(id.starts_with("c-") && id.len() > 20, "{id}");
-    assert_eq!((c["accountId"].clone(), c["state"].clone()), (json!("9900000"), json!("answered")));
+    assert_eq!(
+        (c["accountId"].clone(), c["state"].clone()),
+        (json!("9900000"), json!("answered"))
+    );
     assert!(c["tag"].is_null());
     // An empty body also works.
     assert_eq!(send("POST", &ctl(&sim, "calls"), &[], "").status, 201);
@@ -27,20 +35,42 @@ fn create_answer_and_get_calls() {
     let custom = json!({"accountId": "42", "state": "initiated", "from": "+15550001111", "to": "+15550002222",
                         "direction": "inbound", "applicationId": "app-1", "callId": "c-mine"});
     let c = post_json(&ctl(&sim, "calls"), &custom).json();
-    for key in ["accountId", "from", "to", "direction", "applicationId", "callId"] {
+    for key in [
+        "accountId",
+        "from",
+        "to",
+        "direction",
+        "applicationId",
+        "callId",
+    ] {
         assert_eq!(c[key], custom[key], "{key}");
     }
     assert_eq!(c["state"], "initiated");
     assert!(c["answerTime"].is_null());
-    assert_eq!(post_json(&ctl(&sim, "calls"), &json!({"callId": "c-mine"})).status, 409);
-    assert_eq!(post_json(&ctl(&sim, "calls"), &json!({"state": "ringing"})).status, 400);
-    assert_eq!(post_json(&ctl(&sim, "calls"), &json!({"bogus": 1})).status, 400);
+    assert_eq!(
+        post_json(&ctl(&sim, "calls"), &json!({"callId": "c-mine"})).status,
+        409
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "calls"), &json!({"state": "ringing"})).status,
+        400
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "calls"), &json!({"bogus": 1})).status,
+        400
+    );
 
     let answered = post_json(&ctl(&sim, "calls/c-mine/answer"), &json!({}));
     assert_eq!(answered.status, 200);
     assert_eq!(answered.json()["state"], "answered");
-    assert_eq!(post_json(&ctl(&sim, "calls/c-mine/answer"), &json!({})).status, 409);
-    assert_eq!(post_json(&ctl(&sim, "calls/c-nope/answer"), &json!({})).status, 404);
+    assert_eq!(
+        post_json(&ctl(&sim, "calls/c-mine/answer"), &json!({})).status,
+        409
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "calls/c-nope/answer"), &json!({})).status,
+        404
+    );
     assert!(get(&ctl(&sim, "calls/c-mine")).json()["answerTime"].is_string());
     assert_eq!(get(&ctl(&sim, "calls/c-nope")).status, 404);
     assert_eq!(get(&ctl(&sim, "calls")).status, 405);
@@ -53,7 +83,10 @@ fn request_log_and_filter() {
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let body = json!({"state": "completed"});
     assert_eq!(update(&sim, &id, &body).status, 200);
-    assert_eq!(send("GET", &format!("{}/api/v2/other", sim.url()), &[], "").status, 404);
+    assert_eq!(
+        send("GET", &format!("{}/api/v2/other", sim.url()), &[], "").status,
+        404
+    );
     get(&ctl(&sim, "requests")); // control requests are not logged
     let all = get(&ctl(&sim, "requests")).json();
     assert_eq!(all.as_array().unwrap().len(), 2);
@@ -62,23 +95,43 @@ fn request_log_and_filter() {
     assert_eq!(r["path"], format!("/api/v2/accounts/{ACCOUNT}/calls/{id}"));
     assert_eq!(r["headers"]["authorization"], BASIC);
     assert_eq!(r["headers"]["content-type"], "application/json");
-    assert_eq!(serde_json::from_str::<Value>(r["body"].as_str().unwrap()).unwrap(), body);
+    assert_eq!(
+        serde_json::from_str::<Value>(r["body"].as_str().unwrap()).unwrap(),
+        body
+    );
     assert_eq!(r["status"], 200);
     let filtered = get(&ctl(&sim, "requests?path_contains=other")).json();
     assert_eq!(filtered.as_array().unwrap().len(), 1);
     assert_eq!(filtered[0]["status"], 404);
     let rust_side = sim.requests();
-    assert_eq!(rust_side[0].headers.iter().find(|(n, _)| n == "authorization").unwrap().1, BASIC);
+    assert_eq!(
+        rust_side[0]
+            .headers
+            .iter()
+            .find(|(n, _)| n == "authorization")
+            .unwrap()
+            .1,
+        BASIC
+    );
 }
 
 #[test]
 fn reset_clears_everything() {
     let sim = start();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
-    assert_eq!(redirect_to(&sim, &id, &format!("{}/sim/app/x", sim.url())).status, 200);
+    assert_eq!(
+        redirect_to(&sim, &id, &format!("{}/sim/app/x", sim.url())).status,
+        200
+    );
     sim.wait_webhooks(1, LONG);
-    assert_eq!(post_json(&ctl(&sim, "config"), &json!({"tokenExpiresIn": 5})).status, 200);
-    assert_eq!(post_json(&ctl(&sim, "faults"), &json!({"status": 500, "count": 10})).status, 201);
+    assert_eq!(
+        post_json(&ctl(&sim, "config"), &json!({"tokenExpiresIn": 5})).status,
+        200
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "faults"), &json!({"status": 500, "count": 10})).status,
+        201
+    );
     assert_eq!(post_json(&ctl(&sim, "reset"), &json!({})).status, 200);
     assert!(sim.call(&id).is_none());
     assert!(sim.requests().is_empty() && sim.webhooks().is_empty());
@@ -108,9 +161,11 @@ fn reset_clears_everything() {
 fn fault_status_default_bodies_and_before_auth() {
     let sim = start();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
-    for (status, kind) in
-        [(429, "rate-limit"), (503, "service-unavailable"), (500, "internal-server-error")]
-    {
+    for (status, kind) in [
+        (429, "rate-limit"),
+        (503, "service-unavailable"),
+        (500, "internal-server-error"),
+    ] {
         let f = json!({"status": status, "headers": {"Retry-After": "1"}});
         assert_eq!(post_json(&ctl(&sim, "faults"), &f).status, 201);
         // No credentials at all: faults apply before auth.
@@ -138,16 +193,37 @@ fn fault_custom_body_match_count_and_order() {
     let b_url = call_url(&sim, "1234", &b);
     for _ in 0..2 {
         let resp = send("GET", &b_url, &[("Authorization", BASIC)], "");
-        assert_eq!((resp.status, resp.body.as_str()), (502, "<html>bad gateway</html>"));
+        assert_eq!(
+            (resp.status, resp.body.as_str()),
+            (502, "<html>bad gateway</html>")
+        );
         assert_eq!(resp.header("content-type"), Some("text/html"));
     }
-    assert_eq!(send("GET", &b_url, &[("Authorization", BASIC)], "").status, 200);
+    assert_eq!(
+        send("GET", &b_url, &[("Authorization", BASIC)], "").status,
+        200
+    );
 
     // Match by account id and by "token"; faults are consumed in order added.
-    sim.add_fault(Fault { match_id: Some("1234".into()), status: Some(500), ..Fault::default() });
-    sim.add_fault(Fault { status: Some(503), ..Fault::default() });
-    sim.add_fault(Fault { match_id: Some("token".into()), status: Some(429), ..Fault::default() });
-    assert_eq!(get_with_auth(&sim, &a).status, 503, "first matching fault for this request");
+    sim.add_fault(Fault {
+        match_id: Some("1234".into()),
+        status: Some(500),
+        ..Fault::default()
+    });
+    sim.add_fault(Fault {
+        status: Some(503),
+        ..Fault::default()
+    });
+    sim.add_fault(Fault {
+        match_id: Some("token".into()),
+        status: Some(429),
+        ..Fault::default()
+    });
+    assert_eq!(
+        get_with_auth(&sim, &a).status,
+        503,
+        "first matching fault for this request"
+    );
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     let t = send(
         "POST",
@@ -156,17 +232,32 @@ fn fault_custom_body_match_count_and_order() {
         "grant_type=client_credentials",
     );
     assert_eq!(t.status, 429);
-    assert_eq!(send("GET", &b_url, &[("Authorization", BASIC)], "").status, 500);
-    assert_eq!(send("GET", &b_url, &[("Authorization", BASIC)], "").status, 200);
-    assert_eq!(post_json(&ctl(&sim, "faults"), &json!({"status": 42})).status, 400);
-    assert_eq!(post_json(&ctl(&sim, "faults"), &json!({"sttus": 500})).status, 400);
+    assert_eq!(
+        send("GET", &b_url, &[("Authorization", BASIC)], "").status,
+        500
+    );
+    assert_eq!(
+        send("GET", &b_url, &[("Authorization", BASIC)], "").status,
+        200
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "faults"), &json!({"status": 42})).status,
+        400
+    );
+    assert_eq!(
+        post_json(&ctl(&sim, "faults"), &json!({"sttus": 500})).status,
+        400
+    );
 }
 
 #[test]
 fn fault_close_drops_connection() {
     let sim = start();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(Fault { close: true, ..Fault::default() });
+    sim.add_fault(Fault {
+        close: true,
+        ..Fault::default()
+    });
     let mut raw = Raw::connect(sim.addr());
     let path = format!("/api/v2/accounts/{ACCOUNT}/calls/{id}");
     raw.write(
@@ -187,7 +278,10 @@ fn pure_delay_continues_normally() {
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let f = json!({"match": id, "delayMs": 50});
     assert_eq!(post_json(&ctl(&sim, "faults"), &f).status, 201);
-    assert_eq!(update(&sim, &id, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"state": "completed"})).status,
+        200
+    );
     assert_eq!(sim.call(&id).unwrap()["state"], "disconnected");
     sim.add_fault(Fault {
         delay: Duration::from_millis(20),
@@ -196,7 +290,10 @@ fn pure_delay_continues_normally() {
     });
     assert_eq!(get_with_auth(&sim, &id).status, 504);
     // Success statuses get an empty default body.
-    sim.add_fault(Fault { status: Some(200), ..Fault::default() });
+    sim.add_fault(Fault {
+        status: Some(200),
+        ..Fault::default()
+    });
     let fake = update(&sim, "c-does-not-exist", &json!({}));
     assert_eq!((fake.status, fake.body.as_str()), (200, ""));
 }
@@ -207,7 +304,11 @@ fn long_delay_blocks_nobody_and_ends_on_drop() {
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let slow_id = sim.create_call(ACCOUNT, CallState::Answered);
     let delay = Duration::from_secs(600);
-    sim.add_fault(Fault { match_id: Some(slow_id.clone()), delay, ..Fault::default() });
+    sim.add_fault(Fault {
+        match_id: Some(slow_id.clone()),
+        delay,
+        ..Fault::default()
+    });
     let mut slow = Raw::connect(sim.addr());
     let path = format!("/api/v2/accounts/{ACCOUNT}/calls/{slow_id}");
     slow.write(
@@ -217,8 +318,15 @@ fn long_delay_blocks_nobody_and_ends_on_drop() {
     while sim.requests().is_empty() {
         std::thread::yield_now();
     }
-    assert_eq!(get_with_auth(&sim, &id).status, 200, "other connections are served");
+    assert_eq!(
+        get_with_auth(&sim, &id).status,
+        200,
+        "other connections are served"
+    );
     assert_eq!(get(&format!("{}/sim/calls/{}", sim.url(), id)).status, 200);
     drop(sim);
-    assert!(slow.is_closed(), "dropping the simulator ends the delay and the connection");
+    assert!(
+        slow.is_closed(),
+        "dropping the simulator ends the delay and the connection"
+    );
 }

@@ -40,7 +40,10 @@ fn connection_close_and_http10() {
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let mut raw = Raw::connect(sim.addr());
     let resp = raw.request(get_call_request(&id, "Connection: close\r\n").as_bytes());
-    assert_eq!((resp.status, resp.header("connection")), (200, Some("close")));
+    assert_eq!(
+        (resp.status, resp.header("connection")),
+        (200, Some("close"))
+    );
     assert!(raw.is_closed());
 
     let mut raw = Raw::connect(sim.addr());
@@ -55,7 +58,10 @@ fn connection_close_and_http10() {
 fn size_limits_and_malformed_requests() {
     let sim = start();
     let mut raw = Raw::connect(sim.addr());
-    let huge = format!("GET /sim/calls/x HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(70 * 1024));
+    let huge = format!(
+        "GET /sim/calls/x HTTP/1.1\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(70 * 1024)
+    );
     assert_eq!(raw.request(huge.as_bytes()).status, 431);
     assert!(raw.is_closed());
 
@@ -85,7 +91,10 @@ fn chunked_bodies_and_expect_continue() {
         b.len()
     );
     let resp = raw.request(req.as_bytes());
-    assert_eq!((resp.status, resp.json()["callId"].clone()), (201, json!("c-chunked")));
+    assert_eq!(
+        (resp.status, resp.json()["callId"].clone()),
+        (201, json!("c-chunked"))
+    );
 
     let body = r#"{"callId":"c-expect"}"#;
     let head = format!(
@@ -106,7 +115,10 @@ fn drop_stops_the_server() {
     let addr = sim.addr();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let mut idle = Raw::connect(addr);
-    assert_eq!(idle.request(get_call_request(&id, "").as_bytes()).status, 200);
+    assert_eq!(
+        idle.request(get_call_request(&id, "").as_bytes()).status,
+        200
+    );
     drop(sim);
     assert!(idle.is_closed(), "idle keep-alive connections are cut");
     assert!(TcpStream::connect(addr).is_err(), "listener is closed");
@@ -129,19 +141,35 @@ fn binary_prints_listening_line() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let created = post_json(&format!("{url}/sim/calls"), &json!({})).json();
-    let path =
-        format!("{url}/api/v2/accounts/{ACCOUNT}/calls/{}", created["callId"].as_str().unwrap());
-    assert_eq!(send("GET", &path, &[("Authorization", "Basic dTI6cDI=")], "").status, 200); // u2:p2
-    assert_eq!(send("GET", &path, &[("Authorization", BASIC)], "").status, 401);
+    let path = format!(
+        "{url}/api/v2/accounts/{ACCOUNT}/calls/{}",
+        created["callId"].as_str().unwrap()
+    );
+    assert_eq!(
+        send("GET", &path, &[("Authorization", "Basic dTI6cDI=")], "").status,
+        200
+    ); // u2:p2
+    assert_eq!(
+        send("GET", &path, &[("Authorization", BASIC)], "").status,
+        401
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let bad = Command::new(env!("CARGO_BIN_EXE_bwvoice-sim")).arg("--bogus").output().unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_bwvoice-sim"))
+        .arg("--bogus")
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty());
 }

@@ -34,7 +34,12 @@ fn put_recording(sim: &Simulator, call_id: &str, body: &str) -> Resp {
 
 /// getCallState through the Voice API.
 fn api_state(sim: &Simulator, call_id: &str) -> Value {
-    let resp = send("GET", &call_url(sim, ACCOUNT, call_id), &[("Authorization", BASIC)], "");
+    let resp = send(
+        "GET",
+        &call_url(sim, ACCOUNT, call_id),
+        &[("Authorization", BASIC)],
+        "",
+    );
     assert_eq!(resp.status, 200, "{}", resp.body);
     resp.json()
 }
@@ -57,7 +62,10 @@ fn assert_error(resp: &Resp, status: u16, kind: &str) {
     assert_eq!(err["type"], kind, "{}", resp.body);
     assert!(err["description"].as_str().is_some_and(|d| !d.is_empty()));
     // Like Bandwidth, only authentication errors have a null id.
-    assert_eq!(err["id"].as_str().is_some_and(|id| !id.is_empty()), status != 401);
+    assert_eq!(
+        err["id"].as_str().is_some_and(|id| !id.is_empty()),
+        status != 401
+    );
 }
 
 #[test]
@@ -71,7 +79,11 @@ fn bxml_replaces_the_document() {
     assert!(resp.header("content-length").is_none() && resp.header("content-type").is_none());
     assert_eq!(sim.call(&id).unwrap()["bxml"], BXML);
     let after = api_state(&sim, &id);
-    assert_eq!(keys(&after), keys(&before), "still exactly the callState shape");
+    assert_eq!(
+        keys(&after),
+        keys(&before),
+        "still exactly the callState shape"
+    );
     assert!(after["lastUpdate"].as_str() > before["lastUpdate"].as_str());
     assert_eq!(after["state"], "answered");
 
@@ -83,7 +95,10 @@ fn bxml_replaces_the_document() {
 
     let logged = sim.requests();
     let r = logged.iter().find(|r| r.method == "PUT").unwrap();
-    assert_eq!(r.path, format!("/api/v2/accounts/{ACCOUNT}/calls/{id}/bxml"));
+    assert_eq!(
+        r.path,
+        format!("/api/v2/accounts/{ACCOUNT}/calls/{id}/bxml")
+    );
     assert_eq!(r.body, BXML);
     assert_eq!(r.status, 204);
     let ct = r.headers.iter().find(|(n, _)| n == "content-type").unwrap();
@@ -100,9 +115,17 @@ fn bxml_statuses_and_check_order() {
     let sim = start();
     let id = sim.create_call(ACCOUNT, CallState::Answered);
     let url = format!("{}/bxml", call_url(&sim, ACCOUNT, &id));
-    assert_error(&send("PUT", &url, &[("Content-Type", XML)], BXML), 401, "authentication-error");
+    assert_error(
+        &send("PUT", &url, &[("Content-Type", XML)], BXML),
+        401,
+        "authentication-error",
+    );
     for ct in ["application/json", "text/plain", "application/bxml", ""] {
-        assert_error(&put_bxml(&sim, &id, ct, BXML), 415, "unsupported-media-type");
+        assert_error(
+            &put_bxml(&sim, &id, ct, BXML),
+            415,
+            "unsupported-media-type",
+        );
     }
     let cases = [
         ("", "well-formed"),
@@ -123,13 +146,20 @@ fn bxml_statuses_and_check_order() {
         let text = resp.json()["description"].as_str().unwrap().to_string();
         assert!(text.contains(says), "{body:?}: {text}");
     }
-    assert!(sim.call(&id).unwrap()["bxml"].is_null(), "rejected documents are not stored");
+    assert!(
+        sim.call(&id).unwrap()["bxml"].is_null(),
+        "rejected documents are not stored"
+    );
 
     // Media type and XML checks come before the call lookup.
     assert_eq!(put_bxml(&sim, "c-unknown", "text/plain", BXML).status, 415);
     assert_eq!(put_bxml(&sim, "c-unknown", XML, "<Response/>").status, 400);
     assert_error(&put_bxml(&sim, "c-unknown", XML, BXML), 404, "not-found");
-    assert_error(&put(&sim, "1111111", &id, "bxml", XML, BXML), 404, "not-found");
+    assert_error(
+        &put(&sim, "1111111", &id, "bxml", XML, BXML),
+        404,
+        "not-found",
+    );
 
     let ringing = sim.create_call(ACCOUNT, CallState::Initiated);
     let resp = put_bxml(&sim, &ringing, XML, BXML);
@@ -138,7 +168,10 @@ fn bxml_statuses_and_check_order() {
     assert!(sim.answer_call(&ringing));
     assert_eq!(put_bxml(&sim, &ringing, XML, BXML).status, 204);
 
-    assert_eq!(update(&sim, &ringing, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, &ringing, &json!({"state": "completed"})).status,
+        200
+    );
     assert_error(&put_bxml(&sim, &ringing, XML, BXML), 404, "not-found");
     let ended = sim.create_call(ACCOUNT, CallState::Disconnected);
     assert_eq!(put_bxml(&sim, &ended, XML, BXML).status, 404);
@@ -164,7 +197,11 @@ fn bxml_on_the_wire() {
     let resp = raw.request(&req(b"<Bxml>caf\xe9</Bxml>"));
     assert_eq!(resp.status, 400);
     assert!(resp.body.contains("UTF-8"), "{}", resp.body);
-    assert_eq!(raw.request(&req(b"\xef\xbb\xbf<Bxml/>")).status, 204, "a BOM is fine");
+    assert_eq!(
+        raw.request(&req(b"\xef\xbb\xbf<Bxml/>")).status,
+        204,
+        "a BOM is fine"
+    );
 }
 
 #[test]
@@ -186,19 +223,34 @@ fn recording_pause_and_resume() {
         assert_eq!(resp.header("content-length"), Some("0"));
         assert_eq!(sim.call(&id).unwrap()["recording"], expected);
         let now = api_state(&sim, &id)["lastUpdate"].clone();
-        assert!(now.as_str() > last.as_str(), "{body}: lastUpdate {now} after {last}");
+        assert!(
+            now.as_str() > last.as_str(),
+            "{body}: lastUpdate {now} after {last}"
+        );
         last = now;
     }
-    let r = sim.requests().into_iter().find(|r| r.path.ends_with("/recording")).unwrap();
+    let r = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/recording"))
+        .unwrap();
     assert_eq!(
         (r.method.as_str(), r.body.as_str(), r.status),
         ("PUT", r#"{"state":"paused"}"#, 200)
     );
-    assert_eq!(r.path, format!("/api/v2/accounts/{ACCOUNT}/calls/{id}/recording"));
-    assert!(r.headers.contains(&("content-type".into(), "application/json".into())));
+    assert_eq!(
+        r.path,
+        format!("/api/v2/accounts/{ACCOUNT}/calls/{id}/recording")
+    );
+    assert!(r
+        .headers
+        .contains(&("content-type".into(), "application/json".into())));
 
     // Hanging up ends the recording; the call is then gone for this route.
-    assert_eq!(update(&sim, &id, &json!({"state": "completed"})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"state": "completed"})).status,
+        200
+    );
     let state = api_state(&sim, &id);
     assert_eq!(
         (state["state"].clone(), state["disconnectCause"].clone()),
@@ -206,7 +258,11 @@ fn recording_pause_and_resume() {
     );
     assert!(state["endTime"].is_string() && state["lastUpdate"].as_str() > last.as_str());
     assert!(sim.call(&id).unwrap()["recording"].is_null());
-    assert_error(&put_recording(&sim, &id, r#"{"state":"paused"}"#), 404, "not-found");
+    assert_error(
+        &put_recording(&sim, &id, r#"{"state":"paused"}"#),
+        404,
+        "not-found",
+    );
 }
 
 #[test]
@@ -220,7 +276,10 @@ fn recording_statuses_and_check_order() {
 
     let resp = put_recording(&sim, &id, pause);
     assert_error(&resp, 400, "validation");
-    assert!(resp.json()["description"].as_str().unwrap().contains("No recording is in progress"));
+    assert!(resp.json()["description"]
+        .as_str()
+        .unwrap()
+        .contains("No recording is in progress"));
     let ringing = sim.create_call(ACCOUNT, CallState::Initiated);
     assert_eq!(
         put_recording(&sim, &ringing, pause).status,
@@ -237,7 +296,10 @@ fn recording_statuses_and_check_order() {
         );
     }
     let charset = "Application/JSON; charset=utf-8";
-    assert_eq!(put(&sim, ACCOUNT, &id, "recording", charset, pause).status, 200);
+    assert_eq!(
+        put(&sim, ACCOUNT, &id, "recording", charset, pause).status,
+        200
+    );
     for bad in [
         "",
         "{}",
@@ -254,7 +316,11 @@ fn recording_statuses_and_check_order() {
     ] {
         assert_error(&put_recording(&sim, &id, bad), 400, "validation");
     }
-    assert_eq!(sim.call(&id).unwrap()["recording"], "paused", "rejected updates change nothing");
+    assert_eq!(
+        sim.call(&id).unwrap()["recording"],
+        "paused",
+        "rejected updates change nothing"
+    );
 
     // Media type and body checks come before the call lookup.
     let unknown = |ct, body| put(&sim, ACCOUNT, "c-unknown", "recording", ct, body).status;
@@ -290,7 +356,13 @@ fn control_view_and_starting_recordings() {
 
     let ringing = sim.create_call(ACCOUNT, CallState::Initiated);
     assert_eq!(
-        send("POST", &ctl(&sim, &format!("calls/{ringing}/recording")), &[], "").status,
+        send(
+            "POST",
+            &ctl(&sim, &format!("calls/{ringing}/recording")),
+            &[],
+            ""
+        )
+        .status,
         409
     );
     assert!(!sim.start_recording(&ringing), "not answered");
@@ -298,25 +370,40 @@ fn control_view_and_starting_recordings() {
     assert!(sim.start_recording(&ringing));
     assert_eq!(sim.call(&ringing).unwrap()["recording"], "recording");
     assert!(!sim.start_recording("c-unknown"));
-    assert_eq!(send("POST", &ctl(&sim, "calls/c-unknown/recording"), &[], "").status, 404);
+    assert_eq!(
+        send("POST", &ctl(&sim, "calls/c-unknown/recording"), &[], "").status,
+        404
+    );
     let resp = get(&ctl(&sim, &format!("calls/{id}/recording")));
     assert_eq!((resp.status, resp.header("allow")), (405, Some("POST")));
 
     let initiated = json!({"state": "initiated", "recording": true});
     assert_eq!(post_json(&ctl(&sim, "calls"), &initiated).status, 400);
-    assert_eq!(post_json(&ctl(&sim, "calls"), &json!({"recording": "yes"})).status, 400);
+    assert_eq!(
+        post_json(&ctl(&sim, "calls"), &json!({"recording": "yes"})).status,
+        400
+    );
 
     // Tag, recording and BXML all show in the control view, and only there.
     let url = format!("{}/sim/app/x", sim.url());
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": url, "tag": "t1"})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": url, "tag": "t1"})).status,
+        200
+    );
     assert_eq!(put_bxml(&sim, &id, XML, "<Bxml/>").status, 204);
-    assert_eq!(put_recording(&sim, &id, r#"{"state":"paused"}"#).status, 200);
+    assert_eq!(
+        put_recording(&sim, &id, r#"{"state":"paused"}"#).status,
+        200
+    );
     let view = sim.call(&id).unwrap();
     assert_eq!(
         (&view["tag"], &view["recording"], &view["bxml"]),
         (&json!("t1"), &json!("paused"), &json!("<Bxml/>"))
     );
-    assert_eq!(keys(&api_state(&sim, &id)), keys(&api_state(&sim, &ringing)));
+    assert_eq!(
+        keys(&api_state(&sim, &id)),
+        keys(&api_state(&sim, &ringing))
+    );
 }
 
 #[test]
@@ -326,7 +413,10 @@ fn redirect_bumps_last_update() {
     let before = api_state(&sim, &id)["lastUpdate"].clone();
     tick();
     let url = format!("{}/sim/app/x", sim.url());
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": url, "tag": "new"})).status, 200);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": url, "tag": "new"})).status,
+        200
+    );
     assert!(api_state(&sim, &id)["lastUpdate"].as_str() > before.as_str());
 }
 
@@ -343,13 +433,21 @@ fn faults_target_one_operation() {
     assert_eq!(api_state(&sim, &id)["state"], "answered");
     assert_eq!(put_bxml(&sim, &id, XML, BXML).status, 204);
     let resp = put_recording(&sim, &id, pause);
-    assert_eq!((resp.status, resp.json()["type"].clone()), (503, json!("service-unavailable")));
+    assert_eq!(
+        (resp.status, resp.json()["type"].clone()),
+        (503, json!("service-unavailable"))
+    );
     assert_eq!(put_recording(&sim, &id, pause).status, 200, "used up");
 
     // Only the GET answers garbage.
     add(json!({"method": "GET", "status": 200, "body": "{not json", "contentType": "text/plain"}));
     assert_eq!(put_recording(&sim, &id, pause).status, 200);
-    let resp = send("GET", &call_url(&sim, ACCOUNT, &id), &[("Authorization", BASIC)], "");
+    let resp = send(
+        "GET",
+        &call_url(&sim, ACCOUNT, &id),
+        &[("Authorization", BASIC)],
+        "",
+    );
     assert_eq!((resp.status, resp.body.as_str()), (200, "{not json"));
     assert_eq!(resp.header("content-type"), Some("text/plain"));
 
@@ -357,7 +455,10 @@ fn faults_target_one_operation() {
     add(json!({"route": "call", "status": 500, "count": 2}));
     add(json!({"route": "bxml", "match": "c-other", "status": 429}));
     assert_eq!(put_bxml(&sim, &id, XML, BXML).status, 204);
-    assert_eq!(update(&sim, &id, &json!({"redirectUrl": "http://127.0.0.1:1/"})).status, 500);
+    assert_eq!(
+        update(&sim, &id, &json!({"redirectUrl": "http://127.0.0.1:1/"})).status,
+        500
+    );
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     let token = send(
         "POST",
@@ -365,13 +466,25 @@ fn faults_target_one_operation() {
         &[("Authorization", CLIENT_BASIC), form],
         "grant_type=client_credentials",
     );
-    assert_eq!(token.status, 200, "a route filter never matches the token endpoint");
-    assert_eq!(send("GET", &call_url(&sim, ACCOUNT, &id), &[], "").status, 500, "before auth");
+    assert_eq!(
+        token.status, 200,
+        "a route filter never matches the token endpoint"
+    );
+    assert_eq!(
+        send("GET", &call_url(&sim, ACCOUNT, &id), &[], "").status,
+        500,
+        "before auth"
+    );
     assert_eq!(put_bxml(&sim, "c-other", XML, BXML).status, 429);
 
     // Rust API; the method filter is case-insensitive.
     let route = Some(bwvoice_sim::Route::Bxml);
-    sim.add_fault(Fault { route, method: Some("put".into()), close: true, ..Fault::default() });
+    sim.add_fault(Fault {
+        route,
+        method: Some("put".into()),
+        close: true,
+        ..Fault::default()
+    });
     assert_eq!(put_recording(&sim, &id, pause).status, 200);
     let url = format!("{}/bxml", call_url(&sim, ACCOUNT, &id));
     let headers = [("Authorization", BASIC), ("Content-Type", XML)];
@@ -406,13 +519,26 @@ fn methods_and_unknown_sub_paths() {
             assert_eq!(resp.header("allow"), Some("PUT"), "{method} {sub}");
         }
     }
-    for sub in ["bxml/x", "recording/", "recordings", "Bxml", "other", "bxml/"] {
+    for sub in [
+        "bxml/x",
+        "recording/",
+        "recordings",
+        "Bxml",
+        "other",
+        "bxml/",
+    ] {
         let resp = put(&sim, ACCOUNT, &id, sub, XML, BXML);
         assert_error(&resp, 404, "not-found");
     }
     let no_call = format!("{}/api/v2/accounts/{ACCOUNT}/calls//bxml", sim.url());
     assert_eq!(
-        send("PUT", &no_call, &[("Authorization", BASIC), ("Content-Type", XML)], BXML).status,
+        send(
+            "PUT",
+            &no_call,
+            &[("Authorization", BASIC), ("Content-Type", XML)],
+            BXML
+        )
+        .status,
         404
     );
 }

@@ -5,7 +5,11 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 fn app_log(sim: &Simulator) -> Vec<Value> {
-    get(&format!("{}/sim/app-log", sim.url())).json().as_array().unwrap().clone()
+    get(&format!("{}/sim/app-log", sim.url()))
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -18,10 +22,17 @@ fn post_delivery_with_event_and_auth() {
     let hooks = sim.wait_webhooks(1, LONG);
     assert_eq!(hooks.len(), 1);
     let d = &hooks[0];
-    assert_eq!((d.url.as_str(), d.method.as_str(), d.status), (url.as_str(), "POST", 200));
+    assert_eq!(
+        (d.url.as_str(), d.method.as_str(), d.status),
+        (url.as_str(), "POST", 200)
+    );
     assert!(d.error.is_none() && !d.is_fallback && d.query.is_empty());
     assert_eq!(d.call_id, id);
-    let auth = d.headers.iter().find(|(n, _)| n == "authorization").unwrap();
+    let auth = d
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap();
     assert_eq!(auth.1, "Basic aG9vazpwdw=="); // hook:pw
     let event: Value = serde_json::from_str(&d.body).unwrap();
     assert_eq!(event["eventType"], "redirect");
@@ -29,8 +40,18 @@ fn post_delivery_with_event_and_auth() {
     assert_eq!(event["accountId"], ACCOUNT);
     assert_eq!(event["tag"], "my tag");
     assert_eq!(event["direction"], "outbound");
-    assert_eq!(event["callUrl"], format!("{}/accounts/{ACCOUNT}/calls/{id}", sim.api_url()));
-    for field in ["eventTime", "applicationId", "from", "to", "startTime", "answerTime"] {
+    assert_eq!(
+        event["callUrl"],
+        format!("{}/accounts/{ACCOUNT}/calls/{id}", sim.api_url())
+    );
+    for field in [
+        "eventTime",
+        "applicationId",
+        "from",
+        "to",
+        "startTime",
+        "answerTime",
+    ] {
         assert!(event[field].is_string(), "{field}");
     }
 
@@ -38,7 +59,10 @@ fn post_delivery_with_event_and_auth() {
     assert_eq!(received.len(), 1);
     assert_eq!(received[0]["method"], "POST");
     assert_eq!(received[0]["path"], "/sim/app/redirect");
-    assert_eq!(received[0]["headers"]["authorization"], "Basic aG9vazpwdw==");
+    assert_eq!(
+        received[0]["headers"]["authorization"],
+        "Basic aG9vazpwdw=="
+    );
     assert_eq!(received[0]["headers"]["content-type"], "application/json");
     assert_eq!(
         serde_json::from_str::<Value>(received[0]["body"].as_str().unwrap()).unwrap(),
@@ -62,7 +86,10 @@ fn get_delivery_uses_query_parameters() {
     let body = json!({"redirectUrl": url, "redirectMethod": "get", "tag": "a b&c"});
     assert_eq!(update(&sim, &id, &body).status, 200);
     let d = sim.wait_webhooks(1, LONG).remove(0);
-    assert_eq!((d.method.as_str(), d.status, d.body.as_str()), ("GET", 200, ""));
+    assert_eq!(
+        (d.method.as_str(), d.status, d.body.as_str()),
+        ("GET", 200, "")
+    );
     assert!(d.query.contains("eventType=redirect"), "{}", d.query);
     assert!(d.query.contains("tag=a%20b%26c"), "{}", d.query);
     let received = &app_log(&sim)[0];
@@ -88,12 +115,26 @@ fn fallback_after_primary_failure() {
     assert_eq!((hooks[0].status, hooks[0].is_fallback), (503, false));
     assert!(hooks[0].error.as_deref().unwrap().contains("503"));
     assert_eq!(
-        (hooks[1].status, hooks[1].is_fallback, hooks[1].method.as_str()),
+        (
+            hooks[1].status,
+            hooks[1].is_fallback,
+            hooks[1].method.as_str()
+        ),
         (200, true, "GET")
     );
-    let auth =
-        |i: usize| hooks[i].headers.iter().find(|(n, _)| n == "authorization").unwrap().1.clone();
-    assert_eq!((auth(0), auth(1)), ("Basic cDox".to_string(), "Basic Zjoy".to_string()));
+    let auth = |i: usize| {
+        hooks[i]
+            .headers
+            .iter()
+            .find(|(n, _)| n == "authorization")
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(
+        (auth(0), auth(1)),
+        ("Basic cDox".to_string(), "Basic Zjoy".to_string())
+    );
     assert_eq!(sim.call(&id).unwrap()["state"], "answered");
 
     // The control API view of the same log.
@@ -129,7 +170,10 @@ fn every_attempt_failing_ends_the_call() {
 
 #[test]
 fn timeout_falls_back() {
-    let cfg = Config { webhook_timeout: Duration::from_millis(200), ..Config::default() };
+    let cfg = Config {
+        webhook_timeout: Duration::from_millis(200),
+        ..Config::default()
+    };
     let sim = Simulator::start(cfg).unwrap();
     // Never accepted: the request is sent into the backlog and never answered.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -161,7 +205,11 @@ fn only_loopback_and_absolute_urls() {
         assert_eq!(redirect_to(&sim, &id, url).status, 200);
         let d = sim.wait_webhooks(i + 1, LONG).remove(i);
         assert_eq!(d.status, 0);
-        assert!(d.error.as_deref().unwrap().contains(why), "{url}: {:?}", d.error);
+        assert!(
+            d.error.as_deref().unwrap().contains(why),
+            "{url}: {:?}",
+            d.error
+        );
         assert_eq!(sim.call(&id).unwrap()["disconnectCause"], "callback-error");
     }
 }
@@ -174,12 +222,22 @@ fn http_long_poll_waits_for_delivery() {
         let url = format!("{}/sim/webhooks?wait=1", sim.url());
         std::thread::spawn(move || get(&url).json())
     };
-    assert_eq!(redirect_to(&sim, &id, &format!("{}/sim/app/x", sim.url())).status, 200);
+    assert_eq!(
+        redirect_to(&sim, &id, &format!("{}/sim/app/x", sim.url())).status,
+        200
+    );
     let list = poll.join().unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["status"], 200);
     // wait=0 answers immediately with what is there.
-    assert_eq!(get(&format!("{}/sim/webhooks", sim.url())).json().as_array().unwrap().len(), 1);
+    assert_eq!(
+        get(&format!("{}/sim/webhooks", sim.url()))
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -196,7 +254,10 @@ fn bxml_app_routes() {
     assert!(ok
         .body
         .starts_with(r#"<?xml version="1.0" encoding="UTF-8"?><Response><SpeakSentence>"#));
-    assert_eq!(get(&format!("{}/sim/app/failing?x=1", sim.url())).status, 503);
+    assert_eq!(
+        get(&format!("{}/sim/app/failing?x=1", sim.url())).status,
+        503
+    );
     let log = app_log(&sim);
     assert_eq!(log.len(), 2);
     assert_eq!(log[0]["headers"]["authorization"], "Basic eDp5");

@@ -33,14 +33,20 @@ impl Resp {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
 /// Sends one request; `headers` are (name, value) pairs.
 pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Resp {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .build()
+        .into();
     let mut req = ureq::http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         req = req.header(*name, *value);
@@ -68,12 +74,22 @@ pub fn get(url: &str) -> Resp {
 }
 
 pub fn post_json(url: &str, body: &Value) -> Resp {
-    send("POST", url, &[("Content-Type", "application/json")], &body.to_string())
+    send(
+        "POST",
+        url,
+        &[("Content-Type", "application/json")],
+        &body.to_string(),
+    )
 }
 
 /// The updateCall endpoint URL for `call_id` (percent-encoded).
 pub fn call_url(sim: &Simulator, account: &str, call_id: &str) -> String {
-    format!("{}/accounts/{}/calls/{}", sim.api_url(), enc(account), enc(call_id))
+    format!(
+        "{}/accounts/{}/calls/{}",
+        sim.api_url(),
+        enc(account),
+        enc(call_id)
+    )
 }
 
 pub fn enc(s: &str) -> String {
@@ -89,8 +105,16 @@ pub fn enc(s: &str) -> String {
 
 /// POST updateCall with Basic auth and a JSON body.
 pub fn update(sim: &Simulator, call_id: &str, body: &Value) -> Resp {
-    let headers = [("Authorization", BASIC), ("Content-Type", "application/json")];
-    send("POST", &call_url(sim, ACCOUNT, call_id), &headers, &body.to_string())
+    let headers = [
+        ("Authorization", BASIC),
+        ("Content-Type", "application/json"),
+    ];
+    send(
+        "POST",
+        &call_url(sim, ACCOUNT, call_id),
+        &headers,
+        &body.to_string(),
+    )
 }
 
 pub fn redirect_to(sim: &Simulator, call_id: &str, url: &str) -> Resp {
@@ -107,7 +131,10 @@ impl Raw {
     pub fn connect(addr: SocketAddr) -> Raw {
         let stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(LONG)).unwrap();
-        Raw { reader: BufReader::new(stream.try_clone().unwrap()), stream }
+        Raw {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            stream,
+        }
     }
 
     pub fn write(&mut self, bytes: &[u8]) {
@@ -118,7 +145,10 @@ impl Raw {
     pub fn read_response(&mut self) -> Resp {
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();
-        let status = line.split(' ').nth(1).unwrap_or_else(|| panic!("status line: {line:?}"));
+        let status = line
+            .split(' ')
+            .nth(1)
+            .unwrap_or_else(|| panic!("status line: {line:?}"));
         let status = status.parse().unwrap();
         let mut headers = Vec::new();
         loop {
@@ -131,12 +161,23 @@ impl Raw {
             let (n, v) = l.split_once(':').unwrap();
             headers.push((n.trim().to_string(), v.trim().to_string()));
         }
-        let mut resp = Resp { status, headers, body: String::new() };
+        let mut resp = Resp {
+            status,
+            headers,
+            body: String::new(),
+        };
         if status == 204 {
-            assert!(resp.header("content-length").is_none(), "204 with Content-Length");
+            assert!(
+                resp.header("content-length").is_none(),
+                "204 with Content-Length"
+            );
             return resp;
         }
-        let len: usize = resp.header("content-length").expect("Content-Length").parse().unwrap();
+        let len: usize = resp
+            .header("content-length")
+            .expect("Content-Length")
+            .parse()
+            .unwrap();
         let mut body = vec![0; len];
         self.reader.read_exact(&mut body).unwrap();
         resp.body = String::from_utf8(body).unwrap();
