@@ -420,6 +420,12 @@ typedef struct bw_client_config {
    * 0: every event.
    */
   uint32_t event_mask;
+  /**
+   * For language bindings: their name (`python`, `go`), which leads the
+   * User-Agent comment: `bwvoice/<version> (<binding>; <suffix>)`. Lower-case
+   * letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
+   */
+  const char *binding;
 } bw_client_config;
 
 /**

@@ -25,6 +25,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// `User-Agent` sent with every request (a suffix may follow).
 pub const USER_AGENT: &str = concat!("bwvoice/", env!("CARGO_PKG_VERSION"));
 const MAX_USER_AGENT_SUFFIX: usize = 128;
+const MAX_BINDING: usize = 16;
 /// Added to a 401 for Basic credentials from Bandwidth's own Voice API.
 const BASIC_RETIRED: &str = "; Bandwidth retired Basic API-user credentials on 2026-12-02: \
      use OAuth2 client credentials (client_id and client_secret)";
@@ -53,6 +54,9 @@ pub struct ClientConfig {
     pub proxy: ProxyConfig,
     /// Appended to the User-Agent as `bwvoice/x.y.z (suffix)`.
     pub user_agent_suffix: Option<String>,
+    /// For language bindings: their name (`python`, `go`), first in the
+    /// User-Agent comment: `bwvoice/x.y.z (binding; suffix)`.
+    pub binding: Option<String>,
     /// Asynchronous calls running at once (each on a worker thread);
     /// default 64, at most 4096.
     pub max_concurrency: Option<u32>,
@@ -80,6 +84,7 @@ impl ClientConfig {
             tls_roots: TlsRoots::default(),
             proxy: ProxyConfig::default(),
             user_agent_suffix: None,
+            binding: None,
             max_concurrency: None,
             max_queued: None,
             retry_budget: None,
@@ -172,19 +177,10 @@ impl Client {
                 )))
             }
         };
-        let user_agent = match &config.user_agent_suffix {
-            None => USER_AGENT.to_owned(),
-            Some(suffix) => {
-                let printable = suffix.bytes().all(|b| (b' '..=b'~').contains(&b));
-                if suffix.is_empty() || !printable || suffix.len() > MAX_USER_AGENT_SUFFIX {
-                    return Err(Error::invalid(
-                        "user_agent_suffix",
-                        "user_agent_suffix must be 1-128 printable ASCII characters",
-                    ));
-                }
-                format!("{USER_AGENT} ({suffix})")
-            }
-        };
+        let user_agent = user_agent(
+            config.binding.as_deref(),
+            config.user_agent_suffix.as_deref(),
+        )?;
         let positive = |field: &'static str, value: Option<Duration>, default| match value {
             Some(d) if d.is_zero() => Err(Error::invalid(field, format!("{field} is zero"))),
             Some(d) => Ok(d),
@@ -642,6 +638,33 @@ fn credential(authorization: &str) -> &str {
         .map_or(authorization, |(_, credential)| credential)
 }
 
+/// `bwvoice/x.y.z`, then `(binding; suffix)` with whichever of the two is set.
+fn user_agent(binding: Option<&str>, suffix: Option<&str>) -> Result<String, Error> {
+    if let Some(name) = binding {
+        let allowed = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b);
+        if name.is_empty() || name.len() > MAX_BINDING || !name.bytes().all(allowed) {
+            return Err(Error::invalid(
+                "binding",
+                "binding must be 1-16 lower-case letters, digits, '+', '-' or '.'",
+            ));
+        }
+    }
+    if let Some(suffix) = suffix {
+        let printable = suffix.bytes().all(|b| (b' '..=b'~').contains(&b));
+        if suffix.is_empty() || !printable || suffix.len() > MAX_USER_AGENT_SUFFIX {
+            return Err(Error::invalid(
+                "user_agent_suffix",
+                "user_agent_suffix must be 1-128 printable ASCII characters",
+            ));
+        }
+    }
+    let comment: Vec<&str> = [binding, suffix].into_iter().flatten().collect();
+    Ok(match comment.is_empty() {
+        true => USER_AGENT.to_owned(),
+        false => format!("{USER_AGENT} ({})", comment.join("; ")),
+    })
+}
+
 /// An operation whose time budget has started (see [`Client::start`]).
 pub struct Started<T> {
     op: Operation<T>,
@@ -725,6 +748,35 @@ mod tests {
         assert_eq!((err.attempts, err.maybe_applied), (1, false), "{err}");
         assert!(err.message.contains("after 1 attempt"), "{}", err.message);
         assert_eq!(sim.requests().len(), 1, "nothing sent after the cancel");
+    }
+
+    #[test]
+    fn the_user_agent_names_the_binding_then_the_suffix() {
+        let v = USER_AGENT;
+        for (binding, suffix, want) in [
+            (None, None, v.to_owned()),
+            (Some("go"), None, format!("{v} (go)")),
+            (None, Some("app/1.2"), format!("{v} (app/1.2)")),
+            (
+                Some("python"),
+                Some("app/1.2"),
+                format!("{v} (python; app/1.2)"),
+            ),
+        ] {
+            assert_eq!(user_agent(binding, suffix).unwrap(), want);
+        }
+        for (binding, suffix, field) in [
+            (Some(""), None, "binding"),
+            (Some("Python"), None, "binding"),
+            (Some("a; b"), None, "binding"),
+            (Some("x".repeat(17).as_str()), None, "binding"),
+            (None, Some(""), "user_agent_suffix"),
+            (Some("go"), Some("x\r\nX-Evil: 1"), "user_agent_suffix"),
+            (None, Some("x".repeat(129).as_str()), "user_agent_suffix"),
+        ] {
+            let err = user_agent(binding, suffix).unwrap_err();
+            assert_eq!(err.field, Some(field), "{binding:?} {suffix:?}");
+        }
     }
 
     #[test]

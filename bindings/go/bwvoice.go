@@ -78,9 +78,9 @@ const (
 // (bw_version_compatible).
 const headerVersion = C.BW_VERSION_NUMBER
 
-// userAgent is what the binding adds to the User-Agent: "bwvoice/x.y.z (go)",
-// or "bwvoice/x.y.z (go; <Options.UserAgentSuffix>)".
-const userAgent = "go"
+// binding is this binding's name, which the library puts first in the
+// User-Agent comment: "bwvoice/x.y.z (go[; <Options.UserAgentSuffix>])".
+const binding = "go"
 
 // Version returns the loaded library's version, e.g. "bwvoice/0.2.0" (bw_version).
 func Version() string {
@@ -172,8 +172,7 @@ type Options struct {
 	// ProxyFromEnv uses HTTPS_PROXY / ALL_PROXY / NO_PROXY from the environment.
 	ProxyFromEnv bool
 	// UserAgentSuffix is added to the User-Agent after the binding's own
-	// "go": "bwvoice/0.2.0 (go; <suffix>)". The library limits the whole
-	// parenthesised text to 128 printable ASCII characters.
+	// "go": "bwvoice/0.2.0 (go; <suffix>)"; 1-128 printable ASCII characters.
 	UserAgentSuffix string
 	// MaxConcurrency is how many calls run at once, each on one of the
 	// library's worker threads (started as needed); default 64, at most
@@ -341,11 +340,8 @@ func NewClient(opts Options) (*Client, error) {
 	cfg.token_url = cs.optional("token_url", opts.TokenURL)
 	cfg.ca_file = cs.optional("ca_file", opts.CAFile)
 	cfg.proxy = cs.optional("proxy", opts.Proxy)
-	suffix := userAgent
-	if opts.UserAgentSuffix != "" {
-		suffix += "; " + opts.UserAgentSuffix
-	}
-	cfg.user_agent_suffix = cs.optional("user_agent_suffix", suffix)
+	cfg.user_agent_suffix = cs.optional("user_agent_suffix", opts.UserAgentSuffix)
+	cfg.binding = cs.optional("binding", binding)
 	if cs.err != nil {
 		return nil, cs.err
 	}

@@ -834,6 +834,7 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         tls_roots,
         proxy,
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),
+        binding: owned(s(cfg.binding, "binding")?),
         max_concurrency: (cfg.max_concurrency != 0).then_some(cfg.max_concurrency),
         max_queued: (cfg.max_queued != 0).then_some(cfg.max_queued),
         retry_budget: (cfg.retry_budget != 0).then_some(cfg.retry_budget),

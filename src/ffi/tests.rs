@@ -62,6 +62,7 @@ fn config(base_url: &CStr) -> bw_client_config {
         on_event: None,
         event_userdata: null_mut(),
         event_mask: 0,
+        binding: null(),
     }
 }
 

@@ -235,6 +235,10 @@ pub struct bw_client_config {
     /// warnings-only log that costs nothing on calls that succeed at once.
     /// 0: every event.
     pub event_mask: u32,
+    /// For language bindings: their name (`python`, `go`), which leads the
+    /// User-Agent comment: `bwvoice/<version> (<binding>; <suffix>)`. Lower-case
+    /// letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
+    pub binding: *const c_char,
 }
 
 /// Parameters of "Update active call". Initialise it with

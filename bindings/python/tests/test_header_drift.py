@@ -233,12 +233,13 @@ def test_struct_fields_names_order_and_types() -> None:
     ]
     assert _ffi.bw_error._fields_[-1] == ("maybe_applied", ctypes.c_bool)
     # Layout 3 of the config: appended after max_queued, in this order.
-    assert [f for f, _ in structs["bw_client_config"]][-5:] == [
+    assert [f for f, _ in structs["bw_client_config"]][-6:] == [
         "max_queued",
         "retry_budget",
         "on_event",
         "event_userdata",
         "event_mask",
+        "binding",
     ]
     for name, fields in structs.items():
         declared = getattr(_ffi, name)._fields_

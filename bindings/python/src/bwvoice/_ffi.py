@@ -198,6 +198,7 @@ class bw_client_config(_Growable):
         ("on_event", bw_event_fn),
         ("event_userdata", ctypes.c_void_p),
         ("event_mask", ctypes.c_uint32),
+        ("binding", ctypes.c_char_p),
     ]
 
 

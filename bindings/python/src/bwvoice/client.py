@@ -63,8 +63,9 @@ _UINT32_MAX = 0xFFFF_FFFF
 #: ``UINT32_MAX``).
 RETRY_BUDGET_OFF: int = _ffi.BW_RETRY_BUDGET_OFF
 
-#: Always sent in the User-Agent: ``bwvoice/x.y.z (python[; suffix])``.
-USER_AGENT_SUFFIX = "python"
+#: This binding's name, which the library puts first in the User-Agent comment:
+#: ``bwvoice/x.y.z (python[; suffix])``.
+BINDING = "python"
 
 
 # --- conversions ---------------------------------------------------------------
@@ -172,7 +173,6 @@ def _client_config(
     max_queued: object = None,
 ) -> _ffi.bw_client_config:
     """The constructor's options as ``bw_client_config`` (without the event hook)."""
-    suffix = _c_opt_str(user_agent_suffix, "user_agent_suffix")
     return _ffi.bw_client_config(
         base_url=_c_opt_str(base_url, "base_url"),
         username=_c_opt_str(username, "username"),
@@ -188,7 +188,8 @@ def _client_config(
         ca_file=_c_path(ca_file, "ca_file"),
         proxy=_c_opt_str(proxy, "proxy"),
         proxy_from_env=_c_bool(proxy_from_env, "proxy_from_env"),
-        user_agent_suffix=USER_AGENT_SUFFIX.encode() + (b"" if suffix is None else b"; " + suffix),
+        user_agent_suffix=_c_opt_str(user_agent_suffix, "user_agent_suffix"),
+        binding=BINDING.encode(),
         max_concurrency=_c_count(max_concurrency, "max_concurrency"),
         max_queued=_c_count(max_queued, "max_queued"),
         # 1 .. UINT32_MAX; UINT32_MAX is BW_RETRY_BUDGET_OFF, None (0) the default.
