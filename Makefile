@@ -65,7 +65,7 @@ $(PC_DIR)/bwvoice.pc: Makefile scripts/install.sh
 
 EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
 examples: build $(EXAMPLES)
-$(EXE_DIR)/%: examples/c/%.c $(HEADER)
+$(EXE_DIR)/%: examples/c/%.c examples/c/example.h $(HEADER)
 	@mkdir -p $(EXE_DIR)
 	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice
 

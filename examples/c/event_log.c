@@ -4,14 +4,14 @@
  *
  *   event_log CALL_ID
  *
- * Settings come from the environment, as for the redirect example.
+ * Settings come from the environment (example.h) and BW_ACCOUNT_ID.
  * Exit status: 0 hung up, 1 failed.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bwvoice.h"
+#include "example.h"
 
 static const char *kind_name(int kind) {
     switch (kind) {
@@ -42,19 +42,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = getenv("BW_BASE_URL");
-    cfg.token_url = getenv("BW_TOKEN_URL");
-    cfg.client_id = getenv("BW_CLIENT_ID");
-    cfg.client_secret = getenv("BW_CLIENT_SECRET");
-    cfg.username = getenv("BW_USERNAME");
-    cfg.password = getenv("BW_PASSWORD");
     cfg.on_event = print_event;
+    bw_client *client = client_from_env(&cfg);
+    if (!client) return 1;
     bw_error err = BW_ERROR_INIT;
-    bw_client *client = NULL;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "cannot create client: %s\n", err.message);
-        return 1;
-    }
     bw_status st = bw_hangup(client, account, argv[1], NULL, &err);
     bw_stats stats = BW_STATS_INIT;
     bw_client_stats(client, &stats, NULL);

@@ -3,13 +3,13 @@
  *
  *   hangup CALL_ID
  *
- * Settings come from the environment, as for the redirect example.
+ * Settings come from the environment (example.h) and BW_ACCOUNT_ID.
  * Exit status: 0 hung up, 3 the call was already gone (404), 1 other error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bwvoice.h"
+#include "example.h"
 
 int main(int argc, char **argv) {
     if (argc < 2 || !getenv("BW_ACCOUNT_ID")) {
@@ -17,19 +17,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = getenv("BW_BASE_URL");
-    cfg.token_url = getenv("BW_TOKEN_URL");
-    cfg.client_id = getenv("BW_CLIENT_ID");
-    cfg.client_secret = getenv("BW_CLIENT_SECRET");
-    cfg.username = getenv("BW_USERNAME");
-    cfg.password = getenv("BW_PASSWORD");
-
+    bw_client *client = client_from_env(&cfg);
+    if (!client) return 1;
     bw_error err = BW_ERROR_INIT;
-    bw_client *client = NULL;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "cannot create client: %s\n", err.message);
-        return 1;
-    }
 
     bw_status st = bw_hangup(client, getenv("BW_ACCOUNT_ID"), argv[1], NULL, &err);
     int rc = 0;

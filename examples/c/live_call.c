@@ -6,15 +6,15 @@
  *
  * TEXT (default: a line that tries to inject a <Transfer>) is spoken by a
  * <SpeakSentence>; it is escaped with bw_xml_escape, so caller-supplied text
- * can never add verbs. Settings come from the environment, as for the
- * redirect example. Exit status: 0 done, 4 the call is not answered (a BXML
+ * can never add verbs. Settings come from the environment (example.h) and
+ * BW_ACCOUNT_ID. Exit status: 0 done, 4 the call is not answered (a BXML
  * update would be a 409), 1 other error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bwvoice.h"
+#include "example.h"
 
 static int failed(const char *what, bw_status st, const bw_error *err) {
     fprintf(stderr, "%s failed: %s: %s\n", what, bw_status_str(st), err->message);
@@ -62,18 +62,9 @@ int main(int argc, char **argv) {
     const char *call = argv[1];
     const char *text = argc > 2 ? argv[2] : "Goodbye.</SpeakSentence><Transfer>+19005550100</Transfer>";
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = getenv("BW_BASE_URL");
-    cfg.token_url = getenv("BW_TOKEN_URL");
-    cfg.client_id = getenv("BW_CLIENT_ID");
-    cfg.client_secret = getenv("BW_CLIENT_SECRET");
-    cfg.username = getenv("BW_USERNAME");
-    cfg.password = getenv("BW_PASSWORD");
+    bw_client *client = client_from_env(&cfg);
+    if (!client) return 1;
     bw_error err = BW_ERROR_INIT;
-    bw_client *client = NULL;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "cannot create client: %s\n", err.message);
-        return 1;
-    }
 
     int rc = 1;
     int answered = show_state(client, account, call);

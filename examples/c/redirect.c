@@ -6,14 +6,12 @@
  * TAG "" clears the call's tag; FALLBACK_URL receives the Redirect event
  * if REDIRECT_URL fails to answer.
  *
- * Settings come from the environment: BW_ACCOUNT_ID, and either
- * BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
- * optionally BW_BASE_URL (e.g. a local simulator) and BW_TOKEN_URL.
+ * Settings come from the environment (example.h) and BW_ACCOUNT_ID.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bwvoice.h"
+#include "example.h"
 
 int main(int argc, char **argv) {
     if (argc < 3 || !getenv("BW_ACCOUNT_ID")) {
@@ -22,19 +20,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = getenv("BW_BASE_URL");
-    cfg.token_url = getenv("BW_TOKEN_URL");
-    cfg.client_id = getenv("BW_CLIENT_ID");
-    cfg.client_secret = getenv("BW_CLIENT_SECRET");
-    cfg.username = getenv("BW_USERNAME");
-    cfg.password = getenv("BW_PASSWORD");
-
+    bw_client *client = client_from_env(&cfg);
+    if (!client) return 1;
     bw_error err = BW_ERROR_INIT;
-    bw_client *client = NULL;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "cannot create client: %s\n", err.message);
-        return 1;
-    }
 
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = argv[2];

@@ -5,18 +5,15 @@ Usage: hangup.py CALL_ID        (or set BW_CALL_ID)
 
 Exit status: 0 hung up, 3 the call was already gone (404), 1 other error.
 
-Environment:
-  BW_ACCOUNT_ID                  your Bandwidth account id (required)
-  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
-  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
-  BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
-  BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
+Environment: BW_ACCOUNT_ID and the credentials (see example_env.py).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+import example_env
 
 import bwvoice
 
@@ -28,17 +25,8 @@ def main(argv: list[str]) -> int:
     if not call_id or not account_id:
         print(__doc__, file=sys.stderr)
         return 2
-    env = os.environ.get
     try:
-        with bwvoice.Client(
-            username=env("BW_USERNAME"),
-            password=env("BW_PASSWORD"),
-            client_id=env("BW_CLIENT_ID"),
-            client_secret=env("BW_CLIENT_SECRET"),
-            base_url=env("BW_BASE_URL"),
-            token_url=env("BW_TOKEN_URL"),
-            user_agent_suffix="example-hangup",
-        ) as bw:
+        with example_env.client("hangup") as bw:
             bw.hangup(account_id, call_id)
     except bwvoice.NotFoundError as err:
         print(f"call {call_id} was already gone: {err}")

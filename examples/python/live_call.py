@@ -13,12 +13,7 @@ up, and prints the final state and disconnect cause.
 
 Exit status: 0 done, 4 the call is not answered (409), 1 other error, 2 usage.
 
-Environment:
-  BW_ACCOUNT_ID                  your Bandwidth account id (required)
-  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
-  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
-  BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
-  BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
+Environment: BW_ACCOUNT_ID and the credentials (see example_env.py).
 """
 
 from __future__ import annotations
@@ -26,6 +21,8 @@ from __future__ import annotations
 import os
 import sys
 from xml.sax.saxutils import escape
+
+import example_env
 
 import bwvoice
 
@@ -63,15 +60,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     try:
-        with bwvoice.Client(
-            username=env("BW_USERNAME"),
-            password=env("BW_PASSWORD"),
-            client_id=env("BW_CLIENT_ID"),
-            client_secret=env("BW_CLIENT_SECRET"),
-            base_url=env("BW_BASE_URL"),
-            token_url=env("BW_TOKEN_URL"),
-            user_agent_suffix="example-live-call",
-        ) as bw:
+        with example_env.client("live-call") as bw:
             state = bw.get_call_state(account_id, call_id)
             print(f"call {call_id} is {describe(state)}")
             if state.state != "answered":

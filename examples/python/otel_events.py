@@ -18,12 +18,7 @@ so and exits 0.
 
 Exit status: 0 done (or OpenTelemetry missing), 1 the call failed, 2 usage.
 
-Environment:
-  BW_ACCOUNT_ID                  your Bandwidth account id (required)
-  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
-  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
-  BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
-  BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
+Environment: BW_ACCOUNT_ID and the credentials (see example_env.py).
 """
 
 from __future__ import annotations
@@ -35,6 +30,8 @@ import threading
 import time
 from types import ModuleType
 from typing import Any
+
+import example_env
 
 import bwvoice
 
@@ -126,18 +123,8 @@ def main(argv: list[str]) -> int:
     provider = sdk_trace.TracerProvider()
     provider.add_span_processor(export.SimpleSpanProcessor(export.ConsoleSpanExporter()))
     trace.set_tracer_provider(provider)
-    env = os.environ.get
     try:
-        with bwvoice.Client(
-            username=env("BW_USERNAME"),
-            password=env("BW_PASSWORD"),
-            client_id=env("BW_CLIENT_ID"),
-            client_secret=env("BW_CLIENT_SECRET"),
-            base_url=env("BW_BASE_URL"),
-            token_url=env("BW_TOKEN_URL"),
-            user_agent_suffix="example-otel",
-            on_event=CallSpans(trace),
-        ) as bw:
+        with example_env.client("otel", on_event=CallSpans(trace)) as bw:
             for _ in range(2):  # the second reuses the connection (and token)
                 state = bw.get_call_state(account_id, call_id)
             stats = bw.stats()

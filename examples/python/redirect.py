@@ -6,18 +6,15 @@ Usage: redirect.py CALL_ID REDIRECT_URL [TAG]   (or set BW_CALL_ID, BW_REDIRECT_
 Bandwidth then requests REDIRECT_URL with a Redirect event and plays the BXML
 it returns. TAG, if given, is attached to the call and sent with later events.
 
-Environment:
-  BW_ACCOUNT_ID                  your Bandwidth account id (required)
-  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
-  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
-  BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
-  BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
+Environment: BW_ACCOUNT_ID and the credentials (see example_env.py).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+import example_env
 
 import bwvoice
 
@@ -33,15 +30,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     try:
-        with bwvoice.Client(
-            username=env("BW_USERNAME"),
-            password=env("BW_PASSWORD"),
-            client_id=env("BW_CLIENT_ID"),
-            client_secret=env("BW_CLIENT_SECRET"),
-            base_url=env("BW_BASE_URL"),
-            token_url=env("BW_TOKEN_URL"),
-            user_agent_suffix="example-redirect",
-        ) as bw:
+        with example_env.client("redirect") as bw:
             bw.redirect(account_id, call_id, redirect_url, tag=tag)
     except bwvoice.BandwidthError as err:
         print(f"redirect failed: {err.status}: {err}", file=sys.stderr)

@@ -7,10 +7,8 @@
 // into the document, so text such as "</SpeakSentence><Transfer>" is spoken
 // as it is instead of ending the verb and starting another.
 //
-// Credentials come from the environment only (never from flags, which other
-// users can see in the process list): BW_USERNAME + BW_PASSWORD (Basic) or
-// BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2; BW_TOKEN_URL overrides the token
-// endpoint). Everything else may be given as a flag or in the environment:
+// Credentials come from the environment only, everything else from a flag
+// or the environment (see examples/internal/cli):
 //
 //	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_USERNAME=user BW_PASSWORD=pass \
 //	  go run ./examples/livecall -account 9900000 -call c-123 -text 'Hello <caller>'
@@ -31,6 +29,7 @@ import (
 	"time"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
+	"github.com/bwvoice/bwvoice/bindings/go/examples/internal/cli"
 )
 
 // defaultText shows escaping at work: unescaped, it would close the
@@ -42,27 +41,15 @@ func main() {
 }
 
 func run() int {
-	baseURL := flag.String("base-url", os.Getenv("BW_BASE_URL"), "Voice API base URL (env BW_BASE_URL; default Bandwidth's)")
-	tokenURL := flag.String("token-url", os.Getenv("BW_TOKEN_URL"), "OAuth2 token URL (env BW_TOKEN_URL; default Bandwidth's)")
-	account := flag.String("account", os.Getenv("BW_ACCOUNT_ID"), "account id (env BW_ACCOUNT_ID)")
-	call := flag.String("call", os.Getenv("BW_CALL_ID"), "call id (env BW_CALL_ID)")
+	common := cli.Flags("budget of each operation")
 	text := flag.String("text", defaultText, "text to speak; any characters, it is escaped")
-	timeout := flag.Duration("timeout", 30*time.Second, "budget of each operation")
 	flag.Parse()
-	if *account == "" || *call == "" || flag.NArg() != 0 {
+	if *common.Account == "" || *common.Call == "" || flag.NArg() != 0 {
 		fmt.Fprintln(os.Stderr, "usage: livecall -account ID -call ID [-text TEXT]; see -h")
 		return 2
 	}
 
-	client, err := bwvoice.NewClient(bwvoice.Options{
-		BaseURL:         *baseURL,
-		TokenURL:        *tokenURL,
-		Username:        os.Getenv("BW_USERNAME"),
-		Password:        os.Getenv("BW_PASSWORD"),
-		ClientID:        os.Getenv("BW_CLIENT_ID"),
-		ClientSecret:    os.Getenv("BW_CLIENT_SECRET"),
-		UserAgentSuffix: "example-livecall",
-	})
+	client, err := common.Client("livecall")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "livecall: bad configuration: %v\n", err)
 		return 2
@@ -72,17 +59,17 @@ func run() int {
 	// Each operation gets its own budget: the context's deadline is the
 	// per-call time budget (capped by Options.Timeout).
 	step := func(what string, op func(ctx context.Context) error) bool {
-		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), *common.Timeout)
 		defer cancel()
 		if err := op(ctx); err != nil {
-			fmt.Fprintf(os.Stderr, "%s of call %s failed: %s\n", what, *call, describe(err))
+			fmt.Fprintf(os.Stderr, "%s of call %s failed: %s\n", what, *common.Call, describe(err))
 			return false
 		}
 		return true
 	}
 	var st *bwvoice.CallState
 	getState := func(ctx context.Context) (err error) {
-		st, err = client.GetCallState(ctx, *account, *call)
+		st, err = client.GetCallState(ctx, *common.Account, *common.Call)
 		return err
 	}
 
@@ -93,10 +80,10 @@ func run() int {
 	switch st.State {
 	case bwvoice.StateAnswered:
 	case bwvoice.StateDisconnected:
-		fmt.Printf("call %s has already ended: replacing its BXML would fail with 404 Not Found\n", *call)
+		fmt.Printf("call %s has already ended: replacing its BXML would fail with 404 Not Found\n", *common.Call)
 		return 4
 	default:
-		fmt.Printf("call %s is %s, not answered yet: replacing its BXML would fail with 409 Conflict\n", *call, st.State)
+		fmt.Printf("call %s is %s, not answered yet: replacing its BXML would fail with 409 Conflict\n", *common.Call, st.State)
 		return 4
 	}
 
@@ -108,21 +95,21 @@ func run() int {
 	doc := `<?xml version="1.0" encoding="UTF-8"?><Bxml><SpeakSentence>` + escaped.String() + `</SpeakSentence></Bxml>`
 	fmt.Printf("text:     %s\n", *text)
 	fmt.Printf("new BXML: %s\n", doc)
-	if !step("replacing the BXML", func(ctx context.Context) error { return client.UpdateCallBXML(ctx, *account, *call, doc) }) {
+	if !step("replacing the BXML", func(ctx context.Context) error { return client.UpdateCallBXML(ctx, *common.Account, *common.Call, doc) }) {
 		return 1
 	}
 	fmt.Println("replaced the BXML")
 
-	if !step("pausing the recording", func(ctx context.Context) error { return client.PauseRecording(ctx, *account, *call) }) {
+	if !step("pausing the recording", func(ctx context.Context) error { return client.PauseRecording(ctx, *common.Account, *common.Call) }) {
 		return 1
 	}
 	fmt.Println("paused the recording")
-	if !step("resuming the recording", func(ctx context.Context) error { return client.ResumeRecording(ctx, *account, *call) }) {
+	if !step("resuming the recording", func(ctx context.Context) error { return client.ResumeRecording(ctx, *common.Account, *common.Call) }) {
 		return 1
 	}
 	fmt.Println("resumed the recording")
 
-	if !step("hanging up", func(ctx context.Context) error { return client.Hangup(ctx, *account, *call) }) {
+	if !step("hanging up", func(ctx context.Context) error { return client.Hangup(ctx, *common.Account, *common.Call) }) {
 		return 1
 	}
 	fmt.Println("hung up")

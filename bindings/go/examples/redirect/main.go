@@ -1,10 +1,8 @@
 // Command redirect points a live call at new BXML ("Update active call"
 // with a redirectUrl).
 //
-// Credentials come from the environment only (never from flags, which other
-// users can see in the process list): BW_USERNAME + BW_PASSWORD (Basic) or
-// BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2; BW_TOKEN_URL overrides the token
-// endpoint). Everything else may be given as a flag or in the environment:
+// Credentials come from the environment only, everything else from a flag
+// or the environment (see examples/internal/cli):
 //
 //	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_USERNAME=user BW_PASSWORD=pass \
 //	  go run ./examples/redirect -account 9900000 -call c-123 -url https://app.example/next -tag step-2
@@ -19,9 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
+	"github.com/bwvoice/bwvoice/bindings/go/examples/internal/cli"
 )
 
 func main() {
@@ -29,29 +27,17 @@ func main() {
 }
 
 func run() int {
-	baseURL := flag.String("base-url", os.Getenv("BW_BASE_URL"), "Voice API base URL (env BW_BASE_URL; default Bandwidth's)")
-	tokenURL := flag.String("token-url", os.Getenv("BW_TOKEN_URL"), "OAuth2 token URL (env BW_TOKEN_URL; default Bandwidth's)")
-	account := flag.String("account", os.Getenv("BW_ACCOUNT_ID"), "account id (env BW_ACCOUNT_ID)")
-	call := flag.String("call", os.Getenv("BW_CALL_ID"), "call id (env BW_CALL_ID)")
+	common := cli.Flags("give up after this long")
 	url := flag.String("url", os.Getenv("BW_REDIRECT_URL"), "URL that answers with the new BXML (env BW_REDIRECT_URL)")
 	tag := flag.String("tag", "", "set the call's tag")
 	fallback := flag.String("fallback-url", "", "URL tried when -url fails to answer")
-	timeout := flag.Duration("timeout", 30*time.Second, "give up after this long")
 	flag.Parse()
-	if *account == "" || *call == "" || *url == "" || flag.NArg() != 0 {
+	if *common.Account == "" || *common.Call == "" || *url == "" || flag.NArg() != 0 {
 		fmt.Fprintln(os.Stderr, "usage: redirect -account ID -call ID -url URL [-tag T] [-fallback-url URL]; see -h")
 		return 2
 	}
 
-	client, err := bwvoice.NewClient(bwvoice.Options{
-		BaseURL:         *baseURL,
-		TokenURL:        *tokenURL,
-		Username:        os.Getenv("BW_USERNAME"),
-		Password:        os.Getenv("BW_PASSWORD"),
-		ClientID:        os.Getenv("BW_CLIENT_ID"),
-		ClientSecret:    os.Getenv("BW_CLIENT_SECRET"),
-		UserAgentSuffix: "example-redirect",
-	})
+	client, err := common.Client("redirect")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "redirect: bad configuration: %v\n", err)
 		return 2
@@ -65,14 +51,14 @@ func run() int {
 	if *fallback != "" {
 		opts = append(opts, bwvoice.WithFallback(*fallback))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), *common.Timeout)
 	defer cancel()
-	err = client.Redirect(ctx, *account, *call, *url, opts...)
+	err = client.Redirect(ctx, *common.Account, *common.Call, *url, opts...)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "redirect of call %s failed: %s\n", *call, describe(err))
+		fmt.Fprintf(os.Stderr, "redirect of call %s failed: %s\n", *common.Call, describe(err))
 		return 1
 	}
-	fmt.Printf("redirected call %s to %s\n", *call, *url)
+	fmt.Printf("redirected call %s to %s\n", *common.Call, *url)
 	return 0
 }
 

@@ -1,0 +1,34 @@
+/*
+ * What the C examples share: a client configured from the environment,
+ * either BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME +
+ * BW_PASSWORD; optionally BW_BASE_URL (e.g. a local simulator) and
+ * BW_TOKEN_URL. Each example also needs BW_ACCOUNT_ID.
+ */
+#ifndef BWVOICE_EXAMPLE_H
+#define BWVOICE_EXAMPLE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bwvoice.h"
+
+/* Sets the credentials and URLs of `cfg` (initialised with
+ * BW_CLIENT_CONFIG_INIT, maybe with more settings) from the environment and
+ * creates the client; says why and returns NULL when it cannot. */
+static inline bw_client *client_from_env(bw_client_config *cfg) {
+    cfg->base_url = getenv("BW_BASE_URL");
+    cfg->token_url = getenv("BW_TOKEN_URL");
+    cfg->client_id = getenv("BW_CLIENT_ID");
+    cfg->client_secret = getenv("BW_CLIENT_SECRET");
+    cfg->username = getenv("BW_USERNAME");
+    cfg->password = getenv("BW_PASSWORD");
+    bw_error err = BW_ERROR_INIT;
+    bw_client *client = NULL;
+    if (bw_client_new(cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "cannot create client: %s\n", err.message);
+        return NULL;
+    }
+    return client;
+}
+
+#endif
