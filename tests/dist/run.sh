@@ -23,40 +23,18 @@ GO=${GO:-go}
 CARGO=${CARGO:-cargo}
 unset LD_LIBRARY_PATH PKG_CONFIG_PATH BWVOICE_LIBRARY PYTHONPATH VIRTUAL_ENV
 
-current="setup"
-passed=()
-trap 'echo "FAILED: $current (line $LINENO)" >&2' ERR
-step() { current=$1; echo "== $1"; }
-ok() { passed+=("$current"); }
-fail() { echo "FAIL ($current): $*" >&2; exit 1; }
-# Runs a command with its output in $work/<name>.log, shown only on failure.
-quiet() {
-  local log=$work/$1.log
-  shift
-  "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "$* failed"; }
-}
-needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 # The highest GLIBC_x.y symbol version a binary needs.
 glibc_floor() { objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*[0-9]' | sed 's/^GLIBC_//' | sort -uV | tail -1; }
-# Where the dynamic loader finds soname $2 for program $1.
-resolved() { ldd "$1" | awk -v so="$2" '$1 == so {print $3}'; }
 
 for tool in "$CC" "$GO" "$CARGO" cmake pkg-config readelf objdump python3 sha256sum; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
 [ -x "$SIM" ] || fail "$SIM is missing; run 'make build' first"
 
-VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-SONAME=libbwvoice.so.${VERSION%%.*}
 NAME=libbwvoice-$VERSION-x86_64-linux-gnu
 
-work=$(mktemp -d)
-sim_pid=
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # PATH without any directory holding cargo: proves an install builds nothing.
 nocargo_path=$(tr ':' '\n' <<<"$PATH" | while read -r dir; do
@@ -119,13 +97,7 @@ floor=$(glibc_floor "$work/wheel-lib.so")
 echo "  tags $(paste -sd' ' "$work/wheel-tags"); library needs GLIBC_$floor"
 ok
 
-# The simulator prints "listening on URL" once bound; read blocks until then.
-exec 3< <(exec "$SIM" --port 0 2>"$work/sim.log")
-sim_pid=$!
-read -r -t 30 banner <&3 || { cat "$work/sim.log" >&2; fail "simulator did not start"; }
-sim_url=${banner#listening on }
-sim() { python3 "$ROOT/tests/install/sim.py" "$sim_url" "$@"; }
-export BW_BASE_URL=$sim_url/api/v2 BW_USERNAME=user BW_PASSWORD=pass BW_ACCOUNT_ID=9900000
+start_simulator
 
 # Hangs up a fresh call with the bwvoice installed in venv $1, which must
 # load the library from inside the venv (its own bundled copy).
@@ -294,6 +266,4 @@ run_hangup "$work/go-static" -call
 echo "  NEEDED: $(needed "$work/go-static" | paste -sd' ')"
 ok
 
-echo
-printf '  ok  %s\n' "${passed[@]}"
-echo "dist: ${#passed[@]} passed, 0 failed"
+summary dist

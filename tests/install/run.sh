@@ -22,19 +22,8 @@ export CC CXX
 unset LD_LIBRARY_PATH PKG_CONFIG_PATH
 export LC_ALL=C # the file lists below are sorted bytewise
 
-current="setup"
-passed=()
-trap 'echo "FAILED: $current (line $LINENO)" >&2' ERR
-step() { current=$1; echo "== $1"; }
-ok() { passed+=("$current"); }
-fail() { echo "FAIL ($current): $*" >&2; exit 1; }
-# Runs a command with its output in $work/<name>.log, shown only on failure.
-quiet() {
-  local log=$work/$1.log
-  shift
-  "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "$* failed"; }
-}
-needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 for tool in "$CC" "$CXX" pkg-config cmake readelf nm rustc python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
@@ -43,17 +32,8 @@ for f in "$REL/libbwvoice.so" "$REL/libbwvoice.a" "$REL/libbwvoice.rlib" "$SIM";
   [ -f "$f" ] || fail "$f is missing; run 'make build' first"
 done
 
-VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 MAJOR=${VERSION%%.*}
-SONAME=libbwvoice.so.$MAJOR
 
-work=$(mktemp -d)
-sim_pid=
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 prefix=$work/prefix
 libdir=$prefix/lib
 pc() { PKG_CONFIG_LIBDIR=$libdir/pkgconfig pkg-config "$@"; }
@@ -171,13 +151,7 @@ for std in c++17 c++20; do
 done
 ok
 
-# The simulator prints "listening on URL" once bound; read blocks until then.
-exec 3< <(exec "$SIM" --port 0 2>"$work/sim.log")
-sim_pid=$!
-read -r -t 30 banner <&3 || { cat "$work/sim.log" >&2; fail "simulator did not start"; }
-sim_url=${banner#listening on }
-sim() { python3 tests/install/sim.py "$sim_url" "$@"; }
-export BW_BASE_URL=$sim_url/api/v2 BW_USERNAME=user BW_PASSWORD=pass BW_ACCOUNT_ID=9900000
+start_simulator
 app=$sim_url/sim/app
 
 # Redirects a fresh call and hangs it up with the examples in $1 (redirect, hangup).
@@ -200,8 +174,8 @@ for ex in redirect hangup; do
   "$CC" -std=c11 -Wall -Wextra -Werror -pedantic "examples/c/$ex.c" -o "$work/shared/$ex" \
     $(pc --cflags --libs bwvoice) -Wl,-rpath,"$libdir"
   needed "$work/shared/$ex" | grep -qx "$SONAME" || fail "$ex does not need $SONAME"
-  resolved=$(ldd "$work/shared/$ex" | awk -v so="$SONAME" '$1 == so {print $3}')
-  [ "$resolved" = "$libdir/$SONAME" ] || fail "$ex loads $SONAME from '$resolved', not the prefix"
+  found=$(resolved "$work/shared/$ex" "$SONAME")
+  [ "$found" = "$libdir/$SONAME" ] || fail "$ex loads $SONAME from '$found', not the prefix"
 done
 run_c_examples "$work/shared"
 echo "  $SONAME resolved to $libdir"
@@ -228,8 +202,8 @@ quiet cpp-configure cmake -S examples/cpp -B "$work/cpp" -DCMAKE_PREFIX_PATH="$p
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror -pedantic"
 grep -qx "bwvoice_DIR:PATH=$libdir/cmake/bwvoice" "$work/cpp/CMakeCache.txt" || fail "found another bwvoice"
 quiet cpp-build cmake --build "$work/cpp"
-resolved=$(ldd "$work/cpp/redirect_hangup" | awk -v so="$SONAME" '$1 == so {print $3}')
-[ "$resolved" = "$libdir/$SONAME" ] || fail "redirect_hangup loads $SONAME from '$resolved'"
+found=$(resolved "$work/cpp/redirect_hangup" "$SONAME")
+[ "$found" = "$libdir/$SONAME" ] || fail "redirect_hangup loads $SONAME from '$found'"
 call=$(sim call)
 quiet cpp-run "$work/cpp/redirect_hangup" "$call" "$app/next" "cpp-tag"
 [ "$(sim tag "$call")" = "cpp-tag" ] || fail "redirect_hangup did not set the tag"
@@ -264,6 +238,4 @@ left=$(find "$prefix" ! -type d)
 [ -z "$left" ] || fail "uninstall left: $left"
 ok
 
-echo
-printf '  ok  %s\n' "${passed[@]}"
-echo "install: ${#passed[@]} passed, 0 failed"
+summary install
