@@ -109,9 +109,12 @@ mod tests {
             (405, Status::BadRequest),
             (409, Status::Conflict),
             (415, Status::BadRequest),
+            (422, Status::BadRequest),
             (429, Status::RateLimited),
             (500, Status::Server),
+            (502, Status::Server),
             (503, Status::Server),
+            (504, Status::Server),
             (302, Status::Protocol),
             (600, Status::Protocol),
         ] {

@@ -3,16 +3,7 @@ mod common;
 use common::*;
 
 fn token(sim: &Simulator) -> String {
-    let headers = [
-        ("Authorization", CLIENT_BASIC),
-        ("Content-Type", "application/x-www-form-urlencoded"),
-    ];
-    let resp = send(
-        "POST",
-        &sim.token_url(),
-        &headers,
-        "grant_type=client_credentials",
-    );
+    let resp = token_request(sim, CLIENT_BASIC);
     assert_eq!(resp.status, 200, "{}", resp.body);
     resp.json()["access_token"].as_str().unwrap().to_string()
 }
@@ -73,12 +64,7 @@ fn token_endpoint() {
     let sim = start();
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     let url = sim.token_url();
-    let wrong = send(
-        "POST",
-        &url,
-        &[("Authorization", BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let wrong = token_request(&sim, BASIC);
     assert_eq!(
         (wrong.status, wrong.json()),
         (401, json!({"error": "invalid_client"}))
@@ -105,12 +91,7 @@ fn token_endpoint() {
     assert_eq!(bad_ct.status, 400);
     assert_eq!(send("GET", &url, &[], "").header("allow"), Some("POST"));
 
-    let resp = send(
-        "POST",
-        &url,
-        &[("Authorization", CLIENT_BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let resp = token_request(&sim, CLIENT_BASIC);
     assert_eq!(resp.status, 200);
     let body = resp.json();
     assert_eq!(body["token_type"], "Bearer");
@@ -128,12 +109,7 @@ fn token_endpoint() {
         .status,
         200
     );
-    let resp = send(
-        "POST",
-        &url,
-        &[("Authorization", CLIENT_BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let resp = token_request(&sim, CLIENT_BASIC);
     assert_eq!(resp.json()["expires_in"], 60);
 
     let logged: Vec<_> = sim

@@ -136,13 +136,7 @@ fn reset_clears_everything() {
     assert!(sim.call(&id).is_none());
     assert!(sim.requests().is_empty() && sim.webhooks().is_empty());
     assert_eq!(get(&ctl(&sim, "app-log")).json(), json!([]));
-    let form = ("Content-Type", "application/x-www-form-urlencoded");
-    let t = send(
-        "POST",
-        &sim.token_url(),
-        &[("Authorization", CLIENT_BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let t = token_request(&sim, CLIENT_BASIC);
     assert_eq!(t.status, 200, "faults were cleared");
     assert_eq!(t.json()["expires_in"], 3600, "config restored");
     let token = t.json()["access_token"].as_str().unwrap().to_string();
@@ -224,13 +218,7 @@ fn fault_custom_body_match_count_and_order() {
         503,
         "first matching fault for this request"
     );
-    let form = ("Content-Type", "application/x-www-form-urlencoded");
-    let t = send(
-        "POST",
-        &sim.token_url(),
-        &[("Authorization", CLIENT_BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let t = token_request(&sim, CLIENT_BASIC);
     assert_eq!(t.status, 429);
     assert_eq!(
         send("GET", &b_url, &[("Authorization", BASIC)], "").status,

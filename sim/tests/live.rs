@@ -459,13 +459,7 @@ fn faults_target_one_operation() {
         update(&sim, &id, &json!({"redirectUrl": "http://127.0.0.1:1/"})).status,
         500
     );
-    let form = ("Content-Type", "application/x-www-form-urlencoded");
-    let token = send(
-        "POST",
-        &sim.token_url(),
-        &[("Authorization", CLIENT_BASIC), form],
-        "grant_type=client_credentials",
-    );
+    let token = token_request(&sim, CLIENT_BASIC);
     assert_eq!(
         token.status, 200,
         "a route filter never matches the token endpoint"

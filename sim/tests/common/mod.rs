@@ -69,6 +69,17 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
     }
 }
 
+/// The client-credentials token request, authenticated with `authorization`.
+pub fn token_request(sim: &Simulator, authorization: &str) -> Resp {
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    send(
+        "POST",
+        &sim.token_url(),
+        &[("Authorization", authorization), form],
+        "grant_type=client_credentials",
+    )
+}
+
 pub fn get(url: &str) -> Resp {
     send("GET", url, &[], "")
 }
