@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,6 +45,45 @@ func waitSubmitted(t testing.TB, c *bwvoice.Client, n int) {
 		}
 		runtime.Gosched()
 	}
+}
+
+// startHeldHangup hangs up call on c under ctx while the simulator holds
+// the request for delayMs, and returns once the request has reached the
+// simulator: a library thread is busy with it. The result arrives on the
+// channel.
+func startHeldHangup(t *testing.T, ctx context.Context, c *bwvoice.Client, acct, call string, delayMs int) chan error {
+	t.Helper()
+	shared.fault(t, fault{Match: call, DelayMs: delayMs})
+	done := make(chan error, 1)
+	go func() { done <- c.Hangup(ctx, acct, call) }()
+	shared.waitRequests(t, "/calls/"+call, 1)
+	return done
+}
+
+// holdOnlyWorker makes a client with opts and a single library thread, and
+// keeps that thread busy with the hang-up of a call of acct that the
+// simulator holds beyond the hang-up's 3 s deadline: calls made meanwhile
+// wait in the queue. The hang-up's result, ErrTimeout once its deadline
+// passes, arrives on the channel.
+func holdOnlyWorker(t *testing.T, acct string, opts bwvoice.Options) (*bwvoice.Client, chan error) {
+	t.Helper()
+	opts.MaxConcurrency = 1
+	c := shared.client(t, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	t.Cleanup(cancel)
+	return c, startHeldHangup(t, ctx, c, acct, shared.createCall(t, acct, "answered"), 60000)
+}
+
+// startQueuedHangup hangs up call on c under a context whose cancel it
+// returns, and returns once the library has accepted it as c's
+// submitted-th call, queued behind the held ones.
+func startQueuedHangup(t *testing.T, c *bwvoice.Client, acct, call string, submitted int) (context.CancelFunc, chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Hangup(ctx, acct, call) }()
+	waitSubmitted(t, c, submitted)
+	return cancel, done
 }
 
 // checkExactlyOnce checks that every call the library accepted on c (a
@@ -107,10 +145,7 @@ func TestAsyncCompletesExactlyOnce(t *testing.T) {
 	acct := accountID(t)
 	opts := shared.basicOptions()
 	opts.MaxConcurrency = 4 // most calls wait in the queue
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, opts)
 	const kinds = 9
 	const n = kinds * 20
 	type job struct {
@@ -167,24 +202,18 @@ func TestAsyncCompletesExactlyOnce(t *testing.T) {
 		}
 	}
 
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
+	// The contexts are made before the calls are released, so that the
+	// stopped ones' cancels are already on their way.
+	ctxs := make([]context.Context, n)
 	for i := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if jobs[i].stop {
-				go cancel() // races with the submit, the queue and the worker
-			}
-			<-start
-			errs[i] = jobs[i].run(ctx, jobs[i].call)
-		}()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		if jobs[i].stop {
+			go cancel() // races with the submit, the queue and the worker
+		}
+		ctxs[i] = ctx
 	}
-	close(start)
-	wg.Wait()
+	errs := runAtOnce(n, func(i int) error { return jobs[i].run(ctxs[i], jobs[i].call) })
 	// Close waits for the completions of the calls whose callers stopped
 	// waiting; after it, nothing more can complete.
 	if err := c.Close(); err != nil {
@@ -270,10 +299,7 @@ func TestAsyncGoroutinesHoldNoThreads(t *testing.T) {
 	opts := sim.basicOptions()
 	opts.MaxConcurrency = maxConcurrency
 	opts.MaxAttempts = 1 // once the simulator is gone, fail fast
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, opts)
 	sim.fault(t, fault{Match: acct, Count: maxConcurrency, DelayMs: 60000})
 	before := osThreads(t)
 
@@ -317,29 +343,15 @@ func TestAsyncGoroutinesHoldNoThreads(t *testing.T) {
 func TestAsyncCancelQueuedCall(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
-	opts := shared.basicOptions()
-	opts.MaxConcurrency = 1
-	c := shared.client(t, opts)
-	held := shared.createCall(t, acct, "answered")
+	// The only worker runs the held call until its deadline.
+	c, heldDone := holdOnlyWorker(t, acct, shared.basicOptions())
 	queued := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: held, DelayMs: 60000})
-
-	// The only worker runs held until its deadline.
-	heldCtx, cancelHeld := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancelHeld()
-	heldDone := make(chan error, 1)
-	go func() { heldDone <- c.Hangup(heldCtx, acct, held) }()
-	shared.waitRequests(t, held, 1)
-
-	ctx, cancel := context.WithCancel(context.Background())
-	queuedDone := make(chan error, 1)
-	go func() { queuedDone <- c.Hangup(ctx, acct, queued) }()
-	waitSubmitted(t, c, 2)
+	cancel, queuedDone := startQueuedHangup(t, c, acct, queued, 2)
 	cancel()
 	if err := <-queuedDone; err != context.Canceled {
 		t.Fatalf("cancelled queued call: got %v, want context.Canceled", err)
 	}
-	// It returned while the worker was still busy with held.
+	// It returned while the worker was still busy with the held call.
 	select {
 	case err := <-heldDone:
 		t.Errorf("the held call returned first (%v): the cancelled call waited for the worker", err)
@@ -375,16 +387,10 @@ func TestAsyncCancelQueuedCall(t *testing.T) {
 func TestAsyncCancelRunningCall(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
-	c, err := bwvoice.NewClient(shared.basicOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, shared.basicOptions())
 	call := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: call, DelayMs: 500})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Hangup(ctx, acct, call) }()
-	shared.waitRequests(t, "/calls/"+call, 1)
+	done := startHeldHangup(t, ctx, c, acct, call, 500)
 	cancel()
 	if err := <-done; err != context.Canceled {
 		t.Fatalf("got %v, want context.Canceled", err)
@@ -408,23 +414,11 @@ func TestAsyncBusy(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	opts := shared.basicOptions()
-	opts.MaxConcurrency = 1
 	opts.MaxQueued = 1
-	c := shared.client(t, opts)
-	held := shared.createCall(t, acct, "answered")
+	c, heldDone := holdOnlyWorker(t, acct, opts)
 	queued := shared.createCall(t, acct, "answered")
 	refused := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: held, DelayMs: 60000})
-
-	heldCtx, cancelHeld := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancelHeld()
-	heldDone := make(chan error, 1)
-	go func() { heldDone <- c.Hangup(heldCtx, acct, held) }()
-	shared.waitRequests(t, held, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	queuedDone := make(chan error, 1)
-	go func() { queuedDone <- c.Hangup(ctx, acct, queued) }()
-	waitSubmitted(t, c, 2)
+	cancel, queuedDone := startQueuedHangup(t, c, acct, queued, 2)
 
 	err := c.Hangup(context.Background(), acct, refused)
 	e := asError(t, err, bwvoice.ErrBusy)
@@ -463,19 +457,10 @@ func TestAsyncCloseWithCallsPending(t *testing.T) {
 	const n = 4
 	opts := shared.basicOptions()
 	opts.MaxConcurrency = 1 // one running, the others queued
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := make([]string, n)
-	for i := range calls {
-		calls[i] = shared.createCall(t, acct, "answered")
-	}
+	c := newClient(t, opts)
+	calls := shared.createCalls(t, acct, n)
 	shared.fault(t, fault{Match: acct, Count: n, DelayMs: 100})
-	results := make(chan error, n)
-	for _, call := range calls {
-		go func() { results <- c.Hangup(context.Background(), acct, call) }()
-	}
+	results := startEach(calls, func(call string) error { return c.Hangup(context.Background(), acct, call) })
 	waitSubmitted(t, c, n)
 
 	closed := make(chan int, 1)
@@ -523,20 +508,10 @@ func TestAsyncCloseWithCallsPending(t *testing.T) {
 func TestAsyncDeadlineOfQueuedCall(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
-	opts := shared.basicOptions()
-	opts.MaxConcurrency = 1
-	c := shared.client(t, opts)
-	held := shared.createCall(t, acct, "answered")
+	c, heldDone := holdOnlyWorker(t, acct, shared.basicOptions())
 	queued := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: held, DelayMs: 60000})
 
-	heldCtx, cancelHeld := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancelHeld()
-	heldDone := make(chan error, 1)
-	go func() { heldDone <- c.Hangup(heldCtx, acct, held) }()
-	shared.waitRequests(t, held, 1)
-
-	// Its deadline passes while the worker is still busy with held.
+	// Its deadline passes while the worker is still busy with the held call.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	err := c.Hangup(ctx, acct, queued)
@@ -597,10 +572,7 @@ func TestReaderReleasedAfterClose(t *testing.T) {
 	opts := shared.basicOptions()
 	opts.MaxConcurrency = 1
 	opts.OnEvent = rec.on
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, opts)
 	if fds := eventFDs(t); fds != fds0+1 {
 		t.Errorf("with a client: %d eventfds, want %d", fds, fds0+1)
 	}
@@ -611,14 +583,8 @@ func TestReaderReleasedAfterClose(t *testing.T) {
 	})
 	held := shared.createCall(t, acct, "answered")
 	queued := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: held, DelayMs: 300})
-	heldDone := make(chan error, 1)
-	go func() { heldDone <- c.Hangup(context.Background(), acct, held) }()
-	shared.waitRequests(t, held, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	queuedDone := make(chan error, 1)
-	go func() { queuedDone <- c.Hangup(ctx, acct, queued) }()
-	waitSubmitted(t, c, 2)
+	heldDone := startHeldHangup(t, context.Background(), c, acct, held, 300)
+	cancel, queuedDone := startQueuedHangup(t, c, acct, queued, 2)
 	cancel()
 	if err := <-queuedDone; err != context.Canceled {
 		t.Fatalf("cancelled call: %v", err)
@@ -647,10 +613,7 @@ func TestReaderReleasedAfterClose(t *testing.T) {
 
 	// A client dropped without Close: its cleanup frees it and stops its reader.
 	func() {
-		c, err := bwvoice.NewClient(shared.basicOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := newClient(t, shared.basicOptions())
 		asError(t, c.Hangup(context.Background(), acct, "c-unknown"), bwvoice.ErrNotFound)
 	}()
 	waitFor(t, "the dropped client's eventfd and reader to be released", func() bool {

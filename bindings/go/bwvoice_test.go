@@ -70,9 +70,7 @@ func TestStatusNames(t *testing.T) {
 // The exact JSON body of every parameter, in the order the core writes it.
 func TestModifyCallSendsEveryParameter(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	primary, fallback := shared.appURL("primary"), shared.appURL("fallback")
 
 	err := c.ModifyCall(context.Background(), acct, call, bwvoice.ModifyCallRequest{
@@ -118,9 +116,7 @@ func TestModifyCallSendsEveryParameter(t *testing.T) {
 
 func TestRedirectOptions(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	primary, fallback := shared.appURL("next"), shared.appURL("backup")
 	ctx := context.Background()
 
@@ -150,9 +146,7 @@ func TestRedirectOptions(t *testing.T) {
 // Tag is three-valued: absent (leave alone), "" (clear), text (set).
 func TestTagUnsetClearSet(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	next := shared.appURL("next")
 	ctx := context.Background()
 
@@ -196,9 +190,7 @@ func TestTagUnsetClearSet(t *testing.T) {
 
 func TestHangup(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	ctx := context.Background()
 
 	if err := c.Hangup(ctx, acct, call); err != nil {
@@ -235,9 +227,7 @@ func TestHangup(t *testing.T) {
 // An unanswered call is cancelled by Hangup.
 func TestHangupInitiatedCall(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "initiated")
+	acct, c, call := withCall(t, shared.basicOptions(), "initiated")
 	if err := c.Hangup(context.Background(), acct, call); err != nil {
 		t.Fatalf("Hangup: %v", err)
 	}

@@ -81,19 +81,7 @@ func runSharedClient(t *testing.T, n int) {
 		}
 	}
 
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = jobs[i].run(jobs[i].call, i)
-		}()
-	}
-	close(start)
-	wg.Wait()
+	errs := runAtOnce(n, func(i int) error { return jobs[i].run(jobs[i].call, i) })
 
 	ids := map[string]int{}
 	for i, err := range errs {
@@ -139,29 +127,14 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	call := shared.createCall(t, acct, "answered")
-	c, err := bwvoice.NewClient(shared.basicOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, shared.basicOptions())
 	for range 2 {
 		if err := c.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
 	}
 	ctx := context.Background()
-	st, getErr := c.GetCallState(ctx, acct, call)
-	if st != nil {
-		t.Errorf("GetCallState after Close returned a state: %+v", st)
-	}
-	for name, err := range map[string]error{
-		"Redirect":        c.Redirect(ctx, acct, call, shared.appURL("next")),
-		"Hangup":          c.Hangup(ctx, acct, call),
-		"ModifyCall":      c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallStateCompleted}),
-		"GetCallState":    getErr,
-		"UpdateCallBXML":  c.UpdateCallBXML(ctx, acct, call, simpleBXML),
-		"PauseRecording":  c.PauseRecording(ctx, acct, call),
-		"ResumeRecording": c.ResumeRecording(ctx, acct, call),
-	} {
+	for name, err := range everyOperation(t, ctx, c, acct, call) {
 		if !errors.Is(err, bwvoice.ErrClosed) {
 			t.Errorf("%s after Close: got %v, want ErrClosed", name, err)
 		}
@@ -187,20 +160,13 @@ func TestCloseWaitsForCallsInFlight(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	const n = 8
-	c, err := bwvoice.NewClient(shared.basicOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := make([]string, n)
-	for i := range calls {
-		calls[i] = shared.createCall(t, acct, "answered")
-	}
+	c := newClient(t, shared.basicOptions())
+	calls := shared.createCalls(t, acct, n)
 	shared.fault(t, fault{Match: acct, Count: n, DelayMs: 300})
 
-	results := make(chan error, n)
-	for _, call := range calls {
-		go func() { results <- c.Redirect(context.Background(), acct, call, shared.appURL("slow")) }()
-	}
+	results := startEach(calls, func(call string) error {
+		return c.Redirect(context.Background(), acct, call, shared.appURL("slow"))
+	})
 	// Once the simulator has every request, every goroutine is inside C.
 	waitFor(t, "the requests to reach the simulator", func() bool {
 		return len(shared.accountRequests(t, acct)) == n
@@ -231,28 +197,14 @@ func TestCloseRacingWithCalls(t *testing.T) {
 	t.Parallel()
 	acct := accountID(t)
 	call := shared.createCall(t, acct, "answered")
-	c, err := bwvoice.NewClient(shared.basicOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, shared.basicOptions())
 	const n = 100
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if i == n/2 {
-				errs[i] = c.Close()
-				return
-			}
-			errs[i] = c.Redirect(context.Background(), acct, call, shared.appURL("race"))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	errs := runAtOnce(n, func(i int) error {
+		if i == n/2 {
+			return c.Close()
+		}
+		return c.Redirect(context.Background(), acct, call, shared.appURL("race"))
+	})
 	sent := 0
 	for i, err := range errs {
 		switch {
@@ -283,18 +235,11 @@ func TestClientWithoutClose(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	}
-	kept, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kept := newClient(t, opts)
 	use(kept)
 	func() {
 		for range n {
-			c, err := bwvoice.NewClient(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			use(c)
+			use(newClient(t, opts))
 		}
 	}()
 	if got := srv.opened.Load(); got != n+1 {
@@ -321,51 +266,20 @@ func TestClientWithoutClose(t *testing.T) {
 // connCounter is a loopback HTTP server that answers every request with a
 // keep-alive 404 and counts the connections it accepted and saw closed.
 type connCounter struct {
-	ln             net.Listener
+	loopback
 	opened, closed atomic.Int32
-	wg             sync.WaitGroup
-	mu             sync.Mutex
-	conns          []net.Conn
 }
 
 func startConnCounter(t *testing.T) *connCounter {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &connCounter{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return // the listener was closed
-			}
-			s.opened.Add(1)
-			s.mu.Lock()
-			s.conns = append(s.conns, c)
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go s.serve(c)
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			_ = c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
+	s := &connCounter{}
+	s.listen(t, 0, s.serve)
 	return s
 }
 
-func (s *connCounter) serve(c net.Conn) {
-	defer s.wg.Done()
-	defer c.Close()
+func (s *connCounter) serve(c net.Conn, _ int) {
+	// Counted before the request is read, so before its answer.
+	s.opened.Add(1)
 	br := bufio.NewReader(c)
 	for {
 		req, err := http.ReadRequest(br)
@@ -383,5 +297,3 @@ func (s *connCounter) serve(c net.Conn) {
 		}
 	}
 }
-
-func (s *connCounter) baseURL() string { return "http://" + s.ln.Addr().String() + "/api/v2" }

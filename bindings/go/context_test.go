@@ -12,9 +12,7 @@ import (
 // A context that is already done returns ctx.Err() and sends nothing.
 func TestDoneContextSendsNothing(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createRecordedCall(t, acct)
+	acct, c, call := withRecordedCall(t, shared.basicOptions())
 
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -25,19 +23,7 @@ func TestDoneContextSendsNothing(t *testing.T) {
 		ctx  context.Context
 		want error
 	}{{canceled, context.Canceled}, {expired, context.DeadlineExceeded}} {
-		st, getErr := c.GetCallState(tc.ctx, acct, call)
-		if st != nil {
-			t.Errorf("GetCallState returned a state: %+v", st)
-		}
-		for name, err := range map[string]error{
-			"Redirect":        c.Redirect(tc.ctx, acct, call, shared.appURL("next")),
-			"Hangup":          c.Hangup(tc.ctx, acct, call),
-			"ModifyCall":      c.ModifyCall(tc.ctx, acct, call, bwvoice.ModifyCallRequest{RedirectURL: shared.appURL("next")}),
-			"GetCallState":    getErr,
-			"UpdateCallBXML":  c.UpdateCallBXML(tc.ctx, acct, call, simpleBXML),
-			"PauseRecording":  c.PauseRecording(tc.ctx, acct, call),
-			"ResumeRecording": c.ResumeRecording(tc.ctx, acct, call),
-		} {
+		for name, err := range everyOperation(t, tc.ctx, c, acct, call) {
 			if err != tc.want {
 				t.Errorf("%s: got %v, want %v", name, err, tc.want)
 			}
@@ -51,18 +37,14 @@ func TestDoneContextSendsNothing(t *testing.T) {
 	}
 }
 
-// The context's deadline is the call's budget; when it runs out the error
-// is both ErrTimeout and context.DeadlineExceeded.
-func TestContextDeadline(t *testing.T) {
-	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: acct, DelayMs: 3000})
-
+// checkDeadlineRunsOut runs call under a 200 ms deadline, which runs out
+// while the simulator holds the request (3 s): the error is both ErrTimeout
+// and context.DeadlineExceeded, after one attempt that got no answer.
+func checkDeadlineRunsOut(t *testing.T, call func(ctx context.Context) error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	err := c.Redirect(ctx, acct, call, shared.appURL("slow"))
+	err := call(ctx)
 	e := asError(t, err, bwvoice.ErrTimeout)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is(err, context.DeadlineExceeded) = false for %v", err)
@@ -72,44 +54,55 @@ func TestContextDeadline(t *testing.T) {
 	}
 }
 
+// checkClientTimeout checks the error of a call whose Options.Timeout ran
+// out: an ErrTimeout, but not the context's.
+func checkClientTimeout(t *testing.T, err error) {
+	t.Helper()
+	asError(t, err, bwvoice.ErrTimeout)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the client's timeout matches context.DeadlineExceeded: %v", err)
+	}
+}
+
+// redirectPastClientTimeout redirects, under ctx, a call the simulator
+// holds for 3 s on a client whose Options.Timeout is 200 ms, checks the
+// error with checkClientTimeout and returns how long the redirect took.
+func redirectPastClientTimeout(t *testing.T, ctx context.Context) time.Duration {
+	t.Helper()
+	opts := shared.basicOptions()
+	opts.Timeout = 200 * time.Millisecond
+	acct, c, call := withCall(t, opts, "answered")
+	shared.fault(t, fault{Match: acct, DelayMs: 3000})
+	start := time.Now()
+	checkClientTimeout(t, c.Redirect(ctx, acct, call, shared.appURL("slow")))
+	return time.Since(start)
+}
+
+// The context's deadline is the call's budget; when it runs out the error
+// is both ErrTimeout and context.DeadlineExceeded.
+func TestContextDeadline(t *testing.T) {
+	t.Parallel()
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
+	shared.fault(t, fault{Match: acct, DelayMs: 3000})
+	checkDeadlineRunsOut(t, func(ctx context.Context) error {
+		return c.Redirect(ctx, acct, call, shared.appURL("slow"))
+	})
+}
+
 // Options.Timeout running out is an ErrTimeout, but not the context's.
 func TestClientTimeoutIsNotDeadlineExceeded(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	opts := shared.basicOptions()
-	opts.Timeout = 200 * time.Millisecond
-	c := shared.client(t, opts)
-	call := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: acct, DelayMs: 3000})
-
-	err := c.Redirect(context.Background(), acct, call, shared.appURL("slow"))
-	asError(t, err, bwvoice.ErrTimeout)
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a client timeout matches context.DeadlineExceeded: %v", err)
-	}
+	redirectPastClientTimeout(t, context.Background())
 }
 
 // A deadline later than Options.Timeout does not extend the call: the
 // earlier of the two bounds it, and it is not the context's error.
 func TestClientTimeoutWinsOverALaterDeadline(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	opts := shared.basicOptions()
-	opts.Timeout = 200 * time.Millisecond
-	c := shared.client(t, opts)
-	call := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: acct, DelayMs: 3000})
-
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	start := time.Now()
-	err := c.Redirect(ctx, acct, call, shared.appURL("slow"))
-	asError(t, err, bwvoice.ErrTimeout)
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("the client's timeout matches context.DeadlineExceeded: %v", err)
-	}
 	// Generous bound: the server holds the answer for 3 s.
-	if elapsed := time.Since(start); elapsed > 2500*time.Millisecond {
+	if elapsed := redirectPastClientTimeout(t, ctx); elapsed > 2500*time.Millisecond {
 		t.Errorf("took %v: the later deadline extended the call", elapsed)
 	}
 }

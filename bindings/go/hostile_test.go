@@ -55,56 +55,24 @@ type seenRequest struct {
 }
 
 type hostileServer struct {
-	ln     net.Listener
+	loopback
 	script []reply // the reply to the n-th request read (in any connection)
-	wg     sync.WaitGroup
 
-	mu    sync.Mutex
-	seen  []seenRequest
-	conns []net.Conn
+	mu   sync.Mutex
+	seen []seenRequest
 }
 
-// startHostile listens on 127.0.0.1:0 and plays script; everything is shut
-// down at the end of the test (after the clients, which are made later).
+// startHostile listens on 127.0.0.1:0 and plays script, on at most
+// maxHostileConns connections.
 func startHostile(t *testing.T, script ...reply) *hostileServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &hostileServer{ln: ln, script: script}
-	s.wg.Add(1)
-	go s.accept()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			_ = c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
+	s := &hostileServer{script: script}
+	s.listen(t, maxHostileConns, s.serve)
 	return s
 }
 
-func (s *hostileServer) accept() {
-	defer s.wg.Done()
-	for i := 0; i < maxHostileConns; i++ {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return // the listener was closed
-		}
-		s.mu.Lock()
-		s.conns = append(s.conns, c)
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go s.serve(c.(*net.TCPConn), i)
-	}
-}
-
-func (s *hostileServer) serve(c *net.TCPConn, conn int) {
-	defer s.wg.Done()
-	defer c.Close()
+func (s *hostileServer) serve(nc net.Conn, conn int) {
+	c := nc.(*net.TCPConn)
 	br := bufio.NewReader(c)
 	for range maxRequestsPerConn {
 		req, err := http.ReadRequest(br)
@@ -147,8 +115,6 @@ func (s *hostileServer) requests() []seenRequest {
 	defer s.mu.Unlock()
 	return append([]seenRequest(nil), s.seen...)
 }
-
-func (s *hostileServer) baseURL() string { return "http://" + s.ln.Addr().String() + "/api/v2" }
 
 // client makes a client for this server with the default retry policy
 // (three attempts, redirects not retried after they may have taken effect).
@@ -252,11 +218,7 @@ func TestDotSegmentIDsAreRefused(t *testing.T) {
 			{"Redirect account", "account_id", c.Redirect(ctx, dots, hostileCall, hostileHook)},
 			{"Hangup account", "account_id", c.Hangup(ctx, dots, hostileCall)},
 		} {
-			e := asError(t, tc.err, bwvoice.ErrInvalidArgument)
-			if e.Field != tc.field || e.Attempts != 0 || e.HTTPStatus != 0 || e.MaybeApplied {
-				t.Errorf("%s %q: Field %q (want %q) Attempts %d HTTPStatus %d MaybeApplied %v: %v",
-					tc.name, dots, e.Field, tc.field, e.Attempts, e.HTTPStatus, e.MaybeApplied, e)
-			}
+			checkRefused(t, fmt.Sprintf("%s %q", tc.name, dots), tc.err, tc.field)
 		}
 	}
 	if reqs := s.requests(); len(reqs) != 0 {

@@ -68,6 +68,18 @@ func opRequests(t *testing.T, op liveOp, acct, call string) []loggedRequest {
 	return reqs
 }
 
+// forEachOp runs test for each of ops, in parallel subtests named
+// prefix+op.name.
+func forEachOp(t *testing.T, prefix string, ops []liveOp, test func(t *testing.T, op liveOp)) {
+	t.Helper()
+	for _, op := range ops {
+		t.Run(prefix+op.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, op)
+		})
+	}
+}
+
 // simTime parses a time of the simulator's control view (nil: absent).
 func simTime(t *testing.T, field string, text *string) time.Time {
 	t.Helper()
@@ -138,9 +150,7 @@ func checkAgainstSim(t *testing.T, when string, got *bwvoice.CallState, sim call
 // each GET is a bare GET of the call's URL.
 func TestGetCallStateLifecycle(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "initiated")
+	acct, c, call := withCall(t, shared.basicOptions(), "initiated")
 	ctx := context.Background()
 	get := func(when string) *bwvoice.CallState {
 		t.Helper()
@@ -333,9 +343,7 @@ func TestGetCallStateMalformedReply(t *testing.T) {
 // call's BXML.
 func TestUpdateCallBXML(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	docs := []string{
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Bxml>\n  <SpeakSentence voice=\"julie\">Caf\u00e9 &amp; cr\u00e8me: 5 &lt; 6</SpeakSentence>\n  <Pause duration=\"1\"/>\n</Bxml>\n",
 		`<Bxml><Hangup/></Bxml>`,
@@ -366,9 +374,7 @@ func TestUpdateCallBXML(t *testing.T) {
 // nothing reaches the server.
 func TestMalformedBXMLSendsNothing(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c := shared.client(t, shared.basicOptions())
-	call := shared.createCall(t, acct, "answered")
+	acct, c, call := withCall(t, shared.basicOptions(), "answered")
 	// The largest document accepted is BW_MAX_BXML_BYTES (64 KiB).
 	padded := func(n int) string {
 		const open, closing = "<Bxml>", "</Bxml>"
@@ -389,12 +395,7 @@ func TestMalformedBXMLSendsNothing(t *testing.T) {
 		{"NUL byte", "<Bxml>\x00</Bxml>", false},
 	}
 	for _, tc := range cases {
-		err := c.UpdateCallBXML(context.Background(), acct, call, tc.doc)
-		e := asError(t, err, bwvoice.ErrInvalidArgument)
-		if e.Field != "bxml" || e.Attempts != 0 || e.HTTPStatus != 0 || e.MaybeApplied {
-			t.Errorf("%s: Field %q Attempts %d HTTPStatus %d MaybeApplied %v: %v",
-				tc.name, e.Field, e.Attempts, e.HTTPStatus, e.MaybeApplied, e)
-		}
+		e := checkRefused(t, tc.name, c.UpdateCallBXML(context.Background(), acct, call, tc.doc), "bxml")
 		if msg := strings.ToLower(e.Message); tc.position && !(strings.Contains(msg, "line") && strings.Contains(msg, "column")) {
 			t.Errorf("%s: the message names no line and column: %q", tc.name, e.Message)
 		}
@@ -560,30 +561,27 @@ func TestLiveCallErrors(t *testing.T) {
 			}},
 	}
 	for _, tc := range cases {
-		for _, op := range tc.ops {
-			t.Run(tc.name+"/"+op.name, func(t *testing.T) {
-				t.Parallel()
-				s := &setup{acct: accountID(t), opts: shared.basicOptions()}
-				s.call = shared.createRecordedCall(t, s.acct)
-				tc.arrange(t, s, op)
-				c := shared.client(t, s.opts)
-				err := op.run(context.Background(), c, s.acct, s.call)
-				e := asError(t, err, tc.want)
-				if e.HTTPStatus != tc.http || e.Attempts != tc.attempts || e.MaybeApplied != tc.maybeApplied || e.Field != "" {
-					t.Errorf("HTTPStatus %d Attempts %d MaybeApplied %v Field %q, want %d, %d, %v",
-						e.HTTPStatus, e.Attempts, e.MaybeApplied, e.Field, tc.http, tc.attempts, tc.maybeApplied)
-				}
-				if errors.Is(err, context.DeadlineExceeded) {
-					t.Error("matches context.DeadlineExceeded")
-				}
-				if tc.check != nil {
-					tc.check(t, e)
-				}
-				if n := len(opRequests(t, op, s.acct, s.call)); n != tc.attempts {
-					t.Errorf("%d requests sent, want %d", n, tc.attempts)
-				}
-			})
-		}
+		forEachOp(t, tc.name+"/", tc.ops, func(t *testing.T, op liveOp) {
+			s := &setup{acct: accountID(t), opts: shared.basicOptions()}
+			s.call = shared.createRecordedCall(t, s.acct)
+			tc.arrange(t, s, op)
+			c := shared.client(t, s.opts)
+			err := op.run(context.Background(), c, s.acct, s.call)
+			e := asError(t, err, tc.want)
+			if e.HTTPStatus != tc.http || e.Attempts != tc.attempts || e.MaybeApplied != tc.maybeApplied || e.Field != "" {
+				t.Errorf("HTTPStatus %d Attempts %d MaybeApplied %v Field %q, want %d, %d, %v",
+					e.HTTPStatus, e.Attempts, e.MaybeApplied, e.Field, tc.http, tc.attempts, tc.maybeApplied)
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Error("matches context.DeadlineExceeded")
+			}
+			if tc.check != nil {
+				tc.check(t, e)
+			}
+			if n := len(opRequests(t, op, s.acct, s.call)); n != tc.attempts {
+				t.Errorf("%d requests sent, want %d", n, tc.attempts)
+			}
+		})
 	}
 }
 
@@ -604,25 +602,20 @@ func TestLiveCallRetries(t *testing.T) {
 		{"connection dropped then success", []liveOp{opGetCallState, opPauseRecording, opResumeRecording}, false, fault{Close: true}},
 	}
 	for _, tc := range cases {
-		for _, op := range tc.ops {
-			t.Run(tc.name+"/"+op.name, func(t *testing.T) {
-				t.Parallel()
-				acct := accountID(t)
-				opts := shared.basicOptions()
-				opts.RetryNonIdempotent = tc.retryNonIdem
-				c := shared.client(t, opts)
-				call := shared.createRecordedCall(t, acct)
-				f := tc.fault
-				f.Match, f.Route, f.Method = call, op.route, op.method
-				shared.fault(t, f)
-				if err := op.run(context.Background(), c, acct, call); err != nil {
-					t.Fatalf("%s: %v", op.name, err)
-				}
-				if n := len(opRequests(t, op, acct, call)); n != 2 {
-					t.Errorf("%d requests sent, want 2", n)
-				}
-			})
-		}
+		forEachOp(t, tc.name+"/", tc.ops, func(t *testing.T, op liveOp) {
+			opts := shared.basicOptions()
+			opts.RetryNonIdempotent = tc.retryNonIdem
+			acct, c, call := withRecordedCall(t, opts)
+			f := tc.fault
+			f.Match, f.Route, f.Method = call, op.route, op.method
+			shared.fault(t, f)
+			if err := op.run(context.Background(), c, acct, call); err != nil {
+				t.Fatalf("%s: %v", op.name, err)
+			}
+			if n := len(opRequests(t, op, acct, call)); n != 2 {
+				t.Errorf("%d requests sent, want 2", n)
+			}
+		})
 	}
 }
 
@@ -630,47 +623,24 @@ func TestLiveCallRetries(t *testing.T) {
 // first, the error is both ErrTimeout and context.DeadlineExceeded.
 func TestLiveCallContextDeadline(t *testing.T) {
 	t.Parallel()
-	for _, op := range liveOps {
-		t.Run(op.name, func(t *testing.T) {
-			t.Parallel()
-			acct := accountID(t)
-			c := shared.client(t, shared.basicOptions())
-			call := shared.createRecordedCall(t, acct)
-			shared.fault(t, fault{Match: call, Route: op.route, Method: op.method, DelayMs: 3000})
-			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-			defer cancel()
-			err := op.run(ctx, c, acct, call)
-			e := asError(t, err, bwvoice.ErrTimeout)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("errors.Is(err, context.DeadlineExceeded) = false for %v", err)
-			}
-			if e.Attempts != 1 || e.HTTPStatus != 0 {
-				t.Errorf("Attempts %d HTTPStatus %d", e.Attempts, e.HTTPStatus)
-			}
-		})
-	}
+	forEachOp(t, "", liveOps, func(t *testing.T, op liveOp) {
+		acct, c, call := withRecordedCall(t, shared.basicOptions())
+		shared.fault(t, fault{Match: call, Route: op.route, Method: op.method, DelayMs: 3000})
+		checkDeadlineRunsOut(t, func(ctx context.Context) error { return op.run(ctx, c, acct, call) })
+	})
 }
 
 // Options.Timeout still bounds the new operations under a later deadline,
 // and is not the context's error.
 func TestLiveCallClientTimeoutWins(t *testing.T) {
 	t.Parallel()
-	for _, op := range liveOps {
-		t.Run(op.name, func(t *testing.T) {
-			t.Parallel()
-			acct := accountID(t)
-			opts := shared.basicOptions()
-			opts.Timeout = 200 * time.Millisecond
-			c := shared.client(t, opts)
-			call := shared.createRecordedCall(t, acct)
-			shared.fault(t, fault{Match: call, Route: op.route, DelayMs: 3000})
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			err := op.run(ctx, c, acct, call)
-			asError(t, err, bwvoice.ErrTimeout)
-			if errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("the client's timeout matches context.DeadlineExceeded: %v", err)
-			}
-		})
-	}
+	forEachOp(t, "", liveOps, func(t *testing.T, op liveOp) {
+		opts := shared.basicOptions()
+		opts.Timeout = 200 * time.Millisecond
+		acct, c, call := withRecordedCall(t, opts)
+		shared.fault(t, fault{Match: call, Route: op.route, DelayMs: 3000})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		checkClientTimeout(t, op.run(ctx, c, acct, call))
+	})
 }

@@ -88,6 +88,23 @@ func (b *logBuffer) records(t *testing.T) []map[string]any {
 	return out
 }
 
+// wantRecords is records, checking that there are n of them; what says
+// which call wrote them.
+func (b *logBuffer) wantRecords(t *testing.T, what string, n int) []map[string]any {
+	t.Helper()
+	recs := b.records(t)
+	if len(recs) != n {
+		t.Fatalf("%s: %d records, want %d: %v", what, len(recs), n, recs)
+	}
+	return recs
+}
+
+// unavailable is a fault: 503 with Retry-After: 0, so the call is retried
+// at once (once, unless the fault's Count says more).
+func unavailable(match string) fault {
+	return fault{Match: match, Status: 503, Headers: map[string]string{"Retry-After": "0"}}
+}
+
 // port is the simulator's TCP port.
 func (s *simulator) port(t testing.TB) int {
 	t.Helper()
@@ -127,16 +144,14 @@ func sameKinds(got []bwvoice.Event, want ...bwvoice.EventKind) bool {
 // order, with their fields, and all before the call returns.
 func TestEventsOfARetriedCall(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	call := shared.createCall(t, acct, "answered")
 	var rec recorder
 	opts := shared.basicOptions()
 	opts.OnEvent = rec.on
-	c := shared.client(t, opts)
+	acct, c, call := withCall(t, opts, "answered")
 	if hooked, mask := bwvoice.EventHook(c); !hooked || mask != 0 {
 		t.Errorf("OnEvent: hook installed %v with mask %#x, want every event (0)", hooked, mask)
 	}
-	shared.fault(t, fault{Match: call, Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+	shared.fault(t, unavailable(call))
 	if err := c.Redirect(context.Background(), acct, call, shared.appURL("next")); err != nil {
 		t.Fatal(err)
 	}
@@ -211,24 +226,19 @@ func checkAttrs(t *testing.T, what string, rec map[string]any, want map[string]a
 // with OpenTelemetry's attribute names.
 func TestLoggerRecords(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	call := shared.createCall(t, acct, "answered")
 	var out logBuffer
 	opts := shared.basicOptions()
 	opts.Logger = out.logger(slog.LevelDebug)
-	c := shared.client(t, opts)
+	acct, c, call := withCall(t, opts, "answered")
 	all := uint32(1<<bwvoice.EventAttemptEnd | 1<<bwvoice.EventRetryScheduled | 1<<bwvoice.EventRetryDenied | 1<<bwvoice.EventTokenFetch)
 	if hooked, mask := bwvoice.EventHook(c); !hooked || mask != all {
 		t.Errorf("Debug Logger: hook installed %v with mask %#x, want %#x", hooked, mask, all)
 	}
-	shared.fault(t, fault{Match: call, Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+	shared.fault(t, unavailable(call))
 	if err := c.Hangup(context.Background(), acct, call); err != nil {
 		t.Fatal(err)
 	}
-	recs := out.records(t)
-	if len(recs) != 3 {
-		t.Fatalf("%d records, want 3: %v", len(recs), recs)
-	}
+	recs := out.wantRecords(t, "the retried hang-up", 3)
 	common := map[string]any{
 		"bwvoice.operation":   "updateCall",
 		"http.request.method": "POST",
@@ -293,14 +303,11 @@ func TestLoggerLevelSelectsEvents(t *testing.T) {
 		t.Errorf("a call that succeeded at once logged %v", recs)
 	}
 	retried := shared.createCall(t, acct, "answered")
-	shared.fault(t, fault{Match: retried, Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+	shared.fault(t, unavailable(retried))
 	if err := c.Hangup(context.Background(), acct, retried); err != nil {
 		t.Fatal(err)
 	}
-	recs := out.records(t)
-	if len(recs) != 1 {
-		t.Fatalf("%d records, want the retry's: %v", len(recs), recs)
-	}
+	recs := out.wantRecords(t, "the retried hang-up (the retry's only)", 1)
 	checkAttrs(t, "retry", recs[0], map[string]any{"level": "WARN", "msg": "bwvoice: retry scheduled", "bwvoice.call_id": retried})
 }
 
@@ -308,8 +315,6 @@ func TestLoggerLevelSelectsEvents(t *testing.T) {
 // attempt and says why, and a Warn record reports the refused retry.
 func TestRetryBudgetExhausted(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	call := shared.createCall(t, acct, "answered")
 	var out logBuffer
 	var rec recorder
 	opts := shared.basicOptions()
@@ -317,11 +322,13 @@ func TestRetryBudgetExhausted(t *testing.T) {
 	opts.MaxAttempts = 3
 	opts.Logger = out.logger(slog.LevelWarn)
 	opts.OnEvent = rec.on
-	c := shared.client(t, opts)
+	acct, c, call := withCall(t, opts, "answered")
 	if got := c.Stats().RetryBudgetTokens; got != 10 {
 		t.Errorf("a new client's budget holds %d tokens, want 10", got)
 	}
-	shared.fault(t, fault{Match: call, Count: 100, Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+	always := unavailable(call)
+	always.Count = 100
+	shared.fault(t, always)
 
 	e := asError(t, c.Hangup(context.Background(), acct, call), bwvoice.ErrServer)
 	if e.Attempts != 3 {
@@ -337,10 +344,7 @@ func TestRetryBudgetExhausted(t *testing.T) {
 	if e.Attempts != 1 || !strings.Contains(e.Message, "retry budget is exhausted") {
 		t.Errorf("second call: %d attempts, message %q; want 1 attempt and the budget named", e.Attempts, e.Message)
 	}
-	recs = out.records(t)
-	if len(recs) != 1 {
-		t.Fatalf("second call: %d records, want 1: %v", len(recs), recs)
-	}
+	recs = out.wantRecords(t, "second call", 1)
 	checkAttrs(t, "retry denied", recs[0], map[string]any{
 		"level": "WARN", "msg": "bwvoice: retry denied: the client's retry budget is exhausted",
 		"bwvoice.retry_reason": "unavailable", "http.response.status_code": float64(503),
@@ -377,13 +381,7 @@ func TestRetryBudgetOptions(t *testing.T) {
 	}
 	for _, n := range []int{-2, math.MaxUint32} {
 		opts.RetryBudget = n
-		c, err := bwvoice.NewClient(opts)
-		if c != nil {
-			c.Close()
-		}
-		if e := asError(t, err, bwvoice.ErrInvalidArgument); e.Field != "retry_budget" {
-			t.Errorf("RetryBudget %d: field %q", n, e.Field)
-		}
+		checkOptionsRefused(t, fmt.Sprintf("RetryBudget %d", n), opts, "retry_budget")
 	}
 }
 
@@ -396,10 +394,7 @@ func TestStatsAddUp(t *testing.T) {
 	var rec recorder
 	opts := shared.basicOptions()
 	opts.OnEvent = rec.on
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, opts)
 	if s := c.Stats(); s.Calls != 0 || s.Attempts != 0 || s.RetryBudgetTokens != 500 {
 		t.Errorf("a new client's stats: %+v", s)
 	}
@@ -407,7 +402,9 @@ func TestStatsAddUp(t *testing.T) {
 	ids := make([]calls, goroutines)
 	for i := range ids {
 		ids[i] = calls{shared.createCall(t, acct, "answered"), shared.createCall(t, acct, "answered"), shared.createCall(t, acct, "initiated")}
-		shared.fault(t, fault{Match: ids[i].retried, Method: "GET", Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+		get := unavailable(ids[i].retried)
+		get.Method = "GET"
+		shared.fault(t, get)
 	}
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -517,7 +514,7 @@ func TestEventsCarryNoCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 		retried := sim.createCall(t, acct, "answered")
-		sim.fault(t, fault{Match: retried, Status: 503, Headers: map[string]string{"Retry-After": "0"}})
+		sim.fault(t, unavailable(retried))
 		if err := c.Hangup(ctx, acct, retried); err != nil {
 			t.Fatal(err)
 		}
@@ -594,10 +591,7 @@ func TestOnEventPanicIsLogged(t *testing.T) {
 	if got := rec.take(); !sameKinds(got, bwvoice.EventCallEnd, bwvoice.EventCallEnd) {
 		t.Errorf("events after the panics: %v, want two call ends", kinds(got))
 	}
-	recs := out.records(t)
-	if len(recs) != 2 {
-		t.Fatalf("%d records, want one per panic: %v", len(recs), recs)
-	}
+	recs := out.wantRecords(t, "two hang-ups, one panic each", 2)
 	for _, r := range recs {
 		checkAttrs(t, "panic", r, map[string]any{"level": "ERROR", "msg": "bwvoice: Options.OnEvent panicked; the event was dropped",
 			"panic": "bwvoice test: OnEvent panics", "bwvoice.event": "attempt_end", "bwvoice.account_id": acct})

@@ -33,10 +33,7 @@ func TestOAuth2TokenFetchedOnce(t *testing.T) {
 		ClientID: simClientID, ClientSecret: simClientSecret,
 	})
 	const n = 50
-	calls := make([]string, n)
-	for i := range calls {
-		calls[i] = sim.createCall(t, acct, "answered")
-	}
+	calls := sim.createCalls(t, acct, n)
 	var wg sync.WaitGroup
 	for _, call := range calls {
 		wg.Add(1)
@@ -112,11 +109,9 @@ func TestRetryOptions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			acct := accountID(t)
 			opts := shared.basicOptions()
 			opts.MaxAttempts, opts.RetryNonIdempotent = tc.maxAttempts, tc.retryNonIdem
-			c := shared.client(t, opts)
-			call := shared.createCall(t, acct, "answered")
+			acct, c, call := withCall(t, opts, "answered")
 			tc.fault.Match = acct
 			shared.fault(t, tc.fault)
 			err := c.Redirect(context.Background(), acct, call, shared.appURL("retry"))
@@ -263,11 +258,9 @@ func (p *testProxy) tunnel(w http.ResponseWriter, host string) {
 func TestProxy(t *testing.T) {
 	t.Parallel()
 	proxy := startProxy(t)
-	acct := accountID(t)
-	call := shared.createCall(t, acct, "answered")
 	opts := shared.basicOptions()
 	opts.Proxy = proxy.url
-	c := shared.client(t, opts)
+	acct, c, call := withCall(t, opts, "answered")
 	if err := c.Redirect(context.Background(), acct, call, shared.appURL("proxied")); err != nil {
 		t.Fatalf("Redirect through the proxy: %v", err)
 	}

@@ -129,10 +129,7 @@ func (s *simulator) basicOptions() bwvoice.Options {
 // client makes a client closed at the end of the test.
 func (s *simulator) client(t testing.TB, opts bwvoice.Options) *bwvoice.Client {
 	t.Helper()
-	c, err := bwvoice.NewClient(opts)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
+	c := newClient(t, opts)
 	t.Cleanup(func() {
 		if err := c.Close(); err != nil {
 			t.Errorf("Close: %v", err)

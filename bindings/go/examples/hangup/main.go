@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 
@@ -22,39 +21,20 @@ import (
 )
 
 func main() {
-	os.Exit(run())
-}
-
-func run() int {
 	common := cli.Flags("give up after this long")
-	flag.Parse()
-	if *common.Account == "" || *common.Call == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: hangup -account ID -call ID; see -h")
-		return 2
-	}
-
-	client, err := common.Client("hangup")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "hangup: bad configuration: %v\n", err)
-		return 2
-	}
-	defer client.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), *common.Timeout)
-	defer cancel()
-	err = client.Hangup(ctx, *common.Account, *common.Call)
-	var e *bwvoice.Error
-	switch {
-	case err == nil:
-		fmt.Printf("hung up call %s\n", *common.Call)
-		return 0
-	case errors.Is(err, bwvoice.ErrNotFound):
-		fmt.Printf("call %s not found: it has already ended, or the id is wrong\n", *common.Call)
-		return 3
-	case errors.As(err, &e):
-		fmt.Fprintf(os.Stderr, "hang-up of call %s failed: %v: %s\n", *common.Call, e.Status, e.Message)
-	default:
-		fmt.Fprintf(os.Stderr, "hang-up of call %s failed: %v\n", *common.Call, err)
-	}
-	return 1
+	common.Main("hangup", "-account ID -call ID", nil, func(client *bwvoice.Client) int {
+		err := common.Do(func(ctx context.Context) error { return client.Hangup(ctx, *common.Account, *common.Call) })
+		switch {
+		case err == nil:
+			fmt.Printf("hung up call %s\n", *common.Call)
+			return 0
+		case errors.Is(err, bwvoice.ErrNotFound):
+			fmt.Printf("call %s not found: it has already ended, or the id is wrong\n", *common.Call)
+			return 3
+		}
+		// Explain, not Describe: the failure worth a hint here (the call
+		// has ended) has its own exit code, above.
+		fmt.Fprintf(os.Stderr, "hang-up of call %s failed: %s\n", *common.Call, cli.Explain(err))
+		return 1
+	})
 }

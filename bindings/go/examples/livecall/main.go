@@ -37,31 +37,18 @@ import (
 const defaultText = `Thanks for waiting </SpeakSentence><Transfer>+15550100</Transfer><SpeakSentence> & goodbye`
 
 func main() {
-	os.Exit(run())
-}
-
-func run() int {
 	common := cli.Flags("budget of each operation")
 	text := flag.String("text", defaultText, "text to speak; any characters, it is escaped")
-	flag.Parse()
-	if *common.Account == "" || *common.Call == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: livecall -account ID -call ID [-text TEXT]; see -h")
-		return 2
-	}
+	common.Main("livecall", "-account ID -call ID [-text TEXT]", nil, func(client *bwvoice.Client) int {
+		return run(common, client, *text)
+	})
+}
 
-	client, err := common.Client("livecall")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "livecall: bad configuration: %v\n", err)
-		return 2
-	}
-	defer client.Close()
-
-	// Each operation gets its own budget: the context's deadline is the
-	// per-call time budget (capped by Options.Timeout).
+// run drives the call through the operations and returns the exit code.
+func run(common cli.Common, client *bwvoice.Client, text string) int {
+	// Each operation gets its own budget (see cli.Do).
 	step := func(what string, op func(ctx context.Context) error) bool {
-		ctx, cancel := context.WithTimeout(context.Background(), *common.Timeout)
-		defer cancel()
-		if err := op(ctx); err != nil {
+		if err := common.Do(op); err != nil {
 			fmt.Fprintf(os.Stderr, "%s of call %s failed: %s\n", what, *common.Call, describe(err))
 			return false
 		}
@@ -88,12 +75,12 @@ func run() int {
 	}
 
 	var escaped strings.Builder
-	if err := xml.EscapeText(&escaped, []byte(*text)); err != nil {
+	if err := xml.EscapeText(&escaped, []byte(text)); err != nil {
 		fmt.Fprintf(os.Stderr, "livecall: cannot escape -text: %v\n", err)
 		return 2
 	}
 	doc := `<?xml version="1.0" encoding="UTF-8"?><Bxml><SpeakSentence>` + escaped.String() + `</SpeakSentence></Bxml>`
-	fmt.Printf("text:     %s\n", *text)
+	fmt.Printf("text:     %s\n", text)
 	fmt.Printf("new BXML: %s\n", doc)
 	if !step("replacing the BXML", func(ctx context.Context) error { return client.UpdateCallBXML(ctx, *common.Account, *common.Call, doc) }) {
 		return 1
@@ -136,24 +123,13 @@ func printState(when string, st *bwvoice.CallState) {
 	fmt.Println(line)
 }
 
-// describe explains an error in one line.
+// describe is cli.Describe with one hint more: here a 400's description
+// says what is wrong with the call (no recording in progress).
 func describe(err error) string {
+	text := cli.Describe(err)
 	var e *bwvoice.Error
-	if !errors.As(err, &e) {
-		return err.Error()
-	}
-	text := fmt.Sprintf("%v: %s", e.Status, e.Message)
-	switch {
-	case errors.Is(err, bwvoice.ErrNotFound):
-		text += " (the call has already ended, or the id is wrong)"
-	case errors.Is(err, bwvoice.ErrConflict):
-		text += " (the call is not answered yet)"
-	case errors.Is(err, bwvoice.ErrBadRequest) && e.Description != "":
+	if errors.Is(err, bwvoice.ErrBadRequest) && errors.As(err, &e) && e.Description != "" {
 		text += " (" + e.Description + ")"
-	case errors.Is(err, bwvoice.ErrRateLimited) && e.RetryAfter > 0:
-		text += fmt.Sprintf(" (retry after %v)", e.RetryAfter)
-	case errors.Is(err, context.DeadlineExceeded):
-		text += " (-timeout reached)"
 	}
 	return text
 }
