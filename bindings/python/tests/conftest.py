@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 import bwvoice
-from simulator import PASSWORD, USERNAME, Simulator
+from helpers import basic
+from simulator import Simulator
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,7 @@ def sim(sim_server: Simulator) -> Simulator:
 @pytest.fixture
 def client(sim: Simulator) -> Iterator[bwvoice.Client]:
     """A Basic-auth client of the simulator."""
-    with bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url) as bw:
+    with basic(sim) as bw:
         yield bw
 
 

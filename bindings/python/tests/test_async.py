@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import inspect
 import json
 import logging
 import sys
@@ -23,8 +24,8 @@ import pytest
 
 import bwvoice
 from bwvoice import _ffi, async_client
+from helpers import Background, run_python
 from simulator import ACCOUNT, PASSWORD, USERNAME, Simulator
-from test_lifecycle import run_python
 
 #: A fault on this call id holds its requests for a minute: calls to it stay
 #: running until their own (few seconds) budget ends.
@@ -366,6 +367,42 @@ def test_largest_max_concurrency_is_accepted(sim: Simulator) -> None:
     asyncio.run(bw.aclose())
 
 
+#: Every operation, with the same name on both clients.
+OPERATIONS = (
+    "modify_call",
+    "redirect",
+    "hangup",
+    "get_call_state",
+    "update_call_bxml",
+    "pause_recording",
+    "resume_recording",
+)
+
+
+def parameters(function: Any) -> list[inspect.Parameter]:
+    return list(inspect.signature(function).parameters.values())
+
+
+def test_signatures_agree_with_the_blocking_client() -> None:
+    """Each signature is spelled out; these are the ones that must stay alike."""
+    # AsyncClient: Client's options (names, kinds, defaults, types), then its own.
+    own = ("max_concurrency", "max_queued")
+    shared = [p for p in parameters(bwvoice.AsyncClient) if p.name not in own]
+    assert shared == parameters(bwvoice.Client)
+    assert [p.name for p in parameters(bwvoice.AsyncClient)[-2:]] == list(own)
+    for name in OPERATIONS:
+        blocking, coroutine = getattr(bwvoice.Client, name), getattr(bwvoice.AsyncClient, name)
+        assert parameters(coroutine) == parameters(blocking), name
+        assert inspect.iscoroutinefunction(coroutine) and not inspect.iscoroutinefunction(blocking)
+    # redirect: modify_call's keywords but state, its redirect_url required and positional.
+    for cls in (bwvoice.Client, bwvoice.AsyncClient):
+        modify = [p for p in parameters(cls.modify_call) if p.name not in ("state", "redirect_url")]
+        redirect = parameters(cls.redirect)
+        assert [p for p in redirect if p.name != "redirect_url"] == modify
+        (url,) = (p for p in redirect if p.name == "redirect_url")
+        assert (url.kind, url.default) == (url.POSITIONAL_OR_KEYWORD, url.empty)
+
+
 # --- concurrency -----------------------------------------------------------------
 
 
@@ -415,7 +452,6 @@ def test_a_thousand_concurrent_tasks_on_a_bounded_pool(sim: Simulator) -> None:
 
 def test_two_event_loops_share_one_client(sim: Simulator, abw: bwvoice.AsyncClient) -> None:
     calls = [sim.create_call() for _ in range(40)]
-    errors: list[BaseException] = []
 
     async def work(mine: list[str]) -> list[str | None]:
         loop = asyncio.get_running_loop()
@@ -423,17 +459,9 @@ def test_two_event_loops_share_one_client(sim: Simulator, abw: bwvoice.AsyncClie
         assert asyncio.get_running_loop() is loop
         return [s.call_id for s in states]
 
-    def other_thread() -> None:
-        try:
-            assert asyncio.run(work(calls[20:])) == calls[20:]
-        except BaseException as exc:  # reported to the main thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=other_thread)
-    thread.start()
+    other_thread = Background(asyncio.run, work(calls[20:]))
     assert asyncio.run(work(calls[:20])) == calls[:20]
-    thread.join()
-    assert errors == []
+    assert other_thread.outcome() == calls[20:]
 
 
 # --- cancellation, a full queue, shutdown ------------------------------------------

@@ -22,21 +22,37 @@ from typing import Any
 import pytest
 
 import bwvoice
+from helpers import basic, oauth2, run_python
 from simulator import (
     ACCOUNT,
-    CLIENT_ID,
     CLIENT_SECRET,
     PASSWORD,
     TOKEN_PATH,
     USERNAME,
     Simulator,
 )
-from test_lifecycle import run_python
 
 TEMPLATE = "/accounts/{accountId}/calls/{callId}"
 #: A simulator fault answering 503 with ``Retry-After: 0`` (retried at once).
 RETRY_NOW: dict[str, Any] = {"status": 503, "headers": {"Retry-After": "0"}}
 REASONS = ["rate_limited", "unavailable", "server_error", "timeout", "connect", "stale_token"]
+#: What a call answered ``RETRY_NOW`` once, then 200, logs: (level, event kind).
+RETRIED_ONCE = [
+    (logging.DEBUG, "attempt_end"),
+    (logging.WARNING, "retry_scheduled"),
+    (logging.DEBUG, "attempt_end"),
+    (logging.DEBUG, "call_end"),
+]
+#: The kinds of its events, in order.
+RETRIED_ONCE_KINDS = [kind for _, kind in RETRIED_ONCE]
+#: What each event of a first attempt answered 503 says of it.
+FIRST_ATTEMPT_503: dict[str, Any] = {
+    "bwvoice.attempt": 1,
+    "http.request.resend_count": 0,
+    "http.response.status_code": 503,
+    "bwvoice.status": "BW_ERR_SERVER",
+    "error.type": "503",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -48,15 +64,18 @@ def nothing_unraisable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     assert unraisable == []
 
 
-def basic(sim: Simulator, **options: Any) -> bwvoice.Client:
-    return bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url, **options)
+def retried_once(sim: Simulator) -> str:
+    """A new call whose first request is answered ``RETRY_NOW``: it logs ``RETRIED_ONCE``."""
+    call_id = sim.create_call()
+    sim.fault(call_id, **RETRY_NOW)
+    return call_id
 
 
-def oauth2(sim: Simulator, **options: Any) -> bwvoice.Client:
-    credentials = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    return bwvoice.Client(
-        base_url=sim.api_url, token_url=sim.token_url, **{**credentials, **options}
-    )
+def always_down(sim: Simulator) -> str:
+    """A new call whose requests (the next 100) are all answered ``RETRY_NOW``."""
+    down = sim.create_call()
+    sim.fault(down, count=100, **RETRY_NOW)
+    return down
 
 
 def logs(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -102,37 +121,23 @@ def test_a_503_then_200_logs_each_attempt_at_debug_and_the_retry_at_warning(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="bwvoice")
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     with basic(sim) as bw:
         bw.hangup(ACCOUNT, call_id)
     records = logs(caplog)
-    assert kinds(records) == [
-        (logging.DEBUG, "attempt_end"),
-        (logging.WARNING, "retry_scheduled"),
-        (logging.DEBUG, "attempt_end"),
-        (logging.DEBUG, "call_end"),
-    ]
+    assert kinds(records) == RETRIED_ONCE
     first, retry, second, end = (without_duration(extra(r)) for r in records)
     common = {**call_attributes(call_id), **server(sim)}
     assert first == {
         **common,
         "bwvoice.event": "attempt_end",
-        "bwvoice.attempt": 1,
-        "http.request.resend_count": 0,
-        "http.response.status_code": 503,
-        "bwvoice.status": "BW_ERR_SERVER",
-        "error.type": "503",
+        **FIRST_ATTEMPT_503,
         "bwvoice.connection_reused": False,
     }
     assert retry == {
         **common,
         "bwvoice.event": "retry_scheduled",
-        "bwvoice.attempt": 1,
-        "http.request.resend_count": 0,
-        "http.response.status_code": 503,
-        "bwvoice.status": "BW_ERR_SERVER",
-        "error.type": "503",
+        **FIRST_ATTEMPT_503,
         "bwvoice.retry_reason": "unavailable",
         "bwvoice.retry_delay": 0.0,  # Retry-After: 0
         "bwvoice.connection_reused": False,
@@ -160,8 +165,7 @@ def test_an_empty_retry_budget_logs_the_denied_retry(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bwvoice")
-    down = sim.create_call()
-    sim.fault(down, count=100, **RETRY_NOW)
+    down = always_down(sim)
     with basic(sim, retry_budget=10, max_attempts=3) as bw:
         # A retry costs 5 tokens: the first call's two retries empty the budget.
         with pytest.raises(bwvoice.ServerError) as first:
@@ -181,11 +185,7 @@ def test_an_empty_retry_budget_logs_the_denied_retry(
         **call_attributes(down),
         **server(sim),
         "bwvoice.event": "retry_denied",
-        "bwvoice.attempt": 1,
-        "http.request.resend_count": 0,
-        "http.response.status_code": 503,
-        "bwvoice.status": "BW_ERR_SERVER",
-        "error.type": "503",
+        **FIRST_ATTEMPT_503,
         "bwvoice.retry_reason": "unavailable",
         "bwvoice.connection_reused": False,  # only an attempt (or call) end says
     }
@@ -285,13 +285,12 @@ def test_records_and_events_never_hold_a_secret(
 
 def test_on_event_gets_the_events_in_order_on_the_calling_thread(sim: Simulator) -> None:
     seen: list[tuple[bwvoice.Event, int]] = []
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     with basic(sim, on_event=lambda e: seen.append((e, threading.get_ident()))) as bw:
         bw.hangup(ACCOUNT, call_id)
     assert {thread for _, thread in seen} == {threading.get_ident()}
     events = [e for e, _ in seen]
-    assert [e.kind for e in events] == ["attempt_end", "retry_scheduled", "attempt_end", "call_end"]
+    assert [e.kind for e in events] == RETRIED_ONCE_KINDS
     first, retry, second, end = events
     port = urllib.parse.urlsplit(sim.url).port
     assert dataclasses.replace(first, duration=0.0) == bwvoice.Event(
@@ -355,12 +354,11 @@ def test_an_exception_in_on_event_is_logged_and_the_call_goes_on(
         calls.append(event.kind)
         raise RuntimeError(f"broken observer ({event.kind})")
 
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     with basic(sim, on_event=broken) as bw:
         bw.hangup(ACCOUNT, call_id)  # succeeds
         assert bw.stats().outcomes == {"BW_OK": 1}
-    assert calls == ["attempt_end", "retry_scheduled", "attempt_end", "call_end"]
+    assert calls == RETRIED_ONCE_KINDS
     errors = [r for r in logs(caplog) if r.levelno == logging.ERROR]
     assert len(errors) == 4
     for record, kind in zip(errors, calls):
@@ -374,8 +372,7 @@ def test_a_keyboard_interrupt_in_on_event_is_raised_when_the_call_returns(
     sim: Simulator,
 ) -> None:
     """Ctrl-C during a blocking call is not lost in the callback: the call raises it."""
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     proc = run_python(
         f"""
         import signal
@@ -520,15 +517,13 @@ def test_stats_add_up_after_calls_from_sixteen_threads(sim: Simulator) -> None:
 
 def test_retry_budget_option(sim: Simulator) -> None:
     assert bwvoice.RETRY_BUDGET_OFF == 2**32 - 1
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     with basic(sim, retry_budget=10) as bw:
         bw.get_call_state(ACCOUNT, call_id)
         assert bw.stats().retry_budget_tokens == 10 - 5 + 1  # a retry, then a success
     with basic(sim) as bw:
         assert bw.stats().retry_budget_tokens == 500
-    down = sim.create_call()
-    sim.fault(down, count=100, **RETRY_NOW)
+    down = always_down(sim)
     with basic(sim, retry_budget=bwvoice.RETRY_BUDGET_OFF, max_attempts=2) as bw:
         for _ in range(5):  # 5 retries would empty a budget of 20
             with pytest.raises(bwvoice.ServerError) as info:
@@ -552,8 +547,7 @@ def test_async_client_logs_and_reports_events_on_its_worker_thread(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="bwvoice")
-    call_id = sim.create_call()
-    sim.fault(call_id, **RETRY_NOW)
+    call_id = retried_once(sim)
     seen: list[tuple[str, int, bwvoice.Stats | None]] = []
     holder: list[bwvoice.AsyncClient] = []
 
@@ -572,24 +566,14 @@ def test_async_client_logs_and_reports_events_on_its_worker_thread(
 
     stats = asyncio.run(main())
     loop_thread = threading.get_ident()
-    assert [kind for kind, _, _ in seen] == [
-        "attempt_end",
-        "retry_scheduled",
-        "attempt_end",
-        "call_end",
-    ]
+    assert [kind for kind, _, _ in seen] == RETRIED_ONCE_KINDS
     assert loop_thread not in {thread for _, thread, _ in seen}
     at_end = seen[-1][2]
     assert at_end is not None
     assert (at_end.jobs_running, at_end.jobs_queued, at_end.calls) == (1, 0, 1)
     assert (stats.calls, stats.attempts, stats.retries, stats.outcomes) == (1, 2, 1, {"BW_OK": 1})
     records = logs(caplog)
-    assert kinds(records) == [
-        (logging.DEBUG, "attempt_end"),
-        (logging.WARNING, "retry_scheduled"),
-        (logging.DEBUG, "attempt_end"),
-        (logging.DEBUG, "call_end"),
-    ]
+    assert kinds(records) == RETRIED_ONCE
     assert extra(records[1])["bwvoice.retry_reason"] == "unavailable"
     assert extra(records[1])["bwvoice.call_id"] == call_id
     assert all(r.thread != loop_thread for r in records)
@@ -599,8 +583,7 @@ def test_async_client_default_mask_and_retry_budget(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bwvoice")
-    down = sim.create_call()
-    sim.fault(down, count=100, **RETRY_NOW)
+    down = always_down(sim)
 
     async def main() -> tuple[list[int], bwvoice.Stats]:
         async with bwvoice.AsyncClient(

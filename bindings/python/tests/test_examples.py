@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import subprocess
-import sys
 
+from helpers import SOURCE, python
 from simulator import ACCOUNT, CLIENT_ID, CLIENT_SECRET, PASSWORD, REPO, USERNAME, Simulator
 
 EXAMPLES = REPO / "examples" / "python"
@@ -14,23 +14,32 @@ EXAMPLES = REPO / "examples" / "python"
 
 def run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BW_")} | {
-        "PYTHONPATH": str(REPO / "bindings" / "python" / "src"),
+        "PYTHONPATH": SOURCE,
         "BW_ACCOUNT_ID": ACCOUNT,
         **env,
     }
-    return subprocess.run(
-        [sys.executable, str(EXAMPLES / script), *args],
-        check=False,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return python(str(EXAMPLES / script), *args, env=full_env)
+
+
+def basic_env(sim: Simulator) -> dict[str, str]:
+    """The examples' environment for Basic auth against the simulator."""
+    return {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+
+
+def oauth2_env(sim: Simulator, call_id: str) -> dict[str, str]:
+    """The examples' environment for OAuth2 against the simulator, the call id in it too."""
+    return {
+        "BW_CALL_ID": call_id,
+        "BW_BASE_URL": sim.api_url,
+        "BW_TOKEN_URL": sim.token_url,
+        "BW_CLIENT_ID": CLIENT_ID,
+        "BW_CLIENT_SECRET": CLIENT_SECRET,
+    }
 
 
 def test_redirect_then_hangup_with_basic_auth(sim: Simulator) -> None:
     call_id = sim.create_call()
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     url = f"{sim.url}/sim/app/demo"
     proc = run("redirect.py", call_id, url, "demo-1", **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
@@ -43,19 +52,12 @@ def test_redirect_then_hangup_with_basic_auth(sim: Simulator) -> None:
 
 def test_hangup_with_oauth2_from_the_environment(sim: Simulator) -> None:
     call_id = sim.create_call()
-    proc = run(
-        "hangup.py",
-        BW_CALL_ID=call_id,
-        BW_BASE_URL=sim.api_url,
-        BW_TOKEN_URL=sim.token_url,
-        BW_CLIENT_ID=CLIENT_ID,
-        BW_CLIENT_SECRET=CLIENT_SECRET,
-    )
+    proc = run("hangup.py", **oauth2_env(sim, call_id))
     assert (proc.returncode, proc.stdout) == (0, f"hung up call {call_id}\n"), proc.stderr
 
 
 def test_errors_exit_non_zero_with_status_and_message(sim: Simulator) -> None:
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     proc = run("hangup.py", "c-unknown", **creds)
     assert proc.returncode == 3 and proc.stderr == ""
     assert proc.stdout.startswith("call c-unknown was already gone: HTTP 404: ")
@@ -72,7 +74,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
     sim: Simulator,
 ) -> None:
     call_id = sim.create_call(recording=True)
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     text = "Bye </SpeakSentence><Transfer><PhoneNumber>+15550100</PhoneNumber></Transfer> & 'ok'"
     proc = run("live_call.py", call_id, text, **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
@@ -107,14 +109,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
 
 def test_live_call_default_text_tries_to_inject_a_transfer(sim: Simulator) -> None:
     call_id = sim.create_call(recording=True)
-    proc = run(
-        "live_call.py",
-        BW_CALL_ID=call_id,
-        BW_BASE_URL=sim.api_url,
-        BW_TOKEN_URL=sim.token_url,
-        BW_CLIENT_ID=CLIENT_ID,
-        BW_CLIENT_SECRET=CLIENT_SECRET,
-    )
+    proc = run("live_call.py", **oauth2_env(sim, call_id))
     assert proc.returncode == 0, proc.stderr
     assert "caller text: Thanks for calling. </SpeakSentence><Transfer>" in proc.stdout
     assert "&lt;/SpeakSentence&gt;&lt;Transfer&gt;" in sim.call(call_id)["bxml"]
@@ -122,7 +117,7 @@ def test_live_call_default_text_tries_to_inject_a_transfer(sim: Simulator) -> No
 
 def test_live_call_of_an_unanswered_call_exits_4_before_any_change(sim: Simulator) -> None:
     call_id = sim.create_call("initiated", recording=False)
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     proc = run("live_call.py", call_id, **creds)
     assert (proc.returncode, proc.stderr) == (4, "")
     assert proc.stdout.splitlines() == [
@@ -135,7 +130,7 @@ def test_live_call_of_an_unanswered_call_exits_4_before_any_change(sim: Simulato
 
 
 def test_live_call_errors_exit_1(sim: Simulator) -> None:
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     proc = run("live_call.py", "c-unknown", **creds)
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr.startswith("live_call failed: BW_ERR_NOT_FOUND: HTTP 404: ")
@@ -153,7 +148,7 @@ def test_live_call_errors_exit_1(sim: Simulator) -> None:
 def test_otel_events_traces_each_call_or_says_what_is_missing(sim: Simulator) -> None:
     call_id = sim.create_call()
     sim.fault(call_id, status=503, headers={"Retry-After": "0"})
-    creds = {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
+    creds = basic_env(sim)
     proc = run("otel_events.py", call_id, **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
     if importlib.util.find_spec("opentelemetry") is None:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
-import sys
-import textwrap
-import threading
+from typing import Callable
 
 import pytest
 
 import bwvoice
-from simulator import ACCOUNT, PASSWORD, REPO, USERNAME, Simulator
+from helpers import Background, basic, run_python
+from simulator import ACCOUNT, PASSWORD, USERNAME, Simulator
 
 
 def test_close_is_idempotent_and_later_use_raises(sim: Simulator) -> None:
-    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    bw = basic(sim)
     assert not bw.closed
     bw.close()
     bw.close()
@@ -39,54 +37,40 @@ def test_close_is_idempotent_and_later_use_raises(sim: Simulator) -> None:
 
 
 def test_context_manager_closes(sim: Simulator) -> None:
-    with bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url) as bw:
+    with basic(sim) as bw:
         bw.hangup(ACCOUNT, sim.create_call())
     assert bw.closed
     with pytest.raises(bwvoice.ClientClosedError):
         bw.hangup(ACCOUNT, sim.create_call())
 
 
-def test_close_during_a_call_lets_it_finish(sim: Simulator) -> None:
-    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+def close_during(
+    sim: Simulator, operation: Callable[[bwvoice.Client, str, str], object]
+) -> tuple[bwvoice.Client, str, Background]:
+    """Closes a client while ``operation(client, ACCOUNT, call_id)`` runs on another thread.
+
+    Returns the client, the call's id and the thread running the call.
+    """
+    bw = basic(sim)
     call_id = sim.create_call()
     sim.fault(call_id, delayMs=300)
-    errors: list[BaseException] = []
-
-    def hang_up() -> None:
-        try:
-            bw.hangup(ACCOUNT, call_id)
-        except BaseException as exc:  # reported to the main thread
-            errors.append(exc)
-
-    worker = threading.Thread(target=hang_up)
-    worker.start()
+    worker = Background(operation, bw, ACCOUNT, call_id)
     sim.wait_for_requests(1)  # the call is in flight inside the library
     bw.close()
+    return bw, call_id, worker
+
+
+def test_close_during_a_call_lets_it_finish(sim: Simulator) -> None:
+    bw, call_id, worker = close_during(sim, bwvoice.Client.hangup)
     with pytest.raises(bwvoice.ClientClosedError):
         bw.hangup(ACCOUNT, call_id)
-    worker.join()
-    assert errors == []
+    assert worker.outcome() is None  # it raised nothing
     assert sim.call(call_id)["state"] == "disconnected"
 
 
 def test_close_during_get_call_state_still_returns_the_state(sim: Simulator) -> None:
-    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
-    call_id = sim.create_call()
-    sim.fault(call_id, delayMs=300)
-    results: list[object] = []
-
-    def read() -> None:
-        try:
-            results.append(bw.get_call_state(ACCOUNT, call_id))
-        except BaseException as exc:  # reported to the main thread
-            results.append(exc)
-
-    worker = threading.Thread(target=read)
-    worker.start()
-    sim.wait_for_requests(1)  # the call is in flight inside the library
-    bw.close()
-    worker.join()
-    (state,) = results
+    _, call_id, worker = close_during(sim, bwvoice.Client.get_call_state)
+    state = worker.outcome()  # raises what the call raised
     assert isinstance(state, bwvoice.CallState), state
     assert (state.call_id, state.state) == (call_id, "answered")
 
@@ -105,7 +89,7 @@ def open_sockets() -> set[str]:
 
 
 def test_garbage_collection_frees_the_client(sim: Simulator) -> None:
-    bw = bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url)
+    bw = basic(sim)
     call_id = sim.create_call()
     before = open_sockets()
     bw.hangup(ACCOUNT, call_id)
@@ -116,18 +100,6 @@ def test_garbage_collection_frees_the_client(sim: Simulator) -> None:
     del bw
     gc.collect()
     assert not pooled & open_sockets(), "bw_free did not run"
-
-
-def run_python(code: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "bindings" / "python" / "src")}
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_exit_with_open_clients_and_a_call_in_flight(sim: Simulator) -> None:

@@ -6,13 +6,13 @@ import ctypes.util
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import bwvoice
 from bwvoice import _ffi
+from helpers import python
 from simulator import REPO
 
 PACKAGE = REPO / "bindings" / "python" / "src" / "bwvoice"
@@ -32,32 +32,29 @@ def import_in(path: Path, env_library: str | None) -> subprocess.CompletedProces
     env["PYTHONPATH"] = str(path)
     if env_library is not None:
         env["BWVOICE_LIBRARY"] = env_library
-    code = "import bwvoice; print(bwvoice.LIBRARY_PATH)"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return python("-c", "import bwvoice; print(bwvoice.LIBRARY_PATH)", env=env)
+
+
+def import_fails(path: Path, env_library: str | None) -> str:
+    """Imports as :func:`import_in`, which must fail; returns its standard error."""
+    proc = import_in(path, env_library)
+    assert proc.returncode != 0
+    return proc.stderr
 
 
 def test_missing_library_lists_every_place_tried(package_copy: Path) -> None:
-    proc = import_in(package_copy, None)
-    assert proc.returncode != 0
-    assert "ImportError: bwvoice: cannot load the native library" in proc.stderr
-    assert f"bundled copy {package_copy / 'bwvoice' / 'libbwvoice.so'}: no such file" in proc.stderr
-    assert "system library libbwvoice.so.0: " in proc.stderr
-    assert "BWVOICE_LIBRARY" in proc.stderr
+    stderr = import_fails(package_copy, None)
+    assert "ImportError: bwvoice: cannot load the native library" in stderr
+    assert f"bundled copy {package_copy / 'bwvoice' / 'libbwvoice.so'}: no such file" in stderr
+    assert "system library libbwvoice.so.0: " in stderr
+    assert "BWVOICE_LIBRARY" in stderr
 
 
 def test_explicit_path_is_the_only_place_tried(package_copy: Path) -> None:
     shutil.copy(bwvoice.LIBRARY_PATH, package_copy / "bwvoice" / "libbwvoice.so")
-    proc = import_in(package_copy, "/nonexistent/libbwvoice.so")
-    assert proc.returncode != 0
-    assert "$BWVOICE_LIBRARY /nonexistent/libbwvoice.so: no such file" in proc.stderr
-    assert "bundled copy" not in proc.stderr
+    stderr = import_fails(package_copy, "/nonexistent/libbwvoice.so")
+    assert "$BWVOICE_LIBRARY /nonexistent/libbwvoice.so: no such file" in stderr
+    assert "bundled copy" not in stderr
 
 
 def test_bundled_copy_is_used_without_the_variable(package_copy: Path) -> None:
@@ -110,13 +107,12 @@ def fake_library(tmp_path: Path, version: str, *, has_version_number: bool = Tru
 )
 def test_library_older_than_the_package_is_refused(package_copy: Path, needed: str) -> None:
     fake_version(package_copy, needed)
-    proc = import_in(package_copy, bwvoice.LIBRARY_PATH)
-    assert proc.returncode != 0
+    stderr = import_fails(package_copy, bwvoice.LIBRARY_PATH)
     major = needed.partition(".")[0]
     assert (
         f"bwvoice: {bwvoice.LIBRARY_PATH} ($BWVOICE_LIBRARY) is bwvoice {bwvoice.__version__}, "
         f"but this package needs bwvoice {needed} or a later {major}.x; install matching versions"
-    ) in proc.stderr
+    ) in stderr
 
 
 def test_newer_library_of_the_same_major_is_accepted(package_copy: Path, tmp_path: Path) -> None:
@@ -128,24 +124,22 @@ def test_newer_library_of_the_same_major_is_accepted(package_copy: Path, tmp_pat
 def test_library_of_a_newer_major_is_refused(package_copy: Path, tmp_path: Path) -> None:
     newer = f"{MAJOR + 1}.0.0"
     library = fake_library(tmp_path, newer)
-    proc = import_in(package_copy, library)
-    assert proc.returncode != 0
+    stderr = import_fails(package_copy, library)
     assert (
         f"bwvoice: {library} ($BWVOICE_LIBRARY) is bwvoice {newer}, but this package needs "
         f"bwvoice {bwvoice.__version__} or a later {MAJOR}.x"
-    ) in proc.stderr
+    ) in stderr
 
 
 def test_library_without_a_version_number_is_older_than_0_2_0(
     package_copy: Path, tmp_path: Path
 ) -> None:
     library = fake_library(tmp_path, "0.1.0", has_version_number=False)
-    proc = import_in(package_copy, library)
-    assert proc.returncode != 0
+    stderr = import_fails(package_copy, library)
     assert (
         f"ImportError: bwvoice: {library} ($BWVOICE_LIBRARY) is bwvoice/0.1.0, older than 0.2.0 "
         f"(it has no bw_version_number), but this package needs bwvoice {bwvoice.__version__}"
-    ) in proc.stderr
+    ) in stderr
 
 
 def test_fake_library_of_this_version_loads(package_copy: Path, tmp_path: Path) -> None:
@@ -159,6 +153,5 @@ def test_not_a_bwvoice_library_is_refused(package_copy: Path) -> None:
     libc = ctypes.util.find_library("c")
     if libc is None:
         pytest.skip("no libc to load")
-    proc = import_in(package_copy, libc)
-    assert proc.returncode != 0
-    assert f"bwvoice: {libc} ($BWVOICE_LIBRARY) is not libbwvoice" in proc.stderr
+    stderr = import_fails(package_copy, libc)
+    assert f"bwvoice: {libc} ($BWVOICE_LIBRARY) is not libbwvoice" in stderr

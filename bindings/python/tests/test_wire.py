@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -198,63 +198,49 @@ def test_a_recording_started_later_can_be_paused(sim: Simulator, client: bwvoice
     assert sim.call(call_id)["recording"] == "paused"
 
 
-#: Every operation: name, call(bw, call_id, **kw), and the method, path suffix
-#: and body it sends.
-Operation = tuple[str, Any, str, str, str]
-OPERATIONS: list[Operation] = [
-    ("get_call_state", lambda bw, c, **kw: bw.get_call_state(ACCOUNT, c, **kw), "GET", "", ""),
-    (
-        "update_call_bxml",
-        lambda bw, c, **kw: bw.update_call_bxml(ACCOUNT, c, "<Bxml/>", **kw),
-        "PUT",
-        "/bxml",
-        "<Bxml/>",
-    ),
-    (
-        "pause_recording",
-        lambda bw, c, **kw: bw.pause_recording(ACCOUNT, c, **kw),
-        "PUT",
-        "/recording",
-        '{"state":"paused"}',
-    ),
-    (
-        "resume_recording",
-        lambda bw, c, **kw: bw.resume_recording(ACCOUNT, c, **kw),
-        "PUT",
-        "/recording",
-        '{"state":"recording"}',
-    ),
-    (
+class Operation(NamedTuple):
+    """An operation, its arguments after the call id, and the method, path suffix and body sent."""
+
+    name: str
+    args: tuple[str, ...]
+    method: str
+    suffix: str
+    body: str
+
+    def call(self, bw: bwvoice.Client, call_id: str, **kwargs: Any) -> object:
+        """``bw.<name>(ACCOUNT, call_id, *args, **kwargs)``."""
+        return getattr(bw, self.name)(ACCOUNT, call_id, *self.args, **kwargs)
+
+
+OPERATIONS = [
+    Operation("get_call_state", (), "GET", "", ""),
+    Operation("update_call_bxml", ("<Bxml/>",), "PUT", "/bxml", "<Bxml/>"),
+    Operation("pause_recording", (), "PUT", "/recording", '{"state":"paused"}'),
+    Operation("resume_recording", (), "PUT", "/recording", '{"state":"recording"}'),
+    Operation(
         "redirect",
-        lambda bw, c, **kw: bw.redirect(ACCOUNT, c, "https://app.example/next", **kw),
+        ("https://app.example/next",),
         "POST",
         "",
         '{"redirectUrl":"https://app.example/next"}',
     ),
-    (
-        "hangup",
-        lambda bw, c, **kw: bw.hangup(ACCOUNT, c, **kw),
-        "POST",
-        "",
-        '{"state":"completed"}',
-    ),
+    Operation("hangup", (), "POST", "", '{"state":"completed"}'),
 ]
 
 
-every = pytest.mark.parametrize("op", OPERATIONS, ids=[op[0] for op in OPERATIONS])
+every = pytest.mark.parametrize("op", OPERATIONS, ids=[op.name for op in OPERATIONS])
 
 
 @every
 def test_a_per_call_timeout_changes_nothing_on_the_wire(
     sim: Simulator, client: bwvoice.Client, op: Operation
 ) -> None:
-    _, call, method, suffix, body = op
     calls = [sim.create_call(recording=True) for _ in range(2)]
-    call(client, calls[0], timeout=10)
-    call(client, calls[1], timeout=None)
+    op.call(client, calls[0], timeout=10)
+    op.call(client, calls[1], timeout=None)
     sent = [(r["method"], r["path"], r["body"], r["status"] // 100) for r in sim.requests()]
     assert sent == [
-        (method, f"/api/v2/accounts/{ACCOUNT}/calls/{c}{suffix}", body, 2) for c in calls
+        (op.method, f"/api/v2/accounts/{ACCOUNT}/calls/{c}{op.suffix}", op.body, 2) for c in calls
     ]
 
 
@@ -262,12 +248,11 @@ def test_a_per_call_timeout_changes_nothing_on_the_wire(
 def test_ids_with_reserved_and_non_ascii_characters(
     sim: Simulator, client: bwvoice.Client, op: Operation
 ) -> None:
-    _, call, method, suffix, body = op
     call_id = "c/1 ?#%é"
     sim.create_call(recording=True, callId=call_id)
-    call(client, call_id)
+    op.call(client, call_id)
     (req,) = sim.requests()
     assert req["status"] in (200, 204), req
-    assert req["path"] == f"/api/v2/accounts/{ACCOUNT}/calls/c%2F1%20%3F%23%25%C3%A9{suffix}"
-    assert (req["method"], req["body"]) == (method, body)
+    assert req["path"] == f"/api/v2/accounts/{ACCOUNT}/calls/c%2F1%20%3F%23%25%C3%A9{op.suffix}"
+    assert (req["method"], req["body"]) == (op.method, op.body)
     assert sim.call(call_id)["callId"] == call_id

@@ -40,9 +40,12 @@ import ctypes.util
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from typing_extensions import TypedDict, Unpack
 
 # --- constants (bwvoice.h) ---------------------------------------------------
 
@@ -581,7 +584,7 @@ def free(client: Any) -> None:
     _bw_free(client)
 
 
-# The operations' wrappers take ``err`` by keyword: ``Client._run`` passes it last.
+# The operations' wrappers take ``err`` by keyword: ``_Handle.call`` passes it so.
 
 
 def _opts(opts: bw_call_options | None) -> Any:
@@ -673,9 +676,35 @@ def update_call_recording(
 
 
 # The asynchronous forms take the blocking form's arguments, then, by keyword,
-# ``on_done`` (a ``bw_completion_fn``), ``userdata`` (an int, or None for NULL),
-# ``job_id`` (a ``ctypes.c_uint64``, written before the callback can run) and
-# ``err``.
+# the completion arguments (``_Completion``), passed on by ``_submit``.
+
+if TYPE_CHECKING:
+
+    class _Completion(TypedDict):
+        """What every ``*_async`` wrapper takes by keyword after its blocking form's arguments."""
+
+        #: A ``bw_completion_fn``.
+        on_done: Any
+        #: An int, or None for NULL.
+        userdata: int | None
+        #: Written before the callback can run.
+        job_id: ctypes.c_uint64
+        err: bw_error
+
+
+def _submit(
+    function: Callable[..., int],
+    *args: Any,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
+) -> int:
+    """``function(*args, on_done, userdata, &job_id, &err)``: a ``bw_*_async`` call.
+
+    Its keywords are :class:`_Completion`'s, spelled out so that Python checks them.
+    """
+    return function(*args, on_done, userdata, ctypes.byref(job_id), ctypes.byref(err))
 
 
 def modify_call_async(
@@ -684,26 +713,17 @@ def modify_call_async(
     call_id: bytes,
     req: bw_modify_call_request,
     opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
+    **completion: Unpack[_Completion],
 ) -> int:
-    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``.
-    """
-    return _bw_modify_call_async(
+    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``."""
+    return _submit(
+        _bw_modify_call_async,
         client,
         account_id,
         call_id,
         ctypes.byref(req),
         _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
+        **completion,
     )
 
 
@@ -712,26 +732,10 @@ def hangup_async(
     account_id: bytes,
     call_id: bytes,
     opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
+    **completion: Unpack[_Completion],
 ) -> int:
-    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, on_done, userdata, ...)``.
-
-    ``...``: ``&job_id, &err``.
-    """
-    return _bw_hangup_async(
-        client,
-        account_id,
-        call_id,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
+    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, ...)``."""
+    return _submit(_bw_hangup_async, client, account_id, call_id, _opts(opts), **completion)
 
 
 def get_call_state_async(
@@ -739,27 +743,13 @@ def get_call_state_async(
     account_id: bytes,
     call_id: bytes,
     opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
+    **completion: Unpack[_Completion],
 ) -> int:
     """``bw_get_call_state_async(client, account_id, call_id, &opts or NULL, ...)``.
 
-    ``...``: ``on_done, userdata, &job_id, &err``. The callback's ``state``
-    holds the result; the library frees it after the callback.
+    The callback's ``state`` holds the result; the library frees it after the callback.
     """
-    return _bw_get_call_state_async(
-        client,
-        account_id,
-        call_id,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
+    return _submit(_bw_get_call_state_async, client, account_id, call_id, _opts(opts), **completion)
 
 
 def update_call_bxml_async(
@@ -768,26 +758,11 @@ def update_call_bxml_async(
     call_id: bytes,
     bxml: bytes,
     opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
+    **completion: Unpack[_Completion],
 ) -> int:
-    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``.
-    """
-    return _bw_update_call_bxml_async(
-        client,
-        account_id,
-        call_id,
-        bxml,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
+    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``."""
+    return _submit(
+        _bw_update_call_bxml_async, client, account_id, call_id, bxml, _opts(opts), **completion
     )
 
 
@@ -797,26 +772,20 @@ def update_call_recording_async(
     call_id: bytes,
     state: int,
     opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
+    **completion: Unpack[_Completion],
 ) -> int:
     """``bw_update_call_recording_async(client, account_id, call_id, state, &opts or NULL, ...)``.
 
-    ``...``: ``on_done, userdata, &job_id, &err``.
+    ``...``: the completion arguments (see :func:`_submit`).
     """
-    return _bw_update_call_recording_async(
+    return _submit(
+        _bw_update_call_recording_async,
         client,
         account_id,
         call_id,
         state,
         _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
+        **completion,
     )
 
 

@@ -43,14 +43,13 @@ from .client import (
     RedirectMethod,
     RequestedState,
     TlsRoots,
-    _c_call_options,
-    _c_str,
-    _call_ids,
-    _client_config,
-    _modify_call_request,
-    _new_handle,
-    _required,
+    _call_args,
+    _modify_call_args,
+    _open,
+    _redirect_kwargs,
     _stats,
+    _update_call_bxml_args,
+    _update_recording_args,
 )
 from .errors import ClientClosedError, InternalError, from_native
 from .events import OnEvent
@@ -269,27 +268,7 @@ class AsyncClient:
         max_concurrency: int | None = None,
         max_queued: int | None = None,
     ) -> None:
-        cfg = _client_config(
-            username=username,
-            password=password,
-            client_id=client_id,
-            client_secret=client_secret,
-            token_url=token_url,
-            base_url=base_url,
-            connect_timeout=connect_timeout,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            retry_non_idempotent=retry_non_idempotent,
-            tls_roots=tls_roots,
-            ca_file=ca_file,
-            proxy=proxy,
-            proxy_from_env=proxy_from_env,
-            user_agent_suffix=user_agent_suffix,
-            retry_budget=retry_budget,
-            max_concurrency=max_concurrency,
-            max_queued=max_queued,
-        )
-        self._handle = _new_handle(cfg, "bwvoice.AsyncClient", on_event)
+        self._handle = _open("bwvoice.AsyncClient", locals())  # locals() first: the arguments only
         # Frees the native client on aclose(), garbage collection or exit. A
         # client is only collected once none of its calls is pending (each
         # holds it), so the free waits for nothing then; at exit it waits for
@@ -371,21 +350,7 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
-        account, call = _call_ids(account_id, call_id)
-        req = _modify_call_request(
-            state=state,
-            redirect_url=redirect_url,
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
-        )
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
+        await self._call(_no_result, _ffi.modify_call_async, *_modify_call_args(locals()))
 
     async def redirect(
         self,
@@ -404,36 +369,18 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
-        await self.modify_call(
-            account_id,
-            call_id,
-            redirect_url=_required(redirect_url, "redirect_url"),
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
-            timeout=timeout,
-        )
+        await self.modify_call(**_redirect_kwargs(locals()))
 
     async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.hangup_async, account, call, opts)
+        await self._call(_no_result, _ffi.hangup_async, *_call_args(account_id, call_id, timeout))
 
     async def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> CallState:
         """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        result: CallState = await self._call(
-            _call_state, _ffi.get_call_state_async, account, call, opts
-        )
+        args = _call_args(account_id, call_id, timeout)
+        result: CallState = await self._call(_call_state, _ffi.get_call_state_async, *args)
         return result
 
     async def update_call_bxml(
@@ -444,10 +391,8 @@ class AsyncClient:
         The document is checked before the call is queued: a
         :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
         """
-        account, call = _call_ids(account_id, call_id)
-        document = _c_str(bxml, "bxml")
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
+        args = _update_call_bxml_args(account_id, call_id, bxml, timeout)
+        await self._call(_no_result, _ffi.update_call_bxml_async, *args)
 
     async def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -466,9 +411,8 @@ class AsyncClient:
     async def _update_recording(
         self, account_id: str, call_id: str, state: int, timeout: float | None
     ) -> None:
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
+        args = _update_recording_args(account_id, call_id, state, timeout)
+        await self._call(_no_result, _ffi.update_call_recording_async, *args)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done=..., ...)``; awaits its result."""
@@ -476,16 +420,8 @@ class AsyncClient:
         future: asyncio.Future[Any] = loop.create_future()
         queue = _COMPLETIONS.userdata()
         job = ctypes.c_uint64()
-        err = _ffi.bw_error()
-        ptr = self._handle.acquire()
-        try:
-            status = submit(
-                ptr, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job, err=err
-            )
-        finally:
-            self._handle.release()
-        if status != _ffi.BW_OK:  # nothing queued: no completion will come
-            raise from_native(err, status)
+        # Raises if nothing was queued: then no completion will come.
+        self._handle.call(submit, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job)
         # The completion can only be taken on a loop thread, so registering
         # after the submit is in time for this loop (and `early` covers others).
         _COMPLETIONS.expect(job.value, _Pending(loop, future, build, self))

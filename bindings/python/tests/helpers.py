@@ -1,0 +1,72 @@
+"""Helpers shared by the test modules: clients of the simulator, Python subprocesses, threads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Mapping
+from typing import Any, Callable
+
+import bwvoice
+from simulator import CLIENT_ID, CLIENT_SECRET, PASSWORD, REPO, USERNAME, Simulator
+
+#: The binding's source: a subprocess's ``PYTHONPATH`` to import ``bwvoice`` from it.
+SOURCE = str(REPO / "bindings" / "python" / "src")
+
+
+def basic(sim: Simulator, **options: Any) -> bwvoice.Client:
+    """A Basic-auth client of the simulator; ``options``: more keyword arguments."""
+    return bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url, **options)
+
+
+def oauth2(sim: Simulator, **options: Any) -> bwvoice.Client:
+    """An OAuth2 client of the simulator; ``options`` may replace its credentials."""
+    credentials = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    return bwvoice.Client(
+        base_url=sim.api_url, token_url=sim.token_url, **{**credentials, **options}
+    )
+
+
+def python(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in environment ``env``; its exit status and text output."""
+    return subprocess.run(
+        [sys.executable, *args],
+        check=False,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` (dedented) in this environment, ``bwvoice`` imported from the source."""
+    return python("-c", textwrap.dedent(code), env={**os.environ, "PYTHONPATH": SOURCE})
+
+
+class Background(threading.Thread):
+    """Runs ``function(*args, **kwargs)`` on a thread of its own, started at once."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self._call = function, args, kwargs
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        function, args, kwargs = self._call
+        try:
+            self._result = function(*args, **kwargs)
+        except BaseException as exc:  # reported to the thread calling outcome()
+            self._error = exc
+
+    def outcome(self) -> Any:
+        """Waits for the call to end; returns its result or raises its exception."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
