@@ -62,90 +62,93 @@ fn rate_limited_with_an_http_date_is_honoured() {
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
+/// One fault on the first attempt, then a healthy server: each row says
+/// whether the call is retried (a redirect only when the server certainly
+/// did nothing, or when the client opts in; a hang-up always) and what the
+/// caller sees.
 #[test]
-fn unavailable_then_ok_is_retried_even_for_a_redirect() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, status(503)));
-    client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
-    assert_eq!(call_requests(&sim, &call), 2);
-}
-
-#[test]
-fn server_error_on_a_redirect_is_not_retried() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, status(500)));
-    let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts),
-        (Status::Server, 500, 1)
-    );
-    assert_eq!(call_requests(&sim, &call), 1);
-}
-
-#[test]
-fn server_error_on_a_hangup_is_retried() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, status(500)));
-    client(basic(&sim))
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap();
-    assert_eq!(call_requests(&sim, &call), 2);
-}
-
-#[test]
-fn retry_non_idempotent_opts_a_redirect_in() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, status(500)));
-    let config = ClientConfig {
-        retry_non_idempotent: true,
-        ..basic(&sim)
-    };
-    client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
-    assert_eq!(call_requests(&sim, &call), 2);
-}
-
-#[test]
-fn dropped_connection_on_a_redirect_is_not_retried() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    let close = Fault {
+fn one_fault_is_retried_only_where_repeating_is_safe() {
+    struct Case {
+        what: &'static str,
+        fault: Fault,
+        hangup: bool,
+        retry_non_idempotent: bool,
+        /// `Some((status, http_status))`: the call fails after one attempt.
+        fails: Option<(Status, u16)>,
+        requests: usize,
+    }
+    let close = || Fault {
         close: true,
         ..Fault::default()
     };
-    sim.add_fault(fault_on(&call, close));
-    let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts),
-        (Status::Connect, 0, 1)
-    );
-    assert_eq!(call_requests(&sim, &call), 1);
-}
-
-#[test]
-fn dropped_connection_on_a_hangup_is_retried() {
-    let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    let close = Fault {
-        close: true,
-        ..Fault::default()
+    let case = |what, fault, hangup, fails, requests| Case {
+        what,
+        fault,
+        hangup,
+        retry_non_idempotent: false,
+        fails,
+        requests,
     };
-    sim.add_fault(fault_on(&call, close));
-    client(basic(&sim))
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap();
-    assert_eq!(call_requests(&sim, &call), 2);
+    let cases = [
+        case(
+            "503, redirect: retried (nothing was done)",
+            status(503),
+            false,
+            None,
+            2,
+        ),
+        case(
+            "500, redirect: not retried",
+            status(500),
+            false,
+            Some((Status::Server, 500)),
+            1,
+        ),
+        case("500, hang-up: retried", status(500), true, None, 2),
+        Case {
+            retry_non_idempotent: true,
+            ..case(
+                "500, redirect, retry_non_idempotent: retried",
+                status(500),
+                false,
+                None,
+                2,
+            )
+        },
+        case(
+            "dropped, redirect: not retried",
+            close(),
+            false,
+            Some((Status::Connect, 0)),
+            1,
+        ),
+        case("dropped, hang-up: retried", close(), true, None, 2),
+    ];
+    let sim = sim();
+    for c in cases {
+        let call = sim.create_call(ACCOUNT, CallState::Answered);
+        sim.add_fault(fault_on(&call, c.fault));
+        let client = client(ClientConfig {
+            retry_non_idempotent: c.retry_non_idempotent,
+            ..basic(&sim)
+        });
+        let opts = CallOptions::default();
+        let result = match c.hangup {
+            true => client.hangup(ACCOUNT, &call, &opts),
+            false => client.modify_call(ACCOUNT, &call, &redirect(), &opts),
+        };
+        match (c.fails, result) {
+            (None, Ok(())) => {}
+            (Some((status, http)), Err(err)) => assert_eq!(
+                (err.status, err.http_status, err.attempts),
+                (status, http, 1),
+                "{}",
+                c.what
+            ),
+            (want, got) => panic!("{}: wanted failure {want:?}, got {got:?}", c.what),
+        }
+        assert_eq!(call_requests(&sim, &call), c.requests, "{}", c.what);
+    }
 }
 
 #[test]
