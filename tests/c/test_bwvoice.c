@@ -46,22 +46,27 @@ typedef struct {
     const char *user_agent_suffix;
 } client_opts;
 
+/* A client for `cfg` against the simulator (base_url set here); a test
+ * whose client cannot be made cannot run: exit. */
+static bw_client *new_client(bw_client_config *cfg) {
+    cfg->base_url = base_url;
+    bw_client *client = NULL;
+    bw_error err = BW_ERROR_INIT;
+    if (bw_client_new(cfg, &client, &err) != BW_OK) {
+        fprintf(stderr, "bw_client_new: %s\n", err.message);
+        exit(2);
+    }
+    return client;
+}
+
 static bw_client *client_with(client_opts o) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = base_url;
     cfg.username = o.username ? o.username : "user";
     cfg.password = o.password ? o.password : "pass";
     cfg.max_attempts = o.max_attempts;
     cfg.timeout_ms = o.timeout_ms;
     cfg.user_agent_suffix = o.user_agent_suffix;
-    bw_client *client = NULL;
-    bw_error err = BW_ERROR_INIT;
-    bw_status st = bw_client_new(&cfg, &client, &err);
-    if (st != BW_OK) {
-        fprintf(stderr, "bw_client_new: %s\n", err.message);
-        exit(2);
-    }
-    return client;
+    return new_client(&cfg);
 }
 
 static bw_client *default_client(void) { return client_with((client_opts){0}); }
@@ -504,17 +509,10 @@ static char token_url[256];
 
 static bw_client *oauth_client(const char *secret) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = base_url;
     cfg.client_id = "client";
     cfg.client_secret = secret;
     cfg.token_url = token_url;
-    bw_client *client = NULL;
-    bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "bw_client_new: %s\n", err.message);
-        exit(2);
-    }
-    return client;
+    return new_client(&cfg);
 }
 
 /* Occurrences of NEEDLE in the simulator's request log. */
@@ -1084,18 +1082,11 @@ static void wait_request(const char *needle) {
 
 static bw_client *async_client(uint32_t max_concurrency, uint32_t max_queued) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = base_url;
     cfg.username = "user";
     cfg.password = "pass";
     cfg.max_concurrency = max_concurrency;
     cfg.max_queued = max_queued;
-    bw_client *client = NULL;
-    bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "bw_client_new: %s\n", err.message);
-        exit(2);
-    }
-    return client;
+    return new_client(&cfg);
 }
 
 static void test_async_calls_complete_exactly_once(void) {
@@ -1376,7 +1367,6 @@ static void on_event(void *userdata, const bw_event *e) {
 static bw_client *observed_client_masked(event_log *log, uint32_t retry_budget, uint32_t max_attempts,
                                         uint32_t mask) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.base_url = base_url;
     cfg.username = "user";
     cfg.password = "pass";
     cfg.on_event = on_event;
@@ -1384,13 +1374,7 @@ static bw_client *observed_client_masked(event_log *log, uint32_t retry_budget, 
     cfg.retry_budget = retry_budget;
     cfg.max_attempts = max_attempts;
     cfg.event_mask = mask;
-    bw_client *client = NULL;
-    bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(&cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "bw_client_new: %s\n", err.message);
-        exit(2);
-    }
-    return client;
+    return new_client(&cfg);
 }
 
 static bw_client *observed_client(event_log *log, uint32_t retry_budget, uint32_t max_attempts) {
