@@ -73,6 +73,28 @@ def main() -> int:
         results["targets"].append(t)
         return t
 
+    def check(name: str, value: float, limit: float, op: str, unit: str, *, shown: str) -> str:
+        """Records a target; returns the row's tail, "target OP SHOWN  yes" (or NO)."""
+        verdict = target(name, value, limit, op, unit)
+        return f"target {op} {shown}  {'yes' if verdict['met'] else 'NO'}"
+
+    def fanout_rate(row: dict[str, Any], width: str, **fields: Any) -> tuple[str, float]:
+        """Records a fan-out row (row[width] in flight); returns its rate text and fraction."""
+        ideal = row[width] / FANOUT_DELAY_S
+        rate = spread(row["calls_per_s"])
+        frac = rate["median"] / ideal
+        results["fanout"].append(
+            {
+                "lang": row["lang"],
+                **fields,
+                "calls_per_s": rate,
+                "rounds": row["calls_per_s"],
+                "ideal_calls_per_s": ideal,
+                "fraction": round(frac, 4),
+            }
+        )
+        return f"{rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % of {ideal:.0f}", frac
+
     lines = []
     m = meta["machine"]
     c = meta["config"]
@@ -163,78 +185,45 @@ def main() -> int:
         )
     lines.append("")
 
-    ideal = None
     for row in rows:
         if row.get("kind") != "fanout":
             continue
-        ideal = row["threads"] / FANOUT_DELAY_S
-        rate = spread(row["calls_per_s"])
-        frac = rate["median"] / ideal
-        entry = {
-            "lang": row["lang"],
-            "side": row["side"],
-            "threads": row["threads"],
-            "calls_per_thread": row["calls_per_thread"],
-            "calls_per_s": rate,
-            "rounds": row["calls_per_s"],
-            "ideal_calls_per_s": ideal,
-            "fraction": round(frac, 4),
-        }
-        results["fanout"].append(entry)
+        rate, frac = fanout_rate(
+            row,
+            "threads",
+            side=row["side"],
+            threads=row["threads"],
+            calls_per_thread=row["calls_per_thread"],
+        )
         label = f"Fan-out {row['lang']}/{row['side']}: {row['threads']} threads, 20 ms server"
         if row["lang"] == "c" and row["side"] == "bwvoice":
-            verdict = target("Fan-out (C, 64 threads) fraction of ideal", frac, 0.90, ">=", "")
-            tail = f"target >= 90 %  {'yes' if verdict['met'] else 'NO'}"
+            name = "Fan-out (C, 64 threads) fraction of ideal"
+            tail = check(name, frac, 0.90, ">=", "", shown="90 %")
         else:
             tail = "(for comparison)"
-        lines.append(
-            f"{label:<52} {rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % "
-            f"of {ideal:.0f}  {tail}"
-        )
+        lines.append(f"{label:<52} {rate}  {tail}")
 
     for row in rows:
         if row.get("kind") != "async-fanout":
             continue
-        ideal = row["concurrency"] / FANOUT_DELAY_S
-        rate = spread(row["calls_per_s"])
-        frac = rate["median"] / ideal
-        results["fanout"].append(
-            {
-                "lang": row["lang"],
-                "side": row["side"] + " (async)",
-                "concurrency": row["concurrency"],
-                "calls_per_s": rate,
-                "rounds": row["calls_per_s"],
-                "ideal_calls_per_s": ideal,
-                "fraction": round(frac, 4),
-            }
+        rate, frac = fanout_rate(
+            row, "concurrency", side=row["side"] + " (async)", concurrency=row["concurrency"]
         )
         name = f"Async ({row['lang']}, {row['concurrency']} in flight) fraction of ideal"
-        verdict = target(name, frac, 0.90, ">=", "")
+        tail = check(name, frac, 0.90, ">=", "", shown="90 %")
         label = f"Async {row['lang']}: {row['concurrency']} in flight, 20 ms server"
-        lines.append(
-            f"{label:<52} {rate['median']:>7.0f} calls/s = {frac * 100:5.1f} % "
-            f"of {ideal:.0f}  target >= 90 %  {'yes' if verdict['met'] else 'NO'}"
-        )
+        lines.append(f"{label:<52} {rate}  {tail}")
 
     threads = {r["side"]: r for r in rows if r.get("lang") == "go" and r.get("kind") == "threads"}
     if "async" in threads:
         a = threads["async"]
         limit = a["max_concurrency"] + 50
-        verdict = target(
-            f"Go peak OS threads, {a['goroutines']} goroutines (async)",
-            a["peak_threads"],
-            limit,
-            "<=",
-            "threads",
-        )
+        name = f"Go peak OS threads, {a['goroutines']} goroutines (async)"
+        tail = check(name, a["peak_threads"], limit, "<=", "threads", shown=str(limit))
         blocking = threads.get("blocking", {}).get("peak_threads", "?")
         results["go_threads"] = threads
         label = f"Go: {a['goroutines']} concurrent calls, peak OS threads"
-        lines.append(
-            f"{label:<52} {a['peak_threads']:>7} (blocking cgo: {blocking})  "
-            f"target <= {limit}  {'yes' if verdict['met'] else 'NO'}"
-        )
+        lines.append(f"{label:<52} {a['peak_threads']:>7} (blocking cgo: {blocking})  {tail}")
 
     for row in rows:
         if row.get("kind") != "rejected":
@@ -248,14 +237,10 @@ def main() -> int:
                 "rounds": row["ns_per_call"],
             }
         )
-        verdict = target(
-            f"Rejected input ({row['side']}) ns per call", ns["median"], 2000, "<", "ns"
-        )
+        name = f"Rejected input ({row['side']}) ns per call"
+        tail = check(name, ns["median"], 2000, "<", "ns", shown="2000 ns")
         label = f"Rejected input (C, {row['side']}, nothing sent)"
-        lines.append(
-            f"{label:<52} {ns['median']:>7.0f} ns/call  target < 2000 ns  "
-            f"{'yes' if verdict['met'] else 'NO'}"
-        )
+        lines.append(f"{label:<52} {ns['median']:>7.0f} ns/call  {tail}")
 
     mem = find(rows, "c", "memory", "bwvoice")
     if mem:
@@ -263,14 +248,10 @@ def main() -> int:
         first, last = min(rss), max(rss)
         growth = rss[last] - rss[first]
         results["memory"] = {"rss_kib": rss, "growth_kib": growth, "noise_kib": RSS_NOISE_KIB}
-        verdict = target(
-            f"RSS growth {first} -> {last} calls (KiB)", growth, RSS_NOISE_KIB, "<=", "KiB"
-        )
+        name = f"RSS growth {first} -> {last} calls (KiB)"
+        tail = check(name, growth, RSS_NOISE_KIB, "<=", "KiB", shown=f"{RSS_NOISE_KIB} KiB")
         marks = " / ".join(f"{rss[k]} KiB after {k:,}" for k in sorted(rss))
-        lines.append(
-            f"{'RSS, one client (C):':<22} {marks}: growth {growth:+d} KiB  "
-            f"target <= {RSS_NOISE_KIB} KiB  {'yes' if verdict['met'] else 'NO'}"
-        )
+        lines.append(f"{'RSS, one client (C):':<22} {marks}: growth {growth:+d} KiB  {tail}")
     lib = meta["library"]
     lines.append(
         f"{'libbwvoice.so:':<22} {lib['stripped_bytes'] / 1e6:.2f} MB stripped "

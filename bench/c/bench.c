@@ -70,7 +70,13 @@ static bw_client *tls_client(const char *base, const char *ca) {
     return client_with(base, cfg);
 }
 
-static void ours_call(const bw_client *client, long i) {
+/* One measured operation on call c-I; `ctx` is what it runs on (a client, a
+ * libcurl handle, the address to connect to). */
+typedef void (*call_op)(const void *ctx, long i);
+
+/* One redirect; `ctx` is the bw_client. */
+static void ours_call(const void *ctx, long i) {
+    const bw_client *client = ctx;
     char call_id[32];
     snprintf(call_id, sizeof call_id, "c-%ld", i);
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
@@ -80,8 +86,9 @@ static void ours_call(const bw_client *client, long i) {
         die("bw_modify_call", err.message);
 }
 
-/* One "Get call state", every field read into a library-owned struct. */
-static void ours_state(const bw_client *client, long i) {
+/* One "Get call state", every field read into a library-owned struct; `ctx` is the bw_client. */
+static void ours_state(const void *ctx, long i) {
+    const bw_client *client = ctx;
     char call_id[32];
     snprintf(call_id, sizeof call_id, "c-%ld", i);
     bw_call_state *st = NULL;
@@ -125,6 +132,11 @@ static void curl_side_init(curl_side *c, const char *base, const char *ca) {
     if (ca) curl_easy_setopt(c->easy, CURLOPT_CAINFO, ca);
 }
 
+static void curl_side_free(curl_side *c) {
+    curl_slist_free_all(c->headers);
+    curl_easy_cleanup(c->easy);
+}
+
 /* The reply body, kept (not parsed: bwvoice's side parses, so this favours libcurl). */
 typedef struct {
     char data[4096];
@@ -140,8 +152,9 @@ static size_t keep(char *ptr, size_t size, size_t nmemb, void *userdata) {
     return n;
 }
 
-/* GET .../calls/c-I with the same handle and headers, body kept. */
-static void curl_state(curl_side *c, long i) {
+/* GET .../calls/c-I with the same handle and headers, body kept; `ctx` is the curl_side. */
+static void curl_state(const void *ctx, long i) {
+    const curl_side *c = ctx;
     char url[300];
     snprintf(url, sizeof url, "%s/api/v2/accounts/" ACCOUNT "/calls/c-%ld", c->base, i);
     reply_buf body = {.len = 0};
@@ -155,7 +168,9 @@ static void curl_state(curl_side *c, long i) {
     if (code != 200 || body.len == 0) die("libcurl", "no call state");
 }
 
-static void curl_call(curl_side *c, long i) {
+/* One redirect; `ctx` is the curl_side. */
+static void curl_call(const void *ctx, long i) {
+    const curl_side *c = ctx;
     char url[300];
     snprintf(url, sizeof url, "%s/api/v2/accounts/" ACCOUNT "/calls/c-%ld", c->base, i);
     curl_easy_setopt(c->easy, CURLOPT_URL, url);
@@ -174,41 +189,65 @@ static void print_rounds(const char *name, const double *us, int rounds) {
     printf("]}\n");
 }
 
-/* bwvoice against libcurl for one operation (redirect, or call state when `state`). */
-static int latency(const char *base, int rounds, long calls, long warmup, int state) {
-    void (*ours_op)(const bw_client *, long) = state ? ours_state : ours_call;
-    void (*curl_op)(curl_side *, long) = state ? curl_state : curl_call;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    bw_client *client = new_client(base);
-    curl_side curl;
-    curl_side_init(&curl, base, NULL);
-    if (state) curl_easy_setopt(curl.easy, CURLOPT_HTTPGET, 1L);
+/* One side of an A/B comparison: the row's "side" name and the call it times. */
+typedef struct {
+    const char *name;
+    call_op op;
+    const void *ctx;
+} ab_side;
+
+/* `warmup` calls to each side, interleaved, then `skip` untimed rounds and
+ * `rounds` timed ones of `calls` calls to A then `calls` to B (A B A B ...).
+ * Prints each side's microseconds per call, round by round. */
+static void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int skip) {
     long id = 0;
     for (long i = 0; i < warmup; i++) {
-        ours_op(client, id++);
-        curl_op(&curl, id++);
+        a.op(a.ctx, id++);
+        b.op(b.ctx, id++);
     }
-    double *ours = calloc((size_t)rounds, sizeof *ours);
-    double *theirs = calloc((size_t)rounds, sizeof *theirs);
-    for (int r = 0; r < rounds; r++) { /* A B A B ... */
+    double *us_a = calloc((size_t)rounds, sizeof *us_a);
+    double *us_b = calloc((size_t)rounds, sizeof *us_b);
+    for (int r = -skip; r < rounds; r++) {
         double t0 = now_s();
-        for (long i = 0; i < calls; i++) ours_op(client, id++);
+        for (long i = 0; i < calls; i++) a.op(a.ctx, id++);
         double t1 = now_s();
-        for (long i = 0; i < calls; i++) curl_op(&curl, id++);
+        for (long i = 0; i < calls; i++) b.op(b.ctx, id++);
         double t2 = now_s();
-        ours[r] = (t1 - t0) * 1e6 / (double)calls;
-        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
+        if (r < 0) continue;
+        us_a[r] = (t1 - t0) * 1e6 / (double)calls;
+        us_b[r] = (t2 - t1) * 1e6 / (double)calls;
     }
-    print_rounds(state ? "bwvoice-state" : "bwvoice", ours, rounds);
-    print_rounds(state ? "libcurl-state" : "libcurl", theirs, rounds);
-    printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl\":\"%s\",\"bwvoice\":\"%s\"}\n",
-           curl_version_info(CURLVERSION_NOW)->version, bw_version());
+    print_rounds(a.name, us_a, rounds);
+    print_rounds(b.name, us_b, rounds);
+    free(us_a);
+    free(us_b);
+}
+
+/* bwvoice against libcurl with a reused easy handle for one operation: a
+ * redirect, the call state when `state`, or, when `ca` is set, a redirect over
+ * HTTPS on a warm connection trusting that CA (bwvoice's rustls vs libcurl's TLS). */
+static int latency(const char *base, const char *ca, int rounds, long calls, long warmup, int state) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bw_client *client = ca ? tls_client(base, ca) : new_client(base);
+    curl_side curl;
+    curl_side_init(&curl, base, ca);
+    if (state) curl_easy_setopt(curl.easy, CURLOPT_HTTPGET, 1L);
+    const char *suffix = state ? "-state" : ca ? "-tls" : "";
+    char ours_name[32], theirs_name[32];
+    snprintf(ours_name, sizeof ours_name, "bwvoice%s", suffix);
+    snprintf(theirs_name, sizeof theirs_name, "libcurl%s", suffix);
+    ab_side ours = {ours_name, state ? ours_state : ours_call, client};
+    ab_side theirs = {theirs_name, state ? curl_state : curl_call, &curl};
+    ab_rounds(ours, theirs, rounds, calls, warmup, 0);
+    if (ca)
+        printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl-tls\":\"%s\"}\n",
+               curl_version_info(CURLVERSION_NOW)->ssl_version);
+    else
+        printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl\":\"%s\",\"bwvoice\":\"%s\"}\n",
+               curl_version_info(CURLVERSION_NOW)->version, bw_version());
     bw_free(client);
-    curl_slist_free_all(curl.headers);
-    curl_easy_cleanup(curl.easy);
+    curl_side_free(&curl);
     curl_global_cleanup();
-    free(ours);
-    free(theirs);
     return 0;
 }
 
@@ -259,73 +298,38 @@ static int fanout(const char *base, int threads, long calls, int rounds) {
     return 0;
 }
 
-/* Redirects over HTTPS on a warm connection: bwvoice (rustls) vs libcurl. */
-static int tls_latency(const char *base, const char *ca, int rounds, long calls, long warmup) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    bw_client *client = tls_client(base, ca);
-    curl_side curl;
-    curl_side_init(&curl, base, ca);
-    long id = 0;
-    for (long i = 0; i < warmup; i++) {
-        ours_call(client, id++);
-        curl_call(&curl, id++);
-    }
-    double *ours = calloc((size_t)rounds, sizeof *ours);
-    double *theirs = calloc((size_t)rounds, sizeof *theirs);
-    for (int r = 0; r < rounds; r++) {
-        double t0 = now_s();
-        for (long i = 0; i < calls; i++) ours_call(client, id++);
-        double t1 = now_s();
-        for (long i = 0; i < calls; i++) curl_call(&curl, id++);
-        double t2 = now_s();
-        ours[r] = (t1 - t0) * 1e6 / (double)calls;
-        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
-    }
-    print_rounds("bwvoice-tls", ours, rounds);
-    print_rounds("libcurl-tls", theirs, rounds);
-    printf("{\"lang\":\"c\",\"kind\":\"versions\",\"libcurl-tls\":\"%s\"}\n",
-           curl_version_info(CURLVERSION_NOW)->ssl_version);
+/* Where the cold-start calls connect: the HTTPS server and the CA it is signed by. */
+typedef struct {
+    const char *base;
+    const char *ca;
+} tls_target;
+
+/* A new client, one redirect, the client freed; `ctx` is the tls_target. */
+static void ours_cold_call(const void *ctx, long i) {
+    const tls_target *t = ctx;
+    bw_client *client = tls_client(t->base, t->ca);
+    ours_call(client, i);
     bw_free(client);
-    curl_slist_free_all(curl.headers);
-    curl_easy_cleanup(curl.easy);
-    curl_global_cleanup();
-    free(ours);
-    free(theirs);
-    return 0;
+}
+
+/* A new easy handle, one redirect, the handle freed; `ctx` is the tls_target. */
+static void curl_cold_call(const void *ctx, long i) {
+    const tls_target *t = ctx;
+    curl_side curl;
+    curl_side_init(&curl, t->base, t->ca);
+    curl_call(&curl, i);
+    curl_side_free(&curl);
 }
 
 /* Cold start: a new client (bwvoice) or easy handle (libcurl) per call, so
  * each call pays for TCP, the TLS handshake and loading the CA. */
 static int tls_cold(const char *base, const char *ca, int rounds, long calls) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    double *ours = calloc((size_t)rounds, sizeof *ours);
-    double *theirs = calloc((size_t)rounds, sizeof *theirs);
-    long id = 0;
-    for (int r = -1; r < rounds; r++) { /* round -1 is the warm-up */
-        double t0 = now_s();
-        for (long i = 0; i < calls; i++) {
-            bw_client *client = tls_client(base, ca);
-            ours_call(client, id++);
-            bw_free(client);
-        }
-        double t1 = now_s();
-        for (long i = 0; i < calls; i++) {
-            curl_side curl;
-            curl_side_init(&curl, base, ca);
-            curl_call(&curl, id++);
-            curl_slist_free_all(curl.headers);
-            curl_easy_cleanup(curl.easy);
-        }
-        double t2 = now_s();
-        if (r < 0) continue;
-        ours[r] = (t1 - t0) * 1e6 / (double)calls;
-        theirs[r] = (t2 - t1) * 1e6 / (double)calls;
-    }
-    print_rounds("bwvoice-tls-cold", ours, rounds);
-    print_rounds("libcurl-tls-cold", theirs, rounds);
+    tls_target target = {base, ca};
+    ab_side ours = {"bwvoice-tls-cold", ours_cold_call, &target};
+    ab_side theirs = {"libcurl-tls-cold", curl_cold_call, &target};
+    ab_rounds(ours, theirs, rounds, calls, 0, 1); /* one untimed round as the warm-up */
     curl_global_cleanup();
-    free(ours);
-    free(theirs);
     return 0;
 }
 
@@ -340,28 +344,11 @@ static int events_cost(const char *base, int rounds, long calls, long warmup) {
     cfg.on_event = ignore_event;
     bw_client *observed = client_with(base, cfg);
     bw_client *plain = new_client(base);
-    long id = 0;
-    for (long i = 0; i < warmup; i++) {
-        ours_call(observed, id++);
-        ours_call(plain, id++);
-    }
-    double *with = calloc((size_t)rounds, sizeof *with);
-    double *without = calloc((size_t)rounds, sizeof *without);
-    for (int r = 0; r < rounds; r++) {
-        double t0 = now_s();
-        for (long i = 0; i < calls; i++) ours_call(observed, id++);
-        double t1 = now_s();
-        for (long i = 0; i < calls; i++) ours_call(plain, id++);
-        double t2 = now_s();
-        with[r] = (t1 - t0) * 1e6 / (double)calls;
-        without[r] = (t2 - t1) * 1e6 / (double)calls;
-    }
-    print_rounds("bwvoice-on-event", with, rounds);
-    print_rounds("bwvoice-no-event", without, rounds);
+    ab_side with = {"bwvoice-on-event", ours_call, observed};
+    ab_side without = {"bwvoice-no-event", ours_call, plain};
+    ab_rounds(with, without, rounds, calls, warmup, 0);
     bw_free(observed);
     bw_free(plain);
-    free(with);
-    free(without);
     return 0;
 }
 
@@ -485,13 +472,13 @@ static int memory(const char *base, int nmarks, char **marks) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc == 6 && strcmp(argv[1], "latency") == 0)
-        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), 0);
+        return latency(argv[2], NULL, atoi(argv[3]), atol(argv[4]), atol(argv[5]), 0);
     if (argc == 6 && strcmp(argv[1], "state") == 0)
-        return latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), 1);
+        return latency(argv[2], NULL, atoi(argv[3]), atol(argv[4]), atol(argv[5]), 1);
     if (argc == 6 && strcmp(argv[1], "fanout") == 0)
         return fanout(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
     if (argc == 7 && strcmp(argv[1], "tls") == 0)
-        return tls_latency(argv[2], argv[3], atoi(argv[4]), atol(argv[5]), atol(argv[6]));
+        return latency(argv[2], argv[3], atoi(argv[4]), atol(argv[5]), atol(argv[6]), 0);
     if (argc == 6 && strcmp(argv[1], "tls-cold") == 0)
         return tls_cold(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
     if (argc == 6 && strcmp(argv[1], "events") == 0)
