@@ -40,12 +40,9 @@ import ctypes.util
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from ._version import __version__
-
-if TYPE_CHECKING:
-    from typing_extensions import TypedDict, Unpack
 
 # --- constants (bwvoice.h) ---------------------------------------------------
 
@@ -584,7 +581,7 @@ def free(client: Any) -> None:
     _bw_free(client)
 
 
-# The operations' wrappers take ``err`` by keyword: ``_Handle.call`` passes it so.
+# The operations' wrappers take ``err`` by keyword: ``Client._run`` passes it last.
 
 
 def _opts(opts: bw_call_options | None) -> Any:
@@ -676,35 +673,9 @@ def update_call_recording(
 
 
 # The asynchronous forms take the blocking form's arguments, then, by keyword,
-# the completion arguments (``_Completion``), passed on by ``_submit``.
-
-if TYPE_CHECKING:
-
-    class _Completion(TypedDict):
-        """What every ``*_async`` wrapper takes by keyword after its blocking form's arguments."""
-
-        #: A ``bw_completion_fn``.
-        on_done: Any
-        #: An int, or None for NULL.
-        userdata: int | None
-        #: Written before the callback can run.
-        job_id: ctypes.c_uint64
-        err: bw_error
-
-
-def _submit(
-    function: Callable[..., int],
-    *args: Any,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``function(*args, on_done, userdata, &job_id, &err)``: a ``bw_*_async`` call.
-
-    Its keywords are :class:`_Completion`'s, spelled out so that Python checks them.
-    """
-    return function(*args, on_done, userdata, ctypes.byref(job_id), ctypes.byref(err))
+# ``on_done`` (a ``bw_completion_fn``), ``userdata`` (an int, or None for NULL),
+# ``job_id`` (a ``ctypes.c_uint64``, written before the callback can run) and
+# ``err``.
 
 
 def modify_call_async(
@@ -713,17 +684,26 @@ def modify_call_async(
     call_id: bytes,
     req: bw_modify_call_request,
     opts: bw_call_options | None,
-    **completion: Unpack[_Completion],
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
 ) -> int:
-    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``."""
-    return _submit(
-        _bw_modify_call_async,
+    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``.
+    """
+    return _bw_modify_call_async(
         client,
         account_id,
         call_id,
         ctypes.byref(req),
         _opts(opts),
-        **completion,
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
     )
 
 
@@ -732,10 +712,26 @@ def hangup_async(
     account_id: bytes,
     call_id: bytes,
     opts: bw_call_options | None,
-    **completion: Unpack[_Completion],
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
 ) -> int:
-    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, ...)``."""
-    return _submit(_bw_hangup_async, client, account_id, call_id, _opts(opts), **completion)
+    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, on_done, userdata, ...)``.
+
+    ``...``: ``&job_id, &err``.
+    """
+    return _bw_hangup_async(
+        client,
+        account_id,
+        call_id,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
 
 
 def get_call_state_async(
@@ -743,13 +739,27 @@ def get_call_state_async(
     account_id: bytes,
     call_id: bytes,
     opts: bw_call_options | None,
-    **completion: Unpack[_Completion],
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
 ) -> int:
     """``bw_get_call_state_async(client, account_id, call_id, &opts or NULL, ...)``.
 
-    The callback's ``state`` holds the result; the library frees it after the callback.
+    ``...``: ``on_done, userdata, &job_id, &err``. The callback's ``state``
+    holds the result; the library frees it after the callback.
     """
-    return _submit(_bw_get_call_state_async, client, account_id, call_id, _opts(opts), **completion)
+    return _bw_get_call_state_async(
+        client,
+        account_id,
+        call_id,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
+    )
 
 
 def update_call_bxml_async(
@@ -758,11 +768,26 @@ def update_call_bxml_async(
     call_id: bytes,
     bxml: bytes,
     opts: bw_call_options | None,
-    **completion: Unpack[_Completion],
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
 ) -> int:
-    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``."""
-    return _submit(
-        _bw_update_call_bxml_async, client, account_id, call_id, bxml, _opts(opts), **completion
+    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``.
+
+    ``...``: ``on_done, userdata, &job_id, &err``.
+    """
+    return _bw_update_call_bxml_async(
+        client,
+        account_id,
+        call_id,
+        bxml,
+        _opts(opts),
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
     )
 
 
@@ -772,20 +797,26 @@ def update_call_recording_async(
     call_id: bytes,
     state: int,
     opts: bw_call_options | None,
-    **completion: Unpack[_Completion],
+    *,
+    on_done: Any,
+    userdata: int | None,
+    job_id: ctypes.c_uint64,
+    err: bw_error,
 ) -> int:
     """``bw_update_call_recording_async(client, account_id, call_id, state, &opts or NULL, ...)``.
 
-    ``...``: the completion arguments (see :func:`_submit`).
+    ``...``: ``on_done, userdata, &job_id, &err``.
     """
-    return _submit(
-        _bw_update_call_recording_async,
+    return _bw_update_call_recording_async(
         client,
         account_id,
         call_id,
         state,
         _opts(opts),
-        **completion,
+        on_done,
+        userdata,
+        ctypes.byref(job_id),
+        ctypes.byref(err),
     )
 
 

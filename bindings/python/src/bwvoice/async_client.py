@@ -43,13 +43,13 @@ from .client import (
     RedirectMethod,
     RequestedState,
     TlsRoots,
-    _call_args,
-    _modify_call_args,
+    _c_call_options,
+    _c_str,
+    _call_ids,
+    _modify_call_request,
     _open,
-    _redirect_kwargs,
+    _required,
     _stats,
-    _update_call_bxml_args,
-    _update_recording_args,
 )
 from .errors import ClientClosedError, InternalError, from_native
 from .events import OnEvent
@@ -268,7 +268,7 @@ class AsyncClient:
         max_concurrency: int | None = None,
         max_queued: int | None = None,
     ) -> None:
-        self._handle = _open("bwvoice.AsyncClient", locals())  # locals() first: the arguments only
+        self._handle = _open("bwvoice.AsyncClient", locals())  # first: locals() is the arguments
         # Frees the native client on aclose(), garbage collection or exit. A
         # client is only collected once none of its calls is pending (each
         # holds it), so the free waits for nothing then; at exit it waits for
@@ -350,7 +350,21 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
-        await self._call(_no_result, _ffi.modify_call_async, *_modify_call_args(locals()))
+        account, call = _call_ids(account_id, call_id)
+        req = _modify_call_request(
+            state=state,
+            redirect_url=redirect_url,
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+        )
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
 
     async def redirect(
         self,
@@ -369,18 +383,36 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
-        await self.modify_call(**_redirect_kwargs(locals()))
+        await self.modify_call(
+            account_id,
+            call_id,
+            redirect_url=_required(redirect_url, "redirect_url"),
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+            timeout=timeout,
+        )
 
     async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
-        await self._call(_no_result, _ffi.hangup_async, *_call_args(account_id, call_id, timeout))
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.hangup_async, account, call, opts)
 
     async def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> CallState:
         """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
-        args = _call_args(account_id, call_id, timeout)
-        result: CallState = await self._call(_call_state, _ffi.get_call_state_async, *args)
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        result: CallState = await self._call(
+            _call_state, _ffi.get_call_state_async, account, call, opts
+        )
         return result
 
     async def update_call_bxml(
@@ -391,8 +423,10 @@ class AsyncClient:
         The document is checked before the call is queued: a
         :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
         """
-        args = _update_call_bxml_args(account_id, call_id, bxml, timeout)
-        await self._call(_no_result, _ffi.update_call_bxml_async, *args)
+        account, call = _call_ids(account_id, call_id)
+        document = _c_str(bxml, "bxml")
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
 
     async def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -411,8 +445,9 @@ class AsyncClient:
     async def _update_recording(
         self, account_id: str, call_id: str, state: int, timeout: float | None
     ) -> None:
-        args = _update_recording_args(account_id, call_id, state, timeout)
-        await self._call(_no_result, _ffi.update_call_recording_async, *args)
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
+        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done=..., ...)``; awaits its result."""
@@ -420,8 +455,16 @@ class AsyncClient:
         future: asyncio.Future[Any] = loop.create_future()
         queue = _COMPLETIONS.userdata()
         job = ctypes.c_uint64()
-        # Raises if nothing was queued: then no completion will come.
-        self._handle.call(submit, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job)
+        err = _ffi.bw_error()
+        ptr = self._handle.acquire()
+        try:
+            status = submit(
+                ptr, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job, err=err
+            )
+        finally:
+            self._handle.release()
+        if status != _ffi.BW_OK:  # nothing queued: no completion will come
+            raise from_native(err, status)
         # The completion can only be taken on a loop thread, so registering
         # after the submit is in time for this loop (and `early` covers others).
         _COMPLETIONS.expect(job.value, _Pending(loop, future, build, self))

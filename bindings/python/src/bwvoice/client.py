@@ -197,73 +197,14 @@ def _client_config(
     )
 
 
-def _parameters(frame: dict[str, Any]) -> dict[str, Any]:
-    """A method's arguments by name: its ``locals()``, taken first thing, without ``self``.
-
-    The public methods keep their explicit signatures (what callers, mypy and
-    ``help()`` see) and hand their arguments on without listing them again.
-    """
-    return {name: value for name, value in frame.items() if name != "self"}
-
-
-def _open(owner: str, frame: dict[str, Any]) -> _Handle:
-    """The native client of a constructor, from its ``locals()`` (see :func:`_parameters`)."""
-    options = _parameters(frame)
-    on_event = options.pop("on_event")
-    return _new_handle(_client_config(**options), owner, on_event)
-
-
 def _call_ids(account_id: object, call_id: object) -> tuple[bytes, bytes]:
     """Every operation's ``account_id`` and ``call_id``."""
     return _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
 
 
-# Each operation's arguments as its C function's (after the client), for both
-# clients; each converts them in the order of the signature.
-
-
-def _call_args(
-    account_id: object, call_id: object, timeout: object
-) -> tuple[bytes, bytes, _ffi.bw_call_options | None]:
-    """``hangup``'s and ``get_call_state``'s arguments."""
-    return (*_call_ids(account_id, call_id), _c_call_options(timeout))
-
-
-def _modify_call_args(
-    frame: dict[str, Any],
-) -> tuple[bytes, bytes, _ffi.bw_modify_call_request, _ffi.bw_call_options | None]:
-    """``modify_call``'s arguments, from its ``locals()`` (see :func:`_parameters`)."""
-    fields = _parameters(frame)
-    account, call = _call_ids(fields.pop("account_id"), fields.pop("call_id"))
-    timeout = fields.pop("timeout")
-    return account, call, _modify_call_request(**fields), _c_call_options(timeout)
-
-
-def _redirect_kwargs(frame: dict[str, Any]) -> dict[str, Any]:
-    """``redirect``'s arguments (its ``locals()``) as ``modify_call``'s keyword arguments."""
-    fields = _parameters(frame)
-    _required(fields["redirect_url"], "redirect_url")  # checked before anything else
-    return fields
-
-
-def _update_call_bxml_args(
-    account_id: object, call_id: object, bxml: object, timeout: object
-) -> tuple[bytes, bytes, bytes, _ffi.bw_call_options | None]:
-    """``update_call_bxml``'s arguments."""
-    account, call = _call_ids(account_id, call_id)
-    return account, call, _c_str(bxml, "bxml"), _c_call_options(timeout)
-
-
-def _update_recording_args(
-    account_id: object, call_id: object, state: int, timeout: object
-) -> tuple[bytes, bytes, int, _ffi.bw_call_options | None]:
-    """``pause_recording``'s and ``resume_recording``'s arguments (``state``: the C constant)."""
-    account, call, opts = _call_args(account_id, call_id, timeout)
-    return account, call, state, opts
-
-
 def _modify_call_request(
     *,
+    state: object,
     redirect_url: object,
     redirect_method: object,
     username: object,
@@ -273,7 +214,6 @@ def _modify_call_request(
     redirect_fallback_method: object,
     fallback_username: object,
     fallback_password: object,
-    state: object = None,
 ) -> _ffi.bw_modify_call_request:
     """``modify_call``'s keyword arguments as ``bw_modify_call_request``."""
     return _ffi.bw_modify_call_request(
@@ -302,8 +242,27 @@ def _required(value: object, field: str) -> str:
 def _stats(handle: _Handle) -> Stats:
     """``bw_client_stats`` of the handle's client, as :class:`Stats`."""
     out = _ffi.bw_stats()
-    handle.call(_ffi.client_stats, out)
+    err = _ffi.bw_error()
+    ptr = handle.acquire()
+    try:
+        status = _ffi.client_stats(ptr, out, err=err)
+    finally:
+        handle.release()
+    if status != _ffi.BW_OK:
+        raise from_native(err, status)
     return stats.from_native(out)
+
+
+def _open(owner: str, arguments: dict[str, Any]) -> _Handle:
+    """The native client of a constructor, from its ``locals()`` taken first thing.
+
+    The constructors keep their explicit signatures (what callers, mypy and
+    ``help()`` see) and hand their arguments on without listing them again; a
+    parameter missing from :func:`_client_config` is a ``TypeError`` at once.
+    """
+    options = {name: value for name, value in arguments.items() if name != "self"}
+    on_event = options.pop("on_event")
+    return _new_handle(_client_config(**options), owner, on_event)
 
 
 def _new_handle(cfg: _ffi.bw_client_config, owner: str, on_event: OnEvent | None) -> _Handle:
@@ -431,20 +390,6 @@ class _Handle:
         """Blocks until the native client has been freed (after :meth:`close`)."""
         self._freed.wait()
 
-    def call(self, function: Callable[..., int], *args: Any, **keywords: Any) -> None:
-        """``function(client, *args, **keywords, err=err)`` as a call in flight.
-
-        Raises the :class:`~bwvoice.BandwidthError` of a status other than ``BW_OK``.
-        """
-        err = _ffi.bw_error()
-        ptr = self.acquire()
-        try:
-            status = function(ptr, *args, err=err, **keywords)
-        finally:
-            self.release()
-        if status != _ffi.BW_OK:
-            raise from_native(err, status)
-
     def _take_if_idle(self) -> Any:
         if self._closed and self._inflight == 0 and self._ptr is not None:
             ptr, self._ptr = self._ptr, None
@@ -459,12 +404,6 @@ class _Handle:
             # call precedes its completion), so the callback may go.
             self._keep = None
             self._freed.set()
-
-
-def _blocking(client: Any, function: Callable[..., int], *args: Any, err: _ffi.bw_error) -> int:
-    """``function(client, *args, err=err)``, a KeyboardInterrupt of its callbacks raised after."""
-    with events.deferred_interrupts():
-        return function(client, *args, err=err)
 
 
 # --- the client ----------------------------------------------------------------
@@ -541,7 +480,7 @@ class Client:
         retry_budget: int | None = None,
         on_event: OnEvent | None = None,
     ) -> None:
-        self._handle = _open("bwvoice.Client", locals())  # locals() first: the arguments only
+        self._handle = _open("bwvoice.Client", locals())  # first: locals() is the arguments
         # Frees the native client on close(), garbage collection or exit.
         self._finalizer = weakref.finalize(self, self._handle.close)
 
@@ -622,7 +561,20 @@ class Client:
         :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
         :class:`~bwvoice.NotFoundError` if the call has ended.
         """
-        self._run(_ffi.modify_call, *_modify_call_args(locals()))
+        account, call = _call_ids(account_id, call_id)
+        req = _modify_call_request(
+            state=state,
+            redirect_url=redirect_url,
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+        )
+        self._run(_ffi.modify_call, account, call, req, _c_call_options(timeout))
 
     def redirect(
         self,
@@ -646,7 +598,20 @@ class Client:
         sent: Bandwidth keeps the call active). Bandwidth then requests
         ``redirect_url`` with a Redirect event and runs the BXML it returns.
         """
-        self.modify_call(**_redirect_kwargs(locals()))
+        self.modify_call(
+            account_id,
+            call_id,
+            redirect_url=_required(redirect_url, "redirect_url"),
+            redirect_method=redirect_method,
+            username=username,
+            password=password,
+            tag=tag,
+            redirect_fallback_url=redirect_fallback_url,
+            redirect_fallback_method=redirect_fallback_method,
+            fallback_username=fallback_username,
+            fallback_password=fallback_password,
+            timeout=timeout,
+        )
 
     def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call (cancels it if not yet answered).
@@ -655,7 +620,8 @@ class Client:
         retries it more eagerly than a redirect. ``timeout``: as for
         :meth:`modify_call`.
         """
-        self._run(_ffi.hangup, *_call_args(account_id, call_id, timeout))
+        account, call = _call_ids(account_id, call_id)
+        self._run(_ffi.hangup, account, call, _c_call_options(timeout))
 
     def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -672,10 +638,11 @@ class Client:
         ``callState`` (or holds a time :class:`~datetime.datetime` cannot
         represent). ``timeout``: as for :meth:`modify_call`.
         """
-        args = _call_args(account_id, call_id, timeout)
+        account, call = _call_ids(account_id, call_id)
+        opts = _c_call_options(timeout)
         out = _ffi.CallStatePtr()
         try:
-            self._run(_ffi.get_call_state, *args, out)
+            self._run(_ffi.get_call_state, account, call, opts, out)
             if not out:
                 raise InternalError("bw_get_call_state succeeded without a call state")
             return call_state.from_native(out.contents)
@@ -709,9 +676,9 @@ class Client:
         (409) if the call is not answered yet, :class:`~bwvoice.NotFoundError`
         if it is unknown or has ended. ``timeout``: as for :meth:`modify_call`.
         """
-        self._run(
-            _ffi.update_call_bxml, *_update_call_bxml_args(account_id, call_id, bxml, timeout)
-        )
+        account, call = _call_ids(account_id, call_id)
+        document = _c_str(bxml, "bxml")
+        self._run(_ffi.update_call_bxml, account, call, document, _c_call_options(timeout))
 
     def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -738,9 +705,17 @@ class Client:
     def _update_recording(
         self, account_id: str, call_id: str, state: int, timeout: float | None
     ) -> None:
-        args = _update_recording_args(account_id, call_id, state, timeout)
-        self._run(_ffi.update_call_recording, *args)
+        account, call = _call_ids(account_id, call_id)
+        self._run(_ffi.update_call_recording, account, call, state, _c_call_options(timeout))
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
         """Calls ``function(client, *args, err=err)`` on the native client; raises on failure."""
-        self._handle.call(_blocking, function, *args)
+        err = _ffi.bw_error()
+        ptr = self._handle.acquire()
+        try:
+            with events.deferred_interrupts():
+                status = function(ptr, *args, err=err)
+        finally:
+            self._handle.release()
+        if status != _ffi.BW_OK:
+            raise from_native(err, status)
