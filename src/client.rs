@@ -450,8 +450,8 @@ impl Client {
             *attempts += 1;
             let attempts = *attempts;
             let began = Instant::now();
-            let (result, answer) = self.attempt(op, deadline);
-            *last = answer;
+            *last = Answer::default();
+            let result = self.exchange(op, deadline, last);
             let mut ended = self.event(EventKind::AttemptEnd, op);
             ended.attempt = attempts;
             ended.duration = began.elapsed();
@@ -523,17 +523,7 @@ impl Client {
         }
     }
 
-    /// One exchange: the outcome, and what the transport saw of it.
-    fn attempt<T>(
-        &self,
-        op: &Operation<T>,
-        deadline: Instant,
-    ) -> (Result<T, AttemptFailure>, Answer) {
-        let mut answer = Answer::default();
-        let result = self.exchange(op, deadline, &mut answer);
-        (result, answer)
-    }
-
+    /// One attempt: the outcome, with what the transport saw of it in `answer`.
     fn exchange<T>(
         &self,
         op: &Operation<T>,
