@@ -74,7 +74,7 @@ def native(sim: Simulator) -> Iterator[Any]:
 def test_unknown_call_options_size_is_rejected_before_sending(sim: Simulator, native: Any) -> None:
     err = _ffi.bw_error()
     opts = _ffi.bw_call_options(struct_size=0, timeout_ms=1000)
-    status = _ffi.hangup(native, ACCOUNT.encode(), b"c-1", opts, err=err)
+    status = _ffi.hangup(native, ACCOUNT.encode(), b"c-1", opts, err)
     assert (status, err.field, err.attempts) == (
         _ffi.BW_ERR_INVALID_ARGUMENT,
         b"opts.struct_size",
@@ -86,7 +86,7 @@ def test_unknown_call_options_size_is_rejected_before_sending(sim: Simulator, na
 def test_null_call_options_mean_the_clients_settings(sim: Simulator, native: Any) -> None:
     call_id = sim.create_call()
     err = _ffi.bw_error()
-    assert _ffi.hangup(native, ACCOUNT.encode(), call_id.encode(), None, err=err) == _ffi.BW_OK
+    assert _ffi.hangup(native, ACCOUNT.encode(), call_id.encode(), None, err) == _ffi.BW_OK
     assert sim.call(call_id)["state"] == "disconnected"
 
 
@@ -94,7 +94,7 @@ def test_call_state_is_allocated_with_this_headers_size(sim: Simulator, native: 
     call_id = sim.create_call()
     out = _ffi.CallStatePtr()
     err = _ffi.bw_error()
-    status = _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err=err)
+    status = _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err)
     try:
         assert status == _ffi.BW_OK and out
         view = out.contents
@@ -110,7 +110,7 @@ def test_call_state_is_allocated_with_this_headers_size(sim: Simulator, native: 
 def test_failed_get_call_state_leaves_out_null(sim: Simulator, native: Any) -> None:
     out = _ffi.CallStatePtr()
     err = _ffi.bw_error()
-    status = _ffi.get_call_state(native, ACCOUNT.encode(), b"c-none", None, out, err=err)
+    status = _ffi.get_call_state(native, ACCOUNT.encode(), b"c-none", None, out, err)
     assert (status, err.http_status, bool(out)) == (_ffi.BW_ERR_NOT_FOUND, 404, False)
 
 
@@ -118,7 +118,7 @@ def test_call_state_dup_is_a_copy_the_caller_owns(sim: Simulator, native: Any) -
     call_id = sim.create_call()
     out = _ffi.CallStatePtr()
     err = _ffi.bw_error()
-    assert _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err=err) == 0
+    assert _ffi.get_call_state(native, ACCOUNT.encode(), call_id.encode(), None, out, err) == 0
     copy = _ffi.call_state_dup(out)
     _ffi.call_state_free(out)  # the copy outlives the original
     try:
@@ -131,13 +131,13 @@ def test_call_state_dup_is_a_copy_the_caller_owns(sim: Simulator, native: Any) -
 
 
 def test_client_stats_writes_this_headers_size(sim: Simulator, native: Any) -> None:
-    assert _ffi.hangup(native, ACCOUNT.encode(), b"c-none", None, err=_ffi.bw_error()) != 0
+    assert _ffi.hangup(native, ACCOUNT.encode(), b"c-none", None, _ffi.bw_error()) != 0
     out = _ffi.bw_stats()
-    assert _ffi.client_stats(native, out, err=_ffi.bw_error()) == _ffi.BW_OK
+    assert _ffi.client_stats(native, out, _ffi.bw_error()) == _ffi.BW_OK
     assert out.struct_size == ctypes.sizeof(_ffi.bw_stats)
     assert (out.calls, out.attempts, out.outcomes[_ffi.BW_ERR_NOT_FOUND]) == (1, 1, 1)
     assert out.retry_budget_tokens == _ffi.BW_DEFAULT_RETRY_BUDGET
     err = _ffi.bw_error()
     bad = _ffi.bw_stats(struct_size=0)
-    assert _ffi.client_stats(native, bad, err=err) == _ffi.BW_ERR_INVALID_ARGUMENT
+    assert _ffi.client_stats(native, bad, err) == _ffi.BW_ERR_INVALID_ARGUMENT
     assert err.field == b"out.struct_size"

@@ -734,16 +734,16 @@ def test_every_job_calls_back_exactly_once(sim: Simulator) -> None:
             ACCOUNT.encode(),
             target(i).encode(),
             None,
-            on_done=callback,
-            userdata=i,
-            job_id=job,
-            err=err,
+            callback,
+            i,
+            job,
+            err,
         )
         assert status == _ffi.BW_OK, err.message
         assert job.value not in jobs
         jobs[job.value] = i
         if i % 5 == 0:
-            cancel = _ffi.cancel(ptr, job.value, err=_ffi.bw_error())
+            cancel = _ffi.cancel(ptr, job.value, _ffi.bw_error())
             assert cancel in (_ffi.BW_OK, _ffi.BW_ERR_NOT_FOUND)  # NOT_FOUND: already done
             cancelled.add(i)
 
@@ -755,11 +755,9 @@ def test_every_job_calls_back_exactly_once(sim: Simulator) -> None:
     # A refused submit queues nothing and never calls back.
     job = ctypes.c_uint64()
     err = _ffi.bw_error()
-    status = _ffi.hangup_async(
-        ptr, ACCOUNT.encode(), b"", None, on_done=callback, userdata=999, job_id=job, err=err
-    )
+    status = _ffi.hangup_async(ptr, ACCOUNT.encode(), b"", None, callback, 999, job, err)
     assert (status, err.field, job.value) == (_ffi.BW_ERR_INVALID_ARGUMENT, b"call_id", 0)
-    assert _ffi.cancel(ptr, 10**9, err=_ffi.bw_error()) == _ffi.BW_ERR_NOT_FOUND
+    assert _ffi.cancel(ptr, 10**9, _ffi.bw_error()) == _ffi.BW_ERR_NOT_FOUND
     _ffi.free(ptr)  # cancels what is still queued; returns once every job has called back
 
     assert sorted(job for _, job, *_ in seen) == sorted(jobs)  # each exactly once

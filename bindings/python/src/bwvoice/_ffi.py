@@ -13,7 +13,7 @@ declared to mirror the header but not used by the binding: Python escapes
 BXML text with the standard library (:func:`xml.sax.saxutils.escape`), and
 copies a call state into a :class:`~bwvoice.CallState` at once.
 ``bw_completion_fn`` is the ``CFUNCTYPE`` of the asynchronous calls'
-callback; the ``*_async`` wrappers take an instance of it, which the caller
+callback; the ``*_async`` functions take an instance of it, which the caller
 keeps alive (``bwvoice.async_client`` keeps one for the whole process).
 ``bw_event_fn`` is the ``CFUNCTYPE`` of ``bw_client_config.on_event``; each
 client makes one and keeps it until after ``bw_free`` (``bwvoice.events``).
@@ -332,101 +332,44 @@ _JobIdPtr = ctypes.POINTER(ctypes.c_uint64)
 bw_completion_fn = ctypes.CFUNCTYPE(
     None, ctypes.c_void_p, ctypes.c_uint64, bw_status, _ErrorPtr, CallStatePtr
 )
+#: What every operation takes first: ``client, account_id, call_id``.
+_CALL = [ClientPtr, ctypes.c_char_p, ctypes.c_char_p]
 #: What every ``*_async`` function takes after its blocking form's arguments
 #: (``err`` excluded): ``on_done, userdata, job_id``.
 _ASYNC_TAIL = [bw_completion_fn, ctypes.c_void_p, _JobIdPtr]
+_RequestPtr = ctypes.POINTER(bw_modify_call_request)
 
 #: Every exported function: name -> (restype, argtypes).
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "bw_client_new": (
         bw_status,
-        [
-            ctypes.POINTER(bw_client_config),
-            ctypes.POINTER(ClientPtr),
-            ctypes.POINTER(bw_error),
-        ],
+        [ctypes.POINTER(bw_client_config), ctypes.POINTER(ClientPtr), _ErrorPtr],
     ),
     "bw_free": (None, [ClientPtr]),
-    "bw_modify_call": (
-        bw_status,
-        [
-            ClientPtr,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.POINTER(bw_modify_call_request),
-            _OptionsPtr,
-            _ErrorPtr,
-        ],
-    ),
-    "bw_hangup": (
-        bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, _ErrorPtr],
-    ),
+    "bw_modify_call": (bw_status, [*_CALL, _RequestPtr, _OptionsPtr, _ErrorPtr]),
+    "bw_hangup": (bw_status, [*_CALL, _OptionsPtr, _ErrorPtr]),
     "bw_get_call_state": (
         bw_status,
-        [
-            ClientPtr,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            _OptionsPtr,
-            ctypes.POINTER(CallStatePtr),
-            _ErrorPtr,
-        ],
+        [*_CALL, _OptionsPtr, ctypes.POINTER(CallStatePtr), _ErrorPtr],
     ),
     "bw_call_state_free": (None, [CallStatePtr]),
     # Declared to mirror the header; not used by the binding (see the module docstring).
     "bw_call_state_dup": (CallStatePtr, [CallStatePtr]),
-    "bw_update_call_bxml": (
-        bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, _ErrorPtr],
-    ),
-    "bw_update_call_recording": (
-        bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32, _OptionsPtr, _ErrorPtr],
-    ),
+    "bw_update_call_bxml": (bw_status, [*_CALL, ctypes.c_char_p, _OptionsPtr, _ErrorPtr]),
+    "bw_update_call_recording": (bw_status, [*_CALL, ctypes.c_int32, _OptionsPtr, _ErrorPtr]),
     "bw_modify_call_async": (
         bw_status,
-        [
-            ClientPtr,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.POINTER(bw_modify_call_request),
-            _OptionsPtr,
-            *_ASYNC_TAIL,
-            _ErrorPtr,
-        ],
+        [*_CALL, _RequestPtr, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
     ),
-    "bw_hangup_async": (
-        bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
-    ),
-    "bw_get_call_state_async": (
-        bw_status,
-        [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
-    ),
+    "bw_hangup_async": (bw_status, [*_CALL, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr]),
+    "bw_get_call_state_async": (bw_status, [*_CALL, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr]),
     "bw_update_call_bxml_async": (
         bw_status,
-        [
-            ClientPtr,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            _OptionsPtr,
-            *_ASYNC_TAIL,
-            _ErrorPtr,
-        ],
+        [*_CALL, ctypes.c_char_p, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
     ),
     "bw_update_call_recording_async": (
         bw_status,
-        [
-            ClientPtr,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.c_int32,
-            _OptionsPtr,
-            *_ASYNC_TAIL,
-            _ErrorPtr,
-        ],
+        [*_CALL, ctypes.c_int32, _OptionsPtr, *_ASYNC_TAIL, _ErrorPtr],
     ),
     "bw_cancel": (bw_status, [ClientPtr, ctypes.c_uint64, _ErrorPtr]),
     "bw_queue_new": (bw_status, [ctypes.POINTER(QueuePtr), _ErrorPtr]),
@@ -437,13 +380,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     ),
     "bw_queue_next": (
         ctypes.c_bool,
-        [
-            QueuePtr,
-            _JobIdPtr,
-            ctypes.POINTER(bw_status),
-            ctypes.POINTER(CallStatePtr),
-            _ErrorPtr,
-        ],
+        [QueuePtr, _JobIdPtr, ctypes.POINTER(bw_status), ctypes.POINTER(CallStatePtr), _ErrorPtr],
     ),
     "bw_queue_free": (None, [QueuePtr]),
     "bw_client_stats": (bw_status, [ClientPtr, ctypes.POINTER(bw_stats), _ErrorPtr]),
@@ -541,310 +478,52 @@ def _load(candidates: Sequence[tuple[str, str]]) -> tuple[ctypes.CDLL, str]:
 
 lib, LIBRARY_PATH = _load(_candidates())
 
-# --- typed wrappers ----------------------------------------------------------
+# --- the functions ------------------------------------------------------------
+#
+# The library's own functions: no Python wrapper sits between. ``argtypes``
+# (:data:`PROTOTYPES`) checks every argument; a pointer parameter takes the
+# struct or pointer variable it points to (ctypes passes it by reference) or
+# None (NULL). The arguments are the header's, ``err`` last:
+#
+#   operation(client, account_id, call_id, <its own>, opts, err)
+#   operation_async(client, account_id, call_id, <its own>, opts,
+#                   on_done, userdata, job_id, err)
+#
+# ``<its own>``: ``req`` (modify_call), ``bxml`` (update_call_bxml), ``state``
+# (update_call_recording) or nothing; ``get_call_state`` takes ``out`` (a
+# ``CallStatePtr``, freed with :data:`call_state_free`) after ``opts``.
+# ``on_done`` is a ``bw_completion_fn``, ``userdata`` an int (or None for
+# NULL), ``job_id`` a ``ctypes.c_uint64`` (written before the callback can run).
 
-_bw_client_new: Callable[..., int] = lib.bw_client_new
-_bw_free: Callable[..., None] = lib.bw_free
-_bw_modify_call: Callable[..., int] = lib.bw_modify_call
-_bw_hangup: Callable[..., int] = lib.bw_hangup
-_bw_get_call_state: Callable[..., int] = lib.bw_get_call_state
-_bw_call_state_free: Callable[..., None] = lib.bw_call_state_free
-_bw_update_call_bxml: Callable[..., int] = lib.bw_update_call_bxml
-_bw_update_call_recording: Callable[..., int] = lib.bw_update_call_recording
-_bw_modify_call_async: Callable[..., int] = lib.bw_modify_call_async
-_bw_hangup_async: Callable[..., int] = lib.bw_hangup_async
-_bw_get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
-_bw_update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
-_bw_update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
-_bw_cancel: Callable[..., int] = lib.bw_cancel
-_bw_queue_new: Callable[..., int] = lib.bw_queue_new
-_bw_queue_fd: Callable[..., int] = lib.bw_queue_fd
-_bw_queue_next: Callable[..., bool] = lib.bw_queue_next
+client_new: Callable[[bw_client_config, Any, bw_error], int] = lib.bw_client_new
+free: Callable[[Any], None] = lib.bw_free
+modify_call: Callable[..., int] = lib.bw_modify_call
+hangup: Callable[..., int] = lib.bw_hangup
+get_call_state: Callable[..., int] = lib.bw_get_call_state
+update_call_bxml: Callable[..., int] = lib.bw_update_call_bxml
+update_call_recording: Callable[..., int] = lib.bw_update_call_recording
+modify_call_async: Callable[..., int] = lib.bw_modify_call_async
+hangup_async: Callable[..., int] = lib.bw_hangup_async
+get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
+update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
+update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
+#: A NULL ``CallStatePtr`` is a no-op.
+call_state_free: Callable[[Any], None] = lib.bw_call_state_free
+call_state_dup: Callable[[Any], Any] = lib.bw_call_state_dup
+cancel: Callable[[Any, int, bw_error], int] = lib.bw_cancel
+queue_new: Callable[[Any, bw_error], int] = lib.bw_queue_new
+#: The descriptor to wait on.
+queue_fd: Callable[[Any], int] = lib.bw_queue_fd
+#: ``(queue, job_id, status, state, err)``: ``c_uint64``, ``bw_status``, ``CallStatePtr``.
+queue_next: Callable[[Any, Any, Any, Any, bw_error], bool] = lib.bw_queue_next
+client_stats: Callable[[Any, bw_stats, bw_error], int] = lib.bw_client_stats
+_bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 
 #: ``bw_queue_completion`` as an ``on_done``: queues the completion on the
 #: ``bw_queue`` given as ``userdata`` instead of calling into Python.
 QUEUE_COMPLETION = bw_completion_fn(
     ctypes.cast(lib.bw_queue_completion, ctypes.c_void_p).value or 0
 )
-_bw_client_stats: Callable[..., int] = lib.bw_client_stats
-_bw_call_state_dup: Callable[..., Any] = lib.bw_call_state_dup
-_bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
-
-
-def client_new(cfg: bw_client_config, out: Any, err: bw_error) -> int:
-    """``bw_client_new(&cfg, &out, &err)``; ``out`` is a ``ClientPtr``."""
-    return _bw_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))
-
-
-def free(client: Any) -> None:
-    """``bw_free(client)``."""
-    _bw_free(client)
-
-
-# The operations' wrappers take ``err`` by keyword: ``Client._run`` passes it last.
-
-
-def _opts(opts: bw_call_options | None) -> Any:
-    """``&opts``, or NULL (the client's settings) for ``None``."""
-    return None if opts is None else ctypes.byref(opts)
-
-
-def modify_call(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    req: bw_modify_call_request,
-    opts: bw_call_options | None,
-    *,
-    err: bw_error,
-) -> int:
-    """``bw_modify_call(client, account_id, call_id, &req, &opts or NULL, &err)``."""
-    return _bw_modify_call(
-        client, account_id, call_id, ctypes.byref(req), _opts(opts), ctypes.byref(err)
-    )
-
-
-def hangup(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    opts: bw_call_options | None,
-    *,
-    err: bw_error,
-) -> int:
-    """``bw_hangup(client, account_id, call_id, &opts or NULL, &err)``."""
-    return _bw_hangup(client, account_id, call_id, _opts(opts), ctypes.byref(err))
-
-
-def get_call_state(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    opts: bw_call_options | None,
-    out: Any,
-    *,
-    err: bw_error,
-) -> int:
-    """``bw_get_call_state(client, account_id, call_id, &opts or NULL, &out, &err)``.
-
-    ``out`` is a ``CallStatePtr``; free what it points to with :func:`call_state_free`.
-    """
-    return _bw_get_call_state(
-        client, account_id, call_id, _opts(opts), ctypes.byref(out), ctypes.byref(err)
-    )
-
-
-def call_state_free(state: Any) -> None:
-    """``bw_call_state_free(state)``; a NULL ``CallStatePtr`` is a no-op."""
-    _bw_call_state_free(state)
-
-
-def call_state_dup(state: Any) -> Any:
-    """``bw_call_state_dup(state)``: a ``CallStatePtr`` the caller frees (NULL for NULL)."""
-    return _bw_call_state_dup(state)
-
-
-def update_call_bxml(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    bxml: bytes,
-    opts: bw_call_options | None,
-    *,
-    err: bw_error,
-) -> int:
-    """``bw_update_call_bxml(client, account_id, call_id, bxml, &opts or NULL, &err)``."""
-    return _bw_update_call_bxml(client, account_id, call_id, bxml, _opts(opts), ctypes.byref(err))
-
-
-def update_call_recording(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    state: int,
-    opts: bw_call_options | None,
-    *,
-    err: bw_error,
-) -> int:
-    """``bw_update_call_recording(client, account_id, call_id, state, &opts or NULL, &err)``."""
-    return _bw_update_call_recording(
-        client, account_id, call_id, state, _opts(opts), ctypes.byref(err)
-    )
-
-
-# The asynchronous forms take the blocking form's arguments, then, by keyword,
-# ``on_done`` (a ``bw_completion_fn``), ``userdata`` (an int, or None for NULL),
-# ``job_id`` (a ``ctypes.c_uint64``, written before the callback can run) and
-# ``err``.
-
-
-def modify_call_async(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    req: bw_modify_call_request,
-    opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``bw_modify_call_async(client, account_id, call_id, &req, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``.
-    """
-    return _bw_modify_call_async(
-        client,
-        account_id,
-        call_id,
-        ctypes.byref(req),
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
-
-
-def hangup_async(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``bw_hangup_async(client, account_id, call_id, &opts or NULL, on_done, userdata, ...)``.
-
-    ``...``: ``&job_id, &err``.
-    """
-    return _bw_hangup_async(
-        client,
-        account_id,
-        call_id,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
-
-
-def get_call_state_async(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``bw_get_call_state_async(client, account_id, call_id, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``. The callback's ``state``
-    holds the result; the library frees it after the callback.
-    """
-    return _bw_get_call_state_async(
-        client,
-        account_id,
-        call_id,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
-
-
-def update_call_bxml_async(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    bxml: bytes,
-    opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``bw_update_call_bxml_async(client, account_id, call_id, bxml, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``.
-    """
-    return _bw_update_call_bxml_async(
-        client,
-        account_id,
-        call_id,
-        bxml,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
-
-
-def update_call_recording_async(
-    client: Any,
-    account_id: bytes,
-    call_id: bytes,
-    state: int,
-    opts: bw_call_options | None,
-    *,
-    on_done: Any,
-    userdata: int | None,
-    job_id: ctypes.c_uint64,
-    err: bw_error,
-) -> int:
-    """``bw_update_call_recording_async(client, account_id, call_id, state, &opts or NULL, ...)``.
-
-    ``...``: ``on_done, userdata, &job_id, &err``.
-    """
-    return _bw_update_call_recording_async(
-        client,
-        account_id,
-        call_id,
-        state,
-        _opts(opts),
-        on_done,
-        userdata,
-        ctypes.byref(job_id),
-        ctypes.byref(err),
-    )
-
-
-def queue_new(out: Any, *, err: bw_error) -> int:
-    """``bw_queue_new(&out, &err)``."""
-    return _bw_queue_new(ctypes.byref(out), ctypes.byref(err))
-
-
-def queue_fd(queue: Any) -> int:
-    """``bw_queue_fd(queue)``: the descriptor to wait on."""
-    return _bw_queue_fd(queue)
-
-
-def queue_next(queue: Any, job_id: Any, status: Any, state: Any, *, err: bw_error) -> bool:
-    """``bw_queue_next(queue, &job_id, &status, &state, &err)``."""
-    return _bw_queue_next(
-        queue, ctypes.byref(job_id), ctypes.byref(status), ctypes.byref(state), ctypes.byref(err)
-    )
-
-
-def cancel(client: Any, job_id: int, *, err: bw_error) -> int:
-    """``bw_cancel(client, job_id, &err)``."""
-    return _bw_cancel(client, job_id, ctypes.byref(err))
-
-
-def client_stats(client: Any, out: bw_stats, *, err: bw_error) -> int:
-    """``bw_client_stats(client, &out, &err)``."""
-    return _bw_client_stats(client, ctypes.byref(out), ctypes.byref(err))
 
 
 def status_str(status: int) -> str:

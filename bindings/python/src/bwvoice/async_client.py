@@ -125,7 +125,7 @@ class _Completions:
         with self.lock:
             if self.queue is None:
                 queue, err = _ffi.QueuePtr(), _ffi.bw_error()
-                status = _ffi.queue_new(queue, err=err)
+                status = _ffi.queue_new(queue, err)
                 if status != _ffi.BW_OK:
                     raise from_native(err, status)
                 self.queue, self.fd = queue, _ffi.queue_fd(queue)
@@ -160,7 +160,7 @@ class _Completions:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        while _ffi.queue_next(self.queue, job, status, state, err=err):
+        while _ffi.queue_next(self.queue, job, status, state, err):
             with self.lock:
                 pending = self.waiting.pop(job.value, None)
                 if pending is None:
@@ -450,7 +450,7 @@ class AsyncClient:
         await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
-        """Submits ``submit(client, *args, on_done=..., ...)``; awaits its result."""
+        """Submits ``submit(client, *args, on_done, userdata, job_id, err)``; awaits its result."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         queue = _COMPLETIONS.userdata()
@@ -458,9 +458,7 @@ class AsyncClient:
         err = _ffi.bw_error()
         ptr = self._handle.acquire()
         try:
-            status = submit(
-                ptr, *args, on_done=_ffi.QUEUE_COMPLETION, userdata=queue, job_id=job, err=err
-            )
+            status = submit(ptr, *args, _ffi.QUEUE_COMPLETION, queue, job, err)
         finally:
             self._handle.release()
         if status != _ffi.BW_OK:  # nothing queued: no completion will come
@@ -486,6 +484,6 @@ class AsyncClient:
             return  # closing cancels what is queued anyway
         try:
             # BW_ERR_NOT_FOUND: it completed meanwhile; its result is ignored.
-            _ffi.cancel(ptr, job_id, err=_ffi.bw_error())
+            _ffi.cancel(ptr, job_id, _ffi.bw_error())
         finally:
             self._handle.release()

@@ -245,7 +245,7 @@ def _stats(handle: _Handle) -> Stats:
     err = _ffi.bw_error()
     ptr = handle.acquire()
     try:
-        status = _ffi.client_stats(ptr, out, err=err)
+        status = _ffi.client_stats(ptr, out, err)
     finally:
         handle.release()
     if status != _ffi.BW_OK:
@@ -709,12 +709,12 @@ class Client:
         self._run(_ffi.update_call_recording, account, call, state, _c_call_options(timeout))
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
-        """Calls ``function(client, *args, err=err)`` on the native client; raises on failure."""
+        """Calls ``function(client, *args, err)`` on the native client; raises on failure."""
         err = _ffi.bw_error()
         ptr = self._handle.acquire()
         try:
             with events.deferred_interrupts():
-                status = function(ptr, *args, err=err)
+                status = function(ptr, *args, err)
         finally:
             self._handle.release()
         if status != _ffi.BW_OK:
