@@ -22,64 +22,29 @@ Every client logs its attempts and retries to the ``bwvoice`` logger, takes an
 (a :class:`Stats`).
 """
 
+from . import errors
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
 from .async_client import AsyncClient
 from .call_state import CallState
 from .client import RETRY_BUDGET_OFF, Client, RedirectMethod, RequestedState, TlsRoots
-from .errors import (
-    STATUS_CLASSES,
-    AuthenticationError,
-    BadRequestError,
-    BandwidthConnectionError,
-    BandwidthError,
-    BandwidthTimeoutError,
-    CallCancelledError,
-    ClientClosedError,
-    ConflictError,
-    ForbiddenError,
-    InternalError,
-    NotFoundError,
-    ProtocolError,
-    QueueFullError,
-    RateLimitedError,
-    ServerError,
-    TLSError,
-    ValidationError,
-)
+from .errors import *  # noqa: F403 -- every exception (errors.__all__ lists them)
 from .events import Event, EventKind
 from .stats import Stats
 
 __all__ = [
     "LIBRARY_PATH",
     "RETRY_BUDGET_OFF",
-    "STATUS_CLASSES",
     "AsyncClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "BandwidthConnectionError",
-    "BandwidthError",
-    "BandwidthTimeoutError",
-    "CallCancelledError",
     "CallState",
     "Client",
-    "ClientClosedError",
-    "ConflictError",
     "Event",
     "EventKind",
-    "ForbiddenError",
-    "InternalError",
-    "NotFoundError",
-    "ProtocolError",
-    "QueueFullError",
-    "RateLimitedError",
     "RedirectMethod",
     "RequestedState",
-    "ServerError",
     "Stats",
-    "TLSError",
     "TlsRoots",
-    "ValidationError",
     "__version__",
     "library_version",
 ]
+__all__ += errors.__all__
