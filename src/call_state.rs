@@ -158,27 +158,9 @@ fn malformed(why: &str) -> Error {
 mod tests {
     use super::*;
 
-    /// The spec's example values for every `callState` field.
-    const SPEC_EXAMPLE: &str = r#"{
-        "applicationId": "04e88489-df02-4e34-a0ee-27a91849555f",
-        "accountId": "9900000",
-        "callId": "c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85",
-        "parentCallId": "c-25ac29a2-1331029c-2cb0-4a07-b215-b22865662d85",
-        "to": "+19195551234",
-        "from": "+19195554321",
-        "direction": "inbound",
-        "state": "disconnected",
-        "stirShaken": {"verstat": "TN-Validation-Passed", "attestationIndicator": "A", "originatingId": "abc123"},
-        "identity": "eyJhbGciOiJFUzI1NiJ9.e30.sig;info=<https://cert.example/c.pem>;alg=ES256;ppt=shaken",
-        "enqueuedTime": "2022-06-16T13:15:07.160Z",
-        "startTime": "2022-06-16T13:15:07.160Z",
-        "answerTime": "2022-06-16T13:15:18.126Z",
-        "endTime": "2022-06-16T13:15:18.314Z",
-        "disconnectCause": "hangup",
-        "errorMessage": null,
-        "errorId": null,
-        "lastUpdate": "2022-06-16T13:15:18.314Z"
-    }"#;
+    /// The spec's example values for every `callState` field (the Python
+    /// binding's tests start from the same file).
+    const SPEC_EXAMPLE: &str = include_str!("../tests/data/call_state_example.json");
 
     fn parse(body: &str) -> Result<CallState, Error> {
         CallState::from_reply(Some(body.as_bytes()))

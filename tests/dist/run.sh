@@ -62,7 +62,7 @@ ok
 step "cargo package --list: only the library's sources, headers and docs"
 expected=$(
   printf '%s\n' Cargo.toml Cargo.toml.orig Cargo.lock build.rs cbindgen.toml \
-    include/bwvoice.h include/bwvoice.hpp README.md LICENSE
+    include/bwvoice.h include/bwvoice.hpp README.md LICENSE tests/data/call_state_example.json
   if [ -f CHANGELOG.md ]; then echo CHANGELOG.md; fi
   # cargo records the commit when it packages from a git checkout.
   if git rev-parse --git-dir >/dev/null 2>&1; then echo .cargo_vcs_info.json; fi
