@@ -121,34 +121,22 @@ def main() -> int:
     lines.append(
         f"{'pair':<42} {'ours us':>9} {'theirs us':>10} {'ratio':>7} {'target':>9}  met  spread"
     )
-    # (lang, kind, ours, theirs, label, target ratio; None: for comparison only)
-    pairs: list[tuple[str, str, str, str, str, Optional[float]]] = [
-        ("c", "latency", "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
-        (
-            "c",
-            "latency",
-            "bwvoice-state",
-            "libcurl-state",
-            "C: bw_get_call_state vs libcurl GET",
-            1.00,
-        ),
-        ("c", "latency", "bwvoice-on-event", "bwvoice-no-event", "C: no-op on_event vs none", 1.10),
-        ("c", "latency", "bwvoice-tls", "libcurl-tls", "C, HTTPS warm: vs libcurl/OpenSSL", 1.00),
-        (
-            "c",
-            "latency",
-            "bwvoice-tls-cold",
-            "libcurl-tls-cold",
-            "C, HTTPS cold start: vs libcurl",
-            1.00,
-        ),
-        ("python", "latency", "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
-        ("python", "latency", "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
-        ("python", "async", "bwvoice", "aiohttp", "Python async x64: AsyncClient vs aiohttp", 0.50),
-        ("python", "async", "bwvoice", "httpx", "Python async x64: AsyncClient vs httpx", None),
-        ("go", "latency", "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
+    # ((lang, kind), ours, theirs, label, target ratio; None: for comparison only)
+    c, go = ("c", "latency"), ("go", "latency")
+    py, py_async = ("python", "latency"), ("python", "async")
+    pairs: list[tuple[tuple[str, str], str, str, str, Optional[float]]] = [
+        (c, "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
+        (c, "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
+        (c, "bwvoice-on-event", "bwvoice-no-event", "C: no-op on_event vs none", 1.10),
+        (c, "bwvoice-tls", "libcurl-tls", "C, HTTPS warm: vs libcurl/OpenSSL", 1.00),
+        (c, "bwvoice-tls-cold", "libcurl-tls-cold", "C, HTTPS cold start: vs libcurl", 1.00),
+        (py, "bwvoice", "requests", "Python: bwvoice vs requests.Session", 0.40),
+        (py, "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
+        (py_async, "bwvoice", "aiohttp", "Python async x64: AsyncClient vs aiohttp", 0.50),
+        (py_async, "bwvoice", "httpx", "Python async x64: AsyncClient vs httpx", None),
+        (go, "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
     ]
-    for lang, kind, ours_name, theirs_name, label, limit in pairs:
+    for (lang, kind), ours_name, theirs_name, label, limit in pairs:
         ours, theirs = (
             find(rows, lang, kind, ours_name),
             find(rows, lang, kind, theirs_name),
