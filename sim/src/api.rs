@@ -81,8 +81,10 @@ fn route(state: &Arc<State>, req: &Request) -> Reply {
             (Route::Call, "POST") => update_call(state, req, a, c),
             (Route::Call, "GET") => get_call(state, req, a, c),
             (Route::Call, _) => not_allowed("GET, POST"),
-            (Route::Bxml, "PUT") => live::update_bxml(state, req, a, c),
-            (Route::Recording, "PUT") => live::update_recording(state, req, a, c),
+            (Route::Bxml, "PUT") => live::update_bxml(state, req, a, c).unwrap_or_else(|r| r),
+            (Route::Recording, "PUT") => {
+                live::update_recording(state, req, a, c).unwrap_or_else(|r| r)
+            }
             (Route::Bxml | Route::Recording, _) => not_allowed("PUT"),
         },
         (Target::Other, _) => error(404, "not-found", "The requested resource was not found"),

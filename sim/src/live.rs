@@ -36,28 +36,27 @@ fn check_bxml(body: &[u8]) -> Result<String, String> {
     }
 }
 
-pub fn update_bxml(state: &State, req: &Request, account_id: &str, call_id: &str) -> Response {
-    if let Err(resp) = authenticate(state, req) {
-        return resp;
-    }
+/// `Err` is an error response, as `Ok` is the success.
+type Handled = Result<Response, Response>;
+
+fn validation(text: &str) -> Response {
+    error(400, "validation", text)
+}
+
+pub fn update_bxml(state: &State, req: &Request, account_id: &str, call_id: &str) -> Handled {
+    authenticate(state, req)?;
     if !media_type_is(req, "application/xml") && !media_type_is(req, "text/xml") {
-        return unsupported("application/xml");
+        return Err(unsupported("application/xml"));
     }
-    let bxml = match check_bxml(&req.body) {
-        Ok(bxml) => bxml,
-        Err(text) => return error(400, "validation", &text),
-    };
+    let bxml = check_bxml(&req.body).map_err(|text| validation(&text))?;
     let mut inner = state.lock();
-    let call = match live_call(&mut inner, account_id, call_id) {
-        Ok(call) => call,
-        Err(resp) => return resp,
-    };
+    let call = live_call(&mut inner, account_id, call_id)?;
     if call.state == CallState::Initiated {
-        return error(409, "conflict", "Call is not yet answered");
+        return Err(error(409, "conflict", "Call is not yet answered"));
     }
     call.bxml = Some(bxml);
     call.touch();
-    Response::new(204)
+    Ok(Response::new(204))
 }
 
 /// The spec's `updateCallRecording` body.
@@ -79,35 +78,23 @@ fn recording_state(body: Value) -> Result<RecordingState, String> {
     }
 }
 
-pub fn update_recording(state: &State, req: &Request, account_id: &str, call_id: &str) -> Response {
-    if let Err(resp) = authenticate(state, req) {
-        return resp;
-    }
+pub fn update_recording(state: &State, req: &Request, account_id: &str, call_id: &str) -> Handled {
+    authenticate(state, req)?;
     if !media_type_is(req, "application/json") {
-        return unsupported("application/json");
+        return Err(unsupported("application/json"));
     }
     let body = match serde_json::from_slice::<Value>(&req.body) {
         Ok(v) if v.is_object() => v,
-        _ => return error(400, "validation", "Request body must be a JSON object"),
+        _ => return Err(validation("Request body must be a JSON object")),
     };
-    let wanted = match recording_state(body) {
-        Ok(wanted) => wanted,
-        Err(text) => return error(400, "validation", &text),
-    };
+    let wanted = recording_state(body).map_err(|text| validation(&text))?;
     let mut inner = state.lock();
-    let call = match live_call(&mut inner, account_id, call_id) {
-        Ok(call) => call,
-        Err(resp) => return resp,
-    };
+    let call = live_call(&mut inner, account_id, call_id)?;
     if call.recording.is_none() {
-        return error(
-            400,
-            "validation",
-            "No recording is in progress on this call",
-        );
+        return Err(validation("No recording is in progress on this call"));
     }
     // Same state again (e.g. pausing a paused recording) is accepted.
     call.recording = Some(wanted);
     call.touch();
-    Response::new(200)
+    Ok(Response::new(200))
 }
