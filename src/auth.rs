@@ -4,7 +4,7 @@
 use crate::error::{Error, Status};
 use crate::operation::Method;
 use crate::response::http_error;
-use crate::transport::{Failure, Transport};
+use crate::transport::{Failure, Request, Transport};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -233,13 +233,15 @@ impl TokenSource {
         }
         let reply = transport
             .send(
-                Method::Post,
-                &self.token_url,
-                &[
-                    ("Authorization", &self.basic),
-                    ("Content-Type", "application/x-www-form-urlencoded"),
-                ],
-                Some(b"grant_type=client_credentials"),
+                &Request {
+                    method: Method::Post,
+                    url: &self.token_url,
+                    headers: &[
+                        ("Authorization", &self.basic),
+                        ("Content-Type", "application/x-www-form-urlencoded"),
+                    ],
+                    body: Some(b"grant_type=client_credentials"),
+                },
                 deadline,
             )
             .map_err(|failure| refused(failure.error))?;

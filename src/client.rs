@@ -15,7 +15,7 @@ use crate::redact::scrub;
 use crate::request::ModifyCallRequest;
 use crate::response::http_error;
 use crate::retry::{backoff, is_retryable, may_have_acted, DEFAULT_MAX_ATTEMPTS};
-use crate::transport::{Failure, ProxyConfig, TlsRoots, Transport, TransportOptions};
+use crate::transport::{Failure, ProxyConfig, Request, TlsRoots, Transport, TransportOptions};
 use std::time::{Duration, Instant};
 
 /// Connect timeout when the configuration leaves it unset.
@@ -568,10 +568,13 @@ impl Client {
         if let Some(body) = &op.body {
             headers.push(("Content-Type", body.content_type));
         }
-        let body = op.body.as_ref().map(|b| b.bytes.as_slice());
-        let sent = self
-            .transport
-            .send(op.method, &op.url, &headers, body, deadline);
+        let request = Request {
+            method: op.method,
+            url: &op.url,
+            headers: &headers,
+            body: op.body.as_ref().map(|b| b.bytes.as_slice()),
+        };
+        let sent = self.transport.send(&request, deadline);
         answer.reused = !Transport::opened_connection();
         let reply = sent.map_err(AttemptFailure::Other)?;
         answer.http_status = reply.status;

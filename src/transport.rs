@@ -75,6 +75,14 @@ pub struct TransportOptions<'a> {
     pub user_agent: &'a str,
 }
 
+/// One HTTP request.
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a [u8]>,
+}
+
 /// A complete HTTP response.
 pub struct Reply {
     pub status: u16,
@@ -149,17 +157,10 @@ impl Transport {
 
     /// Sends one request, giving up at `deadline`. Nothing is ever re-sent
     /// here: every request is one attempt of the retry policy.
-    pub fn send(
-        &self,
-        method: Method,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-        deadline: Instant,
-    ) -> Result<Reply, Failure> {
+    pub fn send(&self, request: &Request, deadline: Instant) -> Result<Reply, Failure> {
         coalescing::start_request();
         let left = deadline.saturating_duration_since(Instant::now());
-        let result = self.exchange(method, url, headers, body, deadline);
+        let result = self.exchange(request, left);
         let mut response = result.map_err(|e| self.failure(e, left))?;
         let retry_after = response
             .headers()
@@ -221,15 +222,19 @@ impl Transport {
         }
     }
 
+    /// `request`, with `left` for all of it.
     fn exchange(
         &self,
-        method: Method,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-        deadline: Instant,
+        request: &Request,
+        left: Duration,
     ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
-        let timeout = Some(deadline.saturating_duration_since(Instant::now()));
+        let &Request {
+            method,
+            url,
+            headers,
+            body,
+        } = request;
+        let timeout = Some(left);
         // ureq types a request by whether it has a body, so GET takes its
         // own path.
         fn with<B>(
