@@ -60,18 +60,20 @@ func startHeldHangup(t *testing.T, ctx context.Context, c *bwvoice.Client, acct,
 	return done
 }
 
-// holdOnlyWorker makes a client with opts and a single library thread, and
-// keeps that thread busy with the hang-up of a call of acct that the
-// simulator holds beyond the hang-up's 3 s deadline: calls made meanwhile
-// wait in the queue. The hang-up's result, ErrTimeout once its deadline
-// passes, arrives on the channel.
-func holdOnlyWorker(t *testing.T, acct string, opts bwvoice.Options) (*bwvoice.Client, chan error) {
+// holdOnlyWorker makes an account of the test's own and a client with
+// opts and a single library thread, and keeps that thread busy with the
+// hang-up of a call of the account that the simulator holds beyond the
+// hang-up's 3 s deadline: calls made meanwhile wait in the queue. The
+// hang-up's result, ErrTimeout once its deadline passes, arrives on the
+// channel.
+func holdOnlyWorker(t *testing.T, opts bwvoice.Options) (acct string, c *bwvoice.Client, heldDone chan error) {
 	t.Helper()
+	acct = accountID(t)
 	opts.MaxConcurrency = 1
-	c := shared.client(t, opts)
+	c = shared.client(t, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	t.Cleanup(cancel)
-	return c, startHeldHangup(t, ctx, c, acct, shared.createCall(t, acct, "answered"), 60000)
+	return acct, c, startHeldHangup(t, ctx, c, acct, shared.createCall(t, acct, "answered"), 60000)
 }
 
 // startQueuedHangup hangs up call on c under a context whose cancel it
@@ -342,9 +344,8 @@ func TestAsyncGoroutinesHoldNoThreads(t *testing.T) {
 // once, without waiting for a worker, and the call is never sent.
 func TestAsyncCancelQueuedCall(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
 	// The only worker runs the held call until its deadline.
-	c, heldDone := holdOnlyWorker(t, acct, shared.basicOptions())
+	acct, c, heldDone := holdOnlyWorker(t, shared.basicOptions())
 	queued := shared.createCall(t, acct, "answered")
 	cancel, queuedDone := startQueuedHangup(t, c, acct, queued, 2)
 	cancel()
@@ -412,10 +413,9 @@ func TestAsyncCancelRunningCall(t *testing.T) {
 // A full queue is ErrBusy at once, nothing queued or sent.
 func TestAsyncBusy(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
 	opts := shared.basicOptions()
 	opts.MaxQueued = 1
-	c, heldDone := holdOnlyWorker(t, acct, opts)
+	acct, c, heldDone := holdOnlyWorker(t, opts)
 	queued := shared.createCall(t, acct, "answered")
 	refused := shared.createCall(t, acct, "answered")
 	cancel, queuedDone := startQueuedHangup(t, c, acct, queued, 2)
@@ -507,8 +507,7 @@ func TestAsyncCloseWithCallsPending(t *testing.T) {
 // context.DeadlineExceeded) without being sent.
 func TestAsyncDeadlineOfQueuedCall(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	c, heldDone := holdOnlyWorker(t, acct, shared.basicOptions())
+	acct, c, heldDone := holdOnlyWorker(t, shared.basicOptions())
 	queued := shared.createCall(t, acct, "answered")
 
 	// Its deadline passes while the worker is still busy with the held call.

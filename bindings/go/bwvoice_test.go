@@ -238,9 +238,7 @@ func TestHangupInitiatedCall(t *testing.T) {
 
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
-	acct := accountID(t)
-	call := shared.createCall(t, acct, "answered")
-	plain := shared.client(t, shared.basicOptions())
+	acct, plain, call := withCall(t, shared.basicOptions(), "answered")
 	opts := shared.basicOptions()
 	opts.UserAgentSuffix = "my-app/1.2"
 	suffixed := shared.client(t, opts)

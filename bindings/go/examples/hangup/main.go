@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
 	"github.com/bwvoice/bwvoice/bindings/go/examples/internal/cli"
@@ -34,7 +33,7 @@ func main() {
 		}
 		// Explain, not Describe: the failure worth a hint here (the call
 		// has ended) has its own exit code, above.
-		fmt.Fprintf(os.Stderr, "hang-up of call %s failed: %s\n", *common.Call, cli.Explain(err))
+		common.Failed("hang-up", cli.Explain(err))
 		return 1
 	})
 }

@@ -49,7 +49,7 @@ func run(common cli.Common, client *bwvoice.Client, text string) int {
 	// Each operation gets its own budget (see cli.Do).
 	step := func(what string, op func(ctx context.Context) error) bool {
 		if err := common.Do(op); err != nil {
-			fmt.Fprintf(os.Stderr, "%s of call %s failed: %s\n", what, *common.Call, describe(err))
+			common.Failed(what, describe(err))
 			return false
 		}
 		return true

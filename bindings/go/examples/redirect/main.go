@@ -39,7 +39,7 @@ func main() {
 			return client.Redirect(ctx, *common.Account, *common.Call, *url, opts...)
 		})
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "redirect of call %s failed: %s\n", *common.Call, cli.Describe(err))
+			common.Failed("redirect", cli.Describe(err))
 			return 1
 		}
 		fmt.Printf("redirected call %s to %s\n", *common.Call, *url)

@@ -88,6 +88,12 @@ func (c Common) Do(op func(ctx context.Context) error) error {
 	return op(ctx)
 }
 
+// Failed reports on stderr that what, an operation on the call, failed
+// for reason (Explain's or Describe's words).
+func (c Common) Failed(what, reason string) {
+	fmt.Fprintf(os.Stderr, "%s of call %s failed: %s\n", what, *c.Call, reason)
+}
+
 // Explain puts err in one line: a *bwvoice.Error's status and message,
 // any other error's text.
 func Explain(err error) string {
