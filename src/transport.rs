@@ -222,7 +222,7 @@ impl Transport {
         }
     }
 
-    /// `request`, with `left` for all of it.
+    /// Makes `request` with ureq, allowing it `left` in all.
     fn exchange(
         &self,
         request: &Request,
