@@ -79,14 +79,17 @@ static void expect_error(bw_status st, const bw_error *err, bw_status want, cons
     if (field) CHECK(strcmp(err->field, field) == 0, "field '%s', want '%s'", err->field, field);
 }
 
-/* Number of API requests the simulator has logged since the last reset. */
-static int requests_seen(void) {
+/* Occurrences of NEEDLE in the simulator's request log, e.g. a call id in a path. */
+static int log_count(const char *needle) {
     char *log = sim_requests();
     int n = 0;
-    for (const char *p = log; (p = strstr(p, "\"path\":")); p++) n++;
+    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
     free(log);
     return n;
 }
+
+/* Number of API requests the simulator has logged since the last reset. */
+static int requests_seen(void) { return log_count("\"path\":"); }
 
 /* True when the request log holds RAW as a request body (JSON-escaped). */
 static int log_has_body(const char *log, const char *raw) {
@@ -513,15 +516,6 @@ static bw_client *oauth_client(const char *secret) {
     cfg.client_secret = secret;
     cfg.token_url = token_url;
     return new_client(&cfg);
-}
-
-/* Occurrences of NEEDLE in the simulator's request log. */
-static int log_count(const char *needle) {
-    char *log = sim_requests();
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    free(log);
-    return n;
 }
 
 static void test_oauth2_threads_share_one_token(void) {
@@ -1062,22 +1056,13 @@ static void wait_done(completions *c, int n) {
     pthread_mutex_unlock(&c->mu);
 }
 
-/* How many times the request log mentions `needle` (a call id in a path). */
-static int requests_for(const char *needle) {
-    char *log = sim_requests();
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    free(log);
-    return n;
-}
-
 /* Waits (the simulator bounds it at 10 s) until it has received a request for `needle`. */
 static void wait_request(const char *needle) {
     char path[160];
     snprintf(path, sizeof path, "/sim/requests?path_contains=%s&wait=1", needle);
     int status = 0;
     free(sim_call("GET", path, NULL, &status));
-    CHECK(status == 200 && requests_for(needle) > 0, "%s never arrived", needle);
+    CHECK(status == 200 && log_count(needle) > 0, "%s never arrived", needle);
 }
 
 static bw_client *async_client(uint32_t max_concurrency, uint32_t max_queued) {
@@ -1185,7 +1170,7 @@ static void test_async_queue_full_and_cancel(void) {
           bw_status_str(c->status[2]));
     CHECK(c->job_id[2] == ids[2], "job id %llu", (unsigned long long)c->job_id[2]);
     CHECK(c->calls[3] == 0, "a busy submit called back");
-    CHECK(requests_for(call[1]) == 0, "the cancelled call reached the server");
+    CHECK(log_count(call[1]) == 0, "the cancelled call reached the server");
     bw_free(client);
     for (int i = 0; i < 3; i++) CHECK(c->calls[i] == 1, "job %d: %d callbacks", i, c->calls[i]);
     completions_free(c);
@@ -1216,7 +1201,7 @@ static void test_async_free_with_pending_calls(void) {
     for (int i = 1; i < 6; i++) {
         CHECK(c->calls[i] == 1 && c->status[i] == BW_ERR_CANCELLED, "job %d: %d x %s", i, c->calls[i],
               bw_status_str(c->status[i]));
-        CHECK(requests_for(calls[i]) == 0, "job %d reached the server", i);
+        CHECK(log_count(calls[i]) == 0, "job %d reached the server", i);
     }
     completions_free(c);
 }
