@@ -484,25 +484,33 @@ static void *work(void *arg) {
     return NULL;
 }
 
-static void test_threads_share_one_client(void) {
+/* THREADS threads redirect a call each through `client`, to
+ * <sim>/sim/app/<path><thread>, BW_TEST_CALLS_PER_THREAD times (100 by
+ * default); every call is created before the first thread starts, so the
+ * threads start together. Checks that every redirect succeeded. */
+static void run_workers(bw_client *client, const char *path) {
     const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
     int calls = env ? atoi(env) : 100;
-    bw_client *client = default_client();
     worker workers[THREADS];
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++) {
         workers[i] = (worker){.client = client, .calls = calls};
-        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/t%d",
-                 sim_url(), i);
+        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/%s%d",
+                 sim_url(), path, i);
         sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
-        pthread_create(&threads[i], NULL, work, &workers[i]);
     }
+    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, work, &workers[i]);
     int ok = 0;
     for (int i = 0; i < THREADS; i++) {
         pthread_join(threads[i], NULL);
         ok += workers[i].ok;
     }
     CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+}
+
+static void test_threads_share_one_client(void) {
+    bw_client *client = default_client();
+    run_workers(client, "t");
     bw_free(client);
 }
 
@@ -519,24 +527,8 @@ static bw_client *oauth_client(const char *secret) {
 }
 
 static void test_oauth2_threads_share_one_token(void) {
-    const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
-    int calls = env ? atoi(env) : 100;
     bw_client *client = oauth_client("secret");
-    worker workers[THREADS];
-    pthread_t threads[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        workers[i] = (worker){.client = client, .calls = calls};
-        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/o%d",
-                 sim_url(), i);
-        sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
-    }
-    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, work, &workers[i]);
-    int ok = 0;
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
-        ok += workers[i].ok;
-    }
-    CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+    run_workers(client, "o");
     int tokens = log_count("\"/api/v1/oauth2/token\"");
     CHECK(tokens == 1, "%d token requests", tokens);
     char *log = sim_requests();
