@@ -199,7 +199,6 @@ static void test_hangup_body_is_exact(void) {
 
 static void test_tag_unset_clear_and_set(void) {
     char call[128];
-    sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = default_client();
     bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
     req.redirect_url = "/next";
