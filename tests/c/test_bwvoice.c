@@ -106,6 +106,13 @@ static int log_has_body(const char *log, const char *raw) {
     return found;
 }
 
+/* A request that redirects to URL and sets nothing else. */
+static bw_modify_call_request redirect_to(const char *url) {
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
+    req.redirect_url = url;
+    return req;
+}
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -200,8 +207,7 @@ static void test_hangup_body_is_exact(void) {
 static void test_tag_unset_clear_and_set(void) {
     char call[128];
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     const char *tags[] = {NULL, "", "t"};
     const char *bodies[] = {"{\"redirectUrl\":\"/next\"}", "{\"redirectUrl\":\"/next\",\"tag\":\"\"}",
                             "{\"redirectUrl\":\"/next\",\"tag\":\"t\"}"};
@@ -276,8 +282,7 @@ static void test_client_new_rejects_bad_config(void) {
 
 static void test_null_pointers_are_rejected(void) {
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "client");
@@ -342,8 +347,7 @@ static void test_longest_tag_is_accepted(void) {
     for (int i = 0; i < 4096; i++) memcpy(tag + 2 * i, "\xc3\xa9", 2);
     tag[8192] = 0;
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     req.tag = tag;
     bw_error err = BW_ERROR_INIT;
     CHECK(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err) == BW_OK, "%s", err.message);
@@ -412,8 +416,7 @@ static void test_real_conflict_not_found_unauthorized(void) {
     char call[128];
     sim_create_call(ACCOUNT, "initiated", call, sizeof call);
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err), &err, BW_ERR_CONFLICT, "");
     CHECK(err.http_status == 409, "%d", err.http_status);
@@ -473,8 +476,7 @@ typedef struct {
 
 static void *work(void *arg) {
     worker *w = arg;
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = w->redirect_url;
+    bw_modify_call_request req = redirect_to(w->redirect_url);
     for (int i = 0; i < w->calls; i++) {
         bw_error err = BW_ERROR_INIT;
         if (bw_modify_call(w->client, ACCOUNT, w->call, &req, NULL, &err) == BW_OK) w->ok++;
@@ -556,8 +558,7 @@ static void test_rate_limited_then_ok_is_retried(void) {
              "{\"match\":\"%s\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}", call);
     sim_fault(fault);
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     double start = now_s();
     bw_status st = bw_modify_call(client, ACCOUNT, call, &req, NULL, &err);
@@ -1090,8 +1091,7 @@ static void test_async_calls_complete_exactly_once(void) {
             break;
         default: { /* a redirect of a ringing call: 409 */
             sim_create_call(ACCOUNT, "initiated", calls[n], sizeof calls[n]);
-            bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-            req.redirect_url = "/next";
+            bw_modify_call_request req = redirect_to("/next");
             st = bw_modify_call_async(client, ACCOUNT, calls[n], &req, NULL, on_done, &refs[n], &id,
                                       &err);
         }
