@@ -632,46 +632,44 @@ static void test_tls_and_proxy_options_are_checked(void) {
 
 /* ---- growable structs --------------------------------------------------- */
 
-/* bw_error as a program built against layout 1 (before maybe_applied) declares it. */
-typedef struct {
-    uint32_t struct_size;
-    bw_status status;
-    int32_t http_status;
-    uint32_t attempts;
-    int64_t retry_after_ms;
-    char field[BW_ERROR_FIELD_LEN];
-    char error_type[BW_ERROR_TYPE_LEN];
-    char description[BW_ERROR_TEXT_LEN];
-    char error_id[BW_ERROR_ID_LEN];
-    char message[BW_ERROR_TEXT_LEN];
-} bw_error_layout1;
+/* sizeof(bw_error) in layout 1 (before maybe_applied), the struct_size a
+ * program built against that header passes: 24 bytes of numbers, then field,
+ * error_type, description, error_id and message (64 + 128 + 1024 + 128 +
+ * 1024). It has no pointers, so it is the same on every platform, and it
+ * can never change. */
+enum { ERROR_LAYOUT1_SIZE = 2392 };
 
 static void test_older_error_layout_is_filled_only_to_its_size(void) {
-    CHECK(sizeof(bw_error_layout1) == offsetof(bw_error, maybe_applied),
-          "layout 2 must begin at layout 1's sizeof (%zu vs %zu)", sizeof(bw_error_layout1),
+    const uint32_t size = ERROR_LAYOUT1_SIZE;
+    CHECK(offsetof(bw_error, maybe_applied) == size,
+          "layout 2 must begin at layout 1's sizeof (%u vs %zu)", (unsigned)size,
           offsetof(bw_error, maybe_applied));
-    /* Exactly its size on the heap: ASan and valgrind flag any byte written past it. */
-    bw_error_layout1 *old = malloc(sizeof *old);
-    memset(old, 0x5a, sizeof *old);
-    old->struct_size = sizeof *old;
     bw_client *client = default_client();
-    bw_status st = bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)old);
-    CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
-    CHECK(old->status == st && old->http_status == 0 && old->attempts == 0, "filled");
-    CHECK(old->retry_after_ms == -1, "retry_after_ms %lld", (long long)old->retry_after_ms);
-    CHECK(strcmp(old->field, "call_id") == 0, "field '%s'", old->field);
-    CHECK(old->message[0] != 0 && old->error_id[0] == 0, "message '%s'", old->message);
-    CHECK(old->struct_size == sizeof *old, "struct_size kept");
+    /* Exactly its size on the heap: ASan and valgrind flag any byte written past it. */
+    unsigned char *old = malloc(size);
+    memset(old, 0x5a, size);
+    memcpy(old, &size, sizeof size);
+    CHECK(bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)old) == BW_ERR_INVALID_ARGUMENT, "status");
     free(old);
-    /* Inside a bigger buffer: the bytes after layout 1 stay as they were. */
-    unsigned char *buf = malloc(sizeof(bw_error) + 64);
-    memset(buf, 0xab, sizeof(bw_error) + 64);
-    uint32_t size = sizeof(bw_error_layout1);
-    memcpy(buf, &size, sizeof size);
-    CHECK(bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)buf) == BW_ERR_INVALID_ARGUMENT, "status");
+    /* A whole bw_error with canaries after it, on the heap too: layout 1's
+     * fields are filled, and every byte past them stays as it was. */
+    struct {
+        bw_error err;
+        unsigned char after[64];
+    } *buf = malloc(sizeof *buf);
+    memset(buf, 0xab, sizeof *buf);
+    buf->err.struct_size = size;
+    bw_status st = bw_hangup(client, ACCOUNT, "", NULL, &buf->err);
+    CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
+    const bw_error *err = &buf->err;
+    CHECK(err->status == st && err->http_status == 0 && err->attempts == 0, "filled");
+    CHECK(err->retry_after_ms == -1, "retry_after_ms %lld", (long long)err->retry_after_ms);
+    CHECK(strcmp(err->field, "call_id") == 0, "field '%s'", err->field);
+    CHECK(err->message[0] != 0 && err->error_id[0] == 0, "message '%s'", err->message);
+    CHECK(err->struct_size == size, "struct_size kept");
+    const unsigned char *bytes = (const unsigned char *)buf;
     int untouched = 1;
-    for (size_t i = sizeof(bw_error_layout1); i < sizeof(bw_error) + 64; i++)
-        untouched &= buf[i] == 0xab;
+    for (size_t i = size; i < sizeof *buf; i++) untouched &= bytes[i] == 0xab;
     CHECK(untouched, "a byte past layout 1 was written");
     free(buf);
     CHECK(requests_seen() == 0, "nothing sent");
