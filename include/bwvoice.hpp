@@ -171,10 +171,8 @@ struct Config {
     std::function<void(const Event &)> on_event;
 };
 
-/** Every parameter of "Update active call" (see bw_modify_call_request). */
-struct ModifyCallRequest {
-    RequestedState state = RequestedState::unset;
-    std::optional<std::string> redirect_url;  ///< required unless completing
+/** Client::redirect's optional parameters: those of "Update active call" but state and redirect_url. */
+struct RedirectOptions {
     Method redirect_method = Method::unset;
     std::optional<std::string> username;  ///< Basic auth for redirect_url
     std::optional<std::string> password;
@@ -185,16 +183,10 @@ struct ModifyCallRequest {
     std::optional<std::string> fallback_password;
 };
 
-/** Client::redirect's optional parameters: ModifyCallRequest without state and redirect_url. */
-struct RedirectOptions {
-    Method redirect_method = Method::unset;
-    std::optional<std::string> username;
-    std::optional<std::string> password;
-    std::optional<std::string> tag;  ///< nullopt: keep, "": clear, text: set
-    std::optional<std::string> redirect_fallback_url;
-    Method redirect_fallback_method = Method::unset;
-    std::optional<std::string> fallback_username;
-    std::optional<std::string> fallback_password;
+/** Every parameter of "Update active call" (see bw_modify_call_request): RedirectOptions and these. */
+struct ModifyCallRequest : RedirectOptions {
+    RequestedState state = RequestedState::unset;
+    std::optional<std::string> redirect_url;  ///< required unless completing
 };
 
 /** Settings of one call (see bw_call_options); every operation takes one. */
@@ -492,15 +484,8 @@ public:
                   const RedirectOptions &redirect = RedirectOptions(),
                   const CallOptions &opts = CallOptions()) const {
         ModifyCallRequest req;
+        static_cast<RedirectOptions &>(req) = redirect;
         req.redirect_url = detail::c_string(redirect_url, "redirect_url");
-        req.redirect_method = redirect.redirect_method;
-        req.username = redirect.username;
-        req.password = redirect.password;
-        req.tag = redirect.tag;
-        req.redirect_fallback_url = redirect.redirect_fallback_url;
-        req.redirect_fallback_method = redirect.redirect_fallback_method;
-        req.fallback_username = redirect.fallback_username;
-        req.fallback_password = redirect.fallback_password;
         modify_call(account_id, call_id, req, opts);
     }
 

@@ -79,14 +79,17 @@ static void expect_error(bw_status st, const bw_error *err, bw_status want, cons
     if (field) CHECK(strcmp(err->field, field) == 0, "field '%s', want '%s'", err->field, field);
 }
 
-/* Number of API requests the simulator has logged since the last reset. */
-static int requests_seen(void) {
+/* Occurrences of NEEDLE in the simulator's request log, e.g. a call id in a path. */
+static int log_count(const char *needle) {
     char *log = sim_requests();
     int n = 0;
-    for (const char *p = log; (p = strstr(p, "\"path\":")); p++) n++;
+    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
     free(log);
     return n;
 }
+
+/* Number of API requests the simulator has logged since the last reset. */
+static int requests_seen(void) { return log_count("\"path\":"); }
 
 /* True when the request log holds RAW as a request body (JSON-escaped). */
 static int log_has_body(const char *log, const char *raw) {
@@ -101,6 +104,13 @@ static int log_has_body(const char *log, const char *raw) {
     int found = strstr(log, needle) != NULL;
     free(needle);
     return found;
+}
+
+/* A request that redirects to URL and sets nothing else. */
+static bw_modify_call_request redirect_to(const char *url) {
+    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
+    req.redirect_url = url;
+    return req;
 }
 
 static double now_s(void) {
@@ -196,10 +206,8 @@ static void test_hangup_body_is_exact(void) {
 
 static void test_tag_unset_clear_and_set(void) {
     char call[128];
-    sim_create_call(ACCOUNT, "answered", call, sizeof call);
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     const char *tags[] = {NULL, "", "t"};
     const char *bodies[] = {"{\"redirectUrl\":\"/next\"}", "{\"redirectUrl\":\"/next\",\"tag\":\"\"}",
                             "{\"redirectUrl\":\"/next\",\"tag\":\"t\"}"};
@@ -274,8 +282,7 @@ static void test_client_new_rejects_bad_config(void) {
 
 static void test_null_pointers_are_rejected(void) {
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(NULL, ACCOUNT, "c", &req, NULL, &err), &err, BW_ERR_INVALID_ARGUMENT,
                  "client");
@@ -340,8 +347,7 @@ static void test_longest_tag_is_accepted(void) {
     for (int i = 0; i < 4096; i++) memcpy(tag + 2 * i, "\xc3\xa9", 2);
     tag[8192] = 0;
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     req.tag = tag;
     bw_error err = BW_ERROR_INIT;
     CHECK(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err) == BW_OK, "%s", err.message);
@@ -410,8 +416,7 @@ static void test_real_conflict_not_found_unauthorized(void) {
     char call[128];
     sim_create_call(ACCOUNT, "initiated", call, sizeof call);
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     expect_error(bw_modify_call(client, ACCOUNT, call, &req, NULL, &err), &err, BW_ERR_CONFLICT, "");
     CHECK(err.http_status == 409, "%d", err.http_status);
@@ -471,8 +476,7 @@ typedef struct {
 
 static void *work(void *arg) {
     worker *w = arg;
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = w->redirect_url;
+    bw_modify_call_request req = redirect_to(w->redirect_url);
     for (int i = 0; i < w->calls; i++) {
         bw_error err = BW_ERROR_INIT;
         if (bw_modify_call(w->client, ACCOUNT, w->call, &req, NULL, &err) == BW_OK) w->ok++;
@@ -481,25 +485,33 @@ static void *work(void *arg) {
     return NULL;
 }
 
-static void test_threads_share_one_client(void) {
+/* THREADS threads redirect a call each through `client`, to
+ * <sim>/sim/app/<path><thread>, BW_TEST_CALLS_PER_THREAD times (100 by
+ * default); every call is created before the first thread starts, so the
+ * threads start together. Checks that every redirect succeeded. */
+static void run_workers(bw_client *client, const char *path) {
     const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
     int calls = env ? atoi(env) : 100;
-    bw_client *client = default_client();
     worker workers[THREADS];
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++) {
         workers[i] = (worker){.client = client, .calls = calls};
-        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/t%d",
-                 sim_url(), i);
+        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/%s%d",
+                 sim_url(), path, i);
         sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
-        pthread_create(&threads[i], NULL, work, &workers[i]);
     }
+    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, work, &workers[i]);
     int ok = 0;
     for (int i = 0; i < THREADS; i++) {
         pthread_join(threads[i], NULL);
         ok += workers[i].ok;
     }
     CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+}
+
+static void test_threads_share_one_client(void) {
+    bw_client *client = default_client();
+    run_workers(client, "t");
     bw_free(client);
 }
 
@@ -515,34 +527,9 @@ static bw_client *oauth_client(const char *secret) {
     return new_client(&cfg);
 }
 
-/* Occurrences of NEEDLE in the simulator's request log. */
-static int log_count(const char *needle) {
-    char *log = sim_requests();
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    free(log);
-    return n;
-}
-
 static void test_oauth2_threads_share_one_token(void) {
-    const char *env = getenv("BW_TEST_CALLS_PER_THREAD");
-    int calls = env ? atoi(env) : 100;
     bw_client *client = oauth_client("secret");
-    worker workers[THREADS];
-    pthread_t threads[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        workers[i] = (worker){.client = client, .calls = calls};
-        snprintf(workers[i].redirect_url, sizeof workers[i].redirect_url, "%s/sim/app/o%d",
-                 sim_url(), i);
-        sim_create_call(ACCOUNT, "answered", workers[i].call, sizeof workers[i].call);
-    }
-    for (int i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, work, &workers[i]);
-    int ok = 0;
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
-        ok += workers[i].ok;
-    }
-    CHECK(ok == THREADS * calls, "%d of %d calls succeeded", ok, THREADS * calls);
+    run_workers(client, "o");
     int tokens = log_count("\"/api/v1/oauth2/token\"");
     CHECK(tokens == 1, "%d token requests", tokens);
     char *log = sim_requests();
@@ -571,8 +558,7 @@ static void test_rate_limited_then_ok_is_retried(void) {
              "{\"match\":\"%s\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}", call);
     sim_fault(fault);
     bw_client *client = default_client();
-    bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-    req.redirect_url = "/next";
+    bw_modify_call_request req = redirect_to("/next");
     bw_error err = BW_ERROR_INIT;
     double start = now_s();
     bw_status st = bw_modify_call(client, ACCOUNT, call, &req, NULL, &err);
@@ -646,46 +632,44 @@ static void test_tls_and_proxy_options_are_checked(void) {
 
 /* ---- growable structs --------------------------------------------------- */
 
-/* bw_error as a program built against layout 1 (before maybe_applied) declares it. */
-typedef struct {
-    uint32_t struct_size;
-    bw_status status;
-    int32_t http_status;
-    uint32_t attempts;
-    int64_t retry_after_ms;
-    char field[BW_ERROR_FIELD_LEN];
-    char error_type[BW_ERROR_TYPE_LEN];
-    char description[BW_ERROR_TEXT_LEN];
-    char error_id[BW_ERROR_ID_LEN];
-    char message[BW_ERROR_TEXT_LEN];
-} bw_error_layout1;
+/* sizeof(bw_error) in layout 1 (before maybe_applied), the struct_size a
+ * program built against that header passes: 24 bytes of numbers, then field,
+ * error_type, description, error_id and message (64 + 128 + 1024 + 128 +
+ * 1024). It has no pointers, so it is the same on every platform, and it
+ * can never change. */
+enum { ERROR_LAYOUT1_SIZE = 2392 };
 
 static void test_older_error_layout_is_filled_only_to_its_size(void) {
-    CHECK(sizeof(bw_error_layout1) == offsetof(bw_error, maybe_applied),
-          "layout 2 must begin at layout 1's sizeof (%zu vs %zu)", sizeof(bw_error_layout1),
+    const uint32_t size = ERROR_LAYOUT1_SIZE;
+    CHECK(offsetof(bw_error, maybe_applied) == size,
+          "layout 2 must begin at layout 1's sizeof (%u vs %zu)", (unsigned)size,
           offsetof(bw_error, maybe_applied));
-    /* Exactly its size on the heap: ASan and valgrind flag any byte written past it. */
-    bw_error_layout1 *old = malloc(sizeof *old);
-    memset(old, 0x5a, sizeof *old);
-    old->struct_size = sizeof *old;
     bw_client *client = default_client();
-    bw_status st = bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)old);
-    CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
-    CHECK(old->status == st && old->http_status == 0 && old->attempts == 0, "filled");
-    CHECK(old->retry_after_ms == -1, "retry_after_ms %lld", (long long)old->retry_after_ms);
-    CHECK(strcmp(old->field, "call_id") == 0, "field '%s'", old->field);
-    CHECK(old->message[0] != 0 && old->error_id[0] == 0, "message '%s'", old->message);
-    CHECK(old->struct_size == sizeof *old, "struct_size kept");
+    /* Exactly its size on the heap: ASan and valgrind flag any byte written past it. */
+    unsigned char *old = malloc(size);
+    memset(old, 0x5a, size);
+    memcpy(old, &size, sizeof size);
+    CHECK(bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)old) == BW_ERR_INVALID_ARGUMENT, "status");
     free(old);
-    /* Inside a bigger buffer: the bytes after layout 1 stay as they were. */
-    unsigned char *buf = malloc(sizeof(bw_error) + 64);
-    memset(buf, 0xab, sizeof(bw_error) + 64);
-    uint32_t size = sizeof(bw_error_layout1);
-    memcpy(buf, &size, sizeof size);
-    CHECK(bw_hangup(client, ACCOUNT, "", NULL, (bw_error *)buf) == BW_ERR_INVALID_ARGUMENT, "status");
+    /* A whole bw_error with canaries after it, on the heap too: layout 1's
+     * fields are filled, and every byte past them stays as it was. */
+    struct {
+        bw_error err;
+        unsigned char after[64];
+    } *buf = malloc(sizeof *buf);
+    memset(buf, 0xab, sizeof *buf);
+    buf->err.struct_size = size;
+    bw_status st = bw_hangup(client, ACCOUNT, "", NULL, &buf->err);
+    CHECK(st == BW_ERR_INVALID_ARGUMENT, "%s", bw_status_str(st));
+    const bw_error *err = &buf->err;
+    CHECK(err->status == st && err->http_status == 0 && err->attempts == 0, "filled");
+    CHECK(err->retry_after_ms == -1, "retry_after_ms %lld", (long long)err->retry_after_ms);
+    CHECK(strcmp(err->field, "call_id") == 0, "field '%s'", err->field);
+    CHECK(err->message[0] != 0 && err->error_id[0] == 0, "message '%s'", err->message);
+    CHECK(err->struct_size == size, "struct_size kept");
+    const unsigned char *bytes = (const unsigned char *)buf;
     int untouched = 1;
-    for (size_t i = sizeof(bw_error_layout1); i < sizeof(bw_error) + 64; i++)
-        untouched &= buf[i] == 0xab;
+    for (size_t i = size; i < sizeof *buf; i++) untouched &= bytes[i] == 0xab;
     CHECK(untouched, "a byte past layout 1 was written");
     free(buf);
     CHECK(requests_seen() == 0, "nothing sent");
@@ -1062,22 +1046,13 @@ static void wait_done(completions *c, int n) {
     pthread_mutex_unlock(&c->mu);
 }
 
-/* How many times the request log mentions `needle` (a call id in a path). */
-static int requests_for(const char *needle) {
-    char *log = sim_requests();
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    free(log);
-    return n;
-}
-
 /* Waits (the simulator bounds it at 10 s) until it has received a request for `needle`. */
 static void wait_request(const char *needle) {
     char path[160];
     snprintf(path, sizeof path, "/sim/requests?path_contains=%s&wait=1", needle);
     int status = 0;
     free(sim_call("GET", path, NULL, &status));
-    CHECK(status == 200 && requests_for(needle) > 0, "%s never arrived", needle);
+    CHECK(status == 200 && log_count(needle) > 0, "%s never arrived", needle);
 }
 
 static bw_client *async_client(uint32_t max_concurrency, uint32_t max_queued) {
@@ -1114,8 +1089,7 @@ static void test_async_calls_complete_exactly_once(void) {
             break;
         default: { /* a redirect of a ringing call: 409 */
             sim_create_call(ACCOUNT, "initiated", calls[n], sizeof calls[n]);
-            bw_modify_call_request req = BW_MODIFY_CALL_REQUEST_INIT;
-            req.redirect_url = "/next";
+            bw_modify_call_request req = redirect_to("/next");
             st = bw_modify_call_async(client, ACCOUNT, calls[n], &req, NULL, on_done, &refs[n], &id,
                                       &err);
         }
@@ -1185,7 +1159,7 @@ static void test_async_queue_full_and_cancel(void) {
           bw_status_str(c->status[2]));
     CHECK(c->job_id[2] == ids[2], "job id %llu", (unsigned long long)c->job_id[2]);
     CHECK(c->calls[3] == 0, "a busy submit called back");
-    CHECK(requests_for(call[1]) == 0, "the cancelled call reached the server");
+    CHECK(log_count(call[1]) == 0, "the cancelled call reached the server");
     bw_free(client);
     for (int i = 0; i < 3; i++) CHECK(c->calls[i] == 1, "job %d: %d callbacks", i, c->calls[i]);
     completions_free(c);
@@ -1216,7 +1190,7 @@ static void test_async_free_with_pending_calls(void) {
     for (int i = 1; i < 6; i++) {
         CHECK(c->calls[i] == 1 && c->status[i] == BW_ERR_CANCELLED, "job %d: %d x %s", i, c->calls[i],
               bw_status_str(c->status[i]));
-        CHECK(requests_for(calls[i]) == 0, "job %d reached the server", i);
+        CHECK(log_count(calls[i]) == 0, "job %d reached the server", i);
     }
     completions_free(c);
 }
