@@ -51,8 +51,8 @@ fn against(case: &str, call: Call, script: Vec<Behaviour>) -> Result<(), Error> 
     let server = HostileServer::start(script);
     let client = client(config(&server, matches!(call, Call::OAuth2)));
     let run = || match call {
-        Call::Hangup => client.hangup(ACCOUNT, "c-1", &CallOptions::default()),
-        _ => client.modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default()),
+        Call::Hangup => client.hangup_call("c-1"),
+        _ => client.redirect_call("c-1"),
     };
     let started = Instant::now();
     let outcome = run();
@@ -132,9 +132,7 @@ fn a_redirect_read_then_reset_is_sent_exactly_once() {
     // On a fresh connection.
     let server = HostileServer::start([Behaviour::WriteThenReset(vec![])]);
     let fresh = client(config(&server, false));
-    let err = fresh
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = fresh.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true)
@@ -145,21 +143,15 @@ fn a_redirect_read_then_reset_is_sent_exactly_once() {
     // On a reused keep-alive connection.
     let server = HostileServer::start([Behaviour::Normal, Behaviour::WriteThenReset(vec![])]);
     let reused = client(config(&server, false));
-    reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
-    let err = reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    reused.redirect_call("c-1").unwrap();
+    let err = reused.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true)
     );
     assert_eq!(server.requests(), 2, "one request per call");
     // The client still works.
-    reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
+    reused.redirect_call("c-1").unwrap();
 }
 
 /// A hang-up is harmless to repeat: after the same reset it is retried,
@@ -171,9 +163,7 @@ fn a_hangup_read_then_reset_is_retried_and_counted() {
         Behaviour::Write(http("HTTP/1.1 404 Not Found\nContent-Length: 0\n", b"")),
     ]);
     let client = client(config(&server, false));
-    let err = client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
+    let err = client.hangup_call("c-1").unwrap_err();
     // The 404 may well be the first attempt's doing: it says so.
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
@@ -189,9 +179,7 @@ fn an_idle_connection_closed_by_the_server_never_fails_a_call() {
     let server = HostileServer::start([Behaviour::WriteThenClose(OK_KEEP_ALIVE.to_vec())]);
     let client = client(config(&server, false));
     for round in 1..=3 {
-        client
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-            .unwrap();
+        client.redirect_call("c-1").unwrap();
         // Closed after the first answer; later answers keep it open.
         if round == 1 {
             server.wait_closed(1);
@@ -321,7 +309,7 @@ fn echoed_credentials_never_reach_the_error() {
         );
         let server = HostileServer::start([Behaviour::Write(http(&head, body.as_bytes()))]);
         let err = client(config(&server, false))
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+            .redirect_call("c-1")
             .unwrap_err();
         let everything = format!("{err:?} {err}");
         for secret in [PASSWORD, token.as_str()] {

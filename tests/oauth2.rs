@@ -48,9 +48,7 @@ fn a_thread_storm_fetches_exactly_one_token() {
             s.spawn(move || {
                 start.wait();
                 for call in mine {
-                    client
-                        .hangup(ACCOUNT, call, &CallOptions::default())
-                        .unwrap();
+                    client.hangup_call(call).unwrap();
                 }
             });
         }
@@ -81,9 +79,7 @@ fn short_lived_tokens_are_refreshed_halfway_one_at_a_time() {
             s.spawn(|| {
                 while started.elapsed() < run_for {
                     let call = sim.create_call(ACCOUNT, CallState::Answered);
-                    client
-                        .hangup(ACCOUNT, &call, &CallOptions::default())
-                        .unwrap();
+                    client.hangup_call(&call).unwrap();
                 }
             });
         }
@@ -118,9 +114,7 @@ fn a_401_refreshes_the_token_once_and_retries() {
         max_attempts: Some(1),
         ..oauth(&sim)
     };
-    client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client(config).redirect_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 2);
     let tokens = tokens(&sim);
@@ -138,9 +132,7 @@ fn a_second_401_is_reported() {
         count: 2,
         ..Fault::default()
     });
-    let err = client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(oauth(&sim)).redirect_call(&call).unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Unauthorized, 401, 2)
@@ -203,9 +195,7 @@ fn every_token_failure_is_a_clean_error() {
             ..oauth(&sim)
         };
         let started = Instant::now();
-        let err = client(config)
-            .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-            .unwrap_err();
+        let err = client(config).redirect_call(&call).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10), "{what}");
         assert_eq!(
             (err.status, err.http_status),
@@ -237,9 +227,7 @@ fn a_wrong_client_secret_is_unauthorized_and_not_echoed() {
         },
         ..oauth(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!((err.status, err.http_status), (Status::Unauthorized, 401));
     assert!(err.message.contains("invalid_client"), "{err}");
     assert_eq!(err.error_type.as_deref(), Some("invalid_client"));
@@ -257,9 +245,7 @@ fn a_failing_token_endpoint_is_retried_even_for_a_redirect() {
         status: Some(500),
         ..Fault::default()
     }));
-    client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client(oauth(&sim)).redirect_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 1);
 }
@@ -277,7 +263,7 @@ fn waiting_for_another_threads_refresh_respects_the_own_time_budget() {
         sim.create_call(ACCOUNT, CallState::Answered),
     );
     thread::scope(|s| {
-        let slow = s.spawn(|| client.hangup(ACCOUNT, &a, &CallOptions::default()));
+        let slow = s.spawn(|| client.hangup_call(&a));
         wait_for_token_requests(&sim, 1);
         let started = Instant::now();
         let err = client
@@ -312,12 +298,10 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     let client = client(oauth(&sim));
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     thread::scope(|s| {
-        let first = s.spawn(|| client.hangup(ACCOUNT, &call, &CallOptions::default()));
+        let first = s.spawn(|| client.hangup_call(&call));
         wait_for_token_requests(&sim, 1);
         // Starts waiting well within the 2 s the failing request takes.
-        let err = client
-            .hangup(ACCOUNT, &call, &CallOptions::default())
-            .unwrap_err();
+        let err = client.hangup_call(&call).unwrap_err();
         assert_eq!(err.status, Status::Unauthorized, "{err}");
         assert_eq!(
             first.join().unwrap().unwrap_err().status,
@@ -327,9 +311,7 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     // The failure was not followed by a second request from the waiter.
     assert_eq!(token_requests(&sim), 1);
     // The next call tries again (the fault is used up) and succeeds.
-    client
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap();
+    client.hangup_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
 }
 
@@ -362,7 +344,7 @@ fn a_short_budget_fetcher_does_not_fail_the_waiters() {
         wait_for_token_requests(&sim, 1);
         let waiters: Vec<_> = calls
             .iter()
-            .map(|call| s.spawn(|| client.hangup(ACCOUNT, call, &CallOptions::default())))
+            .map(|call| s.spawn(|| client.hangup_call(call)))
             .collect();
         let err = short.join().unwrap().unwrap_err();
         assert_eq!(err.status, Status::Timeout, "{err}");

@@ -39,9 +39,7 @@ fn rate_limited_then_ok_waits_for_retry_after() {
     sim.add_fault(fault_on(&call, retry_after(429, "1")));
     let client = client(basic(&sim));
     let started = Instant::now();
-    client
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client.redirect_call(&call).unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
@@ -56,9 +54,7 @@ fn rate_limited_with_an_http_date_is_honoured() {
     let past = "Sun, 06 Nov 1994 08:49:37 GMT";
     sim.add_fault(fault_on(&call, retry_after(429, past)));
     let client = client(basic(&sim));
-    client
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client.redirect_call(&call).unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
@@ -132,10 +128,9 @@ fn one_fault_is_retried_only_where_repeating_is_safe() {
             retry_non_idempotent: c.retry_non_idempotent,
             ..basic(&sim)
         });
-        let opts = CallOptions::default();
         let result = match c.hangup {
-            true => client.hangup(ACCOUNT, &call, &opts),
-            false => client.modify_call(ACCOUNT, &call, &redirect(), &opts),
+            true => client.hangup_call(&call),
+            false => client.redirect_call(&call),
         };
         match (c.fails, result) {
             (None, Ok(())) => {}
@@ -162,9 +157,7 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
             ..status(503)
         },
     ));
-    let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(basic(&sim)).redirect_call(&call).unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Server, 503, 3)
@@ -177,9 +170,7 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
         max_attempts: Some(5),
         ..basic(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!(err.attempts, 5);
     assert_eq!(call_requests(&sim, &call), 8);
 }
@@ -194,9 +185,7 @@ fn retry_after_beyond_the_time_budget_returns_at_once() {
         ..basic(&sim)
     };
     let started = Instant::now();
-    let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call(&call).unwrap_err();
     // Generous bound: the point is "no 10 s sleep", not a precise time.
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -219,18 +208,14 @@ fn retry_after_is_capped_at_30_seconds() {
         max_attempts: Some(1),
         ..basic(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!(err.retry_after, Some(Duration::from_secs(30)));
 }
 
 #[test]
 fn connection_refused_is_retried_even_for_a_redirect() {
     let config = basic_at(format!("http://127.0.0.1:{}/api/v2", closed_port()));
-    let err = client(config)
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Connect, 0, 3)
@@ -251,9 +236,7 @@ fn a_slow_server_times_out_without_retrying_a_redirect() {
         ..basic(&sim)
     };
     let started = Instant::now();
-    let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call(&call).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
     assert_eq!(call_requests(&sim, &call), 1);
@@ -292,9 +275,7 @@ fn a_pooled_connection_the_server_closed_is_not_used() {
     for _ in 0..20 {
         // The server closed the previous (pooled) connection before this
         // call starts; with retries off, the call must still succeed.
-        client
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-            .unwrap();
+        client.redirect_call("c-1").unwrap();
         closed.recv().unwrap();
     }
 }
@@ -340,12 +321,8 @@ fn a_reset_after_sending_is_not_resent_for_a_redirect() {
         ..basic_at(url)
     };
     let client = client(config);
-    client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
-    let err = client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    client.redirect_call("c-1").unwrap();
+    let err = client.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true),
@@ -353,9 +330,7 @@ fn a_reset_after_sending_is_not_resent_for_a_redirect() {
     );
     assert_eq!(conns.load(Ordering::SeqCst), 1, "connections");
     // The client goes on, on a new connection.
-    client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap();
+    client.hangup_call("c-1").unwrap();
     assert_eq!(read.load(Ordering::SeqCst), 2, "requests answered");
     assert_eq!(conns.load(Ordering::SeqCst), 2, "connections");
 }
@@ -368,14 +343,10 @@ fn a_server_that_always_resets_gets_each_attempt_once() {
         ..basic_at(url)
     };
     let client = client(config);
-    let err = client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client.redirect_call("c-1").unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 1), "{err}");
     assert_eq!(conns.load(Ordering::SeqCst), 1, "no resend");
-    let err = client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
+    let err = client.hangup_call("c-1").unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 3), "{err}");
     assert_eq!(
         conns.load(Ordering::SeqCst),

@@ -129,12 +129,8 @@ impl HttpsServer {
 fn a_private_ca_from_a_pem_file_is_trusted() {
     let server = HttpsServer::start(&["localhost"]);
     let client = client(server.config(server.pem_roots()));
-    client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap();
-    client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
+    client.hangup_call("c-1").unwrap();
+    client.redirect_call("c-1").unwrap();
     assert_eq!(server.requests(), 2);
 }
 
@@ -142,7 +138,7 @@ fn a_private_ca_from_a_pem_file_is_trusted() {
 fn the_bundled_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
     let err = client(server.config(TlsRoots::Bundled))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -157,7 +153,7 @@ fn the_bundled_roots_refuse_a_private_ca() {
 fn the_system_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
     let err = client(server.config(TlsRoots::System))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap_err();
     assert_eq!(err.status, Status::Tls, "{err}");
     assert_eq!(server.requests(), 0);
@@ -167,7 +163,7 @@ fn the_system_roots_refuse_a_private_ca() {
 fn a_certificate_for_another_name_is_refused() {
     let server = HttpsServer::start(&["voice.example.com"]);
     let err = client(server.config(server.pem_roots()))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap_err();
     assert_eq!(err.status, Status::Tls, "{err}");
     assert_eq!(server.requests(), 0);
@@ -185,12 +181,12 @@ fn the_token_request_uses_the_same_tls_roots() {
         ..server.config(tls_roots)
     };
     client(oauth(server.pem_roots()))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap();
     assert_eq!(server.requests(), 2, "token + call");
 
     let err = client(oauth(TlsRoots::Bundled))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap_err();
     assert_eq!(err.status, Status::Tls, "{err}");
     assert!(err.message.starts_with("token request failed"), "{err}");
