@@ -123,6 +123,17 @@ impl HttpsServer {
     fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
+
+    /// A hang-up with `tls_roots` that must fail the handshake, so that no
+    /// request reaches the server. Returns the error.
+    fn refused(&self, tls_roots: TlsRoots) -> Error {
+        let err = client(self.config(tls_roots))
+            .hangup_call("c-1")
+            .unwrap_err();
+        assert_eq!(err.status, Status::Tls, "{err}");
+        assert_eq!(self.requests(), 0);
+        err
+    }
 }
 
 #[test]
@@ -137,36 +148,21 @@ fn a_private_ca_from_a_pem_file_is_trusted() {
 #[test]
 fn the_bundled_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
-    let err = client(server.config(TlsRoots::Bundled))
-        .hangup_call("c-1")
-        .unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts),
-        (Status::Tls, 0, 1),
-        "{err}"
-    );
+    let err = server.refused(TlsRoots::Bundled);
+    assert_eq!((err.http_status, err.attempts), (0, 1), "{err}");
     assert_clean(&err, &[]);
-    assert_eq!(server.requests(), 0);
 }
 
 #[test]
 fn the_system_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
-    let err = client(server.config(TlsRoots::System))
-        .hangup_call("c-1")
-        .unwrap_err();
-    assert_eq!(err.status, Status::Tls, "{err}");
-    assert_eq!(server.requests(), 0);
+    server.refused(TlsRoots::System);
 }
 
 #[test]
 fn a_certificate_for_another_name_is_refused() {
     let server = HttpsServer::start(&["voice.example.com"]);
-    let err = client(server.config(server.pem_roots()))
-        .hangup_call("c-1")
-        .unwrap_err();
-    assert_eq!(err.status, Status::Tls, "{err}");
-    assert_eq!(server.requests(), 0);
+    server.refused(server.pem_roots());
 }
 
 #[test]
