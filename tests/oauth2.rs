@@ -19,6 +19,17 @@ fn token_fault(fault: Fault) -> Fault {
     }
 }
 
+/// A simulator whose token endpoint takes `delay` to answer the first
+/// token request.
+fn slow_first_token(delay: Duration) -> Simulator {
+    let sim = sim();
+    sim.add_fault(token_fault(Fault {
+        delay,
+        ..Fault::default()
+    }));
+    sim
+}
+
 /// The token values the simulator saw (without the `Bearer ` prefix).
 fn tokens(sim: &Simulator) -> Vec<String> {
     authorizations(sim)
@@ -26,6 +37,19 @@ fn tokens(sim: &Simulator) -> Vec<String> {
         .filter_map(|a| a.strip_prefix("Bearer "))
         .map(str::to_owned)
         .collect()
+}
+
+/// A new answered call whose first `times` requests the simulator refuses
+/// with a 401, as when the token is revoked.
+fn call_refused_401(sim: &Simulator, times: u32) -> String {
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(Fault {
+        match_id: Some(call.clone()),
+        status: Some(401),
+        count: times,
+        ..Fault::default()
+    });
+    call
 }
 
 #[test]
@@ -103,12 +127,7 @@ fn short_lived_tokens_are_refreshed_halfway_one_at_a_time() {
 #[test]
 fn a_401_refreshes_the_token_once_and_retries() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(Fault {
-        match_id: Some(call.clone()),
-        status: Some(401),
-        ..Fault::default()
-    });
+    let call = call_refused_401(&sim, 1);
     // Not part of the retry policy: works with retries off.
     let config = ClientConfig {
         max_attempts: Some(1),
@@ -125,13 +144,7 @@ fn a_401_refreshes_the_token_once_and_retries() {
 #[test]
 fn a_second_401_is_reported() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(Fault {
-        match_id: Some(call.clone()),
-        status: Some(401),
-        count: 2,
-        ..Fault::default()
-    });
+    let call = call_refused_401(&sim, 2);
     let err = client(oauth(&sim)).redirect_call(&call).unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
@@ -252,11 +265,7 @@ fn a_failing_token_endpoint_is_retried_even_for_a_redirect() {
 
 #[test]
 fn waiting_for_another_threads_refresh_respects_the_own_time_budget() {
-    let sim = sim();
-    sim.add_fault(token_fault(Fault {
-        delay: Duration::from_secs(3),
-        ..Fault::default()
-    }));
+    let sim = slow_first_token(Duration::from_secs(3));
     let client = client(oauth(&sim));
     let (a, b) = (
         sim.create_call(ACCOUNT, CallState::Answered),
@@ -320,11 +329,7 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
 /// its timeout: one of them fetches again, and all of them succeed.
 #[test]
 fn a_short_budget_fetcher_does_not_fail_the_waiters() {
-    let sim = sim();
-    sim.add_fault(token_fault(Fault {
-        delay: Duration::from_secs(3),
-        ..Fault::default()
-    }));
+    let sim = slow_first_token(Duration::from_secs(3));
     let client = client(ClientConfig {
         max_attempts: Some(1),
         ..oauth(&sim)
