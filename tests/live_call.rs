@@ -103,6 +103,15 @@ fn live_call(sim: &Simulator) -> String {
     call
 }
 
+/// Where most tests start: a simulator, a Basic client of it and a
+/// [`live_call`] on it.
+fn live_setup() -> (Simulator, Client, String) {
+    let sim = sim();
+    let client = client(basic(&sim));
+    let call = live_call(&sim);
+    (sim, client, call)
+}
+
 /// The requests the simulator received for `op` on `call` (default account).
 fn sent(sim: &Simulator, op: Op, call: &str) -> Vec<LoggedRequest> {
     let path = format!("/api/v2/accounts/{ACCOUNT}/calls/{call}{}", op.suffix());
@@ -390,9 +399,7 @@ fn a_document_of_exactly_64_kib_is_sent_whole() {
 /// be read correctly by the calls after it.
 #[test]
 fn answers_without_a_body_keep_the_connection_usable() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     for _ in 0..5 {
         for op in Op::ALL {
             op.call(&client, &call)
@@ -408,9 +415,7 @@ fn answers_without_a_body_keep_the_connection_usable() {
 /// Any 2xx is success for the operations whose answer says nothing.
 #[test]
 fn any_2xx_is_success_for_bxml_and_recording() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     for op in [Op::Bxml, Op::Pause, Op::Resume] {
         for (code, body) in [(200, "{\"unexpected\":true}"), (202, ""), (204, "")] {
             let body = Some(body.to_owned());
@@ -546,9 +551,7 @@ fn an_unanswered_call_that_is_hung_up_is_cancelled() {
 
 #[test]
 fn unknown_calls_and_other_accounts_are_not_found() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (_sim, client, call) = live_setup();
     for op in Op::ALL {
         for (account, id) in [(ACCOUNT, "c-unknown"), ("9900001", call.as_str())] {
             let err = op
@@ -568,9 +571,7 @@ fn unknown_calls_and_other_accounts_are_not_found() {
 
 #[test]
 fn an_ended_call_is_not_found_but_its_state_can_be_read() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     client
         .hangup(ACCOUNT, &call, &CallOptions::default())
         .unwrap();
@@ -982,9 +983,7 @@ fn unavailable_and_rate_limited_are_retried_for_every_operation() {
 /// a BXML replacement retried after a 503 stops at a 500, and says so.
 #[test]
 fn maybe_applied_accumulates_over_attempts() {
-    let sim = sim();
-    let client = client(basic(&sim));
-    let call = live_call(&sim);
+    let (sim, client, call) = live_setup();
     sim.add_fault(on(Op::Bxml, &call, status(503)));
     sim.add_fault(on(Op::Bxml, &call, status(500)));
     let err = Op::Bxml.call(&client, &call).unwrap_err();
@@ -1136,9 +1135,7 @@ fn malformed_state(sim: &Simulator, client: &Client, call: &str, fault: Fault) -
 
 #[test]
 fn a_malformed_call_state_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     // Unclosed nesting far deeper than any recursion limit.
     let deep = format!("{{\"x\":{}", "[".repeat(50_000));
     // Nesting inside a field the library keeps as JSON values.
@@ -1196,9 +1193,7 @@ fn a_malformed_call_state_is_a_protocol_error() {
 
 #[test]
 fn an_html_page_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let page =
         "<html><head><title>Gateway</title></head><body>\r\nLogin required\u{1b}[2J</body></html>";
     let err = malformed_state(
@@ -1218,9 +1213,7 @@ fn an_html_page_is_a_protocol_error() {
 
 #[test]
 fn an_oversized_call_state_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     // A valid call state padded past the 64 KiB read cap.
     let body = format!(r#"{{"state":"answered","x":"{}"}}"#, "a".repeat(70 * 1024));
     let err = malformed_state(&sim, &client, &call, ok_with(&body));
@@ -1233,9 +1226,7 @@ fn an_oversized_call_state_is_a_protocol_error() {
 
 #[test]
 fn a_call_state_of_exactly_64_kib_is_read() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let frame = r#"{"state":"answered","x":""}"#;
     let body = format!(
         r#"{{"state":"answered","x":"{}"}}"#,
@@ -1251,9 +1242,7 @@ fn a_call_state_of_exactly_64_kib_is_read() {
 
 #[test]
 fn null_fields_are_none_and_unknown_values_are_carried() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let get = |body: &str| {
         sim.add_fault(on(Op::State, &call, ok_with(body)));
         client
