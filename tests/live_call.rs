@@ -248,6 +248,12 @@ fn assert_same_as_sim(state: &bwvoice::CallState, sim: &Value) {
     assert_time(&state.last_update, &sim["lastUpdate"], "lastUpdate");
 }
 
+/// What a failure says about where it ended: `(status, http_status,
+/// attempts, maybe_applied)`.
+fn summary(err: &Error) -> (Status, u16, u32, bool) {
+    (err.status, err.http_status, err.attempts, err.maybe_applied)
+}
+
 /// The start of a long test input, for assertion messages.
 fn short(text: &str) -> String {
     text.chars().take(60).collect()
@@ -558,7 +564,7 @@ fn unknown_calls_and_other_accounts_are_not_found() {
                 .run(&client, account, id, &CallOptions::default())
                 .unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::NotFound, 404, 1, false),
                 "{op:?} {account}/{id}: {err}"
             );
@@ -602,11 +608,7 @@ fn bxml_on_an_unanswered_call_is_a_conflict() {
     let call = sim.create_call(ACCOUNT, CallState::Initiated);
     let client = client(basic(&sim));
     let err = Op::Bxml.call(&client, &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::Conflict, 409, 1, false),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::Conflict, 409, 1, false), "{err}");
     assert_eq!(err.description.as_deref(), Some("Call is not yet answered"));
     assert!(
         err.message
@@ -630,7 +632,7 @@ fn recording_with_none_in_progress_is_a_bad_request() {
         for op in [Op::Pause, Op::Resume] {
             let err = op.call(&client, call).unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::BadRequest, 400, 1, false),
                 "{op:?}: {err}"
             );
@@ -669,11 +671,7 @@ fn bxml_the_server_refuses_is_a_bad_request() {
         },
     ));
     let err = Op::Bxml.call(&client(basic(&sim)), &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::BadRequest, 400, 1, false),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::BadRequest, 400, 1, false), "{err}");
     assert_eq!(
         err.message,
         "HTTP 400: the request was rejected (validation: Unknown verb <Spaek> at line 2)"
@@ -697,7 +695,7 @@ fn wrong_credentials_are_unauthorized_on_every_route() {
     for op in Op::ALL {
         let err = op.call(&client, &call).unwrap_err();
         assert_eq!(
-            (err.status, err.http_status, err.attempts, err.maybe_applied),
+            summary(&err),
             (Status::Unauthorized, 401, 1, false),
             "{op:?}: {err}"
         );
@@ -787,7 +785,7 @@ fn faulted_statuses_map_on_every_route() {
             let maybe_applied = code >= 500 && code != 503;
             let case = format!("{op:?} {code}: {err}");
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (want, code, attempts, maybe_applied),
                 "{case}"
             );
@@ -902,11 +900,7 @@ fn bxml_is_not_repeated_after_a_failure_it_may_have_acted_on() {
         let call = live_call(&sim);
         sim.add_fault(on(Op::Bxml, &call, fault));
         let err = Op::Bxml.call(&client, &call).unwrap_err();
-        assert_eq!(
-            (err.status, err.http_status, err.attempts, err.maybe_applied),
-            (want, http_status, 1, true),
-            "{err}"
-        );
+        assert_eq!(summary(&err), (want, http_status, 1, true), "{err}");
         assert_eq!(sent(&sim, Op::Bxml, &call).len(), 1, "{err}");
         assert_clean_message(&err);
         // The same client goes on.
@@ -968,7 +962,7 @@ fn unavailable_and_rate_limited_are_retried_for_every_operation() {
             ));
             let err = op.call(&client, &call).unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::from_http(code).unwrap(), code, 3, false),
                 "{op:?} {code}: {err}"
             );
@@ -987,11 +981,7 @@ fn maybe_applied_accumulates_over_attempts() {
     sim.add_fault(on(Op::Bxml, &call, status(503)));
     sim.add_fault(on(Op::Bxml, &call, status(500)));
     let err = Op::Bxml.call(&client, &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::Server, 500, 2, true),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::Server, 500, 2, true), "{err}");
     assert_eq!(sent(&sim, Op::Bxml, &call).len(), 2);
 
     // A reset, then a 404: the 404 may be the first attempt's doing.
