@@ -1334,27 +1334,20 @@ fn http(head: &str, body: &[u8]) -> Vec<u8> {
 #[test]
 fn a_reset_mid_body_is_an_error_not_half_a_state() {
     let head = "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 400\n";
-    let (outcome, _) = against_raw(Behaviour::WriteThenReset(http(
-        head,
-        br#"{"state":"answered","callId":"c-1","#,
-    )));
-    let err = outcome.unwrap_err();
-    assert!(
-        matches!(err.status, Status::Protocol | Status::Connect),
-        "{err}"
-    );
-    assert_clean_message(&err);
-    // Closed cleanly (FIN) instead: the same.
-    let (outcome, _) = against_raw(Behaviour::WriteThenClose(http(
-        head,
-        br#"{"state":"answered","callId":"c-1","#,
-    )));
-    let err = outcome.unwrap_err();
-    assert!(
-        matches!(err.status, Status::Protocol | Status::Connect),
-        "{err}"
-    );
-    assert_clean_message(&err);
+    let half = http(head, br#"{"state":"answered","callId":"c-1","#);
+    // Reset (RST), or closed cleanly (FIN): the same.
+    for (how, cut) in [
+        ("reset", Behaviour::WriteThenReset(half.clone())),
+        ("closed", Behaviour::WriteThenClose(half)),
+    ] {
+        let (outcome, _) = against_raw(cut);
+        let err = outcome.unwrap_err();
+        assert!(
+            matches!(err.status, Status::Protocol | Status::Connect),
+            "{how}: {err}"
+        );
+        assert_clean_message(&err);
+    }
 }
 
 #[test]
