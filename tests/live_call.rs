@@ -227,19 +227,18 @@ fn assert_time(parsed: &Option<Timestamp>, sim_text: &Value, field: &str) {
 
 /// Every field of `state` against the simulator's view of the same call.
 fn assert_same_as_sim(state: &bwvoice::CallState, sim: &Value) {
-    let text = |key: &str| sim[key].as_str().map(str::to_owned);
-    assert_eq!(state.application_id, text("applicationId"));
-    assert_eq!(state.account_id, text("accountId"));
-    assert_eq!(state.call_id, text("callId"));
-    assert_eq!(state.parent_call_id, text("parentCallId"));
-    assert_eq!(state.to, text("to"));
-    assert_eq!(state.from, text("from"));
-    assert_eq!(state.direction, text("direction"));
-    assert_eq!(state.state, text("state"));
-    assert_eq!(state.identity, text("identity"));
-    assert_eq!(state.disconnect_cause, text("disconnectCause"));
-    assert_eq!(state.error_message, text("errorMessage"));
-    assert_eq!(state.error_id, text("errorId"));
+    // The text fields, under the names the API gives them.
+    let texts = json!({
+        "applicationId": state.application_id, "accountId": state.account_id,
+        "callId": state.call_id, "parentCallId": state.parent_call_id,
+        "to": state.to, "from": state.from, "direction": state.direction,
+        "state": state.state, "identity": state.identity,
+        "disconnectCause": state.disconnect_cause,
+        "errorMessage": state.error_message, "errorId": state.error_id,
+    });
+    for (key, parsed) in texts.as_object().unwrap() {
+        assert_eq!(parsed, &sim[key], "{key}");
+    }
     assert!(state.stir_shaken.is_empty());
     assert_time(&state.enqueued_time, &sim["enqueuedTime"], "enqueuedTime");
     assert_time(&state.start_time, &sim["startTime"], "startTime");
