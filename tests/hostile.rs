@@ -44,37 +44,45 @@ enum Call {
     OAuth2,
 }
 
-/// Runs one call against a server playing `script`, checks it ends within
-/// the bound, then checks the same client succeeds against the same
-/// (now well-behaved) server. Returns the first call's outcome.
-fn against(case: &str, call: Call, script: Vec<Behaviour>) -> Result<(), Error> {
-    let server = HostileServer::start(script);
-    let client = client(config(&server, matches!(call, Call::OAuth2)));
-    let run = || match call {
-        Call::Hangup => client.hangup(ACCOUNT, "c-1", &CallOptions::default()),
-        _ => client.modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default()),
-    };
-    let started = Instant::now();
-    let outcome = run();
-    let elapsed = started.elapsed();
-    let status = outcome.as_ref().err().map_or("OK", |e| e.status.name());
-    eprintln!("{case:<45} {status:<22} {elapsed:>8.2?}");
-    assert!(elapsed < NO_HANG, "{case}: took {elapsed:?}");
-    if let Err(e) = &outcome {
-        assert!(!e.message.is_empty());
-        assert_clean(e, &[PASSWORD, "t0k3n"]);
-        // Each attempt is a request the server read (with OAuth2 the token
-        // requests come on top), so `attempts` is never a guess.
-        if !matches!(call, Call::OAuth2) {
-            assert_eq!(
-                server.requests(),
-                e.attempts as usize,
-                "{case}: requests read"
-            );
+impl Call {
+    /// Runs this call against a server that answers its first request with
+    /// `first`, checks it ends within the bound, then checks the same
+    /// client succeeds against the same (now well-behaved) server. Returns
+    /// the first call's outcome.
+    fn against(self, case: &str, first: Behaviour) -> Result<(), Error> {
+        let server = HostileServer::start([first]);
+        let client = client(config(&server, matches!(self, Call::OAuth2)));
+        let run = || match self {
+            Call::Hangup => client.hangup_call("c-1"),
+            _ => client.redirect_call("c-1"),
+        };
+        let started = Instant::now();
+        let outcome = run();
+        let elapsed = started.elapsed();
+        let status = outcome.as_ref().err().map_or("OK", |e| e.status.name());
+        eprintln!("{case:<45} {status:<22} {elapsed:>8.2?}");
+        assert!(elapsed < NO_HANG, "{case}: took {elapsed:?}");
+        if let Err(e) = &outcome {
+            assert!(!e.message.is_empty());
+            assert_clean(e, &[PASSWORD, "t0k3n"]);
+            // Each attempt is a request the server read (with OAuth2 the token
+            // requests come on top), so `attempts` is never a guess.
+            if !matches!(self, Call::OAuth2) {
+                assert_eq!(
+                    server.requests(),
+                    e.attempts as usize,
+                    "{case}: requests read"
+                );
+            }
         }
+        run().unwrap_or_else(|e| panic!("{case}: the next call failed: {e}"));
+        outcome
     }
-    run().unwrap_or_else(|e| panic!("{case}: the next call failed: {e}"));
-    outcome
+
+    /// [`Call::against`], where the first call must fail.
+    fn fails(self, case: &str, first: Behaviour) -> Error {
+        self.against(case, first).expect_err(case)
+    }
 }
 
 fn http(head: &str, body: &[u8]) -> Vec<u8> {
@@ -83,44 +91,33 @@ fn http(head: &str, body: &[u8]) -> Vec<u8> {
 
 #[test]
 fn stall_before_the_status_line_times_out() {
-    let err = against(
-        "stall before the status line",
-        Call::Redirect,
-        vec![Behaviour::WriteThenStall(vec![])],
-    )
-    .unwrap_err();
+    let stall = || Behaviour::WriteThenStall(vec![]);
+    let err = Call::Redirect.fails("stall before the status line", stall());
     assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
     // A hang-up is retried after a timeout, but never past the budget.
-    let err = against(
-        "stall before the status line (hang-up)",
-        Call::Hangup,
-        vec![Behaviour::WriteThenStall(vec![])],
-    )
-    .unwrap_err();
+    let err = Call::Hangup.fails("stall before the status line (hang-up)", stall());
     assert_eq!(err.status, Status::Timeout);
 }
 
 #[test]
 fn stall_mid_headers_times_out() {
-    let script = vec![Behaviour::WriteThenStall(
-        b"HTTP/1.1 200 OK\r\nContent-Le".to_vec(),
-    )];
-    let err = against("stall mid-headers", Call::Redirect, script).unwrap_err();
+    let partial_head = Behaviour::WriteThenStall(b"HTTP/1.1 200 OK\r\nContent-Le".to_vec());
+    let err = Call::Redirect.fails("stall mid-headers", partial_head);
     assert_eq!(err.status, Status::Timeout);
 }
 
 #[test]
 fn one_byte_per_second_times_out() {
-    let script = vec![Behaviour::Drip(OK_KEEP_ALIVE.to_vec())];
-    let err = against("drip one byte per second", Call::Redirect, script).unwrap_err();
+    let drip = Behaviour::Drip(OK_KEEP_ALIVE.to_vec());
+    let err = Call::Redirect.fails("drip one byte per second", drip);
     assert_eq!(err.status, Status::Timeout);
 }
 
 #[test]
 fn reset_mid_body_keeps_the_status() {
     let head = "HTTP/1.1 404 Not Found\nContent-Type: application/json\nContent-Length: 100\n";
-    let script = vec![Behaviour::WriteThenReset(http(head, b"{\"type\":\"not-"))];
-    let err = against("reset mid-body (404)", Call::Redirect, script).unwrap_err();
+    let reset = Behaviour::WriteThenReset(http(head, b"{\"type\":\"not-"));
+    let err = Call::Redirect.fails("reset mid-body (404)", reset);
     assert_eq!((err.status, err.http_status), (Status::NotFound, 404));
     assert!(err.message.contains("body unreadable"), "{}", err.message);
 }
@@ -132,9 +129,7 @@ fn a_redirect_read_then_reset_is_sent_exactly_once() {
     // On a fresh connection.
     let server = HostileServer::start([Behaviour::WriteThenReset(vec![])]);
     let fresh = client(config(&server, false));
-    let err = fresh
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = fresh.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true)
@@ -145,21 +140,15 @@ fn a_redirect_read_then_reset_is_sent_exactly_once() {
     // On a reused keep-alive connection.
     let server = HostileServer::start([Behaviour::Normal, Behaviour::WriteThenReset(vec![])]);
     let reused = client(config(&server, false));
-    reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
-    let err = reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    reused.redirect_call("c-1").unwrap();
+    let err = reused.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true)
     );
     assert_eq!(server.requests(), 2, "one request per call");
     // The client still works.
-    reused
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
+    reused.redirect_call("c-1").unwrap();
 }
 
 /// A hang-up is harmless to repeat: after the same reset it is retried,
@@ -171,9 +160,7 @@ fn a_hangup_read_then_reset_is_retried_and_counted() {
         Behaviour::Write(http("HTTP/1.1 404 Not Found\nContent-Length: 0\n", b"")),
     ]);
     let client = client(config(&server, false));
-    let err = client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
+    let err = client.hangup_call("c-1").unwrap_err();
     // The 404 may well be the first attempt's doing: it says so.
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
@@ -189,9 +176,7 @@ fn an_idle_connection_closed_by_the_server_never_fails_a_call() {
     let server = HostileServer::start([Behaviour::WriteThenClose(OK_KEEP_ALIVE.to_vec())]);
     let client = client(config(&server, false));
     for round in 1..=3 {
-        client
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-            .unwrap();
+        client.redirect_call("c-1").unwrap();
         // Closed after the first answer; later answers keep it open.
         if round == 1 {
             server.wait_closed(1);
@@ -202,8 +187,8 @@ fn an_idle_connection_closed_by_the_server_never_fails_a_call() {
 
 #[test]
 fn close_without_an_answer_is_a_connect_error() {
-    let script = vec![Behaviour::WriteThenClose(vec![])];
-    let err = against("close without an answer", Call::Redirect, script).unwrap_err();
+    let close = Behaviour::WriteThenClose(vec![]);
+    let err = Call::Redirect.fails("close without an answer", close);
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true)
@@ -217,8 +202,7 @@ fn garbage_status_line_is_a_protocol_error() {
         ("status code out of range", b"HTTP/1.1 2000 OK\r\n\r\n"),
         ("binary status line", b"\x00\xff\x16\x03\x01\r\n\r\n"),
     ] {
-        let script = vec![Behaviour::WriteThenClose(garbage.to_vec())];
-        let err = against(case, Call::Redirect, script).unwrap_err();
+        let err = Call::Redirect.fails(case, Behaviour::WriteThenClose(garbage.to_vec()));
         assert_eq!(err.status, Status::Protocol, "{case}: {err}");
     }
 }
@@ -229,8 +213,7 @@ fn a_100_kib_header_is_a_protocol_error() {
         "HTTP/1.1 200 OK\nX-Big: {}\nContent-Length: 0\n",
         "a".repeat(100 * 1024)
     );
-    let script = vec![Behaviour::Write(http(&big, b""))];
-    let err = against("100 KiB header", Call::Redirect, script).unwrap_err();
+    let err = Call::Redirect.fails("100 KiB header", Behaviour::Write(http(&big, b"")));
     assert_eq!(err.status, Status::Protocol);
 }
 
@@ -238,14 +221,14 @@ fn a_100_kib_header_is_a_protocol_error() {
 fn a_10_mib_body_is_not_buffered() {
     let body = vec![b'x'; 10 << 20];
     let head = format!("HTTP/1.1 500 Oops\nContent-Length: {}\n", body.len());
-    let script = vec![Behaviour::Write(http(&head, &body))];
-    let err = against("10 MiB body (500)", Call::Redirect, script).unwrap_err();
+    let reply = Behaviour::Write(http(&head, &body));
+    let err = Call::Redirect.fails("10 MiB body (500)", reply);
     assert_eq!((err.status, err.http_status), (Status::Server, 500));
     assert!(err.message.contains("too large"), "{}", err.message);
     // A success with a huge body is still a success (the body is ignored).
     let head = format!("HTTP/1.1 200 OK\nContent-Length: {}\n", body.len());
-    let script = vec![Behaviour::Write(http(&head, &body))];
-    against("10 MiB body (200)", Call::Redirect, script).unwrap();
+    let reply = Behaviour::Write(http(&head, &body));
+    Call::Redirect.against("10 MiB body (200)", reply).unwrap();
 }
 
 #[test]
@@ -254,54 +237,48 @@ fn content_length_shorter_than_the_body() {
     // (on the same client and server) must not read them as its answer.
     let body = br#"{"type":"not-found","description":"the call is gone"}"#;
     let head = "HTTP/1.1 404 Not Found\nContent-Type: application/json\nContent-Length: 20\n";
-    let script = vec![Behaviour::Write(http(head, body))];
-    let err = against(
-        "Content-Length shorter than the body",
-        Call::Redirect,
-        script,
-    )
-    .unwrap_err();
+    let reply = Behaviour::Write(http(head, body));
+    let err = Call::Redirect.fails("Content-Length shorter than the body", reply);
     assert_eq!((err.status, err.http_status), (Status::NotFound, 404));
 }
 
 #[test]
 fn content_length_longer_than_the_body() {
-    let head = "HTTP/1.1 500 Oops\nContent-Length: 100\n";
-    let script = vec![Behaviour::WriteThenClose(http(head, b"short"))];
-    let err = against("Content-Length longer, then close", Call::Redirect, script).unwrap_err();
-    assert_eq!((err.status, err.http_status), (Status::Server, 500));
-    // The server keeps the connection open: the body never completes.
-    let script = vec![Behaviour::Write(http(head, b"short"))];
-    let err = against("Content-Length longer, kept open", Call::Redirect, script).unwrap_err();
-    assert_eq!((err.status, err.http_status), (Status::Server, 500));
-    assert!(err.message.contains("body unreadable"), "{}", err.message);
+    let reply = http("HTTP/1.1 500 Oops\nContent-Length: 100\n", b"short");
+    for (case, behaviour) in [
+        (
+            "Content-Length longer, then close",
+            Behaviour::WriteThenClose(reply.clone()),
+        ),
+        // The server keeps the connection open: the body never completes.
+        ("Content-Length longer, kept open", Behaviour::Write(reply)),
+    ] {
+        let err = Call::Redirect.fails(case, behaviour);
+        assert_eq!(
+            (err.status, err.http_status),
+            (Status::Server, 500),
+            "{case}"
+        );
+        assert!(
+            err.message.contains("body unreadable"),
+            "{case}: {}",
+            err.message
+        );
+    }
 }
 
 #[test]
 fn hostile_token_endpoint() {
-    let err = against(
-        "token endpoint stalls",
-        Call::OAuth2,
-        vec![Behaviour::WriteThenStall(vec![])],
-    )
-    .unwrap_err();
+    let stall = Behaviour::WriteThenStall(vec![]);
+    let err = Call::OAuth2.fails("token endpoint stalls", stall);
     assert_eq!(err.status, Status::Timeout);
-    let err = against(
-        "token endpoint sends garbage",
-        Call::OAuth2,
-        vec![Behaviour::WriteThenClose(b"garbage\r\n\r\n".to_vec())],
-    )
-    .unwrap_err();
+    let garbage = Behaviour::WriteThenClose(b"garbage\r\n\r\n".to_vec());
+    let err = Call::OAuth2.fails("token endpoint sends garbage", garbage);
     assert_eq!(err.status, Status::Protocol);
     let token = br#"{"access_token":"a\r\nX-Evil: 1","expires_in":60}"#;
     let head = format!("HTTP/1.1 200 OK\nContent-Length: {}\n", token.len());
-    let reply = http(&head, token);
-    let err = against(
-        "token with CR/LF",
-        Call::OAuth2,
-        vec![Behaviour::Write(reply)],
-    )
-    .unwrap_err();
+    let reply = Behaviour::Write(http(&head, token));
+    let err = Call::OAuth2.fails("token with CR/LF", reply);
     assert_eq!(err.status, Status::Protocol);
 }
 
@@ -321,7 +298,7 @@ fn echoed_credentials_never_reach_the_error() {
         );
         let server = HostileServer::start([Behaviour::Write(http(&head, body.as_bytes()))]);
         let err = client(config(&server, false))
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
+            .redirect_call("c-1")
             .unwrap_err();
         let everything = format!("{err:?} {err}");
         for secret in [PASSWORD, token.as_str()] {

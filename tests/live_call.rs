@@ -103,6 +103,15 @@ fn live_call(sim: &Simulator) -> String {
     call
 }
 
+/// Where most tests start: a simulator, a Basic client of it and a
+/// [`live_call`] on it.
+fn live_setup() -> (Simulator, Client, String) {
+    let sim = sim();
+    let client = client(basic(&sim));
+    let call = live_call(&sim);
+    (sim, client, call)
+}
+
 /// The requests the simulator received for `op` on `call` (default account).
 fn sent(sim: &Simulator, op: Op, call: &str) -> Vec<LoggedRequest> {
     let path = format!("/api/v2/accounts/{ACCOUNT}/calls/{call}{}", op.suffix());
@@ -218,25 +227,30 @@ fn assert_time(parsed: &Option<Timestamp>, sim_text: &Value, field: &str) {
 
 /// Every field of `state` against the simulator's view of the same call.
 fn assert_same_as_sim(state: &bwvoice::CallState, sim: &Value) {
-    let text = |key: &str| sim[key].as_str().map(str::to_owned);
-    assert_eq!(state.application_id, text("applicationId"));
-    assert_eq!(state.account_id, text("accountId"));
-    assert_eq!(state.call_id, text("callId"));
-    assert_eq!(state.parent_call_id, text("parentCallId"));
-    assert_eq!(state.to, text("to"));
-    assert_eq!(state.from, text("from"));
-    assert_eq!(state.direction, text("direction"));
-    assert_eq!(state.state, text("state"));
-    assert_eq!(state.identity, text("identity"));
-    assert_eq!(state.disconnect_cause, text("disconnectCause"));
-    assert_eq!(state.error_message, text("errorMessage"));
-    assert_eq!(state.error_id, text("errorId"));
+    // The text fields, under the names the API gives them.
+    let texts = json!({
+        "applicationId": state.application_id, "accountId": state.account_id,
+        "callId": state.call_id, "parentCallId": state.parent_call_id,
+        "to": state.to, "from": state.from, "direction": state.direction,
+        "state": state.state, "identity": state.identity,
+        "disconnectCause": state.disconnect_cause,
+        "errorMessage": state.error_message, "errorId": state.error_id,
+    });
+    for (key, parsed) in texts.as_object().unwrap() {
+        assert_eq!(parsed, &sim[key], "{key}");
+    }
     assert!(state.stir_shaken.is_empty());
     assert_time(&state.enqueued_time, &sim["enqueuedTime"], "enqueuedTime");
     assert_time(&state.start_time, &sim["startTime"], "startTime");
     assert_time(&state.answer_time, &sim["answerTime"], "answerTime");
     assert_time(&state.end_time, &sim["endTime"], "endTime");
     assert_time(&state.last_update, &sim["lastUpdate"], "lastUpdate");
+}
+
+/// What a failure says about where it ended: `(status, http_status,
+/// attempts, maybe_applied)`.
+fn summary(err: &Error) -> (Status, u16, u32, bool) {
+    (err.status, err.http_status, err.attempts, err.maybe_applied)
 }
 
 /// The start of a long test input, for assertion messages.
@@ -390,9 +404,7 @@ fn a_document_of_exactly_64_kib_is_sent_whole() {
 /// be read correctly by the calls after it.
 #[test]
 fn answers_without_a_body_keep_the_connection_usable() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     for _ in 0..5 {
         for op in Op::ALL {
             op.call(&client, &call)
@@ -408,9 +420,7 @@ fn answers_without_a_body_keep_the_connection_usable() {
 /// Any 2xx is success for the operations whose answer says nothing.
 #[test]
 fn any_2xx_is_success_for_bxml_and_recording() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     for op in [Op::Bxml, Op::Pause, Op::Resume] {
         for (code, body) in [(200, "{\"unexpected\":true}"), (202, ""), (204, "")] {
             let body = Some(body.to_owned());
@@ -546,16 +556,14 @@ fn an_unanswered_call_that_is_hung_up_is_cancelled() {
 
 #[test]
 fn unknown_calls_and_other_accounts_are_not_found() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (_sim, client, call) = live_setup();
     for op in Op::ALL {
         for (account, id) in [(ACCOUNT, "c-unknown"), ("9900001", call.as_str())] {
             let err = op
                 .run(&client, account, id, &CallOptions::default())
                 .unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::NotFound, 404, 1, false),
                 "{op:?} {account}/{id}: {err}"
             );
@@ -568,9 +576,7 @@ fn unknown_calls_and_other_accounts_are_not_found() {
 
 #[test]
 fn an_ended_call_is_not_found_but_its_state_can_be_read() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     client
         .hangup(ACCOUNT, &call, &CallOptions::default())
         .unwrap();
@@ -601,11 +607,7 @@ fn bxml_on_an_unanswered_call_is_a_conflict() {
     let call = sim.create_call(ACCOUNT, CallState::Initiated);
     let client = client(basic(&sim));
     let err = Op::Bxml.call(&client, &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::Conflict, 409, 1, false),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::Conflict, 409, 1, false), "{err}");
     assert_eq!(err.description.as_deref(), Some("Call is not yet answered"));
     assert!(
         err.message
@@ -629,7 +631,7 @@ fn recording_with_none_in_progress_is_a_bad_request() {
         for op in [Op::Pause, Op::Resume] {
             let err = op.call(&client, call).unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::BadRequest, 400, 1, false),
                 "{op:?}: {err}"
             );
@@ -668,11 +670,7 @@ fn bxml_the_server_refuses_is_a_bad_request() {
         },
     ));
     let err = Op::Bxml.call(&client(basic(&sim)), &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::BadRequest, 400, 1, false),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::BadRequest, 400, 1, false), "{err}");
     assert_eq!(
         err.message,
         "HTTP 400: the request was rejected (validation: Unknown verb <Spaek> at line 2)"
@@ -696,7 +694,7 @@ fn wrong_credentials_are_unauthorized_on_every_route() {
     for op in Op::ALL {
         let err = op.call(&client, &call).unwrap_err();
         assert_eq!(
-            (err.status, err.http_status, err.attempts, err.maybe_applied),
+            summary(&err),
             (Status::Unauthorized, 401, 1, false),
             "{op:?}: {err}"
         );
@@ -786,7 +784,7 @@ fn faulted_statuses_map_on_every_route() {
             let maybe_applied = code >= 500 && code != 503;
             let case = format!("{op:?} {code}: {err}");
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (want, code, attempts, maybe_applied),
                 "{case}"
             );
@@ -901,11 +899,7 @@ fn bxml_is_not_repeated_after_a_failure_it_may_have_acted_on() {
         let call = live_call(&sim);
         sim.add_fault(on(Op::Bxml, &call, fault));
         let err = Op::Bxml.call(&client, &call).unwrap_err();
-        assert_eq!(
-            (err.status, err.http_status, err.attempts, err.maybe_applied),
-            (want, http_status, 1, true),
-            "{err}"
-        );
+        assert_eq!(summary(&err), (want, http_status, 1, true), "{err}");
         assert_eq!(sent(&sim, Op::Bxml, &call).len(), 1, "{err}");
         assert_clean_message(&err);
         // The same client goes on.
@@ -967,7 +961,7 @@ fn unavailable_and_rate_limited_are_retried_for_every_operation() {
             ));
             let err = op.call(&client, &call).unwrap_err();
             assert_eq!(
-                (err.status, err.http_status, err.attempts, err.maybe_applied),
+                summary(&err),
                 (Status::from_http(code).unwrap(), code, 3, false),
                 "{op:?} {code}: {err}"
             );
@@ -982,17 +976,11 @@ fn unavailable_and_rate_limited_are_retried_for_every_operation() {
 /// a BXML replacement retried after a 503 stops at a 500, and says so.
 #[test]
 fn maybe_applied_accumulates_over_attempts() {
-    let sim = sim();
-    let client = client(basic(&sim));
-    let call = live_call(&sim);
+    let (sim, client, call) = live_setup();
     sim.add_fault(on(Op::Bxml, &call, status(503)));
     sim.add_fault(on(Op::Bxml, &call, status(500)));
     let err = Op::Bxml.call(&client, &call).unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::Server, 500, 2, true),
-        "{err}"
-    );
+    assert_eq!(summary(&err), (Status::Server, 500, 2, true), "{err}");
     assert_eq!(sent(&sim, Op::Bxml, &call).len(), 2);
 
     // A reset, then a 404: the 404 may be the first attempt's doing.
@@ -1136,9 +1124,7 @@ fn malformed_state(sim: &Simulator, client: &Client, call: &str, fault: Fault) -
 
 #[test]
 fn a_malformed_call_state_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     // Unclosed nesting far deeper than any recursion limit.
     let deep = format!("{{\"x\":{}", "[".repeat(50_000));
     // Nesting inside a field the library keeps as JSON values.
@@ -1196,9 +1182,7 @@ fn a_malformed_call_state_is_a_protocol_error() {
 
 #[test]
 fn an_html_page_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let page =
         "<html><head><title>Gateway</title></head><body>\r\nLogin required\u{1b}[2J</body></html>";
     let err = malformed_state(
@@ -1218,9 +1202,7 @@ fn an_html_page_is_a_protocol_error() {
 
 #[test]
 fn an_oversized_call_state_is_a_protocol_error() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     // A valid call state padded past the 64 KiB read cap.
     let body = format!(r#"{{"state":"answered","x":"{}"}}"#, "a".repeat(70 * 1024));
     let err = malformed_state(&sim, &client, &call, ok_with(&body));
@@ -1233,9 +1215,7 @@ fn an_oversized_call_state_is_a_protocol_error() {
 
 #[test]
 fn a_call_state_of_exactly_64_kib_is_read() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let frame = r#"{"state":"answered","x":""}"#;
     let body = format!(
         r#"{{"state":"answered","x":"{}"}}"#,
@@ -1251,9 +1231,7 @@ fn a_call_state_of_exactly_64_kib_is_read() {
 
 #[test]
 fn null_fields_are_none_and_unknown_values_are_carried() {
-    let sim = sim();
-    let call = live_call(&sim);
-    let client = client(basic(&sim));
+    let (sim, client, call) = live_setup();
     let get = |body: &str| {
         sim.add_fault(on(Op::State, &call, ok_with(body)));
         client
@@ -1355,27 +1333,20 @@ fn http(head: &str, body: &[u8]) -> Vec<u8> {
 #[test]
 fn a_reset_mid_body_is_an_error_not_half_a_state() {
     let head = "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 400\n";
-    let (outcome, _) = against_raw(Behaviour::WriteThenReset(http(
-        head,
-        br#"{"state":"answered","callId":"c-1","#,
-    )));
-    let err = outcome.unwrap_err();
-    assert!(
-        matches!(err.status, Status::Protocol | Status::Connect),
-        "{err}"
-    );
-    assert_clean_message(&err);
-    // Closed cleanly (FIN) instead: the same.
-    let (outcome, _) = against_raw(Behaviour::WriteThenClose(http(
-        head,
-        br#"{"state":"answered","callId":"c-1","#,
-    )));
-    let err = outcome.unwrap_err();
-    assert!(
-        matches!(err.status, Status::Protocol | Status::Connect),
-        "{err}"
-    );
-    assert_clean_message(&err);
+    let half = http(head, br#"{"state":"answered","callId":"c-1","#);
+    // Reset (RST), or closed cleanly (FIN): the same.
+    for (how, cut) in [
+        ("reset", Behaviour::WriteThenReset(half.clone())),
+        ("closed", Behaviour::WriteThenClose(half)),
+    ] {
+        let (outcome, _) = against_raw(cut);
+        let err = outcome.unwrap_err();
+        assert!(
+            matches!(err.status, Status::Protocol | Status::Connect),
+            "{how}: {err}"
+        );
+        assert_clean_message(&err);
+    }
 }
 
 #[test]

@@ -19,6 +19,17 @@ fn token_fault(fault: Fault) -> Fault {
     }
 }
 
+/// A simulator whose token endpoint takes `delay` to answer the first
+/// token request.
+fn slow_first_token(delay: Duration) -> Simulator {
+    let sim = sim();
+    sim.add_fault(token_fault(Fault {
+        delay,
+        ..Fault::default()
+    }));
+    sim
+}
+
 /// The token values the simulator saw (without the `Bearer ` prefix).
 fn tokens(sim: &Simulator) -> Vec<String> {
     authorizations(sim)
@@ -26,6 +37,19 @@ fn tokens(sim: &Simulator) -> Vec<String> {
         .filter_map(|a| a.strip_prefix("Bearer "))
         .map(str::to_owned)
         .collect()
+}
+
+/// A new answered call whose first `times` requests the simulator refuses
+/// with a 401, as when the token is revoked.
+fn call_refused_401(sim: &Simulator, times: u32) -> String {
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(Fault {
+        match_id: Some(call.clone()),
+        status: Some(401),
+        count: times,
+        ..Fault::default()
+    });
+    call
 }
 
 #[test]
@@ -48,9 +72,7 @@ fn a_thread_storm_fetches_exactly_one_token() {
             s.spawn(move || {
                 start.wait();
                 for call in mine {
-                    client
-                        .hangup(ACCOUNT, call, &CallOptions::default())
-                        .unwrap();
+                    client.hangup_call(call).unwrap();
                 }
             });
         }
@@ -81,9 +103,7 @@ fn short_lived_tokens_are_refreshed_halfway_one_at_a_time() {
             s.spawn(|| {
                 while started.elapsed() < run_for {
                     let call = sim.create_call(ACCOUNT, CallState::Answered);
-                    client
-                        .hangup(ACCOUNT, &call, &CallOptions::default())
-                        .unwrap();
+                    client.hangup_call(&call).unwrap();
                 }
             });
         }
@@ -107,20 +127,13 @@ fn short_lived_tokens_are_refreshed_halfway_one_at_a_time() {
 #[test]
 fn a_401_refreshes_the_token_once_and_retries() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(Fault {
-        match_id: Some(call.clone()),
-        status: Some(401),
-        ..Fault::default()
-    });
+    let call = call_refused_401(&sim, 1);
     // Not part of the retry policy: works with retries off.
     let config = ClientConfig {
         max_attempts: Some(1),
         ..oauth(&sim)
     };
-    client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client(config).redirect_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 2);
     let tokens = tokens(&sim);
@@ -131,16 +144,8 @@ fn a_401_refreshes_the_token_once_and_retries() {
 #[test]
 fn a_second_401_is_reported() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(Fault {
-        match_id: Some(call.clone()),
-        status: Some(401),
-        count: 2,
-        ..Fault::default()
-    });
-    let err = client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let call = call_refused_401(&sim, 2);
+    let err = client(oauth(&sim)).redirect_call(&call).unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Unauthorized, 401, 2)
@@ -203,9 +208,7 @@ fn every_token_failure_is_a_clean_error() {
             ..oauth(&sim)
         };
         let started = Instant::now();
-        let err = client(config)
-            .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-            .unwrap_err();
+        let err = client(config).redirect_call(&call).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10), "{what}");
         assert_eq!(
             (err.status, err.http_status),
@@ -237,9 +240,7 @@ fn a_wrong_client_secret_is_unauthorized_and_not_echoed() {
         },
         ..oauth(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!((err.status, err.http_status), (Status::Unauthorized, 401));
     assert!(err.message.contains("invalid_client"), "{err}");
     assert_eq!(err.error_type.as_deref(), Some("invalid_client"));
@@ -257,27 +258,21 @@ fn a_failing_token_endpoint_is_retried_even_for_a_redirect() {
         status: Some(500),
         ..Fault::default()
     }));
-    client(oauth(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client(oauth(&sim)).redirect_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
     assert_eq!(call_requests(&sim, &call), 1);
 }
 
 #[test]
 fn waiting_for_another_threads_refresh_respects_the_own_time_budget() {
-    let sim = sim();
-    sim.add_fault(token_fault(Fault {
-        delay: Duration::from_secs(3),
-        ..Fault::default()
-    }));
+    let sim = slow_first_token(Duration::from_secs(3));
     let client = client(oauth(&sim));
     let (a, b) = (
         sim.create_call(ACCOUNT, CallState::Answered),
         sim.create_call(ACCOUNT, CallState::Answered),
     );
     thread::scope(|s| {
-        let slow = s.spawn(|| client.hangup(ACCOUNT, &a, &CallOptions::default()));
+        let slow = s.spawn(|| client.hangup_call(&a));
         wait_for_token_requests(&sim, 1);
         let started = Instant::now();
         let err = client
@@ -312,12 +307,10 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     let client = client(oauth(&sim));
     let call = sim.create_call(ACCOUNT, CallState::Answered);
     thread::scope(|s| {
-        let first = s.spawn(|| client.hangup(ACCOUNT, &call, &CallOptions::default()));
+        let first = s.spawn(|| client.hangup_call(&call));
         wait_for_token_requests(&sim, 1);
         // Starts waiting well within the 2 s the failing request takes.
-        let err = client
-            .hangup(ACCOUNT, &call, &CallOptions::default())
-            .unwrap_err();
+        let err = client.hangup_call(&call).unwrap_err();
         assert_eq!(err.status, Status::Unauthorized, "{err}");
         assert_eq!(
             first.join().unwrap().unwrap_err().status,
@@ -327,9 +320,7 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
     // The failure was not followed by a second request from the waiter.
     assert_eq!(token_requests(&sim), 1);
     // The next call tries again (the fault is used up) and succeeds.
-    client
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap();
+    client.hangup_call(&call).unwrap();
     assert_eq!(token_requests(&sim), 2);
 }
 
@@ -338,11 +329,7 @@ fn threads_waiting_for_a_failed_refresh_share_its_error() {
 /// its timeout: one of them fetches again, and all of them succeed.
 #[test]
 fn a_short_budget_fetcher_does_not_fail_the_waiters() {
-    let sim = sim();
-    sim.add_fault(token_fault(Fault {
-        delay: Duration::from_secs(3),
-        ..Fault::default()
-    }));
+    let sim = slow_first_token(Duration::from_secs(3));
     let client = client(ClientConfig {
         max_attempts: Some(1),
         ..oauth(&sim)
@@ -362,7 +349,7 @@ fn a_short_budget_fetcher_does_not_fail_the_waiters() {
         wait_for_token_requests(&sim, 1);
         let waiters: Vec<_> = calls
             .iter()
-            .map(|call| s.spawn(|| client.hangup(ACCOUNT, call, &CallOptions::default())))
+            .map(|call| s.spawn(|| client.hangup_call(call)))
             .collect();
         let err = short.join().unwrap().unwrap_err();
         assert_eq!(err.status, Status::Timeout, "{err}");

@@ -11,11 +11,15 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-fn fault_on(call_id: &str, fault: Fault) -> Fault {
-    Fault {
-        match_id: Some(call_id.to_owned()),
+/// A new answered call whose requests meet `fault` (as many times as its
+/// `count` says).
+fn faulty_call(sim: &Simulator, fault: Fault) -> String {
+    let call = sim.create_call(ACCOUNT, CallState::Answered);
+    sim.add_fault(Fault {
+        match_id: Some(call.clone()),
         ..fault
-    }
+    });
+    call
 }
 
 fn status(code: u16) -> Fault {
@@ -35,13 +39,10 @@ fn retry_after(code: u16, value: &str) -> Fault {
 #[test]
 fn rate_limited_then_ok_waits_for_retry_after() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, retry_after(429, "1")));
+    let call = faulty_call(&sim, retry_after(429, "1"));
     let client = client(basic(&sim));
     let started = Instant::now();
-    client
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client.redirect_call(&call).unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
@@ -51,14 +52,11 @@ fn rate_limited_then_ok_waits_for_retry_after() {
 #[test]
 fn rate_limited_with_an_http_date_is_honoured() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
     // A date in the past means "now": retried at once.
     let past = "Sun, 06 Nov 1994 08:49:37 GMT";
-    sim.add_fault(fault_on(&call, retry_after(429, past)));
+    let call = faulty_call(&sim, retry_after(429, past));
     let client = client(basic(&sim));
-    client
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap();
+    client.redirect_call(&call).unwrap();
     assert_eq!(call_requests(&sim, &call), 2);
 }
 
@@ -126,16 +124,14 @@ fn one_fault_is_retried_only_where_repeating_is_safe() {
     ];
     let sim = sim();
     for c in cases {
-        let call = sim.create_call(ACCOUNT, CallState::Answered);
-        sim.add_fault(fault_on(&call, c.fault));
+        let call = faulty_call(&sim, c.fault);
         let client = client(ClientConfig {
             retry_non_idempotent: c.retry_non_idempotent,
             ..basic(&sim)
         });
-        let opts = CallOptions::default();
         let result = match c.hangup {
-            true => client.hangup(ACCOUNT, &call, &opts),
-            false => client.modify_call(ACCOUNT, &call, &redirect(), &opts),
+            true => client.hangup_call(&call),
+            false => client.redirect_call(&call),
         };
         match (c.fails, result) {
             (None, Ok(())) => {}
@@ -154,17 +150,12 @@ fn one_fault_is_retried_only_where_repeating_is_safe() {
 #[test]
 fn exhausted_retries_report_the_last_error_and_the_attempts() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(
-        &call,
-        Fault {
-            count: 10,
-            ..status(503)
-        },
-    ));
-    let err = client(basic(&sim))
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let always_503 = Fault {
+        count: 10,
+        ..status(503)
+    };
+    let call = faulty_call(&sim, always_503);
+    let err = client(basic(&sim)).redirect_call(&call).unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Server, 503, 3)
@@ -177,9 +168,7 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
         max_attempts: Some(5),
         ..basic(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!(err.attempts, 5);
     assert_eq!(call_requests(&sim, &call), 8);
 }
@@ -187,16 +176,13 @@ fn exhausted_retries_report_the_last_error_and_the_attempts() {
 #[test]
 fn retry_after_beyond_the_time_budget_returns_at_once() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, retry_after(429, "10")));
+    let call = faulty_call(&sim, retry_after(429, "10"));
     let config = ClientConfig {
         timeout: Some(Duration::from_secs(2)),
         ..basic(&sim)
     };
     let started = Instant::now();
-    let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call(&call).unwrap_err();
     // Generous bound: the point is "no 10 s sleep", not a precise time.
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -213,24 +199,20 @@ fn retry_after_beyond_the_time_budget_returns_at_once() {
 #[test]
 fn retry_after_is_capped_at_30_seconds() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
-    sim.add_fault(fault_on(&call, retry_after(503, "3600")));
+    // One attempt: the cap shows in the error, with no 30 s wait.
     let config = ClientConfig {
         max_attempts: Some(1),
         ..basic(&sim)
     };
-    let err = client(config)
-        .hangup(ACCOUNT, &call, &CallOptions::default())
-        .unwrap_err();
+    let call = faulty_call(&sim, retry_after(503, "3600"));
+    let err = client(config).hangup_call(&call).unwrap_err();
     assert_eq!(err.retry_after, Some(Duration::from_secs(30)));
 }
 
 #[test]
 fn connection_refused_is_retried_even_for_a_redirect() {
     let config = basic_at(format!("http://127.0.0.1:{}/api/v2", closed_port()));
-    let err = client(config)
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.http_status, err.attempts),
         (Status::Connect, 0, 3)
@@ -240,20 +222,17 @@ fn connection_refused_is_retried_even_for_a_redirect() {
 #[test]
 fn a_slow_server_times_out_without_retrying_a_redirect() {
     let sim = sim();
-    let call = sim.create_call(ACCOUNT, CallState::Answered);
     let slow = Fault {
         delay: Duration::from_secs(30),
         ..Fault::default()
     };
-    sim.add_fault(fault_on(&call, slow));
+    let call = faulty_call(&sim, slow);
     let config = ClientConfig {
         timeout: Some(Duration::from_millis(500)),
         ..basic(&sim)
     };
     let started = Instant::now();
-    let err = client(config)
-        .modify_call(ACCOUNT, &call, &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let err = client(config).redirect_call(&call).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!((err.status, err.attempts), (Status::Timeout, 1));
     assert_eq!(call_requests(&sim, &call), 1);
@@ -292,9 +271,7 @@ fn a_pooled_connection_the_server_closed_is_not_used() {
     for _ in 0..20 {
         // The server closed the previous (pooled) connection before this
         // call starts; with retries off, the call must still succeed.
-        client
-            .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-            .unwrap();
+        client.redirect_call("c-1").unwrap();
         closed.recv().unwrap();
     }
 }
@@ -303,30 +280,55 @@ fn a_pooled_connection_the_server_closed_is_not_used() {
 /// it answers one request with keep-alive; then it waits until (another)
 /// request starts arriving and closes without reading it, so TCP resets
 /// the connection ("data lost"), as when a server's idle timeout fires
-/// just as the client reuses the connection. Returns its base URL and
-/// counters of requests read and connections accepted.
-fn resetting_server(answer: bool) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
-    let (read, conns) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let (r, c) = (Arc::clone(&read), Arc::clone(&conns));
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let mut stream = stream.unwrap();
-            c.fetch_add(1, Ordering::SeqCst);
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if answer {
-                if let Ok(Some(_)) = read_request(&mut reader) {
-                    r.fetch_add(1, Ordering::SeqCst);
-                    stream.write_all(OK_KEEP_ALIVE).unwrap();
+/// just as the client reuses the connection.
+struct ResettingServer {
+    url: String,
+    /// Requests read and answered.
+    read: Arc<AtomicUsize>,
+    /// Connections accepted.
+    conns: Arc<AtomicUsize>,
+}
+
+impl ResettingServer {
+    fn start(answer: bool) -> ResettingServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
+        let (read, conns) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (r, c) = (Arc::clone(&read), Arc::clone(&conns));
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let mut stream = stream.unwrap();
+                c.fetch_add(1, Ordering::SeqCst);
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if answer {
+                    if let Ok(Some(_)) = read_request(&mut reader) {
+                        r.fetch_add(1, Ordering::SeqCst);
+                        stream.write_all(OK_KEEP_ALIVE).unwrap();
+                    }
                 }
+                // Blocks until bytes arrive (or the client closes); then the
+                // stream is dropped with them unread.
+                let _ = stream.peek(&mut [0]);
             }
-            // Blocks until bytes arrive (or the client closes); then the
-            // stream is dropped with them unread.
-            let _ = stream.peek(&mut [0]);
-        }
-    });
-    (url, read, conns)
+        });
+        ResettingServer { url, read, conns }
+    }
+
+    /// A client of this server with three attempts per call.
+    fn client(&self) -> Client {
+        client(ClientConfig {
+            max_attempts: Some(3),
+            ..basic_at(self.url.clone())
+        })
+    }
+
+    fn requests_answered(&self) -> usize {
+        self.read.load(Ordering::SeqCst)
+    }
+
+    fn connections(&self) -> usize {
+        self.conns.load(Ordering::SeqCst)
+    }
 }
 
 #[test]
@@ -334,53 +336,31 @@ fn a_reset_after_sending_is_not_resent_for_a_redirect() {
     // Connection 0 answers the first call, then resets when the second
     // call reuses it. The client cannot tell an unread request from one
     // the server acted on, so the redirect is not sent again.
-    let (url, read, conns) = resetting_server(true);
-    let config = ClientConfig {
-        max_attempts: Some(3),
-        ..basic_at(url)
-    };
-    let client = client(config);
-    client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
-    let err = client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let server = ResettingServer::start(true);
+    let client = server.client();
+    client.redirect_call("c-1").unwrap();
+    let err = client.redirect_call("c-1").unwrap_err();
     assert_eq!(
         (err.status, err.attempts, err.maybe_applied),
         (Status::Connect, 1, true),
         "{err}"
     );
-    assert_eq!(conns.load(Ordering::SeqCst), 1, "connections");
+    assert_eq!(server.connections(), 1, "connections");
     // The client goes on, on a new connection.
-    client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap();
-    assert_eq!(read.load(Ordering::SeqCst), 2, "requests answered");
-    assert_eq!(conns.load(Ordering::SeqCst), 2, "connections");
+    client.hangup_call("c-1").unwrap();
+    assert_eq!(server.requests_answered(), 2, "requests answered");
+    assert_eq!(server.connections(), 2, "connections");
 }
 
 #[test]
 fn a_server_that_always_resets_gets_each_attempt_once() {
-    let (url, read, conns) = resetting_server(false);
-    let config = ClientConfig {
-        max_attempts: Some(3),
-        ..basic_at(url)
-    };
-    let client = client(config);
-    let err = client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap_err();
+    let server = ResettingServer::start(false);
+    let client = server.client();
+    let err = client.redirect_call("c-1").unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 1), "{err}");
-    assert_eq!(conns.load(Ordering::SeqCst), 1, "no resend");
-    let err = client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
+    assert_eq!(server.connections(), 1, "no resend");
+    let err = client.hangup_call("c-1").unwrap_err();
     assert_eq!((err.status, err.attempts), (Status::Connect, 3), "{err}");
-    assert_eq!(
-        conns.load(Ordering::SeqCst),
-        4,
-        "one connection per attempt"
-    );
-    assert_eq!(read.load(Ordering::SeqCst), 0);
+    assert_eq!(server.connections(), 4, "one connection per attempt");
+    assert_eq!(server.requests_answered(), 0);
 }

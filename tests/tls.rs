@@ -123,54 +123,46 @@ impl HttpsServer {
     fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
+
+    /// A hang-up with `tls_roots` that must fail the handshake, so that no
+    /// request reaches the server. Returns the error.
+    fn refused(&self, tls_roots: TlsRoots) -> Error {
+        let err = client(self.config(tls_roots))
+            .hangup_call("c-1")
+            .unwrap_err();
+        assert_eq!(err.status, Status::Tls, "{err}");
+        assert_eq!(self.requests(), 0);
+        err
+    }
 }
 
 #[test]
 fn a_private_ca_from_a_pem_file_is_trusted() {
     let server = HttpsServer::start(&["localhost"]);
     let client = client(server.config(server.pem_roots()));
-    client
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap();
-    client
-        .modify_call(ACCOUNT, "c-1", &redirect(), &CallOptions::default())
-        .unwrap();
+    client.hangup_call("c-1").unwrap();
+    client.redirect_call("c-1").unwrap();
     assert_eq!(server.requests(), 2);
 }
 
 #[test]
 fn the_bundled_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
-    let err = client(server.config(TlsRoots::Bundled))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts),
-        (Status::Tls, 0, 1),
-        "{err}"
-    );
+    let err = server.refused(TlsRoots::Bundled);
+    assert_eq!((err.http_status, err.attempts), (0, 1), "{err}");
     assert_clean(&err, &[]);
-    assert_eq!(server.requests(), 0);
 }
 
 #[test]
 fn the_system_roots_refuse_a_private_ca() {
     let server = HttpsServer::start(&["localhost"]);
-    let err = client(server.config(TlsRoots::System))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(err.status, Status::Tls, "{err}");
-    assert_eq!(server.requests(), 0);
+    server.refused(TlsRoots::System);
 }
 
 #[test]
 fn a_certificate_for_another_name_is_refused() {
     let server = HttpsServer::start(&["voice.example.com"]);
-    let err = client(server.config(server.pem_roots()))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(err.status, Status::Tls, "{err}");
-    assert_eq!(server.requests(), 0);
+    server.refused(server.pem_roots());
 }
 
 #[test]
@@ -185,12 +177,12 @@ fn the_token_request_uses_the_same_tls_roots() {
         ..server.config(tls_roots)
     };
     client(oauth(server.pem_roots()))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap();
     assert_eq!(server.requests(), 2, "token + call");
 
     let err = client(oauth(TlsRoots::Bundled))
-        .hangup(ACCOUNT, "c-1", &CallOptions::default())
+        .hangup_call("c-1")
         .unwrap_err();
     assert_eq!(err.status, Status::Tls, "{err}");
     assert!(err.message.starts_with("token request failed"), "{err}");

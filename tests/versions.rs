@@ -17,15 +17,22 @@ fn read((name, path): (&str, &str)) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {name}: {e}"))
 }
 
-/// Fails, naming the file and both versions, unless `found` is the crate's version.
-fn assert_version(name: &str, what: &str, found: Option<&str>) {
-    let Some(found) = found else {
+/// Reads `file` and fails, naming the file and both versions, unless
+/// `find` gets the crate's version out of its text.
+fn assert_version(file: (&str, &str), what: &str, find: impl FnOnce(&str) -> Option<&str>) {
+    let (name, text) = (file.0, read(file));
+    let Some(found) = find(&text) else {
         panic!("{name}: cannot find {what} (the bwvoice crate's Cargo.toml says {VERSION})");
     };
     assert!(
         found == VERSION,
         "{name}: {what} says {found}, but the bwvoice crate's Cargo.toml says {VERSION}; make them equal"
     );
+}
+
+/// The rest of the first line of `text` that starts with `prefix`.
+fn after_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.lines().find_map(|line| line.strip_prefix(prefix))
 }
 
 /// The text between the first `open` and the next `close` after it.
@@ -37,65 +44,58 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
 #[test]
 fn header_version_string() {
     let file = repo_file!("include/bwvoice.h");
-    let text = read(file);
-    let found = text
-        .lines()
-        .find_map(|line| line.strip_prefix("#define BW_VERSION_STRING "))
-        .and_then(|value| between(value, "\"", "\""));
-    assert_version(file.0, "BW_VERSION_STRING", found);
+    assert_version(file, "BW_VERSION_STRING", |text| {
+        let value = after_prefix(text, "#define BW_VERSION_STRING ")?;
+        between(value, "\"", "\"")
+    });
 }
 
 #[test]
 fn python_package_version() {
     let file = repo_file!("bindings/python/src/bwvoice/_version.py");
-    let text = read(file);
-    let found = text
-        .lines()
-        .find_map(|line| line.strip_prefix("__version__ = "))
-        .map(|value| value.trim().trim_matches(|c| c == '"' || c == '\''));
-    assert_version(file.0, "__version__", found);
+    assert_version(file, "__version__", |text| {
+        let value = after_prefix(text, "__version__ = ")?;
+        Some(value.trim().trim_matches(|c| c == '"' || c == '\''))
+    });
 }
 
 #[test]
 fn go_documentation_version() {
-    let file = repo_file!("bindings/go/doc.go");
-    let text = read(file);
     let marker = "This documentation is for bwvoice ";
-    let found = text.find(marker).map(|at| {
-        let rest = &text[at + marker.len()..];
+    let what = format!("\"{marker}<version>\"");
+    assert_version(repo_file!("bindings/go/doc.go"), &what, |text| {
+        let rest = &text[text.find(marker)? + marker.len()..];
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
             .unwrap_or(rest.len());
-        rest[..end].trim_end_matches('.')
+        Some(rest[..end].trim_end_matches('.'))
     });
-    assert_version(file.0, &format!("\"{marker}<version>\""), found);
 }
 
 #[test]
 fn newest_changelog_entry() {
-    let file = repo_file!("CHANGELOG.md");
-    let text = read(file);
     // The first "## [x.y.z]" heading; a Keep a Changelog "## [Unreleased]" is no version.
-    let found = text
-        .lines()
-        .filter_map(|line| line.strip_prefix("## ["))
-        .filter_map(|rest| rest.split_once(']').map(|(version, _)| version))
-        .find(|version| version.starts_with(|c: char| c.is_ascii_digit()));
-    assert_version(file.0, "the first \"## [x.y.z]\" heading", found);
+    let what = "the first \"## [x.y.z]\" heading";
+    assert_version(repo_file!("CHANGELOG.md"), what, |text| {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("## ["))
+            .filter_map(|rest| rest.split_once(']').map(|(version, _)| version))
+            .find(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+    });
 }
 
 #[test]
 fn simulator_crate_version() {
-    let file = repo_file!("sim/Cargo.toml");
-    let text = read(file);
-    let mut section = "";
-    let found = text.lines().map(str::trim).find_map(|line| {
-        if line.starts_with('[') {
-            section = line;
-            return None;
-        }
-        let (key, value) = line.split_once('=')?;
-        (section == "[package]" && key.trim() == "version").then(|| between(value, "\"", "\""))?
+    assert_version(repo_file!("sim/Cargo.toml"), "[package] version", |text| {
+        let mut section = "";
+        text.lines().map(str::trim).find_map(|line| {
+            if line.starts_with('[') {
+                section = line;
+                return None;
+            }
+            let (key, value) = line.split_once('=')?;
+            (section == "[package]" && key.trim() == "version")
+                .then(|| between(value, "\"", "\""))?
+        })
     });
-    assert_version(file.0, "[package] version", found);
 }

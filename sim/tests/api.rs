@@ -8,15 +8,6 @@ fn token(sim: &Simulator) -> String {
     resp.json()["access_token"].as_str().unwrap().to_string()
 }
 
-fn get_call(sim: &Simulator, call_id: &str, auth: &str) -> Resp {
-    send(
-        "GET",
-        &call_url(sim, ACCOUNT, call_id),
-        &[("Authorization", auth)],
-        "",
-    )
-}
-
 #[test]
 fn auth_basic_and_bearer() {
     let sim = start();

@@ -7,15 +7,6 @@ fn ctl(sim: &Simulator, path: &str) -> String {
     format!("{}/sim/{path}", sim.url())
 }
 
-fn get_with_auth(sim: &Simulator, call_id: &str) -> Resp {
-    send(
-        "GET",
-        &call_url(sim, ACCOUNT, call_id),
-        &[("Authorization", BASIC)],
-        "",
-    )
-}
-
 #[test]
 fn create_answer_and_get_calls() {
     let sim = start();
@@ -170,7 +161,7 @@ fn fault_status_default_bodies_and_before_auth() {
         assert_eq!(resp.json()["type"], kind);
         assert!(resp.json()["id"].is_string());
     }
-    assert_eq!(get_with_auth(&sim, &id).status, 200, "faults are used up");
+    assert_eq!(get_call(&sim, &id, BASIC).status, 200, "faults are used up");
     let statuses: Vec<u16> = sim.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [429, 503, 500, 200]);
 }
@@ -182,7 +173,7 @@ fn fault_custom_body_match_count_and_order() {
     let b = sim.create_call("1234", CallState::Answered);
     let html = json!({"match": b, "status": 502, "body": "<html>bad gateway</html>", "contentType": "text/html", "count": 2});
     assert_eq!(post_json(&ctl(&sim, "faults"), &html).status, 201);
-    let resp = get_with_auth(&sim, &a);
+    let resp = get_call(&sim, &a, BASIC);
     assert_eq!(resp.status, 200, "other call not matched");
     let b_url = call_url(&sim, "1234", &b);
     for _ in 0..2 {
@@ -214,7 +205,7 @@ fn fault_custom_body_match_count_and_order() {
         ..Fault::default()
     });
     assert_eq!(
-        get_with_auth(&sim, &a).status,
+        get_call(&sim, &a, BASIC).status,
         503,
         "first matching fault for this request"
     );
@@ -276,7 +267,7 @@ fn pure_delay_continues_normally() {
         status: Some(504),
         ..Fault::default()
     });
-    assert_eq!(get_with_auth(&sim, &id).status, 504);
+    assert_eq!(get_call(&sim, &id, BASIC).status, 504);
     // Success statuses get an empty default body.
     sim.add_fault(Fault {
         status: Some(200),
@@ -307,7 +298,7 @@ fn long_delay_blocks_nobody_and_ends_on_drop() {
         std::thread::yield_now();
     }
     assert_eq!(
-        get_with_auth(&sim, &id).status,
+        get_call(&sim, &id, BASIC).status,
         200,
         "other connections are served"
     );

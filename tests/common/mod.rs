@@ -55,6 +55,25 @@ pub fn client(config: ClientConfig) -> Client {
     Client::new(config).expect("client")
 }
 
+/// The two calls most tests make, on [`ACCOUNT`] with the default options.
+#[allow(clippy::result_large_err)] // `Error` by value, as in the library
+pub trait DefaultCalls {
+    /// Redirects `call_id` with [`redirect`].
+    fn redirect_call(&self, call_id: &str) -> Result<(), Error>;
+    /// Hangs up `call_id`.
+    fn hangup_call(&self, call_id: &str) -> Result<(), Error>;
+}
+
+impl DefaultCalls for Client {
+    fn redirect_call(&self, call_id: &str) -> Result<(), Error> {
+        self.modify_call(ACCOUNT, call_id, &redirect(), &CallOptions::default())
+    }
+
+    fn hangup_call(&self, call_id: &str) -> Result<(), Error> {
+        self.hangup(ACCOUNT, call_id, &CallOptions::default())
+    }
+}
+
 /// A redirect whose callback the simulator cannot deliver (relative URL):
 /// the call ends ("callback-error") soon after, so use it once per call.
 pub fn redirect() -> ModifyCallRequest {

@@ -114,6 +114,16 @@ pub fn enc(s: &str) -> String {
         .collect()
 }
 
+/// GET the call `call_id` (default account) with this `Authorization` value.
+pub fn get_call(sim: &Simulator, call_id: &str, auth: &str) -> Resp {
+    send(
+        "GET",
+        &call_url(sim, ACCOUNT, call_id),
+        &[("Authorization", auth)],
+        "",
+    )
+}
+
 /// POST updateCall with Basic auth and a JSON body.
 pub fn update(sim: &Simulator, call_id: &str, body: &Value) -> Resp {
     let headers = [
