@@ -19,10 +19,11 @@
  * documented default) and writes no more than struct_size bytes of a
  * bw_error or bw_stats. Structs the library allocates (bw_call_state,
  * bw_event) carry the library's own struct_size: check it before reading a
- * field a newer header added. A size the library does not know (e.g. 0 from `= {0}`) is
- * BW_ERR_INVALID_ARGUMENT naming `<arg>.struct_size`. A program built
- * against a newer header may run on an older library as long as it leaves
- * the newer fields zero; bw_version_number() tells which library it got.
+ * field a newer header added. A size the library does not know (e.g. 0
+ * from `= {0}`) is BW_ERR_INVALID_ARGUMENT naming `<arg>.struct_size`. A
+ * program built against a newer header may run on an older library as long
+ * as it leaves the newer fields zero; bw_version_number() tells which
+ * library it got.
  */
 
 #ifndef BWVOICE_H
@@ -1088,14 +1089,14 @@ bw_status bw_cancel(const struct bw_client *client, uint64_t job_id, struct bw_e
  * `on_done = bw_queue_completion` and `userdata` = the queue; the
  * completion is then queued instead, `bw_queue_fd` becomes readable, and
  * the loop takes it with `bw_queue_next` on its own thread. One queue may
- * serve any number of clients: job ids are unique in the process. Free it with `bw_queue_free` once every call
- * submitted with it has completed (e.g. after `bw_free` of those clients).
+ * serve any number of clients: job ids are unique in the process. Free it
+ * with `bw_queue_free` once every call submitted with it has completed
+ * (e.g. after `bw_free` of those clients).
  *
  * # Safety
  * `out` is NULL or writable; `err` as for `bw_hangup`.
  */
-bw_status bw_queue_new(struct bw_queue **out,
-                       struct bw_error *err);
+bw_status bw_queue_new(struct bw_queue **out, struct bw_error *err);
 
 /**
  * The file descriptor to wait on: readable while completions wait in

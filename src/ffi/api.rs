@@ -494,8 +494,9 @@ pub struct bw_queue {
 /// `on_done = bw_queue_completion` and `userdata` = the queue; the
 /// completion is then queued instead, `bw_queue_fd` becomes readable, and
 /// the loop takes it with `bw_queue_next` on its own thread. One queue may
-/// serve any number of clients: job ids are unique in the process. Free it with `bw_queue_free` once every call
-/// submitted with it has completed (e.g. after `bw_free` of those clients).
+/// serve any number of clients: job ids are unique in the process. Free it
+/// with `bw_queue_free` once every call submitted with it has completed
+/// (e.g. after `bw_free` of those clients).
 ///
 /// # Safety
 /// `out` is NULL or writable; `err` as for `bw_hangup`.
