@@ -652,9 +652,10 @@ fn user_agent(binding: Option<&str>, suffix: Option<&str>) -> Result<String, Err
         }
     }
     let comment: Vec<&str> = [binding, suffix].into_iter().flatten().collect();
-    Ok(match comment.is_empty() {
-        true => USER_AGENT.to_owned(),
-        false => format!("{USER_AGENT} ({})", comment.join("; ")),
+    Ok(if comment.is_empty() {
+        USER_AGENT.to_owned()
+    } else {
+        format!("{USER_AGENT} ({})", comment.join("; "))
     })
 }
 
