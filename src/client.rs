@@ -305,7 +305,10 @@ impl Client {
 
     /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
     pub fn hangup(&self, account_id: &str, call_id: &str, opts: &CallOptions) -> Result<(), Error> {
-        self.modify_call(account_id, call_id, &ModifyCallRequest::hangup(), opts)
+        self.run(
+            operation::hangup(&self.base_url, account_id, call_id)?,
+            opts,
+        )
     }
 
     /// Reads a call's state ("Get call state"). Safe to repeat.
@@ -359,7 +362,7 @@ impl Client {
     }
 
     /// Runs `op` now, on this thread.
-    fn run<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<T, Error> {
+    pub(crate) fn run<T>(&self, op: Operation<T>, opts: &CallOptions) -> Result<T, Error> {
         self.finish(self.start(op, opts)?, &Cancel::default())
     }
 

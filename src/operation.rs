@@ -116,6 +116,11 @@ pub fn update_call(
     })
 }
 
+/// A hang-up: "Update active call" with exactly `{"state":"completed"}`.
+pub fn hangup(base: &str, account_id: &str, call_id: &str) -> Result<Operation<()>, Error> {
+    update_call(base, account_id, call_id, &ModifyCallRequest::hangup())
+}
+
 /// "Get call state": `GET …/calls/{callId}`.
 pub fn get_call_state(
     base: &str,
@@ -219,7 +224,7 @@ mod tests {
                 Repeat::Unsafe
             )
         );
-        let hangup = update_call(BASE, "99", "c-1", &ModifyCallRequest::hangup()).unwrap();
+        let hangup = hangup(BASE, "99", "c-1").unwrap();
         assert_eq!(hangup.repeat, Repeat::Safe);
         assert_eq!(hangup.body.unwrap().bytes, br#"{"state":"completed"}"#);
 

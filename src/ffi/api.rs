@@ -349,12 +349,7 @@ pub unsafe extern "C" fn bw_hangup_async(
     ffi_status!(err, {
         // SAFETY: caller contract above.
         let call = unsafe { call_args(client, account_id, call_id, opts) }?;
-        let op = operation::update_call(
-            call.client.base_url(),
-            call.account_id,
-            call.call_id,
-            &ModifyCallRequest::hangup(),
-        )?;
+        let op = operation::hangup(call.client.base_url(), call.account_id, call.call_id)?;
         // SAFETY: `client` was checked non-NULL; caller contract above.
         unsafe { submit_async(&*client, op, &call.opts, on_done, userdata, job_id) }
     })
