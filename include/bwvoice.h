@@ -141,21 +141,6 @@
 #define BW_STATS_OUTCOMES 32
 
 /**
- * `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
- */
-#define BW_CALL_STATE_UNSET 0
-
-/**
- * `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
- */
-#define BW_CALL_STATE_ACTIVE 1
-
-/**
- * `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
- */
-#define BW_CALL_STATE_COMPLETED 2
-
-/**
  * `bw_update_call_recording` state: pause an active recording.
  */
 #define BW_RECORDING_STATE_PAUSED 1
@@ -170,6 +155,21 @@
  * documented maximum BXML size, 64 KB).
  */
 #define BW_MAX_BXML_BYTES 65536
+
+/**
+ * `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
+ */
+#define BW_CALL_STATE_UNSET 0
+
+/**
+ * `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
+ */
+#define BW_CALL_STATE_ACTIVE 1
+
+/**
+ * `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
+ */
+#define BW_CALL_STATE_COMPLETED 2
 
 /**
  * Redirect method: not sent (Bandwidth's default is POST).

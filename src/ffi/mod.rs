@@ -19,6 +19,8 @@ mod client;
 
 mod call;
 
+mod modify_call_request;
+
 mod call_state;
 
 mod result;
@@ -40,7 +42,7 @@ pub(crate) mod growable;
 #[allow(unused_imports)]
 pub use {
     bxml::*, call::*, call_state::*, client::*, completion::bw_completion_fn, error::*, events::*,
-    queue::*, result::*, version::*,
+    modify_call_request::*, queue::*, result::*, version::*,
 };
 
 /// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
