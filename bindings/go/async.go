@@ -171,17 +171,12 @@ static void bwvoice_nodes_free(bwvoice_node *n) {
 	}
 }
 
-// The userdata of one call, made by the submit shims (bwvoice.go) right
-// before the bw_*_async call; freed by them if nothing was queued. NULL
-// (with err filled in) when out of memory.
-void *bwvoice_completion_new(void *queue, uintptr_t handle, bw_error *err) {
+// The userdata of one call, made by Client.submit (bwvoice.go) right
+// before the bw_*_async call and freed there if nothing was queued. NULL
+// when out of memory.
+static void *bwvoice_completion_new(bwvoice_queue *queue, uintptr_t handle) {
 	bwvoice_completion *c = malloc(sizeof *c);
 	if (c == NULL) {
-		uint32_t size = err->struct_size;
-		memset(err, 0, sizeof *err);
-		err->struct_size = size;
-		err->status = BW_ERR_INTERNAL;
-		strncpy(err->message, "bwvoice: out of memory", sizeof err->message - 1);
 		return NULL;
 	}
 	c->node.kind = BWVOICE_NODE_COMPLETION;
@@ -194,7 +189,7 @@ void *bwvoice_completion_new(void *queue, uintptr_t handle, bw_error *err) {
 
 // The bw_completion_fn of every call, on a library thread: err and state
 // are valid during the call only, so they are copied into the node.
-void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
+static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
 	bwvoice_completion *c = userdata;
 	c->job_id = job_id;
 	c->status = status;
@@ -209,6 +204,10 @@ void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const 
 	c->state = state != NULL ? bw_call_state_dup(state) : NULL;
 	bwvoice_push(c->queue, &c->node);
 }
+
+// bwvoice_completed for Go (bwvoice.go), which cannot name a C function
+// as a value with its type checked.
+const bw_completion_fn bwvoice_done = bwvoice_completed;
 
 // The bw_event_fn of a client with a Logger or OnEvent, on the thread
 // making the call: copies the event and its strings into one node. Out of
@@ -318,8 +317,12 @@ func (r *reader) installEvents(cfg *C.bw_client_config, mask uint32) {
 	C.bwvoice_install_events(cfg, r.q, C.uint32_t(mask))
 }
 
-// queue is the userdata the submit shims store in each call's node.
-func (r *reader) queue() unsafe.Pointer { return unsafe.Pointer(r.q) }
+// newNode makes the userdata of one call: a node for this reader's queue
+// carrying the call's handle, to be freed with C.free if the library
+// queues nothing. nil when out of memory.
+func (r *reader) newNode(h cgo.Handle) unsafe.Pointer {
+	return C.bwvoice_completion_new(r.q, C.uintptr_t(h))
+}
 
 // submitError is the error record for the client's submits, which must be
 // serialised (Client.submitting). Its struct_size is set; the library
