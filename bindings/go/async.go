@@ -23,6 +23,22 @@ package bwvoice
 //
 // eventfd is Linux-only, as is the project; a pipe would do elsewhere, but
 // there is no such fallback.
+//
+// Why a queue of the binding's own rather than the library's bw_queue:
+//
+//   - Events travel with completions. OnEvent is promised a call's events
+//     before its completion. bw_queue carries completions only, events
+//     arrive through on_event: one FIFO that both callbacks push onto
+//     keeps their order as it happened, two would need sequence numbers
+//     to merge.
+//   - A completion finds its waiter through its node. With bw_queue the
+//     userdata is the queue, so completions would be matched to waiters by
+//     job id, and a call can complete before its bw_*_async has returned
+//     that id: the reader would have to hold completions for ids it does
+//     not know yet.
+//   - One cgo call per batch: the reader takes the whole list with one
+//     call and frees it with another, where bw_queue_next takes one
+//     completion per call and writes the 2.4 KB error record each time.
 
 /*
 #include <errno.h>
