@@ -83,7 +83,7 @@ typedef struct bwvoice_completion {
 	uintptr_t handle; // the call's cgo.Handle
 	uint64_t job_id;
 	bw_status status;
-	bw_call_state *state; // an owned copy (bw_call_state_dup), or NULL
+	bw_result *result;    // the call's result, kept (bw_result_dup), or NULL
 	bw_error *err;        // a copy of the library's record on failure; NULL if out of memory
 } bwvoice_completion;
 
@@ -174,12 +174,12 @@ static void bwvoice_queue_stop(bwvoice_queue *q) {
 	bwvoice_wake(q);
 }
 
-// Frees a list taken by bwvoice_queue_take, call states included.
+// Frees a list taken by bwvoice_queue_take, results included.
 static void bwvoice_nodes_free(bwvoice_node *n) {
 	while (n != NULL) {
 		bwvoice_node *next = n->next;
 		if (n->kind == BWVOICE_NODE_COMPLETION) {
-			bw_call_state_free(((bwvoice_completion *)n)->state);
+			bw_result_free(((bwvoice_completion *)n)->result);
 			free(((bwvoice_completion *)n)->err);
 		}
 		free(n);
@@ -198,14 +198,15 @@ static void *bwvoice_completion_new(bwvoice_queue *queue, uintptr_t handle) {
 	c->node.kind = BWVOICE_NODE_COMPLETION;
 	c->queue = queue;
 	c->handle = handle;
-	c->state = NULL;
+	c->result = NULL;
 	c->err = NULL;
 	return c;
 }
 
-// The bw_completion_fn of every call, on a library thread: err and state
-// are valid during the call only, so they are copied into the node.
-static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
+// The bw_completion_fn of every call, on a library thread: err and result
+// are valid during the call only, so the node gets a copy of err (on
+// failure) and a reference to result.
+static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_result *result) {
 	bwvoice_completion *c = userdata;
 	c->job_id = job_id;
 	c->status = status;
@@ -216,8 +217,9 @@ static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status,
 			c->err->struct_size = sizeof *c->err;
 		}
 	}
-	// NULL if the copy fails: Go then reports ErrInternal.
-	c->state = state != NULL ? bw_call_state_dup(state) : NULL;
+	// A reference, not a copy. NULL if none (or if the library could not
+	// keep it): GetCallState then reports ErrInternal.
+	c->result = bw_result_dup(result);
 	bwvoice_push(c->queue, &c->node);
 }
 
@@ -420,8 +422,8 @@ func complete(n *C.bwvoice_completion) {
 	} else if n.status != C.BW_OK {
 		r.err = &Error{Status: Status(n.status), Message: "bwvoice: the call failed (" + Status(n.status).String() +
 			"), but its details were lost: out of memory"}
-	} else if n.state != nil {
-		r.state, r.err = newCallState(n.state)
+	} else if st := C.bw_result_call_state(n.result); st != nil {
+		r.state, r.err = newCallState(st)
 	}
 	if testHooks != nil {
 		testHooks.completed(p.client, uint64(n.job_id), Status(n.status))
