@@ -403,13 +403,13 @@ inline void deliver_event(void *userdata, const bw_event *e) noexcept {
 /** Completes a std::promise<T> from a bw_completion_fn call, then deletes it. */
 template <class T>
 void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *err,
-              const bw_call_state *state) noexcept {
+              const bw_result *result) noexcept {
     std::unique_ptr<std::promise<T>> promise(static_cast<std::promise<T> *>(userdata));
     try {
         if (status != BW_OK) {
             promise->set_exception(std::make_exception_ptr(Error(*err)));
         } else if constexpr (std::is_same_v<T, CallState>) {
-            promise->set_value(call_state_of(*state));
+            promise->set_value(call_state_of(*bw_result_call_state(result)));
         } else {
             promise->set_value();
         }
