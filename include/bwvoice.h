@@ -273,8 +273,8 @@ typedef struct bw_event {
    */
   int32_t kind;
   /**
-   * The spec's operationId (`updateCall`, `getCallState`,
-   * `updateCallBxml`, `updateCallRecordingState`), or `token`.
+   * The spec's operationId of the call (e.g. `updateCall`; the
+   * operations are listed at the top of this header), or `token`.
    */
   const char *operation;
   /**

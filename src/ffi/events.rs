@@ -29,8 +29,8 @@ pub struct bw_event {
     pub struct_size: u32,
     /// `BW_EVENT_*`.
     pub kind: i32,
-    /// The spec's operationId (`updateCall`, `getCallState`,
-    /// `updateCallBxml`, `updateCallRecordingState`), or `token`.
+    /// The spec's operationId of the call (e.g. `updateCall`; the
+    /// operations are listed at the top of this header), or `token`.
     pub operation: *const c_char,
     /// `http.request.method`: `GET`, `POST` or `PUT`.
     pub http_request_method: *const c_char,
