@@ -57,7 +57,9 @@ def test_errors_exit_non_zero_with_status_and_message(sim: Simulator) -> None:
     assert proc.stdout.startswith("call c-unknown was already gone: HTTP 404: ")
     proc = run("hangup.py", "c-1", **{**creds, "BW_CLIENT_SECRET": "wrong"})
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.startswith("hangup failed: BW_ERR_UNAUTHORIZED: HTTP 401: ")
+    assert proc.stderr.startswith(
+        "hangup failed: BW_ERR_UNAUTHORIZED: token request failed: HTTP 401: "
+    )
     proc = run("redirect.py", "c-1", "https://app.example/next")  # no credentials
     assert proc.returncode == 1
     assert proc.stderr.startswith("redirect failed: BW_ERR_INVALID_ARGUMENT: ")
