@@ -22,7 +22,7 @@ pub const BW_EVENT_CALL_END: i32 = 5;
 /// valid during the `on_event` call only; every string is NUL-terminated
 /// (empty, never NULL, when there is nothing to say). It never holds a
 /// credential, token, header or body. Names follow OpenTelemetry's HTTP
-/// client conventions where one exists (see the README, "Observability").
+/// client conventions where one exists (see docs/observability.md).
 #[repr(C)]
 pub struct bw_event {
     /// `sizeof(bw_event)` of the library: fields may be appended later.
