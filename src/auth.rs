@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 /// How the client proves who it is.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// Bandwidth "API user" credentials (retired by Bandwidth on 2026-12-02).
     Basic {

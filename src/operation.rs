@@ -68,6 +68,7 @@ pub struct Operation<T> {
 
 /// The recording state `updateCallRecordingState` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RecordingState {
     /// Pause an active recording (e.g. while a caller reads a card number).
     Paused,

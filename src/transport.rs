@@ -17,6 +17,7 @@ use ureq::Agent;
 
 /// Which certificate authorities to trust. Verification is always on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsRoots {
     /// Mozilla's root store, compiled in (same everywhere, no system dependency).
     #[default]
@@ -29,6 +30,7 @@ pub enum TlsRoots {
 
 /// How to reach the network.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProxyConfig {
     /// Connect directly, whatever the environment says.
     #[default]
