@@ -169,7 +169,7 @@ impl TokenSource {
                         Status::Timeout,
                         "timed out waiting for the OAuth2 token request of another call",
                     ),
-                    reached_server: false,
+                    sent: false,
                 });
             }
             cache = self
@@ -222,7 +222,7 @@ impl TokenSource {
             Failure {
                 error,
                 // The call-control request was not sent.
-                reached_server: false,
+                sent: false,
             }
         };
         let sent_at = Instant::now();

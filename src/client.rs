@@ -10,11 +10,11 @@ use crate::events::{error_type, Counters, Event, EventHook, EventKind, RetryReas
 use crate::jobs::{
     Cancel, Pool, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUED, MAX_CONCURRENCY_LIMIT,
 };
-use crate::operation::{self, Operation, RecordingState, Repeat};
+use crate::operation::{self, Operation, RecordingState};
 use crate::redact::scrub;
 use crate::request::ModifyCallRequest;
 use crate::response::http_error;
-use crate::retry::{backoff, is_retryable, may_have_acted, DEFAULT_MAX_ATTEMPTS};
+use crate::retry::{self, backoff, is_retryable, DEFAULT_MAX_ATTEMPTS};
 use crate::transport::{Failure, ProxyConfig, Request, TlsRoots, Transport, TransportOptions};
 use std::time::{Duration, Instant};
 
@@ -291,7 +291,7 @@ impl Client {
 
     /// Updates a live call: redirect it to new BXML, change its tag, or end
     /// it ("Update active call"). A redirect is not repeated after a failure
-    /// the server may have acted on; a hang-up is.
+    /// that may have been applied; a hang-up is.
     pub fn modify_call(
         &self,
         account_id: &str,
@@ -337,7 +337,7 @@ impl Client {
     /// Replaces a live call's BXML with `document` ("Update call BXML"),
     /// which must be well-formed XML with a `<Bxml>` root of at most
     /// [`crate::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
-    /// failure the server may have acted on: a second one restarts the script.
+    /// failure that may have been applied: a second one restarts the script.
     pub fn update_call_bxml(
         &self,
         account_id: &str,
@@ -427,11 +427,11 @@ impl Client {
         last: &mut Answer,
     ) -> Result<T, Error> {
         let (op, deadline) = (&started.op, started.deadline);
-        let repeatable = op.repeat == Repeat::Safe || self.retry_non_idempotent;
+        let idempotent = op.idempotent || self.retry_non_idempotent;
         // Failed attempts that count against max_attempts.
         let mut failed = 0;
         let mut refreshed_token = false;
-        // Some attempt so far may have taken effect on the server.
+        // Some attempt so far may have been applied.
         let mut maybe_applied = false;
         let cancelled = |attempts: u32, maybe_applied: bool| {
             let mut error = Error::new(
@@ -483,11 +483,8 @@ impl Client {
                     failure
                 }
             };
-            let Failure {
-                mut error,
-                reached_server,
-            } = failure;
-            maybe_applied |= may_have_acted(&error, reached_server);
+            let Failure { mut error, sent } = failure;
+            maybe_applied |= retry::maybe_applied(&error, sent);
             error.attempts = attempts;
             error.maybe_applied = maybe_applied;
             failed += 1;
@@ -497,7 +494,7 @@ impl Client {
                 }
                 Err(error)
             };
-            if failed >= self.max_attempts || !is_retryable(&error, reached_server, repeatable) {
+            if failed >= self.max_attempts || !is_retryable(&error, sent, idempotent) {
                 return give_up(error, "");
             }
             let wait = error.retry_after.unwrap_or_else(|| backoff(failed));
@@ -564,7 +561,7 @@ impl Client {
                     Status::Timeout,
                     "the call's time budget ran out before the request could be sent",
                 ),
-                reached_server: false,
+                sent: false,
             }));
         }
         let mut headers = vec![("Authorization", authorization)];
@@ -577,9 +574,9 @@ impl Client {
             headers: &headers,
             body: op.body.as_ref().map(|b| b.bytes.as_slice()),
         };
-        let sent = self.transport.send(&request, deadline);
+        let outcome = self.transport.send(&request, deadline);
         answer.reused = !Transport::opened_connection();
-        let reply = sent.map_err(AttemptFailure::Other)?;
+        let reply = outcome.map_err(AttemptFailure::Other)?;
         answer.http_status = reply.status;
         // Everything an echoing server could put into text we report;
         // gathered only on the way to an error.
@@ -595,10 +592,7 @@ impl Client {
                 // could not be read. The reader's message may quote it.
                 error.http_status = reply.status;
                 error.message = scrub(&error.message, &secrets());
-                AttemptFailure::Other(Failure {
-                    error,
-                    reached_server: true,
-                })
+                AttemptFailure::Other(Failure { error, sent: true })
             });
         }
         let mut error = http_error(
@@ -613,10 +607,7 @@ impl Client {
         {
             error.message.push_str(BASIC_RETIRED);
         }
-        let failure = Failure {
-            error,
-            reached_server: true,
-        };
+        let failure = Failure { error, sent: true };
         match &self.authorization {
             Authorization::OAuth2(tokens) if reply.status == 401 => {
                 tokens.invalidate(authorization);

@@ -1,6 +1,6 @@
 //! One HTTP exchange over the client's shared ureq agent, with every
-//! failure mapped to an [`Error`] and a note of whether the server may
-//! have seen the request.
+//! failure mapped to an [`Error`] and a note of whether the request may
+//! have been sent.
 
 use crate::coalescing::{self, Coalescing, Written};
 use crate::error::{Error, Status};
@@ -99,7 +99,7 @@ pub struct Failure {
     pub error: Error,
     /// False only when the request certainly never reached the server
     /// (see [`crate::retry::is_retryable`]).
-    pub reached_server: bool,
+    pub sent: bool,
 }
 
 /// The client's connection pool; cheap to share between threads.
@@ -195,7 +195,7 @@ impl Transport {
             other => failure(other),
         };
         if coalescing::written() == Written::Nothing {
-            failure.reached_server = false;
+            failure.sent = false;
         }
         failure
     }
@@ -220,7 +220,7 @@ impl Transport {
         };
         Failure {
             error: Error::new(Status::Timeout, message),
-            reached_server: true,
+            sent: true,
         }
     }
 
@@ -306,7 +306,7 @@ fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error
 /// conservatively whether the request may have reached the server.
 fn failure(err: ureq::Error) -> Failure {
     use ureq::Error as E;
-    let (status, reached_server, message) = match err {
+    let (status, sent, message) = match err {
         E::HostNotFound => (Status::Connect, false, "could not resolve the host".into()),
         E::ConnectionFailed => (Status::Connect, false, "could not connect".into()),
         E::ConnectProxyFailed(why) => (
@@ -335,7 +335,7 @@ fn failure(err: ureq::Error) -> Failure {
     };
     Failure {
         error: Error::new(status, message),
-        reached_server,
+        sent,
     }
 }
 
@@ -347,10 +347,10 @@ fn io_failure(e: io::Error) -> Failure {
     {
         return Failure {
             error: Error::new(Status::Tls, format!("TLS failure: {tls}")),
-            reached_server: false,
+            sent: false,
         };
     }
-    let (status, reached_server, what) = match e.kind() {
+    let (status, sent, what) = match e.kind() {
         K::ConnectionRefused => (Status::Connect, false, "connection refused"),
         K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
             (Status::Connect, false, "host unreachable")
@@ -365,7 +365,7 @@ fn io_failure(e: io::Error) -> Failure {
     };
     Failure {
         error: Error::new(status, format!("{what} ({e})")),
-        reached_server,
+        sent,
     }
 }
 
