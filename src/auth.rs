@@ -1,6 +1,7 @@
 //! Credentials: HTTP Basic, or OAuth2 client credentials with a shared,
 //! thread-safe token cache.
 
+use crate::endpoint::{server_of, Server};
 use crate::error::{Error, Status};
 use crate::operation::Method;
 use crate::response::http_error;
@@ -104,6 +105,8 @@ struct Cache {
 /// endpoint must not hold a caller past its total timeout).
 pub struct TokenSource {
     token_url: String,
+    /// The token endpoint, for events.
+    pub server: Server,
     basic: String,
     /// Scrubbed from the token endpoint's error text.
     secrets: Vec<String>,
@@ -114,6 +117,7 @@ pub struct TokenSource {
 impl TokenSource {
     pub fn new(token_url: String, basic: String, secrets: Vec<String>) -> TokenSource {
         TokenSource {
+            server: server_of(&token_url),
             token_url,
             basic,
             secrets,

@@ -4,11 +4,11 @@
 use crate::auth::{basic_header, Auth, TokenSource};
 use crate::budget::{self, RetryBudget};
 use crate::call_state::CallState;
-use crate::endpoint::{check_service_url, server_of, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
+use crate::endpoint::{check_service_url, server_of, Server, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::{Error, Status};
 use crate::events::{error_type, Counters, Event, EventHook, EventKind, RetryReason, Stats};
 use crate::jobs::{
-    Cancel, Pool, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUED, MAX_CONCURRENCY_LIMIT,
+    Cancel, Pool, PoolLimits, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUED, MAX_CONCURRENCY_LIMIT,
 };
 use crate::operation::{self, Operation, RecordingState};
 use crate::redact::scrub;
@@ -129,14 +129,13 @@ pub struct Client {
     timeout: Duration,
     max_attempts: u32,
     retry_non_idempotent: bool,
-    /// `(max_concurrency, max_queued)` of the asynchronous calls.
-    pool_limits: (u32, u32),
+    /// Of the asynchronous calls.
+    pool_limits: PoolLimits,
     budget: RetryBudget,
     on_event: Option<EventHook>,
     counters: Counters,
-    /// `server.address` / `server.port` of the Voice API and token endpoint.
-    api_server: (String, u16),
-    token_server: (String, u16),
+    /// The Voice API's, for events.
+    api_server: Server,
 }
 
 impl Client {
@@ -148,7 +147,6 @@ impl Client {
             config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
         )?;
         let mut secrets = Vec::new();
-        let mut token_server = (String::new(), 0);
         let authorization = match &config.auth {
             Auth::Basic { username, password } => {
                 let header = basic_header("username", username, "password", password)?;
@@ -169,7 +167,6 @@ impl Client {
                     "token_url",
                     token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
                 )?;
-                token_server = server_of(&token_url);
                 Authorization::OAuth2(Box::new(TokenSource::new(
                     token_url,
                     basic,
@@ -228,13 +225,15 @@ impl Client {
             transport,
             secrets,
             api_server: server_of(&base_url),
-            token_server,
             base_url,
             authorization,
             timeout,
             max_attempts,
             retry_non_idempotent: config.retry_non_idempotent,
-            pool_limits: (max_concurrency, max_queued),
+            pool_limits: PoolLimits {
+                max_concurrency,
+                max_queued,
+            },
             budget: RetryBudget::new(budget),
             on_event: config.on_event,
             counters: Counters::default(),
@@ -266,8 +265,8 @@ impl Client {
             url_template: op.template,
             account_id: &op.account_id,
             call_id: &op.call_id,
-            server_address: &self.api_server.0,
-            server_port: self.api_server.1,
+            server_address: &self.api_server.address,
+            server_port: self.api_server.port,
             attempt: 0,
             http_status: 0,
             status: None,
@@ -281,7 +280,7 @@ impl Client {
 
     /// A pool for this client's asynchronous calls, sized by its configuration.
     pub(crate) fn new_pool(&self) -> Pool {
-        Pool::new(self.pool_limits.0, self.pool_limits.1)
+        Pool::new(self.pool_limits)
     }
 
     /// The Voice API base URL, for building operations.
@@ -539,8 +538,8 @@ impl Client {
                     fetch.operation = "token";
                     fetch.method = "POST";
                     fetch.url_template = "";
-                    fetch.server_address = &self.token_server.0;
-                    fetch.server_port = self.token_server.1;
+                    fetch.server_address = &tokens.server.address;
+                    fetch.server_port = tokens.server.port;
                     fetch.duration = took;
                     if let Some(e) = error {
                         fetch.status = Some(e.status);

@@ -42,6 +42,7 @@ mod auth;
 mod budget;
 mod bxml;
 mod call_state;
+mod cancel;
 mod client;
 mod coalescing;
 mod endpoint;
