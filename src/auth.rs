@@ -71,6 +71,20 @@ pub fn basic_header(
     ))
 }
 
+/// How each request is authorized: one Basic header, or OAuth2 bearer tokens.
+pub enum Authorization {
+    Basic(String),
+    // Boxed: the token cache is large next to a header string.
+    OAuth2(Box<TokenSource>),
+}
+
+/// The credential of an `Authorization` value (`Basic abc` -> `abc`).
+pub fn credential(authorization: &str) -> &str {
+    authorization
+        .split_once(' ')
+        .map_or(authorization, |(_, credential)| credential)
+}
+
 /// A cached bearer token and when to replace it.
 #[derive(Clone)]
 struct Token {

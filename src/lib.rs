@@ -38,6 +38,7 @@
 // failure path, next to a network round trip, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod attempt;
 mod auth;
 mod budget;
 mod bxml;
@@ -45,6 +46,7 @@ mod call_state;
 mod cancel;
 mod client;
 mod coalescing;
+mod config;
 mod endpoint;
 mod error;
 mod events;
@@ -57,6 +59,7 @@ mod request;
 mod resolver;
 mod response;
 mod retry;
+mod run;
 mod transport;
 mod version;
 

@@ -70,11 +70,11 @@ impl std::fmt::Debug for ProxyConfig {
 const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
 
 /// Connection-level settings shared by every request of a client.
-pub struct TransportOptions<'a> {
+pub struct TransportOptions {
     pub connect_timeout: Duration,
-    pub tls_roots: &'a TlsRoots,
-    pub proxy: &'a ProxyConfig,
-    pub user_agent: &'a str,
+    pub tls_roots: TlsRoots,
+    pub proxy: ProxyConfig,
+    pub user_agent: String,
 }
 
 /// One HTTP request.
@@ -110,12 +110,12 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(opts: &TransportOptions) -> Result<Transport, Error> {
-        let roots = match opts.tls_roots {
+        let roots = match &opts.tls_roots {
             TlsRoots::Bundled => RootCerts::WebPki,
             TlsRoots::System => RootCerts::PlatformVerifier,
             TlsRoots::PemFile(path) => RootCerts::from(load_pem_certificates(path)?),
         };
-        let proxy = match opts.proxy {
+        let proxy = match &opts.proxy {
             ProxyConfig::Direct => None,
             ProxyConfig::FromEnvironment => ureq::Proxy::try_from_env(),
             ProxyConfig::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
@@ -130,7 +130,7 @@ impl Transport {
             .proxy(proxy)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .timeout_connect(Some(opts.connect_timeout))
-            .user_agent(opts.user_agent)
+            .user_agent(&opts.user_agent)
             .accept("application/json")
             .max_idle_connections(idle)
             .max_idle_connections_per_host(idle)
