@@ -1,9 +1,12 @@
-//! The Voice API's live-call operations, each a small description of what
-//! to send, whether it is idempotent, and how to read its success. One
-//! pipeline (`Client::run`) sends them all.
+//! The Voice API's live-call operations, each in one place: a small
+//! description of what to send, whether it is idempotent, and how to read
+//! its success, followed by the [`Client`] method that runs it. One
+//! pipeline (`Client::run`) sends them all; the C ABI builds the same
+//! descriptions (`src/ffi/call.rs`).
 
 use crate::bxml;
 use crate::call_state::CallState;
+use crate::client::{CallOptions, Client};
 use crate::endpoint::call_url;
 use crate::error::Error;
 use crate::request::ModifyCallRequest;
@@ -106,9 +109,34 @@ pub fn update_call(
     })
 }
 
+impl Client {
+    /// Updates a live call: redirect it to new BXML, change its tag, or end
+    /// it ("Update active call"). A redirect is not repeated after a failure
+    /// that may have been applied; a hang-up is.
+    pub fn modify_call(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        request: &ModifyCallRequest,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call(self.base_url(), account_id, call_id, request)?,
+            opts,
+        )
+    }
+}
+
 /// A hang-up: "Update active call" with exactly `{"state":"completed"}`.
 pub fn hangup(base: &str, account_id: &str, call_id: &str) -> Result<Operation<()>, Error> {
     update_call(base, account_id, call_id, &ModifyCallRequest::hangup())
+}
+
+impl Client {
+    /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
+    pub fn hangup(&self, account_id: &str, call_id: &str, opts: &CallOptions) -> Result<(), Error> {
+        self.run(hangup(self.base_url(), account_id, call_id)?, opts)
+    }
 }
 
 /// "Get call state": `GET …/calls/{callId}`.
@@ -129,6 +157,30 @@ pub fn get_call_state(
         secrets: Vec::new(),
         read: CallState::from_reply,
     })
+}
+
+impl Client {
+    /// Reads a call's state ("Get call state"). Safe to repeat.
+    ///
+    /// ```no_run
+    /// # fn show(client: &bwvoice::Client) -> Result<(), bwvoice::Error> {
+    /// use bwvoice::CallOptions;
+    /// use std::time::Duration;
+    ///
+    /// let state = client.get_call_state("9900000", "c-1234", &CallOptions::within(Duration::from_secs(2)))?;
+    /// if state.state.as_deref() == Some("disconnected") {
+    ///     println!("ended: {:?}", state.disconnect_cause);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn get_call_state(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        opts: &CallOptions,
+    ) -> Result<CallState, Error> {
+        self.run(get_call_state(self.base_url(), account_id, call_id)?, opts)
+    }
 }
 
 /// "Update call BXML": `PUT …/calls/{callId}/bxml` with the document,
@@ -158,6 +210,25 @@ pub fn update_call_bxml(
     })
 }
 
+impl Client {
+    /// Replaces a live call's BXML with `document` ("Update call BXML"),
+    /// which must be well-formed XML with a `<Bxml>` root of at most
+    /// [`crate::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
+    /// failure that may have been applied: a second one restarts the script.
+    pub fn update_call_bxml(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        document: &str,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call_bxml(self.base_url(), account_id, call_id, document)?,
+            opts,
+        )
+    }
+}
+
 /// "Update recording": `PUT …/calls/{callId}/recording`, `{"state":…}`.
 pub fn update_call_recording(
     base: &str,
@@ -177,6 +248,22 @@ pub fn update_call_recording(
         secrets: Vec::new(),
         read: ignore,
     })
+}
+
+impl Client {
+    /// Pauses or resumes a call's recording ("Update recording"). Safe to repeat.
+    pub fn update_call_recording(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        state: RecordingState,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call_recording(self.base_url(), account_id, call_id, state)?,
+            opts,
+        )
+    }
 }
 
 fn json(text: String) -> Body {
