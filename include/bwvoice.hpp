@@ -409,7 +409,9 @@ void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *e
         if (status != BW_OK) {
             promise->set_exception(std::make_exception_ptr(Error(*err)));
         } else if constexpr (std::is_same_v<T, CallState>) {
-            promise->set_value(call_state_of(*bw_result_call_state(result)));
+            const bw_call_state *state = bw_result_call_state(result);
+            if (state == nullptr) throw std::runtime_error("bwvoice: the call state is missing");
+            promise->set_value(call_state_of(*state));
         } else {
             promise->set_value();
         }
