@@ -416,7 +416,7 @@ void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *e
             promise->set_value();
         }
     } catch (...) {
-        // Copying the result failed (out of memory): report that instead.
+        // Reading the result failed (out of memory, or no call state): report that.
         try {
             promise->set_exception(std::current_exception());
         } catch (...) {
