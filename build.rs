@@ -7,7 +7,9 @@ use std::path::PathBuf;
 fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("bwvoice.h");
-    for watched in ["cbindgen.toml", "src/ffi/types.rs", "src/ffi/api.rs"] {
+    // cbindgen reads src/ffi/mod.rs and follows its `mod` items, so every
+    // file of the C ABI that is compiled at all is in the header.
+    for watched in ["cbindgen.toml", "src/ffi"] {
         println!("cargo:rerun-if-changed={watched}");
     }
     let mut config =
@@ -49,8 +51,7 @@ fn main() {
     }
     cbindgen::Builder::new()
         .with_config(config)
-        .with_src(dir.join("src/ffi/types.rs"))
-        .with_src(dir.join("src/ffi/api.rs"))
+        .with_src(dir.join("src/ffi/mod.rs"))
         .generate()
         .expect("generate the C header")
         .write_to_file(out);

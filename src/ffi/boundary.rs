@@ -1,8 +1,8 @@
 //! What every exported function shares: the panic boundary, C string
 //! conversion, and filling the caller's `bw_error`.
 
+use super::error::bw_error;
 use super::growable;
-use super::types::bw_error;
 use crate::error::{Error, Status};
 use std::ffi::CStr;
 use std::mem::size_of;
@@ -19,7 +19,7 @@ macro_rules! ffi_status {
         // SAFETY: each exported function's contract: `err` is NULL or
         // points to a `bw_error` of the caller's layout, valid for writes.
         match unsafe { $crate::ffi::boundary::ErrorOut::new($err) } {
-            None => $crate::ffi::types::BW_ERR_INVALID_ARGUMENT,
+            None => $crate::ffi::BW_ERR_INVALID_ARGUMENT,
             Some(out) => {
                 out.clear();
                 let result = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
@@ -27,7 +27,7 @@ macro_rules! ffi_status {
                 ))
                 .unwrap_or_else(|panic| Err($crate::ffi::boundary::panic_error(panic)));
                 match result {
-                    Ok(()) => $crate::ffi::types::BW_OK,
+                    Ok(()) => $crate::ffi::BW_OK,
                     Err(e) => out.fill(&e),
                 }
             }
@@ -110,11 +110,11 @@ pub fn record(e: Option<&Error>) -> bw_error {
         http_status: 0,
         retry_after_ms: -1,
         attempts: 0,
-        field: [0; super::types::BW_ERROR_FIELD_LEN],
-        error_type: [0; super::types::BW_ERROR_TYPE_LEN],
-        description: [0; super::types::BW_ERROR_TEXT_LEN],
-        error_id: [0; super::types::BW_ERROR_ID_LEN],
-        message: [0; super::types::BW_ERROR_TEXT_LEN],
+        field: [0; super::BW_ERROR_FIELD_LEN],
+        error_type: [0; super::BW_ERROR_TYPE_LEN],
+        description: [0; super::BW_ERROR_TEXT_LEN],
+        error_id: [0; super::BW_ERROR_ID_LEN],
+        message: [0; super::BW_ERROR_TEXT_LEN],
         maybe_applied: false,
     };
     if let Some(e) = e {
@@ -182,6 +182,11 @@ pub unsafe fn req_str<'a>(ptr: *const c_char, field: &'static str) -> Result<&'a
 pub unsafe fn req_ref<'a, T>(ptr: *const T, field: &'static str) -> Result<&'a T, Error> {
     // SAFETY: forwarded from the caller; `as_ref` handles NULL.
     unsafe { ptr.as_ref() }.ok_or_else(|| Error::invalid(field, format!("{field} is NULL")))
+}
+
+/// An enum-valued argument outside its `BW_*` values.
+pub fn enum_error(field: &'static str, value: i32) -> Error {
+    Error::invalid(field, format!("{field} has unknown value {value}"))
 }
 
 #[cfg(test)]

@@ -1,12 +1,126 @@
-//! The library-owned `bw_call_state`: the C view of a [`CallState`] and the
+//! `bw_call_state`, library-owned: the C view of a [`CallState`] and the
 //! strings it points into, in one allocation freed by `bw_call_state_free`.
 
-use super::types::{bw_call_state, bw_key_value, BW_TIME_ABSENT};
+use super::boundary::ffi_value;
 use crate::call_state::{CallState, Timestamp};
 use crate::error::{Error, Status};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
+
+/// A `*_ms` time of `bw_call_state` that the server did not report.
+pub const BW_TIME_ABSENT: i64 = i64::MIN;
+
+/// One key and its value, e.g. a STIR/SHAKEN property.
+#[repr(C)]
+pub struct bw_key_value {
+    pub key: *const c_char,
+    pub value: *const c_char,
+}
+
+/// A call's state as `bw_get_call_state` read it (Bandwidth's `callState`).
+/// Allocated by the library and read-only: free it with
+/// `bw_call_state_free`. Strings are NUL-terminated UTF-8 of any length,
+/// never truncated, valid until the free; NULL means the server sent null
+/// or nothing. Times come twice: the RFC 3339 text as sent and
+/// milliseconds since the Unix epoch (`BW_TIME_ABSENT` when absent).
+///
+/// `state`, `direction` and `disconnect_cause` are the server's text:
+/// Bandwidth may add values at any time, so treat an unknown one as
+/// "other", not as an error. (`BW_CALL_STATE_*` are what
+/// `bw_modify_call_request.state` asks for, not these.)
+///
+/// Later versions may append fields; the library fills `struct_size` with
+/// the size it allocated, so a program built with a newer header checks
+/// `struct_size > offsetof(bw_call_state, field)` before reading a field
+/// an older library may lack.
+#[repr(C)]
+pub struct bw_call_state {
+    /// `sizeof(bw_call_state)` of the library that allocated it.
+    pub struct_size: u32,
+    pub call_id: *const c_char,
+    pub account_id: *const c_char,
+    pub application_id: *const c_char,
+    /// The A-leg's call id when this call is the B-leg of a `<Transfer>`.
+    pub parent_call_id: *const c_char,
+    /// E.164 number or SIP URI that received the call.
+    pub to: *const c_char,
+    /// E.164 number that made the call.
+    pub from: *const c_char,
+    /// `"inbound"` or `"outbound"`.
+    pub direction: *const c_char,
+    /// `"queued"`, `"initiated"`, `"answered"`, `"disconnected"`, or a newer value.
+    pub state: *const c_char,
+    /// When the call was queued (RFC 3339).
+    pub enqueued_time: *const c_char,
+    /// When the call was initiated; NULL while it is still queued.
+    pub start_time: *const c_char,
+    /// When the call was answered; NULL until then.
+    pub answer_time: *const c_char,
+    /// When the call ended; NULL until then.
+    pub end_time: *const c_char,
+    /// The last time the call's state changed.
+    pub last_update: *const c_char,
+    pub enqueued_time_ms: i64,
+    pub start_time_ms: i64,
+    pub answer_time_ms: i64,
+    pub end_time_ms: i64,
+    pub last_update_ms: i64,
+    /// Why the call ended: `"hangup"`, `"busy"`, `"timeout"`, `"cancel"`,
+    /// `"rejected"`, `"callback-error"`, `"invalid-bxml"`,
+    /// `"application-error"`, `"account-limit"`, `"node-capacity-exceeded"`,
+    /// `"error"`, `"unknown"`, or a newer value.
+    pub disconnect_cause: *const c_char,
+    /// Set when the call ended with an error: the explanation.
+    pub error_message: *const c_char,
+    /// Set when the call ended with an error: Bandwidth's id for it.
+    pub error_id: *const c_char,
+    /// The inbound INVITE's `Identity` header, if forwarded.
+    pub identity: *const c_char,
+    /// STIR/SHAKEN verification (`verstat`, `attestationIndicator`,
+    /// `originatingId`, ...), sorted by key; `stir_shaken_len` pairs, 0 when
+    /// absent. A value the server sent as a non-string is its JSON text.
+    pub stir_shaken: *const bw_key_value,
+    pub stir_shaken_len: usize,
+}
+
+/// Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
+/// NULL is a no-op.
+///
+/// # Safety
+/// `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_call_state_free(state: *mut bw_call_state) {
+    ffi_value!((), {
+        if !state.is_null() {
+            // SAFETY: made by `Box::into_raw` of an `OwnedCallState` in
+            // `bw_get_call_state` (its first field), freed once.
+            drop(unsafe { Box::from_raw(state.cast::<OwnedCallState>()) });
+        }
+    })
+}
+
+/// A copy of `state` that the caller owns (free it with
+/// `bw_call_state_free`), e.g. to keep the state an asynchronous
+/// completion received beyond its callback. NULL for NULL.
+///
+/// # Safety
+/// `state` is NULL or a `bw_call_state` from this library, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn bw_call_state_dup(state: *const bw_call_state) -> *mut bw_call_state {
+    ffi_value!(ptr::null_mut(), {
+        // SAFETY: caller contract above; `as_ref` handles NULL.
+        match unsafe { state.as_ref() } {
+            None => ptr::null_mut(),
+            // SAFETY: a library-made view: every string is NULL or
+            // NUL-terminated, `stir_shaken` holds `stir_shaken_len` pairs.
+            Some(view) => match OwnedCallState::new(unsafe { OwnedCallState::read(view) }) {
+                Ok(owned) => Box::into_raw(owned).cast::<bw_call_state>(),
+                Err(_) => ptr::null_mut(),
+            },
+        }
+    })
+}
 
 /// `bw_call_state` first, so a pointer to it is a pointer to this (the
 /// struct is `#[repr(C)]`); the rest keeps its pointers valid. A CString's

@@ -1,21 +1,39 @@
-//! Asynchronous calls from C: a started operation queued on the client's
-//! pool, reported once through the caller's `bw_completion_fn`.
+//! Asynchronous calls from C: `bw_completion_fn`, and a started operation
+//! queued on the client's pool and reported once through it.
 
 use super::boundary::{panic_error, record};
-use super::call_state::OwnedCallState;
-use super::types::{bw_call_state, bw_completion_fn, bw_error, bw_status, BW_OK};
-use crate::call_state::CallState;
+use super::error::{bw_error, bw_status, BW_OK};
+use super::result::{bw_result, IntoResult};
 use crate::client::{Client, Started};
 use crate::error::Error;
 use crate::jobs::{Cancel, Pool, Report, Task};
 use std::os::raw::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 use std::sync::Arc;
+
+/// Called once when an asynchronous call completes, on a library thread
+/// (never inside the submit): `status` is what the blocking form would have
+/// returned, `err` its full `bw_error` (never NULL; cleared on success),
+/// `result` the operation's result (see `bw_result`; NULL on failure and
+/// for operations without a value). `err` and `result` are valid during
+/// the call only: copy what you need, or keep `result` with
+/// `bw_result_dup`. The callback must return quickly and must not throw or
+/// longjmp: while it runs, its thread carries no other call (see
+/// docs/async.md).
+pub type bw_completion_fn = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        job_id: u64,
+        status: bw_status,
+        err: *const bw_error,
+        result: *const bw_result,
+    ),
+>;
 
 /// The caller's callback and its `userdata`.
 pub struct Completion {
-    on_done:
-        unsafe extern "C" fn(*mut c_void, u64, bw_status, *const bw_error, *const bw_call_state),
+    on_done: unsafe extern "C" fn(*mut c_void, u64, bw_status, *const bw_error, *const bw_result),
     userdata: *mut c_void,
 }
 
@@ -29,34 +47,18 @@ impl Completion {
         on_done.map(|on_done| Completion { on_done, userdata })
     }
 
-    fn call(&self, id: u64, result: Result<Option<&bw_call_state>, &Error>) {
-        let (status, err, state) = match result {
-            Ok(state) => (BW_OK, record(None), state.map_or(std::ptr::null(), |s| s)),
-            Err(e) => (e.status as bw_status, record(Some(e)), std::ptr::null()),
+    fn call(&self, id: u64, outcome: Result<Option<bw_result>, Error>) {
+        let (status, err, result) = match &outcome {
+            Ok(result) => (
+                BW_OK,
+                record(None),
+                result.as_ref().map_or(ptr::null(), |r| r),
+            ),
+            Err(e) => (e.status as bw_status, record(Some(e)), ptr::null()),
         };
         // SAFETY: the caller's callback, as its contract allows; `err` and
-        // `state` outlive the call.
-        unsafe { (self.on_done)(self.userdata, id, status, &err, state) };
-    }
-}
-
-/// What an operation's success looks like to C.
-pub trait Outcome: Send + Sized + 'static {
-    fn deliver(self, completion: &Completion, id: u64);
-}
-
-impl Outcome for () {
-    fn deliver(self, completion: &Completion, id: u64) {
-        completion.call(id, Ok(None));
-    }
-}
-
-impl Outcome for CallState {
-    fn deliver(self, completion: &Completion, id: u64) {
-        match OwnedCallState::new(self) {
-            Ok(owned) => completion.call(id, Ok(Some(&owned.view))),
-            Err(e) => completion.call(id, Err(&e)),
-        }
+        // `result` outlive the call.
+        unsafe { (self.on_done)(self.userdata, id, status, &err, result) };
     }
 }
 
@@ -66,23 +68,20 @@ struct CallTask<T> {
     completion: Completion,
 }
 
-impl<T: Outcome> Task for CallTask<T> {
+impl<T: IntoResult> Task for CallTask<T> {
     fn run(self: Box<Self>, id: u64, cancel: &Cancel) -> Report {
         let CallTask {
             client,
             started,
             completion,
         } = *self;
-        let result = catch_unwind(AssertUnwindSafe(|| client.finish(started, cancel)))
+        let outcome = catch_unwind(AssertUnwindSafe(|| client.finish(started, cancel)))
             .unwrap_or_else(|panic| Err(panic_error(panic)));
-        Box::new(move || match result {
-            Ok(value) => value.deliver(&completion, id),
-            Err(e) => completion.call(id, Err(&e)),
-        })
+        Box::new(move || completion.call(id, outcome.and_then(IntoResult::into_result)))
     }
 
     fn skip(self: Box<Self>, id: u64, error: Error) {
-        self.completion.call(id, Err(&error));
+        self.completion.call(id, Err(error));
     }
 }
 
@@ -92,7 +91,7 @@ impl<T: Outcome> Task for CallTask<T> {
 ///
 /// # Safety
 /// `job_id` is NULL or writable.
-pub unsafe fn submit<T: Outcome>(
+pub unsafe fn submit<T: IntoResult>(
     pool: &Pool,
     client: &Arc<Client>,
     started: Started<T>,

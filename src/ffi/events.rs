@@ -1,14 +1,69 @@
 //! Events to C: each core [`Event`] as a `bw_event` for the caller's
 //! `on_event`, its strings NUL-terminated copies that live for the call.
 
-use super::types::{
-    bw_event, bw_event_fn, BW_EVENT_ATTEMPT_END, BW_EVENT_CALL_END, BW_EVENT_RETRY_DENIED,
-    BW_EVENT_RETRY_SCHEDULED, BW_EVENT_TOKEN_FETCH, BW_OK,
-};
+use super::error::{bw_status, BW_OK};
 use crate::events::{Event, EventHook, EventKind};
 use std::ffi::CString;
-use std::os::raw::c_void;
+use std::os::raw::{c_char, c_void};
 use std::sync::Arc;
+
+/// `bw_event.kind`: one HTTP exchange ended (answered, or failed).
+pub const BW_EVENT_ATTEMPT_END: i32 = 1;
+/// `bw_event.kind`: the call will be tried again after `retry_delay_ms`.
+pub const BW_EVENT_RETRY_SCHEDULED: i32 = 2;
+/// `bw_event.kind`: a retry was refused because the retry budget is empty.
+pub const BW_EVENT_RETRY_DENIED: i32 = 3;
+/// `bw_event.kind`: an OAuth2 token request ended.
+pub const BW_EVENT_TOKEN_FETCH: i32 = 4;
+/// `bw_event.kind`: the call ended; `status` is its outcome.
+pub const BW_EVENT_CALL_END: i32 = 5;
+
+/// One fact about a call, for logs, metrics and traces. Library-owned and
+/// valid during the `on_event` call only; every string is NUL-terminated
+/// (empty, never NULL, when there is nothing to say). It never holds a
+/// credential, token, header or body. Names follow OpenTelemetry's HTTP
+/// client conventions where one exists (see the README, "Observability").
+#[repr(C)]
+pub struct bw_event {
+    /// `sizeof(bw_event)` of the library: fields may be appended later.
+    pub struct_size: u32,
+    /// `BW_EVENT_*`.
+    pub kind: i32,
+    /// The spec's operationId (`updateCall`, `getCallState`,
+    /// `updateCallBxml`, `updateCallRecordingState`), or `token`.
+    pub operation: *const c_char,
+    /// `http.request.method`: `GET`, `POST` or `PUT`.
+    pub http_request_method: *const c_char,
+    /// `url.template`, e.g. `/accounts/{accountId}/calls/{callId}`; empty for a token fetch.
+    pub url_template: *const c_char,
+    pub account_id: *const c_char,
+    pub call_id: *const c_char,
+    /// `server.address` and `server.port`.
+    pub server_address: *const c_char,
+    pub server_port: u32,
+    /// 1 for the first attempt (`http.request.resend_count` is one less); 0 for a token fetch.
+    pub attempt: u32,
+    /// `http.response.status_code`; 0 when there was no response.
+    pub http_response_status_code: i32,
+    /// `BW_OK` or the failure's `BW_ERR_*`.
+    pub status: bw_status,
+    /// `error.type`: the HTTP status code (`"503"`) of an error response,
+    /// else a short status name (`"timeout"`, `"connect"`); empty on success.
+    pub error_type: *const c_char,
+    /// For retry events: `rate_limited`, `unavailable`, `server_error`,
+    /// `timeout`, `connect` or `stale_token`; empty otherwise.
+    pub retry_reason: *const c_char,
+    /// For `BW_EVENT_RETRY_SCHEDULED`: the wait before the retry.
+    pub retry_delay_ms: u64,
+    /// How long the attempt, token fetch or whole call took.
+    pub duration_us: u64,
+    /// The attempt used a pooled connection (no TCP or TLS setup).
+    pub connection_reused: bool,
+}
+
+/// Receives each `bw_event`; see `bw_client_config.on_event`. It must
+/// return quickly, and must not throw, `longjmp` or free the client.
+pub type bw_event_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const bw_event)>;
 
 /// The caller's `userdata`, usable from any thread.
 struct UserData(*mut c_void);

@@ -14,7 +14,7 @@
 //! layout before it (tests check it), so no new field can hide in an older
 //! layout's tail padding.
 
-use super::types::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request, bw_stats};
+use super::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request, bw_stats};
 use crate::error::Error;
 use std::mem::{size_of, MaybeUninit};
 
@@ -46,11 +46,11 @@ pub unsafe trait Growable: Sized {
     }
 }
 
-/// Implements [`Growable`] for a struct of `types.rs`: its argument name,
+/// Implements [`Growable`] for a C struct of src/ffi: its argument name,
 /// its `*_INIT` macro, and the sizes of its older layouts.
 macro_rules! growable {
     ($ty:ident, $arg:literal, $init:literal, [$($older:expr),*]) => {
-        // SAFETY: `#[repr(C)]` in types.rs, `struct_size: u32` first, and
+        // SAFETY: `#[repr(C)]` where it is defined, `struct_size: u32` first, and
         // every field (integers, bools, pointers, arrays of them) is valid
         // as zero.
         unsafe impl Growable for $ty {

@@ -1,25 +1,92 @@
-//! The C ABI. The only place with `unsafe`; every block says why it holds.
+//! The C ABI, one file per C type with its functions (cbindgen reads every
+//! file here into `include/bwvoice.h`). The only place with `unsafe`;
+//! every block says why it holds.
 
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn)]
+// Constants exist for the header, which cbindgen copies them into; the Rust
+// code itself uses only some of them.
+#![allow(dead_code)]
 
-pub mod api;
-pub(crate) mod boundary;
+// The header follows this order (cbindgen reads the files in it): how
+// functions report, the library, the client, its operations and their
+// results, completion queues, events, BXML text.
+mod error;
+
+mod version;
+
+mod client;
+
+mod call;
+
+mod modify_call_request;
+
 mod call_state;
+
+mod result;
+
 mod completion;
-mod events;
-pub(crate) mod growable;
+
 mod queue;
-// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
+
+mod events;
+
+mod bxml;
+
+// Shared by the files above; nothing of them reaches the header.
+pub(crate) mod boundary;
+pub(crate) mod growable;
+
+// Every C name in one namespace, for the files here, the tests and the fuzz
+// harness.
+#[allow(unused_imports)]
+pub use {
+    bxml::*, call::*, call_state::*, client::*, completion::bw_completion_fn, error::*, events::*,
+    modify_call_request::*, queue::*, result::*, version::*,
+};
+
+/// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing {
-    pub use super::api::{bw_client, modify_call_args, ModifyCallArgs};
     pub use super::boundary::ErrorOut;
-    pub use super::types::*;
+    pub use super::*;
+    use crate::client::{CallOptions, Client};
+    use crate::error::Error;
+    use crate::request::ModifyCallRequest;
+    use std::os::raw::c_char;
+
+    /// `bw_modify_call`'s arguments after the NULL, UTF-8 and enum checks.
+    pub struct ModifyCallArgs<'a> {
+        pub client: &'a Client,
+        pub account_id: &'a str,
+        pub call_id: &'a str,
+        pub request: ModifyCallRequest,
+        pub opts: CallOptions,
+    }
+
+    /// Converts `bw_modify_call`'s arguments as `bw_modify_call` does.
+    ///
+    /// # Safety
+    /// As for `bw_modify_call`: each pointer is NULL or valid for `'a`,
+    /// each string NUL-terminated.
+    pub unsafe fn modify_call_args<'a>(
+        client: *const bw_client,
+        account_id: *const c_char,
+        call_id: *const c_char,
+        req: *const bw_modify_call_request,
+        opts: *const bw_call_options,
+    ) -> Result<ModifyCallArgs<'a>, Error> {
+        // SAFETY: forwarded from the caller.
+        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        Ok(ModifyCallArgs {
+            client: &call.handle.client,
+            account_id: call.account_id,
+            call_id: call.call_id,
+            // SAFETY: forwarded from the caller.
+            request: unsafe { modify_call_request(req) }?,
+            opts: call.opts,
+        })
+    }
 }
 #[cfg(test)]
 mod tests;
-// The constants are there for cbindgen, which copies them into the header;
-// the Rust code itself needs only some of them.
-#[allow(dead_code)]
-pub mod types;

@@ -2,8 +2,7 @@
 //! under Miri (`cargo +nightly miri test -- ffi::`), which checks every raw
 //! pointer access for undefined behaviour.
 
-use super::api::*;
-use super::types::*;
+use super::*;
 use std::ffi::CStr;
 use std::mem::size_of;
 use std::os::raw::c_char;
@@ -451,5 +450,34 @@ fn a_duplicated_call_state_is_equal_and_owned() {
         assert_eq!(OwnedCallState::read(&*copy), state);
         bw_call_state_free(copy);
         assert!(bw_call_state_dup(null()).is_null());
+    }
+}
+
+#[test]
+fn a_result_is_read_by_kind_and_outlives_its_original_when_duplicated() {
+    use super::call_state::OwnedCallState;
+    use super::result::IntoResult;
+    use crate::call_state::CallState;
+    let state = CallState {
+        call_id: Some("c-1".into()),
+        state: Some("answered".into()),
+        ..CallState::default()
+    };
+    assert!(().into_result().unwrap().is_none(), "no value, no result");
+    let result = Box::into_raw(Box::new(state.clone().into_result().unwrap().unwrap()));
+    // SAFETY: `result` and its duplicate are library-made, each freed once,
+    // and the view is read before its owner is freed.
+    unsafe {
+        assert_eq!(bw_result_kind(result), BW_RESULT_CALL_STATE);
+        let kept = bw_result_dup(result);
+        bw_result_free(result);
+        let view = bw_result_call_state(kept);
+        assert!(!view.is_null());
+        assert_eq!(OwnedCallState::read(&*view), state);
+        bw_result_free(kept);
+        assert_eq!(bw_result_kind(null()), BW_RESULT_NONE);
+        assert!(bw_result_call_state(null()).is_null());
+        assert!(bw_result_dup(null()).is_null());
+        bw_result_free(null_mut());
     }
 }

@@ -1017,8 +1017,12 @@ static void completions_free(completions *c) {
 }
 
 static void on_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
-                    const bw_call_state *state) {
+                    const bw_result *result) {
     job_ref *ref = userdata;
+    const bw_call_state *state = bw_result_call_state(result);
+    /* A result only for a read that succeeded, and then of its kind. */
+    int kind_ok = result == NULL ? bw_result_kind(result) == BW_RESULT_NONE
+                                 : status == BW_OK && bw_result_kind(result) == BW_RESULT_CALL_STATE && state;
     completions *c = ref->c;
     bw_client *to_free = NULL;
     pthread_mutex_lock(&c->mu);
@@ -1029,6 +1033,7 @@ static void on_done(void *userdata, uint64_t job_id, bw_status status, const bw_
     if (state && state->state) snprintf(c->state[ref->slot], sizeof c->state[0], "%s", state->state);
     if (pthread_equal(pthread_self(), c->submitter)) c->on_submitter++;
     if (err->status != status) c->on_submitter += 100; /* err must agree */
+    if (!kind_ok) c->on_submitter += 1000;              /* so must the result */
     to_free = c->free_from_callback;
     c->free_from_callback = NULL;
     pthread_mutex_unlock(&c->mu);
@@ -1103,7 +1108,8 @@ static void test_async_calls_complete_exactly_once(void) {
         CHECK(c->status[i] == want[i % 4], "job %d: %s", i, bw_status_str(c->status[i]));
         if (i % 4 == 2) CHECK(strcmp(c->state[i], "answered") == 0, "state '%s'", c->state[i]);
     }
-    CHECK(c->on_submitter == 0, "%d callbacks ran on the submitting thread (or err disagreed)",
+    CHECK(c->on_submitter == 0,
+          "%d callbacks ran on the submitting thread (or err or the result disagreed)",
           c->on_submitter);
 
     /* A submit that fails validation never calls back and sends nothing. */
@@ -1284,8 +1290,8 @@ static void test_a_completion_queue_serves_an_event_loop(void) {
         CHECK(poll(&pfd, 1, 30000) == 1, "the fd never became readable");
         uint64_t job;
         bw_status status;
-        bw_call_state *state = NULL;
-        while (bw_queue_next(queue, &job, &status, &state, &err)) {
+        bw_result *result = NULL;
+        while (bw_queue_next(queue, &job, &status, &result, &err)) {
             int i = 0;
             while (i < N && ids[i] != job) i++;
             CHECK(i < N, "unknown job %llu", (unsigned long long)job);
@@ -1295,10 +1301,18 @@ static void test_a_completion_queue_serves_an_event_loop(void) {
             CHECK(err.status == status, "err.status %d, status %d", err.status, status);
             if (i == 4) CHECK(status == BW_ERR_NOT_FOUND && err.http_status == 404, "%s", err.message);
             else CHECK(status == BW_OK, "job %d: %s", i, err.message);
-            if (i % 2) CHECK(state && strcmp(state->state, "answered") == 0, "state of job %d", i);
-            else CHECK(state == NULL, "a state for a hang-up");
-            bw_call_state_free(state); /* ours now */
-            state = NULL;
+            if (i % 2) {
+                CHECK(bw_result_kind(result) == BW_RESULT_CALL_STATE, "kind of job %d", i);
+                /* A duplicate outlives the original: ours to free, both. */
+                bw_result *kept = bw_result_dup(result);
+                bw_result_free(result);
+                const bw_call_state *state = bw_result_call_state(kept);
+                CHECK(state && strcmp(state->state, "answered") == 0, "state of job %d", i);
+                bw_result_free(kept);
+            } else {
+                CHECK(result == NULL, "a result for a hang-up");
+            }
+            result = NULL;
         }
     }
     for (int i = 0; i < N; i++) CHECK(seen[i] == 1, "job %d taken %d times", i, seen[i]);
@@ -1306,6 +1320,10 @@ static void test_a_completion_queue_serves_an_event_loop(void) {
     bw_free(client);
     bw_queue_free(queue);
     bw_queue_free(NULL);
+    CHECK(bw_result_kind(NULL) == BW_RESULT_NONE && bw_result_call_state(NULL) == NULL &&
+              bw_result_dup(NULL) == NULL,
+          "a NULL result");
+    bw_result_free(NULL);
     CHECK(bw_queue_fd(NULL) == -1, "fd of NULL");
 }
 
