@@ -35,36 +35,17 @@ BW_VERSION_STRING = "0.2.0"
 #: `MAJOR << 16 | MINOR << 8 | PATCH`, as `bw_version_number()`; usable in `#if`.
 BW_VERSION_NUMBER = (BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERSION_PATCH
 
-#: `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
-BW_CALL_STATE_UNSET = 0
+#: Size of `bw_error.field`, NUL included.
+BW_ERROR_FIELD_LEN = 64
 
-#: `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
-BW_CALL_STATE_ACTIVE = 1
+#: Size of `bw_error.error_type`, NUL included.
+BW_ERROR_TYPE_LEN = 128
 
-#: `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
-BW_CALL_STATE_COMPLETED = 2
+#: Size of `bw_error.error_id`, NUL included.
+BW_ERROR_ID_LEN = 128
 
-#: `bw_update_call_recording` state: pause an active recording.
-BW_RECORDING_STATE_PAUSED = 1
-
-#: `bw_update_call_recording` state: resume a paused recording.
-BW_RECORDING_STATE_RECORDING = 2
-
-#: Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
-#: documented maximum BXML size, 64 KB).
-BW_MAX_BXML_BYTES = 65536
-
-#: A `*_ms` time of `bw_call_state` that the server did not report.
-BW_TIME_ABSENT = -(2**63)
-
-#: Redirect method: not sent (Bandwidth's default is POST).
-BW_METHOD_UNSET = 0
-
-#: Redirect method `"GET"`: the event arrives as query parameters.
-BW_METHOD_GET = 1
-
-#: Redirect method `"POST"`: the event arrives as a JSON body.
-BW_METHOD_POST = 2
+#: Size of `bw_error.description` and `bw_error.message`, NUL included.
+BW_ERROR_TEXT_LEN = 1024
 
 #: `bw_client_config.tls_roots`: Mozilla's root certificates, built into the library.
 BW_TLS_ROOTS_BUNDLED = 0
@@ -94,6 +75,48 @@ BW_DEFAULT_RETRY_BUDGET = 500
 #: by `max_attempts` and the time budget).
 BW_RETRY_BUDGET_OFF = 2**32 - 1
 
+#: Size of `bw_stats.outcomes`: room for every status, present and future.
+BW_STATS_OUTCOMES = 32
+
+#: `bw_update_call_recording` state: pause an active recording.
+BW_RECORDING_STATE_PAUSED = 1
+
+#: `bw_update_call_recording` state: resume a paused recording.
+BW_RECORDING_STATE_RECORDING = 2
+
+#: Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
+#: documented maximum BXML size, 64 KB).
+BW_MAX_BXML_BYTES = 65536
+
+#: `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
+BW_CALL_STATE_UNSET = 0
+
+#: `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
+BW_CALL_STATE_ACTIVE = 1
+
+#: `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
+BW_CALL_STATE_COMPLETED = 2
+
+#: Redirect method: not sent (Bandwidth's default is POST).
+BW_METHOD_UNSET = 0
+
+#: Redirect method `"GET"`: the event arrives as query parameters.
+BW_METHOD_GET = 1
+
+#: Redirect method `"POST"`: the event arrives as a JSON body.
+BW_METHOD_POST = 2
+
+#: A `*_ms` time of `bw_call_state` that the server did not report.
+BW_TIME_ABSENT = -(2**63)
+
+#: `bw_result_kind`: no value. A NULL result has this kind: a failure, or
+#: an operation without a value (a redirect, a hang-up, BXML, recording).
+BW_RESULT_NONE = 0
+
+#: `bw_result_kind`: a `bw_call_state` (`bw_get_call_state_async`), read
+#: with `bw_result_call_state`.
+BW_RESULT_CALL_STATE = 1
+
 #: `bw_event.kind`: one HTTP exchange ended (answered, or failed).
 BW_EVENT_ATTEMPT_END = 1
 
@@ -109,21 +132,6 @@ BW_EVENT_TOKEN_FETCH = 4
 #: `bw_event.kind`: the call ended; `status` is its outcome.
 BW_EVENT_CALL_END = 5
 
-#: Size of `bw_stats.outcomes`: room for every status, present and future.
-BW_STATS_OUTCOMES = 32
-
-#: Size of `bw_error.field`, NUL included.
-BW_ERROR_FIELD_LEN = 64
-
-#: Size of `bw_error.error_type`, NUL included.
-BW_ERROR_TYPE_LEN = 128
-
-#: Size of `bw_error.error_id`, NUL included.
-BW_ERROR_ID_LEN = 128
-
-#: Size of `bw_error.description` and `bw_error.message`, NUL included.
-BW_ERROR_TEXT_LEN = 1024
-
 
 class bw_client(ctypes.Structure):
     """An opaque Voice API client. Thread-safe: any number of threads may call
@@ -135,6 +143,15 @@ class bw_client(ctypes.Structure):
 
 class bw_queue(ctypes.Structure):
     """A queue of completions for an event loop (see `bw_queue_new`)."""
+
+
+class bw_result(ctypes.Structure):
+    """An asynchronous call's result: opaque, made by the library. The
+    completion callback gets one valid during the call (NULL when there is
+    no value); `bw_result_dup` keeps it longer, `bw_queue_next` hands one
+    over. Read it with `bw_result_kind` and the getter of that kind; free an
+    owned one with `bw_result_free`.
+    """
 
 
 # Result of every fallible function: `BW_OK` (0) or one of the
@@ -327,6 +344,45 @@ class bw_error(_Growable):
     ]
 
 
+class bw_stats(_Growable):
+    """A client's counters, written by `bw_client_stats` into memory the caller
+    owns. Initialise it with `BW_STATS_INIT`; the library writes no more
+    than `struct_size` bytes.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_stats)`, set by `BW_STATS_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # Calls ended (blocking and asynchronous).
+        ("calls", ctypes.c_uint64),
+        # HTTP attempts to the Voice API.
+        ("attempts", ctypes.c_uint64),
+        # Retries scheduled, in total and by reason.
+        ("retries", ctypes.c_uint64),
+        ("retries_rate_limited", ctypes.c_uint64),
+        ("retries_unavailable", ctypes.c_uint64),
+        ("retries_server_error", ctypes.c_uint64),
+        ("retries_timeout", ctypes.c_uint64),
+        ("retries_connect", ctypes.c_uint64),
+        ("retries_stale_token", ctypes.c_uint64),
+        # Retries refused because the retry budget was empty.
+        ("retries_denied", ctypes.c_uint64),
+        # Tokens left in the retry budget; -1 when it is off.
+        ("retry_budget_tokens", ctypes.c_int64),
+        # OAuth2 token requests.
+        ("token_fetches", ctypes.c_uint64),
+        # Attempts that opened a connection, and that reused a pooled one.
+        ("connections_opened", ctypes.c_uint64),
+        ("connections_reused", ctypes.c_uint64),
+        # Asynchronous calls waiting, and running, right now.
+        ("jobs_queued", ctypes.c_uint64),
+        ("jobs_running", ctypes.c_uint64),
+        # Calls ended by status: `outcomes[BW_OK]` succeeded,
+        # `outcomes[BW_ERR_NOT_FOUND]` ended with a 404, and so on.
+        ("outcomes", ctypes.c_uint64 * BW_STATS_OUTCOMES),
+    ]
+
+
 class bw_modify_call_request(_Growable):
     """Parameters of "Update active call". Initialise it with
     `BW_MODIFY_CALL_REQUEST_INIT`: a NULL string means "not set, not sent",
@@ -460,59 +516,20 @@ class bw_call_state(ctypes.Structure):
 # Called once when an asynchronous call completes, on a library thread
 # (never inside the submit): `status` is what the blocking form would have
 # returned, `err` its full `bw_error` (never NULL; cleared on success),
-# `state` the result of `bw_get_call_state_async` (NULL otherwise and on
-# failure). `err` and `state` are valid during the call only: copy what
-# you need. The callback must return quickly and must not throw or
-# longjmp: while it runs, its thread carries no other call (see the
-# README, "Asynchronous calls").
+# `result` the operation's result (see `bw_result`; NULL on failure and
+# for operations without a value). `err` and `result` are valid during
+# the call only: copy what you need, or keep `result` with
+# `bw_result_dup`. The callback must return quickly and must not throw or
+# longjmp: while it runs, its thread carries no other call (see
+# docs/async.md).
 bw_completion_fn = ctypes.CFUNCTYPE(
     None,
     ctypes.c_void_p,  # userdata
     ctypes.c_uint64,  # job_id
     bw_status,  # status
     ctypes.POINTER(bw_error),  # err
-    ctypes.POINTER(bw_call_state),  # state
+    ctypes.POINTER(bw_result),  # result
 )
-
-
-class bw_stats(_Growable):
-    """A client's counters, written by `bw_client_stats` into memory the caller
-    owns. Initialise it with `BW_STATS_INIT`; the library writes no more
-    than `struct_size` bytes.
-    """
-
-    _fields_ = [
-        # `sizeof(bw_stats)`, set by `BW_STATS_INIT`.
-        ("struct_size", ctypes.c_uint32),
-        # Calls ended (blocking and asynchronous).
-        ("calls", ctypes.c_uint64),
-        # HTTP attempts to the Voice API.
-        ("attempts", ctypes.c_uint64),
-        # Retries scheduled, in total and by reason.
-        ("retries", ctypes.c_uint64),
-        ("retries_rate_limited", ctypes.c_uint64),
-        ("retries_unavailable", ctypes.c_uint64),
-        ("retries_server_error", ctypes.c_uint64),
-        ("retries_timeout", ctypes.c_uint64),
-        ("retries_connect", ctypes.c_uint64),
-        ("retries_stale_token", ctypes.c_uint64),
-        # Retries refused because the retry budget was empty.
-        ("retries_denied", ctypes.c_uint64),
-        # Tokens left in the retry budget; -1 when it is off.
-        ("retry_budget_tokens", ctypes.c_int64),
-        # OAuth2 token requests.
-        ("token_fetches", ctypes.c_uint64),
-        # Attempts that opened a connection, and that reused a pooled one.
-        ("connections_opened", ctypes.c_uint64),
-        ("connections_reused", ctypes.c_uint64),
-        # Asynchronous calls waiting, and running, right now.
-        ("jobs_queued", ctypes.c_uint64),
-        ("jobs_running", ctypes.c_uint64),
-        # Calls ended by status: `outcomes[BW_OK]` succeeded,
-        # `outcomes[BW_ERR_NOT_FOUND]` ended with a 404, and so on.
-        ("outcomes", ctypes.c_uint64 * BW_STATS_OUTCOMES),
-    ]
-
 
 #: Success.
 BW_OK = 0
@@ -567,6 +584,38 @@ BW_ERR_CANCELLED = 15
 
 #: Every exported function: name -> (restype, argtypes).
 PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
+    # The name of a status, e.g. `"BW_ERR_NOT_FOUND"`; `"BW_ERR_UNKNOWN"` for
+    # a value this version does not know. Static: never free it.
+    "bw_status_str": (
+        ctypes.c_char_p,
+        [
+            bw_status,  # status
+        ],
+    ),
+    # The library's version, `"bwvoice/<major>.<minor>.<patch>"`, e.g.
+    # `"bwvoice/0.2.0"`; matches `BW_VERSION_STRING`. Static: never free it.
+    "bw_version": (
+        ctypes.c_char_p,
+        [],
+    ),
+    # The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
+    # (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
+    # built with. To check a loaded library at run time, use
+    # `bw_version_compatible(BW_VERSION_NUMBER)`.
+    "bw_version_number": (
+        ctypes.c_uint32,
+        [],
+    ),
+    # Whether this library serves a program built against the header of
+    # version `header_version` (pass `BW_VERSION_NUMBER`): the same major, and
+    # not older than that header. Check it once at startup; the Python and Go
+    # bindings do.
+    "bw_version_compatible": (
+        ctypes.c_bool,
+        [
+            ctypes.c_uint32,  # header_version
+        ],
+    ),
     # Creates a client from `cfg`. On success writes the new client to `*out`
     # (left untouched on failure). Free it with `bw_free`.
     #
@@ -606,6 +655,39 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         None,
         [
             ctypes.POINTER(bw_client),  # client
+        ],
+    ),
+    # Cancels asynchronous call `job_id`. Queued: it is never sent and its
+    # callback runs with `BW_ERR_CANCELLED`. Already running: best effort — no
+    # further attempt starts and no retry wait continues, but a request already
+    # sent runs to its answer and may take effect (the callback then reports
+    # that answer, or `BW_ERR_CANCELLED` with `maybe_applied` set). Either way
+    # the callback still runs exactly once. `BW_ERR_NOT_FOUND`: no such call is
+    # pending (it has completed, or never existed).
+    #
+    # # Safety
+    # `client` is NULL or a live client; `err` as for `bw_hangup`.
+    "bw_cancel": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_uint64,  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Copies the client's counters into `*out` (initialise it with
+    # `BW_STATS_INIT`). Cheap (atomic reads), from any thread, at any time;
+    # the counters only grow, so two snapshots subtract into a rate.
+    #
+    # # Safety
+    # `client` is NULL or a live client; `out` is NULL or a `bw_stats` of at
+    # least `out->struct_size` bytes; `err` as for `bw_hangup`.
+    "bw_client_stats": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.POINTER(bw_stats),  # out
+            ctypes.POINTER(bw_error),  # err
         ],
     ),
     # Updates a live call ("Update active call"): redirects it to new BXML,
@@ -668,29 +750,6 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_error),  # err
         ],
     ),
-    # Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
-    # NULL is a no-op.
-    #
-    # # Safety
-    # `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
-    "bw_call_state_free": (
-        None,
-        [
-            ctypes.POINTER(bw_call_state),  # state
-        ],
-    ),
-    # A copy of `state` that the caller owns (free it with
-    # `bw_call_state_free`), e.g. to keep the state an asynchronous
-    # completion received beyond its callback. NULL for NULL.
-    #
-    # # Safety
-    # `state` is NULL or a `bw_call_state` from this library, not yet freed.
-    "bw_call_state_dup": (
-        ctypes.POINTER(bw_call_state),
-        [
-            ctypes.POINTER(bw_call_state),  # state
-        ],
-    ),
     # Replaces a live call's BXML with `bxml` ("Update call BXML"), without a
     # webhook round trip. The document must be well-formed XML whose root
     # element is `<Bxml>`, at most `BW_MAX_BXML_BYTES`; otherwise
@@ -737,7 +796,8 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     # called exactly once, on a library thread, never inside this function.
     # Any other status: nothing was queued and `on_done` will never be called
     # (`BW_ERR_BUSY`: `max_queued` calls are already waiting). The time budget
-    # starts now, so time spent queued counts against it.
+    # starts now, so time spent queued counts against it. Every `_async`
+    # function works this way; the result reaches `on_done` as a `bw_result`.
     #
     # # Safety
     # As for `bw_modify_call`; `on_done` may be called with `userdata` on any
@@ -773,9 +833,9 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_error),  # err
         ],
     ),
-    # The asynchronous form of `bw_get_call_state`: the callback's `state`
-    # holds the result (valid during the callback only; the library frees it).
-    # See `bw_modify_call_async`.
+    # The asynchronous form of `bw_get_call_state`: the result is a
+    # `BW_RESULT_CALL_STATE` (`bw_result_call_state`). See
+    # `bw_modify_call_async`.
     #
     # # Safety
     # As for `bw_modify_call_async`.
@@ -830,22 +890,74 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_error),  # err
         ],
     ),
-    # Cancels asynchronous call `job_id`. Queued: it is never sent and its
-    # callback runs with `BW_ERR_CANCELLED`. Already running: best effort — no
-    # further attempt starts and no retry wait continues, but a request already
-    # sent runs to its answer and may take effect (the callback then reports
-    # that answer, or `BW_ERR_CANCELLED` with `maybe_applied` set). Either way
-    # the callback still runs exactly once. `BW_ERR_NOT_FOUND`: no such call is
-    # pending (it has completed, or never existed).
+    # Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
+    # NULL is a no-op.
     #
     # # Safety
-    # `client` is NULL or a live client; `err` as for `bw_hangup`.
-    "bw_cancel": (
-        bw_status,
+    # `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
+    "bw_call_state_free": (
+        None,
         [
-            ctypes.POINTER(bw_client),  # client
-            ctypes.c_uint64,  # job_id
-            ctypes.POINTER(bw_error),  # err
+            ctypes.POINTER(bw_call_state),  # state
+        ],
+    ),
+    # A copy of `state` that the caller owns (free it with
+    # `bw_call_state_free`), e.g. to keep the state an asynchronous
+    # completion received beyond its callback. NULL for NULL.
+    #
+    # # Safety
+    # `state` is NULL or a `bw_call_state` from this library, not yet freed.
+    "bw_call_state_dup": (
+        ctypes.POINTER(bw_call_state),
+        [
+            ctypes.POINTER(bw_call_state),  # state
+        ],
+    ),
+    # The kind of `result`: `BW_RESULT_NONE` for NULL, else `BW_RESULT_*`.
+    # Values are stable; a newer library may return a kind this header does
+    # not name (for an operation this program does not call).
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_kind": (
+        ctypes.c_int32,
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The call state in `result`, valid as long as `result` is (copy it with
+    # `bw_call_state_dup` to keep it beyond). NULL unless the kind is
+    # `BW_RESULT_CALL_STATE`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_call_state": (
+        ctypes.POINTER(bw_call_state),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # A result the caller owns, equal to `result` (cheap: the value is shared,
+    # not copied); free it with `bw_result_free`. NULL for NULL. Use it to
+    # keep a completion's result beyond the callback.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_dup": (
+        ctypes.POINTER(bw_result),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # Frees a result from `bw_result_dup` or `bw_queue_next`. NULL is a no-op.
+    # Never free the one a completion callback receives.
+    #
+    # # Safety
+    # `result` is NULL or a result the caller owns, not yet freed.
+    "bw_result_free": (
+        None,
+        [
+            ctypes.POINTER(bw_result),  # result
         ],
     ),
     # Creates a completion queue: an alternative to handling completions on
@@ -879,12 +991,12 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         ],
     ),
     # A `bw_completion_fn` that queues the completion on the `bw_queue` given
-    # as `userdata` (copying `err`, and `state` as with `bw_call_state_dup`).
+    # as `userdata` (copying `err`, and keeping `result` as `bw_result_dup` does).
     # Pass it as `on_done`; it is not meant to be called directly.
     #
     # # Safety
-    # `userdata` is a live `bw_queue`; `err` a `bw_error` and `state` NULL or
-    # a `bw_call_state`, both from this library.
+    # `userdata` is a live `bw_queue`; `err` a `bw_error` and `result` NULL or
+    # a `bw_result`, both from this library.
     "bw_queue_completion": (
         None,
         [
@@ -892,17 +1004,18 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.c_uint64,  # job_id
             bw_status,  # status
             ctypes.POINTER(bw_error),  # err
-            ctypes.POINTER(bw_call_state),  # state
+            ctypes.POINTER(bw_result),  # result
         ],
     ),
     # Takes the oldest queued completion: its job id, status, error record
-    # (cleared on success; NULL `err` to skip it) and, for a call state, the
-    # state, which the caller now owns (free it with `bw_call_state_free`).
+    # (cleared on success; NULL `err` to skip it) and its result, which the
+    # caller now owns (free it with `bw_result_free`; NULL when there is none;
+    # NULL `result` frees it at once).
     # False, writing nothing, when the queue is empty. Safe from any thread;
     # each completion is taken once.
     #
     # # Safety
-    # `queue` is NULL or a live queue; `job_id`, `status`, `state` are NULL or
+    # `queue` is NULL or a live queue; `job_id`, `status`, `result` are NULL or
     # writable; `err` is NULL or a `bw_error` of at least `err->struct_size` bytes.
     "bw_queue_next": (
         ctypes.c_bool,
@@ -910,7 +1023,7 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_queue),  # queue
             ctypes.POINTER(ctypes.c_uint64),  # job_id
             ctypes.POINTER(bw_status),  # status
-            ctypes.POINTER(ctypes.POINTER(bw_call_state)),  # state
+            ctypes.POINTER(ctypes.POINTER(bw_result)),  # result
             ctypes.POINTER(bw_error),  # err
         ],
     ),
@@ -923,21 +1036,6 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         None,
         [
             ctypes.POINTER(bw_queue),  # queue
-        ],
-    ),
-    # Copies the client's counters into `*out` (initialise it with
-    # `BW_STATS_INIT`). Cheap (atomic reads), from any thread, at any time;
-    # the counters only grow, so two snapshots subtract into a rate.
-    #
-    # # Safety
-    # `client` is NULL or a live client; `out` is NULL or a `bw_stats` of at
-    # least `out->struct_size` bytes; `err` as for `bw_hangup`.
-    "bw_client_stats": (
-        bw_status,
-        [
-            ctypes.POINTER(bw_client),  # client
-            ctypes.POINTER(bw_stats),  # out
-            ctypes.POINTER(bw_error),  # err
         ],
     ),
     # Escapes `text` for BXML: as element text or inside a quoted attribute
@@ -962,38 +1060,6 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.c_size_t,  # out_size
             ctypes.POINTER(ctypes.c_size_t),  # needed
             ctypes.POINTER(bw_error),  # err
-        ],
-    ),
-    # The name of a status, e.g. `"BW_ERR_NOT_FOUND"`; `"BW_ERR_UNKNOWN"` for
-    # a value this version does not know. Static: never free it.
-    "bw_status_str": (
-        ctypes.c_char_p,
-        [
-            bw_status,  # status
-        ],
-    ),
-    # The library's version, `"bwvoice/<major>.<minor>.<patch>"`, e.g.
-    # `"bwvoice/0.2.0"`; matches `BW_VERSION_STRING`. Static: never free it.
-    "bw_version": (
-        ctypes.c_char_p,
-        [],
-    ),
-    # The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
-    # (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
-    # built with. To check a loaded library at run time, use
-    # `bw_version_compatible(BW_VERSION_NUMBER)`.
-    "bw_version_number": (
-        ctypes.c_uint32,
-        [],
-    ),
-    # Whether this library serves a program built against the header of
-    # version `header_version` (pass `BW_VERSION_NUMBER`): the same major, and
-    # not older than that header. Check it once at startup; the Python and Go
-    # bindings do.
-    "bw_version_compatible": (
-        ctypes.c_bool,
-        [
-            ctypes.c_uint32,  # header_version
         ],
     ),
 }

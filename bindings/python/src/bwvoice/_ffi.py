@@ -3,17 +3,19 @@
 The declarations (``BW_*`` constants, structs, callback types and the
 ``PROTOTYPES`` of every exported function) are generated from
 ``include/bwvoice.h`` into ``bwvoice._bindings`` and re-exported here, so
-the package refers to all of it as ``_ffi.<name>``. ``bw_call_state`` and
-``bw_event`` are allocated by the library and only ever
+the package refers to all of it as ``_ffi.<name>``. ``bw_call_state``,
+``bw_event`` and ``bw_result`` are allocated by the library and only ever
 read here; the structs the caller fills construct with their
 ``struct_size`` set, as the header's ``BW_*_INIT`` macros do.
-``bw_xml_escape`` and ``bw_call_state_dup`` are declared but not used by the
-binding: Python escapes BXML text with the standard library
-(:func:`xml.sax.saxutils.escape`), and copies a call state into a
-:class:`~bwvoice.CallState` at once. The ``*_async`` functions take a
-``bw_completion_fn``, which the caller keeps alive (``bwvoice.async_client``
-passes the library's own ``bw_queue_completion``); each client keeps its
-``bw_event_fn`` until after ``bw_free`` (``bwvoice.events``).
+
+``bw_xml_escape``, ``bw_call_state_dup`` and ``bw_result_dup`` are declared
+but not used by the binding: Python escapes BXML text with the standard
+library (:func:`xml.sax.saxutils.escape`), and copies a call state (also the
+one in an asynchronous call's result) into a :class:`~bwvoice.CallState` at
+once. The ``*_async`` functions take a ``bw_completion_fn``, which the
+caller keeps alive (``bwvoice.async_client`` passes the library's own
+``bw_queue_completion``); each client keeps its ``bw_event_fn`` until after
+``bw_free`` (``bwvoice.events``).
 
 The library is looked up, in order:
 
@@ -46,6 +48,7 @@ from ._bindings import *  # noqa: F403 (the declarations, as _ffi.<name>)
 ClientPtr = ctypes.POINTER(_bindings.bw_client)
 QueuePtr = ctypes.POINTER(_bindings.bw_queue)
 CallStatePtr = ctypes.POINTER(_bindings.bw_call_state)
+ResultPtr = ctypes.POINTER(_bindings.bw_result)
 
 # --- loading -------------------------------------------------------------------
 
@@ -158,12 +161,20 @@ update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_a
 #: A NULL ``CallStatePtr`` is a no-op.
 call_state_free: Callable[[Any], None] = lib.bw_call_state_free
 call_state_dup: Callable[[Any], Any] = lib.bw_call_state_dup
+#: ``BW_RESULT_*`` of a ``ResultPtr``; ``BW_RESULT_NONE`` for NULL.
+result_kind: Callable[[Any], int] = lib.bw_result_kind
+#: The ``CallStatePtr`` in a result (NULL unless ``BW_RESULT_CALL_STATE``), valid until its free.
+result_call_state: Callable[[Any], Any] = lib.bw_result_call_state
+result_dup: Callable[[Any], Any] = lib.bw_result_dup
+#: A NULL ``ResultPtr`` is a no-op.
+result_free: Callable[[Any], None] = lib.bw_result_free
 cancel: Callable[[Any, int, _bindings.bw_error], int] = lib.bw_cancel
 queue_new: Callable[[Any, _bindings.bw_error], int] = lib.bw_queue_new
 #: The descriptor to wait on.
 queue_fd: Callable[[Any], int] = lib.bw_queue_fd
-#: ``(queue, job_id, status, state, err)``: ``c_uint64``, ``bw_status``, ``CallStatePtr``.
-queue_next: Callable[[Any, Any, Any, Any, _bindings.bw_error], bool] = lib.bw_queue_next
+#: ``(queue, job_id, status, result, err)``: ``c_uint64``, ``bw_status``, ``ResultPtr``
+#: (the caller owns the result it writes: :data:`result_free`).
+queue_next: Callable[[Any, Any, Any, Any, _bindings.bw_error | None], bool] = lib.bw_queue_next
 client_stats: Callable[[Any, _bindings.bw_stats, _bindings.bw_error], int] = lib.bw_client_stats
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 

@@ -57,7 +57,7 @@ from .stats import Stats
 
 __all__ = ["AsyncClient"]
 
-#: Builds a successful call's result from the callback's ``state`` pointer.
+#: Builds a successful call's value from its ``bw_result`` (a ``ResultPtr``, maybe NULL).
 _Build = Callable[[Any], Any]
 
 
@@ -71,14 +71,16 @@ class _Pending(NamedTuple):
     client: AsyncClient
 
 
-def _no_result(state: Any) -> None:
-    """The result of every operation but ``get_call_state``."""
+def _no_result(result: Any) -> None:
+    """The value of every operation but ``get_call_state``."""
 
 
-def _call_state(state: Any) -> CallState:
-    """``get_call_state``'s result, copied from the library's ``bw_call_state``."""
+def _call_state(result: Any) -> CallState:
+    """``get_call_state``'s value, copied from the result's ``bw_call_state``."""
+    state = _ffi.result_call_state(result)  # NULL unless a BW_RESULT_CALL_STATE
     if not state:
-        raise InternalError("bw_get_call_state_async succeeded without a call state")
+        kind = _ffi.result_kind(result)
+        raise InternalError(f"bw_get_call_state_async succeeded with a result of kind {kind}")
     return call_state.from_native(state.contents)
 
 
@@ -112,9 +114,10 @@ class _Completions:
         self.fd = -1
         #: job id -> the call waiting for it.
         self.waiting: dict[int, _Pending] = {}
-        #: job id -> a completion taken before its job was registered.
+        #: job id -> a completion (status, error, owned result) taken before
+        #: its job was registered.
         self.early: dict[int, tuple[int, _ffi.bw_error, Any]] = {}
-        #: Jobs whose awaiters have gone: their completions are dropped.
+        #: Jobs whose awaiters have gone: their completions (and results) are dropped.
         self.dropped: set[int] = set()
         self.watching: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 
@@ -154,38 +157,39 @@ class _Completions:
         """On a loop thread, when the descriptor is readable: takes every completion."""
         if self.queue is None:
             return
-        job, status, state = ctypes.c_uint64(), _ffi.bw_status(), _ffi.CallStatePtr()
+        job, status, result = ctypes.c_uint64(), _ffi.bw_status(), _ffi.ResultPtr()
         err = _ffi.bw_error()
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        while _ffi.queue_next(self.queue, job, status, state, err):
+        # Each `result` taken is ours (bw_result_free); a fresh pointer for the next.
+        while _ffi.queue_next(self.queue, job, status, result, err):
             with self.lock:
                 pending = self.waiting.pop(job.value, None)
                 if pending is None:
                     if job.value in self.dropped:
                         self.dropped.discard(job.value)
-                        _ffi.call_state_free(state)
+                        _ffi.result_free(result)
                     else:
                         # Not registered yet: another loop's submit is still
                         # returning. Kept for its `expect`.
-                        self.early[job.value] = (status.value, err, state)
+                        self.early[job.value] = (status.value, err, result)
                         err = _ffi.bw_error()
-                    state = _ffi.CallStatePtr()
+                    result = _ffi.ResultPtr()
                     continue
-            self.deliver(pending, status.value, err, state, running)
-            state = _ffi.CallStatePtr()
+            self.deliver(pending, status.value, err, result, running)
+            result = _ffi.ResultPtr()
 
     @staticmethod
     def deliver(
         pending: _Pending,
         status: int,
         err: _ffi.bw_error,
-        state: Any,
+        result: Any,
         running: asyncio.AbstractEventLoop | None,
     ) -> None:
-        """Builds the call's result (freeing ``state``) and settles its future.
+        """Builds the call's value (freeing ``result``) and settles its future.
 
         ``running`` is the loop of the calling thread, if any.
         """
@@ -193,14 +197,13 @@ class _Completions:
         error: BaseException | None = None
         try:
             if status == _ffi.BW_OK:
-                value = pending.build(state)
+                value = pending.build(result)
             else:
                 error = from_native(err, status)
         except Exception as exc:
             error = exc
         finally:
-            if state:  # ours since bw_queue_next
-                _ffi.call_state_free(state)
+            _ffi.result_free(result)  # ours since bw_queue_next; NULL is a no-op
         if running is pending.loop:
             _settle(pending.future, value, error)
         else:
