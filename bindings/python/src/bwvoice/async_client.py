@@ -43,11 +43,11 @@ from .client import (
     RedirectMethod,
     RequestedState,
     TlsRoots,
-    _c_call_options,
-    _c_str,
-    _call_ids,
-    _modify_call_request,
+    _bxml_args,
+    _call_args,
+    _modify_call_args,
     _open,
+    _recording_args,
     _required,
     _stats,
 )
@@ -353,21 +353,22 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
-        account, call = _call_ids(account_id, call_id)
-        req = _modify_call_request(
-            state=state,
-            redirect_url=redirect_url,
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
+        args = _modify_call_args(
+            account_id,
+            call_id,
+            state,
+            redirect_url,
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
+        await self._call(_no_result, _ffi.modify_call_async, *args)
 
     async def redirect(
         self,
@@ -386,36 +387,33 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
-        await self.modify_call(
+        args = _modify_call_args(
             account_id,
             call_id,
-            redirect_url=_required(redirect_url, "redirect_url"),
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
-            timeout=timeout,
+            None,
+            _required(redirect_url, "redirect_url"),
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
+        await self._call(_no_result, _ffi.modify_call_async, *args)
 
     async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.hangup_async, account, call, opts)
+        await self._call(_no_result, _ffi.hangup_async, *_call_args(account_id, call_id, timeout))
 
     async def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> CallState:
         """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        result: CallState = await self._call(
-            _call_state, _ffi.get_call_state_async, account, call, opts
-        )
+        args = _call_args(account_id, call_id, timeout)
+        result: CallState = await self._call(_call_state, _ffi.get_call_state_async, *args)
         return result
 
     async def update_call_bxml(
@@ -426,31 +424,22 @@ class AsyncClient:
         The document is checked before the call is queued: a
         :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
         """
-        account, call = _call_ids(account_id, call_id)
-        document = _c_str(bxml, "bxml")
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
+        args = _bxml_args(account_id, call_id, bxml, timeout)
+        await self._call(_no_result, _ffi.update_call_bxml_async, *args)
 
     async def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Pauses the call's recording; see :meth:`bwvoice.Client.pause_recording`."""
-        await self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+        await self._call(_no_result, _ffi.update_call_recording_async, *args)
 
     async def resume_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Resumes the call's recording; see :meth:`bwvoice.Client.resume_recording`."""
-        await self._update_recording(
-            account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
-        )
-
-    async def _update_recording(
-        self, account_id: str, call_id: str, state: int, timeout: float | None
-    ) -> None:
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
-        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
+        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout)
+        await self._call(_no_result, _ffi.update_call_recording_async, *args)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done, userdata, job_id, err)``; awaits its result."""
