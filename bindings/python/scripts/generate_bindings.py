@@ -111,6 +111,8 @@ class Header:
         prelude = "typedef _Bool bool; typedef unsigned long size_t; " + " ".join(
             f"typedef long {name};" for name in SCALARS if name not in ("bool", "char", "size_t")
         )
+        if source[0].strip():
+            raise SystemExit(f"{HEADER}:1: expected the header to open with a comment")
         source[0] = prelude
         self.source = "\n".join(source) + "\n"
 
