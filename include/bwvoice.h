@@ -261,7 +261,7 @@ typedef int32_t bw_status;
  * valid during the `on_event` call only; every string is NUL-terminated
  * (empty, never NULL, when there is nothing to say). It never holds a
  * credential, token, header or body. Names follow OpenTelemetry's HTTP
- * client conventions where one exists (see the README, "Observability").
+ * client conventions where one exists (see docs/observability.md).
  */
 typedef struct bw_event {
   /**
@@ -273,8 +273,8 @@ typedef struct bw_event {
    */
   int32_t kind;
   /**
-   * The spec's operationId (`updateCall`, `getCallState`,
-   * `updateCallBxml`, `updateCallRecordingState`), or `token`.
+   * The spec's operationId of the call (e.g. `updateCall`; the
+   * operations are listed at the top of this header), or `token`.
    */
   const char *operation;
   /**
@@ -431,7 +431,7 @@ typedef struct bw_client_config {
    */
   uint32_t max_queued;
   /**
-   * Capacity of the retry budget (see the README, "Retries"): retries
+   * Capacity of the retry budget (see docs/retries.md): retries
    * draw from it, successes refill it, and when it is empty calls are
    * not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
    * no budget.

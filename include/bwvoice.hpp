@@ -403,18 +403,20 @@ inline void deliver_event(void *userdata, const bw_event *e) noexcept {
 /** Completes a std::promise<T> from a bw_completion_fn call, then deletes it. */
 template <class T>
 void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *err,
-              const bw_call_state *state) noexcept {
+              const bw_result *result) noexcept {
     std::unique_ptr<std::promise<T>> promise(static_cast<std::promise<T> *>(userdata));
     try {
         if (status != BW_OK) {
             promise->set_exception(std::make_exception_ptr(Error(*err)));
         } else if constexpr (std::is_same_v<T, CallState>) {
+            const bw_call_state *state = bw_result_call_state(result);
+            if (state == nullptr) throw std::runtime_error("bwvoice: the call state is missing");
             promise->set_value(call_state_of(*state));
         } else {
             promise->set_value();
         }
     } catch (...) {
-        // Copying the result failed (out of memory): report that instead.
+        // Reading the result failed (out of memory, or no call state): report that.
         try {
             promise->set_exception(std::current_exception());
         } catch (...) {
@@ -558,38 +560,26 @@ public:
                                     const ModifyCallRequest &req, const CallOptions &opts = CallOptions()) const {
         const Ids ids(account_id, call_id);
         const bw_modify_call_request r = detail::c_request(req);
-        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
-            return bw_modify_call_async(handle_, ids.account.c_str(), ids.call.c_str(), &r,
-                                        o, done, userdata, id, err);
-        }, opts);
+        return submit<void>(bw_modify_call_async, opts, ids.account.c_str(), ids.call.c_str(), &r);
     }
 
     Pending<void> hangup_async(std::string_view account_id, std::string_view call_id,
                                const CallOptions &opts = CallOptions()) const {
         const Ids ids(account_id, call_id);
-        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
-            return bw_hangup_async(handle_, ids.account.c_str(), ids.call.c_str(), o, done,
-                                   userdata, id, err);
-        }, opts);
+        return submit<void>(bw_hangup_async, opts, ids.account.c_str(), ids.call.c_str());
     }
 
     Pending<CallState> get_call_state_async(std::string_view account_id, std::string_view call_id,
                                             const CallOptions &opts = CallOptions()) const {
         const Ids ids(account_id, call_id);
-        return submit<CallState>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
-            return bw_get_call_state_async(handle_, ids.account.c_str(), ids.call.c_str(), o,
-                                           done, userdata, id, err);
-        }, opts);
+        return submit<CallState>(bw_get_call_state_async, opts, ids.account.c_str(), ids.call.c_str());
     }
 
     Pending<void> update_call_bxml_async(std::string_view account_id, std::string_view call_id,
                                          std::string_view bxml, const CallOptions &opts = CallOptions()) const {
         const Ids ids(account_id, call_id);
         const std::string doc = detail::c_string(bxml, "bxml");
-        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
-            return bw_update_call_bxml_async(handle_, ids.account.c_str(), ids.call.c_str(), doc.c_str(),
-                                             o, done, userdata, id, err);
-        }, opts);
+        return submit<void>(bw_update_call_bxml_async, opts, ids.account.c_str(), ids.call.c_str(), doc.c_str());
     }
 
     Pending<void> pause_recording_async(std::string_view account_id, std::string_view call_id,
@@ -620,14 +610,18 @@ private:
         std::string account, call;
     };
 
-    /** Submits through `call` (a *_async function); the callback completes the future. */
-    template <class T, class Submit>
-    Pending<T> submit(Submit call, const CallOptions &opts) const {
+    /**
+     * Submits `async` (a bw_*_async function) with the client, `args` (the
+     * operation's own, converted) and the tail every such function takes;
+     * the callback completes the future.
+     */
+    template <class T, class Async, class... Args>
+    Pending<T> submit(Async async, const CallOptions &opts, Args... args) const {
         const bw_call_options o = detail::c_options(opts);
         auto promise = std::make_unique<std::promise<T>>();
         Pending<T> pending{promise->get_future(), 0};
         bw_error err = BW_ERROR_INIT;
-        detail::check(call(&o, &detail::complete<T>, promise.get(), &pending.job_id, &err), err);
+        detail::check(async(handle_, args..., &o, &detail::complete<T>, promise.get(), &pending.job_id, &err), err);
         promise.release();  // owned by the callback from here
         return pending;
     }
@@ -635,10 +629,7 @@ private:
     Pending<void> recording_async(std::string_view account_id, std::string_view call_id, std::int32_t state,
                                   const CallOptions &opts) const {
         const Ids ids(account_id, call_id);
-        return submit<void>([&](const bw_call_options *o, bw_completion_fn done, void *userdata, std::uint64_t *id, bw_error *err) {
-            return bw_update_call_recording_async(handle_, ids.account.c_str(), ids.call.c_str(), state,
-                                                  o, done, userdata, id, err);
-        }, opts);
+        return submit<void>(bw_update_call_recording_async, opts, ids.account.c_str(), ids.call.c_str(), state);
     }
 
     void update_recording(std::string_view account_id, std::string_view call_id, std::int32_t state,

@@ -73,6 +73,8 @@ echo "== $NAME.tar.gz"
 quiet install env RELOCATABLE=1 BUILD_DIR="$libs" PREFIX="/$NAME" DESTDIR="$stage/c" \
   LIBDIR=lib INCLUDEDIR=include scripts/install.sh install
 install -m 0644 LICENSE README.md "$stage/c/$NAME/"
+# The reference the README links to.
+install -d "$stage/c/$NAME/docs" && install -m 0644 docs/*.md "$stage/c/$NAME/docs/"
 if [ -f CHANGELOG.md ]; then install -m 0644 CHANGELOG.md "$stage/c/$NAME/"; fi
 # Reproducible: sorted names, one mtime, no owner names, no gzip timestamp.
 tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \

@@ -1,6 +1,7 @@
 //! Credentials: HTTP Basic, or OAuth2 client credentials with a shared,
 //! thread-safe token cache.
 
+use crate::endpoint::{server_of, Server};
 use crate::error::{Error, Status};
 use crate::operation::Method;
 use crate::response::http_error;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 /// How the client proves who it is.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// Bandwidth "API user" credentials (retired by Bandwidth on 2026-12-02).
     Basic {
@@ -69,6 +71,20 @@ pub fn basic_header(
     ))
 }
 
+/// How each request is authorized: one Basic header, or OAuth2 bearer tokens.
+pub enum Authorization {
+    Basic(String),
+    // Boxed: the token cache is large next to a header string.
+    OAuth2(Box<TokenSource>),
+}
+
+/// The credential of an `Authorization` value (`Basic abc` -> `abc`).
+pub fn credential(authorization: &str) -> &str {
+    authorization
+        .split_once(' ')
+        .map_or(authorization, |(_, credential)| credential)
+}
+
 /// A cached bearer token and when to replace it.
 #[derive(Clone)]
 struct Token {
@@ -103,6 +119,8 @@ struct Cache {
 /// endpoint must not hold a caller past its total timeout).
 pub struct TokenSource {
     token_url: String,
+    /// The token endpoint, for events.
+    pub server: Server,
     basic: String,
     /// Scrubbed from the token endpoint's error text.
     secrets: Vec<String>,
@@ -113,6 +131,7 @@ pub struct TokenSource {
 impl TokenSource {
     pub fn new(token_url: String, basic: String, secrets: Vec<String>) -> TokenSource {
         TokenSource {
+            server: server_of(&token_url),
             token_url,
             basic,
             secrets,
@@ -168,7 +187,7 @@ impl TokenSource {
                         Status::Timeout,
                         "timed out waiting for the OAuth2 token request of another call",
                     ),
-                    reached_server: false,
+                    sent: false,
                 });
             }
             cache = self
@@ -221,7 +240,7 @@ impl TokenSource {
             Failure {
                 error,
                 // The call-control request was not sent.
-                reached_server: false,
+                sent: false,
             }
         };
         let sent_at = Instant::now();

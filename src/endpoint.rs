@@ -82,8 +82,16 @@ pub fn check_service_url(field: &'static str, url: &str) -> Result<String, Error
     Ok(url.trim_end_matches('/').to_owned())
 }
 
-/// The host and port a checked service URL addresses (for events).
-pub fn server_of(url: &str) -> (String, u16) {
+/// Where a service is, as events report it (OpenTelemetry `server.address`
+/// and `server.port`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Server {
+    pub address: String,
+    pub port: u16,
+}
+
+/// The server a checked service URL addresses.
+pub fn server_of(url: &str) -> Server {
     let uri = ureq::http::Uri::try_from(url).ok();
     let host = uri.as_ref().and_then(|u| u.host()).unwrap_or_default();
     let default_port = if url.starts_with("http://") { 80 } else { 443 };
@@ -91,7 +99,10 @@ pub fn server_of(url: &str) -> (String, u16) {
         .as_ref()
         .and_then(|u| u.port_u16())
         .unwrap_or(default_port);
-    (host.trim_matches(['[', ']']).to_owned(), port)
+    Server {
+        address: host.trim_matches(['[', ']']).to_owned(),
+        port,
+    }
 }
 
 /// The host part of `host[:port]` or `[v6]:port`.
@@ -210,15 +221,19 @@ mod tests {
 
     #[test]
     fn servers_of_urls() {
+        let server = |address: &str, port| Server {
+            address: address.into(),
+            port,
+        };
         assert_eq!(
             server_of("https://voice.bandwidth.com/api/v2"),
-            ("voice.bandwidth.com".into(), 443)
+            server("voice.bandwidth.com", 443)
         );
         assert_eq!(
             server_of("http://127.0.0.1:8080/api"),
-            ("127.0.0.1".into(), 8080)
+            server("127.0.0.1", 8080)
         );
-        assert_eq!(server_of("http://[::1]:9/x"), ("::1".into(), 9));
+        assert_eq!(server_of("http://[::1]:9/x"), server("::1", 9));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 /// `bw_status` codes: they never change and are never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum Status {
     /// Input failed validation; nothing was sent.
     InvalidArgument = 1,
@@ -116,6 +117,7 @@ impl Status {
 ///
 /// Messages never contain credentials, tokens or the Authorization header.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     /// What kind of failure.
     pub status: Status,

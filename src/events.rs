@@ -12,6 +12,7 @@ use std::time::Duration;
 
 /// Which fact an [`Event`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EventKind {
     /// One HTTP exchange ended (answered, or failed).
     AttemptEnd,
@@ -27,6 +28,7 @@ pub enum EventKind {
 
 /// Why a call is retried, as a low-cardinality name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryReason {
     /// 429.
     RateLimited,

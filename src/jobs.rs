@@ -6,13 +6,13 @@
 //! was cancelled while queued or the pool closed first. Workers start as
 //! work arrives, up to `max_concurrency`, and stay until the pool closes.
 
+pub use crate::cancel::Cancel;
 use crate::error::{Error, Status};
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 /// Calls running at once when the configuration leaves it unset.
 pub const DEFAULT_MAX_CONCURRENCY: u32 = 64;
@@ -21,40 +21,11 @@ pub const DEFAULT_MAX_QUEUED: u32 = 10_000;
 /// The most `max_concurrency` may be: each is a thread.
 pub const MAX_CONCURRENCY_LIMIT: u32 = 4096;
 
-/// Lets a running call stop early: no further attempt, no more waiting.
-#[derive(Debug, Default)]
-pub struct Cancel {
-    set: Mutex<bool>,
-    wake: Condvar,
-}
-
-impl Cancel {
-    pub fn is_set(&self) -> bool {
-        *lock(&self.set)
-    }
-
-    /// Cancels: the call makes no further attempt and stops waiting.
-    pub fn set(&self) {
-        *lock(&self.set) = true;
-        self.wake.notify_all();
-    }
-
-    /// Sleeps for `duration` unless cancelled first; false when cancelled.
-    pub fn sleep(&self, duration: Duration) -> bool {
-        let until = Instant::now() + duration;
-        let mut set = lock(&self.set);
-        while !*set {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return true;
-            }
-            set = self
-                .wake
-                .wait_timeout(set, left)
-                .map_or_else(|e| e.into_inner().0, |(guard, _)| guard);
-        }
-        false
-    }
+/// How many asynchronous calls a pool runs at once, and holds waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolLimits {
+    pub max_concurrency: u32,
+    pub max_queued: u32,
 }
 
 /// Reports a finished call's outcome; the pool calls it once the job is
@@ -112,14 +83,14 @@ pub struct Pool {
 }
 
 impl Pool {
-    pub fn new(max_concurrency: u32, max_queued: u32) -> Pool {
+    pub fn new(limits: PoolLimits) -> Pool {
         Pool {
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
                 work: Condvar::new(),
                 exited: Condvar::new(),
-                max_concurrency: max_concurrency as usize,
-                max_queued: max_queued as usize,
+                max_concurrency: limits.max_concurrency as usize,
+                max_queued: limits.max_queued as usize,
             }),
         }
     }
@@ -280,7 +251,7 @@ fn work(shared: &Shared) {
 
 /// A poisoned lock only means a task panicked while another held it; the
 /// state itself is always consistent between statements.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -288,6 +259,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
     use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn limits(max_concurrency: u32, max_queued: u32) -> PoolLimits {
+        PoolLimits {
+            max_concurrency,
+            max_queued,
+        }
+    }
 
     /// Reports each outcome on a channel; blocks in `run` until `gate` opens.
     struct Probe {
@@ -331,7 +310,7 @@ mod tests {
 
     #[test]
     fn every_task_completes_exactly_once() {
-        let pool = Pool::new(4, 1000);
+        let pool = Pool::new(limits(4, 1000));
         let (tx, rx) = mpsc::channel();
         let g = gate(true);
         let mut ids = Vec::new();
@@ -362,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_full_queue_is_busy_and_cancelled_jobs_never_run() {
-        let pool = Pool::new(1, 2);
+        let pool = Pool::new(limits(1, 2));
         let (tx, rx) = mpsc::channel();
         let closed = gate(false);
         let submit = |pool: &Pool| {
@@ -400,7 +379,7 @@ mod tests {
 
     #[test]
     fn cancelling_a_running_job_stops_it() {
-        let pool = Pool::new(1, 10);
+        let pool = Pool::new(limits(1, 10));
         let (tx, rx) = mpsc::channel();
         let probe = Probe {
             done: tx,
@@ -419,7 +398,7 @@ mod tests {
 
     #[test]
     fn closing_cancels_what_is_queued_and_finishes_what_runs() {
-        let pool = Arc::new(Pool::new(1, 10));
+        let pool = Arc::new(Pool::new(limits(1, 10)));
         let (tx, rx) = mpsc::channel();
         let g = gate(false);
         let ids: Vec<u64> = (0..3)
@@ -466,7 +445,7 @@ mod tests {
 
     #[test]
     fn the_id_is_known_before_the_task_can_complete() {
-        let pool = Pool::new(2, 10);
+        let pool = Pool::new(limits(2, 10));
         let (tx, rx) = mpsc::channel();
         let mut announced = 0;
         let id = pool
@@ -501,7 +480,7 @@ mod tests {
 
     #[test]
     fn a_job_is_no_longer_pending_once_it_reports() {
-        let pool = Arc::new(Pool::new(1, 10));
+        let pool = Arc::new(Pool::new(limits(1, 10)));
         let slot = Arc::new(Mutex::new(Some(Arc::clone(&pool))));
         let (tx, rx) = mpsc::channel();
         let task = SelfCancel {
@@ -514,18 +493,5 @@ mod tests {
         assert!(!rx.recv().unwrap(), "cancel found a job that had completed");
         // The task's Arc<Pool> would keep the pool alive from its own worker.
         lock(&slot).take();
-    }
-
-    #[test]
-    fn a_cancelled_sleep_returns_early() {
-        let cancel = Arc::new(Cancel::default());
-        let setter = {
-            let cancel = Arc::clone(&cancel);
-            std::thread::spawn(move || cancel.set())
-        };
-        // Would take an hour unless cancelled.
-        assert!(!cancel.sleep(Duration::from_secs(3600)));
-        setter.join().unwrap();
-        assert!(Cancel::default().sleep(Duration::from_millis(1)));
     }
 }

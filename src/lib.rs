@@ -38,12 +38,15 @@
 // failure path, next to a network round trip, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod attempt;
 mod auth;
 mod budget;
 mod bxml;
 mod call_state;
+mod cancel;
 mod client;
 mod coalescing;
+mod config;
 mod endpoint;
 mod error;
 mod events;
@@ -56,6 +59,7 @@ mod request;
 mod resolver;
 mod response;
 mod retry;
+mod run;
 mod transport;
 mod version;
 
@@ -83,7 +87,7 @@ pub use transport::{ProxyConfig, TlsRoots};
 pub mod fuzzing {
     pub use crate::auth::{oauth_error_code, parse_token_reply, refresh_after};
     pub use crate::ffi::fuzzing::*;
-    pub use crate::operation::{update_call, Repeat};
+    pub use crate::operation::update_call;
     pub use crate::response::{http_error, parse_error_body, MAX_FIELD_CHARS};
     pub use crate::retry::{parse_retry_after, MAX_RETRY_AFTER};
 }

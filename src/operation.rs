@@ -1,9 +1,12 @@
-//! The Voice API's live-call operations, each a small description of what
-//! to send, whether it may be repeated, and how to read its success. One
-//! pipeline (`Client::run`) sends them all.
+//! The Voice API's live-call operations, each in one place: a small
+//! description of what to send, whether it is idempotent, and how to read
+//! its success, followed by the [`Client`] method that runs it. One
+//! pipeline (`Client::run`) sends them all; the C ABI builds the same
+//! descriptions (`src/ffi/call.rs`).
 
 use crate::bxml;
 use crate::call_state::CallState;
+use crate::client::{CallOptions, Client};
 use crate::endpoint::call_url;
 use crate::error::Error;
 use crate::request::ModifyCallRequest;
@@ -30,18 +33,6 @@ impl Method {
     }
 }
 
-/// Whether an operation may be repeated after a failure the server may
-/// have acted on (see [`crate::retry::is_retryable`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repeat {
-    /// Repeating it changes nothing: reads, hang-ups, recording state.
-    Safe,
-    /// A second one acts twice: a redirect fires the webhook again, new
-    /// BXML restarts the script. Repeated only when the server certainly
-    /// did not act, unless the client opts in.
-    Unsafe,
-}
-
 /// A request body and its media type.
 pub struct Body {
     pub bytes: Vec<u8>,
@@ -59,7 +50,12 @@ pub struct Operation<T> {
     pub call_id: String,
     pub url: String,
     pub body: Option<Body>,
-    pub repeat: Repeat,
+    /// Repeating it changes nothing (reads, hang-ups, recording state), so
+    /// it may be repeated after a failure that may have been applied (see
+    /// [`crate::retry::is_retryable`]). Not so for a redirect (it fires the
+    /// webhook again) or new BXML (it restarts the script): those are
+    /// repeated only when certainly not applied, unless the client opts in.
+    pub idempotent: bool,
     /// Parts of the body an echoing server must not get into a message.
     pub secrets: Vec<String>,
     /// Reads a 2xx answer's body (`None`: too large or unreadable).
@@ -68,6 +64,7 @@ pub struct Operation<T> {
 
 /// The recording state `updateCallRecordingState` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RecordingState {
     /// Pause an active recording (e.g. while a caller reads a card number).
     Paused,
@@ -101,11 +98,7 @@ pub fn update_call(
         call_id: call_id.to_owned(),
         url,
         body: Some(json(request.to_json())),
-        repeat: if request.is_hangup() {
-            Repeat::Safe
-        } else {
-            Repeat::Unsafe
-        },
+        idempotent: request.is_hangup(),
         // Webhook passwords travel in the body.
         secrets: [&request.password, &request.fallback_password]
             .into_iter()
@@ -116,9 +109,34 @@ pub fn update_call(
     })
 }
 
+impl Client {
+    /// Updates a live call: redirect it to new BXML, change its tag, or end
+    /// it ("Update active call"). A redirect is not repeated after a failure
+    /// that may have been applied; a hang-up is.
+    pub fn modify_call(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        request: &ModifyCallRequest,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call(self.base_url(), account_id, call_id, request)?,
+            opts,
+        )
+    }
+}
+
 /// A hang-up: "Update active call" with exactly `{"state":"completed"}`.
 pub fn hangup(base: &str, account_id: &str, call_id: &str) -> Result<Operation<()>, Error> {
     update_call(base, account_id, call_id, &ModifyCallRequest::hangup())
+}
+
+impl Client {
+    /// Ends a call (cancels it if not yet answered): `{"state":"completed"}`.
+    pub fn hangup(&self, account_id: &str, call_id: &str, opts: &CallOptions) -> Result<(), Error> {
+        self.run(hangup(self.base_url(), account_id, call_id)?, opts)
+    }
 }
 
 /// "Get call state": `GET …/calls/{callId}`.
@@ -135,10 +153,34 @@ pub fn get_call_state(
         account_id: account_id.to_owned(),
         call_id: call_id.to_owned(),
         body: None,
-        repeat: Repeat::Safe,
+        idempotent: true,
         secrets: Vec::new(),
         read: CallState::from_reply,
     })
+}
+
+impl Client {
+    /// Reads a call's state ("Get call state"). Safe to repeat.
+    ///
+    /// ```no_run
+    /// # fn show(client: &bwvoice::Client) -> Result<(), bwvoice::Error> {
+    /// use bwvoice::CallOptions;
+    /// use std::time::Duration;
+    ///
+    /// let state = client.get_call_state("9900000", "c-1234", &CallOptions::within(Duration::from_secs(2)))?;
+    /// if state.state.as_deref() == Some("disconnected") {
+    ///     println!("ended: {:?}", state.disconnect_cause);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn get_call_state(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        opts: &CallOptions,
+    ) -> Result<CallState, Error> {
+        self.run(get_call_state(self.base_url(), account_id, call_id)?, opts)
+    }
 }
 
 /// "Update call BXML": `PUT …/calls/{callId}/bxml` with the document,
@@ -162,10 +204,29 @@ pub fn update_call_bxml(
             bytes: document.as_bytes().to_vec(),
             content_type: XML,
         }),
-        repeat: Repeat::Unsafe,
+        idempotent: false,
         secrets: Vec::new(),
         read: ignore,
     })
+}
+
+impl Client {
+    /// Replaces a live call's BXML with `document` ("Update call BXML"),
+    /// which must be well-formed XML with a `<Bxml>` root of at most
+    /// [`crate::MAX_BXML_BYTES`]. Like a redirect, not repeated after a
+    /// failure that may have been applied: a second one restarts the script.
+    pub fn update_call_bxml(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        document: &str,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call_bxml(self.base_url(), account_id, call_id, document)?,
+            opts,
+        )
+    }
 }
 
 /// "Update recording": `PUT …/calls/{callId}/recording`, `{"state":…}`.
@@ -183,10 +244,26 @@ pub fn update_call_recording(
         account_id: account_id.to_owned(),
         call_id: call_id.to_owned(),
         body: Some(json(format!(r#"{{"state":"{}"}}"#, state.as_str()))),
-        repeat: Repeat::Safe,
+        idempotent: true,
         secrets: Vec::new(),
         read: ignore,
     })
+}
+
+impl Client {
+    /// Pauses or resumes a call's recording ("Update recording"). Safe to repeat.
+    pub fn update_call_recording(
+        &self,
+        account_id: &str,
+        call_id: &str,
+        state: RecordingState,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        self.run(
+            update_call_recording(self.base_url(), account_id, call_id, state)?,
+            opts,
+        )
+    }
 }
 
 fn json(text: String) -> Body {
@@ -208,7 +285,7 @@ mod tests {
     const BASE: &str = "https://h/api/v2";
 
     #[test]
-    fn each_operation_has_its_method_path_body_and_repeat_class() {
+    fn each_operation_has_its_method_path_body_and_idempotency() {
         let redirect = update_call(
             BASE,
             "99",
@@ -217,29 +294,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (redirect.method, redirect.url.as_str(), redirect.repeat),
+            (redirect.method, redirect.url.as_str(), redirect.idempotent),
             (
                 Method::Post,
                 "https://h/api/v2/accounts/99/calls/c-1",
-                Repeat::Unsafe
+                false
             )
         );
         let hangup = hangup(BASE, "99", "c-1").unwrap();
-        assert_eq!(hangup.repeat, Repeat::Safe);
+        assert!(hangup.idempotent);
         assert_eq!(hangup.body.unwrap().bytes, br#"{"state":"completed"}"#);
 
         let state = get_call_state(BASE, "99", "c-1").unwrap();
-        assert_eq!((state.method, state.repeat), (Method::Get, Repeat::Safe));
+        assert_eq!((state.method, state.idempotent), (Method::Get, true));
         assert!(state.body.is_none());
 
         let doc = "<Bxml><Hangup/></Bxml>";
         let bxml = update_call_bxml(BASE, "99", "c/1", doc).unwrap();
         assert_eq!(
-            (bxml.method, bxml.url.as_str(), bxml.repeat),
+            (bxml.method, bxml.url.as_str(), bxml.idempotent),
             (
                 Method::Put,
                 "https://h/api/v2/accounts/99/calls/c%2F1/bxml",
-                Repeat::Unsafe
+                false
             )
         );
         let body = bxml.body.unwrap();
@@ -250,11 +327,11 @@ mod tests {
 
         let paused = update_call_recording(BASE, "99", "c-1", RecordingState::Paused).unwrap();
         assert_eq!(
-            (paused.method, paused.url.as_str(), paused.repeat),
+            (paused.method, paused.url.as_str(), paused.idempotent),
             (
                 Method::Put,
                 "https://h/api/v2/accounts/99/calls/c-1/recording",
-                Repeat::Safe
+                true
             )
         );
         assert_eq!(paused.body.unwrap().bytes, br#"{"state":"paused"}"#);

@@ -11,6 +11,7 @@ pub const MAX_CREDENTIAL_CHARS: usize = 1024;
 /// The call state to request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum RequestedState {
     /// Keep the call up (used with a redirect).
     Active,
@@ -20,6 +21,7 @@ pub enum RequestedState {
 
 /// HTTP method Bandwidth uses to deliver the Redirect event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub enum RedirectMethod {
     /// `GET`.
     #[serde(rename = "GET")]

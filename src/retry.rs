@@ -14,28 +14,28 @@ const BACKOFF_CAP: Duration = Duration::from_secs(2);
 
 /// Whether a failed attempt may be repeated.
 ///
-/// `reached_server` is false only when the call-control request certainly
-/// never reached the Voice API (no connection, or the OAuth2 token request
-/// before it failed). A redirect is not idempotent: repeating one the server
-/// may have acted on fires the customer's webhook twice. So a redirect is
-/// retried after a transient failure only when the server certainly did not
-/// act on it (never reached, 429, 503), unless the caller opted in
-/// (`idempotent`). A hang-up is harmless to repeat.
-pub fn is_retryable(err: &Error, reached_server: bool, idempotent: bool) -> bool {
+/// `sent` is false only when the call-control request certainly never
+/// reached the Voice API (no connection, or the OAuth2 token request before
+/// it failed). A redirect is not idempotent: repeating one the server may
+/// have applied fires the customer's webhook twice. So a redirect is retried
+/// after a transient failure only when the server certainly did not apply
+/// it (never sent, 429, 503), unless the caller opted in to treating it as
+/// `idempotent`. A hang-up is harmless to repeat.
+pub fn is_retryable(err: &Error, sent: bool, idempotent: bool) -> bool {
     match err.status {
         Status::RateLimited => true,
         Status::Server if err.http_status == 503 => true,
-        Status::Server | Status::Connect | Status::Timeout => !reached_server || idempotent,
+        Status::Server | Status::Connect | Status::Timeout => !sent || idempotent,
         _ => false,
     }
 }
 
-/// Whether a failed attempt may have taken effect on the server: it got
-/// there and the answer does not rule it out. A 4xx (429 included) and 503
-/// say the request was not acted on; anything else after the request went
+/// Whether a failed attempt may have been applied on the server: it was
+/// sent and the answer does not rule it out. A 4xx (429 included) and 503
+/// say the request was not applied; anything else after the request went
 /// out (a 5xx, a 3xx, a timeout, a reset, a malformed answer) leaves it open.
-pub fn may_have_acted(err: &Error, reached_server: bool) -> bool {
-    reached_server && !matches!(err.http_status, 400..=499 | 503)
+pub fn maybe_applied(err: &Error, sent: bool) -> bool {
+    sent && !matches!(err.http_status, 400..=499 | 503)
 }
 
 /// Exponential backoff with jitter before attempt `retry` (1 = first retry):
@@ -103,7 +103,7 @@ mod tests {
     }
 
     #[test]
-    fn redirects_are_retried_only_when_not_acted_on() {
+    fn redirects_are_retried_only_when_not_applied() {
         let http = |status, code| Error {
             http_status: code,
             ..Error::new(status, "x")
@@ -127,13 +127,13 @@ mod tests {
         assert!(is_retryable(&internal, true, true));
         assert!(is_retryable(&timeout, true, true));
         assert!(!is_retryable(&not_found, true, true));
-        // Of the same failures, those that may have taken effect:
-        assert!(!may_have_acted(&rate, true));
-        assert!(!may_have_acted(&unavailable, true));
-        assert!(!may_have_acted(&not_found, true));
-        assert!(!may_have_acted(&refused, false));
-        assert!(!may_have_acted(&internal, false));
-        assert!(may_have_acted(&internal, true));
-        assert!(may_have_acted(&timeout, true));
+        // Of the same failures, those that may have been applied:
+        assert!(!maybe_applied(&rate, true));
+        assert!(!maybe_applied(&unavailable, true));
+        assert!(!maybe_applied(&not_found, true));
+        assert!(!maybe_applied(&refused, false));
+        assert!(!maybe_applied(&internal, false));
+        assert!(maybe_applied(&internal, true));
+        assert!(maybe_applied(&timeout, true));
     }
 }

@@ -1,6 +1,6 @@
 //! One HTTP exchange over the client's shared ureq agent, with every
-//! failure mapped to an [`Error`] and a note of whether the server may
-//! have seen the request.
+//! failure mapped to an [`Error`] and a note of whether the request may
+//! have been sent.
 
 use crate::coalescing::{self, Coalescing, Written};
 use crate::error::{Error, Status};
@@ -17,6 +17,7 @@ use ureq::Agent;
 
 /// Which certificate authorities to trust. Verification is always on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsRoots {
     /// Mozilla's root store, compiled in (same everywhere, no system dependency).
     #[default]
@@ -29,6 +30,7 @@ pub enum TlsRoots {
 
 /// How to reach the network.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProxyConfig {
     /// Connect directly, whatever the environment says.
     #[default]
@@ -68,11 +70,11 @@ impl std::fmt::Debug for ProxyConfig {
 const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
 
 /// Connection-level settings shared by every request of a client.
-pub struct TransportOptions<'a> {
+pub struct TransportOptions {
     pub connect_timeout: Duration,
-    pub tls_roots: &'a TlsRoots,
-    pub proxy: &'a ProxyConfig,
-    pub user_agent: &'a str,
+    pub tls_roots: TlsRoots,
+    pub proxy: ProxyConfig,
+    pub user_agent: String,
 }
 
 /// One HTTP request.
@@ -97,7 +99,7 @@ pub struct Failure {
     pub error: Error,
     /// False only when the request certainly never reached the server
     /// (see [`crate::retry::is_retryable`]).
-    pub reached_server: bool,
+    pub sent: bool,
 }
 
 /// The client's connection pool; cheap to share between threads.
@@ -108,12 +110,12 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(opts: &TransportOptions) -> Result<Transport, Error> {
-        let roots = match opts.tls_roots {
+        let roots = match &opts.tls_roots {
             TlsRoots::Bundled => RootCerts::WebPki,
             TlsRoots::System => RootCerts::PlatformVerifier,
             TlsRoots::PemFile(path) => RootCerts::from(load_pem_certificates(path)?),
         };
-        let proxy = match opts.proxy {
+        let proxy = match &opts.proxy {
             ProxyConfig::Direct => None,
             ProxyConfig::FromEnvironment => ureq::Proxy::try_from_env(),
             ProxyConfig::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
@@ -128,7 +130,7 @@ impl Transport {
             .proxy(proxy)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .timeout_connect(Some(opts.connect_timeout))
-            .user_agent(opts.user_agent)
+            .user_agent(&opts.user_agent)
             .accept("application/json")
             .max_idle_connections(idle)
             .max_idle_connections_per_host(idle)
@@ -193,7 +195,7 @@ impl Transport {
             other => failure(other),
         };
         if coalescing::written() == Written::Nothing {
-            failure.reached_server = false;
+            failure.sent = false;
         }
         failure
     }
@@ -218,7 +220,7 @@ impl Transport {
         };
         Failure {
             error: Error::new(Status::Timeout, message),
-            reached_server: true,
+            sent: true,
         }
     }
 
@@ -304,7 +306,7 @@ fn load_pem_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, Error
 /// conservatively whether the request may have reached the server.
 fn failure(err: ureq::Error) -> Failure {
     use ureq::Error as E;
-    let (status, reached_server, message) = match err {
+    let (status, sent, message) = match err {
         E::HostNotFound => (Status::Connect, false, "could not resolve the host".into()),
         E::ConnectionFailed => (Status::Connect, false, "could not connect".into()),
         E::ConnectProxyFailed(why) => (
@@ -333,7 +335,7 @@ fn failure(err: ureq::Error) -> Failure {
     };
     Failure {
         error: Error::new(status, message),
-        reached_server,
+        sent,
     }
 }
 
@@ -345,10 +347,10 @@ fn io_failure(e: io::Error) -> Failure {
     {
         return Failure {
             error: Error::new(Status::Tls, format!("TLS failure: {tls}")),
-            reached_server: false,
+            sent: false,
         };
     }
-    let (status, reached_server, what) = match e.kind() {
+    let (status, sent, what) = match e.kind() {
         K::ConnectionRefused => (Status::Connect, false, "connection refused"),
         K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
             (Status::Connect, false, "host unreachable")
@@ -363,7 +365,7 @@ fn io_failure(e: io::Error) -> Failure {
     };
     Failure {
         error: Error::new(status, format!("{what} ({e})")),
-        reached_server,
+        sent,
     }
 }
 

@@ -29,7 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts $SIM on 127.0.0.1 and points the examples at it (BW_* variables);
+# Starts $SIM on 127.0.0.1 and points the examples at it (BW_* variables:
+# OAuth2 client credentials, as every example uses; the Basic pair is for
+# the C++ wrapper test, which checks how Basic credentials are handled);
 # `sim call|state ID|tag ID|fault JSON` then drives it (tests/install/sim.py).
 start_simulator() {
   # The simulator prints "listening on URL" once bound; read blocks until then.
@@ -37,7 +39,8 @@ start_simulator() {
   sim_pid=$!
   read -r -t 30 banner <&3 || { cat "$work/sim.log" >&2; fail "simulator did not start"; }
   sim_url=${banner#listening on }
-  export BW_BASE_URL=$sim_url/api/v2 BW_USERNAME=user BW_PASSWORD=pass BW_ACCOUNT_ID=9900000
+  export BW_BASE_URL=$sim_url/api/v2 BW_TOKEN_URL=$sim_url/api/v1/oauth2/token BW_ACCOUNT_ID=9900000
+  export BW_CLIENT_ID=client BW_CLIENT_SECRET=secret BW_USERNAME=user BW_PASSWORD=pass
 }
 sim() { python3 "$ROOT/tests/install/sim.py" "$sim_url" "$@"; }
 

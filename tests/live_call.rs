@@ -90,8 +90,8 @@ impl Op {
         }
     }
 
-    /// Repeated after a failure the server may have acted on.
-    fn safe(self) -> bool {
+    /// Repeated after a failure that may have been applied.
+    fn idempotent(self) -> bool {
         self != Op::Bxml
     }
 }
@@ -752,7 +752,7 @@ fn a_refused_token_is_refreshed_once_on_every_route() {
 }
 
 /// Every status a fault can give, on every route, with the retry count
-/// the operation's repeat class calls for (3 attempts by default).
+/// the operation's idempotency calls for (3 attempts by default).
 #[test]
 fn faulted_statuses_map_on_every_route() {
     let sim = sim();
@@ -777,7 +777,7 @@ fn faulted_statuses_map_on_every_route() {
             let err = op.call(&client, &call).unwrap_err();
             let retried = match code {
                 429 | 503 => true,
-                500..=599 => op.safe(),
+                500..=599 => op.idempotent(),
                 _ => false,
             };
             let attempts = if retried { 3 } else { 1 };
@@ -888,7 +888,7 @@ fn reads_and_recording_changes_are_retried_after_a_server_error_or_a_reset() {
 }
 
 #[test]
-fn bxml_is_not_repeated_after_a_failure_it_may_have_acted_on() {
+fn bxml_is_not_repeated_after_a_failure_that_may_have_been_applied() {
     let sim = sim();
     let client = client(basic(&sim));
     for (fault, want, http_status) in [

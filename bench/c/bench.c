@@ -360,10 +360,10 @@ typedef struct {
 } async_count;
 
 static void async_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
-                       const bw_call_state *state) {
+                       const bw_result *result) {
     (void)job_id;
     (void)err;
-    (void)state;
+    (void)result;
     async_count *n = userdata;
     pthread_mutex_lock(&n->mu);
     n->done++;

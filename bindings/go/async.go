@@ -23,6 +23,22 @@ package bwvoice
 //
 // eventfd is Linux-only, as is the project; a pipe would do elsewhere, but
 // there is no such fallback.
+//
+// Why a queue of the binding's own rather than the library's bw_queue:
+//
+//   - Events travel with completions. OnEvent is promised a call's events
+//     before its completion. bw_queue carries completions only, events
+//     arrive through on_event: one FIFO that both callbacks push onto
+//     keeps their order as it happened, two would need sequence numbers
+//     to merge.
+//   - A completion finds its waiter through its node. With bw_queue the
+//     userdata is the queue, so completions would be matched to waiters by
+//     job id, and a call can complete before its bw_*_async has returned
+//     that id: the reader would have to hold completions for ids it does
+//     not know yet.
+//   - One cgo call per batch: the reader takes the whole list with one
+//     call and frees it with another, where bw_queue_next takes one
+//     completion per call and writes the 2.4 KB error record each time.
 
 /*
 #include <errno.h>
@@ -67,7 +83,7 @@ typedef struct bwvoice_completion {
 	uintptr_t handle; // the call's cgo.Handle
 	uint64_t job_id;
 	bw_status status;
-	bw_call_state *state; // an owned copy (bw_call_state_dup), or NULL
+	bw_result *result;    // the call's result, kept (bw_result_dup), or NULL
 	bw_error *err;        // a copy of the library's record on failure; NULL if out of memory
 } bwvoice_completion;
 
@@ -158,12 +174,12 @@ static void bwvoice_queue_stop(bwvoice_queue *q) {
 	bwvoice_wake(q);
 }
 
-// Frees a list taken by bwvoice_queue_take, call states included.
+// Frees a list taken by bwvoice_queue_take, results included.
 static void bwvoice_nodes_free(bwvoice_node *n) {
 	while (n != NULL) {
 		bwvoice_node *next = n->next;
 		if (n->kind == BWVOICE_NODE_COMPLETION) {
-			bw_call_state_free(((bwvoice_completion *)n)->state);
+			bw_result_free(((bwvoice_completion *)n)->result);
 			free(((bwvoice_completion *)n)->err);
 		}
 		free(n);
@@ -171,30 +187,26 @@ static void bwvoice_nodes_free(bwvoice_node *n) {
 	}
 }
 
-// The userdata of one call, made by the submit shims (bwvoice.go) right
-// before the bw_*_async call; freed by them if nothing was queued. NULL
-// (with err filled in) when out of memory.
-void *bwvoice_completion_new(void *queue, uintptr_t handle, bw_error *err) {
+// The userdata of one call, made by Client.submit (bwvoice.go) right
+// before the bw_*_async call and freed there if nothing was queued. NULL
+// when out of memory.
+static void *bwvoice_completion_new(bwvoice_queue *queue, uintptr_t handle) {
 	bwvoice_completion *c = malloc(sizeof *c);
 	if (c == NULL) {
-		uint32_t size = err->struct_size;
-		memset(err, 0, sizeof *err);
-		err->struct_size = size;
-		err->status = BW_ERR_INTERNAL;
-		strncpy(err->message, "bwvoice: out of memory", sizeof err->message - 1);
 		return NULL;
 	}
 	c->node.kind = BWVOICE_NODE_COMPLETION;
 	c->queue = queue;
 	c->handle = handle;
-	c->state = NULL;
+	c->result = NULL;
 	c->err = NULL;
 	return c;
 }
 
-// The bw_completion_fn of every call, on a library thread: err and state
-// are valid during the call only, so they are copied into the node.
-void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state) {
+// The bw_completion_fn of every call, on a library thread: err and result
+// are valid during the call only, so the node gets a copy of err (on
+// failure) and a reference to result.
+static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_result *result) {
 	bwvoice_completion *c = userdata;
 	c->job_id = job_id;
 	c->status = status;
@@ -205,10 +217,15 @@ void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const 
 			c->err->struct_size = sizeof *c->err;
 		}
 	}
-	// NULL if the copy fails: Go then reports ErrInternal.
-	c->state = state != NULL ? bw_call_state_dup(state) : NULL;
+	// A reference, not a copy. NULL if none (or if the library could not
+	// keep it): GetCallState then reports ErrInternal.
+	c->result = bw_result_dup(result);
 	bwvoice_push(c->queue, &c->node);
 }
+
+// bwvoice_completed for Go (bwvoice.go), which cannot name a C function
+// as a value with its type checked.
+const bw_completion_fn bwvoice_done = bwvoice_completed;
 
 // The bw_event_fn of a client with a Logger or OnEvent, on the thread
 // making the call: copies the event and its strings into one node. Out of
@@ -318,8 +335,12 @@ func (r *reader) installEvents(cfg *C.bw_client_config, mask uint32) {
 	C.bwvoice_install_events(cfg, r.q, C.uint32_t(mask))
 }
 
-// queue is the userdata the submit shims store in each call's node.
-func (r *reader) queue() unsafe.Pointer { return unsafe.Pointer(r.q) }
+// newNode makes the userdata of one call: a node for this reader's queue
+// carrying the call's handle, to be freed with C.free if the library
+// queues nothing. nil when out of memory.
+func (r *reader) newNode(h cgo.Handle) unsafe.Pointer {
+	return C.bwvoice_completion_new(r.q, C.uintptr_t(h))
+}
 
 // submitError is the error record for the client's submits, which must be
 // serialised (Client.submitting). Its struct_size is set; the library
@@ -401,8 +422,8 @@ func complete(n *C.bwvoice_completion) {
 	} else if n.status != C.BW_OK {
 		r.err = &Error{Status: Status(n.status), Message: "bwvoice: the call failed (" + Status(n.status).String() +
 			"), but its details were lost: out of memory"}
-	} else if n.state != nil {
-		r.state, r.err = newCallState(n.state)
+	} else if st := C.bw_result_call_state(n.result); st != nil {
+		r.state, r.err = newCallState(st)
 	}
 	if testHooks != nil {
 		testHooks.completed(p.client, uint64(n.job_id), Status(n.status))

@@ -12,44 +12,12 @@ package bwvoice
 #endif
 
 // Every operation runs on the asynchronous C API. Its userdata is a node
-// made here, right before the submit (bwvoice_completion_new, async.go),
-// holding the client's queue and the call's cgo.Handle; its
-// bw_completion_fn, bwvoice_completed (async.go), is plain C that fills
-// the node in and queues it for the client's reader goroutine. If nothing
-// was queued, the callback never runs and the node is freed here.
-extern void *bwvoice_completion_new(void *queue, uintptr_t handle, bw_error *err);
-extern void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status, const bw_error *err, const bw_call_state *state);
-
-#define BWVOICE_SUBMIT(submit)                                              \
-	void *node = bwvoice_completion_new(queue, handle, err);                 \
-	if (node == NULL) {                                                      \
-		return BW_ERR_INTERNAL;                                              \
-	}                                                                        \
-	bw_status status = submit;                                               \
-	if (status != BW_OK) {                                                   \
-		free(node);                                                          \
-	}                                                                        \
-	return status;
-
-static bw_status bwvoice_modify_call(const bw_client *client, const char *account_id, const char *call_id, const bw_modify_call_request *req, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	BWVOICE_SUBMIT(bw_modify_call_async(client, account_id, call_id, req, opts, bwvoice_completed, node, job_id, err))
-}
-
-static bw_status bwvoice_hangup(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	BWVOICE_SUBMIT(bw_hangup_async(client, account_id, call_id, opts, bwvoice_completed, node, job_id, err))
-}
-
-static bw_status bwvoice_get_call_state(const bw_client *client, const char *account_id, const char *call_id, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	BWVOICE_SUBMIT(bw_get_call_state_async(client, account_id, call_id, opts, bwvoice_completed, node, job_id, err))
-}
-
-static bw_status bwvoice_update_call_bxml(const bw_client *client, const char *account_id, const char *call_id, const char *bxml, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	BWVOICE_SUBMIT(bw_update_call_bxml_async(client, account_id, call_id, bxml, opts, bwvoice_completed, node, job_id, err))
-}
-
-static bw_status bwvoice_update_call_recording(const bw_client *client, const char *account_id, const char *call_id, int32_t state, const bw_call_options *opts, void *queue, uintptr_t handle, uint64_t *job_id, bw_error *err) {
-	BWVOICE_SUBMIT(bw_update_call_recording_async(client, account_id, call_id, state, opts, bwvoice_completed, node, job_id, err))
-}
+// (reader.newNode, async.go) made by Client.submit just before the
+// bw_*_async call, holding the client's queue and the call's cgo.Handle;
+// its bw_completion_fn, bwvoice_done (async.go), is plain C that fills the
+// node in and queues it for the client's reader goroutine. If nothing was
+// queued, the callback never runs and submit frees the node.
+extern const bw_completion_fn bwvoice_done;
 */
 import "C"
 
@@ -464,8 +432,9 @@ func (c *Client) Redirect(ctx context.Context, accountID, callID, url string, op
 func (c *Client) Hangup(ctx context.Context, accountID, callID string) error {
 	var cs cstrings
 	defer cs.free()
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_hangup(client, account, call, opts, queue, handle, job, cerr)
+	account, call := cs.ids(accountID, callID)
+	_, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+		return C.bw_hangup_async(a.client, account, call, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
 	return err
 }
@@ -500,8 +469,9 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 	if req.Tag != nil {
 		creq.tag = cs.required("tag", *req.Tag)
 	}
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_modify_call(client, account, call, &creq, opts, queue, handle, job, cerr)
+	account, call := cs.ids(accountID, callID)
+	_, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+		return C.bw_modify_call_async(a.client, account, call, &creq, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
 	return err
 }
@@ -514,8 +484,9 @@ func (c *Client) ModifyCall(ctx context.Context, accountID, callID string, req M
 func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*CallState, error) {
 	var cs cstrings
 	defer cs.free()
-	st, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_get_call_state(client, account, call, opts, queue, handle, job, cerr)
+	account, call := cs.ids(accountID, callID)
+	st, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+		return C.bw_get_call_state_async(a.client, account, call, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
 	if err != nil {
 		return nil, err
@@ -552,8 +523,9 @@ func (c *Client) UpdateCallBXML(ctx context.Context, accountID, callID, bxml str
 	var cs cstrings
 	defer cs.free()
 	doc := cs.required("bxml", bxml)
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_update_call_bxml(client, account, call, doc, opts, queue, handle, job, cerr)
+	account, call := cs.ids(accountID, callID)
+	_, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+		return C.bw_update_call_bxml_async(a.client, account, call, doc, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
 	return err
 }
@@ -576,30 +548,42 @@ func (c *Client) ResumeRecording(ctx context.Context, accountID, callID string) 
 func (c *Client) updateRecording(ctx context.Context, accountID, callID string, state C.int32_t) error {
 	var cs cstrings
 	defer cs.free()
-	_, err := c.do(ctx, &cs, accountID, callID, func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status {
-		return C.bwvoice_update_call_recording(client, account, call, state, opts, queue, handle, job, cerr)
+	account, call := cs.ids(accountID, callID)
+	_, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+		return C.bw_update_call_recording_async(a.client, account, call, state, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
 	return err
 }
 
-// operation submits one asynchronous C call (a bw_*_async function, through
-// its shim in the preamble), given the live client, the ids, the per-call
-// options, the client's queue and the call's cgo.Handle (for the node the
-// shim passes as userdata), where to write the job id and the error record
-// to fill when nothing could be queued.
-type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_options, queue unsafe.Pointer, handle C.uintptr_t, job *C.uint64_t, cerr *C.bw_error) C.bw_status
+// asyncCall is what every bw_*_async function takes after the operation's
+// own arguments, as do and submit prepare it: the live client, the
+// per-call options, the userdata (the call's node, async.go), where the job
+// id goes, and the error record filled when nothing could be queued. The
+// completion function is always C.bwvoice_done.
+type asyncCall struct {
+	client *C.bw_client
+	opts   C.bw_call_options
+	node   unsafe.Pointer
+	job    C.uint64_t
+	err    *C.bw_error
+}
 
-// do is what every operation shares. A context that is already done
-// returns ctx.Err(); a string that failed to convert into cs (the
-// operation's own, then the ids) returns its error; a closed client
-// returns ErrClosed; in all three cases nothing is sent. Otherwise it
-// submits op under the read lock (so Close cannot free the client
-// meanwhile) with the context's remaining time as bw_call_options.timeout_ms,
-// rounded up to whole milliseconds (0 without a deadline): the library
-// takes the smaller of it and the client's own budget. A call the library
-// refuses to queue (invalid arguments, ErrBusy) fails at once. Otherwise do
-// waits, holding no OS thread, for the completion (delivered by the
-// client's reader, async.go) or for the context:
+// submitFn submits one operation: a closure over the operation's own
+// converted arguments that calls its bw_*_async function with a's.
+type submitFn func(a *asyncCall) C.bw_status
+
+// do is what every operation shares, once it has converted its arguments
+// into cs. A context that is already done returns ctx.Err(); a string that
+// failed to convert returns its error (the first one: the operation's own,
+// then the ids); a closed client returns ErrClosed; in all three cases
+// nothing is sent. Otherwise it submits op under the read lock (so Close
+// cannot free the client meanwhile) with the context's remaining time as
+// bw_call_options.timeout_ms, rounded up to whole milliseconds (0 without
+// a deadline): the library takes the smaller of it and the client's own
+// budget. A call the library refuses to queue (invalid arguments, ErrBusy)
+// fails at once. Otherwise do waits, holding no OS thread, for the
+// completion (delivered by the client's reader, async.go) or for the
+// context:
 //
 //   - cancelled: bw_cancel, and ctx.Err() at once. The completion still
 //     runs later and releases everything; Close waits for it.
@@ -609,7 +593,7 @@ type operation func(client *C.bw_client, account, call *C.char, opts *C.bw_call_
 //     and MaybeApplied), or whatever answer beat it.
 //
 // It returns the CallState of a successful GetCallState, nil otherwise.
-func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string, op operation) (*CallState, error) {
+func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (*CallState, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -622,14 +606,12 @@ func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string,
 		}
 		opts.timeout_ms = C.uint32_t(min(ceilMillis(left), math.MaxUint32))
 	}
-	account := cs.required("account_id", accountID)
-	call := cs.required("call_id", callID)
 	if cs.err != nil {
 		return nil, cs.err
 	}
 
 	done := make(chan result, 1)
-	job, err := c.submit(op, account, call, &opts, done)
+	job, err := c.submit(op, opts, done)
 	if err != nil {
 		return nil, err
 	}
@@ -655,36 +637,43 @@ func (c *Client) do(ctx context.Context, cs *cstrings, accountID, callID string,
 }
 
 // submit queues op on the live client, unless it is closed (ErrClosed),
-// with a new cgo.Handle through which the completion reaches done. It
-// returns the job id, or the library's error when nothing was queued (then
-// no completion will run, and the handle and node are released here).
-func (c *Client) submit(op operation, account, call *C.char, opts *C.bw_call_options, done chan result) (uint64, error) {
+// with a new cgo.Handle through which the completion reaches done, held by
+// a new node. It returns the job id, or the library's error when nothing
+// was queued (then no completion will run, and the handle and node are
+// released here).
+func (c *Client) submit(op submitFn, opts C.bw_call_options, done chan result) (uint64, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.ptr == nil || c.closing {
 		return 0, ErrClosed
 	}
 	h := cgo.NewHandle(&pending{client: c, done: done})
+	node := c.rd.newNode(h)
+	if node == nil {
+		h.Delete()
+		return 0, &Error{Status: ErrInternal, Message: "bwvoice: out of memory"}
+	}
 	c.inflight.Add(1)
-	var job C.uint64_t
+	a := asyncCall{client: c.ptr, opts: opts, node: node}
 	c.submitting.Lock()
-	cerr := c.rd.submitError()
-	status := op(c.ptr, account, call, opts, c.rd.queue(), C.uintptr_t(h), &job, cerr)
+	a.err = c.rd.submitError()
+	status := op(&a)
 	var err error
 	if status != C.BW_OK {
-		err = newError(status, cerr)
+		err = newError(status, a.err)
 	}
 	c.submitting.Unlock()
 	runtime.KeepAlive(c)
 	if err != nil {
+		C.free(node)
 		h.Delete()
 		c.inflight.Done()
 		return 0, err
 	}
 	if testHooks != nil {
-		testHooks.submitted(c, uint64(job))
+		testHooks.submitted(c, uint64(a.job))
 	}
-	return uint64(job), nil
+	return uint64(a.job), nil
 }
 
 // cancel asks the library to cancel job (bw_cancel): a queued call is never
@@ -719,6 +708,11 @@ func (cs *cstrings) required(field, s string) *C.char {
 	p := C.CString(s)
 	cs.ptrs = append(cs.ptrs, unsafe.Pointer(p))
 	return p
+}
+
+// ids returns C copies of the account and call ids.
+func (cs *cstrings) ids(accountID, callID string) (account, call *C.char) {
+	return cs.required("account_id", accountID), cs.required("call_id", callID)
 }
 
 // optional is required, except that "" means "not set" (NULL).

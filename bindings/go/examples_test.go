@@ -27,7 +27,8 @@ func TestExamples(t *testing.T) {
 	}
 
 	acct := accountID(t)
-	basic := []string{"BW_BASE_URL=" + shared.apiURL(), "BW_USERNAME=" + simUser, "BW_PASSWORD=" + simPassword, "BW_ACCOUNT_ID=" + acct}
+	// OAuth2 client credentials, as every example uses (Bandwidth retired
+	// Basic API-user credentials on 2026-12-02).
 	oauth := []string{"BW_BASE_URL=" + shared.apiURL(), "BW_TOKEN_URL=" + shared.tokenURL(),
 		"BW_CLIENT_ID=" + simClientID, "BW_CLIENT_SECRET=" + simClientSecret, "BW_ACCOUNT_ID=" + acct}
 	run := func(env []string, name string, args ...string) (code int, stdout, stderr string) {
@@ -51,7 +52,7 @@ func TestExamples(t *testing.T) {
 
 	call := shared.createCall(t, acct, "answered")
 	next := shared.appURL("example")
-	code, out, errOut := run(basic, "redirect", "-call", call, "-url", next, "-tag", "from-example")
+	code, out, errOut := run(oauth, "redirect", "-call", call, "-url", next, "-tag", "from-example")
 	if code != 0 || out != "redirected call "+call+" to "+next+"\n" {
 		t.Errorf("redirect: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -62,15 +63,15 @@ func TestExamples(t *testing.T) {
 	if code != 0 || out != "hung up call "+call+"\n" {
 		t.Errorf("hangup: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	code, out, errOut = run(basic, "hangup", "-call", call)
+	code, out, errOut = run(oauth, "hangup", "-call", call)
 	if code != 3 || errOut != "" || !strings.Contains(out, "not found") {
 		t.Errorf("second hangup: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	code, _, errOut = run(basic, "redirect", "-call", call, "-url", next)
+	code, _, errOut = run(oauth, "redirect", "-call", call, "-url", next)
 	if code != 1 || !strings.Contains(errOut, "BW_ERR_NOT_FOUND") {
 		t.Errorf("redirect of an ended call: exit %d, stderr %q", code, errOut)
 	}
-	if code, _, _ = run(basic, "redirect", "-call", call); code != 2 {
+	if code, _, _ = run(oauth, "redirect", "-call", call); code != 2 {
 		t.Errorf("redirect without -url: exit %d, want 2", code)
 	}
 	if code, _, _ = run(nil, "hangup", "-account", acct, "-call", call); code != 2 {
@@ -80,7 +81,7 @@ func TestExamples(t *testing.T) {
 	// livecall: hostile text stays text.
 	hostile := `</SpeakSentence><Transfer>+15550100</Transfer> "Tom" & 'Jerry' <3`
 	call = shared.createRecordedCall(t, acct)
-	code, out, errOut = run(basic, "livecall", "-call", call, "-text", hostile)
+	code, out, errOut = run(oauth, "livecall", "-call", call, "-text", hostile)
 	if code != 0 || errOut != "" ||
 		!strings.Contains(out, "before: call "+call+" is answered") ||
 		!strings.Contains(out, "after: call "+call+" is disconnected") ||
@@ -119,7 +120,7 @@ func TestExamples(t *testing.T) {
 	}
 	// Not answered: explained, exit 4, nothing but the read is sent.
 	call = shared.createCall(t, acct, "initiated")
-	code, out, errOut = run(basic, "livecall", "-call", call)
+	code, out, errOut = run(oauth, "livecall", "-call", call)
 	if code != 4 || errOut != "" || !strings.Contains(out, "409") || !strings.Contains(out, "is initiated") {
 		t.Errorf("livecall of an unanswered call: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -128,15 +129,15 @@ func TestExamples(t *testing.T) {
 	}
 	// No recording in progress: the 400 is reported, exit 1.
 	call = shared.createCall(t, acct, "answered")
-	code, _, errOut = run(basic, "livecall", "-call", call)
+	code, _, errOut = run(oauth, "livecall", "-call", call)
 	if code != 1 || !strings.Contains(errOut, "BW_ERR_BAD_REQUEST") || !strings.Contains(errOut, "No recording is in progress") {
 		t.Errorf("livecall without a recording: exit %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = run(basic, "livecall", "-call", "c-no-such-call")
+	code, _, errOut = run(oauth, "livecall", "-call", "c-no-such-call")
 	if code != 1 || !strings.Contains(errOut, "BW_ERR_NOT_FOUND") {
 		t.Errorf("livecall of an unknown call: exit %d, stderr %q", code, errOut)
 	}
-	if code, _, _ = run(basic, "livecall"); code != 2 {
+	if code, _, _ = run(oauth, "livecall"); code != 2 {
 		t.Errorf("livecall without -call: exit %d, want 2", code)
 	}
 
@@ -196,7 +197,8 @@ func TestStaticExample(t *testing.T) {
 	acct := accountID(t)
 	call := shared.createCall(t, acct, "answered")
 	run := exec.Command(exe, "-account", acct, "-call", call)
-	run.Env = []string{"BW_BASE_URL=" + shared.apiURL(), "BW_USERNAME=" + simUser, "BW_PASSWORD=" + simPassword}
+	run.Env = []string{"BW_BASE_URL=" + shared.apiURL(), "BW_TOKEN_URL=" + shared.tokenURL(),
+		"BW_CLIENT_ID=" + simClientID, "BW_CLIENT_SECRET=" + simClientSecret}
 	if out, err := run.CombinedOutput(); err != nil || string(out) != "hung up call "+call+"\n" {
 		t.Errorf("static hangup: %v: %s", err, out)
 	}

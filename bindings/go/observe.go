@@ -64,9 +64,9 @@ func (k EventKind) String() string {
 // Options.Logger names it, is given in brackets.
 type Event struct {
 	Kind EventKind
-	// Operation is the spec's operationId: "updateCall", "getCallState",
-	// "updateCallBxml", "updateCallRecordingState"; "token" for a token
-	// fetch [bwvoice.operation].
+	// Operation is the spec's operationId of the call (e.g. "updateCall";
+	// bwvoice.h lists the operations), or "token" for a token fetch
+	// [bwvoice.operation].
 	Operation string
 	// Method is "GET", "POST" or "PUT" [http.request.method].
 	Method string

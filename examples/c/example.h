@@ -1,8 +1,9 @@
 /*
  * What the C examples share: a client configured from the environment,
- * either BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME +
- * BW_PASSWORD; optionally BW_BASE_URL (e.g. a local simulator) and
- * BW_TOKEN_URL. Each example also needs BW_ACCOUNT_ID.
+ * with OAuth2 client credentials BW_CLIENT_ID + BW_CLIENT_SECRET (Bandwidth
+ * retired Basic API-user credentials on 2026-12-02); optionally BW_BASE_URL
+ * and BW_TOKEN_URL (e.g. a local simulator's). Each example also needs
+ * BW_ACCOUNT_ID.
  */
 #ifndef BWVOICE_EXAMPLE_H
 #define BWVOICE_EXAMPLE_H
@@ -20,8 +21,6 @@ static inline bw_client *client_from_env(bw_client_config *cfg) {
     cfg->token_url = getenv("BW_TOKEN_URL");
     cfg->client_id = getenv("BW_CLIENT_ID");
     cfg->client_secret = getenv("BW_CLIENT_SECRET");
-    cfg->username = getenv("BW_USERNAME");
-    cfg->password = getenv("BW_PASSWORD");
     bw_error err = BW_ERROR_INIT;
     bw_client *client = NULL;
     if (bw_client_new(cfg, &client, &err) != BW_OK) {

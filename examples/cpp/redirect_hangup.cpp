@@ -4,9 +4,10 @@
 //   redirect_hangup CALL_ID REDIRECT_URL [TAG]
 //
 // TAG "" clears the call's tag; without it the tag is left alone.
-// Settings come from the environment: BW_ACCOUNT_ID, and either
-// BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2) or BW_USERNAME + BW_PASSWORD;
-// optionally BW_BASE_URL (e.g. a local simulator) and BW_TOKEN_URL.
+// Settings come from the environment: BW_ACCOUNT_ID and the OAuth2 client
+// credentials BW_CLIENT_ID + BW_CLIENT_SECRET (Bandwidth retired Basic
+// API-user credentials on 2026-12-02); optionally BW_BASE_URL and
+// BW_TOKEN_URL (e.g. a local simulator's).
 // Exit status: 0 done, 3 the call was already gone (ended, or 404), 4 not answered
 // yet (a redirect would be a 409), 1 other error.
 #include <bwvoice.hpp>
@@ -35,8 +36,6 @@ int main(int argc, char **argv) {
     cfg.token_url = env("BW_TOKEN_URL");
     cfg.client_id = env("BW_CLIENT_ID");
     cfg.client_secret = env("BW_CLIENT_SECRET");
-    cfg.username = env("BW_USERNAME");
-    cfg.password = env("BW_PASSWORD");
 
     try {
         const bwvoice::Client client(cfg);

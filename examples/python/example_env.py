@@ -2,8 +2,8 @@
 
 Environment:
   BW_ACCOUNT_ID                  your Bandwidth account id (required)
-  BW_USERNAME, BW_PASSWORD       API user credentials (HTTP Basic), or
-  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials
+  BW_CLIENT_ID, BW_CLIENT_SECRET OAuth2 client credentials (Bandwidth retired
+                                 Basic API-user credentials on 2026-12-02)
   BW_BASE_URL                    Voice API base URL (default: Bandwidth's)
   BW_TOKEN_URL                   OAuth2 token URL (default: Bandwidth's)
 """
@@ -23,8 +23,6 @@ def client(example: str, **options: Any) -> bwvoice.Client:
     """
     env = os.environ.get
     return bwvoice.Client(
-        username=env("BW_USERNAME"),
-        password=env("BW_PASSWORD"),
         client_id=env("BW_CLIENT_ID"),
         client_secret=env("BW_CLIENT_SECRET"),
         base_url=env("BW_BASE_URL"),

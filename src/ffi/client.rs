@@ -102,7 +102,7 @@ pub struct bw_client_config {
     pub max_queued: u32,
     // Layout 3 begins here: fields added in 0.2.0 for observability, and the
     // bindings' name for the User-Agent.
-    /// Capacity of the retry budget (see the README, "Retries"): retries
+    /// Capacity of the retry budget (see docs/retries.md): retries
     /// draw from it, successes refill it, and when it is empty calls are
     /// not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
     /// no budget.

@@ -22,15 +22,15 @@ pub const BW_EVENT_CALL_END: i32 = 5;
 /// valid during the `on_event` call only; every string is NUL-terminated
 /// (empty, never NULL, when there is nothing to say). It never holds a
 /// credential, token, header or body. Names follow OpenTelemetry's HTTP
-/// client conventions where one exists (see the README, "Observability").
+/// client conventions where one exists (see docs/observability.md).
 #[repr(C)]
 pub struct bw_event {
     /// `sizeof(bw_event)` of the library: fields may be appended later.
     pub struct_size: u32,
     /// `BW_EVENT_*`.
     pub kind: i32,
-    /// The spec's operationId (`updateCall`, `getCallState`,
-    /// `updateCallBxml`, `updateCallRecordingState`), or `token`.
+    /// The spec's operationId of the call (e.g. `updateCall`; the
+    /// operations are listed at the top of this header), or `token`.
     pub operation: *const c_char,
     /// `http.request.method`: `GET`, `POST` or `PUT`.
     pub http_request_method: *const c_char,

@@ -66,7 +66,7 @@ expected=$(
   if [ -f CHANGELOG.md ]; then echo CHANGELOG.md; fi
   # cargo records the commit when it packages from a git checkout.
   if git rev-parse --git-dir >/dev/null 2>&1; then echo .cargo_vcs_info.json; fi
-  find src -type f
+  find src docs -type f
 )
 expected=$(LC_ALL=C sort <<<"$expected")
 "$CARGO" package --list --allow-dirty --locked -p bwvoice >"$work/package.list" 2>"$work/package.log" ||
@@ -174,6 +174,7 @@ tree=$work/moved/$NAME
 expected="LICENSE
 README.md
 $(if [ -f CHANGELOG.md ]; then echo CHANGELOG.md; fi)
+$(find docs -type f)
 include/bwvoice.h
 include/bwvoice.hpp
 lib/cmake/bwvoice/bwvoiceConfig.cmake

@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from helpers import SOURCE, python
-from simulator import ACCOUNT, CLIENT_ID, CLIENT_SECRET, PASSWORD, REPO, USERNAME, Simulator
+from simulator import ACCOUNT, CLIENT_ID, CLIENT_SECRET, REPO, Simulator
 
 EXAMPLES = REPO / "examples" / "python"
 
@@ -21,15 +21,9 @@ def run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]
     return python(str(EXAMPLES / script), *args, env=full_env)
 
 
-def basic_env(sim: Simulator) -> dict[str, str]:
-    """The examples' environment for Basic auth against the simulator."""
-    return {"BW_BASE_URL": sim.api_url, "BW_USERNAME": USERNAME, "BW_PASSWORD": PASSWORD}
-
-
-def oauth2_env(sim: Simulator, call_id: str) -> dict[str, str]:
-    """The examples' environment for OAuth2 against the simulator, the call id in it too."""
+def oauth2_env(sim: Simulator) -> dict[str, str]:
+    """The examples' environment: OAuth2 client credentials against the simulator."""
     return {
-        "BW_CALL_ID": call_id,
         "BW_BASE_URL": sim.api_url,
         "BW_TOKEN_URL": sim.token_url,
         "BW_CLIENT_ID": CLIENT_ID,
@@ -37,9 +31,9 @@ def oauth2_env(sim: Simulator, call_id: str) -> dict[str, str]:
     }
 
 
-def test_redirect_then_hangup_with_basic_auth(sim: Simulator) -> None:
+def test_redirect_then_hangup(sim: Simulator) -> None:
     call_id = sim.create_call()
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     url = f"{sim.url}/sim/app/demo"
     proc = run("redirect.py", call_id, url, "demo-1", **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
@@ -52,18 +46,20 @@ def test_redirect_then_hangup_with_basic_auth(sim: Simulator) -> None:
 
 def test_hangup_with_oauth2_from_the_environment(sim: Simulator) -> None:
     call_id = sim.create_call()
-    proc = run("hangup.py", **oauth2_env(sim, call_id))
+    proc = run("hangup.py", **oauth2_env(sim), BW_CALL_ID=call_id)
     assert (proc.returncode, proc.stdout) == (0, f"hung up call {call_id}\n"), proc.stderr
 
 
 def test_errors_exit_non_zero_with_status_and_message(sim: Simulator) -> None:
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     proc = run("hangup.py", "c-unknown", **creds)
     assert proc.returncode == 3 and proc.stderr == ""
     assert proc.stdout.startswith("call c-unknown was already gone: HTTP 404: ")
-    proc = run("hangup.py", "c-1", **{**creds, "BW_PASSWORD": "wrong"})
+    proc = run("hangup.py", "c-1", **{**creds, "BW_CLIENT_SECRET": "wrong"})
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.startswith("hangup failed: BW_ERR_UNAUTHORIZED: HTTP 401: ")
+    assert proc.stderr.startswith(
+        "hangup failed: BW_ERR_UNAUTHORIZED: token request failed: HTTP 401: "
+    )
     proc = run("redirect.py", "c-1", "https://app.example/next")  # no credentials
     assert proc.returncode == 1
     assert proc.stderr.startswith("redirect failed: BW_ERR_INVALID_ARGUMENT: ")
@@ -74,7 +70,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
     sim: Simulator,
 ) -> None:
     call_id = sim.create_call(recording=True)
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     text = "Bye </SpeakSentence><Transfer><PhoneNumber>+15550100</PhoneNumber></Transfer> & 'ok'"
     proc = run("live_call.py", call_id, text, **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
@@ -97,7 +93,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
     assert view["bxml"] == bxml  # one <SpeakSentence>, no <Transfer> verb
     assert (view["state"], view["disconnectCause"]) == ("disconnected", "hangup")
     path = f"/api/v2/accounts/{ACCOUNT}/calls/{call_id}"
-    assert [(r["method"], r["path"], r["body"]) for r in sim.requests()] == [
+    assert [(r["method"], r["path"], r["body"]) for r in sim.requests("/api/v2/")] == [
         ("GET", path, ""),
         ("PUT", f"{path}/bxml", bxml),
         ("PUT", f"{path}/recording", '{"state":"paused"}'),
@@ -109,7 +105,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
 
 def test_live_call_default_text_tries_to_inject_a_transfer(sim: Simulator) -> None:
     call_id = sim.create_call(recording=True)
-    proc = run("live_call.py", **oauth2_env(sim, call_id))
+    proc = run("live_call.py", **oauth2_env(sim), BW_CALL_ID=call_id)
     assert proc.returncode == 0, proc.stderr
     assert "caller text: Thanks for calling. </SpeakSentence><Transfer>" in proc.stdout
     assert "&lt;/SpeakSentence&gt;&lt;Transfer&gt;" in sim.call(call_id)["bxml"]
@@ -117,7 +113,7 @@ def test_live_call_default_text_tries_to_inject_a_transfer(sim: Simulator) -> No
 
 def test_live_call_of_an_unanswered_call_exits_4_before_any_change(sim: Simulator) -> None:
     call_id = sim.create_call("initiated", recording=False)
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     proc = run("live_call.py", call_id, **creds)
     assert (proc.returncode, proc.stderr) == (4, "")
     assert proc.stdout.splitlines() == [
@@ -125,12 +121,12 @@ def test_live_call_of_an_unanswered_call_exits_4_before_any_change(sim: Simulato
         f"call {call_id} is not answered: new BXML would be refused with HTTP 409 Conflict; "
         "try again once it is answered",
     ]
-    assert [r["method"] for r in sim.requests()] == ["GET"]
+    assert [r["method"] for r in sim.requests("/api/v2/")] == ["GET"]
     assert (sim.call(call_id)["state"], sim.call(call_id)["bxml"]) == ("initiated", None)
 
 
 def test_live_call_errors_exit_1(sim: Simulator) -> None:
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     proc = run("live_call.py", "c-unknown", **creds)
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr.startswith("live_call failed: BW_ERR_NOT_FOUND: HTTP 404: ")
@@ -148,7 +144,7 @@ def test_live_call_errors_exit_1(sim: Simulator) -> None:
 def test_otel_events_traces_each_call_or_says_what_is_missing(sim: Simulator) -> None:
     call_id = sim.create_call()
     sim.fault(call_id, status=503, headers={"Retry-After": "0"})
-    creds = basic_env(sim)
+    creds = oauth2_env(sim)
     proc = run("otel_events.py", call_id, **creds)
     assert (proc.returncode, proc.stderr) == (0, "")
     if importlib.util.find_spec("opentelemetry") is None:

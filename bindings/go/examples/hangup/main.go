@@ -3,7 +3,8 @@
 // Credentials come from the environment only, everything else from a flag
 // or the environment (see examples/internal/cli):
 //
-//	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_USERNAME=user BW_PASSWORD=pass \
+//	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_TOKEN_URL=http://127.0.0.1:PORT/api/v1/oauth2/token \
+//	  BW_CLIENT_ID=client BW_CLIENT_SECRET=secret \
 //	  go run ./examples/hangup -account 9900000 -call c-123
 //
 // It prints one line and exits 0 on success, 3 if the call had already ended

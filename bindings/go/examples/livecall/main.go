@@ -10,7 +10,8 @@
 // Credentials come from the environment only, everything else from a flag
 // or the environment (see examples/internal/cli):
 //
-//	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_USERNAME=user BW_PASSWORD=pass \
+//	BW_BASE_URL=http://127.0.0.1:PORT/api/v2 BW_TOKEN_URL=http://127.0.0.1:PORT/api/v1/oauth2/token \
+//	  BW_CLIENT_ID=client BW_CLIENT_SECRET=secret \
 //	  go run ./examples/livecall -account 9900000 -call c-123 -text 'Hello <caller>'
 //
 // The call must be answered and have a recording in progress. It exits 0 on

@@ -164,7 +164,7 @@ class bw_event(ctypes.Structure):
     valid during the `on_event` call only; every string is NUL-terminated
     (empty, never NULL, when there is nothing to say). It never holds a
     credential, token, header or body. Names follow OpenTelemetry's HTTP
-    client conventions where one exists (see the README, "Observability").
+    client conventions where one exists (see docs/observability.md).
     """
 
     _fields_ = [
@@ -172,8 +172,8 @@ class bw_event(ctypes.Structure):
         ("struct_size", ctypes.c_uint32),
         # `BW_EVENT_*`.
         ("kind", ctypes.c_int32),
-        # The spec's operationId (`updateCall`, `getCallState`,
-        # `updateCallBxml`, `updateCallRecordingState`), or `token`.
+        # The spec's operationId of the call (e.g. `updateCall`; the
+        # operations are listed at the top of this header), or `token`.
         ("operation", ctypes.c_char_p),
         # `http.request.method`: `GET`, `POST` or `PUT`.
         ("http_request_method", ctypes.c_char_p),
@@ -275,7 +275,7 @@ class bw_client_config(_Growable):
         # Asynchronous calls waiting for a free thread; a submit beyond it is
         # `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
         ("max_queued", ctypes.c_uint32),
-        # Capacity of the retry budget (see the README, "Retries"): retries
+        # Capacity of the retry budget (see docs/retries.md): retries
         # draw from it, successes refill it, and when it is empty calls are
         # not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
         # no budget.

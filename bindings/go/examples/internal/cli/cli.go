@@ -3,9 +3,10 @@
 // how a failure is put into words.
 //
 // Credentials come from the environment only (never from flags, which other
-// users can see in the process list): BW_USERNAME + BW_PASSWORD (Basic) or
-// BW_CLIENT_ID + BW_CLIENT_SECRET (OAuth2; BW_TOKEN_URL overrides the token
-// endpoint). Everything else may be given as a flag or in the environment.
+// users can see in the process list): the OAuth2 client credentials
+// BW_CLIENT_ID + BW_CLIENT_SECRET (Bandwidth retired Basic API-user
+// credentials on 2026-12-02). Everything else, the token endpoint
+// included, may be given as a flag or in the environment.
 package cli
 
 import (
@@ -72,8 +73,6 @@ func (c Common) Client(example string) (*bwvoice.Client, error) {
 	return bwvoice.NewClient(bwvoice.Options{
 		BaseURL:         *c.baseURL,
 		TokenURL:        *c.tokenURL,
-		Username:        os.Getenv("BW_USERNAME"),
-		Password:        os.Getenv("BW_PASSWORD"),
 		ClientID:        os.Getenv("BW_CLIENT_ID"),
 		ClientSecret:    os.Getenv("BW_CLIENT_SECRET"),
 		UserAgentSuffix: "example-" + example,
