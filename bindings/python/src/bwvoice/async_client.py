@@ -353,7 +353,7 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
-        args = _modify_call_args(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
             state,
@@ -368,7 +368,7 @@ class AsyncClient:
             fallback_password,
             timeout,
         )
-        await self._call(_no_result, _ffi.modify_call_async, *args)
+        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
 
     async def redirect(
         self,
@@ -387,7 +387,7 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
-        args = _modify_call_args(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
             None,
@@ -402,18 +402,21 @@ class AsyncClient:
             fallback_password,
             timeout,
         )
-        await self._call(_no_result, _ffi.modify_call_async, *args)
+        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
 
     async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
-        await self._call(_no_result, _ffi.hangup_async, *_call_args(account_id, call_id, timeout))
+        account, call, opts = _call_args(account_id, call_id, timeout)
+        await self._call(_no_result, _ffi.hangup_async, account, call, opts)
 
     async def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> CallState:
         """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
-        args = _call_args(account_id, call_id, timeout)
-        result: CallState = await self._call(_call_state, _ffi.get_call_state_async, *args)
+        account, call, opts = _call_args(account_id, call_id, timeout)
+        result: CallState = await self._call(
+            _call_state, _ffi.get_call_state_async, account, call, opts
+        )
         return result
 
     async def update_call_bxml(
@@ -424,27 +427,30 @@ class AsyncClient:
         The document is checked before the call is queued: a
         :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
         """
-        args = _bxml_args(account_id, call_id, bxml, timeout)
-        await self._call(_no_result, _ffi.update_call_bxml_async, *args)
+        account, call, document, opts = _bxml_args(account_id, call_id, bxml, timeout)
+        await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
 
     async def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Pauses the call's recording; see :meth:`bwvoice.Client.pause_recording`."""
-        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
-        await self._call(_no_result, _ffi.update_call_recording_async, *args)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout
+        )
+        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def resume_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Resumes the call's recording; see :meth:`bwvoice.Client.resume_recording`."""
-        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout)
-        await self._call(_no_result, _ffi.update_call_recording_async, *args)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
+        )
+        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done, userdata, job_id, err)``; awaits its result."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
         queue = _COMPLETIONS.userdata()
         job = ctypes.c_uint64()
         err = _ffi.bw_error()
@@ -456,7 +462,9 @@ class AsyncClient:
         if status != _ffi.BW_OK:  # nothing queued: no completion will come
             raise from_native(err, status)
         # The completion can only be taken on a loop thread, so registering
-        # after the submit is in time for this loop (and `early` covers others).
+        # after the submit is in time for this loop (and `early` covers others),
+        # and so is the future: a refused submit needs none.
+        future: asyncio.Future[Any] = loop.create_future()
         _COMPLETIONS.expect(job.value, _Pending(loop, future, build, self))
         try:
             return await future

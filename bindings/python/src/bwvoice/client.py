@@ -591,7 +591,7 @@ class Client:
         :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
         :class:`~bwvoice.NotFoundError` if the call has ended.
         """
-        args = _modify_call_args(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
             state,
@@ -606,7 +606,7 @@ class Client:
             fallback_password,
             timeout,
         )
-        self._run(_ffi.modify_call, *args)
+        self._run(_ffi.modify_call, account, call, req, opts)
 
     def redirect(
         self,
@@ -630,7 +630,7 @@ class Client:
         sent: Bandwidth keeps the call active). Bandwidth then requests
         ``redirect_url`` with a Redirect event and runs the BXML it returns.
         """
-        args = _modify_call_args(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
             None,
@@ -645,7 +645,7 @@ class Client:
             fallback_password,
             timeout,
         )
-        self._run(_ffi.modify_call, *args)
+        self._run(_ffi.modify_call, account, call, req, opts)
 
     def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call (cancels it if not yet answered).
@@ -654,7 +654,8 @@ class Client:
         retries it more eagerly than a redirect. ``timeout``: as for
         :meth:`modify_call`.
         """
-        self._run(_ffi.hangup, *_call_args(account_id, call_id, timeout))
+        account, call, opts = _call_args(account_id, call_id, timeout)
+        self._run(_ffi.hangup, account, call, opts)
 
     def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -671,10 +672,10 @@ class Client:
         ``callState`` (or holds a time :class:`~datetime.datetime` cannot
         represent). ``timeout``: as for :meth:`modify_call`.
         """
-        args = _call_args(account_id, call_id, timeout)
+        account, call, opts = _call_args(account_id, call_id, timeout)
         out = _ffi.CallStatePtr()
         try:
-            self._run(_ffi.get_call_state, *args, out)
+            self._run(_ffi.get_call_state, account, call, opts, out)
             if not out:
                 raise InternalError("bw_get_call_state succeeded without a call state")
             return call_state.from_native(out.contents)
@@ -708,7 +709,8 @@ class Client:
         (409) if the call is not answered yet, :class:`~bwvoice.NotFoundError`
         if it is unknown or has ended. ``timeout``: as for :meth:`modify_call`.
         """
-        self._run(_ffi.update_call_bxml, *_bxml_args(account_id, call_id, bxml, timeout))
+        account, call, document, opts = _bxml_args(account_id, call_id, bxml, timeout)
+        self._run(_ffi.update_call_bxml, account, call, document, opts)
 
     def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -721,8 +723,10 @@ class Client:
         progress, :class:`~bwvoice.NotFoundError` if it is unknown or has
         ended. ``timeout``: as for :meth:`modify_call`.
         """
-        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
-        self._run(_ffi.update_call_recording, *args)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout
+        )
+        self._run(_ffi.update_call_recording, account, call, state, opts)
 
     def resume_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -731,8 +735,10 @@ class Client:
 
         As :meth:`pause_recording`.
         """
-        args = _recording_args(account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout)
-        self._run(_ffi.update_call_recording, *args)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
+        )
+        self._run(_ffi.update_call_recording, account, call, state, opts)
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
         """Calls ``function(client, *args, err)`` on the native client; raises on failure."""
