@@ -203,7 +203,8 @@ class _Completions:
         except Exception as exc:
             error = exc
         finally:
-            _ffi.result_free(result)  # ours since bw_queue_next; NULL is a no-op
+            if result:  # ours since bw_queue_next; most operations have none
+                _ffi.result_free(result)
         if running is pending.loop:
             _settle(pending.future, value, error)
         else:
