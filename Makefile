@@ -26,7 +26,7 @@ LIBDIR     ?= lib
 INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
-.PHONY: all build examples header demo test test-rust test-c test-python test-go test-install \
+.PHONY: all build examples header python-bindings demo test test-rust test-c test-python test-go test-install \
         test-dist install uninstall dist lint bench fuzz soak miri help clean
 
 all: build examples
@@ -36,6 +36,7 @@ help:
 	@echo "make test        every test (Rust, C under ASan/UBSan and valgrind, Python, Go, install, dist) and lint"
 	@echo "make test-dist   make dist, then install and use each artifact (C, CMake, Go, pip) against the simulator"
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
+	@echo "make python-bindings  regenerate bindings/python/src/bwvoice/_bindings.py from the header"
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
@@ -74,6 +75,10 @@ header:
 	@out=$$($(CARGO) build --locked -p bwvoice --message-format=json-render-diagnostics | \
 	  $(PYTHON) -c 'import json, sys; print(*{m["out_dir"] for m in map(json.loads, sys.stdin) if m.get("reason") == "build-script-executed" and "#bwvoice@" in m["package_id"]})') && \
 	  cp "$$out/bwvoice.h" $(HEADER) && echo "$(HEADER) <- $$out/bwvoice.h"
+
+# The Python binding's ctypes declarations, generated from the header (needs pycparser).
+python-bindings:
+	$(PYTHON) bindings/python/scripts/generate_bindings.py
 
 demo: build examples $(PC_DIR)/bwvoice.pc
 	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) BWVOICE_LIBRARY=$(LIB) \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import select
 from collections.abc import Iterator
 from typing import Any
 
@@ -141,3 +142,59 @@ def test_client_stats_writes_this_headers_size(sim: Simulator, native: Any) -> N
     bad = _ffi.bw_stats(struct_size=0)
     assert _ffi.client_stats(native, bad, err) == _ffi.BW_ERR_INVALID_ARGUMENT
     assert err.field == b"out.struct_size"
+
+
+def take(queue: Any, count: int) -> dict[int, tuple[int, Any]]:
+    """The next ``count`` completions of ``queue``: job id -> (status, owned result)."""
+    taken: dict[int, tuple[int, Any]] = {}
+    job, status = ctypes.c_uint64(), _ffi.bw_status()
+    while len(taken) < count:
+        assert select.select([_ffi.queue_fd(queue)], [], [], 30)[0], "no completion"
+        result = _ffi.ResultPtr()
+        while _ffi.queue_next(queue, job, status, result, _ffi.bw_error()):
+            taken[job.value] = (status.value, result)
+            result = _ffi.ResultPtr()
+    return taken
+
+
+def test_queue_hands_over_an_owned_result(sim: Simulator, native: Any) -> None:
+    queue = _ffi.QueuePtr()
+    assert _ffi.queue_new(queue, _ffi.bw_error()) == _ffi.BW_OK
+    userdata = ctypes.cast(queue, ctypes.c_void_p).value
+    call_id, other = sim.create_call(), sim.create_call()
+
+    def submit(function: Any, call: str) -> int:
+        job, err = ctypes.c_uint64(), _ffi.bw_error()
+        args = (native, ACCOUNT.encode(), call.encode(), None)
+        assert function(*args, _ffi.QUEUE_COMPLETION, userdata, job, err) == _ffi.BW_OK
+        return job.value
+
+    state_job = submit(_ffi.get_call_state_async, call_id)
+    missing_job = submit(_ffi.get_call_state_async, "c-none")
+    hangup_job = submit(_ffi.hangup_async, other)
+    taken = take(queue, 3)
+    try:
+        status, result = taken[state_job]
+        assert (status, _ffi.result_kind(result)) == (_ffi.BW_OK, _ffi.BW_RESULT_CALL_STATE)
+        copy = _ffi.result_dup(result)
+        _ffi.result_free(result)  # the copy (a reference) outlives the original
+        assert _ffi.result_call_state(copy).contents.call_id == call_id.encode()
+        _ffi.result_free(copy)
+        # A failure and an operation without a value: no result.
+        assert (taken[missing_job][0], bool(taken[missing_job][1])) == (
+            _ffi.BW_ERR_NOT_FOUND,
+            False,
+        )
+        assert (taken[hangup_job][0], bool(taken[hangup_job][1])) == (_ffi.BW_OK, False)
+        # NULL: no kind, no call state, no copy; freeing it is a no-op.
+        assert _ffi.result_kind(None) == _ffi.BW_RESULT_NONE
+        assert not _ffi.result_call_state(None) and not _ffi.result_dup(None)
+        _ffi.result_free(None)
+        # result NULL: bw_queue_next drops the result itself.
+        dropped = submit(_ffi.get_call_state_async, call_id)
+        assert select.select([_ffi.queue_fd(queue)], [], [], 30)[0]
+        job, status_out = ctypes.c_uint64(), _ffi.bw_status()
+        assert _ffi.queue_next(queue, job, status_out, None, None)
+        assert (job.value, status_out.value) == (dropped, _ffi.BW_OK)
+    finally:
+        _ffi.lib.bw_queue_free(queue)

@@ -708,7 +708,8 @@ def test_every_job_calls_back_exactly_once(sim: Simulator) -> None:
     phase_one_left = [phase_one]
     phase_one_done = threading.Event()
 
-    def on_done(userdata: int | None, job_id: int, status: int, err: Any, state: Any) -> None:
+    def on_done(userdata: int | None, job_id: int, status: int, err: Any, result: Any) -> None:
+        state = _ffi.result_call_state(result)  # NULL for a NULL result (a failure)
         call_id = state.contents.call_id.decode() if state else None
         record = (userdata or 0, job_id, status, call_id, err.contents.attempts)
         with lock:

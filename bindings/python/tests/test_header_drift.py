@@ -1,4 +1,4 @@
-"""The ctypes declarations in ``bwvoice._ffi`` match ``include/bwvoice.h``."""
+"""``bwvoice._bindings`` is generated from ``include/bwvoice.h``, and matches a C compiler."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import ctypes
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import bwvoice
-from bwvoice import _ffi, errors, events, stats
+from bwvoice import _bindings, _ffi, errors, events, stats
 from simulator import REPO
 
 HEADER = REPO / "include" / "bwvoice.h"
+GENERATOR = REPO / "bindings" / "python" / "scripts" / "generate_bindings.py"
 
 
 def header_text() -> str:
@@ -25,67 +26,25 @@ def header_text() -> str:
     return re.sub(r"//[^\n]*", "", text)
 
 
-SCALARS: dict[str, Any] = {
-    "void": None,
-    "bool": ctypes.c_bool,
-    "char": ctypes.c_char,
-    "int32_t": ctypes.c_int32,
-    "uint32_t": ctypes.c_uint32,
-    "int64_t": ctypes.c_int64,
-    "uint64_t": ctypes.c_uint64,
-    "size_t": ctypes.c_size_t,
-    "bw_status": _ffi.bw_status,
-}
-
-
-def c_type(decl: str) -> Any:
-    """The ctypes type for a C type as written in the header."""
-    decl = " ".join(decl.replace("*", " * ").split())
-    array = re.fullmatch(r"(\w+) \[(\w+)\]", decl)
-    if array:  # `char field[N]` is a buffer, `uint64_t outcomes[N]` an array of counters
-        return SCALARS[array.group(1)] * int(getattr(_ffi, array.group(2)))
-    if decl == "const char *":  # a NUL-terminated string; `char *` is a buffer
-        return ctypes.c_char_p
-    pointer = re.fullmatch(r"(?:const )?(?:struct )?(\w+) \*( \*)?", decl)
-    if pointer:
-        base = pointer.group(1)
-        target = ctypes.POINTER(SCALARS[base] if base in SCALARS else getattr(_ffi, base))
-        return ctypes.POINTER(target) if pointer.group(2) else target
-    if decl in FUNCTION_TYPEDEFS:
-        return getattr(_ffi, decl)
-    return SCALARS[decl]
-
-
-#: Function pointer typedefs of the header, mirrored as ``CFUNCTYPE``s of the same name.
-FUNCTION_TYPEDEFS = {"bw_completion_fn", "bw_event_fn"}
-
-
-def header_function_typedefs() -> dict[str, tuple[str, list[str]]]:
-    """``typedef RET (*NAME)(PARAMS);`` -> NAME: (RET, [parameter types])."""
-    found = re.findall(r"typedef\s+([\w ]+?\*?)\s*\(\*(\w+)\)\(([^)]*)\);", header_text())
-    return {
-        name: (ret, [re.sub(r"\w+$", "", p).strip() for p in params.split(",")])
-        for ret, name, params in found
-    }
-
-
-def header_structs() -> dict[str, list[tuple[str, str]]]:
-    """Struct name -> [(field, C type)] in declaration order."""
-    structs = {}
-    for name, body in re.findall(r"typedef struct (\w+) \{(.*?)\} \1;", header_text(), re.S):
-        fields = []
-        for decl in body.split(";"):
-            m = re.fullmatch(r"\s*(.+?)\s*\b(\w+)(\[\w+\])?\s*", decl)
-            if m:
-                fields.append((m.group(2), m.group(1) + (f" {m.group(3)}" if m.group(3) else "")))
-        structs[name] = fields
-    return structs
-
-
 def header_defines() -> dict[str, str]:
     """Every ``BW_*`` macro -> its replacement text (the C one where C++ differs)."""
     text = re.sub(r"#ifdef __cplusplus.*?#else", "", header_text(), flags=re.S)
     return dict(re.findall(r"^#define (BW_\w+)[ \t]+(.+?)\s*$", text, re.M))
+
+
+def structs() -> dict[str, type[ctypes.Structure]]:
+    """The generated structs that have fields (not the opaque types)."""
+    return {
+        name: value
+        for name, value in vars(_bindings).items()
+        if isinstance(value, type)
+        and issubclass(value, ctypes.Structure)
+        and "_fields_" in vars(value)
+    }
+
+
+def fields(struct: type[ctypes.Structure]) -> list[str]:
+    return [field[0] for field in struct._fields_]
 
 
 #: The growable structs' initialiser macros; constructing the ctypes struct
@@ -103,19 +62,30 @@ LIBRARY_ALLOCATED = {"bw_call_state", "bw_event"}
 PLAIN = {"bw_key_value"}
 #: Macros that are neither integers nor initialisers -> their text in the header.
 SYMBOLIC = {"BW_TIME_ABSENT": "INT64_MIN", "BW_RETRY_BUDGET_OFF": "UINT32_MAX"}
+#: Function pointer typedefs of the header, generated as ``CFUNCTYPE``s of the same name.
+FUNCTION_TYPEDEFS = {"bw_completion_fn", "bw_event_fn"}
+
+
+def test_bindings_are_generated_from_the_header() -> None:
+    fresh = subprocess.run(
+        [sys.executable, str(GENERATOR), "--stdout"], check=True, capture_output=True, text=True
+    ).stdout
+    committed = Path(_bindings.__file__).read_text()
+    assert committed == fresh, "regenerate with `make python-bindings`"
+    assert committed.startswith('"""The ctypes declarations of ``include/bwvoice.h``.')
+    assert "do not edit" in committed.splitlines()[2]
 
 
 def test_constants() -> None:
     defines = header_defines()
-    integers = {k: int(v) for k, v in defines.items() if re.fullmatch(r"-?\d+", v)}
+    integers = {k: v for k, v in defines.items() if re.fullmatch(r"-?\d+", v)}
     assert len(integers) > 20
-    for name, value in integers.items():
-        assert getattr(_ffi, name, None) == value, name
     # Every other macro is one of these, each checked below.
     others = {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *INIT_MACROS, *SYMBOLIC}
     assert set(defines) == set(integers) | others
-    mirrored = {k for k in vars(_ffi) if k.startswith("BW_") and not k.endswith("_H")}
-    assert mirrored == set(integers) | {"BW_VERSION_STRING", "BW_VERSION_NUMBER", *SYMBOLIC}
+    generated = {k for k in vars(_bindings) if k.startswith("BW_")}
+    assert generated == set(defines) - set(INIT_MACROS)
+    assert generated <= set(vars(_ffi))  # re-exported
     for macro, struct in INIT_MACROS.items():
         assert defines[macro] == f"{{ .struct_size = sizeof({struct}) }}", macro
     for macro, text in SYMBOLIC.items():
@@ -131,7 +101,7 @@ def test_every_event_kind_and_retry_reason_is_mapped() -> None:
     assert {f"BW_EVENT_{name.upper()}" for name in events._KINDS.values()} == {
         k for k in header_defines() if k.startswith("BW_EVENT_")
     }
-    counters = [f for f, _ in header_structs()["bw_stats"] if f.startswith("retries_")]
+    counters = [f for f in fields(_ffi.bw_stats) if f.startswith("retries_")]
     assert [f"retries_{r}" for r in stats.RETRY_REASONS] == [*counters[:-1]]
     assert counters[-1] == "retries_denied"
     # Every kind fits in the 32-bit mask; the outcomes cover every status.
@@ -160,25 +130,17 @@ def test_version_number_is_major_minor_patch() -> None:
 def test_function_prototypes() -> None:
     text = header_text()
     assert set(re.findall(r"\b(bw_\w+)\s*\(", text)) == set(_ffi.PROTOTYPES)
-    found = re.findall(r"^([\w ]+?\*?)\s*\b(bw_\w+)\(([^)]*)\);", text, re.M)
-    assert {name for _, name, _ in found} == set(_ffi.PROTOTYPES)
-    for ret, name, params in found:
-        restype, argtypes = _ffi.PROTOTYPES[name]
-        assert c_type(ret) is restype, name
-        c_params = [] if params.strip() == "void" else [p.strip() for p in params.split(",")]
-        c_types = [c_type(re.sub(r"\w+$", "", p)) for p in c_params]
-        assert argtypes == c_types, name
-        assert getattr(_ffi.lib, name).argtypes == argtypes
+    for name, (restype, argtypes) in _ffi.PROTOTYPES.items():
+        assert getattr(_ffi.lib, name).restype is restype, name
+        assert getattr(_ffi.lib, name).argtypes == argtypes, name
 
 
 def test_function_pointer_typedefs() -> None:
-    typedefs = header_function_typedefs()
+    typedefs = re.findall(r"typedef\s+[\w ]+?\*?\s*\(\*(\w+)\)\(", header_text())
     assert set(typedefs) == FUNCTION_TYPEDEFS
-    for name, (ret, params) in typedefs.items():
+    for name in FUNCTION_TYPEDEFS:
         fn_type = getattr(_ffi, name)
         assert fn_type._flags_ == ctypes.CFUNCTYPE(None)._flags_, name  # not PYFUNCTYPE
-        assert fn_type._restype_ is c_type(ret), name
-        assert list(fn_type._argtypes_) == [c_type(p) for p in params], name
     # Every *_async function takes the callback, its userdata and the job id
     # just before `err`; so does no other function.
     tail = [_ffi.bw_completion_fn, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]
@@ -195,9 +157,9 @@ def test_function_pointer_typedefs() -> None:
             ), name
 
 
-def test_struct_fields_names_order_and_types() -> None:
-    structs = header_structs()
-    assert set(structs) == {
+def test_struct_fields() -> None:
+    found = structs()
+    assert set(found) == {
         "bw_client_config",
         "bw_error",
         "bw_modify_call_request",
@@ -207,18 +169,17 @@ def test_struct_fields_names_order_and_types() -> None:
         "bw_event",
         "bw_stats",
     }
-    assert set(structs) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
-    for name, fields in structs.items():
+    assert set(found) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
+    for name, struct in found.items():
         if name in PLAIN:
-            assert "struct_size" not in dict(fields), name
+            assert "struct_size" not in fields(struct), name
             continue
-        assert fields[0] == ("struct_size", "uint32_t"), name
-        assert getattr(_ffi, name)._fields_[0] == ("struct_size", ctypes.c_uint32), name
+        assert struct._fields_[0] == ("struct_size", ctypes.c_uint32), name
     # Only the structs the caller fills set their own size on construction.
-    for name in structs:
-        assert issubclass(getattr(_ffi, name), _ffi._Growable) == (name in INIT_MACROS.values())
-    assert "timeout_ms" not in dict(structs["bw_modify_call_request"])
-    assert [f for f, _ in structs["bw_error"]] == [
+    for name, struct in found.items():
+        assert issubclass(struct, _bindings._Growable) == (name in INIT_MACROS.values())
+    assert "timeout_ms" not in fields(_ffi.bw_modify_call_request)
+    assert fields(_ffi.bw_error) == [
         "struct_size",
         "status",
         "http_status",
@@ -233,7 +194,7 @@ def test_struct_fields_names_order_and_types() -> None:
     ]
     assert _ffi.bw_error._fields_[-1] == ("maybe_applied", ctypes.c_bool)
     # Layout 3 of the config: appended after max_queued, in this order.
-    assert [f for f, _ in structs["bw_client_config"]][-6:] == [
+    assert fields(_ffi.bw_client_config)[-6:] == [
         "max_queued",
         "retry_budget",
         "on_event",
@@ -241,31 +202,22 @@ def test_struct_fields_names_order_and_types() -> None:
         "event_mask",
         "binding",
     ]
-    for name, fields in structs.items():
-        declared = getattr(_ffi, name)._fields_
-        assert [f for f, _ in declared] == [f for f, _ in fields], name
-        for (field, ctype), (_, decl) in zip(declared, fields):
-            expected = c_type(decl)
-            if isinstance(expected, type) and issubclass(expected, ctypes.Array):
-                assert (ctype._type_, ctype._length_) == (expected._type_, expected._length_)
-            else:
-                assert ctype is expected, f"{name}.{field}"
 
 
 def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if cc is None:
         pytest.skip("no C compiler")
-    structs = header_structs()
+    found = structs()
     lines = [
         "#include <stdio.h>",
         "#include <stddef.h>",
         '#include "bwvoice.h"',
         "int main(void) {",
     ]
-    for name, fields in structs.items():
+    for name, struct in found.items():
         lines.append(f'printf("{name} %zu %zu\\n", sizeof({name}), _Alignof({name}));')
-        for field, _ in fields:
+        for field in fields(struct):
             lines.append(f'printf("{name}.{field} %zu\\n", offsetof({name}, {field}));')
     for macro, name in INIT_MACROS.items():
         lines.append(f"{{ {name} v = {macro};")
@@ -282,10 +234,9 @@ def test_struct_layout_matches_the_c_compiler(tmp_path: Path) -> None:
     )
     measured = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
     ours = []
-    for name, fields in structs.items():
-        struct = getattr(_ffi, name)
+    for name, struct in found.items():
         ours.append(f"{name} {ctypes.sizeof(struct)} {ctypes.alignment(struct)}")
-        ours += [f"{name}.{field} {getattr(struct, field).offset}" for field, _ in fields]
+        ours += [f"{name}.{field} {getattr(struct, field).offset}" for field in fields(struct)]
     ours += [f"{macro} {getattr(_ffi, name)().struct_size}" for macro, name in INIT_MACROS.items()]
     ours.append(f"BW_VERSION_NUMBER {_ffi.BW_VERSION_NUMBER}")
     ours += [f"{macro} {getattr(_ffi, macro)}" for macro in SYMBOLIC]

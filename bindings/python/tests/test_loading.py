@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes.util
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,8 +75,24 @@ MAJOR, MINOR, PATCH = (int(p) for p in bwvoice.__version__.split("."))
 
 
 def fake_version(package_copy: Path, version: str) -> None:
-    """Makes the copied package claim ``version`` (its minimum library version)."""
+    """Makes the copied package claim ``version`` (its minimum library version).
+
+    The minimum is the version of the header its declarations were generated
+    from: ``BW_VERSION_*`` of ``_bindings.py``.
+    """
     (package_copy / "bwvoice" / "_version.py").write_text(f'__version__ = "{version}"\n')
+    bindings = package_copy / "bwvoice" / "_bindings.py"
+    text = bindings.read_text()
+    for part, value in zip(("MAJOR", "MINOR", "PATCH"), version.split(".")):
+        text, found = re.subn(
+            rf"^BW_VERSION_{part} = \d+$", f"BW_VERSION_{part} = {value}", text, flags=re.M
+        )
+        assert found == 1, part
+    text, found = re.subn(
+        r'^BW_VERSION_STRING = ".*"$', f'BW_VERSION_STRING = "{version}"', text, flags=re.M
+    )
+    assert found == 1
+    bindings.write_text(text)
 
 
 def fake_library(tmp_path: Path, version: str, *, has_version_number: bool = True) -> str:

@@ -43,11 +43,11 @@ from .client import (
     RedirectMethod,
     RequestedState,
     TlsRoots,
-    _c_call_options,
-    _c_str,
-    _call_ids,
-    _modify_call_request,
+    _bxml_args,
+    _call_args,
+    _modify_call_args,
     _open,
+    _recording_args,
     _required,
     _stats,
 )
@@ -57,7 +57,7 @@ from .stats import Stats
 
 __all__ = ["AsyncClient"]
 
-#: Builds a successful call's result from the callback's ``state`` pointer.
+#: Builds a successful call's value from its ``bw_result`` (a ``ResultPtr``, maybe NULL).
 _Build = Callable[[Any], Any]
 
 
@@ -71,14 +71,16 @@ class _Pending(NamedTuple):
     client: AsyncClient
 
 
-def _no_result(state: Any) -> None:
-    """The result of every operation but ``get_call_state``."""
+def _no_result(result: Any) -> None:
+    """The value of every operation but ``get_call_state``."""
 
 
-def _call_state(state: Any) -> CallState:
-    """``get_call_state``'s result, copied from the library's ``bw_call_state``."""
+def _call_state(result: Any) -> CallState:
+    """``get_call_state``'s value, copied from the result's ``bw_call_state``."""
+    state = _ffi.result_call_state(result)  # NULL unless a BW_RESULT_CALL_STATE
     if not state:
-        raise InternalError("bw_get_call_state_async succeeded without a call state")
+        kind = _ffi.result_kind(result)
+        raise InternalError(f"bw_get_call_state_async succeeded with a result of kind {kind}")
     return call_state.from_native(state.contents)
 
 
@@ -112,9 +114,10 @@ class _Completions:
         self.fd = -1
         #: job id -> the call waiting for it.
         self.waiting: dict[int, _Pending] = {}
-        #: job id -> a completion taken before its job was registered.
+        #: job id -> a completion (status, error, owned result) taken before
+        #: its job was registered.
         self.early: dict[int, tuple[int, _ffi.bw_error, Any]] = {}
-        #: Jobs whose awaiters have gone: their completions are dropped.
+        #: Jobs whose awaiters have gone: their completions (and results) are dropped.
         self.dropped: set[int] = set()
         self.watching: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 
@@ -154,38 +157,39 @@ class _Completions:
         """On a loop thread, when the descriptor is readable: takes every completion."""
         if self.queue is None:
             return
-        job, status, state = ctypes.c_uint64(), _ffi.bw_status(), _ffi.CallStatePtr()
+        job, status, result = ctypes.c_uint64(), _ffi.bw_status(), _ffi.ResultPtr()
         err = _ffi.bw_error()
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        while _ffi.queue_next(self.queue, job, status, state, err):
+        # Each `result` taken is ours (bw_result_free); a fresh pointer for the next.
+        while _ffi.queue_next(self.queue, job, status, result, err):
             with self.lock:
                 pending = self.waiting.pop(job.value, None)
                 if pending is None:
                     if job.value in self.dropped:
                         self.dropped.discard(job.value)
-                        _ffi.call_state_free(state)
+                        _ffi.result_free(result)
                     else:
                         # Not registered yet: another loop's submit is still
                         # returning. Kept for its `expect`.
-                        self.early[job.value] = (status.value, err, state)
+                        self.early[job.value] = (status.value, err, result)
                         err = _ffi.bw_error()
-                    state = _ffi.CallStatePtr()
+                    result = _ffi.ResultPtr()
                     continue
-            self.deliver(pending, status.value, err, state, running)
-            state = _ffi.CallStatePtr()
+            self.deliver(pending, status.value, err, result, running)
+            result = _ffi.ResultPtr()
 
     @staticmethod
     def deliver(
         pending: _Pending,
         status: int,
         err: _ffi.bw_error,
-        state: Any,
+        result: Any,
         running: asyncio.AbstractEventLoop | None,
     ) -> None:
-        """Builds the call's result (freeing ``state``) and settles its future.
+        """Builds the call's value (freeing ``result``) and settles its future.
 
         ``running`` is the loop of the calling thread, if any.
         """
@@ -193,14 +197,14 @@ class _Completions:
         error: BaseException | None = None
         try:
             if status == _ffi.BW_OK:
-                value = pending.build(state)
+                value = pending.build(result)
             else:
                 error = from_native(err, status)
         except Exception as exc:
             error = exc
         finally:
-            if state:  # ours since bw_queue_next
-                _ffi.call_state_free(state)
+            if result:  # ours since bw_queue_next; most operations have none
+                _ffi.result_free(result)
         if running is pending.loop:
             _settle(pending.future, value, error)
         else:
@@ -350,20 +354,21 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Updates a live call ("Update active call"); see :meth:`bwvoice.Client.modify_call`."""
-        account, call = _call_ids(account_id, call_id)
-        req = _modify_call_request(
-            state=state,
-            redirect_url=redirect_url,
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
+        account, call, req, opts = _modify_call_args(
+            account_id,
+            call_id,
+            state,
+            redirect_url,
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
-        opts = _c_call_options(timeout)
         await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
 
     async def redirect(
@@ -383,33 +388,33 @@ class AsyncClient:
         timeout: float | None = None,
     ) -> None:
         """Redirects a live call to ``redirect_url``; see :meth:`bwvoice.Client.redirect`."""
-        await self.modify_call(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
-            redirect_url=_required(redirect_url, "redirect_url"),
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
-            timeout=timeout,
+            None,
+            _required(redirect_url, "redirect_url"),
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
+        await self._call(_no_result, _ffi.modify_call_async, account, call, req, opts)
 
     async def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call; see :meth:`bwvoice.Client.hangup`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
+        account, call, opts = _call_args(account_id, call_id, timeout)
         await self._call(_no_result, _ffi.hangup_async, account, call, opts)
 
     async def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> CallState:
         """Reads a call's state; see :meth:`bwvoice.Client.get_call_state`."""
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
+        account, call, opts = _call_args(account_id, call_id, timeout)
         result: CallState = await self._call(
             _call_state, _ffi.get_call_state_async, account, call, opts
         )
@@ -423,36 +428,30 @@ class AsyncClient:
         The document is checked before the call is queued: a
         :class:`~bwvoice.ValidationError` is raised at once, nothing sent.
         """
-        account, call = _call_ids(account_id, call_id)
-        document = _c_str(bxml, "bxml")
-        opts = _c_call_options(timeout)
+        account, call, document, opts = _bxml_args(account_id, call_id, bxml, timeout)
         await self._call(_no_result, _ffi.update_call_bxml_async, account, call, document, opts)
 
     async def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Pauses the call's recording; see :meth:`bwvoice.Client.pause_recording`."""
-        await self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout
+        )
+        await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def resume_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
     ) -> None:
         """Resumes the call's recording; see :meth:`bwvoice.Client.resume_recording`."""
-        await self._update_recording(
+        account, call, state, opts = _recording_args(
             account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
         )
-
-    async def _update_recording(
-        self, account_id: str, call_id: str, state: int, timeout: float | None
-    ) -> None:
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
         await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done, userdata, job_id, err)``; awaits its result."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
         queue = _COMPLETIONS.userdata()
         job = ctypes.c_uint64()
         err = _ffi.bw_error()
@@ -464,7 +463,9 @@ class AsyncClient:
         if status != _ffi.BW_OK:  # nothing queued: no completion will come
             raise from_native(err, status)
         # The completion can only be taken on a loop thread, so registering
-        # after the submit is in time for this loop (and `early` covers others).
+        # after the submit is in time for this loop (and `early` covers others),
+        # and so is the future: a refused submit needs none.
+        future: asyncio.Future[Any] = loop.create_future()
         _COMPLETIONS.expect(job.value, _Pending(loop, future, build, self))
         try:
             return await future

@@ -138,8 +138,9 @@ def _c_count(value: object, field: str) -> int:
 
 def _c_call_options(timeout: object) -> _ffi.bw_call_options | None:
     """An operation's ``timeout`` as ``bw_call_options``; ``None`` (NULL) for the client's."""
-    millis = _c_millis(timeout, "timeout")
-    return None if millis == 0 else _ffi.bw_call_options(timeout_ms=millis)
+    if timeout is None:
+        return None
+    return _ffi.bw_call_options(timeout_ms=_c_millis(timeout, "timeout"))
 
 
 def _c_bool(value: object, field: str) -> bool:
@@ -197,13 +198,15 @@ def _client_config(
     )
 
 
-def _call_ids(account_id: object, call_id: object) -> tuple[bytes, bytes]:
-    """Every operation's ``account_id`` and ``call_id``."""
-    return _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+# Each operation's C arguments between the client and ``err`` (for the
+# asynchronous form: and ``on_done``), from its Python arguments in the order
+# of the methods' signatures. Client and AsyncClient call these positionally:
+# keywords or ``locals()`` here would cost on every call.
 
 
-def _modify_call_request(
-    *,
+def _modify_call_args(  # noqa: PLR0917 (positional on purpose, see above)
+    account_id: object,
+    call_id: object,
     state: object,
     redirect_url: object,
     redirect_method: object,
@@ -214,9 +217,11 @@ def _modify_call_request(
     redirect_fallback_method: object,
     fallback_username: object,
     fallback_password: object,
-) -> _ffi.bw_modify_call_request:
-    """``modify_call``'s keyword arguments as ``bw_modify_call_request``."""
-    return _ffi.bw_modify_call_request(
+    timeout: object,
+) -> tuple[bytes, bytes, _ffi.bw_modify_call_request, _ffi.bw_call_options | None]:
+    """``modify_call`` (and ``redirect``): ``account_id, call_id, req, opts``."""
+    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+    req = _ffi.bw_modify_call_request(
         state=_c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
         redirect_url=_c_opt_str(redirect_url, "redirect_url"),
         redirect_method=_c_enum(redirect_method, "redirect_method", _METHODS, _ffi.BW_METHOD_UNSET),
@@ -230,6 +235,31 @@ def _modify_call_request(
         fallback_username=_c_opt_str(fallback_username, "fallback_username"),
         fallback_password=_c_opt_str(fallback_password, "fallback_password"),
     )
+    return account, call, req, _c_call_options(timeout)
+
+
+def _call_args(
+    account_id: object, call_id: object, timeout: object
+) -> tuple[bytes, bytes, _ffi.bw_call_options | None]:
+    """``hangup`` and ``get_call_state``: ``account_id, call_id, opts``."""
+    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+    return account, call, _c_call_options(timeout)
+
+
+def _bxml_args(
+    account_id: object, call_id: object, bxml: object, timeout: object
+) -> tuple[bytes, bytes, bytes, _ffi.bw_call_options | None]:
+    """``update_call_bxml``: ``account_id, call_id, bxml, opts``."""
+    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+    return account, call, _c_str(bxml, "bxml"), _c_call_options(timeout)
+
+
+def _recording_args(
+    account_id: object, call_id: object, state: int, timeout: object
+) -> tuple[bytes, bytes, int, _ffi.bw_call_options | None]:
+    """``pause_recording``, ``resume_recording``: ``account_id, call_id, state, opts``."""
+    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+    return account, call, state, _c_call_options(timeout)
 
 
 def _required(value: object, field: str) -> str:
@@ -561,20 +591,22 @@ class Client:
         :class:`~bwvoice.BandwidthError` subclass on failure, e.g.
         :class:`~bwvoice.NotFoundError` if the call has ended.
         """
-        account, call = _call_ids(account_id, call_id)
-        req = _modify_call_request(
-            state=state,
-            redirect_url=redirect_url,
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
+        account, call, req, opts = _modify_call_args(
+            account_id,
+            call_id,
+            state,
+            redirect_url,
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
-        self._run(_ffi.modify_call, account, call, req, _c_call_options(timeout))
+        self._run(_ffi.modify_call, account, call, req, opts)
 
     def redirect(
         self,
@@ -598,20 +630,22 @@ class Client:
         sent: Bandwidth keeps the call active). Bandwidth then requests
         ``redirect_url`` with a Redirect event and runs the BXML it returns.
         """
-        self.modify_call(
+        account, call, req, opts = _modify_call_args(
             account_id,
             call_id,
-            redirect_url=_required(redirect_url, "redirect_url"),
-            redirect_method=redirect_method,
-            username=username,
-            password=password,
-            tag=tag,
-            redirect_fallback_url=redirect_fallback_url,
-            redirect_fallback_method=redirect_fallback_method,
-            fallback_username=fallback_username,
-            fallback_password=fallback_password,
-            timeout=timeout,
+            None,
+            _required(redirect_url, "redirect_url"),
+            redirect_method,
+            username,
+            password,
+            tag,
+            redirect_fallback_url,
+            redirect_fallback_method,
+            fallback_username,
+            fallback_password,
+            timeout,
         )
+        self._run(_ffi.modify_call, account, call, req, opts)
 
     def hangup(self, account_id: str, call_id: str, *, timeout: float | None = None) -> None:
         """Hangs up a call (cancels it if not yet answered).
@@ -620,8 +654,8 @@ class Client:
         retries it more eagerly than a redirect. ``timeout``: as for
         :meth:`modify_call`.
         """
-        account, call = _call_ids(account_id, call_id)
-        self._run(_ffi.hangup, account, call, _c_call_options(timeout))
+        account, call, opts = _call_args(account_id, call_id, timeout)
+        self._run(_ffi.hangup, account, call, opts)
 
     def get_call_state(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -638,8 +672,7 @@ class Client:
         ``callState`` (or holds a time :class:`~datetime.datetime` cannot
         represent). ``timeout``: as for :meth:`modify_call`.
         """
-        account, call = _call_ids(account_id, call_id)
-        opts = _c_call_options(timeout)
+        account, call, opts = _call_args(account_id, call_id, timeout)
         out = _ffi.CallStatePtr()
         try:
             self._run(_ffi.get_call_state, account, call, opts, out)
@@ -676,9 +709,8 @@ class Client:
         (409) if the call is not answered yet, :class:`~bwvoice.NotFoundError`
         if it is unknown or has ended. ``timeout``: as for :meth:`modify_call`.
         """
-        account, call = _call_ids(account_id, call_id)
-        document = _c_str(bxml, "bxml")
-        self._run(_ffi.update_call_bxml, account, call, document, _c_call_options(timeout))
+        account, call, document, opts = _bxml_args(account_id, call_id, bxml, timeout)
+        self._run(_ffi.update_call_bxml, account, call, document, opts)
 
     def pause_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -691,7 +723,10 @@ class Client:
         progress, :class:`~bwvoice.NotFoundError` if it is unknown or has
         ended. ``timeout``: as for :meth:`modify_call`.
         """
-        self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout)
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_PAUSED, timeout
+        )
+        self._run(_ffi.update_call_recording, account, call, state, opts)
 
     def resume_recording(
         self, account_id: str, call_id: str, *, timeout: float | None = None
@@ -700,13 +735,10 @@ class Client:
 
         As :meth:`pause_recording`.
         """
-        self._update_recording(account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout)
-
-    def _update_recording(
-        self, account_id: str, call_id: str, state: int, timeout: float | None
-    ) -> None:
-        account, call = _call_ids(account_id, call_id)
-        self._run(_ffi.update_call_recording, account, call, state, _c_call_options(timeout))
+        account, call, state, opts = _recording_args(
+            account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
+        )
+        self._run(_ffi.update_call_recording, account, call, state, opts)
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
         """Calls ``function(client, *args, err)`` on the native client; raises on failure."""

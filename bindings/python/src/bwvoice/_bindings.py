@@ -1,0 +1,1065 @@
+"""The ctypes declarations of ``include/bwvoice.h``.
+
+Generated from the header by ``scripts/generate_bindings.py``; do not edit.
+Regenerate with: python3 bindings/python/scripts/generate_bindings.py (make python-bindings)
+"""
+
+# The header's doc comments, as docstrings, have no one-line summary.
+# ruff: noqa: D205
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+
+class _Growable(ctypes.Structure):
+    """A struct beginning with ``uint32_t struct_size`` that the caller fills.
+
+    Construction sets ``struct_size`` to ``ctypes.sizeof`` of the struct, like
+    the header's ``BW_*_INIT`` macros, unless it is given explicitly; every
+    other field starts at zero.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("struct_size", ctypes.sizeof(type(self)))
+        super().__init__(*args, **kwargs)
+
+
+#: Version of this header; `bw_version()` returns "bwvoice/" BW_VERSION_STRING.
+BW_VERSION_MAJOR = 0
+BW_VERSION_MINOR = 2
+BW_VERSION_PATCH = 0
+BW_VERSION_STRING = "0.2.0"
+
+#: `MAJOR << 16 | MINOR << 8 | PATCH`, as `bw_version_number()`; usable in `#if`.
+BW_VERSION_NUMBER = (BW_VERSION_MAJOR << 16) | (BW_VERSION_MINOR << 8) | BW_VERSION_PATCH
+
+#: Size of `bw_error.field`, NUL included.
+BW_ERROR_FIELD_LEN = 64
+
+#: Size of `bw_error.error_type`, NUL included.
+BW_ERROR_TYPE_LEN = 128
+
+#: Size of `bw_error.error_id`, NUL included.
+BW_ERROR_ID_LEN = 128
+
+#: Size of `bw_error.description` and `bw_error.message`, NUL included.
+BW_ERROR_TEXT_LEN = 1024
+
+#: `bw_client_config.tls_roots`: Mozilla's root certificates, built into the library.
+BW_TLS_ROOTS_BUNDLED = 0
+
+#: `bw_client_config.tls_roots`: the operating system's trust store.
+BW_TLS_ROOTS_SYSTEM = 1
+
+#: Connect timeout used when `bw_client_config.connect_timeout_ms` is 0.
+BW_DEFAULT_CONNECT_TIMEOUT_MS = 5000
+
+#: Time budget of one call used when `bw_client_config.timeout_ms` is 0.
+BW_DEFAULT_TIMEOUT_MS = 30000
+
+#: Attempts per call used when `bw_client_config.max_attempts` is 0.
+BW_DEFAULT_MAX_ATTEMPTS = 3
+
+#: Asynchronous calls running at once when `bw_client_config.max_concurrency` is 0.
+BW_DEFAULT_MAX_CONCURRENCY = 64
+
+#: Asynchronous calls queued at most when `bw_client_config.max_queued` is 0.
+BW_DEFAULT_MAX_QUEUED = 10000
+
+#: Retry budget capacity when `bw_client_config.retry_budget` is 0.
+BW_DEFAULT_RETRY_BUDGET = 500
+
+#: `bw_client_config.retry_budget`: no retry budget (retries limited only
+#: by `max_attempts` and the time budget).
+BW_RETRY_BUDGET_OFF = 2**32 - 1
+
+#: Size of `bw_stats.outcomes`: room for every status, present and future.
+BW_STATS_OUTCOMES = 32
+
+#: `bw_update_call_recording` state: pause an active recording.
+BW_RECORDING_STATE_PAUSED = 1
+
+#: `bw_update_call_recording` state: resume a paused recording.
+BW_RECORDING_STATE_RECORDING = 2
+
+#: Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
+#: documented maximum BXML size, 64 KB).
+BW_MAX_BXML_BYTES = 65536
+
+#: `bw_modify_call_request.state`: not sent (Bandwidth treats the call as active).
+BW_CALL_STATE_UNSET = 0
+
+#: `bw_modify_call_request.state`: `"active"`; needs `redirect_url`.
+BW_CALL_STATE_ACTIVE = 1
+
+#: `bw_modify_call_request.state`: `"completed"`: hang up (or cancel an unanswered call).
+BW_CALL_STATE_COMPLETED = 2
+
+#: Redirect method: not sent (Bandwidth's default is POST).
+BW_METHOD_UNSET = 0
+
+#: Redirect method `"GET"`: the event arrives as query parameters.
+BW_METHOD_GET = 1
+
+#: Redirect method `"POST"`: the event arrives as a JSON body.
+BW_METHOD_POST = 2
+
+#: A `*_ms` time of `bw_call_state` that the server did not report.
+BW_TIME_ABSENT = -(2**63)
+
+#: `bw_result_kind`: no value. A NULL result has this kind: a failure, or
+#: an operation without a value (a redirect, a hang-up, BXML, recording).
+BW_RESULT_NONE = 0
+
+#: `bw_result_kind`: a `bw_call_state` (`bw_get_call_state_async`), read
+#: with `bw_result_call_state`.
+BW_RESULT_CALL_STATE = 1
+
+#: `bw_event.kind`: one HTTP exchange ended (answered, or failed).
+BW_EVENT_ATTEMPT_END = 1
+
+#: `bw_event.kind`: the call will be tried again after `retry_delay_ms`.
+BW_EVENT_RETRY_SCHEDULED = 2
+
+#: `bw_event.kind`: a retry was refused because the retry budget is empty.
+BW_EVENT_RETRY_DENIED = 3
+
+#: `bw_event.kind`: an OAuth2 token request ended.
+BW_EVENT_TOKEN_FETCH = 4
+
+#: `bw_event.kind`: the call ended; `status` is its outcome.
+BW_EVENT_CALL_END = 5
+
+
+class bw_client(ctypes.Structure):
+    """An opaque Voice API client. Thread-safe: any number of threads may call
+    its operations on one client at once; they share its
+    connection pool and OAuth2 token. Free it with `bw_free` once every
+    call on it has returned.
+    """
+
+
+class bw_queue(ctypes.Structure):
+    """A queue of completions for an event loop (see `bw_queue_new`)."""
+
+
+class bw_result(ctypes.Structure):
+    """An asynchronous call's result: opaque, made by the library. The
+    completion callback gets one valid during the call (NULL when there is
+    no value); `bw_result_dup` keeps it longer, `bw_queue_next` hands one
+    over. Read it with `bw_result_kind` and the getter of that kind; free an
+    owned one with `bw_result_free`.
+    """
+
+
+# Result of every fallible function: `BW_OK` (0) or one of the
+# `BW_ERR_*` codes. Values are stable forever and never reused.
+bw_status = ctypes.c_int32
+
+
+class bw_event(ctypes.Structure):
+    """One fact about a call, for logs, metrics and traces. Library-owned and
+    valid during the `on_event` call only; every string is NUL-terminated
+    (empty, never NULL, when there is nothing to say). It never holds a
+    credential, token, header or body. Names follow OpenTelemetry's HTTP
+    client conventions where one exists (see docs/observability.md).
+    """
+
+    _fields_ = [
+        # `sizeof(bw_event)` of the library: fields may be appended later.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_EVENT_*`.
+        ("kind", ctypes.c_int32),
+        # The spec's operationId of the call (e.g. `updateCall`; the
+        # operations are listed at the top of this header), or `token`.
+        ("operation", ctypes.c_char_p),
+        # `http.request.method`: `GET`, `POST` or `PUT`.
+        ("http_request_method", ctypes.c_char_p),
+        # `url.template`, e.g. `/accounts/{accountId}/calls/{callId}`; empty for a token fetch.
+        ("url_template", ctypes.c_char_p),
+        ("account_id", ctypes.c_char_p),
+        ("call_id", ctypes.c_char_p),
+        # `server.address` and `server.port`.
+        ("server_address", ctypes.c_char_p),
+        ("server_port", ctypes.c_uint32),
+        # 1 for the first attempt (`http.request.resend_count` is one less); 0 for a token fetch.
+        ("attempt", ctypes.c_uint32),
+        # `http.response.status_code`; 0 when there was no response.
+        ("http_response_status_code", ctypes.c_int32),
+        # `BW_OK` or the failure's `BW_ERR_*`.
+        ("status", bw_status),
+        # `error.type`: the HTTP status code (`"503"`) of an error response,
+        # else a short status name (`"timeout"`, `"connect"`); empty on success.
+        ("error_type", ctypes.c_char_p),
+        # For retry events: `rate_limited`, `unavailable`, `server_error`,
+        # `timeout`, `connect` or `stale_token`; empty otherwise.
+        ("retry_reason", ctypes.c_char_p),
+        # For `BW_EVENT_RETRY_SCHEDULED`: the wait before the retry.
+        ("retry_delay_ms", ctypes.c_uint64),
+        # How long the attempt, token fetch or whole call took.
+        ("duration_us", ctypes.c_uint64),
+        # The attempt used a pooled connection (no TCP or TLS setup).
+        ("connection_reused", ctypes.c_bool),
+    ]
+
+
+# Receives each `bw_event`; see `bw_client_config.on_event`. It must
+# return quickly, and must not throw, `longjmp` or free the client.
+bw_event_fn = ctypes.CFUNCTYPE(
+    None,
+    ctypes.c_void_p,  # userdata
+    ctypes.POINTER(bw_event),  # event
+)
+
+
+class bw_client_config(_Growable):
+    """Client settings. Initialise it with `BW_CLIENT_CONFIG_INIT`, then set
+    what you need: a zero or NULL field means the documented default. The
+    library copies everything it needs; the struct and its strings may be
+    freed once `bw_client_new` returns.
+
+    Give exactly one kind of credentials: `username` + `password` (Basic) or
+    `client_id` + `client_secret` (OAuth2 client credentials).
+    """
+
+    _fields_ = [
+        # `sizeof(bw_client_config)`, set by `BW_CLIENT_CONFIG_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # Voice API base URL. NULL: `https://voice.bandwidth.com/api/v2`.
+        # Plain `http://` is accepted only for loopback hosts (local simulators).
+        ("base_url", ctypes.c_char_p),
+        # Basic auth user name (Bandwidth "API user").
+        ("username", ctypes.c_char_p),
+        # Basic auth password.
+        ("password", ctypes.c_char_p),
+        # OAuth2 client id.
+        ("client_id", ctypes.c_char_p),
+        # OAuth2 client secret.
+        ("client_secret", ctypes.c_char_p),
+        # OAuth2 token endpoint. NULL: `https://api.bandwidth.com/api/v1/oauth2/token`.
+        ("token_url", ctypes.c_char_p),
+        # Connect timeout in milliseconds (DNS, TCP, TLS). 0: `BW_DEFAULT_CONNECT_TIMEOUT_MS`.
+        ("connect_timeout_ms", ctypes.c_uint32),
+        # Total time budget of one call in milliseconds, retries and waits
+        # included. 0: `BW_DEFAULT_TIMEOUT_MS`. Calls always end within it.
+        ("timeout_ms", ctypes.c_uint32),
+        # Attempts per call, the first included. 0: `BW_DEFAULT_MAX_ATTEMPTS`.
+        # 1 disables retries.
+        ("max_attempts", ctypes.c_uint32),
+        # Also retry a redirect or a BXML replacement after a failure the
+        # server may have acted on (timeout, connection reset, 5xx other than
+        # 503). Off by default: a repeated redirect fires your webhook twice,
+        # repeated BXML restarts the script. Hang-ups, call-state reads and
+        # recording changes are always retried.
+        ("retry_non_idempotent", ctypes.c_bool),
+        # Which CAs to trust: `BW_TLS_ROOTS_BUNDLED` (0) or `BW_TLS_ROOTS_SYSTEM`.
+        # Certificate verification cannot be switched off.
+        ("tls_roots", ctypes.c_int32),
+        # Path of a PEM file whose CA certificates are trusted instead of `tls_roots`.
+        ("ca_file", ctypes.c_char_p),
+        # HTTP proxy URL, e.g. `http://user:pass@proxy.example:3128`; the
+        # library asks it to open a tunnel (`CONNECT`). NULL: none.
+        ("proxy", ctypes.c_char_p),
+        # Take the proxy from the environment when the client is created: the
+        # first valid one of `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` (or their
+        # lowercase forms), skipping hosts listed in `NO_PROXY`. Off by default:
+        # the environment is never used implicitly.
+        ("proxy_from_env", ctypes.c_bool),
+        # Appended to the User-Agent: `bwvoice/<version> (<suffix>)`. NULL: none.
+        ("user_agent_suffix", ctypes.c_char_p),
+        # Asynchronous calls running at once, each on a library thread
+        # (started as needed). 0: `BW_DEFAULT_MAX_CONCURRENCY`; at most 4096.
+        ("max_concurrency", ctypes.c_uint32),
+        # Asynchronous calls waiting for a free thread; a submit beyond it is
+        # `BW_ERR_BUSY`. 0: `BW_DEFAULT_MAX_QUEUED`.
+        ("max_queued", ctypes.c_uint32),
+        # Capacity of the retry budget (see docs/retries.md): retries
+        # draw from it, successes refill it, and when it is empty calls are
+        # not retried. 0: `BW_DEFAULT_RETRY_BUDGET`; `BW_RETRY_BUDGET_OFF`:
+        # no budget.
+        ("retry_budget", ctypes.c_uint32),
+        # Called for every attempt's end, retry scheduled or refused, token
+        # fetch and call end, on the thread making the call (a library thread
+        # for an asynchronous call). NULL: no events (the counters of
+        # `bw_client_stats` are kept either way).
+        ("on_event", bw_event_fn),
+        # Passed to `on_event`.
+        ("event_userdata", ctypes.c_void_p),
+        # Which events reach `on_event`: `1 << BW_EVENT_*` bits, e.g.
+        # `1 << BW_EVENT_RETRY_SCHEDULED | 1 << BW_EVENT_RETRY_DENIED` for a
+        # warnings-only log that costs nothing on calls that succeed at once.
+        # 0: every event.
+        ("event_mask", ctypes.c_uint32),
+        # For language bindings: their name (`python`, `go`), which leads the
+        # User-Agent comment: `bwvoice/<version> (<binding>; <suffix>)`. Lower-case
+        # letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
+        ("binding", ctypes.c_char_p),
+    ]
+
+
+class bw_error(_Growable):
+    """Details of a failure, written into memory the caller owns (stack is fine).
+
+    Initialise it with `BW_ERROR_INIT` (`bw_error err = BW_ERROR_INIT;`), then
+    pass a pointer to any function taking `bw_error *err` (or NULL if you only
+    want the status). The library clears it on entry and fills it on failure,
+    writing no more than `struct_size` bytes. Every string is NUL-terminated
+    UTF-8, truncated on a character boundary; nothing needs freeing. No
+    message ever contains a credential or token.
+
+    A `struct_size` this library does not know (0, or garbage from an
+    uninitialised variable) makes every function return
+    `BW_ERR_INVALID_ARGUMENT` at once, doing nothing and leaving the record
+    untouched.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_error)`, set by `BW_ERROR_INIT`; never changed by the library.
+        ("struct_size", ctypes.c_uint32),
+        # The same value the function returned.
+        ("status", bw_status),
+        # HTTP status of the final response; 0 if there was none.
+        ("http_status", ctypes.c_int32),
+        # HTTP attempts made, retries included; 0 if nothing was sent.
+        ("attempts", ctypes.c_uint32),
+        # The server's `Retry-After` in milliseconds (capped at 30 s); -1 if absent.
+        ("retry_after_ms", ctypes.c_int64),
+        # For `BW_ERR_INVALID_ARGUMENT`: the offending argument or field, as named in this header.
+        ("field", ctypes.c_char * BW_ERROR_FIELD_LEN),
+        # Bandwidth's error `type` (e.g. "validation"), if the server sent one.
+        ("error_type", ctypes.c_char * BW_ERROR_TYPE_LEN),
+        # Bandwidth's error `description`, if the server sent one.
+        ("description", ctypes.c_char * BW_ERROR_TEXT_LEN),
+        # Bandwidth's error `id`, if the server sent a non-empty one.
+        ("error_id", ctypes.c_char * BW_ERROR_ID_LEN),
+        # A readable explanation, suitable for logs.
+        ("message", ctypes.c_char * BW_ERROR_TEXT_LEN),
+        # The call failed, but the request may have reached the server and
+        # taken effect (a timeout or reset after it was sent, a 5xx other than
+        # 503): repeating it yourself may repeat its effect. False when the
+        # request certainly had no effect (nothing sent, 4xx, 429, 503).
+        ("maybe_applied", ctypes.c_bool),
+    ]
+
+
+class bw_stats(_Growable):
+    """A client's counters, written by `bw_client_stats` into memory the caller
+    owns. Initialise it with `BW_STATS_INIT`; the library writes no more
+    than `struct_size` bytes.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_stats)`, set by `BW_STATS_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # Calls ended (blocking and asynchronous).
+        ("calls", ctypes.c_uint64),
+        # HTTP attempts to the Voice API.
+        ("attempts", ctypes.c_uint64),
+        # Retries scheduled, in total and by reason.
+        ("retries", ctypes.c_uint64),
+        ("retries_rate_limited", ctypes.c_uint64),
+        ("retries_unavailable", ctypes.c_uint64),
+        ("retries_server_error", ctypes.c_uint64),
+        ("retries_timeout", ctypes.c_uint64),
+        ("retries_connect", ctypes.c_uint64),
+        ("retries_stale_token", ctypes.c_uint64),
+        # Retries refused because the retry budget was empty.
+        ("retries_denied", ctypes.c_uint64),
+        # Tokens left in the retry budget; -1 when it is off.
+        ("retry_budget_tokens", ctypes.c_int64),
+        # OAuth2 token requests.
+        ("token_fetches", ctypes.c_uint64),
+        # Attempts that opened a connection, and that reused a pooled one.
+        ("connections_opened", ctypes.c_uint64),
+        ("connections_reused", ctypes.c_uint64),
+        # Asynchronous calls waiting, and running, right now.
+        ("jobs_queued", ctypes.c_uint64),
+        ("jobs_running", ctypes.c_uint64),
+        # Calls ended by status: `outcomes[BW_OK]` succeeded,
+        # `outcomes[BW_ERR_NOT_FOUND]` ended with a 404, and so on.
+        ("outcomes", ctypes.c_uint64 * BW_STATS_OUTCOMES),
+    ]
+
+
+class bw_modify_call_request(_Growable):
+    """Parameters of "Update active call". Initialise it with
+    `BW_MODIFY_CALL_REQUEST_INIT`: a NULL string means "not set, not sent",
+    and an initialised struct plus `redirect_url` is a valid redirect. The
+    library copies what it needs before returning.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_modify_call_request)`, set by `BW_MODIFY_CALL_REQUEST_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_CALL_STATE_UNSET`, `BW_CALL_STATE_ACTIVE` or `BW_CALL_STATE_COMPLETED`.
+        ("state", ctypes.c_int32),
+        # URL that will receive the Redirect event and answer with new BXML.
+        # Required unless `state` is `BW_CALL_STATE_COMPLETED` (then forbidden).
+        # Absolute http(s) or relative to the application's callback URL.
+        ("redirect_url", ctypes.c_char_p),
+        # `BW_METHOD_UNSET`, `BW_METHOD_GET` or `BW_METHOD_POST`. Forbidden when completing.
+        ("redirect_method", ctypes.c_int32),
+        # Basic auth user name for `redirect_url` (at most 1024 characters).
+        ("username", ctypes.c_char_p),
+        # Basic auth password for `redirect_url` (at most 1024 characters).
+        ("password", ctypes.c_char_p),
+        # Custom tag sent with this and later callbacks, at most 4096
+        # characters. NULL leaves the tag alone, `""` clears it.
+        # Forbidden when completing.
+        ("tag", ctypes.c_char_p),
+        # URL tried when `redirect_url` fails to answer.
+        ("redirect_fallback_url", ctypes.c_char_p),
+        # `BW_METHOD_UNSET`, `BW_METHOD_GET` or `BW_METHOD_POST`.
+        ("redirect_fallback_method", ctypes.c_int32),
+        # Basic auth user name for `redirect_fallback_url` (at most 1024 characters).
+        ("fallback_username", ctypes.c_char_p),
+        # Basic auth password for `redirect_fallback_url` (at most 1024 characters).
+        ("fallback_password", ctypes.c_char_p),
+    ]
+
+
+class bw_call_options(_Growable):
+    """Settings of one call, taken by every operation. Pass NULL for the
+    client's settings, or initialise it with `BW_CALL_OPTIONS_INIT`.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_call_options)`, set by `BW_CALL_OPTIONS_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # At most this many milliseconds for this call, every attempt and
+        # wait included; the client's `timeout_ms` still applies when it is
+        # shorter. 0: the client's.
+        ("timeout_ms", ctypes.c_uint32),
+    ]
+
+
+class bw_key_value(ctypes.Structure):
+    """One key and its value, e.g. a STIR/SHAKEN property."""
+
+    _fields_ = [
+        ("key", ctypes.c_char_p),
+        ("value", ctypes.c_char_p),
+    ]
+
+
+class bw_call_state(ctypes.Structure):
+    """A call's state as `bw_get_call_state` read it (Bandwidth's `callState`).
+    Allocated by the library and read-only: free it with
+    `bw_call_state_free`. Strings are NUL-terminated UTF-8 of any length,
+    never truncated, valid until the free; NULL means the server sent null
+    or nothing. Times come twice: the RFC 3339 text as sent and
+    milliseconds since the Unix epoch (`BW_TIME_ABSENT` when absent).
+
+    `state`, `direction` and `disconnect_cause` are the server's text:
+    Bandwidth may add values at any time, so treat an unknown one as
+    "other", not as an error. (`BW_CALL_STATE_*` are what
+    `bw_modify_call_request.state` asks for, not these.)
+
+    Later versions may append fields; the library fills `struct_size` with
+    the size it allocated, so a program built with a newer header checks
+    `struct_size > offsetof(bw_call_state, field)` before reading a field
+    an older library may lack.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_call_state)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        ("call_id", ctypes.c_char_p),
+        ("account_id", ctypes.c_char_p),
+        ("application_id", ctypes.c_char_p),
+        # The A-leg's call id when this call is the B-leg of a `<Transfer>`.
+        ("parent_call_id", ctypes.c_char_p),
+        # E.164 number or SIP URI that received the call.
+        ("to", ctypes.c_char_p),
+        # E.164 number that made the call.
+        ("from", ctypes.c_char_p),
+        # `"inbound"` or `"outbound"`.
+        ("direction", ctypes.c_char_p),
+        # `"queued"`, `"initiated"`, `"answered"`, `"disconnected"`, or a newer value.
+        ("state", ctypes.c_char_p),
+        # When the call was queued (RFC 3339).
+        ("enqueued_time", ctypes.c_char_p),
+        # When the call was initiated; NULL while it is still queued.
+        ("start_time", ctypes.c_char_p),
+        # When the call was answered; NULL until then.
+        ("answer_time", ctypes.c_char_p),
+        # When the call ended; NULL until then.
+        ("end_time", ctypes.c_char_p),
+        # The last time the call's state changed.
+        ("last_update", ctypes.c_char_p),
+        ("enqueued_time_ms", ctypes.c_int64),
+        ("start_time_ms", ctypes.c_int64),
+        ("answer_time_ms", ctypes.c_int64),
+        ("end_time_ms", ctypes.c_int64),
+        ("last_update_ms", ctypes.c_int64),
+        # Why the call ended: `"hangup"`, `"busy"`, `"timeout"`, `"cancel"`,
+        # `"rejected"`, `"callback-error"`, `"invalid-bxml"`,
+        # `"application-error"`, `"account-limit"`, `"node-capacity-exceeded"`,
+        # `"error"`, `"unknown"`, or a newer value.
+        ("disconnect_cause", ctypes.c_char_p),
+        # Set when the call ended with an error: the explanation.
+        ("error_message", ctypes.c_char_p),
+        # Set when the call ended with an error: Bandwidth's id for it.
+        ("error_id", ctypes.c_char_p),
+        # The inbound INVITE's `Identity` header, if forwarded.
+        ("identity", ctypes.c_char_p),
+        # STIR/SHAKEN verification (`verstat`, `attestationIndicator`,
+        # `originatingId`, ...), sorted by key; `stir_shaken_len` pairs, 0 when
+        # absent. A value the server sent as a non-string is its JSON text.
+        ("stir_shaken", ctypes.POINTER(bw_key_value)),
+        ("stir_shaken_len", ctypes.c_size_t),
+    ]
+
+
+# Called once when an asynchronous call completes, on a library thread
+# (never inside the submit): `status` is what the blocking form would have
+# returned, `err` its full `bw_error` (never NULL; cleared on success),
+# `result` the operation's result (see `bw_result`; NULL on failure and
+# for operations without a value). `err` and `result` are valid during
+# the call only: copy what you need, or keep `result` with
+# `bw_result_dup`. The callback must return quickly and must not throw or
+# longjmp: while it runs, its thread carries no other call (see
+# docs/async.md).
+bw_completion_fn = ctypes.CFUNCTYPE(
+    None,
+    ctypes.c_void_p,  # userdata
+    ctypes.c_uint64,  # job_id
+    bw_status,  # status
+    ctypes.POINTER(bw_error),  # err
+    ctypes.POINTER(bw_result),  # result
+)
+
+#: Success.
+BW_OK = 0
+
+#: An argument failed validation; nothing was sent. `bw_error.field` names it.
+BW_ERR_INVALID_ARGUMENT = 1
+
+#: HTTP 401, or the OAuth2 token endpoint refused the client credentials.
+BW_ERR_UNAUTHORIZED = 2
+
+#: HTTP 403: the credentials may not act on this account or call.
+BW_ERR_FORBIDDEN = 3
+
+#: HTTP 404: the call is unknown or has already ended.
+BW_ERR_NOT_FOUND = 4
+
+#: HTTP 409: the call cannot be modified in its current state (e.g. not yet answered).
+BW_ERR_CONFLICT = 5
+
+#: HTTP 429: rate limited; `bw_error.retry_after_ms` says when to try again.
+BW_ERR_RATE_LIMITED = 6
+
+#: HTTP 400 and any other 4xx (405, 415, ...): the request was rejected.
+BW_ERR_BAD_REQUEST = 7
+
+#: HTTP 5xx.
+BW_ERR_SERVER = 8
+
+#: The connect timeout or the call's total timeout expired.
+BW_ERR_TIMEOUT = 9
+
+#: DNS failure, connection refused or unreachable, or the connection closed before a response.
+BW_ERR_CONNECT = 10
+
+#: TLS certificate or handshake failure.
+BW_ERR_TLS = 11
+
+#: A malformed or oversized response.
+BW_ERR_PROTOCOL = 12
+
+#: A bug inside the library, caught at the API boundary. Please report it.
+BW_ERR_INTERNAL = 13
+
+#: An asynchronous submit found the client's queue full (`max_queued`);
+#: nothing was queued and the callback will not run.
+BW_ERR_BUSY = 14
+
+#: An asynchronous call was cancelled (`bw_cancel`, or `bw_free` with the
+#: call still queued) before it completed.
+BW_ERR_CANCELLED = 15
+
+
+#: Every exported function: name -> (restype, argtypes).
+PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
+    # The name of a status, e.g. `"BW_ERR_NOT_FOUND"`; `"BW_ERR_UNKNOWN"` for
+    # a value this version does not know. Static: never free it.
+    "bw_status_str": (
+        ctypes.c_char_p,
+        [
+            bw_status,  # status
+        ],
+    ),
+    # The library's version, `"bwvoice/<major>.<minor>.<patch>"`, e.g.
+    # `"bwvoice/0.2.0"`; matches `BW_VERSION_STRING`. Static: never free it.
+    "bw_version": (
+        ctypes.c_char_p,
+        [],
+    ),
+    # The library's version as one number, `MAJOR << 16 | MINOR << 8 | PATCH`
+    # (0.2.0 is `0x000200`); equals `BW_VERSION_NUMBER` of the header it was
+    # built with. To check a loaded library at run time, use
+    # `bw_version_compatible(BW_VERSION_NUMBER)`.
+    "bw_version_number": (
+        ctypes.c_uint32,
+        [],
+    ),
+    # Whether this library serves a program built against the header of
+    # version `header_version` (pass `BW_VERSION_NUMBER`): the same major, and
+    # not older than that header. Check it once at startup; the Python and Go
+    # bindings do.
+    "bw_version_compatible": (
+        ctypes.c_bool,
+        [
+            ctypes.c_uint32,  # header_version
+        ],
+    ),
+    # Creates a client from `cfg`. On success writes the new client to `*out`
+    # (left untouched on failure). Free it with `bw_free`.
+    #
+    # Fails with `BW_ERR_INVALID_ARGUMENT` for a NULL `cfg`/`out`, a
+    # `cfg.struct_size` this library does not know (`BW_CLIENT_CONFIG_INIT`
+    # sets it), fields of a newer header that this library lacks, missing or
+    # mixed credentials, invalid URLs (including plain `http://` to a
+    # non-loopback host), an unreadable `ca_file` or an invalid proxy.
+    #
+    # # Safety
+    # `cfg` is NULL or a `bw_client_config` of at least `cfg->struct_size`
+    # bytes whose strings are NULL or NUL-terminated; `out` is NULL or
+    # writable; `err` is NULL or a `bw_error` of at least `err->struct_size`
+    # bytes.
+    "bw_client_new": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client_config),  # cfg
+            ctypes.POINTER(ctypes.POINTER(bw_client)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a client made by `bw_client_new`. NULL is a no-op. Call it only
+    # after every blocking call on the client has returned, and only once.
+    #
+    # Asynchronous calls still pending: queued ones complete with
+    # `BW_ERR_CANCELLED` (never sent), running ones finish within their
+    # budgets, their callbacks run, and then `bw_free` returns. Called from
+    # inside a completion callback it cannot wait for that callback: it
+    # cancels what is queued and returns at once, and the client's memory is
+    # released when the last running call has completed. Either way the
+    # pointer is invalid as soon as `bw_free` is called.
+    #
+    # # Safety
+    # `client` is NULL or a pointer returned by `bw_client_new`, not yet freed.
+    "bw_free": (
+        None,
+        [
+            ctypes.POINTER(bw_client),  # client
+        ],
+    ),
+    # Cancels asynchronous call `job_id`. Queued: it is never sent and its
+    # callback runs with `BW_ERR_CANCELLED`. Already running: best effort — no
+    # further attempt starts and no retry wait continues, but a request already
+    # sent runs to its answer and may take effect (the callback then reports
+    # that answer, or `BW_ERR_CANCELLED` with `maybe_applied` set). Either way
+    # the callback still runs exactly once. `BW_ERR_NOT_FOUND`: no such call is
+    # pending (it has completed, or never existed).
+    #
+    # # Safety
+    # `client` is NULL or a live client; `err` as for `bw_hangup`.
+    "bw_cancel": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_uint64,  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Copies the client's counters into `*out` (initialise it with
+    # `BW_STATS_INIT`). Cheap (atomic reads), from any thread, at any time;
+    # the counters only grow, so two snapshots subtract into a rate.
+    #
+    # # Safety
+    # `client` is NULL or a live client; `out` is NULL or a `bw_stats` of at
+    # least `out->struct_size` bytes; `err` as for `bw_hangup`.
+    "bw_client_stats": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.POINTER(bw_stats),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Updates a live call ("Update active call"): redirects it to new BXML,
+    # changes its tag, or ends it. Validates everything first; on
+    # `BW_ERR_INVALID_ARGUMENT` nothing was sent. Blocks until the answer, an
+    # error, or the time budget runs out. Not repeated after a failure the
+    # server may have acted on (unless `retry_non_idempotent`), except a
+    # hang-up (`state` completed), which is harmless to repeat.
+    #
+    # # Safety
+    # `client` is NULL or a live client; `account_id`/`call_id` are NULL or
+    # NUL-terminated; `req` is NULL or a request of at least `req->struct_size`
+    # bytes whose strings are NULL or NUL-terminated; `opts` is NULL or a
+    # `bw_call_options` of at least `opts->struct_size` bytes; `err` is NULL or
+    # a `bw_error` of at least `err->struct_size` bytes.
+    "bw_modify_call": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_modify_call_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Hangs up a call (cancels it if not yet answered). Sends exactly
+    # `{"state":"completed"}`. Safe to repeat: retried more eagerly than a redirect.
+    #
+    # # Safety
+    # As for `bw_modify_call`.
+    "bw_hangup": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Reads a call's state ("Get call state"): whether it is answered yet, and
+    # why it ended. On success writes a new `bw_call_state` to `*out` (left
+    # untouched on failure); free it with `bw_call_state_free`. Safe to
+    # repeat: retried on timeouts and 5xx. A reply that is not a `callState`
+    # (wrong JSON, a time that is not RFC 3339, a NUL in a string) is
+    # `BW_ERR_PROTOCOL`; a 404 means the call is unknown or ended more than 7
+    # days ago.
+    #
+    # # Safety
+    # As for `bw_hangup`; `out` is NULL or writable.
+    "bw_get_call_state": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(ctypes.POINTER(bw_call_state)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Replaces a live call's BXML with `bxml` ("Update call BXML"), without a
+    # webhook round trip. The document must be well-formed XML whose root
+    # element is `<Bxml>`, at most `BW_MAX_BXML_BYTES`; otherwise
+    # `BW_ERR_INVALID_ARGUMENT` (field `bxml`, the message names the line and
+    # column) and nothing is sent. Escape caller text with `bw_xml_escape`
+    # first: well-formed BXML can still carry verbs injected through it. Like
+    # a redirect, not repeated after a failure the server may have acted on
+    # (a second one restarts the script). 409: the call is not answered yet.
+    #
+    # # Safety
+    # As for `bw_hangup`; `bxml` is NULL or NUL-terminated.
+    "bw_update_call_bxml": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.c_char_p,  # bxml
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Pauses (`BW_RECORDING_STATE_PAUSED`) or resumes
+    # (`BW_RECORDING_STATE_RECORDING`) the call's recording ("Update
+    # recording"), e.g. while a caller reads a card number. Safe to repeat.
+    # `BW_ERR_BAD_REQUEST` when the call has no recording in progress.
+    #
+    # # Safety
+    # As for `bw_hangup`.
+    "bw_update_call_recording": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.c_int32,  # state
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_modify_call`: validates everything at once
+    # and queues the call on the client's worker threads. `BW_OK`: `*job_id`
+    # (if not NULL) is set before anything else happens, and `on_done` will be
+    # called exactly once, on a library thread, never inside this function.
+    # Any other status: nothing was queued and `on_done` will never be called
+    # (`BW_ERR_BUSY`: `max_queued` calls are already waiting). The time budget
+    # starts now, so time spent queued counts against it. Every `_async`
+    # function works this way; the result reaches `on_done` as a `bw_result`.
+    #
+    # # Safety
+    # As for `bw_modify_call`; `on_done` may be called with `userdata` on any
+    # thread; `job_id` is NULL or writable.
+    "bw_modify_call_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_modify_call_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_hangup`; see `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_modify_call_async`.
+    "bw_hangup_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_get_call_state`: the result is a
+    # `BW_RESULT_CALL_STATE` (`bw_result_call_state`). See
+    # `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_modify_call_async`.
+    "bw_get_call_state_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_update_call_bxml` (the document is checked
+    # before this returns); see `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_modify_call_async`; `bxml` is NULL or NUL-terminated.
+    "bw_update_call_bxml_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.c_char_p,  # bxml
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_update_call_recording`; see
+    # `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_modify_call_async`.
+    "bw_update_call_recording_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # call_id
+            ctypes.c_int32,  # state
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a `bw_call_state` from `bw_get_call_state`, with all its strings.
+    # NULL is a no-op.
+    #
+    # # Safety
+    # `state` is NULL or a pointer written by `bw_get_call_state`, not yet freed.
+    "bw_call_state_free": (
+        None,
+        [
+            ctypes.POINTER(bw_call_state),  # state
+        ],
+    ),
+    # A copy of `state` that the caller owns (free it with
+    # `bw_call_state_free`), e.g. to keep the state an asynchronous
+    # completion received beyond its callback. NULL for NULL.
+    #
+    # # Safety
+    # `state` is NULL or a `bw_call_state` from this library, not yet freed.
+    "bw_call_state_dup": (
+        ctypes.POINTER(bw_call_state),
+        [
+            ctypes.POINTER(bw_call_state),  # state
+        ],
+    ),
+    # The kind of `result`: `BW_RESULT_NONE` for NULL, else `BW_RESULT_*`.
+    # Values are stable; a newer library may return a kind this header does
+    # not name (for an operation this program does not call).
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_kind": (
+        ctypes.c_int32,
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The call state in `result`, valid as long as `result` is (copy it with
+    # `bw_call_state_dup` to keep it beyond). NULL unless the kind is
+    # `BW_RESULT_CALL_STATE`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_call_state": (
+        ctypes.POINTER(bw_call_state),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # A result the caller owns, equal to `result` (cheap: the value is shared,
+    # not copied); free it with `bw_result_free`. NULL for NULL. Use it to
+    # keep a completion's result beyond the callback.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_dup": (
+        ctypes.POINTER(bw_result),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # Frees a result from `bw_result_dup` or `bw_queue_next`. NULL is a no-op.
+    # Never free the one a completion callback receives.
+    #
+    # # Safety
+    # `result` is NULL or a result the caller owns, not yet freed.
+    "bw_result_free": (
+        None,
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # Creates a completion queue: an alternative to handling completions on
+    # library threads, for event loops (epoll, libuv, asyncio). Submit with
+    # `on_done = bw_queue_completion` and `userdata` = the queue; the
+    # completion is then queued instead, `bw_queue_fd` becomes readable, and
+    # the loop takes it with `bw_queue_next` on its own thread. One queue may
+    # serve any number of clients: job ids are unique in the process. Free it
+    # with `bw_queue_free` once every call submitted with it has completed
+    # (e.g. after `bw_free` of those clients).
+    #
+    # # Safety
+    # `out` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_queue_new": (
+        bw_status,
+        [
+            ctypes.POINTER(ctypes.POINTER(bw_queue)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The file descriptor to wait on: readable while completions wait in
+    # `queue`, not readable once `bw_queue_next` has taken the last one. Do not
+    # read or close it. -1 for NULL.
+    #
+    # # Safety
+    # `queue` is NULL or a live queue.
+    "bw_queue_fd": (
+        ctypes.c_int32,
+        [
+            ctypes.POINTER(bw_queue),  # queue
+        ],
+    ),
+    # A `bw_completion_fn` that queues the completion on the `bw_queue` given
+    # as `userdata` (copying `err`, and keeping `result` as `bw_result_dup` does).
+    # Pass it as `on_done`; it is not meant to be called directly.
+    #
+    # # Safety
+    # `userdata` is a live `bw_queue`; `err` a `bw_error` and `result` NULL or
+    # a `bw_result`, both from this library.
+    "bw_queue_completion": (
+        None,
+        [
+            ctypes.c_void_p,  # userdata
+            ctypes.c_uint64,  # job_id
+            bw_status,  # status
+            ctypes.POINTER(bw_error),  # err
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # Takes the oldest queued completion: its job id, status, error record
+    # (cleared on success; NULL `err` to skip it) and its result, which the
+    # caller now owns (free it with `bw_result_free`; NULL when there is none;
+    # NULL `result` frees it at once).
+    # False, writing nothing, when the queue is empty. Safe from any thread;
+    # each completion is taken once.
+    #
+    # # Safety
+    # `queue` is NULL or a live queue; `job_id`, `status`, `result` are NULL or
+    # writable; `err` is NULL or a `bw_error` of at least `err->struct_size` bytes.
+    "bw_queue_next": (
+        ctypes.c_bool,
+        [
+            ctypes.POINTER(bw_queue),  # queue
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_status),  # status
+            ctypes.POINTER(ctypes.POINTER(bw_result)),  # result
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a queue and any completion still in it. NULL is a no-op. Only once
+    # no call submitted with it is pending.
+    #
+    # # Safety
+    # `queue` is NULL or a queue from `bw_queue_new`, not yet freed.
+    "bw_queue_free": (
+        None,
+        [
+            ctypes.POINTER(bw_queue),  # queue
+        ],
+    ),
+    # Escapes `text` for BXML: as element text or inside a quoted attribute
+    # value (`& < > " '`, tab, newline and carriage return become references),
+    # so caller-supplied text cannot close a verb or open another. Writes the
+    # NUL-terminated result to `out` when `out_size` bytes suffice and sets
+    # `*needed` to the size required, NUL included. Pass `out` NULL (and
+    # `out_size` 0) to ask for the size; a buffer too small is
+    # `BW_ERR_INVALID_ARGUMENT` (field `out_size`) with nothing written but
+    # `*needed`. Text XML cannot carry at all (control characters other than
+    # tab/newline/CR, U+FFFE, U+FFFF) or that is not UTF-8 is
+    # `BW_ERR_INVALID_ARGUMENT` (field `text`).
+    #
+    # # Safety
+    # `text` is NULL or NUL-terminated; `out` is NULL or has `out_size`
+    # writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_xml_escape": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # text
+            ctypes.POINTER(ctypes.c_char),  # out
+            ctypes.c_size_t,  # out_size
+            ctypes.POINTER(ctypes.c_size_t),  # needed
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+}
