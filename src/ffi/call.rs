@@ -12,6 +12,7 @@ use super::error::{bw_error, bw_status};
 use super::growable;
 use super::modify_call_request::{bw_modify_call_request, modify_call_request};
 use super::result::IntoResult;
+use crate::call_state::CallState;
 use crate::client::{CallOptions, Client};
 use crate::error::Error;
 use crate::operation::{self, Operation, RecordingState};
@@ -331,7 +332,7 @@ fn hangup(call: &Call) -> Result<Operation<()>, Error> {
     operation::hangup(call.base_url(), call.account_id, call.call_id)
 }
 
-fn get_call_state(call: &Call) -> Result<Operation<crate::CallState>, Error> {
+fn get_call_state(call: &Call) -> Result<Operation<CallState>, Error> {
     operation::get_call_state(call.base_url(), call.account_id, call.call_id)
 }
 
@@ -402,7 +403,7 @@ impl<'a> Call<'a> {
         })
     }
 
-    pub fn client(&self) -> &Client {
+    fn client(&self) -> &Client {
         &self.handle.client
     }
 
