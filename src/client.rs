@@ -27,9 +27,9 @@ impl Client {
     /// A client for `config`, checked first: an invalid setting is
     /// [`crate::Status::InvalidArgument`] naming it in [`Error::field`].
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
-        let settings = Settings::check(config)?;
+        let (settings, connection) = Settings::check(config)?;
         Ok(Client {
-            transport: Transport::new(&settings.connection)?,
+            transport: Transport::new(&connection)?,
             budget: RetryBudget::new(settings.retry_budget),
             counters: Counters::default(),
             settings,

@@ -114,8 +114,6 @@ pub struct Settings {
     /// The retry budget's capacity; `None` when it is off.
     pub retry_budget: Option<u32>,
     pub on_event: Option<EventHook>,
-    /// What the transport is built from.
-    pub connection: TransportOptions,
 }
 
 /// Checked credentials: how each request is authorized, and what of them
@@ -127,8 +125,9 @@ pub struct Credentials {
 
 impl Settings {
     /// Checks `config`, field by field: an invalid setting is
-    /// `Status::InvalidArgument` naming it in [`Error::field`].
-    pub fn check(config: ClientConfig) -> Result<Settings, Error> {
+    /// `Status::InvalidArgument` naming it in [`Error::field`]. The
+    /// transport's options come apart: they are needed once, to build it.
+    pub fn check(config: ClientConfig) -> Result<(Settings, TransportOptions), Error> {
         let base_url = check_service_url(
             "base_url",
             config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
@@ -151,7 +150,13 @@ impl Settings {
         };
         let pool_limits = pool_limits(config.max_concurrency, config.max_queued)?;
         let retry_budget = retry_budget(config.retry_budget)?;
-        Ok(Settings {
+        let connection = TransportOptions {
+            connect_timeout,
+            tls_roots: config.tls_roots,
+            proxy: config.proxy,
+            user_agent,
+        };
+        let settings = Settings {
             api_server: server_of(&base_url),
             base_url,
             credentials,
@@ -161,13 +166,8 @@ impl Settings {
             pool_limits,
             retry_budget,
             on_event: config.on_event,
-            connection: TransportOptions {
-                connect_timeout,
-                tls_roots: config.tls_roots,
-                proxy: config.proxy,
-                user_agent,
-            },
-        })
+        };
+        Ok((settings, connection))
     }
 }
 
