@@ -60,6 +60,7 @@ impl Client {
             url: &op.url,
             headers: &headers,
             body: op.body.as_ref().map(|b| b.bytes.as_slice()),
+            max_body: op.max_body,
         };
         let outcome = self.transport.send(&request, deadline);
         answer.reused = !Transport::opened_connection();
@@ -124,7 +125,7 @@ impl Client {
             secrets
         };
         if (200..300).contains(&reply.status) {
-            return (op.read)(reply.body.as_deref()).map_err(|mut error| {
+            return (op.read)(&reply).map_err(|mut error| {
                 // The server answered 2xx, so it applied the request; only the answer
                 // could not be read. The reader's message may quote it.
                 error.http_status = reply.status;

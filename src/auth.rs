@@ -4,7 +4,7 @@
 use crate::endpoint::{server_of, Server};
 use crate::error::{Error, Status};
 use crate::operation::Method;
-use crate::response::http_error;
+use crate::response::{http_error, MAX_BODY_BYTES};
 use crate::transport::{Failure, Request, Transport};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -260,6 +260,7 @@ impl TokenSource {
                         ("Content-Type", "application/x-www-form-urlencoded"),
                     ],
                     body: Some(b"grant_type=client_credentials"),
+                    max_body: MAX_BODY_BYTES,
                 },
                 deadline,
             )

@@ -1,5 +1,5 @@
-//! Service URLs: checking the configured base/token URLs and building the
-//! per-call URL with safely encoded ids.
+//! Service URLs: checking the configured base/token URLs and building
+//! each operation's URL with safely encoded ids.
 
 use crate::error::Error;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -142,17 +142,46 @@ pub fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// `{base}/accounts/{account_id}/calls/{call_id}` with both ids
-/// percent-encoded as single path segments.
-pub fn call_url(base: &str, account_id: &str, call_id: &str) -> Result<String, Error> {
+/// `{base}/accounts/{account_id}`, the id percent-encoded as one path segment.
+pub fn account_url(base: &str, account_id: &str) -> Result<String, Error> {
     check_id("account_id", account_id)?;
-    check_id("call_id", call_id)?;
-    let mut url = String::with_capacity(base.len() + account_id.len() + call_id.len() + 16);
+    let mut url = String::with_capacity(base.len() + account_id.len() + 64);
     url.push_str(base);
     url.push_str("/accounts/");
     push_segment(&mut url, account_id);
+    Ok(url)
+}
+
+/// `{base}/accounts/{account_id}/calls/{call_id}` with both ids
+/// percent-encoded as single path segments.
+pub fn call_url(base: &str, account_id: &str, call_id: &str) -> Result<String, Error> {
+    let mut url = account_url(base, account_id)?;
+    check_id("call_id", call_id)?;
     url.push_str("/calls/");
     push_segment(&mut url, call_id);
+    Ok(url)
+}
+
+/// `{base}/accounts/{account_id}/conferences/{conference_id}`.
+pub fn conference_url(base: &str, account_id: &str, conference_id: &str) -> Result<String, Error> {
+    let mut url = account_url(base, account_id)?;
+    check_id("conference_id", conference_id)?;
+    url.push_str("/conferences/");
+    push_segment(&mut url, conference_id);
+    Ok(url)
+}
+
+/// `{base}/accounts/{account_id}/conferences/{conference_id}/members/{member_id}`.
+pub fn member_url(
+    base: &str,
+    account_id: &str,
+    conference_id: &str,
+    member_id: &str,
+) -> Result<String, Error> {
+    let mut url = conference_url(base, account_id, conference_id)?;
+    check_id("member_id", member_id)?;
+    url.push_str("/members/");
+    push_segment(&mut url, member_id);
     Ok(url)
 }
 

@@ -82,8 +82,11 @@ pub struct Event<'a> {
     pub url_template: &'static str,
     /// The call's account.
     pub account_id: &'a str,
-    /// The call's id.
+    /// The call's id (a conference member's call id); empty for an
+    /// operation on no one call (createCall, listCalls, a conference).
     pub call_id: &'a str,
+    /// The conference's id; empty for an operation on no conference.
+    pub conference_id: &'a str,
     /// OpenTelemetry `server.address`.
     pub server_address: &'a str,
     /// OpenTelemetry `server.port`.

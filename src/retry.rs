@@ -1,6 +1,7 @@
 //! When to try again, and how long to wait first.
 
 use crate::error::{Error, Status};
+use crate::operation::Repeat;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
@@ -14,28 +15,38 @@ const BACKOFF_CAP: Duration = Duration::from_secs(2);
 
 /// Whether a failed attempt may be repeated.
 ///
-/// `sent` is false only when the call-control request certainly never
-/// reached the Voice API (no connection, or the OAuth2 token request before
-/// it failed). A redirect is not idempotent: repeating one the server may
-/// have applied fires the customer's webhook twice. So a redirect is retried
-/// after a transient failure only when the server certainly did not apply
-/// it (never sent, 429, 503), unless the caller opted in to treating it as
-/// `idempotent`. A hang-up is harmless to repeat.
-pub fn is_retryable(err: &Error, sent: bool, idempotent: bool) -> bool {
-    match err.status {
-        Status::RateLimited => true,
-        Status::Server if err.http_status == 503 => true,
-        Status::Server | Status::Connect | Status::Timeout => !sent || idempotent,
-        _ => false,
-    }
+/// Only transient failures are (429, 5xx, connect errors, timeouts), and
+/// of those only the ones the server certainly did not apply (see
+/// [`maybe_applied`]), unless repeating changes nothing: a hang-up or a
+/// read is repeated after anything transient. A redirect that may have been
+/// applied is repeated only when the client opted in (`opt_in`, its
+/// `retry_non_idempotent`): repeating it fires the customer's webhook
+/// twice. A createCall that may have been applied never is, whatever the
+/// settings: repeating it rings a second phone.
+pub fn is_retryable(err: &Error, sent: bool, repeat: Repeat, opt_in: bool) -> bool {
+    let transient = matches!(
+        err.status,
+        Status::RateLimited | Status::Server | Status::Connect | Status::Timeout
+    );
+    transient
+        && (!maybe_applied(err, sent, repeat)
+            || repeat == Repeat::Idempotent
+            || (repeat == Repeat::NotIdempotent && opt_in))
 }
 
 /// Whether a failed attempt may have been applied on the server: it was
-/// sent and the answer does not rule it out. A 4xx (429 included) and 503
-/// say the request was not applied; anything else after the request went
-/// out (a 5xx, a 3xx, a timeout, a reset, a malformed answer) leaves it open.
-pub fn maybe_applied(err: &Error, sent: bool) -> bool {
-    sent && !matches!(err.http_status, 400..=499 | 503)
+/// sent and the answer does not rule it out. A 4xx (429 included) says the
+/// request was not applied, and so does a 503, except for a createCall:
+/// a proxy in front of the API may answer 503 after the request reached it,
+/// and there a wrong guess places a second call. Anything else after the
+/// request went out (a 5xx, a 3xx, a timeout, a reset, a malformed answer)
+/// leaves it open.
+pub fn maybe_applied(err: &Error, sent: bool, repeat: Repeat) -> bool {
+    sent && match err.http_status {
+        400..=499 => false,
+        503 => repeat == Repeat::PlacesCall,
+        _ => true,
+    }
 }
 
 /// Exponential backoff with jitter before attempt `retry` (1 = first retry):
@@ -103,7 +114,8 @@ mod tests {
     }
 
     #[test]
-    fn redirects_are_retried_only_when_not_applied() {
+    fn each_repeat_class_is_retried_only_when_allowed() {
+        use Repeat::{Idempotent, NotIdempotent, PlacesCall};
         let http = |status, code| Error {
             http_status: code,
             ..Error::new(status, "x")
@@ -114,26 +126,44 @@ mod tests {
         let refused = Error::new(Status::Connect, "refused");
         let timeout = Error::new(Status::Timeout, "t");
         let not_found = http(Status::NotFound, 404);
-        assert!(is_retryable(&rate, true, false));
-        assert!(is_retryable(&unavailable, true, false));
-        assert!(is_retryable(&refused, false, false));
-        assert!(!is_retryable(&refused, true, false));
+        let redirect = |e, sent| is_retryable(e, sent, NotIdempotent, false);
+        assert!(redirect(&rate, true));
+        assert!(redirect(&unavailable, true));
+        assert!(redirect(&refused, false));
+        assert!(!redirect(&refused, true));
         // A connect timeout, or a 5xx from the token endpoint: the
         // redirect itself was never sent.
-        assert!(is_retryable(&timeout, false, false));
-        assert!(is_retryable(&internal, false, false));
-        assert!(!is_retryable(&internal, true, false));
-        assert!(!is_retryable(&timeout, true, false));
-        assert!(is_retryable(&internal, true, true));
-        assert!(is_retryable(&timeout, true, true));
-        assert!(!is_retryable(&not_found, true, true));
+        assert!(redirect(&timeout, false));
+        assert!(redirect(&internal, false));
+        assert!(!redirect(&internal, true));
+        assert!(!redirect(&timeout, true));
+        for class in [Idempotent, NotIdempotent] {
+            assert!(is_retryable(&internal, true, class, true));
+            assert!(is_retryable(&timeout, true, class, true));
+            assert!(!is_retryable(&not_found, true, class, true));
+        }
+        assert!(is_retryable(&internal, true, Idempotent, false));
+        // A createCall: only when certainly not placed, opt-in or not.
+        for opt_in in [false, true] {
+            let create = |e, sent| is_retryable(e, sent, PlacesCall, opt_in);
+            assert!(create(&rate, true));
+            assert!(create(&refused, false));
+            assert!(create(&internal, false));
+            assert!(!create(&unavailable, true));
+            assert!(!create(&internal, true));
+            assert!(!create(&timeout, true));
+            assert!(!create(&refused, true));
+        }
         // Of the same failures, those that may have been applied:
-        assert!(!maybe_applied(&rate, true));
-        assert!(!maybe_applied(&unavailable, true));
-        assert!(!maybe_applied(&not_found, true));
-        assert!(!maybe_applied(&refused, false));
-        assert!(!maybe_applied(&internal, false));
-        assert!(maybe_applied(&internal, true));
-        assert!(maybe_applied(&timeout, true));
+        for class in [Idempotent, NotIdempotent, PlacesCall] {
+            assert!(!maybe_applied(&rate, true, class));
+            assert!(!maybe_applied(&not_found, true, class));
+            assert!(!maybe_applied(&refused, false, class));
+            assert!(!maybe_applied(&internal, false, class));
+            assert!(maybe_applied(&internal, true, class));
+            assert!(maybe_applied(&timeout, true, class));
+        }
+        assert!(!maybe_applied(&unavailable, true, NotIdempotent));
+        assert!(maybe_applied(&unavailable, true, PlacesCall));
     }
 }

@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::config::CallOptions;
 use crate::error::{Error, Status};
 use crate::events::{error_type, Event, EventKind, RetryReason};
-use crate::operation::Operation;
+use crate::operation::{Operation, Repeat};
 use crate::retry::{self, backoff, is_retryable};
 use crate::transport::Failure;
 use std::time::{Duration, Instant};
@@ -100,8 +100,7 @@ impl Client {
         progress: &mut Progress,
     ) -> Result<T, Error> {
         let (op, deadline) = (&started.op, started.deadline);
-        // Repeated as if idempotent when the client opted in.
-        let idempotent = op.idempotent || self.settings.retry_non_idempotent;
+        let opt_in = self.settings.retry_non_idempotent;
         loop {
             if cancel.is_set() {
                 return Err(progress.cancelled());
@@ -124,8 +123,8 @@ impl Client {
                     failure
                 }
             };
-            let retryable = is_retryable(&failure.error, failure.sent, idempotent);
-            let error = progress.failed(failure);
+            let retryable = is_retryable(&failure.error, failure.sent, op.repeat, opt_in);
+            let error = progress.failed(failure, op.repeat);
             let wait = self.retry_wait(op, deadline, error, retryable, progress)?;
             if !cancel.sleep(wait) {
                 return Err(progress.cancelled());
@@ -213,6 +212,7 @@ impl Client {
             url_template: op.template,
             account_id: &op.account_id,
             call_id: &op.call_id,
+            conference_id: &op.conference_id,
             server_address: &self.settings.api_server.address,
             server_port: self.settings.api_server.port,
             attempt: 0,
@@ -229,9 +229,9 @@ impl Client {
 
 impl Progress {
     /// Counts a failed attempt; its error, told what the call has done.
-    fn failed(&mut self, failure: Failure) -> Error {
+    fn failed(&mut self, failure: Failure, repeat: Repeat) -> Error {
         let Failure { mut error, sent } = failure;
-        self.maybe_applied |= retry::maybe_applied(&error, sent);
+        self.maybe_applied |= retry::maybe_applied(&error, sent, repeat);
         self.failed += 1;
         error.attempts = self.attempts;
         error.maybe_applied = self.maybe_applied;

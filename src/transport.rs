@@ -6,7 +6,6 @@ use crate::coalescing::{self, Coalescing, Written};
 use crate::error::{Error, Status};
 use crate::operation::Method;
 use crate::resolver::CachingResolver;
-use crate::response::MAX_BODY_BYTES;
 use crate::retry::parse_retry_after;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -83,6 +82,8 @@ pub struct Request<'a> {
     pub url: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: Option<&'a [u8]>,
+    /// The most of the response body read; a larger one reads as `None`.
+    pub max_body: u64,
 }
 
 /// A complete HTTP response.
@@ -91,6 +92,8 @@ pub struct Reply {
     pub retry_after: Option<Duration>,
     /// The body, or `None` when it was larger than the cap or unreadable.
     pub body: Option<Vec<u8>>,
+    /// The `Link` header (RFC 8288), which carries the next page of a list.
+    pub link: Option<String>,
 }
 
 /// A request that produced no response.
@@ -169,18 +172,24 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let link = response
+            .headers()
+            .get("link")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // Read (capped) even on success: a drained connection can go back
         // to the pool. A body cut short still leaves the status usable.
         let body = response
             .body_mut()
             .with_config()
-            .limit(MAX_BODY_BYTES)
+            .limit(request.max_body)
             .read_to_vec()
             .ok();
         Ok(Reply {
             status: response.status().as_u16(),
             retry_after,
             body,
+            link,
         })
     }
 
@@ -235,6 +244,7 @@ impl Transport {
             url,
             headers,
             body,
+            ..
         } = request;
         let timeout = Some(left);
         // ureq types a request by whether it has a body, so GET takes its

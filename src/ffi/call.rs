@@ -1,23 +1,17 @@
-//! The call operations: each exported twice, blocking and `_async`, over
-//! one path. An operation's own C arguments become an [`Operation`] in one
-//! function (e.g. [`update_call_bxml`]); [`Call`] converts what every
-//! operation shares and either runs the operation now ([`Call::run`]) or
-//! queues it ([`Call::submit`]).
+//! The live-call operations, each exported twice, blocking and `_async`,
+//! over one path (see [`Invocation`]).
 
-use super::boundary::{enum_error, ffi_status, req_ref, req_str};
-use super::call_state::{bw_call_state, OwnedCallState};
+use super::boundary::{enum_error, ffi_status, req_str};
+use super::call_options::{bw_call_options, Invocation};
+use super::call_state::{bw_call_state, owned_call_state};
 use super::client::bw_client;
-use super::completion::{self, bw_completion_fn, Completion};
+use super::completion::bw_completion_fn;
 use super::error::{bw_error, bw_status};
-use super::growable;
 use super::modify_call_request::{bw_modify_call_request, modify_call_request};
-use super::result::IntoResult;
 use crate::call_state::CallState;
-use crate::client::{CallOptions, Client};
 use crate::error::Error;
 use crate::operation::{self, Operation, RecordingState};
 use std::os::raw::{c_char, c_void};
-use std::time::Duration;
 
 /// `bw_update_call_recording` state: pause an active recording.
 pub const BW_RECORDING_STATE_PAUSED: i32 = 1;
@@ -27,18 +21,6 @@ pub const BW_RECORDING_STATE_RECORDING: i32 = 2;
 /// Largest document `bw_update_call_bxml` sends, in bytes (Bandwidth's
 /// documented maximum BXML size, 64 KB).
 pub const BW_MAX_BXML_BYTES: usize = 65_536;
-
-/// Settings of one call, taken by every operation. Pass NULL for the
-/// client's settings, or initialise it with `BW_CALL_OPTIONS_INIT`.
-#[repr(C)]
-pub struct bw_call_options {
-    /// `sizeof(bw_call_options)`, set by `BW_CALL_OPTIONS_INIT`.
-    pub struct_size: u32,
-    /// At most this many milliseconds for this call, every attempt and
-    /// wait included; the client's `timeout_ms` still applies when it is
-    /// shorter. 0: the client's.
-    pub timeout_ms: u32,
-}
 
 /// Updates a live call ("Update active call"): redirects it to new BXML,
 /// changes its tag, or ends it. Validates everything first; on
@@ -64,9 +46,9 @@ pub unsafe extern "C" fn bw_modify_call(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        call.run(unsafe { update_call(&call, req) }?)
+        unsafe { api.run(update_call(&api, call_id, req)?, opts) }
     })
 }
 
@@ -85,8 +67,9 @@ pub unsafe extern "C" fn bw_hangup(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
-        call.run(hangup(&call)?)
+        let api = unsafe { Invocation::new(client, account_id) }?;
+        // SAFETY: caller contract above.
+        unsafe { api.run(hangup(&api, call_id)?, opts) }
     })
 }
 
@@ -111,15 +94,15 @@ pub unsafe extern "C" fn bw_get_call_state(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         if out.is_null() {
             return Err(Error::invalid("out", "out is NULL"));
         }
-        let owned = OwnedCallState::new(call.run(get_call_state(&call)?)?)?;
+        let owned = owned_call_state(unsafe { api.run(get_call_state(&api, call_id)?, opts) }?)?;
         // SAFETY: `out` is non-NULL and writable per the contract. The
         // view is the first field of the `#[repr(C)]` owner, so the
         // pointer converts back in `bw_call_state_free`.
-        unsafe { out.write(Box::into_raw(owned).cast::<bw_call_state>()) };
+        unsafe { out.write(owned.into_raw()) };
         Ok(())
     })
 }
@@ -146,9 +129,9 @@ pub unsafe extern "C" fn bw_update_call_bxml(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        call.run(unsafe { update_call_bxml(&call, bxml) }?)
+        unsafe { api.run(update_call_bxml(&api, call_id, bxml)?, opts) }
     })
 }
 
@@ -170,8 +153,8 @@ pub unsafe extern "C" fn bw_update_call_recording(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
-        call.run(update_call_recording(&call, state)?)
+        let api = unsafe { Invocation::new(client, account_id) }?;
+        unsafe { api.run(update_call_recording(&api, call_id, state)?, opts) }
     })
 }
 
@@ -201,9 +184,17 @@ pub unsafe extern "C" fn bw_modify_call_async(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        unsafe { call.submit(update_call(&call, req)?, on_done, userdata, job_id) }
+        unsafe {
+            api.submit(
+                update_call(&api, call_id, req)?,
+                opts,
+                on_done,
+                userdata,
+                job_id,
+            )
+        }
     })
 }
 
@@ -224,9 +215,9 @@ pub unsafe extern "C" fn bw_hangup_async(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        unsafe { call.submit(hangup(&call)?, on_done, userdata, job_id) }
+        unsafe { api.submit(hangup(&api, call_id)?, opts, on_done, userdata, job_id) }
     })
 }
 
@@ -249,9 +240,17 @@ pub unsafe extern "C" fn bw_get_call_state_async(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        unsafe { call.submit(get_call_state(&call)?, on_done, userdata, job_id) }
+        unsafe {
+            api.submit(
+                get_call_state(&api, call_id)?,
+                opts,
+                on_done,
+                userdata,
+                job_id,
+            )
+        }
     })
 }
 
@@ -274,9 +273,17 @@ pub unsafe extern "C" fn bw_update_call_bxml_async(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        unsafe { call.submit(update_call_bxml(&call, bxml)?, on_done, userdata, job_id) }
+        unsafe {
+            api.submit(
+                update_call_bxml(&api, call_id, bxml)?,
+                opts,
+                on_done,
+                userdata,
+                job_id,
+            )
+        }
     })
 }
 
@@ -299,11 +306,12 @@ pub unsafe extern "C" fn bw_update_call_recording_async(
 ) -> bw_status {
     ffi_status!(err, {
         // SAFETY: caller contract above.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
+        let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
         unsafe {
-            call.submit(
-                update_call_recording(&call, state)?,
+            api.submit(
+                update_call_recording(&api, call_id, state)?,
+                opts,
                 on_done,
                 userdata,
                 job_id,
@@ -317,123 +325,62 @@ pub unsafe extern "C" fn bw_update_call_recording_async(
 /// "Update active call" from a `bw_modify_call_request`.
 ///
 /// # Safety
-/// `req` is NULL or a request of at least `req->struct_size` bytes whose
-/// strings are NULL or NUL-terminated.
+/// `call_id` is NULL or NUL-terminated; `req` is NULL or a request of at
+/// least `req->struct_size` bytes whose strings are NULL or NUL-terminated.
 unsafe fn update_call(
-    call: &Call,
+    api: &Invocation,
+    call_id: *const c_char,
     req: *const bw_modify_call_request,
 ) -> Result<Operation<()>, Error> {
     // SAFETY: caller contract above.
-    let request = unsafe { modify_call_request(req) }?;
-    operation::update_call(call.base_url(), call.account_id, call.call_id, &request)
-}
-
-fn hangup(call: &Call) -> Result<Operation<()>, Error> {
-    operation::hangup(call.base_url(), call.account_id, call.call_id)
-}
-
-fn get_call_state(call: &Call) -> Result<Operation<CallState>, Error> {
-    operation::get_call_state(call.base_url(), call.account_id, call.call_id)
+    let (call_id, request) = unsafe { (req_str(call_id, "call_id")?, modify_call_request(req)?) };
+    operation::update_call(api.base_url(), api.account_id, call_id, &request)
 }
 
 /// # Safety
-/// `bxml` is NULL or NUL-terminated.
-unsafe fn update_call_bxml(call: &Call, bxml: *const c_char) -> Result<Operation<()>, Error> {
+/// `call_id` is NULL or NUL-terminated.
+unsafe fn hangup(api: &Invocation, call_id: *const c_char) -> Result<Operation<()>, Error> {
     // SAFETY: caller contract above.
-    let bxml = unsafe { req_str(bxml, "bxml") }?;
-    operation::update_call_bxml(call.base_url(), call.account_id, call.call_id, bxml)
+    let call_id = unsafe { req_str(call_id, "call_id") }?;
+    operation::hangup(api.base_url(), api.account_id, call_id)
 }
 
-fn update_call_recording(call: &Call, state: i32) -> Result<Operation<()>, Error> {
+/// # Safety
+/// `call_id` is NULL or NUL-terminated.
+unsafe fn get_call_state(
+    api: &Invocation,
+    call_id: *const c_char,
+) -> Result<Operation<CallState>, Error> {
+    // SAFETY: caller contract above.
+    let call_id = unsafe { req_str(call_id, "call_id") }?;
+    operation::get_call_state(api.base_url(), api.account_id, call_id)
+}
+
+/// # Safety
+/// `call_id` and `bxml` are NULL or NUL-terminated.
+unsafe fn update_call_bxml(
+    api: &Invocation,
+    call_id: *const c_char,
+    bxml: *const c_char,
+) -> Result<Operation<()>, Error> {
+    // SAFETY: caller contract above.
+    let (call_id, bxml) = unsafe { (req_str(call_id, "call_id")?, req_str(bxml, "bxml")?) };
+    operation::update_call_bxml(api.base_url(), api.account_id, call_id, bxml)
+}
+
+/// # Safety
+/// `call_id` is NULL or NUL-terminated.
+unsafe fn update_call_recording(
+    api: &Invocation,
+    call_id: *const c_char,
+    state: i32,
+) -> Result<Operation<()>, Error> {
+    // SAFETY: caller contract above.
+    let call_id = unsafe { req_str(call_id, "call_id") }?;
     let state = match state {
         BW_RECORDING_STATE_PAUSED => RecordingState::Paused,
         BW_RECORDING_STATE_RECORDING => RecordingState::Recording,
         other => return Err(enum_error("state", other)),
     };
-    operation::update_call_recording(call.base_url(), call.account_id, call.call_id, state)
-}
-
-// --- what every operation shares -----------------------------------------
-
-/// What every call operation takes first, after the NULL, UTF-8 and
-/// struct-size checks.
-pub struct Call<'a> {
-    pub handle: &'a bw_client,
-    pub account_id: &'a str,
-    pub call_id: &'a str,
-    pub opts: CallOptions,
-}
-
-impl<'a> Call<'a> {
-    /// Converts the arguments every operation shares, in the order they
-    /// are checked: `client`, `account_id`, `call_id`, `opts`.
-    ///
-    /// # Safety
-    /// Each pointer is NULL or valid for `'a`, each string NUL-terminated,
-    /// `opts` at least `opts->struct_size` bytes.
-    pub unsafe fn new(
-        client: *const bw_client,
-        account_id: *const c_char,
-        call_id: *const c_char,
-        opts: *const bw_call_options,
-    ) -> Result<Call<'a>, Error> {
-        // SAFETY: caller contract above, for each pointer.
-        let (handle, account_id, call_id) = unsafe {
-            (
-                req_ref(client, "client")?,
-                req_str(account_id, "account_id")?,
-                req_str(call_id, "call_id")?,
-            )
-        };
-        let opts = if opts.is_null() {
-            CallOptions::default()
-        } else {
-            // SAFETY: caller contract above.
-            let opts = unsafe { growable::read(opts) }?;
-            CallOptions {
-                timeout: (opts.timeout_ms != 0)
-                    .then(|| Duration::from_millis(opts.timeout_ms.into())),
-            }
-        };
-        Ok(Call {
-            handle,
-            account_id,
-            call_id,
-            opts,
-        })
-    }
-
-    fn client(&self) -> &Client {
-        &self.handle.client
-    }
-
-    fn base_url(&self) -> &str {
-        self.client().base_url()
-    }
-
-    /// Runs `op` now, on this thread: the blocking form.
-    fn run<T>(&self, op: Operation<T>) -> Result<T, Error> {
-        self.client().run(op, &self.opts)
-    }
-
-    /// Starts `op`'s budget and queues it on the client's pool: the
-    /// asynchronous form.
-    ///
-    /// # Safety
-    /// `on_done` may be called with `userdata` on any thread; `job_id` is
-    /// NULL or writable.
-    unsafe fn submit<T: IntoResult>(
-        &self,
-        op: Operation<T>,
-        on_done: bw_completion_fn,
-        userdata: *mut c_void,
-        job_id: *mut u64,
-    ) -> Result<(), Error> {
-        let done = Completion::new(on_done, userdata)
-            .ok_or_else(|| Error::invalid("on_done", "on_done is NULL"))?;
-        let started = self.client().start(op, &self.opts)?;
-        let (pool, client) = (self.handle.pool(), &self.handle.client);
-        // SAFETY: forwarded from the caller.
-        unsafe { completion::submit(pool, client, started, done, job_id) }
-    }
+    operation::update_call_recording(api.base_url(), api.account_id, call_id, state)
 }

@@ -2,17 +2,16 @@
 //! strings it points into, in one allocation freed by `bw_call_state_free`.
 
 use super::boundary::ffi_value;
+use super::view::{Arena, Owned};
 use crate::call_state::{CallState, Timestamp};
-use crate::error::{Error, Status};
-use std::ffi::{CStr, CString};
+use crate::error::Error;
+use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::ptr;
 
-/// A `*_ms` time of `bw_call_state` that the server did not report.
-pub const BW_TIME_ABSENT: i64 = i64::MIN;
-
 /// One key and its value, e.g. a STIR/SHAKEN property.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct bw_key_value {
     pub key: *const c_char,
     pub value: *const c_char,
@@ -35,6 +34,7 @@ pub struct bw_key_value {
 /// `struct_size > offsetof(bw_call_state, field)` before reading a field
 /// an older library may lack.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct bw_call_state {
     /// `sizeof(bw_call_state)` of the library that allocated it.
     pub struct_size: u32,
@@ -92,11 +92,8 @@ pub struct bw_call_state {
 #[no_mangle]
 pub unsafe extern "C" fn bw_call_state_free(state: *mut bw_call_state) {
     ffi_value!((), {
-        if !state.is_null() {
-            // SAFETY: made by `Box::into_raw` of an `OwnedCallState` in
-            // `bw_get_call_state` (its first field), freed once.
-            drop(unsafe { Box::from_raw(state.cast::<OwnedCallState>()) });
-        }
+        // SAFETY: caller contract above: from `Owned::into_raw`.
+        unsafe { OwnedCallState::free(state) }
     })
 }
 
@@ -114,144 +111,130 @@ pub unsafe extern "C" fn bw_call_state_dup(state: *const bw_call_state) -> *mut 
             None => ptr::null_mut(),
             // SAFETY: a library-made view: every string is NULL or
             // NUL-terminated, `stir_shaken` holds `stir_shaken_len` pairs.
-            Some(view) => match OwnedCallState::new(unsafe { OwnedCallState::read(view) }) {
-                Ok(owned) => Box::into_raw(owned).cast::<bw_call_state>(),
+            Some(view) => match owned_call_state(unsafe { read(view) }) {
+                Ok(owned) => owned.into_raw(),
                 Err(_) => ptr::null_mut(),
             },
         }
     })
 }
 
-/// `bw_call_state` first, so a pointer to it is a pointer to this (the
-/// struct is `#[repr(C)]`); the rest keeps its pointers valid. A CString's
-/// bytes live on the heap, so moving the vectors moves no string.
-#[repr(C)]
-pub struct OwnedCallState {
-    pub view: bw_call_state,
-    strings: Vec<CString>,
-    pairs: Vec<bw_key_value>,
+/// A `bw_call_state` and what it points into.
+pub type OwnedCallState = Owned<bw_call_state>;
+
+/// `state` as a library-owned `bw_call_state`.
+pub fn owned_call_state(state: CallState) -> Result<Box<OwnedCallState>, Error> {
+    let mut arena = Arena::default();
+    let view = call_state_view(&mut arena, state)?;
+    Ok(Owned::new(view, arena))
 }
 
-impl OwnedCallState {
-    /// The core value back from a view this library made.
-    ///
-    /// # Safety
-    /// Every string of `view` is NULL or NUL-terminated UTF-8, and
-    /// `stir_shaken` points to `stir_shaken_len` pairs (or is NULL).
-    pub unsafe fn read(view: &bw_call_state) -> CallState {
-        // SAFETY: forwarded from the caller, one string at a time.
-        let text = |p: *const c_char| {
-            unsafe { p.as_ref() }.map(|_| {
-                // SAFETY: as above.
-                unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
-            })
-        };
-        let time = |p: *const c_char, unix_ms: i64| text(p).map(|text| Timestamp { text, unix_ms });
-        let pairs: &[bw_key_value] = if view.stir_shaken.is_null() {
-            &[]
-        } else {
+/// The core value back from a view this library made.
+///
+/// # Safety
+/// Every string of `view` is NULL or NUL-terminated UTF-8, and
+/// `stir_shaken` points to `stir_shaken_len` pairs (or is NULL).
+pub(super) unsafe fn read(view: &bw_call_state) -> CallState {
+    // SAFETY: forwarded from the caller, one string at a time.
+    let text = |p: *const c_char| {
+        unsafe { p.as_ref() }.map(|_| {
             // SAFETY: as above.
-            unsafe { std::slice::from_raw_parts(view.stir_shaken, view.stir_shaken_len) }
-        };
-        CallState {
-            application_id: text(view.application_id),
-            account_id: text(view.account_id),
-            call_id: text(view.call_id),
-            parent_call_id: text(view.parent_call_id),
-            to: text(view.to),
-            from: text(view.from),
-            direction: text(view.direction),
-            state: text(view.state),
-            stir_shaken: pairs
-                .iter()
-                .map(|p| {
-                    (
-                        text(p.key).unwrap_or_default(),
-                        text(p.value).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            identity: text(view.identity),
-            enqueued_time: time(view.enqueued_time, view.enqueued_time_ms),
-            start_time: time(view.start_time, view.start_time_ms),
-            answer_time: time(view.answer_time, view.answer_time_ms),
-            end_time: time(view.end_time, view.end_time_ms),
-            disconnect_cause: text(view.disconnect_cause),
-            error_message: text(view.error_message),
-            error_id: text(view.error_id),
-            last_update: time(view.last_update, view.last_update_ms),
-        }
-    }
-
-    /// Builds the C view. A string with a NUL character cannot be passed
-    /// to C whole, and is never passed cut short: the reply is malformed.
-    pub fn new(state: CallState) -> Result<Box<OwnedCallState>, Error> {
-        let mut strings = Vec::new();
-        let mut text = |field: &str, value: Option<String>| -> Result<*const c_char, Error> {
-            let Some(value) = value else {
-                return Ok(ptr::null());
-            };
-            let owned = CString::new(value).map_err(|_| {
-                Error::new(
-                    Status::Protocol,
-                    format!("malformed call state: {field} contains a NUL character"),
+            unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        })
+    };
+    let time = |p: *const c_char, unix_ms: i64| text(p).map(|text| Timestamp { text, unix_ms });
+    let pairs: &[bw_key_value] = if view.stir_shaken.is_null() {
+        &[]
+    } else {
+        // SAFETY: as above.
+        unsafe { std::slice::from_raw_parts(view.stir_shaken, view.stir_shaken_len) }
+    };
+    CallState {
+        application_id: text(view.application_id),
+        account_id: text(view.account_id),
+        call_id: text(view.call_id),
+        parent_call_id: text(view.parent_call_id),
+        to: text(view.to),
+        from: text(view.from),
+        direction: text(view.direction),
+        state: text(view.state),
+        stir_shaken: pairs
+            .iter()
+            .map(|p| {
+                (
+                    text(p.key).unwrap_or_default(),
+                    text(p.value).unwrap_or_default(),
                 )
-            })?;
-            strings.push(owned);
-            Ok(strings.last().map_or(ptr::null(), |s| s.as_ptr()))
-        };
-        let mut time =
-            |field: &str, value: Option<Timestamp>| -> Result<(*const c_char, i64), Error> {
-                let ms = value.as_ref().map_or(BW_TIME_ABSENT, |t| t.unix_ms);
-                Ok((text(field, value.map(|t| t.text))?, ms))
-            };
-        let (enqueued_time, enqueued_time_ms) = time("enqueuedTime", state.enqueued_time)?;
-        let (start_time, start_time_ms) = time("startTime", state.start_time)?;
-        let (answer_time, answer_time_ms) = time("answerTime", state.answer_time)?;
-        let (end_time, end_time_ms) = time("endTime", state.end_time)?;
-        let (last_update, last_update_ms) = time("lastUpdate", state.last_update)?;
-        let mut pairs = Vec::with_capacity(state.stir_shaken.len());
-        for (key, value) in state.stir_shaken {
-            pairs.push(bw_key_value {
-                key: text("stirShaken", Some(key))?,
-                value: text("stirShaken", Some(value))?,
-            });
-        }
-        let view = bw_call_state {
-            struct_size: std::mem::size_of::<bw_call_state>() as u32,
-            call_id: text("callId", state.call_id)?,
-            account_id: text("accountId", state.account_id)?,
-            application_id: text("applicationId", state.application_id)?,
-            parent_call_id: text("parentCallId", state.parent_call_id)?,
-            to: text("to", state.to)?,
-            from: text("from", state.from)?,
-            direction: text("direction", state.direction)?,
-            state: text("state", state.state)?,
-            enqueued_time,
-            start_time,
-            answer_time,
-            end_time,
-            last_update,
-            enqueued_time_ms,
-            start_time_ms,
-            answer_time_ms,
-            end_time_ms,
-            last_update_ms,
-            disconnect_cause: text("disconnectCause", state.disconnect_cause)?,
-            error_message: text("errorMessage", state.error_message)?,
-            error_id: text("errorId", state.error_id)?,
-            identity: text("identity", state.identity)?,
-            stir_shaken: if pairs.is_empty() {
-                ptr::null()
-            } else {
-                pairs.as_ptr()
-            },
-            stir_shaken_len: pairs.len(),
-        };
-        Ok(Box::new(OwnedCallState {
-            view,
-            strings,
-            pairs,
-        }))
+            })
+            .collect(),
+        identity: text(view.identity),
+        enqueued_time: time(view.enqueued_time, view.enqueued_time_ms),
+        start_time: time(view.start_time, view.start_time_ms),
+        answer_time: time(view.answer_time, view.answer_time_ms),
+        end_time: time(view.end_time, view.end_time_ms),
+        disconnect_cause: text(view.disconnect_cause),
+        error_message: text(view.error_message),
+        error_id: text(view.error_id),
+        last_update: time(view.last_update, view.last_update_ms),
     }
+}
+
+/// The C view of `state`, its strings kept in `arena` (also used for each
+/// call of a `bw_call_page`).
+pub fn call_state_view(arena: &mut Arena, state: CallState) -> Result<bw_call_state, Error> {
+    const WHAT: &str = "call state";
+    let mut text = |field: &str, value| arena.text(WHAT, field, value);
+    let call_id = text("callId", state.call_id)?;
+    let account_id = text("accountId", state.account_id)?;
+    let application_id = text("applicationId", state.application_id)?;
+    let parent_call_id = text("parentCallId", state.parent_call_id)?;
+    let to = text("to", state.to)?;
+    let from = text("from", state.from)?;
+    let direction = text("direction", state.direction)?;
+    let call_state = text("state", state.state)?;
+    let disconnect_cause = text("disconnectCause", state.disconnect_cause)?;
+    let error_message = text("errorMessage", state.error_message)?;
+    let error_id = text("errorId", state.error_id)?;
+    let identity = text("identity", state.identity)?;
+    let (enqueued_time, enqueued_time_ms) =
+        arena.time(WHAT, "enqueuedTime", state.enqueued_time)?;
+    let (start_time, start_time_ms) = arena.time(WHAT, "startTime", state.start_time)?;
+    let (answer_time, answer_time_ms) = arena.time(WHAT, "answerTime", state.answer_time)?;
+    let (end_time, end_time_ms) = arena.time(WHAT, "endTime", state.end_time)?;
+    let (last_update, last_update_ms) = arena.time(WHAT, "lastUpdate", state.last_update)?;
+    let mut pairs = Vec::with_capacity(state.stir_shaken.len());
+    for (key, value) in state.stir_shaken {
+        pairs.push(bw_key_value {
+            key: arena.text(WHAT, "stirShaken", Some(key))?,
+            value: arena.text(WHAT, "stirShaken", Some(value))?,
+        });
+    }
+    let (stir_shaken, stir_shaken_len) = arena.list(pairs);
+    Ok(bw_call_state {
+        struct_size: std::mem::size_of::<bw_call_state>() as u32,
+        call_id,
+        account_id,
+        application_id,
+        parent_call_id,
+        to,
+        from,
+        direction,
+        state: call_state,
+        enqueued_time,
+        start_time,
+        answer_time,
+        end_time,
+        last_update,
+        enqueued_time_ms,
+        start_time_ms,
+        answer_time_ms,
+        end_time_ms,
+        last_update_ms,
+        disconnect_cause,
+        error_message,
+        error_id,
+        identity,
+        stir_shaken,
+        stir_shaken_len,
+    })
 }

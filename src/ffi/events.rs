@@ -59,6 +59,9 @@ pub struct bw_event {
     pub duration_us: u64,
     /// The attempt used a pooled connection (no TCP or TLS setup).
     pub connection_reused: bool,
+    /// The conference the operation acts on; empty for any other. (For a
+    /// conference member, `call_id` is the member's call.)
+    pub conference_id: *const c_char,
 }
 
 /// Receives each `bw_event`; see `bw_client_config.on_event`. It must
@@ -96,6 +99,7 @@ pub fn hook(on_event: bw_event_fn, userdata: *mut c_void, mask: u32) -> Option<E
         let (operation, method, template) =
             (text(e.operation), text(e.method), text(e.url_template));
         let (account, call, server) = (text(e.account_id), text(e.call_id), text(e.server_address));
+        let conference = text(e.conference_id);
         let error_type = text(&e.error_type);
         let reason = text(e.retry_reason.map_or("", |r| r.name()));
         let event = bw_event {
@@ -116,6 +120,7 @@ pub fn hook(on_event: bw_event_fn, userdata: *mut c_void, mask: u32) -> Option<E
             retry_delay_ms: u64::try_from(e.retry_delay.as_millis()).unwrap_or(u64::MAX),
             duration_us: u64::try_from(e.duration.as_micros()).unwrap_or(u64::MAX),
             connection_reused: e.connection_reused,
+            conference_id: conference.as_ptr(),
         };
         // SAFETY: the caller's callback with its userdata, as its contract
         // allows; `event` and its strings outlive the call.

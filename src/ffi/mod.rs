@@ -17,6 +17,8 @@ mod version;
 
 mod client;
 
+mod call_options;
+
 mod call;
 
 mod modify_call_request;
@@ -36,19 +38,21 @@ mod bxml;
 // Shared by the files above; nothing of them reaches the header.
 pub(crate) mod boundary;
 pub(crate) mod growable;
+pub(crate) mod view;
 
 // Every C name in one namespace, for the files here, the tests and the fuzz
 // harness.
 #[allow(unused_imports)]
 pub use {
-    bxml::*, call::*, call_state::*, client::*, completion::bw_completion_fn, error::*, events::*,
-    modify_call_request::*, queue::*, result::*, version::*,
+    bxml::*, call::*, call_options::*, call_state::*, client::*, completion::bw_completion_fn,
+    error::*, events::*, modify_call_request::*, queue::*, result::*, version::*,
 };
 
 /// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing {
     pub use super::boundary::ErrorOut;
+    use super::boundary::req_str;
     pub use super::*;
     use crate::client::{CallOptions, Client};
     use crate::error::Error;
@@ -76,16 +80,17 @@ pub mod fuzzing {
         req: *const bw_modify_call_request,
         opts: *const bw_call_options,
     ) -> Result<ModifyCallArgs<'a>, Error> {
-        // SAFETY: forwarded from the caller.
-        let call = unsafe { Call::new(client, account_id, call_id, opts) }?;
-        Ok(ModifyCallArgs {
-            client: &call.handle.client,
-            account_id: call.account_id,
-            call_id: call.call_id,
-            // SAFETY: forwarded from the caller.
-            request: unsafe { modify_call_request(req) }?,
-            opts: call.opts,
-        })
+        // SAFETY: forwarded from the caller, in the order bw_modify_call checks.
+        unsafe {
+            let api = Invocation::new(client, account_id)?;
+            Ok(ModifyCallArgs {
+                client: &api.handle.client,
+                account_id: api.account_id,
+                call_id: req_str(call_id, "call_id")?,
+                request: modify_call_request(req)?,
+                opts: call_options(opts)?,
+            })
+        }
     }
 }
 #[cfg(test)]

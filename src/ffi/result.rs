@@ -4,7 +4,7 @@
 //! operation with a new kind of result is added.
 
 use super::boundary::ffi_value;
-use super::call_state::{bw_call_state, OwnedCallState};
+use super::call_state::{bw_call_state, owned_call_state, OwnedCallState};
 use crate::call_state::CallState;
 use crate::error::Error;
 use std::ptr;
@@ -54,7 +54,7 @@ impl IntoResult for () {
 
 impl IntoResult for CallState {
     fn into_result(self) -> Result<Option<bw_result>, Error> {
-        let owned = Arc::from(OwnedCallState::new(self)?);
+        let owned = Arc::from(owned_call_state(self)?);
         Ok(Some(bw_result {
             value: Value::CallState(owned),
         }))

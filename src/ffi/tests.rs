@@ -427,7 +427,7 @@ fn newer_error_records_keep_their_unknown_tail() {
 
 #[test]
 fn a_duplicated_call_state_is_equal_and_owned() {
-    use super::call_state::OwnedCallState;
+    use super::call_state::{owned_call_state, read};
     use crate::call_state::{CallState, Timestamp};
     let text = |s: &str| Some(s.to_owned());
     let state = CallState {
@@ -440,14 +440,14 @@ fn a_duplicated_call_state_is_equal_and_owned() {
         stir_shaken: vec![("verstat".into(), "TN-Validation-Passed".into())],
         ..CallState::default()
     };
-    let owned = OwnedCallState::new(state.clone()).unwrap();
+    let owned = owned_call_state(state.clone()).unwrap();
     // SAFETY: `owned.view` is a library-made view, alive for the call; the
     // copy is freed once.
     unsafe {
         let copy = bw_call_state_dup(&owned.view);
         assert!(!copy.is_null());
         drop(owned);
-        assert_eq!(OwnedCallState::read(&*copy), state);
+        assert_eq!(read(&*copy), state);
         bw_call_state_free(copy);
         assert!(bw_call_state_dup(null()).is_null());
     }
@@ -455,7 +455,7 @@ fn a_duplicated_call_state_is_equal_and_owned() {
 
 #[test]
 fn a_result_is_read_by_kind_and_outlives_its_original_when_duplicated() {
-    use super::call_state::OwnedCallState;
+    use super::call_state::read;
     use super::result::IntoResult;
     use crate::call_state::CallState;
     let state = CallState {
@@ -473,7 +473,7 @@ fn a_result_is_read_by_kind_and_outlives_its_original_when_duplicated() {
         bw_result_free(result);
         let view = bw_result_call_state(kept);
         assert!(!view.is_null());
-        assert_eq!(OwnedCallState::read(&*view), state);
+        assert_eq!(read(&*view), state);
         bw_result_free(kept);
         assert_eq!(bw_result_kind(null()), BW_RESULT_NONE);
         assert!(bw_result_call_state(null()).is_null());

@@ -1,66 +1,15 @@
-//! The Voice API's live-call operations, each in one place: a small
-//! description of what to send, whether it is idempotent, and how to read
-//! its success, followed by the [`Client`] method that runs it. One
-//! pipeline (`Client::run`) sends them all; the C ABI builds the same
-//! descriptions (`src/ffi/call.rs`).
+//! The live-call operations: `/accounts/{accountId}/calls/{callId}...`.
 
+use super::{ignore, json, xml, Method, Operation, Repeat};
 use crate::bxml;
 use crate::call_state::CallState;
 use crate::client::{CallOptions, Client};
 use crate::endpoint::call_url;
 use crate::error::Error;
 use crate::request::ModifyCallRequest;
+use crate::transport::Reply;
 
-const JSON: &str = "application/json; charset=utf-8";
 const CALL: &str = "/accounts/{accountId}/calls/{callId}";
-const XML: &str = "application/xml; charset=utf-8";
-
-/// The HTTP methods the operations use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-        }
-    }
-}
-
-/// A request body and its media type.
-pub struct Body {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
-}
-
-/// One validated operation, ready to send.
-pub struct Operation<T> {
-    /// The spec's operationId, e.g. `updateCall`.
-    pub name: &'static str,
-    pub method: Method,
-    /// The path with placeholders, for events: `/accounts/{accountId}/calls/{callId}`.
-    pub template: &'static str,
-    pub account_id: String,
-    pub call_id: String,
-    pub url: String,
-    pub body: Option<Body>,
-    /// Repeating it changes nothing (reads, hang-ups, recording state), so
-    /// it may be repeated after a failure that may have been applied (see
-    /// [`crate::retry::is_retryable`]). Not so for a redirect (it fires the
-    /// webhook again) or new BXML (it restarts the script): those are
-    /// repeated only when certainly not applied, unless the client opts in.
-    pub idempotent: bool,
-    /// Parts of the body an echoing server must not get into a message.
-    pub secrets: Vec<String>,
-    /// Reads a 2xx answer's body (`None`: too large or unreadable).
-    pub read: fn(Option<&[u8]>) -> Result<T, Error>,
-}
 
 /// The recording state `updateCallRecordingState` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,23 +39,29 @@ pub fn update_call(
 ) -> Result<Operation<()>, Error> {
     let url = call_url(base, account_id, call_id)?;
     request.validate()?;
-    Ok(Operation {
-        name: "updateCall",
-        method: Method::Post,
-        template: CALL,
-        account_id: account_id.to_owned(),
-        call_id: call_id.to_owned(),
+    let repeat = if request.is_hangup() {
+        Repeat::Idempotent
+    } else {
+        Repeat::NotIdempotent
+    };
+    let mut op = Operation::new(
+        "updateCall",
+        Method::Post,
+        CALL,
+        account_id,
         url,
-        body: Some(json(request.to_json())),
-        idempotent: request.is_hangup(),
-        // Webhook passwords travel in the body.
-        secrets: [&request.password, &request.fallback_password]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect(),
-        read: ignore,
-    })
+        repeat,
+        ignore,
+    );
+    op.call_id = call_id.to_owned();
+    op.body = Some(json(request.to_json()));
+    // Webhook passwords travel in the body.
+    op.secrets = [&request.password, &request.fallback_password]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    Ok(op)
 }
 
 impl Client {
@@ -145,18 +100,19 @@ pub fn get_call_state(
     account_id: &str,
     call_id: &str,
 ) -> Result<Operation<CallState>, Error> {
-    Ok(Operation {
-        name: "getCallState",
-        method: Method::Get,
-        url: call_url(base, account_id, call_id)?,
-        template: CALL,
-        account_id: account_id.to_owned(),
-        call_id: call_id.to_owned(),
-        body: None,
-        idempotent: true,
-        secrets: Vec::new(),
-        read: CallState::from_reply,
-    })
+    let url = call_url(base, account_id, call_id)?;
+    let read = |reply: &Reply| CallState::from_reply(reply.body.as_deref());
+    let mut op = Operation::new(
+        "getCallState",
+        Method::Get,
+        CALL,
+        account_id,
+        url,
+        Repeat::Idempotent,
+        read,
+    );
+    op.call_id = call_id.to_owned();
+    Ok(op)
 }
 
 impl Client {
@@ -193,21 +149,19 @@ pub fn update_call_bxml(
 ) -> Result<Operation<()>, Error> {
     let url = call_url(base, account_id, call_id)? + "/bxml";
     bxml::check(document)?;
-    Ok(Operation {
-        name: "updateCallBxml",
-        method: Method::Put,
-        template: "/accounts/{accountId}/calls/{callId}/bxml",
-        account_id: account_id.to_owned(),
-        call_id: call_id.to_owned(),
+    let template = "/accounts/{accountId}/calls/{callId}/bxml";
+    let mut op = Operation::new(
+        "updateCallBxml",
+        Method::Put,
+        template,
+        account_id,
         url,
-        body: Some(Body {
-            bytes: document.as_bytes().to_vec(),
-            content_type: XML,
-        }),
-        idempotent: false,
-        secrets: Vec::new(),
-        read: ignore,
-    })
+        Repeat::NotIdempotent,
+        ignore,
+    );
+    op.call_id = call_id.to_owned();
+    op.body = Some(xml(document));
+    Ok(op)
 }
 
 impl Client {
@@ -236,18 +190,21 @@ pub fn update_call_recording(
     call_id: &str,
     state: RecordingState,
 ) -> Result<Operation<()>, Error> {
-    Ok(Operation {
-        name: "updateCallRecordingState",
-        method: Method::Put,
-        url: call_url(base, account_id, call_id)? + "/recording",
-        template: "/accounts/{accountId}/calls/{callId}/recording",
-        account_id: account_id.to_owned(),
-        call_id: call_id.to_owned(),
-        body: Some(json(format!(r#"{{"state":"{}"}}"#, state.as_str()))),
-        idempotent: true,
-        secrets: Vec::new(),
-        read: ignore,
-    })
+    let url = call_url(base, account_id, call_id)? + "/recording";
+    let template = "/accounts/{accountId}/calls/{callId}/recording";
+    let name = "updateCallRecordingState";
+    let mut op = Operation::new(
+        name,
+        Method::Put,
+        template,
+        account_id,
+        url,
+        Repeat::Idempotent,
+        ignore,
+    );
+    op.call_id = call_id.to_owned();
+    op.body = Some(json(format!(r#"{{"state":"{}"}}"#, state.as_str())));
+    Ok(op)
 }
 
 impl Client {
@@ -266,18 +223,6 @@ impl Client {
     }
 }
 
-fn json(text: String) -> Body {
-    Body {
-        bytes: text.into_bytes(),
-        content_type: JSON,
-    }
-}
-
-/// A success whose body says nothing (200 or 204).
-fn ignore(_: Option<&[u8]>) -> Result<(), Error> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,44 +239,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (redirect.method, redirect.url.as_str(), redirect.idempotent),
+            (redirect.method, redirect.url.as_str(), redirect.repeat),
             (
                 Method::Post,
                 "https://h/api/v2/accounts/99/calls/c-1",
-                false
+                Repeat::NotIdempotent
             )
         );
         let hangup = hangup(BASE, "99", "c-1").unwrap();
-        assert!(hangup.idempotent);
+        assert_eq!(hangup.repeat, Repeat::Idempotent);
         assert_eq!(hangup.body.unwrap().bytes, br#"{"state":"completed"}"#);
 
         let state = get_call_state(BASE, "99", "c-1").unwrap();
-        assert_eq!((state.method, state.idempotent), (Method::Get, true));
+        assert_eq!(
+            (state.method, state.repeat),
+            (Method::Get, Repeat::Idempotent)
+        );
         assert!(state.body.is_none());
 
         let doc = "<Bxml><Hangup/></Bxml>";
         let bxml = update_call_bxml(BASE, "99", "c/1", doc).unwrap();
         assert_eq!(
-            (bxml.method, bxml.url.as_str(), bxml.idempotent),
+            (bxml.method, bxml.url.as_str(), bxml.repeat),
             (
                 Method::Put,
                 "https://h/api/v2/accounts/99/calls/c%2F1/bxml",
-                false
+                Repeat::NotIdempotent
             )
         );
         let body = bxml.body.unwrap();
         assert_eq!(
             (body.bytes.as_slice(), body.content_type),
-            (doc.as_bytes(), XML)
+            (doc.as_bytes(), "application/xml; charset=utf-8")
         );
 
         let paused = update_call_recording(BASE, "99", "c-1", RecordingState::Paused).unwrap();
         assert_eq!(
-            (paused.method, paused.url.as_str(), paused.idempotent),
+            (paused.method, paused.url.as_str(), paused.repeat),
             (
                 Method::Put,
                 "https://h/api/v2/accounts/99/calls/c-1/recording",
-                true
+                Repeat::Idempotent
             )
         );
         assert_eq!(paused.body.unwrap().bytes, br#"{"state":"paused"}"#);

@@ -1,0 +1,1 @@
+//! The account's calls: createCall and listCalls (`/accounts/{accountId}/calls`).

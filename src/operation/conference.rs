@@ -1,0 +1,1 @@
+//! Conferences: `/accounts/{accountId}/conferences/{conferenceId}...`.
