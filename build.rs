@@ -30,6 +30,11 @@ fn main() {
         "bw_client_config",
         "bw_modify_call_request",
         "bw_call_options",
+        "bw_create_call_request",
+        "bw_machine_detection",
+        "bw_list_calls_query",
+        "bw_update_conference_request",
+        "bw_update_conference_member_request",
         "bw_error",
         "bw_stats",
     ]);

@@ -95,15 +95,8 @@ pub unsafe extern "C" fn bw_get_call_state(
     ffi_status!(err, {
         // SAFETY: caller contract above.
         let api = unsafe { Invocation::new(client, account_id) }?;
-        if out.is_null() {
-            return Err(Error::invalid("out", "out is NULL"));
-        }
-        let owned = owned_call_state(unsafe { api.run(get_call_state(&api, call_id)?, opts) }?)?;
-        // SAFETY: `out` is non-NULL and writable per the contract. The
-        // view is the first field of the `#[repr(C)]` owner, so the
-        // pointer converts back in `bw_call_state_free`.
-        unsafe { out.write(owned.into_raw()) };
-        Ok(())
+        // SAFETY: caller contract above.
+        unsafe { api.run_into(get_call_state(&api, call_id)?, opts, out, owned_call_state) }
     })
 }
 

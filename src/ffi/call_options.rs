@@ -10,6 +10,7 @@ use super::client::bw_client;
 use super::completion::{self, bw_completion_fn, Completion};
 use super::growable;
 use super::result::IntoResult;
+use super::view::Owned;
 use crate::client::{CallOptions, Client};
 use crate::error::Error;
 use crate::operation::Operation;
@@ -72,6 +73,28 @@ impl<'a> Invocation<'a> {
         // SAFETY: caller contract above.
         let opts = unsafe { call_options(opts) }?;
         self.client().run(op, &opts)
+    }
+
+    /// Runs `op` now and hands its value to C in `*out` (untouched on
+    /// failure), as the library-owned view `own` makes.
+    ///
+    /// # Safety
+    /// As for [`Invocation::run`]; `out` is NULL or writable.
+    pub unsafe fn run_into<T, V>(
+        &self,
+        op: Operation<T>,
+        opts: *const bw_call_options,
+        out: *mut *mut V,
+        own: fn(T) -> Result<Box<Owned<V>>, Error>,
+    ) -> Result<(), Error> {
+        if out.is_null() {
+            return Err(Error::invalid("out", "out is NULL"));
+        }
+        // SAFETY: caller contract above.
+        let owned = own(unsafe { self.run(op, opts) }?)?;
+        // SAFETY: `out` is non-NULL and writable per the contract.
+        unsafe { out.write(owned.into_raw()) };
+        Ok(())
     }
 
     /// Starts `op`'s budget and queues it on the client's pool: the

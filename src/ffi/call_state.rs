@@ -9,6 +9,10 @@ use std::ffi::CStr;
 use std::os::raw::c_char;
 use std::ptr;
 
+/// A `*_ms` time of a result (`bw_call_state`, `bw_conference`, …) that
+/// the server did not report.
+pub const BW_TIME_ABSENT: i64 = i64::MIN;
+
 /// One key and its value, e.g. a STIR/SHAKEN property.
 #[repr(C)]
 #[derive(Clone, Copy)]

@@ -14,7 +14,11 @@
 //! layout before it (tests check it), so no new field can hide in an older
 //! layout's tail padding.
 
-use super::{bw_call_options, bw_client_config, bw_error, bw_modify_call_request, bw_stats};
+use super::{
+    bw_call_options, bw_client_config, bw_create_call_request, bw_error, bw_list_calls_query,
+    bw_machine_detection, bw_modify_call_request, bw_stats, bw_update_conference_member_request,
+    bw_update_conference_request,
+};
 use crate::error::Error;
 use std::mem::{size_of, MaybeUninit};
 
@@ -80,6 +84,31 @@ growable!(
     []
 );
 growable!(bw_call_options, "opts", "BW_CALL_OPTIONS_INIT", []);
+growable!(
+    bw_create_call_request,
+    "req",
+    "BW_CREATE_CALL_REQUEST_INIT",
+    []
+);
+growable!(
+    bw_machine_detection,
+    "req.machine_detection",
+    "BW_MACHINE_DETECTION_INIT",
+    []
+);
+growable!(bw_list_calls_query, "query", "BW_LIST_CALLS_QUERY_INIT", []);
+growable!(
+    bw_update_conference_request,
+    "req",
+    "BW_UPDATE_CONFERENCE_REQUEST_INIT",
+    []
+);
+growable!(
+    bw_update_conference_member_request,
+    "req",
+    "BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT",
+    []
+);
 growable!(
     bw_error,
     "err",

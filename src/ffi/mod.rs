@@ -9,8 +9,9 @@
 #![allow(dead_code)]
 
 // The header follows this order (cbindgen reads the files in it): how
-// functions report, the library, the client, its operations and their
-// results, completion queues, events, BXML text.
+// functions report, the library, the client, each family of operations
+// with its requests and results, asynchronous results, completion queues,
+// events, BXML text.
 mod error;
 
 mod version;
@@ -24,6 +25,24 @@ mod call;
 mod modify_call_request;
 
 mod call_state;
+
+mod calls;
+
+mod create_call_request;
+
+mod list_calls_query;
+
+mod created_call;
+
+mod call_page;
+
+mod conference;
+
+mod update_conference_request;
+
+mod update_conference_member_request;
+
+mod conference_info;
 
 mod result;
 
@@ -44,7 +63,9 @@ pub(crate) mod view;
 // harness.
 #[allow(unused_imports)]
 pub use {
-    bxml::*, call::*, call_options::*, call_state::*, client::*, completion::bw_completion_fn,
+    bxml::*, call::*, call_options::*, call_page::*, call_state::*, calls::*, client::*,
+    conference::*, conference_info::*, create_call_request::*, created_call::*,
+    list_calls_query::*, update_conference_member_request::*, update_conference_request::*, completion::bw_completion_fn,
     error::*, events::*, modify_call_request::*, queue::*, result::*, version::*,
 };
 

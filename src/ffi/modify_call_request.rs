@@ -87,7 +87,8 @@ pub unsafe fn modify_call_request(
     })
 }
 
-fn method(field: &'static str, value: i32) -> Result<Option<RedirectMethod>, Error> {
+/// A `BW_METHOD_*` as the core's method, for every method field of every request.
+pub fn method(field: &'static str, value: i32) -> Result<Option<RedirectMethod>, Error> {
     match value {
         BW_METHOD_UNSET => Ok(None),
         BW_METHOD_GET => Ok(Some(RedirectMethod::Get)),

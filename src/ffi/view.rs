@@ -2,15 +2,13 @@
 //! into an [`Arena`] kept beside it, in one allocation ([`Owned`]) that the
 //! type's `bw_*_free` releases.
 
+use super::call_state::BW_TIME_ABSENT;
 use crate::call_state::Timestamp;
 use crate::error::{Error, Status};
 use std::any::Any;
 use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr;
-
-/// A `*_ms` time of a result that the server did not report.
-pub const BW_TIME_ABSENT: i64 = i64::MIN;
 
 /// The view first, so a pointer to it is a pointer to this (the struct is
 /// `#[repr(C)]`); the arena keeps its pointers valid. Moving the arena
