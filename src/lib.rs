@@ -47,6 +47,7 @@ mod cancel;
 mod client;
 mod coalescing;
 mod config;
+mod create_call;
 mod endpoint;
 mod error;
 mod events;
@@ -70,6 +71,7 @@ pub use call_state::{CallState, Timestamp};
 pub use client::{
     CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
+pub use create_call::{CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode};
 pub use endpoint::{DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{Error, Status};
 pub use events::{Event, EventHook, EventKind, RetryReason, Stats};

@@ -19,7 +19,9 @@ pub enum RequestedState {
     Completed,
 }
 
-/// HTTP method Bandwidth uses to deliver the Redirect event.
+/// HTTP method of a webhook: how Bandwidth requests one of your URLs.
+/// Every GET/POST method field of the API uses it (Redirect, answer,
+/// disconnect, machine detection, their fallbacks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub enum RedirectMethod {
@@ -178,7 +180,7 @@ impl ModifyCallRequest {
     }
 }
 
-fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+pub(crate) fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
     // Cheap byte test first: a string of at most `max` bytes has at most `max` chars.
     if value.len() > max && value.chars().count() > max {
         return Err(Error::invalid(
@@ -192,7 +194,7 @@ fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Erro
 /// Bandwidth accepts absolute http(s) URLs and URLs relative to the
 /// application's callback URL; anything with spaces or control characters,
 /// or another scheme, is refused.
-fn check_url(field: &'static str, url: &str) -> Result<(), Error> {
+pub(crate) fn check_url(field: &'static str, url: &str) -> Result<(), Error> {
     if url.is_empty() {
         return Err(Error::invalid(field, format!("{field} is empty")));
     }
