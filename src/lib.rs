@@ -53,6 +53,7 @@ mod events;
 #[allow(unsafe_code)]
 mod ffi;
 mod jobs;
+mod json;
 mod operation;
 mod redact;
 mod request;
