@@ -46,6 +46,7 @@ mod call_state;
 mod cancel;
 mod client;
 mod coalescing;
+mod conference;
 mod config;
 mod endpoint;
 mod error;
@@ -70,6 +71,10 @@ pub use bxml::{escape as xml_escape, MAX_BXML_BYTES};
 pub use call_state::{CallState, Timestamp};
 pub use client::{
     CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+};
+pub use conference::{
+    Conference, ConferenceMember, ConferenceStatus, UpdateConferenceMemberRequest,
+    UpdateConferenceRequest, MAX_COACHED_CALLS,
 };
 pub use endpoint::{DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{Error, Status};

@@ -178,7 +178,7 @@ impl ModifyCallRequest {
     }
 }
 
-fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+pub(crate) fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
     // Cheap byte test first: a string of at most `max` bytes has at most `max` chars.
     if value.len() > max && value.chars().count() > max {
         return Err(Error::invalid(
@@ -192,7 +192,7 @@ fn check_length(field: &'static str, value: &str, max: usize) -> Result<(), Erro
 /// Bandwidth accepts absolute http(s) URLs and URLs relative to the
 /// application's callback URL; anything with spaces or control characters,
 /// or another scheme, is refused.
-fn check_url(field: &'static str, url: &str) -> Result<(), Error> {
+pub(crate) fn check_url(field: &'static str, url: &str) -> Result<(), Error> {
     if url.is_empty() {
         return Err(Error::invalid(field, format!("{field} is empty")));
     }
