@@ -55,6 +55,7 @@ mod events;
 mod ffi;
 mod jobs;
 mod json;
+mod list_calls;
 mod operation;
 mod redact;
 mod request;
@@ -79,6 +80,9 @@ pub use conference::{
 pub use endpoint::{DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{Error, Status};
 pub use events::{Event, EventHook, EventKind, RetryReason, Stats};
+pub use list_calls::{
+    CallPage, ListCallsQuery, MAX_FILTER_CHARS, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_CHARS,
+};
 pub use operation::RecordingState;
 pub use request::{
     ModifyCallRequest, RedirectMethod, RequestedState, MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS,
