@@ -1,10 +1,9 @@
 //! A call's state as "Get call state" reports it (the spec's `callState`).
 
-use crate::error::{Error, Status};
+use crate::error::Error;
+use crate::json::{malformed, parse_time, Object};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 /// A point in time from the server: its RFC 3339 text, and the same
 /// instant in milliseconds since the Unix epoch.
@@ -62,8 +61,7 @@ pub struct CallState {
     pub last_update: Option<Timestamp>,
 }
 
-/// The reply as JSON; unknown keys are ignored, a duplicated or mistyped
-/// one makes the reply malformed.
+/// A `callState` as JSON, read only through [`CallStateObject`].
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Reply {
@@ -92,16 +90,34 @@ impl CallState {
     /// (with RFC 3339 times) is `Status::Protocol`: half a state is never
     /// returned as if it were all of it.
     pub(crate) fn from_reply(body: Option<&[u8]>) -> Result<CallState, Error> {
+        let malformed = |why: &str| malformed("call state", why);
         let body = body.ok_or_else(|| {
             malformed("the body could not be read whole (cut short, or over 64 KiB)")
         })?;
-        // serde would also take a JSON array for a struct.
+        // `Object` refuses the rest too; this says it plainly.
         if body.trim_ascii_start().first() != Some(&b'{') {
             return Err(malformed("the body is not a JSON object"));
         }
-        let reply: Reply = serde_json::from_slice(body).map_err(|e| malformed(&e.to_string()))?;
-        let time =
-            |field: &str, text: Option<String>| text.map(|t| timestamp(field, t)).transpose();
+        let object: CallStateObject =
+            serde_json::from_slice(body).map_err(|e| malformed(&e.to_string()))?;
+        object.into_state().map_err(|why| malformed(&why))
+    }
+}
+
+/// One `callState` JSON object: the whole of a "Get call state" reply, or
+/// one element of a "Get calls" reply. Both are read by the same rules:
+/// unknown keys are ignored; a duplicated or mistyped one, a time that is
+/// not RFC 3339, or anything but an object makes it malformed.
+#[derive(Deserialize)]
+pub(crate) struct CallStateObject(Object<Reply>);
+
+impl CallStateObject {
+    /// The state, or why the object is malformed.
+    pub(crate) fn into_state(self) -> Result<CallState, String> {
+        let CallStateObject(Object(reply)) = self;
+        let time = |field: &str, text: Option<String>| {
+            text.map(|t| Timestamp::parse(field, t)).transpose()
+        };
         Ok(CallState {
             application_id: reply.application_id,
             account_id: reply.account_id,
@@ -133,30 +149,19 @@ impl CallState {
     }
 }
 
-fn timestamp(field: &str, text: String) -> Result<Timestamp, Error> {
-    let instant = OffsetDateTime::parse(&text, &Rfc3339)
-        .map_err(|_| malformed(&format!("{field} is not an RFC 3339 date-time")))?;
-    // RFC 3339 allows years 0000 and (with an offset) past 9999 in UTC,
-    // which no call has and many date types (Python's among them) cannot hold.
-    let in_utc = instant.checked_to_offset(UtcOffset::UTC);
-    if !in_utc.is_some_and(|t| (1..=9999).contains(&t.year())) {
-        return Err(malformed(&format!(
-            "{field} is outside the years 1-9999 (UTC)"
-        )));
+impl Timestamp {
+    /// The server's `field`, or why it is not a usable time.
+    pub(crate) fn parse(field: &str, text: String) -> Result<Timestamp, String> {
+        let instant = parse_time(&text).map_err(|why| format!("{field} {why}"))?;
+        let unix_ms = (instant.unix_timestamp_nanos().div_euclid(1_000_000)) as i64;
+        Ok(Timestamp { text, unix_ms })
     }
-    let unix_ms = (instant.unix_timestamp_nanos().div_euclid(1_000_000)) as i64;
-    Ok(Timestamp { text, unix_ms })
-}
-
-fn malformed(why: &str) -> Error {
-    let mut shown: String = why.chars().take(200).collect();
-    shown = shown.replace(char::is_control, " ");
-    Error::new(Status::Protocol, format!("malformed call state: {shown}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Status;
 
     /// The spec's example values for every `callState` field (the Python
     /// binding's tests start from the same file).

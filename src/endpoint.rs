@@ -197,6 +197,13 @@ fn push_segment(out: &mut String, segment: &str) {
     out.extend(utf8_percent_encode(segment, SEGMENT));
 }
 
+/// Appends `value` percent-encoded as one query component: the same set
+/// as a segment, so `+ & = # %` and spaces keep their literal meaning
+/// (a raw `+` would reach the server as a space).
+pub(crate) fn push_query_value(out: &mut String, value: &str) {
+    out.extend(utf8_percent_encode(value, SEGMENT));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,7 @@ mod call_state;
 mod cancel;
 mod client;
 mod coalescing;
+mod conference;
 mod config;
 mod create_call;
 mod endpoint;
@@ -54,6 +55,8 @@ mod events;
 #[allow(unsafe_code)]
 mod ffi;
 mod jobs;
+mod json;
+mod list_calls;
 mod operation;
 mod redact;
 mod request;
@@ -71,10 +74,17 @@ pub use call_state::{CallState, Timestamp};
 pub use client::{
     CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
+pub use conference::{
+    Conference, ConferenceMember, ConferenceStatus, UpdateConferenceMemberRequest,
+    UpdateConferenceRequest, MAX_COACHED_CALLS,
+};
 pub use create_call::{CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode};
 pub use endpoint::{DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 pub use error::{Error, Status};
 pub use events::{Event, EventHook, EventKind, RetryReason, Stats};
+pub use list_calls::{
+    CallPage, ListCallsQuery, MAX_FILTER_CHARS, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_CHARS,
+};
 pub use operation::RecordingState;
 pub use request::{
     ModifyCallRequest, RedirectMethod, RequestedState, MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS,
