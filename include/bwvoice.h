@@ -12,6 +12,16 @@
  *   bw_get_call_state         getCallState: a bw_call_state (async: BW_RESULT_CALL_STATE)
  *   bw_update_call_bxml       updateCallBxml: replace the call's BXML inline
  *   bw_update_call_recording  updateCallRecordingState: pause or resume its recording
+ *   bw_create_call            createCall: place a call; a bw_created_call (BW_RESULT_CREATED_CALL)
+ *   bw_list_calls             listCalls: one page of the account's calls, a bw_call_page
+ *                             (BW_RESULT_CALL_PAGE) with the next page's token
+ *   bw_get_conference         getConference: a bw_conference with its active members
+ *                             (BW_RESULT_CONFERENCE)
+ *   bw_update_conference      updateConference: redirect a conference to new BXML, or end it
+ *   bw_update_conference_bxml updateConferenceBxml: replace the conference's BXML inline
+ *   bw_get_conference_member  getConferenceMember: a bw_conference_member
+ *                             (BW_RESULT_CONFERENCE_MEMBER)
+ *   bw_update_conference_member updateConferenceMember: mute, hold, the calls it coaches
  *
  * Around them: bw_client_new / bw_free, bw_client_stats, bw_cancel,
  * bw_result_* (an asynchronous call's result), bw_queue_* (completions for an
@@ -31,7 +41,7 @@
  * struct_size bytes, treats the fields it did not get as zero (their
  * documented default) and writes no more than struct_size bytes of a
  * bw_error or bw_stats. Structs the library allocates (bw_call_state,
- * bw_event) carry the library's own struct_size: check it before reading a
+ * bw_created_call, bw_call_page, bw_conference, bw_event, ...) carry the library's own struct_size: check it before reading a
  * field a newer header added. A size the library does not know (e.g. 0
  * from `= {0}`) is BW_ERR_INVALID_ARGUMENT naming `<arg>.struct_size`. A
  * program built against a newer header may run on an older library as long
@@ -59,12 +69,22 @@
 #define BW_CLIENT_CONFIG_INIT ([] { bw_client_config v{}; v.struct_size = sizeof v; return v; }())
 #define BW_MODIFY_CALL_REQUEST_INIT ([] { bw_modify_call_request v{}; v.struct_size = sizeof v; return v; }())
 #define BW_CALL_OPTIONS_INIT ([] { bw_call_options v{}; v.struct_size = sizeof v; return v; }())
+#define BW_CREATE_CALL_REQUEST_INIT ([] { bw_create_call_request v{}; v.struct_size = sizeof v; return v; }())
+#define BW_MACHINE_DETECTION_INIT ([] { bw_machine_detection v{}; v.struct_size = sizeof v; return v; }())
+#define BW_LIST_CALLS_QUERY_INIT ([] { bw_list_calls_query v{}; v.struct_size = sizeof v; return v; }())
+#define BW_UPDATE_CONFERENCE_REQUEST_INIT ([] { bw_update_conference_request v{}; v.struct_size = sizeof v; return v; }())
+#define BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT ([] { bw_update_conference_member_request v{}; v.struct_size = sizeof v; return v; }())
 #define BW_ERROR_INIT ([] { bw_error v{}; v.struct_size = sizeof v; return v; }())
 #define BW_STATS_INIT ([] { bw_stats v{}; v.struct_size = sizeof v; return v; }())
 #else
 #define BW_CLIENT_CONFIG_INIT { .struct_size = sizeof(bw_client_config) }
 #define BW_MODIFY_CALL_REQUEST_INIT { .struct_size = sizeof(bw_modify_call_request) }
 #define BW_CALL_OPTIONS_INIT { .struct_size = sizeof(bw_call_options) }
+#define BW_CREATE_CALL_REQUEST_INIT { .struct_size = sizeof(bw_create_call_request) }
+#define BW_MACHINE_DETECTION_INIT { .struct_size = sizeof(bw_machine_detection) }
+#define BW_LIST_CALLS_QUERY_INIT { .struct_size = sizeof(bw_list_calls_query) }
+#define BW_UPDATE_CONFERENCE_REQUEST_INIT { .struct_size = sizeof(bw_update_conference_request) }
+#define BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT { .struct_size = sizeof(bw_update_conference_member_request) }
 #define BW_ERROR_INIT { .struct_size = sizeof(bw_error) }
 #define BW_STATS_INIT { .struct_size = sizeof(bw_stats) }
 #endif
@@ -187,9 +207,57 @@
 #define BW_METHOD_POST 2
 
 /**
- * A `*_ms` time of `bw_call_state` that the server did not report.
+ * A `*_ms` time of a result (`bw_call_state`, `bw_conference`, …) that
+ * the server did not report.
  */
 #define BW_TIME_ABSENT INT64_MIN
+
+/**
+ * An optional boolean of a request: not sent.
+ */
+#define BW_BOOL_UNSET 0
+
+/**
+ * An optional boolean of a request: `false`.
+ */
+#define BW_BOOL_FALSE 1
+
+/**
+ * An optional boolean of a request: `true`.
+ */
+#define BW_BOOL_TRUE 2
+
+/**
+ * `bw_machine_detection.mode`: not sent (Bandwidth's default is async).
+ */
+#define BW_MACHINE_DETECTION_UNSET 0
+
+/**
+ * `bw_machine_detection.mode`: the `answer` callback waits for the result.
+ */
+#define BW_MACHINE_DETECTION_SYNC 1
+
+/**
+ * `bw_machine_detection.mode`: the result comes in a
+ * `machineDetectionComplete` callback to `callback_url`.
+ */
+#define BW_MACHINE_DETECTION_ASYNC 2
+
+/**
+ * `bw_update_conference_request.status`: not sent (active: a redirect).
+ */
+#define BW_CONFERENCE_STATUS_UNSET 0
+
+/**
+ * `bw_update_conference_request.status`: `"active"`; needs `redirect_url`.
+ */
+#define BW_CONFERENCE_STATUS_ACTIVE 1
+
+/**
+ * `bw_update_conference_request.status`: `"completed"`: end the
+ * conference and remove every member (each goes on with its own BXML).
+ */
+#define BW_CONFERENCE_STATUS_COMPLETED 2
 
 /**
  * `bw_result_kind`: no value. A NULL result has this kind: a failure, or
@@ -202,6 +270,30 @@
  * with `bw_result_call_state`.
  */
 #define BW_RESULT_CALL_STATE 1
+
+/**
+ * `bw_result_kind`: a `bw_created_call` (`bw_create_call_async`), read
+ * with `bw_result_created_call`.
+ */
+#define BW_RESULT_CREATED_CALL 2
+
+/**
+ * `bw_result_kind`: a `bw_call_page` (`bw_list_calls_async`), read with
+ * `bw_result_call_page`.
+ */
+#define BW_RESULT_CALL_PAGE 3
+
+/**
+ * `bw_result_kind`: a `bw_conference` (`bw_get_conference_async`), read
+ * with `bw_result_conference`.
+ */
+#define BW_RESULT_CONFERENCE 4
+
+/**
+ * `bw_result_kind`: a `bw_conference_member`
+ * (`bw_get_conference_member_async`), read with `bw_result_conference_member`.
+ */
+#define BW_RESULT_CONFERENCE_MEMBER 5
 
 /**
  * `bw_event.kind`: one HTTP exchange ended (answered, or failed).
@@ -326,6 +418,11 @@ typedef struct bw_event {
    * The attempt used a pooled connection (no TCP or TLS setup).
    */
   bool connection_reused;
+  /**
+   * The conference the operation acts on; empty for any other. (For a
+   * conference member, `call_id` is the member's call.)
+   */
+  const char *conference_id;
 } bw_event;
 
 /**
@@ -784,6 +881,459 @@ typedef void (*bw_completion_fn)(void *userdata,
                                  const struct bw_result *result);
 
 /**
+ * Answering-machine detection for `bw_create_call_request.machine_detection`.
+ * Initialise it with `BW_MACHINE_DETECTION_INIT`; NULL strings and zero
+ * numbers are not sent. Every time is in whole seconds: Bandwidth
+ * processes decimals incorrectly, so a fraction is refused.
+ */
+typedef struct bw_machine_detection {
+  /**
+   * `sizeof(bw_machine_detection)`, set by `BW_MACHINE_DETECTION_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * `BW_MACHINE_DETECTION_UNSET`, `_SYNC` or `_ASYNC`.
+   */
+  int32_t mode;
+  /**
+   * Seconds for the whole detection; then the result is `timeout`.
+   */
+  double detection_timeout;
+  /**
+   * Seconds without speech before the result is `silence`.
+   */
+  double silence_timeout;
+  /**
+   * Seconds of speech from which the speaker counts as a machine.
+   */
+  double speech_threshold;
+  /**
+   * Seconds of silence that end the callee's speech.
+   */
+  double speech_end_threshold;
+  /**
+   * Seconds of silence that end a machine's message (default: `speech_end_threshold`).
+   */
+  double machine_speech_end_threshold;
+  /**
+   * `BW_BOOL_*`: wait until a machine's message ends before reporting it.
+   */
+  int32_t delay_result;
+  /**
+   * Where the `machineDetectionComplete` callback goes (async mode).
+   */
+  const char *callback_url;
+  /**
+   * `BW_METHOD_*` for `callback_url`.
+   */
+  int32_t callback_method;
+  /**
+   * Basic auth user name for `callback_url` (at most 1024 characters).
+   */
+  const char *username;
+  /**
+   * Basic auth password for `callback_url` (at most 1024 characters).
+   */
+  const char *password;
+  /**
+   * Tried when `callback_url` fails to answer.
+   */
+  const char *fallback_url;
+  /**
+   * `BW_METHOD_*` for `fallback_url`.
+   */
+  int32_t fallback_method;
+  /**
+   * Basic auth user name for `fallback_url`.
+   */
+  const char *fallback_username;
+  /**
+   * Basic auth password for `fallback_url`.
+   */
+  const char *fallback_password;
+} bw_machine_detection;
+
+/**
+ * Parameters of "Create call". Initialise it with
+ * `BW_CREATE_CALL_REQUEST_INIT` and set the four required strings; a NULL
+ * string, a zero number and `BW_*_UNSET` mean "not set, not sent". The
+ * library copies what it needs before returning.
+ */
+typedef struct bw_create_call_request {
+  /**
+   * `sizeof(bw_create_call_request)`, set by `BW_CREATE_CALL_REQUEST_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * Required: the number to call (E.164, `+15555551212`) or a SIP URI
+   * (`sip:user@host`).
+   */
+  const char *to;
+  /**
+   * Required: a Bandwidth number of the account (E.164), even with `privacy`.
+   */
+  const char *from;
+  /**
+   * Required: the application of the `from` number.
+   */
+  const char *application_id;
+  /**
+   * Required: where Bandwidth fetches the first BXML once the call is
+   * answered (absolute http(s); https when `username` is set).
+   */
+  const char *answer_url;
+  /**
+   * `BW_METHOD_*` for `answer_url`.
+   */
+  int32_t answer_method;
+  /**
+   * Basic auth user name for `answer_url` (at most 1024 characters).
+   */
+  const char *username;
+  /**
+   * Basic auth password for `answer_url` (at most 1024 characters).
+   */
+  const char *password;
+  /**
+   * Tried when `answer_url` fails to answer.
+   */
+  const char *answer_fallback_url;
+  /**
+   * `BW_METHOD_*` for `answer_fallback_url`.
+   */
+  int32_t answer_fallback_method;
+  /**
+   * Basic auth user name for `answer_fallback_url`.
+   */
+  const char *fallback_username;
+  /**
+   * Basic auth password for `answer_fallback_url`.
+   */
+  const char *fallback_password;
+  /**
+   * Where the `disconnect` event goes when the call ends.
+   */
+  const char *disconnect_url;
+  /**
+   * `BW_METHOD_*` for `disconnect_url`.
+   */
+  int32_t disconnect_method;
+  /**
+   * `BW_BOOL_*`: hide the calling number.
+   */
+  int32_t privacy;
+  /**
+   * Caller name shown (at most 256 characters, no control characters);
+   * with `privacy`, one of `Restricted`, `Anonymous`, `Private`, `Unavailable`.
+   */
+  const char *display_name;
+  /**
+   * User-To-User headers for a SIP `to`: comma-separated values, each
+   * ending in `;encoding=jwt`, `base64` or `hex`; at most 350 characters.
+   */
+  const char *uui;
+  /**
+   * Seconds the callee has to answer once ringing, 1 to 300 (default 30).
+   */
+  double call_timeout;
+  /**
+   * Seconds Bandwidth waits for each webhook answer, 1 to 25 (default 15).
+   */
+  double callback_timeout;
+  /**
+   * 1 (first) to 5 (default): the order of the account's queued calls.
+   */
+  uint32_t priority;
+  /**
+   * Sent with every callback of the call, at most 4096 characters.
+   */
+  const char *tag;
+  /**
+   * Answering-machine detection; NULL for none.
+   */
+  const struct bw_machine_detection *machine_detection;
+} bw_create_call_request;
+
+/**
+ * The call Bandwidth queued, as `bw_create_call` read its answer (every
+ * field of Bandwidth's `createCallResponse`). Allocated by the library and
+ * read-only: free it with `bw_created_call_free`. Strings are
+ * NUL-terminated UTF-8, NULL when not reported; numbers are 0 when not
+ * reported. Methods are the server's text (`"POST"`, `"GET"`).
+ */
+typedef struct bw_created_call {
+  /**
+   * `sizeof(bw_created_call)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  /**
+   * The new call's id, for every later operation on it.
+   */
+  const char *call_id;
+  const char *account_id;
+  const char *application_id;
+  const char *to;
+  const char *from;
+  /**
+   * The URL of the call (for `bw_modify_call` and the others).
+   */
+  const char *call_url;
+  /**
+   * When the call entered the account's queue (RFC 3339).
+   */
+  const char *enqueued_time;
+  /**
+   * `enqueued_time` in milliseconds since the Unix epoch, or `BW_TIME_ABSENT`.
+   */
+  int64_t enqueued_time_ms;
+  /**
+   * Seconds the callee has to answer.
+   */
+  double call_timeout;
+  /**
+   * Seconds Bandwidth waits for each webhook answer.
+   */
+  double callback_timeout;
+  /**
+   * The call's place in the queue, 1 (first) to 5.
+   */
+  uint32_t priority;
+  const char *tag;
+  const char *answer_url;
+  const char *answer_method;
+  const char *answer_fallback_url;
+  const char *answer_fallback_method;
+  const char *disconnect_url;
+  const char *disconnect_method;
+  /**
+   * The webhook credentials as Bandwidth shows them (the passwords
+   * masked, as a rule).
+   */
+  const char *username;
+  const char *password;
+  const char *fallback_username;
+  const char *fallback_password;
+} bw_created_call;
+
+/**
+ * Which calls `bw_list_calls` reads. Initialise it with
+ * `BW_LIST_CALLS_QUERY_INIT`; NULL and 0 mean "no filter". Every filter
+ * is kept as it is when reading the next page: change only `page_token`.
+ */
+typedef struct bw_list_calls_query {
+  /**
+   * `sizeof(bw_list_calls_query)`, set by `BW_LIST_CALLS_QUERY_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * Only calls to this number or SIP URI.
+   */
+  const char *to;
+  /**
+   * Only calls from this number.
+   */
+  const char *from;
+  /**
+   * Only calls started at or after this time (RFC 3339).
+   */
+  const char *min_start_time;
+  /**
+   * Only calls started at or before this time (RFC 3339).
+   */
+  const char *max_start_time;
+  /**
+   * Only calls that ended this way (`hangup`, `busy`, …).
+   */
+  const char *disconnect_cause;
+  /**
+   * At most this many calls, 1 to 10000; 0: Bandwidth's default (1000).
+   */
+  uint32_t page_size;
+  /**
+   * The page to read: NULL for the first, else the previous page's
+   * `next_page_token`.
+   */
+  const char *page_token;
+} bw_list_calls_query;
+
+/**
+ * One page of the account's calls, oldest first, as `bw_list_calls` read
+ * it. Allocated by the library and read-only: free it with
+ * `bw_call_page_free`. Each call is a `bw_call_state`, read as that type's
+ * documentation says.
+ */
+typedef struct bw_call_page {
+  /**
+   * `sizeof(bw_call_page)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  /**
+   * `calls_len` calls (NULL when there are none).
+   */
+  const struct bw_call_state *calls;
+  size_t calls_len;
+  /**
+   * Set `bw_list_calls_query.page_token` to this to read the next page;
+   * NULL on the last page.
+   */
+  const char *next_page_token;
+} bw_call_page;
+
+/**
+ * A conference member as Bandwidth reports it. Allocated by the library
+ * and read-only (`bw_conference_member_free` for one from
+ * `bw_get_conference_member`; those in a `bw_conference` go with it).
+ * Strings are NUL-terminated UTF-8, NULL when not reported.
+ */
+typedef struct bw_conference_member {
+  /**
+   * `sizeof(bw_conference_member)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  /**
+   * The member's call; also its member id.
+   */
+  const char *call_id;
+  const char *conference_id;
+  /**
+   * The URL of this member (for reading and updating it).
+   */
+  const char *member_url;
+  /**
+   * `BW_BOOL_TRUE` when muted (it still hears the others), `BW_BOOL_FALSE`
+   * when not, `BW_BOOL_UNSET` when not reported.
+   */
+  int32_t mute;
+  /**
+   * `BW_BOOL_TRUE` when on hold (it neither hears nor speaks), as `mute`.
+   */
+  int32_t hold;
+  /**
+   * The calls this member coaches: `call_ids_to_coach_len` strings
+   * (NULL when none).
+   */
+  const char *const *call_ids_to_coach;
+  size_t call_ids_to_coach_len;
+} bw_conference_member;
+
+/**
+ * A conference as "Get conference information" reads it, with its active
+ * members. Allocated by the library and read-only: free it with
+ * `bw_conference_free`. Times come as RFC 3339 text and as milliseconds
+ * since the Unix epoch (`BW_TIME_ABSENT` when absent).
+ */
+typedef struct bw_conference {
+  /**
+   * `sizeof(bw_conference)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  const char *id;
+  /**
+   * The name the application gave it in `<Conference>`.
+   */
+  const char *name;
+  const char *created_time;
+  int64_t created_time_ms;
+  /**
+   * When it ended; NULL while it goes on.
+   */
+  const char *completed_time;
+  int64_t completed_time_ms;
+  /**
+   * Where its events go, and with which method (`"GET"`, `"POST"`).
+   */
+  const char *conference_event_url;
+  const char *conference_event_method;
+  const char *tag;
+  /**
+   * `active_members_len` members (NULL when none).
+   */
+  const struct bw_conference_member *active_members;
+  size_t active_members_len;
+} bw_conference;
+
+/**
+ * Parameters of "Update conference". Initialise it with
+ * `BW_UPDATE_CONFERENCE_REQUEST_INIT`: NULL strings and `*_UNSET` are not
+ * sent. Either set `redirect_url` (new BXML for the conference from a
+ * `conferenceRedirect` webhook) or `status` completed (then no redirect
+ * field may be set).
+ */
+typedef struct bw_update_conference_request {
+  /**
+   * `sizeof(bw_update_conference_request)`, set by `BW_UPDATE_CONFERENCE_REQUEST_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * `BW_CONFERENCE_STATUS_UNSET`, `_ACTIVE` or `_COMPLETED`.
+   */
+  int32_t status;
+  /**
+   * URL that receives the `conferenceRedirect` event and answers with BXML.
+   */
+  const char *redirect_url;
+  /**
+   * `BW_METHOD_*` for `redirect_url`.
+   */
+  int32_t redirect_method;
+  /**
+   * Basic auth user name for `redirect_url` (at most 1024 characters).
+   */
+  const char *username;
+  /**
+   * Basic auth password for `redirect_url` (at most 1024 characters).
+   */
+  const char *password;
+  /**
+   * Tried when `redirect_url` fails to answer.
+   */
+  const char *redirect_fallback_url;
+  /**
+   * `BW_METHOD_*` for `redirect_fallback_url`.
+   */
+  int32_t redirect_fallback_method;
+  /**
+   * Basic auth user name for `redirect_fallback_url`.
+   */
+  const char *fallback_username;
+  /**
+   * Basic auth password for `redirect_fallback_url`.
+   */
+  const char *fallback_password;
+} bw_update_conference_request;
+
+/**
+ * Parameters of "Update conference member". Initialise it with
+ * `BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT`; what is left unset is not
+ * sent and does not change.
+ */
+typedef struct bw_update_conference_member_request {
+  /**
+   * `sizeof(bw_update_conference_member_request)`, set by
+   * `BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT`.
+   */
+  uint32_t struct_size;
+  /**
+   * `BW_BOOL_TRUE` mutes (the member still hears the others),
+   * `BW_BOOL_FALSE` unmutes, `BW_BOOL_UNSET` leaves it.
+   */
+  int32_t mute;
+  /**
+   * `BW_BOOL_TRUE` holds (the member neither hears nor speaks),
+   * `BW_BOOL_FALSE` resumes, `BW_BOOL_UNSET` leaves it.
+   */
+  int32_t hold;
+  /**
+   * The calls this member coaches (hears, and is heard by, alone):
+   * `call_ids_to_coach_len` call ids. NULL leaves the list as it is; a
+   * non-NULL pointer with length 0 empties it. It does not add those
+   * calls to the conference.
+   */
+  const char *const *call_ids_to_coach;
+  size_t call_ids_to_coach_len;
+} bw_update_conference_member_request;
+
+/**
  * Success.
  */
 #define BW_OK 0
@@ -1161,6 +1711,301 @@ void bw_call_state_free(struct bw_call_state *state);
 struct bw_call_state *bw_call_state_dup(const struct bw_call_state *state);
 
 /**
+ * Places an outbound call ("Create call") and writes what Bandwidth
+ * answered to `*out` (free it with `bw_created_call_free`; untouched on
+ * failure). Bandwidth queues the call, rings `to`, and once it is
+ * answered fetches `answer_url` for its first BXML. Everything is
+ * validated first; on `BW_ERR_INVALID_ARGUMENT` nothing was sent.
+ *
+ * **Never sent twice once it may have reached Bandwidth**: a second
+ * request would ring a second phone. It is retried only when it certainly
+ * was not (no connection, 429), whatever `retry_non_idempotent` says. A
+ * failure with `err->maybe_applied` set may have placed the call: find it
+ * with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
+ * attempt) and match the `tag` you set.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `account_id` is NULL or
+ * NUL-terminated; `req` is NULL or a request of at least
+ * `req->struct_size` bytes whose strings are NULL or NUL-terminated and
+ * whose `machine_detection` is NULL or valid likewise; `opts` is NULL or a
+ * `bw_call_options` of at least `opts->struct_size` bytes; `out` is NULL
+ * or writable; `err` is NULL or a `bw_error` of at least `err->struct_size`
+ * bytes.
+ */
+bw_status bw_create_call(const struct bw_client *client,
+                         const char *account_id,
+                         const struct bw_create_call_request *req,
+                         const struct bw_call_options *opts,
+                         struct bw_created_call **out,
+                         struct bw_error *err);
+
+/**
+ * Reads one page of the account's calls ("Get calls"), oldest first, into
+ * `*out` (free it with `bw_call_page_free`; untouched on failure). `query`
+ * NULL reads the first page unfiltered. To read the next page, call again
+ * with the same query and `page_token` set to the page's
+ * `next_page_token`, until it is NULL. Bandwidth keeps calls for 7 days
+ * after they end. Safe to repeat. A page is read up to 32 MiB
+ * (`BW_ERR_PROTOCOL` beyond: ask for a smaller `page_size`).
+ *
+ * # Safety
+ * As for `bw_create_call`; `query` is NULL or a query of at least
+ * `query->struct_size` bytes whose strings are NULL or NUL-terminated.
+ */
+bw_status bw_list_calls(const struct bw_client *client,
+                        const char *account_id,
+                        const struct bw_list_calls_query *query,
+                        const struct bw_call_options *opts,
+                        struct bw_call_page **out,
+                        struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_create_call`: the result is a
+ * `BW_RESULT_CREATED_CALL` (`bw_result_created_call`). See
+ * `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_create_call` without `out`; `on_done` may be called with
+ * `userdata` on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_create_call_async(const struct bw_client *client,
+                               const char *account_id,
+                               const struct bw_create_call_request *req,
+                               const struct bw_call_options *opts,
+                               bw_completion_fn on_done,
+                               void *userdata,
+                               uint64_t *job_id,
+                               struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_list_calls`: the result is a
+ * `BW_RESULT_CALL_PAGE` (`bw_result_call_page`). See `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_create_call_async`; `query` as for `bw_list_calls`.
+ */
+bw_status bw_list_calls_async(const struct bw_client *client,
+                              const char *account_id,
+                              const struct bw_list_calls_query *query,
+                              const struct bw_call_options *opts,
+                              bw_completion_fn on_done,
+                              void *userdata,
+                              uint64_t *job_id,
+                              struct bw_error *err);
+
+/**
+ * Frees a `bw_created_call` from `bw_create_call`. NULL is a no-op.
+ *
+ * # Safety
+ * `call` is NULL or a pointer written by `bw_create_call`, not yet freed.
+ */
+void bw_created_call_free(struct bw_created_call *call);
+
+/**
+ * Frees a `bw_call_page` from `bw_list_calls`, with every call in it.
+ * NULL is a no-op.
+ *
+ * # Safety
+ * `page` is NULL or a pointer written by `bw_list_calls`, not yet freed.
+ */
+void bw_call_page_free(struct bw_call_page *page);
+
+/**
+ * Reads a conference and its active members ("Get conference
+ * information") into `*out` (free it with `bw_conference_free`; untouched
+ * on failure). Safe to repeat. 404: unknown, or ended long ago.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `account_id` and `conference_id` are
+ * NULL or NUL-terminated; `opts` is NULL or a `bw_call_options` of at
+ * least `opts->struct_size` bytes; `out` is NULL or writable; `err` is
+ * NULL or a `bw_error` of at least `err->struct_size` bytes.
+ */
+bw_status bw_get_conference(const struct bw_client *client,
+                            const char *account_id,
+                            const char *conference_id,
+                            const struct bw_call_options *opts,
+                            struct bw_conference **out,
+                            struct bw_error *err);
+
+/**
+ * Redirects a conference to new BXML (`redirect_url` answers a
+ * `conferenceRedirect` webhook) or ends it (`status` completed: every
+ * member leaves and goes on with its own BXML) ("Update conference").
+ * Validated first; on `BW_ERR_INVALID_ARGUMENT` nothing was sent. A
+ * redirect is not repeated after a failure the server may have acted on
+ * (unless `retry_non_idempotent`); ending is.
+ *
+ * # Safety
+ * As for `bw_get_conference` without `out`; `req` is NULL or a request of
+ * at least `req->struct_size` bytes whose strings are NULL or NUL-terminated.
+ */
+bw_status bw_update_conference(const struct bw_client *client,
+                               const char *account_id,
+                               const char *conference_id,
+                               const struct bw_update_conference_request *req,
+                               const struct bw_call_options *opts,
+                               struct bw_error *err);
+
+/**
+ * Replaces a conference's BXML with `bxml` ("Update conference BXML"),
+ * checked as for `bw_update_call_bxml` (well-formed, `<Bxml>` root, at
+ * most `BW_MAX_BXML_BYTES`). Not repeated after a failure the server may
+ * have acted on.
+ *
+ * # Safety
+ * As for `bw_get_conference` without `out`; `bxml` is NULL or NUL-terminated.
+ */
+bw_status bw_update_conference_bxml(const struct bw_client *client,
+                                    const char *account_id,
+                                    const char *conference_id,
+                                    const char *bxml,
+                                    const struct bw_call_options *opts,
+                                    struct bw_error *err);
+
+/**
+ * Reads one member of a conference ("Get conference member") into `*out`
+ * (free it with `bw_conference_member_free`; untouched on failure). Safe
+ * to repeat.
+ *
+ * # Safety
+ * As for `bw_get_conference`; `member_id` is NULL or NUL-terminated.
+ */
+bw_status bw_get_conference_member(const struct bw_client *client,
+                                   const char *account_id,
+                                   const char *conference_id,
+                                   const char *member_id,
+                                   const struct bw_call_options *opts,
+                                   struct bw_conference_member **out,
+                                   struct bw_error *err);
+
+/**
+ * Mutes or unmutes, holds or resumes a member, or sets the calls it
+ * coaches ("Update conference member"). Safe to repeat: it sets states.
+ *
+ * # Safety
+ * As for `bw_get_conference_member` without `out`; `req` is NULL or a
+ * request of at least `req->struct_size` bytes whose `call_ids_to_coach`
+ * is NULL or `call_ids_to_coach_len` NUL-terminated strings.
+ */
+bw_status bw_update_conference_member(const struct bw_client *client,
+                                      const char *account_id,
+                                      const char *conference_id,
+                                      const char *member_id,
+                                      const struct bw_update_conference_member_request *req,
+                                      const struct bw_call_options *opts,
+                                      struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_get_conference`: the result is a
+ * `BW_RESULT_CONFERENCE` (`bw_result_conference`). See `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_get_conference` without `out`; `on_done` may be called with
+ * `userdata` on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_get_conference_async(const struct bw_client *client,
+                                  const char *account_id,
+                                  const char *conference_id,
+                                  const struct bw_call_options *opts,
+                                  bw_completion_fn on_done,
+                                  void *userdata,
+                                  uint64_t *job_id,
+                                  struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_update_conference`; see `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_update_conference`; `on_done` may be called with `userdata`
+ * on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_update_conference_async(const struct bw_client *client,
+                                     const char *account_id,
+                                     const char *conference_id,
+                                     const struct bw_update_conference_request *req,
+                                     const struct bw_call_options *opts,
+                                     bw_completion_fn on_done,
+                                     void *userdata,
+                                     uint64_t *job_id,
+                                     struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_update_conference_bxml` (the document is
+ * checked before this returns); see `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_update_conference_bxml`; `on_done` may be called with
+ * `userdata` on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_update_conference_bxml_async(const struct bw_client *client,
+                                          const char *account_id,
+                                          const char *conference_id,
+                                          const char *bxml,
+                                          const struct bw_call_options *opts,
+                                          bw_completion_fn on_done,
+                                          void *userdata,
+                                          uint64_t *job_id,
+                                          struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_get_conference_member`: the result is a
+ * `BW_RESULT_CONFERENCE_MEMBER` (`bw_result_conference_member`). See
+ * `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_get_conference_member` without `out`; `on_done` may be called
+ * with `userdata` on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_get_conference_member_async(const struct bw_client *client,
+                                         const char *account_id,
+                                         const char *conference_id,
+                                         const char *member_id,
+                                         const struct bw_call_options *opts,
+                                         bw_completion_fn on_done,
+                                         void *userdata,
+                                         uint64_t *job_id,
+                                         struct bw_error *err);
+
+/**
+ * The asynchronous form of `bw_update_conference_member`; see
+ * `bw_modify_call_async`.
+ *
+ * # Safety
+ * As for `bw_update_conference_member`; `on_done` may be called with
+ * `userdata` on any thread; `job_id` is NULL or writable.
+ */
+bw_status bw_update_conference_member_async(const struct bw_client *client,
+                                            const char *account_id,
+                                            const char *conference_id,
+                                            const char *member_id,
+                                            const struct bw_update_conference_member_request *req,
+                                            const struct bw_call_options *opts,
+                                            bw_completion_fn on_done,
+                                            void *userdata,
+                                            uint64_t *job_id,
+                                            struct bw_error *err);
+
+/**
+ * Frees a `bw_conference` from `bw_get_conference`, with its members.
+ * NULL is a no-op.
+ *
+ * # Safety
+ * `conference` is NULL or a pointer written by `bw_get_conference`, not yet freed.
+ */
+void bw_conference_free(struct bw_conference *conference);
+
+/**
+ * Frees a `bw_conference_member` from `bw_get_conference_member`. NULL is
+ * a no-op. Never free a member of a `bw_conference`.
+ *
+ * # Safety
+ * `member` is NULL or a pointer written by `bw_get_conference_member`, not yet freed.
+ */
+void bw_conference_member_free(struct bw_conference_member *member);
+
+/**
  * The kind of `result`: `BW_RESULT_NONE` for NULL, else `BW_RESULT_*`.
  * Values are stable; a newer library may return a kind this header does
  * not name (for an operation this program does not call).
@@ -1179,6 +2024,42 @@ int32_t bw_result_kind(const struct bw_result *result);
  * `result` is NULL or a live `bw_result`.
  */
 const struct bw_call_state *bw_result_call_state(const struct bw_result *result);
+
+/**
+ * The created call in `result`, valid as long as `result` is. NULL unless
+ * the kind is `BW_RESULT_CREATED_CALL`.
+ *
+ * # Safety
+ * `result` is NULL or a live `bw_result`.
+ */
+const struct bw_created_call *bw_result_created_call(const struct bw_result *result);
+
+/**
+ * The page of calls in `result`, valid as long as `result` is. NULL unless
+ * the kind is `BW_RESULT_CALL_PAGE`.
+ *
+ * # Safety
+ * `result` is NULL or a live `bw_result`.
+ */
+const struct bw_call_page *bw_result_call_page(const struct bw_result *result);
+
+/**
+ * The conference in `result`, valid as long as `result` is. NULL unless
+ * the kind is `BW_RESULT_CONFERENCE`.
+ *
+ * # Safety
+ * `result` is NULL or a live `bw_result`.
+ */
+const struct bw_conference *bw_result_conference(const struct bw_result *result);
+
+/**
+ * The conference member in `result`, valid as long as `result` is. NULL
+ * unless the kind is `BW_RESULT_CONFERENCE_MEMBER`.
+ *
+ * # Safety
+ * `result` is NULL or a live `bw_result`.
+ */
+const struct bw_conference_member *bw_result_conference_member(const struct bw_result *result);
 
 /**
  * A result the caller owns, equal to `result` (cheap: the value is shared,

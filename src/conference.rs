@@ -173,10 +173,6 @@ impl UpdateConferenceRequest {
 
     /// The webhook passwords the body carries, which an echoing server
     /// must not get into a message.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the updateConference operation reads it")
-    )]
     pub(crate) fn secrets(&self) -> Vec<String> {
         [&self.password, &self.fallback_password]
             .into_iter()
@@ -222,7 +218,7 @@ impl UpdateConferenceMemberRequest {
     pub fn validate(&self) -> Result<(), Error> {
         if self.mute.is_none() && self.hold.is_none() && self.call_ids_to_coach.is_none() {
             return Err(Error::invalid(
-                "request",
+                "req",
                 "nothing to change: set mute, hold or call_ids_to_coach",
             ));
         }
@@ -341,10 +337,6 @@ impl Conference {
     /// Reads a 200 answer: a JSON object of the spec's shape, its members
     /// objects too, its times RFC 3339; anything else is `Status::Protocol`.
     /// Unknown keys are ignored; duplicated or mistyped ones are not.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the getConference operation reads it")
-    )]
     pub(crate) fn parse(body: &[u8]) -> Result<Conference, Error> {
         let malformed = |why: &str| malformed("conference", why);
         let Object(reply): Object<ConferenceReply> =
@@ -371,10 +363,6 @@ impl Conference {
 
 impl ConferenceMember {
     /// Reads a 200 answer of "Get conference member", by the same rules.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the getConferenceMember operation reads it")
-    )]
     pub(crate) fn parse(body: &[u8]) -> Result<ConferenceMember, Error> {
         let Object(reply): Object<MemberReply> = serde_json::from_slice(body)
             .map_err(|e| malformed("conference member", &e.to_string()))?;

@@ -325,7 +325,6 @@ impl CreateCallRequest {
 
     /// Every password in the request (machine detection's included), to
     /// scrub from any text the server echoes back.
-    #[allow(dead_code)] // used by the createCall operation
     pub(crate) fn secrets(&self) -> Vec<String> {
         let detection = self.machine_detection.as_ref();
         [

@@ -99,7 +99,7 @@ pub use transport::{ProxyConfig, TlsRoots};
 pub mod fuzzing {
     pub use crate::auth::{oauth_error_code, parse_token_reply, refresh_after};
     pub use crate::ffi::fuzzing::*;
-    pub use crate::operation::update_call;
+    pub use crate::operation::{update_call, Repeat};
     pub use crate::response::{http_error, parse_error_body, MAX_FIELD_CHARS};
     pub use crate::retry::{parse_retry_after, MAX_RETRY_AFTER};
 }

@@ -178,10 +178,6 @@ impl CallPage {
     /// value of its `Link` header (several `Link` fields joined with `,`).
     /// A malformed element or `Link` is `Status::Protocol`: a page is never
     /// returned short, nor as the last when it is not.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the listCalls operation reads it")
-    )]
     pub(crate) fn parse(body: &[u8], link: Option<&str>) -> Result<CallPage, Error> {
         let malformed_list = |why: &str| malformed("call list", why);
         if body.trim_ascii_start().first() != Some(&b'[') {

@@ -298,7 +298,7 @@ fn check_prepared(args: &ModifyCallArgs, err_null: bool) {
         Ok(prepared) => prepared,
     };
     assert!(broken.is_empty(), "validation accepted {broken:?}");
-    assert_eq!(prepared.idempotent, req.is_hangup());
+    assert_eq!(prepared.repeat == Repeat::Idempotent, req.is_hangup());
 
     // The URL: the base, then exactly accounts/{id}/calls/{id}.
     let path = prepared

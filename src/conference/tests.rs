@@ -232,7 +232,7 @@ fn member_rules() {
     let err = UpdateConferenceMemberRequest::default()
         .validate()
         .unwrap_err();
-    assert_eq!(err.field, Some("request"));
+    assert_eq!(err.field, Some("req"));
     assert!(err.message.contains("nothing to change"), "{}", err.message);
 
     let full = vec!["c-x".to_string(); MAX_COACHED_CALLS];

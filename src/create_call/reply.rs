@@ -93,7 +93,6 @@ impl CreatedCall {
     /// Reads a 201 answer. Anything but a JSON object of the spec's shape
     /// (required fields present, types right, RFC 3339 time, no key twice)
     /// is `Status::Protocol`, and the message names the field.
-    #[allow(dead_code)] // used by the createCall operation
     pub(crate) fn parse(body: &[u8]) -> Result<CreatedCall, Error> {
         // serde would also take a JSON array for a map.
         if body.trim_ascii_start().first() != Some(&b'{') {

@@ -1,13 +1,13 @@
 //! The account's calls: `bw_create_call` and `bw_list_calls`, each
 //! exported blocking and `_async` over one path (see [`Invocation`]).
 
+use super::boundary::ffi_status;
 use super::call_options::{bw_call_options, Invocation};
 use super::call_page::{bw_call_page, owned_call_page};
 use super::client::bw_client;
 use super::completion::bw_completion_fn;
 use super::create_call_request::{bw_create_call_request, create_call_request};
 use super::created_call::{bw_created_call, owned_created_call};
-use super::boundary::ffi_status;
 use super::error::{bw_error, bw_status};
 use super::list_calls_query::{bw_list_calls_query, list_calls_query};
 use crate::create_call::CreatedCall;

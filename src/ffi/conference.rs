@@ -5,9 +5,7 @@ use super::boundary::{ffi_status, req_str};
 use super::call_options::{bw_call_options, Invocation};
 use super::client::bw_client;
 use super::completion::bw_completion_fn;
-use super::conference_info::{
-    bw_conference, bw_conference_member, owned_conference, owned_member,
-};
+use super::conference_info::{bw_conference, bw_conference_member, owned_conference, owned_member};
 use super::error::{bw_error, bw_status};
 use super::update_conference_member_request::{
     bw_update_conference_member_request, update_conference_member_request,
@@ -40,7 +38,14 @@ pub unsafe extern "C" fn bw_get_conference(
         // SAFETY: caller contract above.
         let api = unsafe { Invocation::new(client, account_id) }?;
         // SAFETY: caller contract above.
-        unsafe { api.run_into(get_conference(&api, conference_id)?, opts, out, owned_conference) }
+        unsafe {
+            api.run_into(
+                get_conference(&api, conference_id)?,
+                opts,
+                out,
+                owned_conference,
+            )
+        }
     })
 }
 
@@ -327,8 +332,12 @@ unsafe fn update_conference_bxml(
     bxml: *const c_char,
 ) -> Result<Operation<()>, Error> {
     // SAFETY: caller contract above.
-    let (conference_id, bxml) =
-        unsafe { (req_str(conference_id, "conference_id")?, req_str(bxml, "bxml")?) };
+    let (conference_id, bxml) = unsafe {
+        (
+            req_str(conference_id, "conference_id")?,
+            req_str(bxml, "bxml")?,
+        )
+    };
     operation::update_conference_bxml(api.base_url(), api.account_id, conference_id, bxml)
 }
 

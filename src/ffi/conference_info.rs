@@ -98,7 +98,8 @@ pub fn owned_conference(conference: Conference) -> Result<Box<Owned<bw_conferenc
         members.push(member_view(&mut arena, member)?);
     }
     let (active_members, active_members_len) = arena.list(members);
-    let (created_time, created_time_ms) = arena.time(WHAT, "createdTime", conference.created_time)?;
+    let (created_time, created_time_ms) =
+        arena.time(WHAT, "createdTime", conference.created_time)?;
     let (completed_time, completed_time_ms) =
         arena.time(WHAT, "completedTime", conference.completed_time)?;
     let view = bw_conference {
@@ -109,7 +110,11 @@ pub fn owned_conference(conference: Conference) -> Result<Box<Owned<bw_conferenc
         created_time_ms,
         completed_time,
         completed_time_ms,
-        conference_event_url: arena.text(WHAT, "conferenceEventUrl", conference.conference_event_url)?,
+        conference_event_url: arena.text(
+            WHAT,
+            "conferenceEventUrl",
+            conference.conference_event_url,
+        )?,
         conference_event_method: arena.text(
             WHAT,
             "conferenceEventMethod",

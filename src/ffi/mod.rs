@@ -64,16 +64,16 @@ pub(crate) mod view;
 #[allow(unused_imports)]
 pub use {
     bxml::*, call::*, call_options::*, call_page::*, call_state::*, calls::*, client::*,
-    conference::*, conference_info::*, create_call_request::*, created_call::*,
-    list_calls_query::*, update_conference_member_request::*, update_conference_request::*, completion::bw_completion_fn,
-    error::*, events::*, modify_call_request::*, queue::*, result::*, version::*,
+    completion::bw_completion_fn, conference::*, conference_info::*, create_call_request::*,
+    created_call::*, error::*, events::*, list_calls_query::*, modify_call_request::*, queue::*,
+    result::*, update_conference_member_request::*, update_conference_request::*, version::*,
 };
 
 /// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing {
-    pub use super::boundary::ErrorOut;
     use super::boundary::req_str;
+    pub use super::boundary::ErrorOut;
     pub use super::*;
     use crate::client::{CallOptions, Client};
     use crate::error::Error;

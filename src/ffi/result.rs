@@ -142,7 +142,9 @@ pub unsafe extern "C" fn bw_result_call_state(result: *const bw_result) -> *cons
 /// # Safety
 /// `result` is NULL or a live `bw_result`.
 #[no_mangle]
-pub unsafe extern "C" fn bw_result_created_call(result: *const bw_result) -> *const bw_created_call {
+pub unsafe extern "C" fn bw_result_created_call(
+    result: *const bw_result,
+) -> *const bw_created_call {
     ffi_value!(ptr::null(), {
         // SAFETY: caller contract above.
         match unsafe { value(result) } {
@@ -190,7 +192,9 @@ pub unsafe extern "C" fn bw_result_conference(result: *const bw_result) -> *cons
 /// # Safety
 /// `result` is NULL or a live `bw_result`.
 #[no_mangle]
-pub unsafe extern "C" fn bw_result_conference_member(result: *const bw_result) -> *const bw_conference_member {
+pub unsafe extern "C" fn bw_result_conference_member(
+    result: *const bw_result,
+) -> *const bw_conference_member {
     ffi_value!(ptr::null(), {
         // SAFETY: caller contract above.
         match unsafe { value(result) } {

@@ -4,7 +4,7 @@
 use super::boundary::req_str;
 use super::create_call_request::optional_bool;
 use super::growable;
-use crate::conference::UpdateConferenceMemberRequest;
+use crate::conference::{UpdateConferenceMemberRequest, MAX_COACHED_CALLS};
 use crate::error::Error;
 use std::os::raw::c_char;
 
@@ -43,9 +43,19 @@ pub unsafe fn update_conference_member_request(
     let req = unsafe { growable::read(req) }?;
     let call_ids_to_coach = if req.call_ids_to_coach.is_null() {
         None
+    } else if req.call_ids_to_coach_len > MAX_COACHED_CALLS {
+        // Refused before the array is read: the length alone is wrong.
+        return Err(Error::invalid(
+            "call_ids_to_coach_len",
+            format!(
+                "call_ids_to_coach_len is {}; a conference holds at most {MAX_COACHED_CALLS} calls",
+                req.call_ids_to_coach_len
+            ),
+        ));
     } else {
         // SAFETY: caller contract above: that many pointers.
-        let ids = unsafe { std::slice::from_raw_parts(req.call_ids_to_coach, req.call_ids_to_coach_len) };
+        let ids =
+            unsafe { std::slice::from_raw_parts(req.call_ids_to_coach, req.call_ids_to_coach_len) };
         let mut owned = Vec::with_capacity(ids.len());
         for &id in ids {
             // SAFETY: caller contract above.

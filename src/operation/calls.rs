@@ -24,8 +24,17 @@ pub fn create_call(
 ) -> Result<Operation<CreatedCall>, Error> {
     let url = account_url(base, account_id)? + "/calls";
     request.validate()?;
-    let read = |reply: &Reply| CreatedCall::parse(body(reply, "createCall answer", MAX_BODY_BYTES)?);
-    let mut op = Operation::new("createCall", Method::Post, CALLS, account_id, url, Repeat::PlacesCall, read);
+    let read =
+        |reply: &Reply| CreatedCall::parse(body(reply, "createCall answer", MAX_BODY_BYTES)?);
+    let mut op = Operation::new(
+        "createCall",
+        Method::Post,
+        CALLS,
+        account_id,
+        url,
+        Repeat::PlacesCall,
+        read,
+    );
     op.body = Some(json(request.to_json()));
     op.secrets = request.secrets();
     Ok(op)
@@ -61,10 +70,21 @@ pub fn list_calls(
     let url = account_url(base, account_id)? + "/calls";
     query.validate()?;
     let read = |reply: &Reply| {
-        CallPage::parse(body(reply, "listCalls answer", MAX_PAGE_BYTES)?, reply.link.as_deref())
+        CallPage::parse(
+            body(reply, "listCalls answer", MAX_PAGE_BYTES)?,
+            reply.link.as_deref(),
+        )
     };
     let url = url + &query.to_query();
-    let mut op = Operation::new("listCalls", Method::Get, CALLS, account_id, url, Repeat::Idempotent, read);
+    let mut op = Operation::new(
+        "listCalls",
+        Method::Get,
+        CALLS,
+        account_id,
+        url,
+        Repeat::Idempotent,
+        read,
+    );
     op.max_body = MAX_PAGE_BYTES;
     Ok(op)
 }
@@ -92,11 +112,16 @@ mod tests {
 
     #[test]
     fn create_places_a_call_and_list_reads_a_page() {
-        let request = CreateCallRequest::new("+15555550100", "+15555550199", "app-1", "https://a/answer");
+        let request =
+            CreateCallRequest::new("+15555550100", "+15555550199", "app-1", "https://a/answer");
         let create = create_call(BASE, "99", &request).unwrap();
         assert_eq!(
             (create.method, create.url.as_str(), create.repeat),
-            (Method::Post, "https://h/api/v2/accounts/99/calls", Repeat::PlacesCall)
+            (
+                Method::Post,
+                "https://h/api/v2/accounts/99/calls",
+                Repeat::PlacesCall
+            )
         );
         assert_eq!(create.body.unwrap().bytes, request.to_json().into_bytes());
 
@@ -110,20 +135,33 @@ mod tests {
             (list.method, list.repeat, list.max_body),
             (Method::Get, Repeat::Idempotent, MAX_PAGE_BYTES)
         );
-        assert_eq!(list.url, format!("https://h/api/v2/accounts/99/calls{}", query.to_query()));
+        assert_eq!(
+            list.url,
+            format!("https://h/api/v2/accounts/99/calls{}", query.to_query())
+        );
         assert!(list.body.is_none());
     }
 
     #[test]
     fn nothing_is_built_from_a_bad_request() {
-        let mut request = CreateCallRequest::new("+15555550100", "+15555550199", "app-1", "https://a/answer");
+        let mut request =
+            CreateCallRequest::new("+15555550100", "+15555550199", "app-1", "https://a/answer");
         request.priority = Some(9);
-        assert_eq!(create_call(BASE, "99", &request).err().unwrap().field, Some("priority"));
-        assert_eq!(create_call(BASE, "", &request).err().unwrap().field, Some("account_id"));
+        assert_eq!(
+            create_call(BASE, "99", &request).err().unwrap().field,
+            Some("priority")
+        );
+        assert_eq!(
+            create_call(BASE, "", &request).err().unwrap().field,
+            Some("account_id")
+        );
         let query = ListCallsQuery {
             page_size: Some(0),
             ..ListCallsQuery::default()
         };
-        assert_eq!(list_calls(BASE, "99", &query).err().unwrap().field, Some("page_size"));
+        assert_eq!(
+            list_calls(BASE, "99", &query).err().unwrap().field,
+            Some("page_size")
+        );
     }
 }

@@ -38,7 +38,15 @@ pub fn get_conference(
     let url = conference_url(base, account_id, conference_id)?;
     let read = |reply: &Reply| Conference::parse(body(reply, "conference", MAX_BODY_BYTES)?);
     let ids = (account_id, conference_id);
-    Ok(on_conference("getConference", Method::Get, CONFERENCE, ids, url, Repeat::Idempotent, read))
+    Ok(on_conference(
+        "getConference",
+        Method::Get,
+        CONFERENCE,
+        ids,
+        url,
+        Repeat::Idempotent,
+        read,
+    ))
 }
 
 impl Client {
@@ -50,7 +58,10 @@ impl Client {
         conference_id: &str,
         opts: &CallOptions,
     ) -> Result<Conference, Error> {
-        self.run(get_conference(self.base_url(), account_id, conference_id)?, opts)
+        self.run(
+            get_conference(self.base_url(), account_id, conference_id)?,
+            opts,
+        )
     }
 }
 
@@ -71,7 +82,15 @@ pub fn update_conference(
         Repeat::NotIdempotent
     };
     let ids = (account_id, conference_id);
-    let mut op = on_conference("updateConference", Method::Post, CONFERENCE, ids, url, repeat, ignore);
+    let mut op = on_conference(
+        "updateConference",
+        Method::Post,
+        CONFERENCE,
+        ids,
+        url,
+        repeat,
+        ignore,
+    );
     op.body = Some(json(request.to_json()));
     op.secrets = request.secrets();
     Ok(op)
@@ -106,7 +125,15 @@ pub fn update_conference_bxml(
     let template = "/accounts/{accountId}/conferences/{conferenceId}/bxml";
     let ids = (account_id, conference_id);
     let name = "updateConferenceBxml";
-    let mut op = on_conference(name, Method::Put, template, ids, url, Repeat::NotIdempotent, ignore);
+    let mut op = on_conference(
+        name,
+        Method::Put,
+        template,
+        ids,
+        url,
+        Repeat::NotIdempotent,
+        ignore,
+    );
     op.body = Some(xml(document));
     Ok(op)
 }
@@ -135,9 +162,18 @@ pub fn get_conference_member(
     member_id: &str,
 ) -> Result<Operation<ConferenceMember>, Error> {
     let url = member_url(base, account_id, conference_id, member_id)?;
-    let read = |reply: &Reply| ConferenceMember::parse(body(reply, "conference member", MAX_BODY_BYTES)?);
+    let read =
+        |reply: &Reply| ConferenceMember::parse(body(reply, "conference member", MAX_BODY_BYTES)?);
     let ids = (account_id, conference_id);
-    let mut op = on_conference("getConferenceMember", Method::Get, MEMBER, ids, url, Repeat::Idempotent, read);
+    let mut op = on_conference(
+        "getConferenceMember",
+        Method::Get,
+        MEMBER,
+        ids,
+        url,
+        Repeat::Idempotent,
+        read,
+    );
     op.call_id = member_id.to_owned();
     Ok(op)
 }
@@ -170,7 +206,15 @@ pub fn update_conference_member(
     let ids = (account_id, conference_id);
     let name = "updateConferenceMember";
     // It sets states (muted, held, coaching these calls): a repeat sets the same.
-    let mut op = on_conference(name, Method::Put, MEMBER, ids, url, Repeat::Idempotent, ignore);
+    let mut op = on_conference(
+        name,
+        Method::Put,
+        MEMBER,
+        ids,
+        url,
+        Repeat::Idempotent,
+        ignore,
+    );
     op.call_id = member_id.to_owned();
     op.body = Some(json(request.to_json()));
     Ok(op)
@@ -205,7 +249,12 @@ mod tests {
     fn each_operation_has_its_method_path_body_and_repeat_class() {
         let get = get_conference(BASE, "99", "conf-1").unwrap();
         assert_eq!(
-            (get.method, get.url.as_str(), get.repeat, get.conference_id.as_str()),
+            (
+                get.method,
+                get.url.as_str(),
+                get.repeat,
+                get.conference_id.as_str()
+            ),
             (Method::Get, CONF, Repeat::Idempotent, "conf-1")
         );
         let redirect = UpdateConferenceRequest::redirect("https://a/conf");
@@ -245,12 +294,21 @@ mod tests {
     #[test]
     fn ids_and_documents_are_checked_first() {
         let field = |r: Result<Operation<()>, Error>| r.err().unwrap().field;
-        assert_eq!(field(update_conference_bxml(BASE, "99", "", "<Bxml/>")), Some("conference_id"));
-        assert_eq!(field(update_conference_bxml(BASE, "99", "c", "<Response/>")), Some("bxml"));
+        assert_eq!(
+            field(update_conference_bxml(BASE, "99", "", "<Bxml/>")),
+            Some("conference_id")
+        );
+        assert_eq!(
+            field(update_conference_bxml(BASE, "99", "c", "<Response/>")),
+            Some("bxml")
+        );
         let mute = UpdateConferenceMemberRequest {
             mute: Some(false),
             ..UpdateConferenceMemberRequest::default()
         };
-        assert_eq!(field(update_conference_member(BASE, "99", "c", "..", &mute)), Some("member_id"));
+        assert_eq!(
+            field(update_conference_member(BASE, "99", "c", "..", &mute)),
+            Some("member_id")
+        );
     }
 }
