@@ -141,12 +141,33 @@ pub fn calls_url(sim: &Simulator, account: &str) -> String {
     format!("{}/accounts/{}/calls", sim.api_url(), enc(account))
 }
 
-/// A `voiceApiError` body with the given status and type.
+/// A `voiceApiError` body with the given status and type and a non-empty
+/// description.
 pub fn assert_error(resp: &Resp, status: u16, kind: &str) {
     assert_eq!(resp.status, status, "{}", resp.body);
     let err = resp.json();
     assert_eq!(err["type"], kind, "{}", resp.body);
     assert!(err["description"].as_str().is_some_and(|d| !d.is_empty()));
+    // Like Bandwidth, only authentication errors have a null id.
+    assert_eq!(
+        err["id"].as_str().is_some_and(|id| !id.is_empty()),
+        status != 401
+    );
+}
+
+/// `.../accounts/{account}/conferences/{id}`
+pub fn conf_url(sim: &Simulator, account: &str, id: &str) -> String {
+    format!(
+        "{}/accounts/{}/conferences/{}",
+        sim.api_url(),
+        enc(account),
+        enc(id)
+    )
+}
+
+/// `.../conferences/{id}/members/{member}` in the default account.
+pub fn member_url(sim: &Simulator, id: &str, member: &str) -> String {
+    format!("{}/members/{}", conf_url(sim, ACCOUNT, id), enc(member))
 }
 
 /// The object's keys, sorted.
