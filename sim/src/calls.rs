@@ -219,7 +219,7 @@ pub fn create_call(state: &Arc<State>, req: &Request, account_id: &str) -> Handl
         .map_err(|text| validation(&text))?;
     let call_id = placed.call.call_id.clone();
     let mut inner = state.lock();
-    let epoch = inner.epoch;
+    let (epoch, outcome) = (inner.epoch, inner.outbound);
     inner.calls.insert(call_id.clone(), placed.call);
     drop(inner);
     let location = placed.echo["callUrl"]
@@ -229,7 +229,7 @@ pub fn create_call(state: &Arc<State>, req: &Request, account_id: &str) -> Handl
     let mut resp = Response::json(201, &placed.echo).with_header("Location", &location);
     let state = Arc::clone(state);
     resp.after = Some(Box::new(move || {
-        std::thread::spawn(move || outbound::ring(&state, epoch, &call_id));
+        std::thread::spawn(move || outbound::ring(&state, epoch, &call_id, outcome));
     }));
     Ok(resp)
 }

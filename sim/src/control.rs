@@ -154,6 +154,13 @@ fn start_recording(state: &State, id: &str) -> Result<Response, Response> {
 /// the call is in that state; the view is answered either way.
 fn get_call(state: &State, req: &Request, id: &str) -> Result<Response, Response> {
     let wanted = req.query_param("wait");
+    let states = ["initiated", "answered", "disconnected"];
+    if wanted.as_deref().is_some_and(|w| !states.contains(&w)) {
+        return Err(problem(
+            400,
+            "wait must be initiated, answered or disconnected",
+        ));
+    }
     let view = state.wait_call(id, MAX_WAIT, |call| {
         wanted.as_deref().is_none_or(|w| call.state.as_str() == w)
     });

@@ -40,11 +40,11 @@ impl Outbound {
 }
 
 /// Runs on its own thread once the 201 is on the wire: settles the call as
-/// the setting says and sends its webhooks. A call hung up in between (by
-/// updateCall) or forgotten by a reset is left alone.
-pub fn ring(state: &State, epoch: u64, call_id: &str) {
+/// `outcome` (the setting when it was placed) says and sends its webhooks.
+/// A call hung up in between (by updateCall) or forgotten by a reset is
+/// left alone.
+pub fn ring(state: &State, epoch: u64, call_id: &str, outcome: Outbound) {
     let mut inner = state.lock();
-    let outcome = inner.outbound;
     if inner.epoch != epoch {
         return;
     }
