@@ -1,18 +1,19 @@
 //! The simulated Bandwidth endpoints under `/api`: routing, auth, faults,
-//! updateCall, getCallState and the OAuth2 token endpoint. The other
-//! live-call operations are in `live`.
+//! getCallState and the OAuth2 token endpoint, and what the operations
+//! share. The operations are in `calls` (createCall), `list_calls`,
+//! `update_call`, `live` (call BXML, recording) and `conferences`.
 
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
+use crate::call::{Call, CallState};
 use crate::http::{base64_decode, parse_form, percent_decode, Reply, Request, Response};
-use crate::live;
-use crate::state::{uuid, Call, CallState, Fault, Inner, LoggedRequest, Route, State, Target};
-use crate::webhook::{self, Attempt, Job};
+use crate::ids::uuid;
+use crate::state::{Fault, Inner, LoggedRequest, Route, State, Target};
+use crate::{calls, conferences, list_calls, live, update_call};
 
-pub const CALL_PREFIX: &str = "/api/v2/accounts/";
+pub const ACCOUNTS_PREFIX: &str = "/api/v2/accounts/";
 pub const TOKEN_PATH: &str = "/api/v1/oauth2/token";
 
 /// Handles one `/api` request: logs it, applies faults, then routes.
@@ -34,29 +35,61 @@ pub fn handle(state: &Arc<State>, req: Request) -> Reply {
     reply
 }
 
+/// Which operation's path `path` is, with its decoded ids.
 fn target(path: &str) -> Target {
     if path == TOKEN_PATH {
         return Target::Token;
     }
-    let segs: Vec<&str> = path
-        .strip_prefix(CALL_PREFIX)
-        .unwrap_or("")
-        .split('/')
-        .collect();
-    let [account, "calls", call, ref rest @ ..] = segs[..] else {
+    let Some(rest) = path.strip_prefix(ACCOUNTS_PREFIX) else {
         return Target::Other;
     };
-    let route = match rest {
-        _ if account.is_empty() || call.is_empty() => return Target::Other,
-        [] => Route::Call,
-        ["bxml"] => Route::Bxml,
-        ["recording"] => Route::Recording,
+    let segs: Vec<&str> = rest.split('/').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Target::Other;
+    }
+    let (route, ids) = match segs[..] {
+        [_, "calls"] => (Route::Calls, &[][..]),
+        [_, "calls", ref id @ ..] => match id {
+            [_] => (Route::Call, id),
+            [c, "bxml"] => (Route::Bxml, std::slice::from_ref(c)),
+            [c, "recording"] => (Route::Recording, std::slice::from_ref(c)),
+            _ => return Target::Other,
+        },
+        [_, "conferences", ref id @ ..] => match id {
+            [_] => (Route::Conference, id),
+            [c, "bxml"] => (Route::ConferenceBxml, std::slice::from_ref(c)),
+            [c, "members", m] => (Route::Member, &[*c, *m][..]),
+            _ => return Target::Other,
+        },
         _ => return Target::Other,
     };
-    Target::Call {
-        account_id: percent_decode(account),
-        call_id: percent_decode(call),
+    Target::Api {
         route,
+        account_id: percent_decode(segs[0]),
+        ids: ids.iter().map(|s| percent_decode(s)).collect(),
+    }
+}
+
+/// Dispatches a Voice API request by route and method; other methods get
+/// 405 with `Allow`, before auth.
+fn dispatch(state: &Arc<State>, req: &Request, route: Route, a: &str, ids: &[String]) -> Handled {
+    let id = |i: usize| ids.get(i).map_or("", String::as_str);
+    let (c, m) = (id(0), id(1));
+    match (route, req.method.as_str()) {
+        (Route::Calls, "POST") => calls::create_call(state, req, a),
+        (Route::Calls, "GET") => list_calls::list_calls(state, req, a),
+        (Route::Call, "POST") => Ok(update_call::update_call(state, req, a, c)),
+        (Route::Call, "GET") => Ok(get_call(state, req, a, c)),
+        (Route::Bxml, "PUT") => live::update_bxml(state, req, a, c),
+        (Route::Recording, "PUT") => live::update_recording(state, req, a, c),
+        (Route::Conference, "GET") => conferences::get_conference(state, req, a, c),
+        (Route::Conference, "POST") => conferences::update_conference(state, req, a, c),
+        (Route::ConferenceBxml, "PUT") => conferences::update_conference_bxml(state, req, a, c),
+        (Route::Member, "GET") => conferences::get_member(state, req, a, c, m),
+        (Route::Member, "PUT") => conferences::update_member(state, req, a, c, m),
+        (Route::Calls | Route::Call | Route::Conference, _) => Err(not_allowed("GET, POST")),
+        (Route::Member, _) => Err(not_allowed("GET, PUT")),
+        (Route::Bxml | Route::Recording | Route::ConferenceBxml, _) => Err(not_allowed("PUT")),
     }
 }
 
@@ -71,22 +104,13 @@ fn route(state: &Arc<State>, req: &Request) -> Reply {
         (Target::Token, "POST") => token(state, req),
         (Target::Token, _) => not_allowed("POST"),
         (
-            Target::Call {
-                account_id: a,
-                call_id: c,
+            Target::Api {
                 route,
+                account_id,
+                ids,
             },
-            method,
-        ) => match (route, method) {
-            (Route::Call, "POST") => update_call(state, req, a, c),
-            (Route::Call, "GET") => get_call(state, req, a, c),
-            (Route::Call, _) => not_allowed("GET, POST"),
-            (Route::Bxml, "PUT") => live::update_bxml(state, req, a, c).unwrap_or_else(|r| r),
-            (Route::Recording, "PUT") => {
-                live::update_recording(state, req, a, c).unwrap_or_else(|r| r)
-            }
-            (Route::Bxml | Route::Recording, _) => not_allowed("PUT"),
-        },
+            _,
+        ) => dispatch(state, req, *route, account_id, ids).unwrap_or_else(|r| r),
         (Target::Other, _) => error(404, "not-found", "The requested resource was not found"),
     };
     Reply::Send(resp)
@@ -141,6 +165,26 @@ pub fn error(status: u16, kind: &str, description: &str) -> Response {
         status,
         &json!({"type": kind, "description": description, "id": id}),
     )
+}
+
+/// `Err` is an error response, as `Ok` is the success.
+pub type Handled = Result<Response, Response>;
+
+pub fn validation(text: &str) -> Response {
+    error(400, "validation", text)
+}
+
+/// The body of a JSON operation: 415 unless `application/json`, 400 unless
+/// a JSON object.
+pub fn json_object(req: &Request) -> Result<Map<String, Value>, Response> {
+    if !media_type_is(req, "application/json") {
+        let text = "Content-Type must be application/json";
+        return Err(error(415, "unsupported-media-type", text));
+    }
+    match serde_json::from_slice::<Value>(&req.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(validation("Request body must be a JSON object")),
+    }
 }
 
 fn not_allowed(allow: &str) -> Response {
@@ -245,170 +289,4 @@ pub fn live_call<'a>(
         }
         Some(c) => Ok(c),
     }
-}
-
-/// The `updateCall` body; nullable fields treat `null` like absent.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct UpdateCall {
-    state: Option<String>,
-    redirect_url: Option<String>,
-    redirect_method: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    redirect_fallback_url: Option<String>,
-    redirect_fallback_method: Option<String>,
-    fallback_username: Option<String>,
-    fallback_password: Option<String>,
-    tag: Option<String>,
-}
-
-enum Update {
-    Hangup,
-    /// Primary attempt, then the optional fallback.
-    Redirect {
-        attempts: Vec<Attempt>,
-        tag: Option<String>,
-    },
-}
-
-/// Bandwidth's longest `tag`, in characters. The simulator states the
-/// server's rules itself rather than borrowing the client's (a wrong limit
-/// in the library must not be mirrored here); tests/wire.rs checks the two agree.
-pub const MAX_TAG_CHARS: usize = 4096;
-/// Bandwidth's longest webhook username or password, in characters.
-pub const MAX_CREDENTIAL_CHARS: usize = 1024;
-
-/// Checks the body against Bandwidth's rules; `Err` is the 400 description.
-fn validate(body: Value) -> Result<Update, String> {
-    let u: UpdateCall = serde_json::from_value(body).map_err(|e| e.to_string())?;
-    for (name, value, max) in [
-        ("username", &u.username, MAX_CREDENTIAL_CHARS),
-        ("password", &u.password, MAX_CREDENTIAL_CHARS),
-        (
-            "fallbackUsername",
-            &u.fallback_username,
-            MAX_CREDENTIAL_CHARS,
-        ),
-        (
-            "fallbackPassword",
-            &u.fallback_password,
-            MAX_CREDENTIAL_CHARS,
-        ),
-        ("tag", &u.tag, MAX_TAG_CHARS),
-    ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            return Err(format!("{name} must be at most {max} characters"));
-        }
-    }
-    // Methods are case-insensitive, like Bandwidth; normalised to upper case.
-    let method = |name: &str, m: &Option<String>| match m.as_deref().map(str::to_ascii_uppercase) {
-        None => Ok("POST".to_string()),
-        Some(m) if m == "GET" || m == "POST" => Ok(m),
-        Some(m) => Err(format!("{name} must be GET or POST, got '{m}'")),
-    };
-    match u.state.as_deref() {
-        Some("completed") => {
-            for (name, present) in [
-                ("redirectUrl", u.redirect_url.is_some()),
-                ("redirectMethod", u.redirect_method.is_some()),
-                ("tag", u.tag.is_some()),
-            ] {
-                if present {
-                    return Err(format!("{name} is not allowed when state is 'completed'"));
-                }
-            }
-            method("redirectFallbackMethod", &u.redirect_fallback_method)?;
-            Ok(Update::Hangup)
-        }
-        None | Some("active") => {
-            let url = u.redirect_url.filter(|s| !s.is_empty());
-            let url = url.ok_or("redirectUrl is required when state is 'active'")?;
-            let primary = Attempt {
-                url,
-                method: method("redirectMethod", &u.redirect_method)?,
-                username: u.username,
-                password: u.password,
-                is_fallback: false,
-            };
-            let fallback_method = method("redirectFallbackMethod", &u.redirect_fallback_method)?;
-            let fallback = u
-                .redirect_fallback_url
-                .filter(|s| !s.is_empty())
-                .map(|url| Attempt {
-                    url,
-                    method: fallback_method,
-                    username: u.fallback_username,
-                    password: u.fallback_password,
-                    is_fallback: true,
-                });
-            let attempts = std::iter::once(primary).chain(fallback).collect();
-            Ok(Update::Redirect {
-                attempts,
-                tag: u.tag,
-            })
-        }
-        Some(other) => Err(format!(
-            "state must be 'active' or 'completed', got '{other}'"
-        )),
-    }
-}
-
-fn update_call(state: &Arc<State>, req: &Request, account_id: &str, call_id: &str) -> Response {
-    if let Err(resp) = authenticate(state, req) {
-        return resp;
-    }
-    if !media_type_is(req, "application/json") {
-        let text = "Content-Type must be application/json";
-        return error(415, "unsupported-media-type", text);
-    }
-    let body = match serde_json::from_slice::<Value>(&req.body) {
-        Ok(v) if v.is_object() => v,
-        _ => return error(400, "validation", "Request body must be a JSON object"),
-    };
-    let update = validate(body);
-    let mut inner = state.lock();
-    let epoch = inner.epoch;
-    let call = match live_call(&mut inner, account_id, call_id) {
-        Ok(call) => call,
-        Err(resp) => return resp,
-    };
-    let (attempts, tag) = match update {
-        Err(text) => return error(400, "validation", &text),
-        Ok(Update::Hangup) => {
-            // Bandwidth: hang up if answered, cancel an unanswered outbound
-            // call, reject an unanswered inbound one.
-            let cause = match (call.state, call.direction.as_str()) {
-                (CallState::Answered, _) => "hangup",
-                (_, "inbound") => "rejected",
-                _ => "cancel",
-            };
-            call.end(cause, None);
-            return Response::new(200);
-        }
-        Ok(Update::Redirect { attempts, tag }) => (attempts, tag),
-    };
-    if call.state == CallState::Initiated {
-        return error(409, "conflict", "Call is not yet answered");
-    }
-    match tag {
-        Some(t) if t.is_empty() => call.tag = None,
-        Some(t) => call.tag = Some(t),
-        None => {}
-    }
-    call.touch();
-    let job = Job {
-        epoch,
-        call_id: call.call_id.clone(),
-        event: webhook::redirect_event(call, &state.base_url),
-        attempts,
-    };
-    drop(inner);
-    let state = Arc::clone(state);
-    // Delivered only after the 200 is on the wire, like Bandwidth.
-    let mut resp = Response::new(200);
-    resp.after = Some(Box::new(move || {
-        std::thread::spawn(move || webhook::deliver(&state, job));
-    }));
-    resp
 }

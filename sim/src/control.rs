@@ -1,21 +1,26 @@
 //! `/sim/...`: the unauthenticated control API for tests and demos, plus the
-//! built-in BXML app that can receive Redirect callbacks.
+//! built-in BXML app that can receive webhooks.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::call::{Call, CallState};
+use crate::conference::{self, NewConference};
 use crate::http::{percent_decode, Request, Response};
-use crate::state::{new_call_id, Call, CallState, Fault, Route, State};
+use crate::ids::new_call_id;
+use crate::outbound::{self, Outbound};
+use crate::state::{Fault, Route, State};
 
 /// Upper bound for `GET /sim/webhooks?wait=N`.
 const MAX_WAIT: Duration = Duration::from_secs(10);
 
 const BXML: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Response><SpeakSentence>Hello from the bwvoice simulator. Your call was redirected.</SpeakSentence></Response>"#;
 
-pub fn handle(state: &State, req: &Request) -> Response {
+pub fn handle(state: &Arc<State>, req: &Request) -> Response {
     let path = req.path();
     if let Some(rest) = path.strip_prefix("/sim/app/") {
         return app(state, req, rest);
@@ -26,7 +31,9 @@ pub fn handle(state: &State, req: &Request) -> Response {
         ("POST", ["calls"]) => create_call(state, req),
         ("POST", ["calls", id, "answer"]) => answer_call(state, &percent_decode(id)),
         ("POST", ["calls", id, "recording"]) => start_recording(state, &percent_decode(id)),
-        ("GET", ["calls", id]) => get_call(state, &percent_decode(id)),
+        ("GET", ["calls", id]) => get_call(state, req, &percent_decode(id)),
+        ("POST", ["conferences"]) => create_conference(state, req),
+        ("GET", ["conferences", id]) => get_conference(state, &percent_decode(id)),
         ("GET", ["requests"]) => Ok(requests(state, req)),
         ("GET", ["webhooks"]) => Ok(webhooks(state, req)),
         ("GET", ["app-log"]) => Ok(Response::json(
@@ -39,10 +46,13 @@ pub fn handle(state: &State, req: &Request) -> Response {
         }
         ("POST", ["config"]) => set_config(state, req),
         ("POST", ["faults"]) => add_fault(state, req),
-        (_, ["calls"] | ["calls", _, "answer" | "recording"] | ["reset" | "config" | "faults"]) => {
-            Err(problem(405, "use POST").with_header("Allow", "POST"))
-        }
-        (_, ["calls", _] | ["requests" | "webhooks" | "app-log"]) => {
+        (
+            _,
+            ["calls" | "conferences"]
+            | ["calls", _, "answer" | "recording"]
+            | ["reset" | "config" | "faults"],
+        ) => Err(problem(405, "use POST").with_header("Allow", "POST")),
+        (_, ["calls" | "conferences", _] | ["requests" | "webhooks" | "app-log"]) => {
             Err(problem(405, "use GET").with_header("Allow", "GET"))
         }
         _ => Err(problem(404, "unknown control route")),
@@ -122,17 +132,12 @@ fn create_call(state: &State, req: &Request) -> Result<Response, Response> {
     Ok(Response::json(201, &json))
 }
 
-fn answer_call(state: &State, id: &str) -> Result<Response, Response> {
-    let mut inner = state.lock();
-    let call = inner
-        .calls
-        .get_mut(id)
-        .ok_or_else(|| problem(404, "unknown call"))?;
-    if call.state != CallState::Initiated {
-        return Err(problem(409, "call is not in state 'initiated'"));
+/// Answers a ringing call; one placed with createCall sends its answer event.
+fn answer_call(state: &Arc<State>, id: &str) -> Result<Response, Response> {
+    match outbound::answer(state, id) {
+        Ok(view) => Ok(Response::json(200, &view)),
+        Err((status, text)) => Err(problem(status, text)),
     }
-    call.answer();
-    Ok(Response::json(200, &call.control_json()))
 }
 
 fn start_recording(state: &State, id: &str) -> Result<Response, Response> {
@@ -145,13 +150,42 @@ fn start_recording(state: &State, id: &str) -> Result<Response, Response> {
     Ok(Response::json(200, &call.control_json()))
 }
 
-fn get_call(state: &State, id: &str) -> Result<Response, Response> {
-    let inner = state.lock();
-    let call = inner
-        .calls
-        .get(id)
-        .ok_or_else(|| problem(404, "unknown call"))?;
-    Ok(Response::json(200, &call.control_json()))
+/// `?wait=answered` (or another state): first wait, at most MAX_WAIT, until
+/// the call is in that state; the view is answered either way.
+fn get_call(state: &State, req: &Request, id: &str) -> Result<Response, Response> {
+    let wanted = req.query_param("wait");
+    let states = ["initiated", "answered", "disconnected"];
+    if wanted.as_deref().is_some_and(|w| !states.contains(&w)) {
+        return Err(problem(
+            400,
+            "wait must be initiated, answered or disconnected",
+        ));
+    }
+    let view = state.wait_call(id, MAX_WAIT, |call| {
+        wanted.as_deref().is_none_or(|w| call.state.as_str() == w)
+    });
+    let view = view.ok_or_else(|| problem(404, "unknown call"))?;
+    Ok(Response::json(200, &view))
+}
+
+fn create_conference(state: &State, req: &Request) -> Result<Response, Response> {
+    let spec: NewConference = body(req)?;
+    let mut inner = state.lock();
+    let conf =
+        conference::create(&mut inner, spec).map_err(|(status, text)| problem(status, &text))?;
+    Ok(Response::json(201, &conf.control_json(&state.base_url)))
+}
+
+fn get_conference(state: &State, id: &str) -> Result<Response, Response> {
+    let mut inner = state.lock();
+    let crate::state::Inner {
+        conferences, calls, ..
+    } = &mut *inner;
+    let conf = conferences
+        .get_mut(id)
+        .ok_or_else(|| problem(404, "unknown conference"))?;
+    conf.refresh(calls);
+    Ok(Response::json(200, &conf.control_json(&state.base_url)))
 }
 
 /// Headers as a JSON object; repeated names are joined with ", ".
@@ -199,9 +233,11 @@ fn webhooks(state: &State, req: &Request) -> Response {
         .wait_webhooks(wait, MAX_WAIT)
         .iter()
         .map(|d| {
-            json!({"url": d.url, "method": d.method, "headers": headers_json(&d.headers),
-                   "body": d.body, "query": d.query, "status": d.status, "error": d.error,
-                   "fallback": d.is_fallback, "callId": d.call_id})
+            let call_id = Some(&d.call_id).filter(|id| !id.is_empty());
+            json!({"eventType": d.event_type, "url": d.url, "method": d.method,
+                   "headers": headers_json(&d.headers), "body": d.body, "query": d.query,
+                   "status": d.status, "error": d.error, "fallback": d.is_fallback,
+                   "callId": call_id, "conferenceId": d.conference_id, "response": d.response})
         })
         .collect();
     Response::json(200, &Value::Array(list))
@@ -211,14 +247,25 @@ fn webhooks(state: &State, req: &Request) -> Response {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ConfigBody {
     token_expires_in: Option<u64>,
+    outbound: Option<Outbound>,
 }
 
+/// Settings from now on; the answer is the settings in force.
 fn set_config(state: &State, req: &Request) -> Result<Response, Response> {
     let b: ConfigBody = body(req)?;
+    let mut inner = state.lock();
     if let Some(secs) = b.token_expires_in {
-        state.lock().token_expires_in = secs;
+        inner.token_expires_in = secs;
     }
-    Ok(ok())
+    if let Some(outbound) = b.outbound {
+        inner.outbound = outbound;
+    }
+    let settings = json!({
+        "ok": true,
+        "tokenExpiresIn": inner.token_expires_in,
+        "outbound": inner.outbound.as_str(),
+    });
+    Ok(Response::json(200, &settings))
 }
 
 #[derive(Deserialize)]

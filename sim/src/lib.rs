@@ -1,7 +1,8 @@
-//! Local simulator of Bandwidth's Voice API live-call endpoints (update call,
-//! replace BXML, pause/resume recording, call state) and the OAuth2 token
-//! endpoint. It really delivers Redirect callbacks (to loopback only) and can
-//! inject faults.
+//! Local simulator of Bandwidth's Voice API: create and list calls, update a
+//! call, replace its BXML, pause/resume its recording, call state,
+//! conferences and their members, and the OAuth2 token endpoint. It really
+//! delivers webhooks (answer, disconnect, redirect, conferenceRedirect; to
+//! loopback only) and can inject faults.
 //!
 //! ```no_run
 //! let sim = bwvoice_sim::Simulator::start(bwvoice_sim::Config::default()).unwrap();
@@ -10,10 +11,20 @@
 //! ```
 
 mod api;
+mod call;
+mod calls;
+mod clock;
+mod conference;
+mod conferences;
 mod control;
+mod fields;
 mod http;
+mod ids;
+mod list_calls;
 mod live;
+mod outbound;
 mod state;
+mod update_call;
 mod webhook;
 
 use std::io;
@@ -23,10 +34,15 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-pub use api::{MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS};
+use call::Call;
+pub use call::CallState;
+use conference::NewConference;
 use http::{Reply, Request, Response, Server};
-use state::{new_call_id, Call, State};
-pub use state::{CallState, Fault, LoggedRequest, Route, WebhookDelivery};
+use ids::new_call_id;
+pub use outbound::Outbound;
+use state::State;
+pub use state::{Fault, LoggedRequest, Route, WebhookDelivery};
+pub use update_call::{MAX_CREDENTIAL_CHARS, MAX_TAG_CHARS};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -119,15 +135,60 @@ impl Simulator {
         id
     }
 
-    /// Answers an initiated call; false if unknown or not initiated.
+    /// Answers an initiated call (a call placed with createCall then sends
+    /// its answer event); false if unknown or not initiated.
     pub fn answer_call(&self, call_id: &str) -> bool {
-        match self.state.lock().calls.get_mut(call_id) {
-            Some(call) if call.state == CallState::Initiated => {
-                call.answer();
-                true
-            }
-            _ => false,
-        }
+        outbound::answer(&self.state, call_id).is_ok()
+    }
+
+    /// What happens to calls placed with createCall from now on.
+    pub fn set_outbound(&self, outbound: Outbound) {
+        self.state.lock().outbound = outbound;
+    }
+
+    /// Waits until the call is in `state` or `timeout` passes; returns its
+    /// control view either way (`None`: unknown call).
+    pub fn wait_call_state(
+        &self,
+        call_id: &str,
+        state: CallState,
+        timeout: Duration,
+    ) -> Option<serde_json::Value> {
+        self.state.wait_call(call_id, timeout, |c| c.state == state)
+    }
+
+    /// Puts answered calls of the account into a new conference, as the
+    /// control API's `POST /sim/conferences` does; returns its id, or why not.
+    pub fn create_conference(
+        &self,
+        account_id: &str,
+        name: &str,
+        members: &[&str],
+    ) -> Result<String, String> {
+        let spec = NewConference {
+            account_id: Some(account_id.to_string()),
+            name: name.to_string(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+            tag: None,
+            conference_event_url: None,
+            conference_event_method: None,
+        };
+        let mut inner = self.state.lock();
+        conference::create(&mut inner, spec)
+            .map(|c| c.id.clone())
+            .map_err(|(_, text)| text)
+    }
+
+    /// The control view of a conference: `conference` plus `accountId` and
+    /// its latest `bxml`.
+    pub fn conference(&self, id: &str) -> Option<serde_json::Value> {
+        let mut inner = self.state.lock();
+        let state::Inner {
+            conferences, calls, ..
+        } = &mut *inner;
+        let conf = conferences.get_mut(id)?;
+        conf.refresh(calls);
+        Some(conf.control_json(&self.state.base_url))
     }
 
     /// Starts a recording on an answered call; false if the call is unknown,
@@ -180,7 +241,8 @@ impl Simulator {
         self.state.lock().token_expires_in = secs;
     }
 
-    /// Clears calls, logs, faults and tokens; restores the start-up config.
+    /// Clears calls, conferences, logs, faults and tokens; restores the
+    /// start-up config.
     pub fn reset(&self) {
         self.state.reset();
     }

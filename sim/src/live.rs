@@ -5,9 +5,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::api::{authenticate, error, live_call, media_type_is};
+use crate::api::{authenticate, error, live_call, media_type_is, validation, Handled};
+use crate::call::{CallState, RecordingState};
 use crate::http::{Request, Response};
-use crate::state::{CallState, RecordingState, State};
+use crate::state::State;
 
 fn unsupported(expected: &str) -> Response {
     error(
@@ -19,7 +20,7 @@ fn unsupported(expected: &str) -> Response {
 
 /// `Err` is the 400 description. Well-formed and rooted at `<Bxml>` is all
 /// that is checked: verbs are not interpreted.
-fn check_bxml(body: &[u8]) -> Result<String, String> {
+pub fn check_bxml(body: &[u8]) -> Result<String, String> {
     let text = std::str::from_utf8(body).map_err(|_| "BXML must be UTF-8".to_string())?;
     // roxmltree refuses DTDs by default, so entity tricks cannot reach us.
     let doc = roxmltree::Document::parse(text).map_err(|e| match e {
@@ -34,13 +35,6 @@ fn check_bxml(body: &[u8]) -> Result<String, String> {
         )),
         (name, _) => Err(format!("The root element must be <Bxml>, got <{name}>")),
     }
-}
-
-/// `Err` is an error response, as `Ok` is the success.
-type Handled = Result<Response, Response>;
-
-fn validation(text: &str) -> Response {
-    error(400, "validation", text)
 }
 
 pub fn update_bxml(state: &State, req: &Request, account_id: &str, call_id: &str) -> Handled {

@@ -1,61 +1,39 @@
-//! Shared simulator state: calls, request/webhook/app logs, faults, tokens.
+//! Shared simulator state: calls, conferences, request/webhook/app logs,
+//! faults, tokens.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::call::{Call, CallState};
+use crate::conference::Conference;
+use crate::ids::random_hex;
+use crate::outbound::Outbound;
+use crate::webhook::{self, Job};
 use crate::Config;
 
-/// Lifecycle of a simulated call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallState {
-    Initiated,
-    Answered,
-    Disconnected,
-}
-
-impl CallState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallState::Initiated => "initiated",
-            CallState::Answered => "answered",
-            CallState::Disconnected => "disconnected",
-        }
-    }
-}
-
-/// State of a call's recording (the spec's `recordingStateEnum`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordingState {
-    Recording,
-    Paused,
-}
-
-impl RecordingState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordingState::Recording => "recording",
-            RecordingState::Paused => "paused",
-        }
-    }
-}
-
-/// The operations on one call, so a fault can target just one of them.
+/// The Voice API operations by path, so a fault can target just one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Route {
+    /// `.../calls`: createCall and listCalls.
+    Calls,
     /// `.../calls/{callId}`: getCallState and updateCall.
     Call,
     /// `.../calls/{callId}/bxml`: updateCallBxml.
     Bxml,
     /// `.../calls/{callId}/recording`: updateCallRecordingState.
     Recording,
+    /// `.../conferences/{conferenceId}`: getConference and updateConference.
+    Conference,
+    /// `.../conferences/{conferenceId}/bxml`: updateConferenceBxml.
+    ConferenceBxml,
+    /// `.../conferences/{conferenceId}/members/{memberId}`:
+    /// getConferenceMember and updateConferenceMember.
+    Member,
 }
 
 /// One request to `/api/...` as the simulator received it.
@@ -71,9 +49,12 @@ pub struct LoggedRequest {
     pub status: u16,
 }
 
-/// One attempt to deliver a Redirect callback.
+/// One attempt to deliver a webhook (redirect, answer, disconnect,
+/// conferenceRedirect).
 #[derive(Debug, Clone)]
 pub struct WebhookDelivery {
+    /// The event's `eventType`, e.g. `"answer"`.
+    pub event_type: String,
     pub url: String,
     pub method: String,
     /// Headers the simulator set (lowercased), including `authorization`.
@@ -86,18 +67,25 @@ pub struct WebhookDelivery {
     pub status: u16,
     pub error: Option<String>,
     pub is_fallback: bool,
+    /// The call the event is about; empty for a conference event.
     pub call_id: String,
+    /// The conference a conferenceRedirect event is about.
+    pub conference_id: Option<String>,
+    /// What the receiver answered (the BXML of an answer or redirect), kept
+    /// but not executed; at most 64 KiB.
+    pub response: String,
 }
 
 /// An injected failure for the next `count` matching `/api` requests.
 #[derive(Debug, Clone)]
 pub struct Fault {
-    /// Decoded accountId or callId of the path, or `"token"` for the token
-    /// endpoint; `None` matches every `/api` request.
+    /// A decoded id of the path (accountId, callId, conferenceId or
+    /// memberId), or `"token"` for the token endpoint; `None` matches every
+    /// `/api` request.
     pub match_id: Option<String>,
     /// Only requests with this method (case-insensitive); `None` = any.
     pub method: Option<String>,
-    /// Only requests to this call operation; `None` = any `/api` request.
+    /// Only requests to this operation's path; `None` = any `/api` request.
     pub route: Option<Route>,
     pub count: u32,
     pub status: Option<u16>,
@@ -126,138 +114,15 @@ impl Default for Fault {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Call {
-    pub account_id: String,
-    pub call_id: String,
-    pub application_id: String,
-    pub from: String,
-    pub to: String,
-    pub direction: String,
-    pub state: CallState,
-    pub start_time: String,
-    pub answer_time: Option<String>,
-    pub end_time: Option<String>,
-    pub disconnect_cause: Option<String>,
-    pub error_message: Option<String>,
-    pub error_id: Option<String>,
-    pub last_update: String,
-    pub tag: Option<String>,
-    /// `None` when no recording is in progress.
-    pub recording: Option<RecordingState>,
-    /// The latest document sent with updateCallBxml.
-    pub bxml: Option<String>,
-}
-
-impl Call {
-    pub fn new(account_id: &str, call_id: String, state: CallState) -> Call {
-        let now = now_rfc3339();
-        let mut call = Call {
-            account_id: account_id.to_string(),
-            call_id,
-            application_id: "04e88489-df02-4e34-a0ee-27a91849555f".into(),
-            from: "+19195551234".into(),
-            to: "+19195554321".into(),
-            direction: "outbound".into(),
-            state: CallState::Initiated,
-            start_time: now.clone(),
-            answer_time: None,
-            end_time: None,
-            disconnect_cause: None,
-            error_message: None,
-            error_id: None,
-            last_update: now,
-            tag: None,
-            recording: None,
-            bxml: None,
-        };
-        match state {
-            CallState::Initiated => {}
-            CallState::Answered => call.answer(),
-            CallState::Disconnected => call.end("hangup", None),
-        }
-        call
-    }
-
-    pub fn answer(&mut self) {
-        let now = now_rfc3339();
-        self.state = CallState::Answered;
-        self.answer_time = Some(now.clone());
-        self.last_update = now;
-    }
-
-    /// Records that the call was modified (tag, recording, BXML).
-    pub fn touch(&mut self) {
-        self.last_update = now_rfc3339();
-    }
-
-    /// Starts a recording the way a `<StartRecording>` verb would.
-    pub fn start_recording(&mut self) -> Result<(), &'static str> {
-        if self.state != CallState::Answered {
-            return Err("call is not in state 'answered'");
-        }
-        if self.recording.is_some() {
-            return Err("call already has a recording");
-        }
-        self.recording = Some(RecordingState::Recording);
-        self.touch();
-        Ok(())
-    }
-
-    /// Hangs up; a recording in progress stops with the call.
-    pub fn end(&mut self, cause: &str, error: Option<String>) {
-        let now = now_rfc3339();
-        self.state = CallState::Disconnected;
-        self.recording = None;
-        self.end_time = Some(now.clone());
-        self.disconnect_cause = Some(cause.to_string());
-        self.error_id = error.as_ref().map(|_| uuid());
-        self.error_message = error;
-        self.last_update = now;
-    }
-
-    /// The spec's `callState` shape (what `GET /api/v2/.../calls/{id}` returns).
-    pub fn to_json(&self) -> Value {
-        json!({
-            "applicationId": self.application_id,
-            "accountId": self.account_id,
-            "callId": self.call_id,
-            "parentCallId": null,
-            "to": self.to,
-            "from": self.from,
-            "direction": self.direction,
-            "state": self.state.as_str(),
-            "stirShaken": null,
-            "identity": null,
-            "enqueuedTime": self.start_time,
-            "startTime": self.start_time,
-            "answerTime": self.answer_time,
-            "endTime": self.end_time,
-            "disconnectCause": self.disconnect_cause,
-            "errorMessage": self.error_message,
-            "errorId": self.error_id,
-            "lastUpdate": self.last_update,
-        })
-    }
-
-    /// The control view (`/sim/calls/{id}`, `Simulator::call`): `callState`
-    /// plus what the Voice API does not show back.
-    pub fn control_json(&self) -> Value {
-        let mut v = self.to_json();
-        v["tag"] = json!(self.tag);
-        v["recording"] = json!(self.recording.map(RecordingState::as_str));
-        v["bxml"] = json!(self.bxml);
-        v
-    }
-}
-
 /// Which `/api` endpoint a request addressed; used to match faults.
 pub enum Target {
     Token,
-    Call {
-        account_id: String,
-        call_id: String,
+    Api {
         route: Route,
+        account_id: String,
+        /// The decoded ids after the account: callId, or conferenceId then
+        /// memberId; empty for `.../calls`.
+        ids: Vec<String>,
     },
     Other,
 }
@@ -265,6 +130,11 @@ pub enum Target {
 #[derive(Default)]
 pub struct Inner {
     pub calls: HashMap<String, Call>,
+    pub conferences: HashMap<String, Conference>,
+    /// listCalls page tokens: token -> (accountId, seq of the last call shown).
+    pub page_tokens: HashMap<String, (String, u64)>,
+    /// What happens to calls placed with createCall.
+    pub outbound: Outbound,
     pub requests: Vec<LoggedRequest>,
     pub webhooks: Vec<WebhookDelivery>,
     pub app_log: Vec<Value>,
@@ -281,7 +151,8 @@ pub struct State {
     /// `http://127.0.0.1:PORT`, used to build callUrl.
     pub base_url: String,
     inner: Mutex<Inner>,
-    /// Signalled when a webhook is logged and on shutdown.
+    /// Signalled when a request or webhook is logged, when a call changes
+    /// state, and on shutdown.
     changed: Condvar,
 }
 
@@ -369,11 +240,13 @@ impl State {
 
     /// Records a delivery attempt; `end_call` ends the call in the same step so
     /// a test that waited for the delivery also sees the resulting state.
-    pub fn log_webhook(&self, epoch: u64, d: WebhookDelivery, end_call: bool) {
+    /// Returns the call's disconnect event when that ended it.
+    pub fn log_webhook(&self, epoch: u64, d: WebhookDelivery, end_call: bool) -> Option<Job> {
         let mut inner = self.lock();
         if inner.epoch != epoch {
-            return;
+            return None;
         }
+        let mut disconnect = None;
         if end_call {
             if let Some(call) = inner.calls.get_mut(&d.call_id) {
                 if call.state != CallState::Disconnected {
@@ -382,12 +255,36 @@ impl State {
                         "callback-error",
                         Some(format!("Callback delivery failed: {msg}")),
                     );
+                    disconnect = webhook::disconnect_job(call, epoch, &self.base_url);
                 }
             }
         }
         inner.webhooks.push(d);
         drop(inner);
         self.changed.notify_all();
+        disconnect
+    }
+
+    /// Wakes the waiters after a change they may wait for (a call's state).
+    pub fn notify(&self) {
+        self.changed.notify_all();
+    }
+
+    /// Waits until `done` holds for the call or `timeout` passes; returns
+    /// the call's control view either way (`None` at once: unknown call).
+    pub fn wait_call(
+        &self,
+        call_id: &str,
+        timeout: Duration,
+        done: impl Fn(&Call) -> bool,
+    ) -> Option<Value> {
+        let guard = self.lock();
+        let pending = |i: &Inner| i.calls.get(call_id).is_some_and(|c| !done(c));
+        let (inner, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |i| pending(i) && !i.shutdown)
+            .unwrap_or_else(|e| e.into_inner());
+        inner.calls.get(call_id).map(Call::control_json)
     }
 
     pub fn wait_webhooks(&self, n: usize, timeout: Duration) -> Vec<WebhookDelivery> {
@@ -407,17 +304,15 @@ impl State {
                 (Some(m), Target::Token) => m == "token",
                 (
                     Some(m),
-                    Target::Call {
-                        account_id,
-                        call_id,
-                        ..
+                    Target::Api {
+                        account_id, ids, ..
                     },
-                ) => m == account_id || m == call_id,
+                ) => m == account_id || ids.contains(m),
                 (Some(_), Target::Other) => false,
             };
             let route = match (f.route, target) {
                 (None, _) => true,
-                (Some(r), Target::Call { route, .. }) => r == *route,
+                (Some(r), Target::Api { route, .. }) => r == *route,
                 (Some(_), _) => false,
             };
             id && route
@@ -460,71 +355,4 @@ impl State {
             Some(_) => Ok(()),
         }
     }
-}
-
-/// Non-cryptographic randomness from std's per-process random hash keys;
-/// good enough for opaque test ids and tokens.
-fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    h.finish()
-}
-
-pub fn random_hex(len: usize) -> String {
-    let mut s = String::with_capacity(len + 16);
-    while s.len() < len {
-        s.push_str(&format!("{:016x}", random_u64()));
-    }
-    s.truncate(len);
-    s
-}
-
-pub fn uuid() -> String {
-    let h = random_hex(32);
-    format!(
-        "{}-{}-4{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[13..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
-/// Bandwidth-style call id: `c-` + 8 hex + `-` + uuid.
-pub fn new_call_id() -> String {
-    format!("c-{}-{}", random_hex(8), uuid())
-}
-
-/// Current UTC time as RFC 3339 with milliseconds, e.g. `2022-06-16T13:15:07.160Z`.
-pub fn now_rfc3339() -> String {
-    let d = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = d.as_secs();
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        d.subsec_millis()
-    )
 }

@@ -1,13 +1,22 @@
-//! Redirect callback delivery: primary URL, then fallback, loopback only.
+//! Webhook delivery (redirect, answer, disconnect, conferenceRedirect):
+//! primary URL, then fallback, loopback only.
 
 use std::net::Ipv4Addr;
+use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
+use crate::call::Call;
+use crate::clock::now_rfc3339;
+use crate::conference::Conference;
 use crate::http::{base64_encode, percent_encode};
-use crate::state::{now_rfc3339, Call, State, WebhookDelivery};
+use crate::state::{State, WebhookDelivery};
 
-/// One delivery target (redirectUrl or redirectFallbackUrl).
+/// The most of a receiver's answer that a delivery record keeps.
+const MAX_RESPONSE: usize = 64 * 1024;
+
+/// One delivery target (e.g. redirectUrl or redirectFallbackUrl).
+#[derive(Debug, Clone)]
 pub struct Attempt {
     pub url: String,
     /// "GET" or "POST".
@@ -19,21 +28,49 @@ pub struct Attempt {
 
 pub struct Job {
     pub epoch: u64,
+    /// Empty for a conference event.
     pub call_id: String,
+    pub conference_id: Option<String>,
     pub event: Map<String, Value>,
     /// Tried in order until one succeeds.
     pub attempts: Vec<Attempt>,
+    /// Per-attempt timeout; `None`: the simulator's configured one.
+    pub timeout: Option<Duration>,
 }
 
-/// The spec's `redirectCallback` body for `call` as it is now.
-pub fn redirect_event(call: &Call, base_url: &str) -> Map<String, Value> {
-    let call_url = format!(
+impl Job {
+    pub fn for_call(epoch: u64, call: &Call, event: Value, attempts: Vec<Attempt>) -> Job {
+        Job {
+            epoch,
+            call_id: call.call_id.clone(),
+            conference_id: None,
+            event: into_map(event),
+            attempts,
+            timeout: call.callback_timeout,
+        }
+    }
+}
+
+fn into_map(event: Value) -> Map<String, Value> {
+    match event {
+        Value::Object(map) => map,
+        _ => unreachable!("events are JSON objects"),
+    }
+}
+
+/// The call's URL in the Voice API, as events and createCall show it.
+pub fn call_url(base_url: &str, account_id: &str, call_id: &str) -> String {
+    format!(
         "{base_url}/api/v2/accounts/{}/calls/{}",
-        percent_encode(&call.account_id),
-        percent_encode(&call.call_id)
-    );
+        percent_encode(account_id),
+        percent_encode(call_id)
+    )
+}
+
+/// The fields every call event has, for `call` as it is now.
+fn call_event(event_type: &str, call: &Call, base_url: &str) -> Value {
     let mut event = json!({
-        "eventType": "redirect",
+        "eventType": event_type,
         "eventTime": now_rfc3339(),
         "accountId": call.account_id,
         "applicationId": call.application_id,
@@ -41,27 +78,77 @@ pub fn redirect_event(call: &Call, base_url: &str) -> Map<String, Value> {
         "to": call.to,
         "direction": call.direction,
         "callId": call.call_id,
-        "callUrl": call_url,
+        "callUrl": call_url(base_url, &call.account_id, &call.call_id),
         "startTime": call.start_time,
         "answerTime": call.answer_time,
     });
     if let Some(tag) = &call.tag {
         event["tag"] = json!(tag);
     }
-    match event {
-        Value::Object(map) => map,
-        _ => unreachable!("json! object literal"),
+    event
+}
+
+/// The spec's `redirectCallback` body for `call` as it is now.
+pub fn redirect_event(call: &Call, base_url: &str) -> Value {
+    call_event("redirect", call, base_url)
+}
+
+/// The `answer` event to the answerUrl of a call placed with createCall,
+/// once it is answered; `None` if it has none left to send.
+pub fn answer_job(call: &mut Call, epoch: u64, base_url: &str) -> Option<Job> {
+    let attempts = std::mem::take(&mut call.hooks.answer);
+    if attempts.is_empty() {
+        return None;
+    }
+    let mut event = call_event("answer", call, base_url);
+    event["enqueuedTime"] = json!(call.start_time);
+    Some(Job::for_call(epoch, call, event, attempts))
+}
+
+/// The `disconnect` event to the disconnectUrl of a call that just ended;
+/// `None` if it has none (or it was sent already).
+pub fn disconnect_job(call: &mut Call, epoch: u64, base_url: &str) -> Option<Job> {
+    let attempt = call.hooks.disconnect.take()?;
+    let mut event = call_event("disconnect", call, base_url);
+    event["enqueuedTime"] = json!(call.start_time);
+    event["endTime"] = json!(call.end_time);
+    event["cause"] = json!(call.disconnect_cause);
+    event["errorMessage"] = json!(call.error_message);
+    event["errorId"] = json!(call.error_id);
+    Some(Job::for_call(epoch, call, event, vec![attempt]))
+}
+
+/// The spec's `conferenceRedirectCallback` for updateConference.
+pub fn conference_redirect_job(conf: &Conference, epoch: u64, attempts: Vec<Attempt>) -> Job {
+    let mut event = json!({
+        "eventType": "conferenceRedirect",
+        "eventTime": now_rfc3339(),
+        "conferenceId": conf.id,
+        "name": conf.name,
+    });
+    if let Some(tag) = &conf.tag {
+        event["tag"] = json!(tag);
+    }
+    Job {
+        epoch,
+        call_id: String::new(),
+        conference_id: Some(conf.id.clone()),
+        event: into_map(event),
+        attempts,
+        timeout: None,
     }
 }
 
 /// Runs on its own thread; ends the call with `callback-error` if every
-/// attempt fails.
+/// attempt fails, and then sends its disconnect event, if it has one.
 pub fn deliver(state: &State, job: Job) {
     let count = job.attempts.len();
     for (i, attempt) in job.attempts.iter().enumerate() {
         let delivery = send(state, &job, attempt);
         let ok = delivery.error.is_none();
-        state.log_webhook(job.epoch, delivery, !ok && i + 1 == count);
+        if let Some(disconnect) = state.log_webhook(job.epoch, delivery, !ok && i + 1 == count) {
+            deliver(state, disconnect);
+        }
         if ok {
             return;
         }
@@ -69,7 +156,9 @@ pub fn deliver(state: &State, job: Job) {
 }
 
 fn send(state: &State, job: &Job, attempt: &Attempt) -> WebhookDelivery {
+    let event_type = job.event.get("eventType").and_then(Value::as_str);
     let mut d = WebhookDelivery {
+        event_type: event_type.unwrap_or_default().to_string(),
         url: attempt.url.clone(),
         method: attempt.method.clone(),
         headers: vec![("user-agent".into(), "BandwidthAPI/bwvoice-sim".into())],
@@ -79,6 +168,8 @@ fn send(state: &State, job: &Job, attempt: &Attempt) -> WebhookDelivery {
         error: None,
         is_fallback: attempt.is_fallback,
         call_id: job.call_id.clone(),
+        conference_id: job.conference_id.clone(),
+        response: String::new(),
     };
     if attempt.username.is_some() || attempt.password.is_some() {
         let creds = format!(
@@ -103,7 +194,7 @@ fn send(state: &State, job: &Job, attempt: &Attempt) -> WebhookDelivery {
         return d;
     }
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(state.cfg.webhook_timeout))
+        .timeout_global(Some(job.timeout.unwrap_or(state.cfg.webhook_timeout)))
         .http_status_as_error(false)
         .max_redirects(0) // a redirect could point off this machine
         .proxy(None)
@@ -126,8 +217,16 @@ fn send(state: &State, job: &Job, attempt: &Attempt) -> WebhookDelivery {
     match result {
         Ok(mut resp) => {
             d.status = resp.status().as_u16();
-            // Drain the (BXML) answer; its content is not interpreted.
-            let _ = resp.body_mut().read_to_string();
+            // Keep the (BXML) answer for the log; it is not executed.
+            let mut text = resp.body_mut().read_to_string().unwrap_or_default();
+            if text.len() > MAX_RESPONSE {
+                let mut end = MAX_RESPONSE;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.truncate(end);
+            }
+            d.response = text;
             if !resp.status().is_success() {
                 d.error = Some(format!("callback server answered HTTP {}", d.status));
             }

@@ -189,7 +189,6 @@ fn validation_rules() {
         json!({"state": "paused", "redirectUrl": url}),
         json!({"state": "Completed"}),
         json!({"state": "completed", "redirectUrl": url}),
-        json!({"state": "completed", "redirectMethod": "POST"}),
         json!({"state": "completed", "tag": "t"}),
         json!({"redirectUrl": url, "redirectMethod": "PUT"}),
         json!({"redirectUrl": url, "redirectFallbackMethod": "DELETE"}),
@@ -198,7 +197,6 @@ fn validation_rules() {
         json!({"redirectUrl": url, "fallbackUsername": long}),
         json!({"redirectUrl": url, "fallbackPassword": long}),
         json!({"redirectUrl": url, "tag": "é".repeat(4097)}),
-        json!({"redirectUrl": url, "unknownField": 1}),
         json!({"redirectUrl": 5}),
         json!({"redirectUrl": url, "tag": true}),
         json!({"state": ["active"], "redirectUrl": url}),
@@ -221,6 +219,8 @@ fn validation_rules() {
         json!({"state": "active", "redirectUrl": url, "redirectMethod": "post", "redirectFallbackMethod": "GET"}),
         json!({"redirectUrl": url, "username": "u".repeat(1024), "tag": "é".repeat(4096)}),
         json!({"redirectUrl": url, "redirectMethod": null, "tag": null, "username": null}),
+        // Unknown fields are ignored, as production does.
+        json!({"redirectUrl": url, "unknownField": 1}),
     ];
     for body in ok {
         let resp = update(&sim, &id, &body);
@@ -401,7 +401,8 @@ fn methods_and_unknown_paths() {
     }
     let recordings = format!("/api/v2/accounts/9900000/calls/{id}/recordings");
     for path in [
-        "/api/v2/accounts/9900000/calls",
+        "/api/v2/accounts/9900000/conferences",
+        "/api/v2/accounts/9900000/calls/",
         "/api/v2/nothing",
         "/",
         "/other",
@@ -411,4 +412,32 @@ fn methods_and_unknown_paths() {
         let resp = send("GET", &url, &[("Authorization", BASIC)], "");
         assert_eq!(resp.status, 404, "{path}");
     }
+}
+
+#[test]
+fn sdk_style_bodies_are_accepted() {
+    let sim = start();
+    // The official Python SDK always sends both methods, and null for the
+    // fields set to None; production answers 200.
+    let hang_ups = [
+        json!({"state": "completed", "redirectMethod": "POST", "redirectFallbackMethod": "POST"}),
+        json!({"state": "completed", "redirectMethod": "get", "redirectUrl": null, "tag": null}),
+        json!({"state": "completed", "extra": {"nested": [1]}}),
+    ];
+    for body in hang_ups {
+        let id = sim.create_call(ACCOUNT, CallState::Answered);
+        let resp = update(&sim, &id, &body);
+        assert_eq!((resp.status, resp.body.as_str()), (200, ""), "{body}");
+        assert_eq!(sim.call(&id).unwrap()["disconnectCause"], "hangup");
+    }
+    // Still refused with completed: a redirect URL, a tag, a bad method.
+    let id = sim.create_call(ACCOUNT, CallState::Answered);
+    for body in [
+        json!({"state": "completed", "redirectUrl": "http://127.0.0.1:1/"}),
+        json!({"state": "completed", "tag": "t"}),
+        json!({"state": "completed", "redirectMethod": "PUT"}),
+    ] {
+        assert_eq!(update(&sim, &id, &body).status, 400, "{body}");
+    }
+    assert_eq!(sim.call(&id).unwrap()["state"], "answered");
 }

@@ -309,3 +309,34 @@ fn long_delay_blocks_nobody_and_ends_on_drop() {
         "dropping the simulator ends the delay and the connection"
     );
 }
+
+#[test]
+fn config_outbound_and_waiting_for_a_state() {
+    let sim = start();
+    let config = ctl(&sim, "config");
+    let resp = post_json(&config, &json!({}));
+    assert_eq!(
+        resp.json(),
+        json!({"ok": true, "tokenExpiresIn": 3600, "outbound": "answer"})
+    );
+    for outbound in ["no-answer", "busy", "ring", "answer"] {
+        let resp = post_json(&config, &json!({ "outbound": outbound }));
+        assert_eq!(resp.json()["outbound"], outbound);
+    }
+    for bad in [json!({"outbound": "Busy"}), json!({"outbound": 1})] {
+        assert_eq!(post_json(&config, &bad).status, 400, "{bad}");
+    }
+
+    let id = sim.create_call(ACCOUNT, CallState::Initiated);
+    let url = ctl(&sim, &format!("calls/{id}?wait=answered"));
+    let waiter = std::thread::spawn(move || get(&url).json());
+    assert!(sim.answer_call(&id));
+    assert_eq!(waiter.join().unwrap()["state"], "answered");
+    assert_eq!(
+        get(&ctl(&sim, &format!("calls/{id}?wait=bogus"))).status,
+        400
+    );
+    assert_eq!(get(&ctl(&sim, "calls/c-nope?wait=answered")).status, 404);
+    let now = get(&ctl(&sim, &format!("calls/{id}?wait=answered")));
+    assert_eq!(now.json()["state"], "answered", "already there: no wait");
+}

@@ -44,28 +44,9 @@ fn api_state(sim: &Simulator, call_id: &str) -> Value {
     resp.json()
 }
 
-fn keys(v: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-    keys.sort_unstable();
-    keys
-}
-
 /// Lets the millisecond clock move so a `lastUpdate` bump is visible.
 fn tick() {
     std::thread::sleep(Duration::from_millis(3));
-}
-
-/// A `voiceApiError` body with the given type and a non-empty description.
-fn assert_error(resp: &Resp, status: u16, kind: &str) {
-    assert_eq!(resp.status, status, "{}", resp.body);
-    let err = resp.json();
-    assert_eq!(err["type"], kind, "{}", resp.body);
-    assert!(err["description"].as_str().is_some_and(|d| !d.is_empty()));
-    // Like Bandwidth, only authentication errors have a null id.
-    assert_eq!(
-        err["id"].as_str().is_some_and(|id| !id.is_empty()),
-        status != 401
-    );
 }
 
 #[test]
@@ -418,87 +399,6 @@ fn redirect_bumps_last_update() {
         200
     );
     assert!(api_state(&sim, &id)["lastUpdate"].as_str() > before.as_str());
-}
-
-#[test]
-fn faults_target_one_operation() {
-    let sim = start();
-    let id = sim.create_call(ACCOUNT, CallState::Answered);
-    assert!(sim.start_recording(&id));
-    let pause = r#"{"state":"paused"}"#;
-    let add = |f: Value| assert_eq!(post_json(&ctl(&sim, "faults"), &f).status, 201, "{f}");
-
-    // Only the recording PUT answers 503; the others pass it by.
-    add(json!({"route": "recording", "method": "PUT", "status": 503}));
-    assert_eq!(api_state(&sim, &id)["state"], "answered");
-    assert_eq!(put_bxml(&sim, &id, XML, BXML).status, 204);
-    let resp = put_recording(&sim, &id, pause);
-    assert_eq!(
-        (resp.status, resp.json()["type"].clone()),
-        (503, json!("service-unavailable"))
-    );
-    assert_eq!(put_recording(&sim, &id, pause).status, 200, "used up");
-
-    // Only the GET answers garbage.
-    add(json!({"method": "GET", "status": 200, "body": "{not json", "contentType": "text/plain"}));
-    assert_eq!(put_recording(&sim, &id, pause).status, 200);
-    let resp = send(
-        "GET",
-        &call_url(&sim, ACCOUNT, &id),
-        &[("Authorization", BASIC)],
-        "",
-    );
-    assert_eq!((resp.status, resp.body.as_str()), (200, "{not json"));
-    assert_eq!(resp.header("content-type"), Some("text/plain"));
-
-    // "call" is getCallState/updateCall only; filters combine with match.
-    add(json!({"route": "call", "status": 500, "count": 2}));
-    add(json!({"route": "bxml", "match": "c-other", "status": 429}));
-    assert_eq!(put_bxml(&sim, &id, XML, BXML).status, 204);
-    assert_eq!(
-        update(&sim, &id, &json!({"redirectUrl": "http://127.0.0.1:1/"})).status,
-        500
-    );
-    let token = token_request(&sim, CLIENT_BASIC);
-    assert_eq!(
-        token.status, 200,
-        "a route filter never matches the token endpoint"
-    );
-    assert_eq!(
-        send("GET", &call_url(&sim, ACCOUNT, &id), &[], "").status,
-        500,
-        "before auth"
-    );
-    assert_eq!(put_bxml(&sim, "c-other", XML, BXML).status, 429);
-
-    // Rust API; the method filter is case-insensitive.
-    let route = Some(bwvoice_sim::Route::Bxml);
-    sim.add_fault(Fault {
-        route,
-        method: Some("put".into()),
-        close: true,
-        ..Fault::default()
-    });
-    assert_eq!(put_recording(&sim, &id, pause).status, 200);
-    let url = format!("{}/bxml", call_url(&sim, ACCOUNT, &id));
-    let headers = [("Authorization", BASIC), ("Content-Type", XML)];
-    let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
-    let mut req = agent.put(&url);
-    for (n, v) in headers {
-        req = req.header(n, v);
-    }
-    assert!(req.send(BXML).is_err(), "connection dropped");
-    assert_eq!(sim.requests().last().unwrap().status, 0);
-    assert_eq!(put_bxml(&sim, &id, XML, BXML).status, 204);
-
-    for bad in [
-        json!({"route": "bogus"}),
-        json!({"route": "token"}),
-        json!({"method": ""}),
-        json!({"method": "P UT"}),
-    ] {
-        assert_eq!(post_json(&ctl(&sim, "faults"), &bad).status, 400, "{bad}");
-    }
 }
 
 #[test]

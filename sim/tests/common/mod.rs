@@ -6,8 +6,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-pub use bwvoice_sim::{CallState, Config, Fault, Simulator};
+pub use bwvoice_sim::{CallState, Config, Fault, Outbound, Route, Simulator};
 pub use serde_json::{json, Value};
+
+mod receiver;
+pub use receiver::{Received, Receiver, ANSWER_BXML};
 
 pub const ACCOUNT: &str = "9900000";
 /// base64("user:pass"), the default account credentials.
@@ -122,6 +125,56 @@ pub fn get_call(sim: &Simulator, call_id: &str, auth: &str) -> Resp {
         &[("Authorization", auth)],
         "",
     )
+}
+
+/// A request with Basic auth and, when `body` is not empty, a JSON body.
+pub fn api(method: &str, url: &str, body: &str) -> Resp {
+    let mut headers = vec![("Authorization", BASIC)];
+    if !body.is_empty() {
+        headers.push(("Content-Type", "application/json"));
+    }
+    send(method, url, &headers, body)
+}
+
+/// `http://127.0.0.1:PORT/api/v2/accounts/{account}/calls`
+pub fn calls_url(sim: &Simulator, account: &str) -> String {
+    format!("{}/accounts/{}/calls", sim.api_url(), enc(account))
+}
+
+/// A `voiceApiError` body with the given status and type and a non-empty
+/// description.
+pub fn assert_error(resp: &Resp, status: u16, kind: &str) {
+    assert_eq!(resp.status, status, "{}", resp.body);
+    let err = resp.json();
+    assert_eq!(err["type"], kind, "{}", resp.body);
+    assert!(err["description"].as_str().is_some_and(|d| !d.is_empty()));
+    // Like Bandwidth, only authentication errors have a null id.
+    assert_eq!(
+        err["id"].as_str().is_some_and(|id| !id.is_empty()),
+        status != 401
+    );
+}
+
+/// `.../accounts/{account}/conferences/{id}`
+pub fn conf_url(sim: &Simulator, account: &str, id: &str) -> String {
+    format!(
+        "{}/accounts/{}/conferences/{}",
+        sim.api_url(),
+        enc(account),
+        enc(id)
+    )
+}
+
+/// `.../conferences/{id}/members/{member}` in the default account.
+pub fn member_url(sim: &Simulator, id: &str, member: &str) -> String {
+    format!("{}/members/{}", conf_url(sim, ACCOUNT, id), enc(member))
+}
+
+/// The object's keys, sorted.
+pub fn keys(v: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort_unstable();
+    keys
 }
 
 /// POST updateCall with Basic auth and a JSON body.
