@@ -1,13 +1,12 @@
 //! The 201 answer to "Create call" (the spec's `createCallResponse`).
 
 use crate::call_state::Timestamp;
-use crate::error::{Error, Status};
+use crate::error::Error;
+use crate::json;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 /// The call Bandwidth queued, as the 201 answer describes it. The fields
 /// the spec requires are `String`s; the methods are the server's text
@@ -98,7 +97,7 @@ impl CreatedCall {
         if body.trim_ascii_start().first() != Some(&b'{') {
             return Err(malformed("the body is not a JSON object"));
         }
-        let Object(mut fields) =
+        let Members(mut fields) =
             serde_json::from_slice(body).map_err(|e| malformed(&e.to_string()))?;
         let mut take = |key: &str| (key.to_owned(), fields.remove(key));
         Ok(CreatedCall {
@@ -131,17 +130,17 @@ impl CreatedCall {
 
 /// A JSON object's members; a key that appears twice is an error (serde_json
 /// would silently keep the last).
-struct Object(BTreeMap<String, Value>);
+struct Members(BTreeMap<String, Value>);
 
-impl<'de> Deserialize<'de> for Object {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Object;
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
                 let mut members = BTreeMap::new();
                 while let Some((key, value)) = map.next_entry::<String, Value>()? {
                     if members.contains_key(&key) {
@@ -149,10 +148,10 @@ impl<'de> Deserialize<'de> for Object {
                     }
                     members.insert(key, value);
                 }
-                Ok(Object(members))
+                Ok(Members(members))
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(MembersVisitor)
     }
 }
 
@@ -206,35 +205,17 @@ fn priority((key, value): Member) -> Result<Option<u32>, Error> {
 }
 
 fn timestamp(key: &str, text: String) -> Result<Timestamp, Error> {
-    let instant = OffsetDateTime::parse(&text, &Rfc3339)
-        .map_err(|_| malformed(&format!("{key} is not an RFC 3339 date-time")))?;
-    // Years 0000 and past 9999 are valid RFC 3339 but no call's, and many
-    // date types (Python's among them) cannot hold them.
-    let in_utc = instant.checked_to_offset(UtcOffset::UTC);
-    if !in_utc.is_some_and(|t| (1..=9999).contains(&t.year())) {
-        return Err(malformed(&format!(
-            "{key} is outside the years 1-9999 (UTC)"
-        )));
-    }
-    let unix_ms = instant.unix_timestamp_nanos().div_euclid(1_000_000) as i64;
-    Ok(Timestamp { text, unix_ms })
+    Timestamp::parse(key, text).map_err(|why| malformed(&why))
 }
 
 fn malformed(why: &str) -> Error {
-    let shown: String = why
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    Error::new(
-        Status::Protocol,
-        format!("malformed create-call reply: {shown}"),
-    )
+    json::malformed("create-call reply", why)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Status;
 
     /// The spec's example answer, field for field.
     const EXAMPLE: &str = r#"{
