@@ -1,6 +1,8 @@
-//! bwvoice: Bandwidth Voice API live-call control — redirect a call to new
-//! BXML, hang it up, read its state, replace its BXML inline, pause and
-//! resume its recording — with validation, timeouts, retries and a
+//! bwvoice: Bandwidth's Voice API — place calls and list them, control a
+//! live call (redirect it to new BXML, hang it up, read its state, replace
+//! its BXML inline, pause and resume its recording), and run conferences
+//! (redirect or end one, mute, hold or coach its members) — with
+//! validation, timeouts, retries that never place a call twice, and a
 //! thread-safe OAuth2 token cache.
 //!
 //! This crate is the core of `libbwvoice` (the C ABI in `include/bwvoice.h`,
