@@ -74,9 +74,14 @@ type Event struct {
 	// token fetch [url.template].
 	URLTemplate string
 	// AccountID and CallID are the call's ids [bwvoice.account_id,
-	// bwvoice.call_id].
+	// bwvoice.call_id]. CallID is the member's call for a conference member
+	// operation, "" for an operation on no one call (CreateCall, ListCalls,
+	// a conference).
 	AccountID string
 	CallID    string
+	// ConferenceID is the conference the operation acts on, "" outside
+	// conferences [bwvoice.conference_id].
+	ConferenceID string
 	// ServerAddress and ServerPort are the host and port called
 	// [server.address, server.port].
 	ServerAddress string
@@ -120,6 +125,7 @@ func newEvent(e *C.bw_event) Event {
 		URLTemplate:      C.GoString(e.url_template),
 		AccountID:        C.GoString(e.account_id),
 		CallID:           C.GoString(e.call_id),
+		ConferenceID:     C.GoString(e.conference_id),
 		ServerAddress:    C.GoString(e.server_address),
 		ServerPort:       int(e.server_port),
 		Attempt:          int(e.attempt),
@@ -226,6 +232,9 @@ func (e Event) attrs() []slog.Attr {
 	}
 	if e.CallID != "" {
 		a = append(a, slog.String("bwvoice.call_id", e.CallID))
+	}
+	if e.ConferenceID != "" {
+		a = append(a, slog.String("bwvoice.conference_id", e.ConferenceID))
 	}
 	if e.Attempt > 0 {
 		a = append(a, slog.Int("http.request.resend_count", e.Attempt-1))

@@ -27,7 +27,8 @@ HEADER = BINDING.parent.parent / "include" / "bwvoice.h"
 OUTPUT = BINDING / "src" / "bwvoice" / "_bindings.py"
 COMMAND = "python3 bindings/python/scripts/generate_bindings.py (make python-bindings)"
 
-#: The C scalar types the header uses; declared to the parser as typedefs.
+#: The C scalar types the header uses; those C does not build in are
+#: declared to the parser as typedefs.
 SCALARS = {
     "bool": "ctypes.c_bool",
     "char": "ctypes.c_char",
@@ -36,6 +37,7 @@ SCALARS = {
     "int64_t": "ctypes.c_int64",
     "uint64_t": "ctypes.c_uint64",
     "size_t": "ctypes.c_size_t",
+    "double": "ctypes.c_double",
 }
 #: The standard headers' macros a ``BW_*`` macro may stand for, as Python.
 LIMITS = {"INT64_MIN": "-(2**63)", "UINT32_MAX": "2**32 - 1"}
@@ -108,8 +110,9 @@ class Header:
                 line = ""
             source.append("" if any(skipping) else line)
         # The scalar typedefs go on the first line, which is blank (a comment).
+        built_in = ("bool", "char", "size_t", "double")
         prelude = "typedef _Bool bool; typedef unsigned long size_t; " + " ".join(
-            f"typedef long {name};" for name in SCALARS if name not in ("bool", "char", "size_t")
+            f"typedef long {name};" for name in SCALARS if name not in built_in
         )
         if source[0].strip():
             raise SystemExit(f"{HEADER}:1: expected the header to open with a comment")

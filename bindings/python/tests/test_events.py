@@ -300,6 +300,7 @@ def test_on_event_gets_the_events_in_order_on_the_calling_thread(sim: Simulator)
         url_template=TEMPLATE,
         account_id=ACCOUNT,
         call_id=call_id,
+        conference_id=None,
         server_address="127.0.0.1",
         server_port=port,
         attempt=1,

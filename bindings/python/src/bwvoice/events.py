@@ -84,9 +84,13 @@ class Event:
     #: ``"/accounts/{accountId}/calls/{callId}"``... (``url.template``); ``None``
     #: for a token fetch.
     url_template: str | None
-    #: The call's account and id; ``None`` for a token fetch.
+    #: The call's account and id; ``None`` for a token fetch. ``call_id`` is
+    #: the member's call for a conference member operation, ``None`` for an
+    #: operation on no one call (createCall, listCalls, a conference).
     account_id: str | None
     call_id: str | None
+    #: The conference the operation acts on; ``None`` outside conferences.
+    conference_id: str | None
     #: The host and port the request went to (``server.address``, ``server.port``).
     server_address: str | None
     server_port: int | None
@@ -133,6 +137,7 @@ class Event:
             "server.port": self.server_port,
             "bwvoice.account_id": self.account_id,
             "bwvoice.call_id": self.call_id,
+            "bwvoice.conference_id": self.conference_id,
             "bwvoice.attempt": self.attempt,
             "http.request.resend_count": None if self.attempt is None else self.attempt - 1,
             "http.response.status_code": self.http_response_status_code,
@@ -169,6 +174,7 @@ def from_native(view: _ffi.bw_event) -> Event | None:
         url_template=_text(view.url_template),
         account_id=_text(view.account_id),
         call_id=_text(view.call_id),
+        conference_id=_text(view.conference_id) if _has(view, "conference_id") else None,
         server_address=_text(view.server_address),
         server_port=view.server_port or None,
         attempt=view.attempt or None,
