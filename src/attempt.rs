@@ -138,6 +138,7 @@ impl Client {
             reply.retry_after,
             reply.body.as_deref(),
             &secrets(),
+            op.subject(),
         );
         let authorization = &self.settings.credentials.authorization;
         if reply.status == 401

@@ -272,6 +272,7 @@ impl TokenSource {
                 reply.retry_after,
                 reply.body.as_deref(),
                 &secrets,
+                "token endpoint",
             );
             if reply.status == 400 || reply.status == 401 {
                 // OAuth2 reports bad client credentials as 400 or 401 with

@@ -10,14 +10,17 @@ pub const MAX_BODY_BYTES: u64 = 64 * 1024;
 /// Longest server-supplied text (type, description, id) kept in an error.
 pub const MAX_FIELD_CHARS: usize = 1024;
 
-/// Builds the error for a non-2xx response. `body` is `None` when the body
-/// could not be read (too large, connection dropped). The server's text is
-/// scrubbed of `secrets` (and of any `Authorization` value) first.
+/// Builds the error for a non-2xx response to a request about `subject`
+/// (`call`, `conference`, `account`, …: what a 404 or 409 is about).
+/// `body` is `None` when the body could not be read (too large, connection
+/// dropped). The server's text is scrubbed of `secrets` (and of any
+/// `Authorization` value) first.
 pub fn http_error(
     code: u16,
     retry_after: Option<Duration>,
     body: Option<&[u8]>,
     secrets: &[&str],
+    subject: &str,
 ) -> Error {
     let status = Status::from_http(code).unwrap_or(Status::Protocol);
     let mut err = Error::new(status, String::new());
@@ -35,7 +38,7 @@ pub fn http_error(
         err.description = clean(description);
         err.error_id = clean(id);
     }
-    err.message = describe(code, &err, body);
+    err.message = describe(code, &err, body, subject);
     err
 }
 
@@ -67,16 +70,20 @@ pub fn parse_error_body(body: &[u8]) -> Option<ApiError> {
     (parsed.error_type.is_some() || parsed.description.is_some()).then_some(parsed)
 }
 
-fn describe(code: u16, err: &Error, body: Option<&[u8]>) -> String {
+fn describe(code: u16, err: &Error, body: Option<&[u8]>, subject: &str) -> String {
     let what = match err.status {
-        Status::Unauthorized => "the credentials were refused",
-        Status::Forbidden => "the credentials may not act on this account or call",
-        Status::NotFound => "the call is unknown or has already ended",
-        Status::Conflict => "the call cannot be modified in its current state",
-        Status::RateLimited => "too many requests",
-        Status::BadRequest => "the request was rejected",
-        Status::Server => "Bandwidth reported a server error",
-        _ => "unexpected response",
+        Status::Unauthorized => "the credentials were refused".to_owned(),
+        Status::Forbidden if subject == "account" => {
+            "the credentials may not act on this account".to_owned()
+        }
+        Status::Forbidden => format!("the credentials may not act on this account or {subject}"),
+        Status::NotFound if subject == "account" => "the account is unknown".to_owned(),
+        Status::NotFound => format!("the {subject} is unknown or has already ended"),
+        Status::Conflict => format!("the {subject} cannot be modified in its current state"),
+        Status::RateLimited => "too many requests".to_owned(),
+        Status::BadRequest => "the request was rejected".to_owned(),
+        Status::Server => "Bandwidth reported a server error".to_owned(),
+        _ => "unexpected response".to_owned(),
     };
     let mut msg = format!("HTTP {code}: {what}");
     match (&err.error_type, &err.description) {
@@ -118,7 +125,7 @@ mod tests {
             (302, Status::Protocol),
             (600, Status::Protocol),
         ] {
-            let err = http_error(code, None, Some(b""), &[]);
+            let err = http_error(code, None, Some(b""), &[], "call");
             assert_eq!(err.status, status, "{code}");
             assert_eq!(err.http_status, code);
         }
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn bandwidth_body_fields() {
         let body = br#"{"type":"validation","description":"Invalid redirectUrl","id":"e-1"}"#;
-        let err = http_error(400, None, Some(body), &[]);
+        let err = http_error(400, None, Some(body), &[], "call");
         assert_eq!(err.error_type.as_deref(), Some("validation"));
         assert_eq!(err.description.as_deref(), Some("Invalid redirectUrl"));
         assert_eq!(err.error_id.as_deref(), Some("e-1"));
@@ -137,7 +144,7 @@ mod tests {
         );
         for id in [r#""id":null"#, r#""id":"""#, r#""id":7"#] {
             let body = format!(r#"{{"type":"not-found","description":"gone",{id}}}"#);
-            let err = http_error(404, None, Some(body.as_bytes()), &[]);
+            let err = http_error(404, None, Some(body.as_bytes()), &[], "call");
             assert_eq!(err.error_id, None, "{id}");
             assert_eq!(err.error_type.as_deref(), Some("not-found"));
         }
@@ -150,6 +157,7 @@ mod tests {
             None,
             Some(b"<html><body>Bad gateway</body></html>"),
             &[],
+            "call",
         );
         assert_eq!(html.status, Status::Server);
         assert_eq!(html.error_type, None);
@@ -160,23 +168,41 @@ mod tests {
         );
         assert!(!html.message.contains("<html>"));
         assert_eq!(
-            http_error(500, None, None, &[]).message,
+            http_error(500, None, None, &[], "call").message,
             "HTTP 500: Bandwidth reported a server error (body unreadable or too large)"
         );
         assert_eq!(
-            http_error(404, None, Some(b""), &[]).message,
+            http_error(404, None, Some(b""), &[], "call").message,
             "HTTP 404: the call is unknown or has already ended"
         );
         assert_eq!(parse_error_body(b"[1,2]"), None);
         assert_eq!(parse_error_body(br#"{"error":"x"}"#), None);
         let long = format!(r#"{{"type":"t","description":"{}"}}"#, "d".repeat(5000));
-        let err = http_error(400, None, Some(long.as_bytes()), &[]);
+        let err = http_error(400, None, Some(long.as_bytes()), &[], "call");
         assert_eq!(err.description.unwrap().len(), MAX_FIELD_CHARS);
     }
 
     #[test]
+    fn the_words_name_what_the_request_was_about() {
+        let message = |code, subject| http_error(code, None, Some(b""), &[], subject).message;
+        assert_eq!(
+            message(404, "conference"),
+            "HTTP 404: the conference is unknown or has already ended"
+        );
+        assert_eq!(message(404, "account"), "HTTP 404: the account is unknown");
+        assert_eq!(
+            message(403, "account"),
+            "HTTP 403: the credentials may not act on this account"
+        );
+        assert_eq!(
+            message(409, "conference member"),
+            "HTTP 409: the conference member cannot be modified in its current state"
+        );
+    }
+
+    #[test]
     fn retry_after_is_reported() {
-        let err = http_error(429, Some(Duration::from_secs(2)), Some(b"{}"), &[]);
+        let err = http_error(429, Some(Duration::from_secs(2)), Some(b"{}"), &[], "call");
         assert_eq!(err.status, Status::RateLimited);
         assert_eq!(err.retry_after, Some(Duration::from_secs(2)));
         assert!(

@@ -430,7 +430,7 @@ pub fn response(data: &[u8]) {
         assert_eq!(retry_after, Some(want));
     }
     let body = (flags & 1 == 0).then_some(body);
-    let err = http_error(code, retry_after, body, &[]);
+    let err = http_error(code, retry_after, body, &[], "call");
     assert_eq!(
         err.status,
         Status::from_http(code).unwrap_or(Status::Protocol)

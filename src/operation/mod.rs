@@ -112,6 +112,22 @@ impl<T> Operation<T> {
     }
 }
 
+impl<T> Operation<T> {
+    /// What the operation acts on, for the words of an HTTP error (a 404
+    /// says which thing is unknown).
+    pub fn subject(&self) -> &'static str {
+        if self.template.contains("{memberId}") {
+            "conference member"
+        } else if self.template.contains("{conferenceId}") {
+            "conference"
+        } else if self.template.contains("{callId}") {
+            "call"
+        } else {
+            "account"
+        }
+    }
+}
+
 fn json(text: String) -> Body {
     Body {
         bytes: text.into_bytes(),
