@@ -26,6 +26,22 @@ def token(body, no_body=False):
     return bytes([int(no_body)]) + body
 
 
+def reply(kind, body, link=b""):
+    return bytes([kind]) + link + b"\xff" + body
+
+
+CREATED = (b'{"applicationId":"a","accountId":"9900000","callId":"c-1","to":"+15555550100",'
+           b'"from":"+15555550199","enqueuedTime":"2022-06-16T13:15:07.160Z",'
+           b'"callUrl":"https://h/c-1","callTimeout":30,"callbackTimeout":15,"tag":"t",'
+           b'"answerMethod":"POST","answerUrl":"https://a","disconnectMethod":null,'
+           b'"password":"*****","priority":5}')
+MEMBER = (b'{"callId":"c-1","conferenceId":"conf-1","memberUrl":"https://h/m",'
+          b'"mute":false,"hold":true,"callIdsToCoach":["c-2"]}')
+CONFERENCE = (b'{"id":"conf-1","name":"n","createdTime":"2022-06-17T22:19:40.375Z",'
+              b'"completedTime":null,"tag":"t","activeMembers":[' + MEMBER + b']}')
+STATE = b'{"callId":"c-1","state":"answered","startTime":"2022-06-16T13:15:07.160Z"}'
+
+
 ids = dict(account_id="9900000", call_id="c-1")
 seeds = {
     "modify_call": {
@@ -88,6 +104,27 @@ seeds = {
         "oauth": response(401, b'{"error":"invalid_client"}'),
         "status_0": response(0, b"x"),
         "status_max": response(65535, b'{"description":"\\ud83d\\ude00"}'),
+    },
+    "replies": {
+        "created": reply(0, CREATED),
+        "created_missing_call_id": reply(0, CREATED.replace(b'"callId":"c-1",', b"")),
+        "created_duplicate_key": reply(0, CREATED[:-1] + b',"callId":"c-2"}'),
+        "created_nul": reply(0, CREATED.replace(b'"tag":"t"', b'"tag":"t\\u0000x"')),
+        "created_array": reply(0, b"[" + CREATED + b"]"),
+        "created_year_0": reply(0, CREATED.replace(b"2022-06-16", b"0000-06-16")),
+        "conference": reply(1, CONFERENCE),
+        "conference_bad_member": reply(1, CONFERENCE.replace(b'"mute":false', b'"mute":"no"')),
+        "member": reply(2, MEMBER),
+        "member_coach_not_strings": reply(2, MEMBER.replace(b'["c-2"]', b"[1,null]")),
+        "page_last": reply(3, b"[" + STATE + b"," + STATE + b"]"),
+        "page_next": reply(3, b"[" + STATE + b"]",
+                           b'<https://h/calls?pageSize=1&pageToken=ab%2Bc>; rel="next"'),
+        "page_next_first_of_two": reply(3, b"[]", b'<https://h/p?x=1>; rel=prev, '
+                                        b'<https://h/n?pageToken=t>; REL="last next"'),
+        "page_next_no_token": reply(3, b"[]", b"<https://h/calls?pageSize=1>; rel=next"),
+        "page_link_garbage": reply(3, b"[]", b"<<;;rel=\"next"),
+        "page_object": reply(3, STATE),
+        "page_bad_time": reply(3, b'[{"startTime":"yesterday"}]'),
     },
     "token_reply": {
         "ok": token(b'{"access_token":"abc.def","token_type":"Bearer","expires_in":3600}'),

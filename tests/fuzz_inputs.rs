@@ -6,17 +6,18 @@
 #[allow(dead_code)]
 mod harness;
 
-use harness::{modify_call, response, token_reply};
+use harness::{modify_call, replies, response, token_reply};
 use std::path::Path;
 
 #[test]
 fn committed_fuzz_inputs_hold_every_invariant() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 3] = [
+    let targets: [(&str, Target); 4] = [
         ("modify_call", modify_call),
         ("response", response),
         ("token_reply", token_reply),
+        ("replies", replies),
     ];
     for (name, target) in targets {
         let mut replayed = 0;
@@ -42,5 +43,6 @@ fn short_and_empty_inputs() {
         modify_call(data);
         response(data);
         token_reply(data);
+        replies(data);
     }
 }

@@ -20,6 +20,8 @@
 //!   a flags byte (bit 0: the body was unreadable); the `Retry-After`
 //!   value, 0xFF, the body.
 //! - [`token_reply`]: a flags byte (bit 0: no body), then the body.
+//! - [`replies`]: a kind byte (0 createCall, 1 conference, 2 member, 3 a
+//!   page of calls), the `Link` header's value, 0xFF, the body.
 
 use bwvoice::fuzzing::*;
 use bwvoice::{
@@ -552,4 +554,27 @@ fn c_text(buf: &[c_char]) -> String {
     let bytes: Vec<u8> = buf.iter().map(|&c| c as u8).collect();
     let text = CStr::from_bytes_until_nul(&bytes).expect("NUL-terminated");
     text.to_str().expect("valid UTF-8").to_owned()
+}
+
+/// The readers of a 2xx answer from a hostile server: createCall's, a
+/// conference's, a member's and a page of calls with its `Link` header,
+/// each through to its C view. Input: a kind byte, the `Link` value, 0xFF,
+/// the body. Anything but a reply of the spec's shape is `Protocol`, with a
+/// clean message; nothing panics.
+pub fn replies(data: &[u8]) {
+    let (kind, rest) = data.split_first().unwrap_or((&0, &[]));
+    let (link, body) = match rest.iter().position(|&b| b == 0xFF) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (&[][..], rest),
+    };
+    // What transport.rs does with the header: only visible ASCII reaches the reader.
+    let link = ureq::http::HeaderValue::from_bytes(link)
+        .ok()
+        .and_then(|v| v.to_str().ok().map(str::to_owned));
+    if let Err(e) = read_reply(*kind, body, link.as_deref()) {
+        assert_eq!(e.status, Status::Protocol, "{e:?}");
+        assert!(e.message.starts_with("malformed "), "{}", e.message);
+        assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+        check_error(&e, false);
+    }
 }

@@ -80,6 +80,28 @@ pub mod fuzzing {
     use crate::request::ModifyCallRequest;
     use std::os::raw::c_char;
 
+    /// Reads a 2xx reply as the operation `kind` does (0 createCall, 1
+    /// getConference, 2 getConferenceMember, 3 listCalls with `link`) and
+    /// builds the library-owned C view of its value.
+    pub fn read_reply(kind: u8, body: &[u8], link: Option<&str>) -> Result<(), Error> {
+        use crate::{conference, create_call, list_calls};
+        match kind % 4 {
+            0 => drop(created_call::owned_created_call(
+                create_call::CreatedCall::parse(body)?,
+            )?),
+            1 => drop(conference_info::owned_conference(
+                conference::Conference::parse(body)?,
+            )?),
+            2 => drop(conference_info::owned_member(
+                conference::ConferenceMember::parse(body)?,
+            )?),
+            _ => drop(call_page::owned_call_page(list_calls::CallPage::parse(
+                body, link,
+            )?)?),
+        }
+        Ok(())
+    }
+
     /// `bw_modify_call`'s arguments after the NULL, UTF-8 and enum checks.
     pub struct ModifyCallArgs<'a> {
         pub client: &'a Client,
