@@ -296,6 +296,27 @@ static void test_create_call_is_never_resent(void) {
     expect_kind(done.result, BW_RESULT_NONE);
     awaited_destroy(&done);
     CHECK(requests_seen() == 2, "%d requests, want 2", requests_seen());
+
+    /* A 503 too: a proxy may send it after the request reached Bandwidth. */
+    sim_reset();
+    sim_fault("{\"route\":\"calls\",\"method\":\"POST\",\"status\":503,"
+              "\"headers\":{\"Retry-After\":\"0\"}}");
+    expect_error(bw_create_call(client, ACCOUNT, &req, NULL, &call, &err), &err, BW_ERR_SERVER, "");
+    CHECK(err.maybe_applied && err.attempts == 1, "503: maybe_applied %d, attempts %u",
+          err.maybe_applied, err.attempts);
+    CHECK(requests_seen() == 1, "503: %d requests, want 1", requests_seen());
+    /* A 429 certainly placed nothing: retried, and the call is placed once. */
+    sim_reset();
+    sim_fault("{\"route\":\"calls\",\"method\":\"POST\",\"status\":429,"
+              "\"headers\":{\"Retry-After\":\"0\"}}");
+    CHECK(bw_create_call(client, ACCOUNT, &req, NULL, &call, &err) == BW_OK, "429 then 201: %s",
+          err.message);
+    bw_created_call_free(call);
+    CHECK(requests_seen() == 2, "429: %d requests, want 2", requests_seen());
+    bw_call_page *page = NULL;
+    CHECK(bw_list_calls(client, ACCOUNT, NULL, NULL, &page, &err) == BW_OK, "%s", err.message);
+    CHECK(page && page->calls_len == 1, "one call placed");
+    bw_call_page_free(page);
     bw_free(client);
 }
 
@@ -452,7 +473,7 @@ const test_case call_tests[] = {
     {"createCall sends every field", test_create_call_sends_every_field},
     {"createCall: blocking, callback and queue", test_create_call_blocking_callback_and_queue},
     {"createCall: bad arguments send nothing", test_create_call_bad_arguments_send_nothing},
-    {"createCall is never re-sent after a 500", test_create_call_is_never_resent},
+    {"createCall is never re-sent after a 500 or 503", test_create_call_is_never_resent},
     {"listCalls walks every page once", test_list_calls_walks_every_page},
     {"listCalls: callback and queue", test_list_calls_async_pages},
     {"listCalls: bad arguments send nothing", test_list_calls_bad_arguments_send_nothing},
