@@ -23,11 +23,24 @@
  *         if (e.status() != bwvoice::Status::not_found) throw;   // already ended
  *     }
  *
+ *     bwvoice::CreateCallRequest call;            // createCall: never re-sent (see create_call)
+ *     call.to = "+15555551212";
+ *     call.from = "+19195551234";
+ *     call.application_id = "my-application-id";
+ *     call.answer_url = "https://app.example/bxml/answer";
+ *     call.tag = "order-42";
+ *     const bwvoice::CreatedCall placed = bw.create_call("9900000", call);
+ *     bwvoice::ListCallsQuery mine;
+ *     mine.to = call.to;
+ *     bw.list_all_calls("9900000", mine, [](const bwvoice::CallState &c) { ... });  // every page
+ *     bwvoice::UpdateConferenceMemberRequest mute;
+ *     mute.mute = true;                           // nullopt: leave as it is
+ *     bw.update_conference_member("9900000", conference_id, placed.call_id, mute);
+ *
  * Choices:
  * - Failures throw bwvoice::Error (a std::runtime_error) with every detail of
  *   the C library's bw_error; what() is "<STATUS NAME>: <message>". Success
- *   returns normally; get_call_state returns a CallState value (the C result
- *   is copied and freed inside).
+ *   returns normally, with the operation's value if it has one.
  * - Every operation takes a CallOptions last (default: the client's
  *   settings); its timeout caps the client's budget for that call.
  * - Optional strings are std::optional<std::string>: std::nullopt is "not set,
@@ -40,6 +53,13 @@
  *   another call's id); nothing is sent.
  * - Durations are std::chrono::milliseconds; zero means the library's default.
  *   Negative values or more than 2^32-1 ms are Status::invalid_argument.
+ * - Optional booleans (mute, hold, privacy) are std::optional<bool>: nullopt
+ *   is "not sent" in a request (BW_BOOL_UNSET) and "not reported" in a result.
+ *   The seconds of "Create call" are bwvoice::Seconds
+ *   (std::chrono::duration<double>); zero is "not sent". The library checks
+ *   every rule (ranges, whole seconds); the wrapper only converts.
+ * - Results (CallState, CreatedCall, CallPage, Conference, ConferenceMember)
+ *   are plain values: the C result is copied and freed inside.
  * - Client is move-only RAII around bw_client*, freed with bw_free. A
  *   moved-from Client holds no handle; calls on it throw
  *   Status::invalid_argument (field "client"). Its methods are const and,
@@ -214,6 +234,125 @@ struct CallState {
     std::vector<std::pair<std::string, std::string>> stir_shaken;  ///< sorted by key
 };
 
+/** An optional boolean of a request or a result: std::nullopt is "not sent" / "not reported". */
+using OptionalBool = std::optional<bool>;
+
+/** Seconds, as "Create call" takes them (decimals allowed where Bandwidth allows them). */
+using Seconds = std::chrono::duration<double>;
+
+/** bw_machine_detection.mode. */
+enum class MachineDetectionMode : std::int32_t {
+    unset = BW_MACHINE_DETECTION_UNSET,  ///< not sent (Bandwidth's default: async)
+    sync = BW_MACHINE_DETECTION_SYNC,    ///< the answer webhook carries the result
+    async = BW_MACHINE_DETECTION_ASYNC   ///< a machineDetectionComplete webhook to callback_url
+};
+
+/** Answering-machine detection of CreateCallRequest (see bw_machine_detection); zero/nullopt: not sent. */
+struct MachineDetection {
+    MachineDetectionMode mode = MachineDetectionMode::unset;
+    Seconds detection_timeout{0}, silence_timeout{0}, speech_threshold{0}, speech_end_threshold{0},
+        machine_speech_end_threshold{0};  ///< whole seconds only
+    OptionalBool delay_result;
+    std::optional<std::string> callback_url;  ///< required in async mode
+    Method callback_method = Method::unset;
+    std::optional<std::string> username, password;
+    std::optional<std::string> fallback_url;
+    Method fallback_method = Method::unset;
+    std::optional<std::string> fallback_username, fallback_password;
+};
+
+/**
+ * Every parameter of "Create call" (see bw_create_call_request): the four
+ * required strings, then optional ones (nullopt, zero and Method::unset are
+ * not sent).
+ */
+struct CreateCallRequest {
+    std::string to;              ///< E.164 or a SIP URI
+    std::string from;            ///< a number of the account, E.164
+    std::string application_id;  ///< the application of `from`
+    std::string answer_url;      ///< absolute http(s); https when username is set
+    Method answer_method = Method::unset;
+    std::optional<std::string> username, password;  ///< Basic auth for answer_url
+    std::optional<std::string> answer_fallback_url;
+    Method answer_fallback_method = Method::unset;
+    std::optional<std::string> fallback_username, fallback_password;
+    std::optional<std::string> disconnect_url;
+    Method disconnect_method = Method::unset;
+    OptionalBool privacy;
+    std::optional<std::string> display_name, uui;
+    Seconds call_timeout{0};      ///< 1 to 300; 0: not sent (Bandwidth's 30)
+    Seconds callback_timeout{0};  ///< 1 to 25; 0: not sent (Bandwidth's 15)
+    std::uint32_t priority = 0;   ///< 1 to 5; 0: not sent (Bandwidth's 5)
+    std::optional<std::string> tag;  ///< find the call again with it (see Client::create_call)
+    std::optional<MachineDetection> machine_detection;
+};
+
+/** What "Create call" answered (see bw_created_call); zero: not reported. */
+struct CreatedCall {
+    std::string call_id, account_id, application_id, to, from, call_url;
+    std::optional<Time> enqueued_time;
+    Seconds call_timeout{0}, callback_timeout{0};
+    std::uint32_t priority = 0;
+    std::optional<std::string> tag, answer_url, answer_method, answer_fallback_url, answer_fallback_method;
+    std::optional<std::string> disconnect_url, disconnect_method;
+    std::optional<std::string> username, password, fallback_username, fallback_password;  ///< passwords masked
+};
+
+/** Which calls Client::list_calls reads (see bw_list_calls_query); nullopt / 0: no filter. */
+struct ListCallsQuery {
+    std::optional<std::string> to, from;
+    std::optional<std::string> min_start_time, max_start_time;  ///< RFC 3339, inclusive
+    std::optional<std::string> disconnect_cause;
+    std::uint32_t page_size = 0;            ///< 1 to 10000; 0: Bandwidth's 1000
+    std::optional<std::string> page_token;  ///< nullopt: the first page
+};
+
+/** One page of calls, oldest first; next_page_token is nullopt on the last page. */
+struct CallPage {
+    std::vector<CallState> calls;
+    std::optional<std::string> next_page_token;
+};
+
+/** A conference member (see bw_conference_member); its id is its call_id. */
+struct ConferenceMember {
+    std::optional<std::string> call_id, conference_id, member_url;
+    OptionalBool mute, hold;  ///< nullopt: not reported
+    std::vector<std::string> call_ids_to_coach;
+};
+
+/** A conference and its active members (see bw_conference). */
+struct Conference {
+    std::optional<std::string> id, name;
+    std::optional<Time> created_time, completed_time;  ///< completed_time: nullopt while it goes on
+    std::optional<std::string> conference_event_url, conference_event_method, tag;
+    std::vector<ConferenceMember> active_members;
+};
+
+/** bw_update_conference_request.status. */
+enum class ConferenceStatus : std::int32_t {
+    unset = BW_CONFERENCE_STATUS_UNSET,         ///< not sent (a redirect)
+    active = BW_CONFERENCE_STATUS_ACTIVE,       ///< needs redirect_url
+    completed = BW_CONFERENCE_STATUS_COMPLETED  ///< end it; no redirect field allowed
+};
+
+/** Every parameter of "Update conference" (see bw_update_conference_request). */
+struct UpdateConferenceRequest {
+    ConferenceStatus status = ConferenceStatus::unset;
+    std::optional<std::string> redirect_url;  ///< required unless completing
+    Method redirect_method = Method::unset;
+    std::optional<std::string> username, password;
+    std::optional<std::string> redirect_fallback_url;
+    Method redirect_fallback_method = Method::unset;
+    std::optional<std::string> fallback_username, fallback_password;
+};
+
+/** "Update conference member": nullopt leaves that setting as it is. */
+struct UpdateConferenceMemberRequest {
+    OptionalBool mute, hold;
+    /** nullopt: unchanged; an empty vector: coach no one. At most 20. */
+    std::optional<std::vector<std::string>> call_ids_to_coach;
+};
+
 /**
  * An asynchronous call: its result (ready when the call completes, exactly
  * once; an Error is rethrown by get()) and its id for Client::cancel.
@@ -375,6 +514,223 @@ inline CallState call_state_of(const bw_call_state &raw) {
     return st;
 }
 
+inline std::int32_t c_bool(const OptionalBool &b) noexcept {
+    return !b ? BW_BOOL_UNSET : *b ? BW_BOOL_TRUE : BW_BOOL_FALSE;
+}
+
+inline OptionalBool bool_of(std::int32_t b) noexcept {
+    if (b == BW_BOOL_UNSET) return std::nullopt;
+    return b == BW_BOOL_TRUE;
+}
+
+inline std::int32_t c_method(Method m) noexcept { return static_cast<std::int32_t>(m); }
+
+/** A required string of a request: the request's own, NUL-terminated. */
+inline const char *c_str(const std::string &s, const char *field) {
+    check_no_nul(s, field);
+    return s.c_str();
+}
+
+/**
+ * The C view of a CreateCallRequest, pointing into it (and at its own
+ * bw_machine_detection, hence neither copyable nor movable): keep both
+ * alive for the call.
+ */
+class CreateCallView {
+public:
+    explicit CreateCallView(const CreateCallRequest &req) {
+        c_.to = c_str(req.to, "to");
+        c_.from = c_str(req.from, "from");
+        c_.application_id = c_str(req.application_id, "application_id");
+        c_.answer_url = c_str(req.answer_url, "answer_url");
+        c_.answer_method = c_method(req.answer_method);
+        c_.username = c_ptr(req.username, "username");
+        c_.password = c_ptr(req.password, "password");
+        c_.answer_fallback_url = c_ptr(req.answer_fallback_url, "answer_fallback_url");
+        c_.answer_fallback_method = c_method(req.answer_fallback_method);
+        c_.fallback_username = c_ptr(req.fallback_username, "fallback_username");
+        c_.fallback_password = c_ptr(req.fallback_password, "fallback_password");
+        c_.disconnect_url = c_ptr(req.disconnect_url, "disconnect_url");
+        c_.disconnect_method = c_method(req.disconnect_method);
+        c_.privacy = c_bool(req.privacy);
+        c_.display_name = c_ptr(req.display_name, "display_name");
+        c_.uui = c_ptr(req.uui, "uui");
+        c_.call_timeout = req.call_timeout.count();
+        c_.callback_timeout = req.callback_timeout.count();
+        c_.priority = req.priority;
+        c_.tag = c_ptr(req.tag, "tag");
+        if (const auto &md = req.machine_detection) {
+            md_.mode = static_cast<std::int32_t>(md->mode);
+            md_.detection_timeout = md->detection_timeout.count();
+            md_.silence_timeout = md->silence_timeout.count();
+            md_.speech_threshold = md->speech_threshold.count();
+            md_.speech_end_threshold = md->speech_end_threshold.count();
+            md_.machine_speech_end_threshold = md->machine_speech_end_threshold.count();
+            md_.delay_result = c_bool(md->delay_result);
+            md_.callback_url = c_ptr(md->callback_url, "machine_detection.callback_url");
+            md_.callback_method = c_method(md->callback_method);
+            md_.username = c_ptr(md->username, "machine_detection.username");
+            md_.password = c_ptr(md->password, "machine_detection.password");
+            md_.fallback_url = c_ptr(md->fallback_url, "machine_detection.fallback_url");
+            md_.fallback_method = c_method(md->fallback_method);
+            md_.fallback_username = c_ptr(md->fallback_username, "machine_detection.fallback_username");
+            md_.fallback_password = c_ptr(md->fallback_password, "machine_detection.fallback_password");
+            c_.machine_detection = &md_;
+        }
+    }
+    CreateCallView(const CreateCallView &) = delete;
+    CreateCallView &operator=(const CreateCallView &) = delete;
+    const bw_create_call_request *get() const noexcept { return &c_; }
+
+private:
+    bw_machine_detection md_ = BW_MACHINE_DETECTION_INIT;
+    bw_create_call_request c_ = BW_CREATE_CALL_REQUEST_INIT;
+};
+
+/** The C view of `query`; its strings point into `query`. */
+inline bw_list_calls_query c_query(const ListCallsQuery &query) {
+    bw_list_calls_query q = BW_LIST_CALLS_QUERY_INIT;
+    q.to = c_ptr(query.to, "to");
+    q.from = c_ptr(query.from, "from");
+    q.min_start_time = c_ptr(query.min_start_time, "min_start_time");
+    q.max_start_time = c_ptr(query.max_start_time, "max_start_time");
+    q.disconnect_cause = c_ptr(query.disconnect_cause, "disconnect_cause");
+    q.page_size = query.page_size;
+    q.page_token = c_ptr(query.page_token, "page_token");
+    return q;
+}
+
+/** The C view of `req`; its strings point into `req`. */
+inline bw_update_conference_request c_conference_request(const UpdateConferenceRequest &req) {
+    bw_update_conference_request r = BW_UPDATE_CONFERENCE_REQUEST_INIT;
+    r.status = static_cast<std::int32_t>(req.status);
+    r.redirect_url = c_ptr(req.redirect_url, "redirect_url");
+    r.redirect_method = c_method(req.redirect_method);
+    r.username = c_ptr(req.username, "username");
+    r.password = c_ptr(req.password, "password");
+    r.redirect_fallback_url = c_ptr(req.redirect_fallback_url, "redirect_fallback_url");
+    r.redirect_fallback_method = c_method(req.redirect_fallback_method);
+    r.fallback_username = c_ptr(req.fallback_username, "fallback_username");
+    r.fallback_password = c_ptr(req.fallback_password, "fallback_password");
+    return r;
+}
+
+/** The C view of an UpdateConferenceMemberRequest, with the array of its ids (not copyable). */
+class MemberRequestView {
+public:
+    explicit MemberRequestView(const UpdateConferenceMemberRequest &req) {
+        c_.mute = c_bool(req.mute);
+        c_.hold = c_bool(req.hold);
+        if (req.call_ids_to_coach) {
+            for (const std::string &id : *req.call_ids_to_coach) ids_.push_back(c_str(id, "call_ids_to_coach"));
+            // Non-NULL even when empty: an empty list coaches no one, NULL changes nothing.
+            static const char *const none = nullptr;
+            c_.call_ids_to_coach = ids_.empty() ? &none : ids_.data();
+            c_.call_ids_to_coach_len = ids_.size();
+        }
+    }
+    MemberRequestView(const MemberRequestView &) = delete;
+    MemberRequestView &operator=(const MemberRequestView &) = delete;
+    const bw_update_conference_member_request *get() const noexcept { return &c_; }
+
+private:
+    std::vector<const char *> ids_;
+    bw_update_conference_member_request c_ = BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT;
+};
+
+inline std::string text_or_empty(const char *s) { return s ? std::string(s) : std::string(); }
+
+inline CreatedCall created_call_of(const bw_created_call &raw) {
+    CreatedCall c;
+    c.call_id = text_or_empty(raw.call_id);
+    c.account_id = text_or_empty(raw.account_id);
+    c.application_id = text_or_empty(raw.application_id);
+    c.to = text_or_empty(raw.to);
+    c.from = text_or_empty(raw.from);
+    c.call_url = text_or_empty(raw.call_url);
+    c.enqueued_time = time_of(raw.enqueued_time, raw.enqueued_time_ms);
+    c.call_timeout = Seconds(raw.call_timeout);
+    c.callback_timeout = Seconds(raw.callback_timeout);
+    c.priority = raw.priority;
+    c.tag = text_of(raw.tag);
+    c.answer_url = text_of(raw.answer_url);
+    c.answer_method = text_of(raw.answer_method);
+    c.answer_fallback_url = text_of(raw.answer_fallback_url);
+    c.answer_fallback_method = text_of(raw.answer_fallback_method);
+    c.disconnect_url = text_of(raw.disconnect_url);
+    c.disconnect_method = text_of(raw.disconnect_method);
+    c.username = text_of(raw.username);
+    c.password = text_of(raw.password);
+    c.fallback_username = text_of(raw.fallback_username);
+    c.fallback_password = text_of(raw.fallback_password);
+    return c;
+}
+
+inline CallPage call_page_of(const bw_call_page &raw) {
+    CallPage page;
+    page.calls.reserve(raw.calls_len);
+    for (std::size_t i = 0; i < raw.calls_len; i++) page.calls.push_back(call_state_of(raw.calls[i]));
+    page.next_page_token = text_of(raw.next_page_token);
+    return page;
+}
+
+inline ConferenceMember member_of(const bw_conference_member &raw) {
+    ConferenceMember m;
+    m.call_id = text_of(raw.call_id);
+    m.conference_id = text_of(raw.conference_id);
+    m.member_url = text_of(raw.member_url);
+    m.mute = bool_of(raw.mute);
+    m.hold = bool_of(raw.hold);
+    m.call_ids_to_coach.assign(raw.call_ids_to_coach, raw.call_ids_to_coach + raw.call_ids_to_coach_len);
+    return m;
+}
+
+inline Conference conference_of(const bw_conference &raw) {
+    Conference c;
+    c.id = text_of(raw.id);
+    c.name = text_of(raw.name);
+    c.created_time = time_of(raw.created_time, raw.created_time_ms);
+    c.completed_time = time_of(raw.completed_time, raw.completed_time_ms);
+    c.conference_event_url = text_of(raw.conference_event_url);
+    c.conference_event_method = text_of(raw.conference_event_method);
+    c.tag = text_of(raw.tag);
+    c.active_members.reserve(raw.active_members_len);
+    for (std::size_t i = 0; i < raw.active_members_len; i++)
+        c.active_members.push_back(member_of(raw.active_members[i]));
+    return c;
+}
+
+/** The value of a completed call's result, copied out of the C view of kind T. */
+template <class T>
+T value_of(const bw_result *result) {
+    const auto need = [](const auto *raw) -> const auto & {
+        if (raw == nullptr) throw std::runtime_error("bwvoice: the result is missing or of another kind");
+        return *raw;
+    };
+    if constexpr (std::is_same_v<T, CallState>) {
+        return call_state_of(need(bw_result_call_state(result)));
+    } else if constexpr (std::is_same_v<T, CreatedCall>) {
+        return created_call_of(need(bw_result_created_call(result)));
+    } else if constexpr (std::is_same_v<T, CallPage>) {
+        return call_page_of(need(bw_result_call_page(result)));
+    } else if constexpr (std::is_same_v<T, Conference>) {
+        return conference_of(need(bw_result_conference(result)));
+    } else {
+        static_assert(std::is_same_v<T, ConferenceMember>, "no such result");
+        return member_of(need(bw_result_conference_member(result)));
+    }
+}
+
+/** Runs a blocking C function writing a library-owned *out, copies it with `of`, frees it with `free_fn`. */
+template <class Raw, class Of, class Free, class Call>
+auto owned_value(Call call, Of of, Free free_fn) {
+    Raw *raw = nullptr;
+    bw_error err = BW_ERROR_INIT;
+    check(call(&raw, &err), err);
+    const std::unique_ptr<Raw, Free> owned(raw, free_fn);
+    return of(*raw);
+}
+
 /** The bw_event_fn behind Config::on_event. */
 inline void deliver_event(void *userdata, const bw_event *e) noexcept {
     try {
@@ -408,15 +764,13 @@ void complete(void *userdata, std::uint64_t, bw_status status, const bw_error *e
     try {
         if (status != BW_OK) {
             promise->set_exception(std::make_exception_ptr(Error(*err)));
-        } else if constexpr (std::is_same_v<T, CallState>) {
-            const bw_call_state *state = bw_result_call_state(result);
-            if (state == nullptr) throw std::runtime_error("bwvoice: the call state is missing");
-            promise->set_value(call_state_of(*state));
-        } else {
+        } else if constexpr (std::is_void_v<T>) {
             promise->set_value();
+        } else {
+            promise->set_value(value_of<T>(result));
         }
     } catch (...) {
-        // Reading the result failed (out of memory, or no call state): report that.
+        // Reading the result failed (out of memory, or no value): report that.
         try {
             promise->set_exception(std::current_exception());
         } catch (...) {
@@ -550,6 +904,118 @@ public:
     }
 
     /**
+     * "Create call": places an outbound call; Bandwidth fetches answer_url
+     * once it is answered. Never sent twice once it may have reached
+     * Bandwidth: after an Error with maybe_applied() the call may exist;
+     * find it with list_calls (to, from, min_start_time just before) and
+     * the tag you set, rather than calling again.
+     */
+    CreatedCall create_call(std::string_view account_id, const CreateCallRequest &req,
+                            const CallOptions &opts = CallOptions()) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const detail::CreateCallView r(req);
+        const bw_call_options o = detail::c_options(opts);
+        return detail::owned_value<bw_created_call>(
+            [&](bw_created_call **out, bw_error *err) {
+                return bw_create_call(handle_, account.c_str(), r.get(), &o, out, err);
+            },
+            detail::created_call_of, bw_created_call_free);
+    }
+
+    /** "Get calls": one page of the account's calls, oldest first; see list_all_calls. */
+    CallPage list_calls(std::string_view account_id, const ListCallsQuery &query = ListCallsQuery(),
+                        const CallOptions &opts = CallOptions()) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const bw_list_calls_query q = detail::c_query(query);
+        const bw_call_options o = detail::c_options(opts);
+        return detail::owned_value<bw_call_page>(
+            [&](bw_call_page **out, bw_error *err) {
+                return bw_list_calls(handle_, account.c_str(), &q, &o, out, err);
+            },
+            detail::call_page_of, bw_call_page_free);
+    }
+
+    /**
+     * Every call `query` matches, page after page from query.page_token:
+     * calls `each(const CallState &)` for each, oldest first, and returns how
+     * many there were. `opts` applies to each page's request.
+     */
+    template <class F>
+    std::size_t list_all_calls(std::string_view account_id, ListCallsQuery query, F &&each,
+                               const CallOptions &opts = CallOptions()) const {
+        std::size_t n = 0;
+        do {
+            CallPage page = list_calls(account_id, query, opts);
+            for (const CallState &call : page.calls) each(call);
+            n += page.calls.size();
+            query.page_token = std::move(page.next_page_token);
+        } while (query.page_token);
+        return n;
+    }
+
+    /** "Get conference information": the conference and its active members. */
+    Conference get_conference(std::string_view account_id, std::string_view conference_id,
+                              const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        const bw_call_options o = detail::c_options(opts);
+        return detail::owned_value<bw_conference>(
+            [&](bw_conference **out, bw_error *err) {
+                return bw_get_conference(handle_, ids.account.c_str(), ids.conference.c_str(), &o, out, err);
+            },
+            detail::conference_of, bw_conference_free);
+    }
+
+    /** "Update conference": redirect it to new BXML (redirect_url) or end it (status completed). */
+    void update_conference(std::string_view account_id, std::string_view conference_id,
+                           const UpdateConferenceRequest &req, const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        const bw_update_conference_request r = detail::c_conference_request(req);
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_update_conference(handle_, ids.account.c_str(), ids.conference.c_str(), &r, &o, &err),
+                      err);
+    }
+
+    /** "Update conference BXML": checked as for update_call_bxml. */
+    void update_conference_bxml(std::string_view account_id, std::string_view conference_id, std::string_view bxml,
+                                const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        const std::string doc = detail::c_string(bxml, "bxml");
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_update_conference_bxml(handle_, ids.account.c_str(), ids.conference.c_str(), doc.c_str(),
+                                                &o, &err),
+                      err);
+    }
+
+    /** "Get conference member"; the member id is the member's call id. */
+    ConferenceMember get_conference_member(std::string_view account_id, std::string_view conference_id,
+                                           std::string_view member_id,
+                                           const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id, member_id);
+        const bw_call_options o = detail::c_options(opts);
+        return detail::owned_value<bw_conference_member>(
+            [&](bw_conference_member **out, bw_error *err) {
+                return bw_get_conference_member(handle_, ids.account.c_str(), ids.conference.c_str(),
+                                                ids.member.c_str(), &o, out, err);
+            },
+            detail::member_of, bw_conference_member_free);
+    }
+
+    /** "Update conference member": mute, hold, the calls it coaches. */
+    void update_conference_member(std::string_view account_id, std::string_view conference_id,
+                                  std::string_view member_id, const UpdateConferenceMemberRequest &req,
+                                  const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id, member_id);
+        const detail::MemberRequestView r(req);
+        const bw_call_options o = detail::c_options(opts);
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_update_conference_member(handle_, ids.account.c_str(), ids.conference.c_str(),
+                                                  ids.member.c_str(), r.get(), &o, &err),
+                      err);
+    }
+
+    /**
      * The asynchronous forms: each validates at once (throwing Error, nothing
      * queued) and runs the call on the library's worker threads; the
      * std::future completes exactly once. Status::busy: max_queued calls
@@ -592,6 +1058,59 @@ public:
         return recording_async(account_id, call_id, BW_RECORDING_STATE_RECORDING, opts);
     }
 
+    Pending<CreatedCall> create_call_async(std::string_view account_id, const CreateCallRequest &req,
+                                           const CallOptions &opts = CallOptions()) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const detail::CreateCallView r(req);
+        return submit<CreatedCall>(bw_create_call_async, opts, account.c_str(), r.get());
+    }
+
+    Pending<CallPage> list_calls_async(std::string_view account_id, const ListCallsQuery &query = ListCallsQuery(),
+                                       const CallOptions &opts = CallOptions()) const {
+        const std::string account = detail::c_string(account_id, "account_id");
+        const bw_list_calls_query q = detail::c_query(query);
+        return submit<CallPage>(bw_list_calls_async, opts, account.c_str(), &q);
+    }
+
+    Pending<Conference> get_conference_async(std::string_view account_id, std::string_view conference_id,
+                                             const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        return submit<Conference>(bw_get_conference_async, opts, ids.account.c_str(), ids.conference.c_str());
+    }
+
+    Pending<void> update_conference_async(std::string_view account_id, std::string_view conference_id,
+                                          const UpdateConferenceRequest &req,
+                                          const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        const bw_update_conference_request r = detail::c_conference_request(req);
+        return submit<void>(bw_update_conference_async, opts, ids.account.c_str(), ids.conference.c_str(), &r);
+    }
+
+    Pending<void> update_conference_bxml_async(std::string_view account_id, std::string_view conference_id,
+                                               std::string_view bxml, const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id);
+        const std::string doc = detail::c_string(bxml, "bxml");
+        return submit<void>(bw_update_conference_bxml_async, opts, ids.account.c_str(), ids.conference.c_str(),
+                            doc.c_str());
+    }
+
+    Pending<ConferenceMember> get_conference_member_async(std::string_view account_id,
+                                                          std::string_view conference_id, std::string_view member_id,
+                                                          const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id, member_id);
+        return submit<ConferenceMember>(bw_get_conference_member_async, opts, ids.account.c_str(),
+                                        ids.conference.c_str(), ids.member.c_str());
+    }
+
+    Pending<void> update_conference_member_async(std::string_view account_id, std::string_view conference_id,
+                                                 std::string_view member_id, const UpdateConferenceMemberRequest &req,
+                                                 const CallOptions &opts = CallOptions()) const {
+        const ConferenceIds ids(account_id, conference_id, member_id);
+        const detail::MemberRequestView r(req);
+        return submit<void>(bw_update_conference_member_async, opts, ids.account.c_str(), ids.conference.c_str(),
+                            ids.member.c_str(), r.get());
+    }
+
     /**
      * Cancels an asynchronous call (see bw_cancel): a queued one is never sent
      * and its future throws Status::cancelled; a running one is best effort.
@@ -608,6 +1127,16 @@ private:
         Ids(std::string_view account_id, std::string_view call_id)
             : account(detail::c_string(account_id, "account_id")), call(detail::c_string(call_id, "call_id")) {}
         std::string account, call;
+    };
+
+    /** NUL-terminated copies of a conference operation's ids (member: empty when it takes none). */
+    struct ConferenceIds {
+        ConferenceIds(std::string_view account_id, std::string_view conference_id,
+                      std::optional<std::string_view> member_id = std::nullopt)
+            : account(detail::c_string(account_id, "account_id")),
+              conference(detail::c_string(conference_id, "conference_id")),
+              member(member_id ? detail::c_string(*member_id, "member_id") : std::string()) {}
+        std::string account, conference, member;
     };
 
     /**

@@ -3,8 +3,9 @@
 
 Redirect and hang up; read a call's state before acting on it; replace its
 BXML inline with escaped caller text; pause and resume its recording;
-confirm the hang-up by reading the state again; and the event log of a
-retried call.
+confirm the hang-up by reading the state again; the event log of a
+retried call; and from C, place an outbound call, find it with listCalls,
+and mute one member of a conference.
 
 It starts the bundled Voice API simulator on loopback, runs the examples
 through libbwvoice, and prints what happened on both sides of the wire.
@@ -41,6 +42,10 @@ class Demo:
             BW_ACCOUNT_ID=ACCOUNT,
             BW_CLIENT_ID="client",
             BW_CLIENT_SECRET="secret",
+            # For placing calls (examples/c/call_flow.c): the simulator takes any.
+            BW_APPLICATION_ID="demo-application",
+            BW_FROM="+19195550100",
+            BW_TO="+19195550123",
             PYTHONPATH=str(ROOT / "bindings/python/src"),
         )
         self.failures = 0
@@ -209,6 +214,49 @@ def c_examples(demo: Demo, exe: Path) -> None:
     )
     st = demo.state(flaky)
     demo.expect(st["state"] == "disconnected", f"retried and hung up: state={st['state']}")
+
+    c_call_flow(demo, exe)
+
+
+def c_call_flow(demo: Demo, exe: Path) -> None:
+    """createCall, listCalls and a conference member muted, from C (examples/c/call_flow.c)."""
+    members = [demo.new_call(), demo.new_call()]
+    spec = {"accountId": ACCOUNT, "name": "c-demo", "members": members}
+    conference = str(demo.control("POST", "/sim/conferences", spec)["id"])
+    hooks_before = len(demo.control("GET", "/sim/webhooks"))
+    answer_url = f"{demo.sim}/sim/app/call-flow"
+    demo.run(
+        "place a call, find it with listCalls, then mute one of a conference's two calls",
+        [str(exe / "call_flow"), answer_url, conference, *members],
+    )
+
+    calls = f"/api/v2/accounts/{ACCOUNT}/calls"
+    log = demo.control("GET", f"/sim/requests?path_contains={calls}")
+    created = [r for r in log if r["method"] == "POST" and r["path"] == calls]
+    body = json.loads(created[0]["body"]) if created else {}
+    tag = body.get("tag")
+    demo.expect(
+        len(created) == 1 and body.get("answerUrl") == answer_url and tag == "call-flow",
+        f"one createCall, to={body.get('to')} answerUrl=…/sim/app/call-flow tag={tag!r}",
+    )
+    listed = [r["path"] for r in log if r["method"] == "GET" and r["path"].startswith(calls + "?")]
+    filtered = len(listed) == 1 and "to=%2B19195550123&from=%2B19195550100" in listed[0]
+    demo.expect(filtered, f"listCalls filtered by to and from: {listed[0] if listed else None}")
+    answers = [
+        json.loads(d["body"])
+        for d in demo.webhooks(hooks_before + 1)[hooks_before:]
+        if d["url"] == answer_url
+    ]
+    demo.expect(
+        len(answers) == 1 and answers[0].get("tag") == "call-flow",
+        "the simulator answered the call: answer event with the tag at the app URL",
+    )
+    view = demo.control("GET", f"/sim/conferences/{conference}")
+    mute = {m["callId"]: m["mute"] for m in view["activeMembers"]}
+    demo.expect(
+        mute == {members[0]: True, members[1]: False},
+        f"simulator: {members[0]} muted, {members[1]} not",
+    )
 
 
 def python_examples(demo: Demo) -> None:

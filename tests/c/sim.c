@@ -80,19 +80,54 @@ void sim_reset(void) { expect_2xx("POST", "/sim/reset", "{}"); }
 
 void sim_fault(const char *json) { expect_2xx("POST", "/sim/faults", json); }
 
+/* The string value of "KEY":"..." in JSON (the first one), into out. */
+static void copy_string_field(const char *json, const char *key, char *out, size_t out_len) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    const char *at = strstr(json, pattern);
+    if (!at) die(key);
+    at += strlen(pattern);
+    size_t n = strcspn(at, "\"");
+    if (n >= out_len) die("id too long");
+    memcpy(out, at, n);
+    out[n] = 0;
+}
+
+static void create(const char *path, const char *json, const char *key, char *id, size_t id_len) {
+    int status = 0;
+    char *body = sim_call("POST", path, json, &status);
+    if (status != 201) {
+        fprintf(stderr, "POST %s %s -> %d %s\n", path, json, status, body);
+        die("create");
+    }
+    copy_string_field(body, key, id, id_len);
+    free(body);
+}
+
 void sim_create_call(const char *account, const char *state, char *id, size_t id_len) {
     char json[256];
     snprintf(json, sizeof json, "{\"accountId\":\"%s\",\"state\":\"%s\"}", account, state);
+    create("/sim/calls", json, "callId", id, id_len);
+}
+
+void sim_create_call_json(const char *json, char *id, size_t id_len) {
+    create("/sim/calls", json, "callId", id, id_len);
+}
+
+void sim_create_conference(const char *json, char *id, size_t id_len) {
+    create("/sim/conferences", json, "id", id, id_len);
+}
+
+void sim_config(const char *json) { expect_2xx("POST", "/sim/config", json); }
+
+char *sim_get(const char *path) {
     int status = 0;
-    char *body = sim_call("POST", "/sim/calls", json, &status);
-    const char *key = strstr(body, "\"callId\":\"");
-    if (status != 201 || !key) die("create call");
-    key += strlen("\"callId\":\"");
-    size_t n = strcspn(key, "\"");
-    if (n >= id_len) die("call id too long");
-    memcpy(id, key, n);
-    id[n] = 0;
-    free(body);
+    char *body = sim_call("GET", path, NULL, &status);
+    if (status != 200) {
+        fprintf(stderr, "GET %s -> %d %s\n", path, status, body);
+        die("unexpected status");
+    }
+    return body;
 }
 
 char *sim_requests(void) {

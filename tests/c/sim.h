@@ -21,6 +21,18 @@ void sim_reset(void);
 /* Creates a call on ACCOUNT in STATE ("answered"/"initiated"); writes its id. */
 void sim_create_call(const char *account, const char *state, char *id, size_t id_len);
 
+/* POST /sim/calls with JSON (e.g. a "from" of its own); writes the call's id. */
+void sim_create_call_json(const char *json, char *id, size_t id_len);
+
+/* POST /sim/conferences with JSON ({"name":..,"members":[..]}); writes its id. */
+void sim_create_conference(const char *json, char *id, size_t id_len);
+
+/* POST /sim/config, e.g. {"outbound":"ring"}. */
+void sim_config(const char *json);
+
+/* GET PATH, which must answer 200; returns the body (caller frees). */
+char *sim_get(const char *path);
+
 /* Adds a fault (raw JSON object, see the simulator's README). */
 void sim_fault(const char *json);
 

@@ -2,6 +2,8 @@
  * C tests of libbwvoice, compiled against the committed header and linked
  * to the built library, talking to the simulator on 127.0.0.1 (started by
  * tests/c/run.sh, which also runs this binary under ASan/UBSan and valgrind).
+ * The live-call family and the machinery are here; the account's calls are
+ * in test_calls.c, conferences in test_conferences.c; shared helpers in check.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -19,92 +21,8 @@
 #include <sys/socket.h>
 
 #include "bwvoice.h"
+#include "check.h"
 #include "sim.h"
-
-#define ACCOUNT "9900000"
-
-static int failed_checks;
-
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            failed_checks++;                                                    \
-            fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, \
-                    #cond);                                                     \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-        }                                                                       \
-    } while (0)
-
-/* ---- helpers ---------------------------------------------------------- */
-
-static char base_url[256];
-
-typedef struct {
-    const char *username, *password;
-    uint32_t max_attempts, timeout_ms;
-    const char *user_agent_suffix;
-} client_opts;
-
-/* A client for `cfg` against the simulator (base_url set here); a test
- * whose client cannot be made cannot run: exit. */
-static bw_client *new_client(bw_client_config *cfg) {
-    cfg->base_url = base_url;
-    bw_client *client = NULL;
-    bw_error err = BW_ERROR_INIT;
-    if (bw_client_new(cfg, &client, &err) != BW_OK) {
-        fprintf(stderr, "bw_client_new: %s\n", err.message);
-        exit(2);
-    }
-    return client;
-}
-
-static bw_client *client_with(client_opts o) {
-    bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
-    cfg.username = o.username ? o.username : "user";
-    cfg.password = o.password ? o.password : "pass";
-    cfg.max_attempts = o.max_attempts;
-    cfg.timeout_ms = o.timeout_ms;
-    cfg.user_agent_suffix = o.user_agent_suffix;
-    return new_client(&cfg);
-}
-
-static bw_client *default_client(void) { return client_with((client_opts){0}); }
-
-static void expect_error(bw_status st, const bw_error *err, bw_status want, const char *field) {
-    CHECK(st == want, "got %s, want %s (%s)", bw_status_str(st), bw_status_str(want),
-          err->message);
-    CHECK(err->status == st, "err.status %d != returned %d", err->status, st);
-    CHECK(err->message[0] != 0, "empty message");
-    if (field) CHECK(strcmp(err->field, field) == 0, "field '%s', want '%s'", err->field, field);
-}
-
-/* Occurrences of NEEDLE in the simulator's request log, e.g. a call id in a path. */
-static int log_count(const char *needle) {
-    char *log = sim_requests();
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle)) n++;
-    free(log);
-    return n;
-}
-
-/* Number of API requests the simulator has logged since the last reset. */
-static int requests_seen(void) { return log_count("\"path\":"); }
-
-/* True when the request log holds RAW as a request body (JSON-escaped). */
-static int log_has_body(const char *log, const char *raw) {
-    size_t cap = strlen(raw) * 2 + 16;
-    char *needle = malloc(cap), *o = needle;
-    o += sprintf(o, "\"body\":\"");
-    for (const char *c = raw; *c; c++) {
-        if (*c == '"' || *c == '\\') *o++ = '\\';
-        *o++ = *c;
-    }
-    strcpy(o, "\"");
-    int found = strstr(log, needle) != NULL;
-    free(needle);
-    return found;
-}
 
 /* A request that redirects to URL and sets nothing else. */
 static bw_modify_call_request redirect_to(const char *url) {
@@ -1458,10 +1376,7 @@ static void test_an_empty_retry_budget_stops_retries(void) {
 int main(void) {
     snprintf(base_url, sizeof base_url, "%s/api/v2", sim_url());
     snprintf(token_url, sizeof token_url, "%s/api/v1/oauth2/token", sim_url());
-    struct {
-        const char *name;
-        void (*fn)(void);
-    } tests[] = {
+    const test_case tests[] = {
         {"version and status names", test_version_and_status_names},
         {"redirect sends every field", test_redirect_sends_every_field},
         {"hang-up body is exact", test_hangup_body_is_exact},
@@ -1503,15 +1418,9 @@ int main(void) {
         {"an empty retry budget stops retries", test_an_empty_retry_budget_stops_retries},
     };
     int passed = 0, failed = 0;
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        sim_reset();
-        int before = failed_checks;
-        tests[i].fn();
-        int ok = failed_checks == before;
-        printf("%s - %s\n", ok ? "ok" : "not ok", tests[i].name);
-        fflush(stdout);
-        ok ? passed++ : failed++;
-    }
+    run_tests(tests, sizeof tests / sizeof tests[0], &passed, &failed);
+    run_tests(call_tests, call_tests_len, &passed, &failed);
+    run_tests(conference_tests, conference_tests_len, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

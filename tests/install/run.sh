@@ -222,11 +222,16 @@ for exe in test_wrapper hangup_static; do
 done
 a=$(sim call) b=$(sim call) c=$(sim call) limited=$(sim call)
 sim fault "{\"match\":\"$limited\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}"
-BW_APP_URL=$app "$work/wrap/test_wrapper" "$a" "$b" "$c" "$limited" >"$work/wrap.log" 2>&1 ||
-  { cat "$work/wrap.log" >&2; fail "test_wrapper failed"; }
+member_a=$(sim call) member_b=$(sim call)
+conference=$(sim conference "$member_a" "$member_b")
+BW_APP_URL=$app "$work/wrap/test_wrapper" "$a" "$b" "$c" "$limited" "$conference" "$member_a" "$member_b" \
+  >"$work/wrap.log" 2>&1 || { cat "$work/wrap.log" >&2; fail "test_wrapper failed"; }
 sed 's/^/  /' "$work/wrap.log"
 [ "$(sim tag "$a")" = "step-1" ] || fail "tag nullopt did not keep the tag"
 [ -z "$(sim tag "$b")" ] || fail "tag \"\" did not clear the tag"
+[ -n "$(sim conference-field "$conference" completedTime)" ] || fail "the conference was not ended"
+[ "$(sim conference-field "$conference" bxml)" = '<Bxml><Pause duration="1"/></Bxml>' ] ||
+  fail "the conference's BXML is not the last one sent"
 call=$(sim call)
 quiet hangup-static "$work/wrap/hangup_static" "$call"
 [ "$(sim state "$call")" = "disconnected" ] || fail "hangup_static did not hang up"

@@ -4,6 +4,9 @@ sim.py URL call                 creates an answered call, prints its id
 sim.py URL fault JSON           adds a fault
 sim.py URL tag CALL_ID          prints the call's tag ("" if none)
 sim.py URL state CALL_ID        prints the call's state
+sim.py URL conference CALL...   puts answered calls in a new conference, prints its id
+sim.py URL conference-field CONFERENCE_ID FIELD
+                                prints a field of the conference's control view ("" if null)
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ def main(base: str, command: str, *args: str) -> None:
     elif command in ("tag", "state"):
         call = _request(f"{base}/sim/calls/{args[0]}")
         print(call.get(command) or "")
+    elif command == "conference":
+        spec = {"accountId": "9900000", "name": "install-test", "members": list(args)}
+        print(_request(f"{base}/sim/conferences", spec)["id"])
+    elif command == "conference-field":
+        view = _request(f"{base}/sim/conferences/{args[0]}")
+        print(view.get(args[1]) or "")
     else:
         sys.exit(f"unknown command {command}")
 

@@ -1,12 +1,14 @@
 // Tests of include/bwvoice.hpp against the simulator, linked with the
 // installed libbwvoice.a through CMake's bwvoice::bwvoice_static.
 //
-//   test_wrapper CALL_A CALL_B CALL_C CALL_LIMITED
+//   test_wrapper CALL_A CALL_B CALL_C CALL_LIMITED CONFERENCE MEMBER_A MEMBER_B
 //
 // Environment: BW_BASE_URL, BW_USERNAME, BW_PASSWORD, BW_ACCOUNT_ID and
 // BW_APP_URL (the simulator's webhook receiver). run.sh created the four
 // answered calls, a 429 fault with Retry-After: 1 for CALL_LIMITED, and checks
-// the tags afterwards: CALL_A "step-1", CALL_B cleared.
+// the tags afterwards: CALL_A "step-1", CALL_B cleared. CONFERENCE holds the
+// answered calls MEMBER_A and MEMBER_B; this test ends it (run.sh checks that
+// and its last BXML).
 #include <bwvoice.hpp>
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 static_assert(!std::is_copy_constructible_v<bwvoice::Client>, "Client is move-only");
 static_assert(!std::is_copy_assignable_v<bwvoice::Client>, "Client is move-only");
@@ -63,12 +66,118 @@ static bool starts_with(const std::string &s, std::string_view prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// createCall, listCalls and the conference operations: each blocking and async.
+static void test_calls_and_conferences(const bwvoice::Client &client, const std::string &account,
+                                       const std::string &app, const std::string &conf, const std::string &ma,
+                                       const std::string &mb) {
+    bwvoice::CreateCallRequest req;
+    req.to = "+15555550100";
+    req.from = "+15550002000";
+    req.application_id = "app-cpp";
+    req.answer_url = app + "/answer";
+    req.tag = "cpp-1";
+    req.call_timeout = std::chrono::seconds(45);
+    req.priority = 2;
+    bwvoice::MachineDetection detection;
+    detection.mode = bwvoice::MachineDetectionMode::sync;
+    detection.detection_timeout = std::chrono::seconds(15);
+    req.machine_detection = detection;
+    const bwvoice::CreatedCall first = client.create_call(account, req);
+    CHECK(starts_with(first.call_id, "c-") && first.call_url.find(first.call_id) != std::string::npos);
+    CHECK(first.account_id == account && first.application_id == "app-cpp");
+    CHECK(first.to == req.to && first.from == req.from && first.answer_url == req.answer_url);
+    CHECK(first.tag == "cpp-1" && first.priority == 2 && first.answer_method == "POST");
+    CHECK(first.call_timeout == std::chrono::seconds(45) && first.callback_timeout == std::chrono::seconds(15));
+    CHECK(first.enqueued_time && first.enqueued_time->at > std::chrono::system_clock::time_point());
+    CHECK(!first.username && !first.answer_fallback_url);
+    const bwvoice::CreatedCall second = client.create_call_async(account, req).result.get();
+    CHECK(starts_with(second.call_id, "c-") && second.call_id != first.call_id);
+    req.priority = 9;
+    if (auto e = ERROR_OF(client.create_call(account, req))) {
+        CHECK(e->status() == bwvoice::Status::invalid_argument && e->field() == "priority");
+        CHECK(e->attempts() == 0);
+    }
+    if (auto e = ERROR_OF(client.create_call_async(account, req))) CHECK(e->field() == "priority");
+    req.priority = 0;
+    req.to = std::string("+15555550100\0", 13);
+    if (auto e = ERROR_OF(client.create_call(account, req))) CHECK(e->field() == "to");
+
+    // Two pages of one call each: every call once, oldest first.
+    bwvoice::ListCallsQuery query;
+    query.from = "+15550002000";
+    query.page_size = 1;
+    std::vector<std::string> seen;
+    const std::size_t n = client.list_all_calls(
+        account, query, [&](const bwvoice::CallState &call) { seen.push_back(call.call_id.value_or("")); });
+    CHECK(n == 2 && seen == (std::vector<std::string>{first.call_id, second.call_id}));
+    const bwvoice::CallPage page = client.list_calls(account, query);
+    CHECK(page.calls.size() == 1 && page.calls[0].call_id == first.call_id && page.next_page_token);
+    query.page_token = page.next_page_token;
+    const bwvoice::CallPage last = client.list_calls_async(account, query).result.get();
+    CHECK(last.calls.size() == 1 && last.calls[0].call_id == second.call_id && !last.next_page_token);
+    CHECK(last.calls[0].from == "+15550002000" && last.calls[0].direction == "outbound");
+    query.page_size = 10001;
+    if (auto e = ERROR_OF(client.list_calls(account, query))) CHECK(e->field() == "page_size");
+
+    const bwvoice::Conference room = client.get_conference(account, conf);
+    CHECK(room.id == conf && room.name == "install-test" && room.created_time && !room.completed_time);
+    CHECK(room.active_members.size() == 2);
+    for (const bwvoice::ConferenceMember &m : room.active_members) {
+        CHECK(m.conference_id == conf && (m.call_id == ma || m.call_id == mb));
+        CHECK(m.mute == false && m.hold == false && m.call_ids_to_coach.empty());
+        CHECK(m.member_url && m.member_url->find("/members/" + m.call_id.value_or("?")) != std::string::npos);
+    }
+    bwvoice::UpdateConferenceMemberRequest mute;
+    mute.mute = true;
+    mute.call_ids_to_coach = std::vector<std::string>{mb};
+    client.update_conference_member(account, conf, ma, mute);
+    const bwvoice::ConferenceMember muted = client.get_conference_member(account, conf, ma);
+    CHECK(muted.call_id == ma && muted.mute == true && muted.hold == false);
+    CHECK(muted.call_ids_to_coach == std::vector<std::string>{mb});
+    bwvoice::UpdateConferenceMemberRequest hold;
+    hold.hold = true;
+    hold.call_ids_to_coach = std::vector<std::string>{};  // coach no one
+    client.update_conference_member_async(account, conf, ma, hold).result.get();
+    const bwvoice::ConferenceMember held = client.get_conference_member_async(account, conf, ma).result.get();
+    CHECK(held.mute == true && held.hold == true && held.call_ids_to_coach.empty());
+    if (auto e = ERROR_OF(client.update_conference_member(account, conf, ma, {}))) CHECK(e->field() == "req");
+    hold.call_ids_to_coach = std::vector<std::string>(21, mb);
+    if (auto e = ERROR_OF(client.update_conference_member_async(account, conf, ma, hold)))
+        CHECK(e->field() == "call_ids_to_coach_len");
+    const bwvoice::Conference seen_muted = client.get_conference_async(account, conf).result.get();
+    CHECK(seen_muted.active_members.size() == 2);
+
+    client.update_conference_bxml(account, conf, "<Bxml><SpeakSentence>hi</SpeakSentence></Bxml>");
+    client.update_conference_bxml_async(account, conf, "<Bxml><Pause duration=\"1\"/></Bxml>").result.get();
+    if (auto e = ERROR_OF(client.update_conference_bxml(account, conf, "<Bxml>"))) CHECK(e->field() == "bxml");
+    bwvoice::UpdateConferenceRequest redirect;
+    redirect.redirect_url = app + "/conference-next";
+    redirect.redirect_method = bwvoice::Method::get;
+    client.update_conference(account, conf, redirect);
+    bwvoice::UpdateConferenceRequest end;
+    end.status = bwvoice::ConferenceStatus::completed;
+    if (auto e = ERROR_OF(client.update_conference(account, conf, [&] {
+            bwvoice::UpdateConferenceRequest both = redirect;
+            both.status = bwvoice::ConferenceStatus::completed;
+            return both;
+        }())))
+        CHECK(e->field() == "redirect_url");
+    client.update_conference_async(account, conf, end).result.get();
+    const bwvoice::Conference ended = client.get_conference(account, conf);
+    CHECK(ended.completed_time && ended.active_members.empty());
+    if (auto e = ERROR_OF(client.get_conference(account, "conf-unknown")))
+        CHECK(e->status() == bwvoice::Status::not_found);
+    auto gone = client.get_conference_member_async(account, conf, ma);
+    if (auto e = ERROR_OF(gone.result.get())) CHECK(e->status() == bwvoice::Status::not_found);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        std::cerr << "usage: test_wrapper CALL_A CALL_B CALL_C CALL_LIMITED\n";
+    if (argc != 8) {
+        std::cerr << "usage: test_wrapper CALL_A CALL_B CALL_C CALL_LIMITED CONFERENCE MEMBER_A MEMBER_B\n";
         return 2;
     }
     const std::string a = argv[1], b = argv[2], c = argv[3], limited = argv[4];
+    const std::string conference = argv[5], member_a = argv[6], member_b = argv[7];
     const std::string account = env("BW_ACCOUNT_ID"), app = env("BW_APP_URL");
 
     CHECK(bwvoice::version() == std::string("bwvoice/") + BW_VERSION_STRING);
@@ -185,6 +294,8 @@ int main(int argc, char **argv) {
         CHECK(e->retry_after() == std::chrono::milliseconds(1000));
         CHECK(e->attempts() == 1);
     }
+
+    test_calls_and_conferences(client, account, app, conference, member_a, member_b);
 
     // Move-only RAII: the moved-from client has no handle and says so.
     bwvoice::Client moved(std::move(client));
