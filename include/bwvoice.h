@@ -619,8 +619,10 @@ typedef struct bw_error {
   /**
    * The call failed, but the request may have reached the server and
    * taken effect (a timeout or reset after it was sent, a 5xx other than
-   * 503): repeating it yourself may repeat its effect. False when the
-   * request certainly had no effect (nothing sent, 4xx, 429, 503).
+   * 503; for `bw_create_call` a 503 too, which a proxy may send after the
+   * request reached it): repeating it yourself may repeat its effect.
+   * False when the request certainly had no effect (nothing sent, 4xx,
+   * 429, and 503 except for `bw_create_call`).
    */
   bool maybe_applied;
 } bw_error;
@@ -1720,9 +1722,10 @@ struct bw_call_state *bw_call_state_dup(const struct bw_call_state *state);
  * **Never sent twice once it may have reached Bandwidth**: a second
  * request would ring a second phone. It is retried only when it certainly
  * was not (no connection, 429), whatever `retry_non_idempotent` says. A
- * failure with `err->maybe_applied` set may have placed the call: find it
- * with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
- * attempt) and match the `tag` you set.
+ * failure with `err->maybe_applied` set may have placed the call: look for
+ * it with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
+ * attempt); a call state carries no tag, but the `tag` you set comes back
+ * in the call's webhooks.
  *
  * # Safety
  * `client` is NULL or a live client; `account_id` is NULL or

@@ -907,8 +907,8 @@ public:
      * "Create call": places an outbound call; Bandwidth fetches answer_url
      * once it is answered. Never sent twice once it may have reached
      * Bandwidth: after an Error with maybe_applied() the call may exist;
-     * find it with list_calls (to, from, min_start_time just before) and
-     * the tag you set, rather than calling again.
+     * look for it with list_calls (to, from, min_start_time just before;
+     * the tag you set comes back in its webhooks) rather than calling again.
      */
     CreatedCall create_call(std::string_view account_id, const CreateCallRequest &req,
                             const CallOptions &opts = CallOptions()) const {

@@ -25,9 +25,10 @@ use std::os::raw::{c_char, c_void};
 /// **Never sent twice once it may have reached Bandwidth**: a second
 /// request would ring a second phone. It is retried only when it certainly
 /// was not (no connection, 429), whatever `retry_non_idempotent` says. A
-/// failure with `err->maybe_applied` set may have placed the call: find it
-/// with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
-/// attempt) and match the `tag` you set.
+/// failure with `err->maybe_applied` set may have placed the call: look for
+/// it with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
+/// attempt); a call state carries no tag, but the `tag` you set comes back
+/// in the call's webhooks.
 ///
 /// # Safety
 /// `client` is NULL or a live client; `account_id` is NULL or

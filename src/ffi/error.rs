@@ -92,8 +92,10 @@ pub struct bw_error {
     // fields). A program built with layout 1 never gets them written.
     /// The call failed, but the request may have reached the server and
     /// taken effect (a timeout or reset after it was sent, a 5xx other than
-    /// 503): repeating it yourself may repeat its effect. False when the
-    /// request certainly had no effect (nothing sent, 4xx, 429, 503).
+    /// 503; for `bw_create_call` a 503 too, which a proxy may send after the
+    /// request reached it): repeating it yourself may repeat its effect.
+    /// False when the request certainly had no effect (nothing sent, 4xx,
+    /// 429, and 503 except for `bw_create_call`).
     pub maybe_applied: bool,
 }
 

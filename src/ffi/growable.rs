@@ -92,7 +92,7 @@ growable!(
 );
 growable!(
     bw_machine_detection,
-    "req.machine_detection",
+    "machine_detection",
     "BW_MACHINE_DETECTION_INIT",
     []
 );

@@ -48,9 +48,11 @@ impl Client {
     /// second request would ring a second phone. It is retried only when
     /// it certainly was not (no connection, 429), whatever
     /// `retry_non_idempotent` says. When it fails with
-    /// [`Error::maybe_applied`], the call may exist: find it with
-    /// [`Client::list_calls`] (filtered by `to`, `from` and a
-    /// `min_start_time` just before the attempt) and match the `tag` you set.
+    /// [`Error::maybe_applied`], the call may exist: look for it with
+    /// [`Client::list_calls`] filtered by `to`, `from` and a
+    /// `min_start_time` just before the attempt (a call state carries no
+    /// tag; the `tag` you set comes back in the call's webhooks, which tells
+    /// apart several calls to the same number).
     pub fn create_call(
         &self,
         account_id: &str,

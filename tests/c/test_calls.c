@@ -233,7 +233,7 @@ static const char *break_request(bw_create_call_request *req, int i) {
     default: return NULL;
     }
     req->machine_detection = &md;
-    const char *fields[] = {"req.machine_detection.struct_size", "machine_detection.mode",
+    const char *fields[] = {"machine_detection.struct_size", "machine_detection.mode",
                             "machine_detection.delay_result", "machine_detection.detection_timeout"};
     return fields[i - 14];
 }
