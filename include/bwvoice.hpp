@@ -162,6 +162,8 @@ struct Event {
     std::chrono::milliseconds retry_delay;
     std::chrono::microseconds duration;
     bool connection_reused;
+    /// The conference the operation acts on; empty outside conferences.
+    std::string_view conference_id;
 };
 
 /** Client settings (see bw_client_config). Give exactly one kind of credentials. */
@@ -749,7 +751,11 @@ inline void deliver_event(void *userdata, const bw_event *e) noexcept {
                           e->retry_reason,
                           std::chrono::milliseconds(e->retry_delay_ms),
                           std::chrono::microseconds(e->duration_us),
-                          e->connection_reused};
+                          e->connection_reused,
+                          // An older library's bw_event ends before it.
+                          e->struct_size > offsetof(bw_event, conference_id)
+                              ? e->conference_id
+                              : ""};
         (*static_cast<const std::function<void(const Event &)> *>(userdata))(event);
     } catch (...) {
         // Nothing may unwind into the C library.
