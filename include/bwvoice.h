@@ -1170,9 +1170,11 @@ typedef struct bw_call_page {
    */
   uint32_t struct_size;
   /**
-   * `calls_len` calls (NULL when there are none).
+   * `calls_len` pointers to calls (NULL when there are none): an array
+   * of pointers, so that a program built with an older header, whose
+   * `bw_call_state` is smaller, still finds each call.
    */
-  const struct bw_call_state *calls;
+  const struct bw_call_state *const *calls;
   size_t calls_len;
   /**
    * Set `bw_list_calls_query.page_token` to this to read the next page;
@@ -1248,9 +1250,10 @@ typedef struct bw_conference {
   const char *conference_event_method;
   const char *tag;
   /**
-   * `active_members_len` members (NULL when none).
+   * `active_members_len` pointers to members (NULL when none); pointers,
+   * as `bw_call_page.calls`, so the members' struct can grow.
    */
-  const struct bw_conference_member *active_members;
+  const struct bw_conference_member *const *active_members;
   size_t active_members_len;
 } bw_conference;
 

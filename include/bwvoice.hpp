@@ -671,7 +671,7 @@ inline CreatedCall created_call_of(const bw_created_call &raw) {
 inline CallPage call_page_of(const bw_call_page &raw) {
     CallPage page;
     page.calls.reserve(raw.calls_len);
-    for (std::size_t i = 0; i < raw.calls_len; i++) page.calls.push_back(call_state_of(raw.calls[i]));
+    for (std::size_t i = 0; i < raw.calls_len; i++) page.calls.push_back(call_state_of(*raw.calls[i]));
     page.next_page_token = text_of(raw.next_page_token);
     return page;
 }
@@ -698,7 +698,7 @@ inline Conference conference_of(const bw_conference &raw) {
     c.tag = text_of(raw.tag);
     c.active_members.reserve(raw.active_members_len);
     for (std::size_t i = 0; i < raw.active_members_len; i++)
-        c.active_members.push_back(member_of(raw.active_members[i]));
+        c.active_members.push_back(member_of(*raw.active_members[i]));
     return c;
 }
 

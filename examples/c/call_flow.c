@@ -68,7 +68,7 @@ static int find_call(bw_client *client, const char *account, const char *since, 
         token = NULL;
         if (st != BW_OK) return -failed("list calls", st, &err);
         for (size_t i = 0; i < page->calls_len; i++) {
-            const bw_call_state *c = &page->calls[i];
+            const bw_call_state *c = page->calls[i];
             int ours = call_id && c->call_id && strcmp(c->call_id, call_id) == 0;
             printf("  listed %s %s -> %s: %s%s\n", c->call_id, c->from, c->to, c->state,
                    ours ? " (ours)" : "");
@@ -103,7 +103,7 @@ static int conference_flow(bw_client *client, const char *account, const char *c
            conf->created_time ? conf->created_time : "?", conf->active_members_len);
     int members = 0;
     for (size_t i = 0; i < conf->active_members_len; i++) {
-        const char *id = conf->active_members[i].call_id;
+        const char *id = conf->active_members[i]->call_id;
         members += id && (strcmp(id, mute) == 0 || strcmp(id, other) == 0);
     }
     bw_conference_free(conf);

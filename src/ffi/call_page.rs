@@ -15,8 +15,10 @@ use std::os::raw::c_char;
 pub struct bw_call_page {
     /// `sizeof(bw_call_page)` of the library that allocated it.
     pub struct_size: u32,
-    /// `calls_len` calls (NULL when there are none).
-    pub calls: *const bw_call_state,
+    /// `calls_len` pointers to calls (NULL when there are none): an array
+    /// of pointers, so that a program built with an older header, whose
+    /// `bw_call_state` is smaller, still finds each call.
+    pub calls: *const *const bw_call_state,
     pub calls_len: usize,
     /// Set `bw_list_calls_query.page_token` to this to read the next page;
     /// NULL on the last page.
@@ -30,7 +32,7 @@ pub fn owned_call_page(page: CallPage) -> Result<Box<Owned<bw_call_page>>, Error
     for state in page.calls {
         calls.push(call_state_view(&mut arena, state)?);
     }
-    let (calls, calls_len) = arena.list(calls);
+    let (calls, calls_len) = arena.pointers(calls);
     let next_page_token = arena.text("call page", "Link", page.next_page_token)?;
     let view = bw_call_page {
         struct_size: std::mem::size_of::<bw_call_page>() as u32,

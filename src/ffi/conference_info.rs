@@ -53,8 +53,9 @@ pub struct bw_conference {
     pub conference_event_url: *const c_char,
     pub conference_event_method: *const c_char,
     pub tag: *const c_char,
-    /// `active_members_len` members (NULL when none).
-    pub active_members: *const bw_conference_member,
+    /// `active_members_len` pointers to members (NULL when none); pointers,
+    /// as `bw_call_page.calls`, so the members' struct can grow.
+    pub active_members: *const *const bw_conference_member,
     pub active_members_len: usize,
 }
 
@@ -97,7 +98,7 @@ pub fn owned_conference(conference: Conference) -> Result<Box<Owned<bw_conferenc
     for member in conference.active_members.unwrap_or_default() {
         members.push(member_view(&mut arena, member)?);
     }
-    let (active_members, active_members_len) = arena.list(members);
+    let (active_members, active_members_len) = arena.pointers(members);
     let (created_time, created_time_ms) =
         arena.time(WHAT, "createdTime", conference.created_time)?;
     let (completed_time, completed_time_ms) =

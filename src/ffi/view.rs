@@ -93,6 +93,16 @@ impl Arena {
         (at, len)
     }
 
+    /// `items` kept here, as a C array of pointers to them and its length
+    /// (NULL when empty). For arrays of growable structs: a program built
+    /// with an older, smaller struct still finds each one.
+    pub fn pointers<T: 'static>(&mut self, items: Vec<T>) -> (*const *const T, usize) {
+        // Moving the vector into the arena does not move its elements.
+        let at: Vec<*const T> = items.iter().map(|item| item as *const T).collect();
+        self.blocks.push(Box::new(items));
+        self.list(at)
+    }
+
     /// An array of strings (NULL when `None` or empty).
     pub fn texts(
         &mut self,

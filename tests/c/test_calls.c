@@ -349,7 +349,7 @@ static void test_list_calls_walks_every_page(void) {
         CHECK(pages < 3 && page->calls_len == sizes[pages], "page %d has %zu calls", pages,
               page->calls_len);
         for (size_t i = 0; i < page->calls_len; i++) {
-            const bw_call_state *c = &page->calls[i];
+            const bw_call_state *c = page->calls[i];
             int at = 0;
             while (at < MINE && !same(c->call_id, ids[at])) at++;
             CHECK(at < MINE, "a call not ours: %s", c->call_id);
@@ -419,7 +419,7 @@ static void test_list_calls_async_pages(void) {
     CHECK(taken == job && status == BW_OK, "%s", err.message);
     expect_kind(result, BW_RESULT_CALL_PAGE);
     page = bw_result_call_page(result);
-    CHECK(page && page->calls_len == 1 && same(page->calls[0].call_id, id) && !page->next_page_token,
+    CHECK(page && page->calls_len == 1 && same(page->calls[0]->call_id, id) && !page->next_page_token,
           "last page");
     bw_result_free(result);
     bw_queue_free(queue);

@@ -59,10 +59,10 @@ static void expect_conference(const bw_conference *c, const char *conf, const ch
           "events %s", c->conference_event_url);
     CHECK(c->active_members_len == 2 && c->active_members, "%zu members", c->active_members_len);
     if (c->active_members_len != 2) return;
-    int a_first = same(c->active_members[0].call_id, a);
-    expect_member(&c->active_members[a_first ? 0 : 1], conf, a, BW_BOOL_FALSE, BW_BOOL_FALSE);
-    expect_member(&c->active_members[a_first ? 1 : 0], conf, b, BW_BOOL_FALSE, BW_BOOL_FALSE);
-    CHECK(!c->active_members[0].call_ids_to_coach && c->active_members[0].call_ids_to_coach_len == 0,
+    int a_first = same(c->active_members[0]->call_id, a);
+    expect_member(c->active_members[a_first ? 0 : 1], conf, a, BW_BOOL_FALSE, BW_BOOL_FALSE);
+    expect_member(c->active_members[a_first ? 1 : 0], conf, b, BW_BOOL_FALSE, BW_BOOL_FALSE);
+    CHECK(!c->active_members[0]->call_ids_to_coach && c->active_members[0]->call_ids_to_coach_len == 0,
           "coaches no one");
 }
 
@@ -193,7 +193,7 @@ static void test_member_mute_hold_and_coach(void) {
     CHECK(bw_get_conference(client, ACCOUNT, conf, NULL, &c, &err) == BW_OK, "%s", err.message);
     CHECK(c && c->active_members_len == 2, "two members");
     for (size_t i = 0; c && i < c->active_members_len; i++) {
-        const bw_conference_member *member = &c->active_members[i];
+        const bw_conference_member *member = c->active_members[i];
         int is_b = same(member->call_id, b);
         expect_member(member, conf, is_b ? b : a, is_b ? BW_BOOL_TRUE : BW_BOOL_FALSE, BW_BOOL_FALSE);
         CHECK(member->call_ids_to_coach_len == 0, "member %zu coaches %zu", i,
