@@ -4,8 +4,8 @@
 Redirect and hang up; read a call's state before acting on it; replace its
 BXML inline with escaped caller text; pause and resume its recording;
 confirm the hang-up by reading the state again; the event log of a
-retried call; and from C, place an outbound call, find it with listCalls,
-and mute one member of a conference.
+retried call; and from C, Python and Go, place an outbound call, find it
+with listCalls, and mute one member of a conference.
 
 It starts the bundled Voice API simulator on loopback, runs the examples
 through libbwvoice, and prints what happened on both sides of the wire.
@@ -291,7 +291,7 @@ def go_examples(demo: Demo) -> None:
     call = demo.new_call()
     before = len(demo.control("GET", "/sim/webhooks"))
     gobin = ROOT / "target/examples/go"
-    for name in ("redirect", "hangup", "livecall"):
+    for name in ("redirect", "hangup", "livecall", "callflow"):
         subprocess.run(
             [go, "build", "-o", str(gobin / name), f"./examples/{name}"],
             cwd=ROOT / "bindings/go",
@@ -317,6 +317,80 @@ def go_examples(demo: Demo) -> None:
     )
     live = demo.new_call(recording=True)
     demo.live_call("the live-call family from Go", [str(gobin / "livecall"), "-call", live], live)
+    go_call_flow(demo)
+
+
+def go_call_flow(demo: Demo) -> None:
+    """Go: place a call and find it in the call list; mute a conference member."""
+    to, caller, tag = "+15550107000", "+15550108000", "go-flow"
+    members = [demo.new_call(), demo.new_call()]
+    conference = demo.control(
+        "POST",
+        "/sim/conferences",
+        {"accountId": ACCOUNT, "name": "go-flow", "members": members},
+    )
+    conf_id = str(conference["id"])
+    answer_url = f"{demo.sim}/sim/app/go-callflow"
+    before = len(demo.control("GET", "/sim/webhooks"))
+    demo.run(
+        "place a call, find it in the call list, mute a conference member (Go)",
+        [
+            str(ROOT / "target/examples/go/callflow"),
+            "-to",
+            to,
+            "-from",
+            caller,
+            "-application",
+            "app-go",
+            "-url",
+            answer_url,
+            "-tag",
+            tag,
+            "-conference",
+            conf_id,
+            "-call",
+            members[0],
+            "-other",
+            members[1],
+        ],
+    )
+    api = f"/api/v2/accounts/{ACCOUNT}"
+    log: list[dict[str, Any]] = demo.control("GET", f"/sim/requests?path_contains={api}/")
+    creates = [r for r in log if r["method"] == "POST" and r["path"] == f"{api}/calls"]
+    demo.expect(
+        len(creates) == 1 and creates[0]["status"] == 201,
+        f"createCall sent once: {[r['status'] for r in creates]}",
+    )
+    lists = [r for r in log if r["method"] == "GET" and r["path"].startswith(f"{api}/calls?")]
+    demo.expect(
+        len(lists) == 1
+        and "to=%2B15550107000&from=%2B15550108000&minStartTime=" in lists[0]["path"],
+        f"listCalls filtered by to, from and start time: {[r['path'] for r in lists]}",
+    )
+    answers = [
+        d
+        for d in demo.webhooks(before + 1)[before:]
+        if d["eventType"] == "answer" and d["url"] == answer_url
+    ]
+    event = json.loads(answers[0]["body"]) if answers else {}
+    demo.expect(
+        len(answers) == 1 and answers[0]["status"] == 200 and event.get("tag") == tag,
+        f"the new call was answered; its answer event came with tag={event.get('tag')!r}",
+    )
+    if answers:
+        st = demo.control("GET", f"/sim/calls/{answers[0]['callId']}?wait=answered")
+        demo.expect(
+            st["state"] == "answered" and st["direction"] == "outbound" and st["to"] == to,
+            f"simulator: call {st['callId']} to {st['to']} is {st['direction']}, {st['state']}",
+        )
+    view = demo.control("GET", f"/sim/conferences/{conf_id}")
+    mutes = {m["callId"]: m["mute"] for m in view["activeMembers"]}
+    demo.expect(
+        mutes == {members[0]: True, members[1]: False},
+        f"simulator: {members[0]} muted, {members[1]} not: {mutes}",
+    )
+    puts = [r["body"] for r in log if r["method"] == "PUT" and "/members/" in r["path"]]
+    demo.expect(puts == ['{"mute":true}'], f"updateConferenceMember sent {puts}")
 
 
 def main() -> int:

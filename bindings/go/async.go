@@ -287,8 +287,8 @@ type pending struct {
 
 // result is a completed call, copied out of the library's memory.
 type result struct {
-	state *CallState // GetCallState's answer; nil otherwise
-	err   error      // nil, or the *Error of the failure
+	value any   // the operation's result (*CallState, *CallPage, ...); nil for none
+	err   error // nil, or the *Error of the failure
 }
 
 // testHooks, when not nil, sees every call submitted and every completion
@@ -422,8 +422,8 @@ func complete(n *C.bwvoice_completion) {
 	} else if n.status != C.BW_OK {
 		r.err = &Error{Status: Status(n.status), Message: "bwvoice: the call failed (" + Status(n.status).String() +
 			"), but its details were lost: out of memory"}
-	} else if st := C.bw_result_call_state(n.result); st != nil {
-		r.state, r.err = newCallState(st)
+	} else {
+		r.value, r.err = resultValue(n.result)
 	}
 	if testHooks != nil {
 		testHooks.completed(p.client, uint64(n.job_id), Status(n.status))

@@ -485,16 +485,9 @@ func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*C
 	var cs cstrings
 	defer cs.free()
 	account, call := cs.ids(accountID, callID)
-	st, err := c.do(ctx, &cs, func(a *asyncCall) C.bw_status {
+	return doResult[CallState](ctx, c, &cs, "bw_call_state", func(a *asyncCall) C.bw_status {
 		return C.bw_get_call_state_async(a.client, account, call, &a.opts, C.bwvoice_done, a.node, &a.job, a.err)
 	})
-	if err != nil {
-		return nil, err
-	}
-	if st == nil {
-		return nil, &Error{Status: ErrInternal, Message: "bwvoice: the library completed a call-state read without a bw_call_state"}
-	}
-	return st, nil
 }
 
 // UpdateCallBXML replaces a live call's BXML with the document bxml
@@ -592,8 +585,9 @@ type submitFn func(a *asyncCall) C.bw_status
 //     ErrTimeout that also matches context.DeadlineExceeded (with Attempts
 //     and MaybeApplied), or whatever answer beat it.
 //
-// It returns the CallState of a successful GetCallState, nil otherwise.
-func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (*CallState, error) {
+// It returns the operation's result, copied into Go memory (resultValue,
+// results.go): nil for an operation without one.
+func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -633,7 +627,7 @@ func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (*CallState,
 	if e, ok := r.err.(*Error); ok && e.Status == ErrTimeout && hasDeadline && !time.Now().Before(deadline) {
 		e.ctxErr = context.DeadlineExceeded
 	}
-	return r.state, r.err
+	return r.value, r.err
 }
 
 // submit queues op on the live client, unless it is closed (ErrClosed),

@@ -1,8 +1,12 @@
-// Package bwvoice controls live calls through Bandwidth's Voice API:
-// redirect a call to new BXML, change its tag or hang it up ("Update active
-// call"), read its state (GetCallState), replace its BXML in place
-// (UpdateCallBXML; escape caller text with encoding/xml's EscapeText), and
-// pause or resume its recording (PauseRecording, ResumeRecording).
+// Package bwvoice controls calls through Bandwidth's Voice API: place a
+// call (CreateCall) and list the account's calls (ListCalls, or the Calls
+// iterator over every page); redirect a live call to new BXML, change its
+// tag or hang it up ("Update active call"), read its state (GetCallState),
+// replace its BXML in place (UpdateCallBXML; escape caller text with
+// encoding/xml's EscapeText), and pause or resume its recording
+// (PauseRecording, ResumeRecording); read and steer conferences
+// (GetConference, UpdateConference, UpdateConferenceBXML) and their members
+// (GetConferenceMember, UpdateConferenceMember: mute, hold, coach).
 //
 // It is a thin cgo binding of the native bwvoice library (libbwvoice, C
 // header bwvoice.h): validation, authentication (Basic or OAuth2 client
@@ -18,6 +22,43 @@
 //	if errors.Is(err, bwvoice.ErrNotFound) {
 //		// the call has already ended
 //	}
+//
+// # Paging
+//
+// ListCalls reads one page; Calls is a range-over-func iterator over every
+// call of every page, which reads a page only when the loop needs it:
+//
+//	for call, err := range c.Calls(ctx, accountID, bwvoice.ListCallsQuery{To: "+15551234567"}) {
+//		if err != nil {
+//			return err // yielded once; the iteration ends
+//		}
+//		fmt.Println(call.CallID, call.State)
+//	}
+//
+// Breaking out of the loop stops it (nothing more is sent). A server that
+// hands out a next-page token it gave before would send the loop round
+// forever: the iterator yields ErrProtocol instead and stops.
+//
+// # Placing calls
+//
+// CreateCall is never sent twice once it may have reached Bandwidth,
+// whatever Options.RetryNonIdempotent says: a second request would ring a
+// second phone. When it fails with Error.MaybeApplied set (a timeout, a
+// reset, a 5xx, a 503 included), the call may exist: do not call again,
+// look for it with Calls filtered by To, From and a MinStartTime a little
+// before the attempt (a minute, for clock skew). The call list does not
+// carry the tag; with several candidates, match the tag you set in the
+// answer or disconnect webhook your application received for each call id.
+//
+// # Optional values
+//
+// In requests an empty string, a zero number or duration, a nil pointer
+// and the *Unset constants mean "not set, not sent". Optional booleans are
+// *bool (Bool(true) makes one); ModifyCallRequest.Tag is a *string because
+// "" clears the tag. The library checks every rule and names the field of
+// a bad value (Error.Field); this package only converts. Request and
+// result types that carry webhook passwords print them as "*****" (fmt,
+// String, GoString, log/slog).
 //
 // # Installing and linking
 //

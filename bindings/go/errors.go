@@ -29,7 +29,8 @@ const (
 	ErrUnauthorized Status = C.BW_ERR_UNAUTHORIZED
 	// ErrForbidden: HTTP 403, the credentials may not act on this account or call.
 	ErrForbidden Status = C.BW_ERR_FORBIDDEN
-	// ErrNotFound: HTTP 404, the call is unknown or has already ended.
+	// ErrNotFound: HTTP 404, the call (or conference, or member) is unknown
+	// or has already ended.
 	ErrNotFound Status = C.BW_ERR_NOT_FOUND
 	// ErrConflict: HTTP 409, the call cannot be modified in its current state
 	// (e.g. not yet answered).
@@ -102,9 +103,11 @@ type Error struct {
 	Message string
 	// MaybeApplied reports that the call failed but the request may have
 	// reached the server and taken effect (a timeout or connection reset
-	// after it was sent, a 5xx other than 503): repeating it yourself may
-	// repeat its effect, e.g. fire the redirect webhook twice. It is false
-	// when the request certainly had no effect (nothing sent, 4xx, 429, 503).
+	// after it was sent, a 5xx other than 503; for CreateCall a 503 too):
+	// repeating it yourself may repeat its effect, e.g. fire the redirect
+	// webhook twice or ring a second phone. It is false when the request
+	// certainly had no effect (nothing sent, 4xx, 429, 503 except for
+	// CreateCall).
 	MaybeApplied bool
 
 	// ctxErr is context.DeadlineExceeded when the budget that ran out was

@@ -83,7 +83,8 @@ func startEach(calls []string, f func(call string) error) <-chan error {
 
 // everyOperation calls each of c's operations on call under ctx and returns
 // their errors by name, for a test in which none of them may be sent.
-// GetCallState's error comes with the check that it returned no state.
+// GetCallState's error comes with the check that it returned no state (and
+// the newer operations' with theirs, see newOperations).
 func everyOperation(t *testing.T, ctx context.Context, c *bwvoice.Client, acct, call string) map[string]error {
 	t.Helper()
 	st, getErr := c.GetCallState(ctx, acct, call)
@@ -91,7 +92,8 @@ func everyOperation(t *testing.T, ctx context.Context, c *bwvoice.Client, acct, 
 		t.Errorf("GetCallState returned a state: %+v", st)
 	}
 	next := shared.appURL("next")
-	return map[string]error{
+	errs := newOperations(t, ctx, c, acct, call)
+	for name, err := range map[string]error{
 		"Redirect":             c.Redirect(ctx, acct, call, next),
 		"Hangup":               c.Hangup(ctx, acct, call),
 		"ModifyCall completed": c.ModifyCall(ctx, acct, call, bwvoice.ModifyCallRequest{State: bwvoice.CallStateCompleted}),
@@ -100,7 +102,10 @@ func everyOperation(t *testing.T, ctx context.Context, c *bwvoice.Client, acct, 
 		"UpdateCallBXML":       c.UpdateCallBXML(ctx, acct, call, simpleBXML),
 		"PauseRecording":       c.PauseRecording(ctx, acct, call),
 		"ResumeRecording":      c.ResumeRecording(ctx, acct, call),
+	} {
+		errs[name] = err
 	}
+	return errs
 }
 
 // checkRefused checks that err is the library refusing an argument before
