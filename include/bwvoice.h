@@ -1889,6 +1889,9 @@ bw_status bw_get_conference_member(const struct bw_client *client,
 /**
  * Mutes or unmutes, holds or resumes a member, or sets the calls it
  * coaches ("Update conference member"). Safe to repeat: it sets states.
+ * A request that changes nothing (everything unset) is
+ * `BW_ERR_INVALID_ARGUMENT` with field `req`; more than 20 coached calls
+ * (a conference's most) with field `call_ids_to_coach_len`.
  *
  * # Safety
  * As for `bw_get_conference_member` without `out`; `req` is NULL or a
