@@ -106,8 +106,38 @@ BW_METHOD_GET = 1
 #: Redirect method `"POST"`: the event arrives as a JSON body.
 BW_METHOD_POST = 2
 
-#: A `*_ms` time of `bw_call_state` that the server did not report.
+#: A `*_ms` time of a result (`bw_call_state`, `bw_conference`, …) that
+#: the server did not report.
 BW_TIME_ABSENT = -(2**63)
+
+#: An optional boolean of a request: not sent.
+BW_BOOL_UNSET = 0
+
+#: An optional boolean of a request: `false`.
+BW_BOOL_FALSE = 1
+
+#: An optional boolean of a request: `true`.
+BW_BOOL_TRUE = 2
+
+#: `bw_machine_detection.mode`: not sent (Bandwidth's default is async).
+BW_MACHINE_DETECTION_UNSET = 0
+
+#: `bw_machine_detection.mode`: the `answer` callback waits for the result.
+BW_MACHINE_DETECTION_SYNC = 1
+
+#: `bw_machine_detection.mode`: the result comes in a
+#: `machineDetectionComplete` callback to `callback_url`.
+BW_MACHINE_DETECTION_ASYNC = 2
+
+#: `bw_update_conference_request.status`: not sent (active: a redirect).
+BW_CONFERENCE_STATUS_UNSET = 0
+
+#: `bw_update_conference_request.status`: `"active"`; needs `redirect_url`.
+BW_CONFERENCE_STATUS_ACTIVE = 1
+
+#: `bw_update_conference_request.status`: `"completed"`: end the
+#: conference and remove every member (each goes on with its own BXML).
+BW_CONFERENCE_STATUS_COMPLETED = 2
 
 #: `bw_result_kind`: no value. A NULL result has this kind: a failure, or
 #: an operation without a value (a redirect, a hang-up, BXML, recording).
@@ -116,6 +146,22 @@ BW_RESULT_NONE = 0
 #: `bw_result_kind`: a `bw_call_state` (`bw_get_call_state_async`), read
 #: with `bw_result_call_state`.
 BW_RESULT_CALL_STATE = 1
+
+#: `bw_result_kind`: a `bw_created_call` (`bw_create_call_async`), read
+#: with `bw_result_created_call`.
+BW_RESULT_CREATED_CALL = 2
+
+#: `bw_result_kind`: a `bw_call_page` (`bw_list_calls_async`), read with
+#: `bw_result_call_page`.
+BW_RESULT_CALL_PAGE = 3
+
+#: `bw_result_kind`: a `bw_conference` (`bw_get_conference_async`), read
+#: with `bw_result_conference`.
+BW_RESULT_CONFERENCE = 4
+
+#: `bw_result_kind`: a `bw_conference_member`
+#: (`bw_get_conference_member_async`), read with `bw_result_conference_member`.
+BW_RESULT_CONFERENCE_MEMBER = 5
 
 #: `bw_event.kind`: one HTTP exchange ended (answered, or failed).
 BW_EVENT_ATTEMPT_END = 1
@@ -202,6 +248,9 @@ class bw_event(ctypes.Structure):
         ("duration_us", ctypes.c_uint64),
         # The attempt used a pooled connection (no TCP or TLS setup).
         ("connection_reused", ctypes.c_bool),
+        # The conference the operation acts on; empty for any other. (For a
+        # conference member, `call_id` is the member's call.)
+        ("conference_id", ctypes.c_char_p),
     ]
 
 
@@ -530,6 +579,312 @@ bw_completion_fn = ctypes.CFUNCTYPE(
     ctypes.POINTER(bw_error),  # err
     ctypes.POINTER(bw_result),  # result
 )
+
+
+class bw_machine_detection(_Growable):
+    """Answering-machine detection for `bw_create_call_request.machine_detection`.
+    Initialise it with `BW_MACHINE_DETECTION_INIT`; NULL strings and zero
+    numbers are not sent. Every time is in whole seconds: Bandwidth
+    processes decimals incorrectly, so a fraction is refused.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_machine_detection)`, set by `BW_MACHINE_DETECTION_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_MACHINE_DETECTION_UNSET`, `_SYNC` or `_ASYNC`.
+        ("mode", ctypes.c_int32),
+        # Seconds for the whole detection; then the result is `timeout`.
+        ("detection_timeout", ctypes.c_double),
+        # Seconds without speech before the result is `silence`.
+        ("silence_timeout", ctypes.c_double),
+        # Seconds of speech from which the speaker counts as a machine.
+        ("speech_threshold", ctypes.c_double),
+        # Seconds of silence that end the callee's speech.
+        ("speech_end_threshold", ctypes.c_double),
+        # Seconds of silence that end a machine's message (default: `speech_end_threshold`).
+        ("machine_speech_end_threshold", ctypes.c_double),
+        # `BW_BOOL_*`: wait until a machine's message ends before reporting it.
+        ("delay_result", ctypes.c_int32),
+        # Where the `machineDetectionComplete` callback goes (async mode).
+        ("callback_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `callback_url`.
+        ("callback_method", ctypes.c_int32),
+        # Basic auth user name for `callback_url` (at most 1024 characters).
+        ("username", ctypes.c_char_p),
+        # Basic auth password for `callback_url` (at most 1024 characters).
+        ("password", ctypes.c_char_p),
+        # Tried when `callback_url` fails to answer.
+        ("fallback_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `fallback_url`.
+        ("fallback_method", ctypes.c_int32),
+        # Basic auth user name for `fallback_url`.
+        ("fallback_username", ctypes.c_char_p),
+        # Basic auth password for `fallback_url`.
+        ("fallback_password", ctypes.c_char_p),
+    ]
+
+
+class bw_create_call_request(_Growable):
+    """Parameters of "Create call". Initialise it with
+    `BW_CREATE_CALL_REQUEST_INIT` and set the four required strings; a NULL
+    string, a zero number and `BW_*_UNSET` mean "not set, not sent". The
+    library copies what it needs before returning.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_create_call_request)`, set by `BW_CREATE_CALL_REQUEST_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # Required: the number to call (E.164, `+15555551212`) or a SIP URI
+        # (`sip:user@host`).
+        ("to", ctypes.c_char_p),
+        # Required: a Bandwidth number of the account (E.164), even with `privacy`.
+        ("from", ctypes.c_char_p),
+        # Required: the application of the `from` number.
+        ("application_id", ctypes.c_char_p),
+        # Required: where Bandwidth fetches the first BXML once the call is
+        # answered (absolute http(s); https when `username` is set).
+        ("answer_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `answer_url`.
+        ("answer_method", ctypes.c_int32),
+        # Basic auth user name for `answer_url` (at most 1024 characters).
+        ("username", ctypes.c_char_p),
+        # Basic auth password for `answer_url` (at most 1024 characters).
+        ("password", ctypes.c_char_p),
+        # Tried when `answer_url` fails to answer.
+        ("answer_fallback_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `answer_fallback_url`.
+        ("answer_fallback_method", ctypes.c_int32),
+        # Basic auth user name for `answer_fallback_url`.
+        ("fallback_username", ctypes.c_char_p),
+        # Basic auth password for `answer_fallback_url`.
+        ("fallback_password", ctypes.c_char_p),
+        # Where the `disconnect` event goes when the call ends.
+        ("disconnect_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `disconnect_url`.
+        ("disconnect_method", ctypes.c_int32),
+        # `BW_BOOL_*`: hide the calling number.
+        ("privacy", ctypes.c_int32),
+        # Caller name shown (at most 256 characters, no control characters);
+        # with `privacy`, one of `Restricted`, `Anonymous`, `Private`, `Unavailable`.
+        ("display_name", ctypes.c_char_p),
+        # User-To-User headers for a SIP `to`: comma-separated values, each
+        # ending in `;encoding=jwt`, `base64` or `hex`; at most 350 characters.
+        ("uui", ctypes.c_char_p),
+        # Seconds the callee has to answer once ringing, 1 to 300 (default 30).
+        ("call_timeout", ctypes.c_double),
+        # Seconds Bandwidth waits for each webhook answer, 1 to 25 (default 15).
+        ("callback_timeout", ctypes.c_double),
+        # 1 (first) to 5 (default): the order of the account's queued calls.
+        ("priority", ctypes.c_uint32),
+        # Sent with every callback of the call, at most 4096 characters.
+        ("tag", ctypes.c_char_p),
+        # Answering-machine detection; NULL for none.
+        ("machine_detection", ctypes.POINTER(bw_machine_detection)),
+    ]
+
+
+class bw_created_call(ctypes.Structure):
+    """The call Bandwidth queued, as `bw_create_call` read its answer (every
+    field of Bandwidth's `createCallResponse`). Allocated by the library and
+    read-only: free it with `bw_created_call_free`. Strings are
+    NUL-terminated UTF-8, NULL when not reported; numbers are 0 when not
+    reported. Methods are the server's text (`"POST"`, `"GET"`).
+    """
+
+    _fields_ = [
+        # `sizeof(bw_created_call)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        # The new call's id, for every later operation on it.
+        ("call_id", ctypes.c_char_p),
+        ("account_id", ctypes.c_char_p),
+        ("application_id", ctypes.c_char_p),
+        ("to", ctypes.c_char_p),
+        ("from", ctypes.c_char_p),
+        # The URL of the call (for `bw_modify_call` and the others).
+        ("call_url", ctypes.c_char_p),
+        # When the call entered the account's queue (RFC 3339).
+        ("enqueued_time", ctypes.c_char_p),
+        # `enqueued_time` in milliseconds since the Unix epoch, or `BW_TIME_ABSENT`.
+        ("enqueued_time_ms", ctypes.c_int64),
+        # Seconds the callee has to answer.
+        ("call_timeout", ctypes.c_double),
+        # Seconds Bandwidth waits for each webhook answer.
+        ("callback_timeout", ctypes.c_double),
+        # The call's place in the queue, 1 (first) to 5.
+        ("priority", ctypes.c_uint32),
+        ("tag", ctypes.c_char_p),
+        ("answer_url", ctypes.c_char_p),
+        ("answer_method", ctypes.c_char_p),
+        ("answer_fallback_url", ctypes.c_char_p),
+        ("answer_fallback_method", ctypes.c_char_p),
+        ("disconnect_url", ctypes.c_char_p),
+        ("disconnect_method", ctypes.c_char_p),
+        # The webhook credentials as Bandwidth shows them (the passwords
+        # masked, as a rule).
+        ("username", ctypes.c_char_p),
+        ("password", ctypes.c_char_p),
+        ("fallback_username", ctypes.c_char_p),
+        ("fallback_password", ctypes.c_char_p),
+    ]
+
+
+class bw_list_calls_query(_Growable):
+    """Which calls `bw_list_calls` reads. Initialise it with
+    `BW_LIST_CALLS_QUERY_INIT`; NULL and 0 mean "no filter". Every filter
+    is kept as it is when reading the next page: change only `page_token`.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_list_calls_query)`, set by `BW_LIST_CALLS_QUERY_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # Only calls to this number or SIP URI.
+        ("to", ctypes.c_char_p),
+        # Only calls from this number.
+        ("from", ctypes.c_char_p),
+        # Only calls started at or after this time (RFC 3339).
+        ("min_start_time", ctypes.c_char_p),
+        # Only calls started at or before this time (RFC 3339).
+        ("max_start_time", ctypes.c_char_p),
+        # Only calls that ended this way (`hangup`, `busy`, …).
+        ("disconnect_cause", ctypes.c_char_p),
+        # At most this many calls, 1 to 10000; 0: Bandwidth's default (1000).
+        ("page_size", ctypes.c_uint32),
+        # The page to read: NULL for the first, else the previous page's
+        # `next_page_token`.
+        ("page_token", ctypes.c_char_p),
+    ]
+
+
+class bw_call_page(ctypes.Structure):
+    """One page of the account's calls, oldest first, as `bw_list_calls` read
+    it. Allocated by the library and read-only: free it with
+    `bw_call_page_free`. Each call is a `bw_call_state`, read as that type's
+    documentation says.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_call_page)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        # `calls_len` calls (NULL when there are none).
+        ("calls", ctypes.POINTER(bw_call_state)),
+        ("calls_len", ctypes.c_size_t),
+        # Set `bw_list_calls_query.page_token` to this to read the next page;
+        # NULL on the last page.
+        ("next_page_token", ctypes.c_char_p),
+    ]
+
+
+class bw_conference_member(ctypes.Structure):
+    """A conference member as Bandwidth reports it. Allocated by the library
+    and read-only (`bw_conference_member_free` for one from
+    `bw_get_conference_member`; those in a `bw_conference` go with it).
+    Strings are NUL-terminated UTF-8, NULL when not reported.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_conference_member)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        # The member's call; also its member id.
+        ("call_id", ctypes.c_char_p),
+        ("conference_id", ctypes.c_char_p),
+        # The URL of this member (for reading and updating it).
+        ("member_url", ctypes.c_char_p),
+        # `BW_BOOL_TRUE` when muted (it still hears the others), `BW_BOOL_FALSE`
+        # when not, `BW_BOOL_UNSET` when not reported.
+        ("mute", ctypes.c_int32),
+        # `BW_BOOL_TRUE` when on hold (it neither hears nor speaks), as `mute`.
+        ("hold", ctypes.c_int32),
+        # The calls this member coaches: `call_ids_to_coach_len` strings
+        # (NULL when none).
+        ("call_ids_to_coach", ctypes.POINTER(ctypes.c_char_p)),
+        ("call_ids_to_coach_len", ctypes.c_size_t),
+    ]
+
+
+class bw_conference(ctypes.Structure):
+    """A conference as "Get conference information" reads it, with its active
+    members. Allocated by the library and read-only: free it with
+    `bw_conference_free`. Times come as RFC 3339 text and as milliseconds
+    since the Unix epoch (`BW_TIME_ABSENT` when absent).
+    """
+
+    _fields_ = [
+        # `sizeof(bw_conference)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        ("id", ctypes.c_char_p),
+        # The name the application gave it in `<Conference>`.
+        ("name", ctypes.c_char_p),
+        ("created_time", ctypes.c_char_p),
+        ("created_time_ms", ctypes.c_int64),
+        # When it ended; NULL while it goes on.
+        ("completed_time", ctypes.c_char_p),
+        ("completed_time_ms", ctypes.c_int64),
+        # Where its events go, and with which method (`"GET"`, `"POST"`).
+        ("conference_event_url", ctypes.c_char_p),
+        ("conference_event_method", ctypes.c_char_p),
+        ("tag", ctypes.c_char_p),
+        # `active_members_len` members (NULL when none).
+        ("active_members", ctypes.POINTER(bw_conference_member)),
+        ("active_members_len", ctypes.c_size_t),
+    ]
+
+
+class bw_update_conference_request(_Growable):
+    """Parameters of "Update conference". Initialise it with
+    `BW_UPDATE_CONFERENCE_REQUEST_INIT`: NULL strings and `*_UNSET` are not
+    sent. Either set `redirect_url` (new BXML for the conference from a
+    `conferenceRedirect` webhook) or `status` completed (then no redirect
+    field may be set).
+    """
+
+    _fields_ = [
+        # `sizeof(bw_update_conference_request)`, set by `BW_UPDATE_CONFERENCE_REQUEST_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_CONFERENCE_STATUS_UNSET`, `_ACTIVE` or `_COMPLETED`.
+        ("status", ctypes.c_int32),
+        # URL that receives the `conferenceRedirect` event and answers with BXML.
+        ("redirect_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `redirect_url`.
+        ("redirect_method", ctypes.c_int32),
+        # Basic auth user name for `redirect_url` (at most 1024 characters).
+        ("username", ctypes.c_char_p),
+        # Basic auth password for `redirect_url` (at most 1024 characters).
+        ("password", ctypes.c_char_p),
+        # Tried when `redirect_url` fails to answer.
+        ("redirect_fallback_url", ctypes.c_char_p),
+        # `BW_METHOD_*` for `redirect_fallback_url`.
+        ("redirect_fallback_method", ctypes.c_int32),
+        # Basic auth user name for `redirect_fallback_url`.
+        ("fallback_username", ctypes.c_char_p),
+        # Basic auth password for `redirect_fallback_url`.
+        ("fallback_password", ctypes.c_char_p),
+    ]
+
+
+class bw_update_conference_member_request(_Growable):
+    """Parameters of "Update conference member". Initialise it with
+    `BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT`; what is left unset is not
+    sent and does not change.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_update_conference_member_request)`, set by
+        # `BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT`.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_BOOL_TRUE` mutes (the member still hears the others),
+        # `BW_BOOL_FALSE` unmutes, `BW_BOOL_UNSET` leaves it.
+        ("mute", ctypes.c_int32),
+        # `BW_BOOL_TRUE` holds (the member neither hears nor speaks),
+        # `BW_BOOL_FALSE` resumes, `BW_BOOL_UNSET` leaves it.
+        ("hold", ctypes.c_int32),
+        # The calls this member coaches (hears, and is heard by, alone):
+        # `call_ids_to_coach_len` call ids. NULL leaves the list as it is; a
+        # non-NULL pointer with length 0 empties it. It does not add those
+        # calls to the conference.
+        ("call_ids_to_coach", ctypes.POINTER(ctypes.c_char_p)),
+        ("call_ids_to_coach_len", ctypes.c_size_t),
+    ]
+
 
 #: Success.
 BW_OK = 0
@@ -913,6 +1268,337 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_call_state),  # state
         ],
     ),
+    # Places an outbound call ("Create call") and writes what Bandwidth
+    # answered to `*out` (free it with `bw_created_call_free`; untouched on
+    # failure). Bandwidth queues the call, rings `to`, and once it is
+    # answered fetches `answer_url` for its first BXML. Everything is
+    # validated first; on `BW_ERR_INVALID_ARGUMENT` nothing was sent.
+    #
+    # **Never sent twice once it may have reached Bandwidth**: a second
+    # request would ring a second phone. It is retried only when it certainly
+    # was not (no connection, 429), whatever `retry_non_idempotent` says. A
+    # failure with `err->maybe_applied` set may have placed the call: find it
+    # with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
+    # attempt) and match the `tag` you set.
+    #
+    # # Safety
+    # `client` is NULL or a live client; `account_id` is NULL or
+    # NUL-terminated; `req` is NULL or a request of at least
+    # `req->struct_size` bytes whose strings are NULL or NUL-terminated and
+    # whose `machine_detection` is NULL or valid likewise; `opts` is NULL or a
+    # `bw_call_options` of at least `opts->struct_size` bytes; `out` is NULL
+    # or writable; `err` is NULL or a `bw_error` of at least `err->struct_size`
+    # bytes.
+    "bw_create_call": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.POINTER(bw_create_call_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(ctypes.POINTER(bw_created_call)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Reads one page of the account's calls ("Get calls"), oldest first, into
+    # `*out` (free it with `bw_call_page_free`; untouched on failure). `query`
+    # NULL reads the first page unfiltered. To read the next page, call again
+    # with the same query and `page_token` set to the page's
+    # `next_page_token`, until it is NULL. Bandwidth keeps calls for 7 days
+    # after they end. Safe to repeat. A page is read up to 32 MiB
+    # (`BW_ERR_PROTOCOL` beyond: ask for a smaller `page_size`).
+    #
+    # # Safety
+    # As for `bw_create_call`; `query` is NULL or a query of at least
+    # `query->struct_size` bytes whose strings are NULL or NUL-terminated.
+    "bw_list_calls": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.POINTER(bw_list_calls_query),  # query
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(ctypes.POINTER(bw_call_page)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_create_call`: the result is a
+    # `BW_RESULT_CREATED_CALL` (`bw_result_created_call`). See
+    # `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_create_call` without `out`; `on_done` may be called with
+    # `userdata` on any thread; `job_id` is NULL or writable.
+    "bw_create_call_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.POINTER(bw_create_call_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_list_calls`: the result is a
+    # `BW_RESULT_CALL_PAGE` (`bw_result_call_page`). See `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_create_call_async`; `query` as for `bw_list_calls`.
+    "bw_list_calls_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.POINTER(bw_list_calls_query),  # query
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a `bw_created_call` from `bw_create_call`. NULL is a no-op.
+    #
+    # # Safety
+    # `call` is NULL or a pointer written by `bw_create_call`, not yet freed.
+    "bw_created_call_free": (
+        None,
+        [
+            ctypes.POINTER(bw_created_call),  # call
+        ],
+    ),
+    # Frees a `bw_call_page` from `bw_list_calls`, with every call in it.
+    # NULL is a no-op.
+    #
+    # # Safety
+    # `page` is NULL or a pointer written by `bw_list_calls`, not yet freed.
+    "bw_call_page_free": (
+        None,
+        [
+            ctypes.POINTER(bw_call_page),  # page
+        ],
+    ),
+    # Reads a conference and its active members ("Get conference
+    # information") into `*out` (free it with `bw_conference_free`; untouched
+    # on failure). Safe to repeat. 404: unknown, or ended long ago.
+    #
+    # # Safety
+    # `client` is NULL or a live client; `account_id` and `conference_id` are
+    # NULL or NUL-terminated; `opts` is NULL or a `bw_call_options` of at
+    # least `opts->struct_size` bytes; `out` is NULL or writable; `err` is
+    # NULL or a `bw_error` of at least `err->struct_size` bytes.
+    "bw_get_conference": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(ctypes.POINTER(bw_conference)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Redirects a conference to new BXML (`redirect_url` answers a
+    # `conferenceRedirect` webhook) or ends it (`status` completed: every
+    # member leaves and goes on with its own BXML) ("Update conference").
+    # Validated first; on `BW_ERR_INVALID_ARGUMENT` nothing was sent. A
+    # redirect is not repeated after a failure the server may have acted on
+    # (unless `retry_non_idempotent`); ending is.
+    #
+    # # Safety
+    # As for `bw_get_conference` without `out`; `req` is NULL or a request of
+    # at least `req->struct_size` bytes whose strings are NULL or NUL-terminated.
+    "bw_update_conference": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.POINTER(bw_update_conference_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Replaces a conference's BXML with `bxml` ("Update conference BXML"),
+    # checked as for `bw_update_call_bxml` (well-formed, `<Bxml>` root, at
+    # most `BW_MAX_BXML_BYTES`). Not repeated after a failure the server may
+    # have acted on.
+    #
+    # # Safety
+    # As for `bw_get_conference` without `out`; `bxml` is NULL or NUL-terminated.
+    "bw_update_conference_bxml": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # bxml
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Reads one member of a conference ("Get conference member") into `*out`
+    # (free it with `bw_conference_member_free`; untouched on failure). Safe
+    # to repeat.
+    #
+    # # Safety
+    # As for `bw_get_conference`; `member_id` is NULL or NUL-terminated.
+    "bw_get_conference_member": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # member_id
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(ctypes.POINTER(bw_conference_member)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Mutes or unmutes, holds or resumes a member, or sets the calls it
+    # coaches ("Update conference member"). Safe to repeat: it sets states.
+    #
+    # # Safety
+    # As for `bw_get_conference_member` without `out`; `req` is NULL or a
+    # request of at least `req->struct_size` bytes whose `call_ids_to_coach`
+    # is NULL or `call_ids_to_coach_len` NUL-terminated strings.
+    "bw_update_conference_member": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # member_id
+            ctypes.POINTER(bw_update_conference_member_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_get_conference`: the result is a
+    # `BW_RESULT_CONFERENCE` (`bw_result_conference`). See `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_get_conference` without `out`; `on_done` may be called with
+    # `userdata` on any thread; `job_id` is NULL or writable.
+    "bw_get_conference_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_update_conference`; see `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_update_conference`; `on_done` may be called with `userdata`
+    # on any thread; `job_id` is NULL or writable.
+    "bw_update_conference_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.POINTER(bw_update_conference_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_update_conference_bxml` (the document is
+    # checked before this returns); see `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_update_conference_bxml`; `on_done` may be called with
+    # `userdata` on any thread; `job_id` is NULL or writable.
+    "bw_update_conference_bxml_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # bxml
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_get_conference_member`: the result is a
+    # `BW_RESULT_CONFERENCE_MEMBER` (`bw_result_conference_member`). See
+    # `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_get_conference_member` without `out`; `on_done` may be called
+    # with `userdata` on any thread; `job_id` is NULL or writable.
+    "bw_get_conference_member_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # member_id
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The asynchronous form of `bw_update_conference_member`; see
+    # `bw_modify_call_async`.
+    #
+    # # Safety
+    # As for `bw_update_conference_member`; `on_done` may be called with
+    # `userdata` on any thread; `job_id` is NULL or writable.
+    "bw_update_conference_member_async": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_client),  # client
+            ctypes.c_char_p,  # account_id
+            ctypes.c_char_p,  # conference_id
+            ctypes.c_char_p,  # member_id
+            ctypes.POINTER(bw_update_conference_member_request),  # req
+            ctypes.POINTER(bw_call_options),  # opts
+            bw_completion_fn,  # on_done
+            ctypes.c_void_p,  # userdata
+            ctypes.POINTER(ctypes.c_uint64),  # job_id
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a `bw_conference` from `bw_get_conference`, with its members.
+    # NULL is a no-op.
+    #
+    # # Safety
+    # `conference` is NULL or a pointer written by `bw_get_conference`, not yet freed.
+    "bw_conference_free": (
+        None,
+        [
+            ctypes.POINTER(bw_conference),  # conference
+        ],
+    ),
+    # Frees a `bw_conference_member` from `bw_get_conference_member`. NULL is
+    # a no-op. Never free a member of a `bw_conference`.
+    #
+    # # Safety
+    # `member` is NULL or a pointer written by `bw_get_conference_member`, not yet freed.
+    "bw_conference_member_free": (
+        None,
+        [
+            ctypes.POINTER(bw_conference_member),  # member
+        ],
+    ),
     # The kind of `result`: `BW_RESULT_NONE` for NULL, else `BW_RESULT_*`.
     # Values are stable; a newer library may return a kind this header does
     # not name (for an operation this program does not call).
@@ -933,6 +1619,50 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     # `result` is NULL or a live `bw_result`.
     "bw_result_call_state": (
         ctypes.POINTER(bw_call_state),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The created call in `result`, valid as long as `result` is. NULL unless
+    # the kind is `BW_RESULT_CREATED_CALL`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_created_call": (
+        ctypes.POINTER(bw_created_call),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The page of calls in `result`, valid as long as `result` is. NULL unless
+    # the kind is `BW_RESULT_CALL_PAGE`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_call_page": (
+        ctypes.POINTER(bw_call_page),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The conference in `result`, valid as long as `result` is. NULL unless
+    # the kind is `BW_RESULT_CONFERENCE`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_conference": (
+        ctypes.POINTER(bw_conference),
+        [
+            ctypes.POINTER(bw_result),  # result
+        ],
+    ),
+    # The conference member in `result`, valid as long as `result` is. NULL
+    # unless the kind is `BW_RESULT_CONFERENCE_MEMBER`.
+    #
+    # # Safety
+    # `result` is NULL or a live `bw_result`.
+    "bw_result_conference_member": (
+        ctypes.POINTER(bw_conference_member),
         [
             ctypes.POINTER(bw_result),  # result
         ],
