@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import bwvoice
-from bwvoice import _ffi, async_client
+from bwvoice import _completions, _ffi
 from helpers import Background, run_python
 from simulator import ACCOUNT, PASSWORD, USERNAME, Simulator
 
@@ -337,7 +337,7 @@ def test_invalid_arguments_raise_at_once_and_nothing_is_sent(sim: Simulator) -> 
 
     asyncio.run(main())
     assert [r["path"].rsplit("/", 1)[-1] for r in sim.requests()] == [SLOW]
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 @pytest.mark.parametrize(
@@ -446,7 +446,7 @@ def test_a_thousand_concurrent_tasks_on_a_bounded_pool(sim: Simulator) -> None:
     # The library's workers and nothing per call: at most max_concurrency
     # threads more than before, whatever the number of tasks.
     assert before < peak <= before + max_concurrency + 2, (before, peak)
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
     assert threads_now() <= before + 2  # aclose() joined the workers
 
 
@@ -491,7 +491,7 @@ def test_cancelling_a_task_whose_call_is_queued_never_sends_it(sim: Simulator) -
     asyncio.run(main())
     assert sim.requests(victim) == [] and sim.requests(probe) == []
     assert sim.call(victim)["state"] == "answered"
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_cancelling_a_task_whose_call_is_running_is_best_effort(sim: Simulator) -> None:
@@ -511,7 +511,7 @@ def test_cancelling_a_task_whose_call_is_running_is_best_effort(sim: Simulator) 
 
     asyncio.run(main())
     assert len(sim.requests(SLOW)) == 1  # cancelled: no retry after the timeout
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_a_full_queue_raises_queue_full_at_once(sim: Simulator) -> None:
@@ -579,7 +579,7 @@ def test_aclose_cancels_queued_calls_and_lets_running_ones_finish(sim: Simulator
         assert "freed before this call was sent" in err.message
     assert [r["path"].rsplit("/", 1)[-1] for r in sim.requests()] == [SLOW]
     assert all(sim.call(c)["state"] == "answered" for c in queued_calls)
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_async_with_closes(sim: Simulator) -> None:
@@ -622,7 +622,7 @@ def test_a_loop_that_ends_with_a_call_running(sim: Simulator) -> None:
     stats = bw.stats()
     assert stats.jobs_running + stats.jobs_queued == 1  # its call is still in the library
     asyncio.run(bw.aclose())  # waits for it; its completion is dropped when taken
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
     # A fresh loop and client work as before.
     async def again() -> str | None:
@@ -645,7 +645,7 @@ def test_a_loop_closed_under_a_pending_task(sim: Simulator) -> None:
         loop.close()
     assert not task.done()
     asyncio.run(bw.aclose())  # the call times out; its callback finds the loop closed
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
     assert not task.done()  # nothing ran on the closed loop
     # The test abandons this task on purpose; asyncio's own complaint about
     # that ("Task was destroyed but it is pending!") is not what is tested.
