@@ -376,6 +376,13 @@ OPERATIONS = (
     "update_call_bxml",
     "pause_recording",
     "resume_recording",
+    "create_call",
+    "list_calls",
+    "get_conference",
+    "update_conference",
+    "update_conference_bxml",
+    "get_conference_member",
+    "update_conference_member",
 )
 
 
@@ -394,6 +401,14 @@ def test_signatures_agree_with_the_blocking_client() -> None:
         blocking, coroutine = getattr(bwvoice.Client, name), getattr(bwvoice.AsyncClient, name)
         assert parameters(coroutine) == parameters(blocking), name
         assert inspect.iscoroutinefunction(coroutine) and not inspect.iscoroutinefunction(blocking)
+    # iter_calls: list_calls's parameters; a plain method on both, returning an
+    # iterator (converting its arguments at once), asynchronous on AsyncClient.
+    for cls in (bwvoice.Client, bwvoice.AsyncClient):
+        iterate = cls.iter_calls
+        assert parameters(iterate) == parameters(bwvoice.Client.list_calls)
+        assert not inspect.iscoroutinefunction(iterate) and not inspect.isasyncgenfunction(iterate)
+    assert "Iterator[CallState]" in str(inspect.signature(bwvoice.Client.iter_calls))
+    assert "AsyncIterator[CallState]" in str(inspect.signature(bwvoice.AsyncClient.iter_calls))
     # redirect: modify_call's keywords but state, its redirect_url required and positional.
     for cls in (bwvoice.Client, bwvoice.AsyncClient):
         modify = [p for p in parameters(cls.modify_call) if p.name not in ("state", "redirect_url")]

@@ -28,16 +28,17 @@ RedirectMethod = Literal["GET", "POST"]
 METHODS: dict[str, int] = {"get": _ffi.BW_METHOD_GET, "post": _ffi.BW_METHOD_POST}
 
 
-def c_str(value: object, field: str) -> bytes:
-    """A required ``str`` as NUL-terminated UTF-8."""
+def c_str(value: object, field: str, name: str | None = None) -> bytes:
+    """A required ``str`` as NUL-terminated UTF-8; ``name`` (default ``field``) for messages."""
+    name = name or field
     if not isinstance(value, str):
-        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if "\0" in value:
-        raise invalid(field, f"{field} contains a NUL character")
+        raise invalid(field, f"{name} contains a NUL character")
     try:
         return value.encode("utf-8")
     except UnicodeEncodeError:
-        raise invalid(field, f"{field} is not valid Unicode (lone surrogate)") from None
+        raise invalid(field, f"{name} is not valid Unicode (lone surrogate)") from None
 
 
 def c_opt_str(value: object, field: str) -> bytes | None:
@@ -70,7 +71,7 @@ def c_str_list(value: object, field: str) -> tuple[object, int]:
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(f"{field} must be a list of str, not {type(value).__name__}")
-    items = [c_str(item, f"{field}[{index}]") for index, item in enumerate(value)]
+    items = [c_str(item, field, f"{field}[{index}]") for index, item in enumerate(value)]
     array = (ctypes.c_char_p * max(len(items), 1))(*items)
     return array, len(items)
 

@@ -547,7 +547,8 @@ class Client:
         **Never sent twice once it may have reached Bandwidth**, whatever
         ``retry_non_idempotent`` says: a second request would ring a second
         phone. It is retried only when it certainly was not (no connection,
-        429, 503). A failure with ``maybe_applied`` may have placed the call:
+        429; not after a 503, which a proxy may send once the request got
+        through). A failure with ``maybe_applied`` may have placed the call:
         find it with :meth:`iter_calls` (``to``, ``from_`` and a
         ``min_start_time`` just before the attempt) and match ``request.tag``.
         ``timeout``: as for :meth:`modify_call`.

@@ -12,7 +12,15 @@ from datetime import datetime
 from typing import Literal
 
 from . import _ffi, _model, _view
-from ._convert import RedirectMethod, c_enum, c_flag, c_method, c_opt_str, c_str_list
+from ._convert import (
+    RedirectMethod,
+    c_enum,
+    c_flag,
+    c_method,
+    c_opt_str,
+    c_str_list,
+    required,
+)
 
 __all__ = ["Conference", "ConferenceMember", "ConferenceStatus", "UpdateConferenceRequest"]
 
@@ -64,7 +72,7 @@ class UpdateConferenceRequest:
     ) -> UpdateConferenceRequest:
         """A redirect to the BXML served at ``url`` (``status`` is not sent: it stays active)."""
         return cls(
-            redirect_url=url,
+            redirect_url=required(url, "redirect_url"),
             redirect_method=redirect_method,
             username=username,
             password=password,
