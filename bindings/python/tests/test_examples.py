@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import subprocess
+from typing import Any
 
 from helpers import SOURCE, python
 from simulator import ACCOUNT, CLIENT_ID, CLIENT_SECRET, REPO, Simulator
@@ -176,7 +177,8 @@ def call_flow_args(sim: Simulator, *members: str) -> list[str]:
 
 
 def test_call_flow_places_finds_and_mutes(sim: Simulator) -> None:
-    earlier = sim.create_call(to="+15555551212", **{"from": "+15555550000"})
+    caller: dict[str, Any] = {"from": "+15555550000"}  # `from` is a Python keyword
+    earlier = sim.create_call(to="+15555551212", **caller)
     first, second = sim.create_call(), sim.create_call()
     conf = str(sim.create_conference("standup", [first, second])["id"])
     proc = run("call_flow.py", *call_flow_args(sim, conf, first, second), **oauth2_env(sim))
