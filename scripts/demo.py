@@ -282,6 +282,57 @@ def python_examples(demo: Demo) -> None:
         [py, "examples/python/live_call.py", live],
         live,
     )
+    python_call_flow(demo)
+
+
+def python_call_flow(demo: Demo) -> None:
+    """Place a call, find it among the account's calls, mute a conference member."""
+    to, caller = "+15555551212", "+15555550000"
+    first, second = demo.new_call(), demo.new_call()
+    conf = demo.control(
+        "POST",
+        "/sim/conferences",
+        {"accountId": ACCOUNT, "name": "demo-room", "members": [first, second]},
+    )["id"]
+    before = len(demo.control("GET", "/sim/webhooks"))
+    answer_url = f"{demo.sim}/sim/app/call-flow"
+    demo.run(
+        "place a call, find it with iter_calls, mute a conference member (Python)",
+        [
+            sys.executable,
+            "examples/python/call_flow.py",
+            "--to",
+            to,
+            "--from",
+            caller,
+            "--application-id",
+            "demo-app",
+            answer_url,
+            conf,
+            first,
+            second,
+        ],
+    )
+    placed = [
+        r
+        for r in demo.control("GET", "/sim/requests?path_contains=/calls")
+        if r["method"] == "POST" and r["path"] == f"/api/v2/accounts/{ACCOUNT}/calls"
+    ]
+    demo.expect(
+        [r["status"] for r in placed] == [201],
+        f"exactly one createCall reached the simulator: {[r['status'] for r in placed]}",
+    )
+    answers = [d for d in demo.webhooks(before + 1)[before:] if d["eventType"] == "answer"]
+    demo.expect(
+        len(answers) == 1 and answers[0]["url"] == answer_url and answers[0]["status"] == 200,
+        "the call was answered and its answer event fetched the first BXML from the app",
+    )
+    view = demo.control("GET", f"/sim/conferences/{conf}")
+    mutes = {m["callId"]: m["mute"] for m in view["activeMembers"]}
+    demo.expect(
+        mutes == {first: True, second: False},
+        f"simulator: the first member muted, the second not ({list(mutes.values())})",
+    )
 
 
 def go_examples(demo: Demo) -> None:

@@ -39,6 +39,8 @@ SCALARS = {
     "size_t": "ctypes.c_size_t",
     "double": "ctypes.c_double",
 }
+#: Declared to the parser otherwise: C's own types and the prelude's two.
+NOT_LONG = ("bool", "char", "size_t", "double")
 #: The standard headers' macros a ``BW_*`` macro may stand for, as Python.
 LIMITS = {"INT64_MIN": "-(2**63)", "UINT32_MAX": "2**32 - 1"}
 INIT = re.compile(r"\{ \.struct_size = sizeof\((\w+)\) \}")
@@ -110,9 +112,8 @@ class Header:
                 line = ""
             source.append("" if any(skipping) else line)
         # The scalar typedefs go on the first line, which is blank (a comment).
-        built_in = ("bool", "char", "size_t", "double")
         prelude = "typedef _Bool bool; typedef unsigned long size_t; " + " ".join(
-            f"typedef long {name};" for name in SCALARS if name not in built_in
+            f"typedef long {name};" for name in SCALARS if name not in NOT_LONG
         )
         if source[0].strip():
             raise SystemExit(f"{HEADER}:1: expected the header to open with a comment")

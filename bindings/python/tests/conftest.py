@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import bwvoice
-from helpers import basic
+from helpers import Either, basic
 from simulator import Simulator
 
 
@@ -39,3 +39,17 @@ def refused_url() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/v2"
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """``"sync"``, then (second run) ``"async"``: the kind of an :class:`Either`."""
+    return str(request.param)
+
+
+@pytest.fixture
+def either(kind: str, sim: Simulator) -> Iterator[Either]:
+    """A Basic-auth Client, then (second run) an AsyncClient, of the simulator."""
+    bw = Either(kind, sim)
+    yield bw
+    bw.close()

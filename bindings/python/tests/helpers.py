@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -20,6 +21,44 @@ SOURCE = str(REPO / "bindings" / "python" / "src")
 def basic(sim: Simulator, **options: Any) -> bwvoice.Client:
     """A Basic-auth client of the simulator; ``options``: more keyword arguments."""
     return bwvoice.Client(username=USERNAME, password=PASSWORD, base_url=sim.api_url, **options)
+
+
+class Either:
+    """A :class:`bwvoice.Client` or an :class:`bwvoice.AsyncClient`, called alike.
+
+    ``kind`` is ``"sync"`` or ``"async"``: an asynchronous operation runs to
+    its end under ``asyncio.run``, so a test written once checks both clients.
+    """
+
+    def __init__(self, kind: str, sim: Simulator, **options: Any) -> None:
+        self.kind = kind
+        options = {"username": USERNAME, "password": PASSWORD, "base_url": sim.api_url, **options}
+        if kind == "sync":
+            self.client: Any = bwvoice.Client(**options)
+        else:
+            self.client = bwvoice.AsyncClient(**options)
+
+    def __call__(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        """``client.<operation>(*args, **kwargs)``, awaited when asynchronous."""
+        result = getattr(self.client, operation)(*args, **kwargs)
+        return result if self.kind == "sync" else asyncio.run(result)
+
+    def all_calls(self, *args: Any, **kwargs: Any) -> list[bwvoice.CallState]:
+        """Every call of ``iter_calls(*args, **kwargs)``, in order."""
+        calls = self.client.iter_calls(*args, **kwargs)
+        if self.kind == "sync":
+            return list(calls)
+
+        async def collect() -> list[bwvoice.CallState]:
+            return [call async for call in calls]
+
+        return asyncio.run(collect())
+
+    def close(self) -> None:
+        if self.kind == "sync":
+            self.client.close()
+        else:
+            asyncio.run(self.client.aclose())
 
 
 def oauth2(sim: Simulator, **options: Any) -> bwvoice.Client:

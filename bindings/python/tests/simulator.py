@@ -93,6 +93,37 @@ class Simulator:
         """Starts a recording on an answered call that has none."""
         self._send("POST", f"/sim/calls/{quote(call_id)}/recording")
 
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        """``POST /sim/config``, e.g. ``outbound="ring"``; returns the settings in force."""
+        result: dict[str, Any] = self._send("POST", "/sim/config", settings)
+        return result
+
+    def wait_call(self, call_id: str, state: str) -> dict[str, Any]:
+        """The call's control view once it is in ``state`` (the simulator waits, at most 10 s)."""
+        result: dict[str, Any] = self._send("GET", f"/sim/calls/{quote(call_id)}?wait={state}")
+        return result
+
+    def create_conference(
+        self, name: str, members: list[str], account_id: str = ACCOUNT, **fields: str
+    ) -> dict[str, Any]:
+        """Creates a conference of answered calls; returns its control view (``id``...).
+
+        ``fields``: other ``POST /sim/conferences`` fields, e.g. ``tag``.
+        """
+        body = {"accountId": account_id, "name": name, "members": members, **fields}
+        result: dict[str, Any] = self._send("POST", "/sim/conferences", body)
+        return result
+
+    def conference(self, conference_id: str) -> dict[str, Any]:
+        """The conference's control view: its JSON plus ``accountId`` and ``bxml``."""
+        result: dict[str, Any] = self._send("GET", f"/sim/conferences/{quote(conference_id)}")
+        return result
+
+    def webhooks(self, wait: int = 0) -> list[dict[str, Any]]:
+        """The webhook deliveries made, once at least ``wait`` were (the simulator waits)."""
+        result: list[dict[str, Any]] = self._send("GET", f"/sim/webhooks?wait={wait}")
+        return result
+
     def requests(self, path_contains: str = "", *, wait: int = 0) -> list[dict[str, Any]]:
         """Every ``/api`` request received, oldest first.
 
@@ -109,7 +140,7 @@ class Simulator:
 
         ``answer``: ``status``, ``headers``, ``body``, ``contentType``, ``delayMs``,
         ``close``, and the filters ``method`` and ``route`` (``"call"``, ``"bxml"``,
-        ``"recording"``).
+        ``"recording"``, ``"calls"``, ``"conference"``, ``"conference-bxml"``, ``"member"``).
         """
         where = {} if match is None else {"match": match}
         self._send("POST", "/sim/faults", {**where, "count": count, **answer})

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import bwvoice
-from bwvoice import _ffi, async_client
+from bwvoice import _completions, _ffi
 from helpers import Background, run_python
 from simulator import ACCOUNT, PASSWORD, USERNAME, Simulator
 
@@ -337,7 +337,7 @@ def test_invalid_arguments_raise_at_once_and_nothing_is_sent(sim: Simulator) -> 
 
     asyncio.run(main())
     assert [r["path"].rsplit("/", 1)[-1] for r in sim.requests()] == [SLOW]
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 @pytest.mark.parametrize(
@@ -376,6 +376,13 @@ OPERATIONS = (
     "update_call_bxml",
     "pause_recording",
     "resume_recording",
+    "create_call",
+    "list_calls",
+    "get_conference",
+    "update_conference",
+    "update_conference_bxml",
+    "get_conference_member",
+    "update_conference_member",
 )
 
 
@@ -394,6 +401,14 @@ def test_signatures_agree_with_the_blocking_client() -> None:
         blocking, coroutine = getattr(bwvoice.Client, name), getattr(bwvoice.AsyncClient, name)
         assert parameters(coroutine) == parameters(blocking), name
         assert inspect.iscoroutinefunction(coroutine) and not inspect.iscoroutinefunction(blocking)
+    # iter_calls: list_calls's parameters; a plain method on both, returning an
+    # iterator (converting its arguments at once), asynchronous on AsyncClient.
+    for cls in (bwvoice.Client, bwvoice.AsyncClient):
+        iterate = cls.iter_calls
+        assert parameters(iterate) == parameters(bwvoice.Client.list_calls)
+        assert not inspect.iscoroutinefunction(iterate) and not inspect.isasyncgenfunction(iterate)
+    assert "Iterator[CallState]" in str(inspect.signature(bwvoice.Client.iter_calls))
+    assert "AsyncIterator[CallState]" in str(inspect.signature(bwvoice.AsyncClient.iter_calls))
     # redirect: modify_call's keywords but state, its redirect_url required and positional.
     for cls in (bwvoice.Client, bwvoice.AsyncClient):
         modify = [p for p in parameters(cls.modify_call) if p.name not in ("state", "redirect_url")]
@@ -446,7 +461,7 @@ def test_a_thousand_concurrent_tasks_on_a_bounded_pool(sim: Simulator) -> None:
     # The library's workers and nothing per call: at most max_concurrency
     # threads more than before, whatever the number of tasks.
     assert before < peak <= before + max_concurrency + 2, (before, peak)
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
     assert threads_now() <= before + 2  # aclose() joined the workers
 
 
@@ -491,7 +506,7 @@ def test_cancelling_a_task_whose_call_is_queued_never_sends_it(sim: Simulator) -
     asyncio.run(main())
     assert sim.requests(victim) == [] and sim.requests(probe) == []
     assert sim.call(victim)["state"] == "answered"
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_cancelling_a_task_whose_call_is_running_is_best_effort(sim: Simulator) -> None:
@@ -511,7 +526,7 @@ def test_cancelling_a_task_whose_call_is_running_is_best_effort(sim: Simulator) 
 
     asyncio.run(main())
     assert len(sim.requests(SLOW)) == 1  # cancelled: no retry after the timeout
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_a_full_queue_raises_queue_full_at_once(sim: Simulator) -> None:
@@ -579,7 +594,7 @@ def test_aclose_cancels_queued_calls_and_lets_running_ones_finish(sim: Simulator
         assert "freed before this call was sent" in err.message
     assert [r["path"].rsplit("/", 1)[-1] for r in sim.requests()] == [SLOW]
     assert all(sim.call(c)["state"] == "answered" for c in queued_calls)
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
 
 def test_async_with_closes(sim: Simulator) -> None:
@@ -622,7 +637,7 @@ def test_a_loop_that_ends_with_a_call_running(sim: Simulator) -> None:
     stats = bw.stats()
     assert stats.jobs_running + stats.jobs_queued == 1  # its call is still in the library
     asyncio.run(bw.aclose())  # waits for it; its completion is dropped when taken
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
 
     # A fresh loop and client work as before.
     async def again() -> str | None:
@@ -645,7 +660,7 @@ def test_a_loop_closed_under_a_pending_task(sim: Simulator) -> None:
         loop.close()
     assert not task.done()
     asyncio.run(bw.aclose())  # the call times out; its callback finds the loop closed
-    assert async_client._COMPLETIONS.waiting == {}
+    assert _completions._COMPLETIONS.waiting == {}
     assert not task.done()  # nothing ran on the closed loop
     # The test abandons this task on purpose; asyncio's own complaint about
     # that ("Task was destroyed but it is pending!") is not what is tested.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
+from typing import Any
 
 from helpers import SOURCE, python
 from simulator import ACCOUNT, CLIENT_ID, CLIENT_SECRET, REPO, Simulator
@@ -159,3 +161,69 @@ def test_otel_events_traces_each_call_or_says_what_is_missing(sim: Simulator) ->
     assert '"name": "bwvoice.retry_scheduled"' in proc.stdout
     assert '"http.request.resend_count": 1' in proc.stdout
     assert f"call {call_id} is answered\n2 calls, 3 attempts, 1 retries, " in proc.stdout
+
+
+def call_flow_args(sim: Simulator, *members: str) -> list[str]:
+    return [
+        "--to",
+        "+15555551212",
+        "--from",
+        "+15555550000",
+        "--application-id",
+        "app-1",
+        f"{sim.url}/sim/app/call-flow",
+        *members,
+    ]
+
+
+def test_call_flow_places_finds_and_mutes(sim: Simulator) -> None:
+    caller: dict[str, Any] = {"from": "+15555550000"}  # `from` is a Python keyword
+    earlier = sim.create_call(to="+15555551212", **caller)
+    first, second = sim.create_call(), sim.create_call()
+    conf = str(sim.create_conference("standup", [first, second])["id"])
+    proc = run("call_flow.py", *call_flow_args(sim, conf, first, second), **oauth2_env(sim))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    lines = proc.stdout.splitlines()
+    placed = [r for r in sim.requests() if r["method"] == "POST" and r["path"].endswith("/calls")]
+    (created,) = placed  # exactly one createCall
+    body = json.loads(created["body"])
+    assert body["tag"].startswith("call-flow-")
+    call_id = lines[0].split()[2]
+    assert lines[0] == f"placed call {call_id} to +15555551212 (tag {body['tag']})"
+    assert sim.wait_call(call_id, "answered")["state"] == "answered"
+    # A call placed a moment earlier between the same numbers is listed too:
+    # to, from and the time narrow the search; the id (or, in the call's
+    # webhooks, its tag) tells which one is new.
+    assert lines[1] == "2 outbound call(s) from +15555550000 to +15555551212 since then:"
+    assert lines[2].startswith(f"  {earlier} ")
+    assert lines[3].startswith(f"  {call_id} ") and lines[3].endswith(" <- the new call")
+    assert lines[4:] == [
+        f"conference standup ({conf}): members {first}, {second}",
+        f"muted {first}",
+        f"member {first}: mute=True, hold=False, coaching no one",
+        f"member {second}: mute=False, hold=False, coaching no one",
+    ]
+    members = {m["callId"]: m["mute"] for m in sim.conference(conf)["activeMembers"]}
+    assert members == {first: True, second: False}
+
+
+def test_call_flow_errors(sim: Simulator) -> None:
+    creds = oauth2_env(sim)
+    proc = run("call_flow.py", *call_flow_args(sim, "conf-unknown", "c-1", "c-2"), **creds)
+    assert proc.returncode == 3 and proc.stderr == ""
+    assert proc.stdout.splitlines()[-1].startswith(
+        "conference conf-unknown or its member is unknown: HTTP 404: "
+    )
+    args = call_flow_args(sim, "conf-1", "c-1", "c-2")
+    args[1] = "5551212"  # not E.164: refused before anything is sent
+    sim.reset()
+    proc = run("call_flow.py", *args, **creds)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("call_flow failed: BW_ERR_INVALID_ARGUMENT: to must be")
+    assert [r for r in sim.requests() if "/api/v2/" in r["path"]] == []
+    sim.fault(None, route="calls", method="POST", status=500)
+    proc = run("call_flow.py", *call_flow_args(sim, "conf-unknown", "c-1", "c-2"), **creds)
+    assert proc.returncode == 3
+    assert proc.stdout.startswith("createCall failed after it may have reached Bandwidth (")
+    assert "0 outbound call(s)" in proc.stdout  # the 500 placed nothing here: not resent
+    assert run("call_flow.py", "--to", "+15555551212").returncode == 2

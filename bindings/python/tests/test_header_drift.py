@@ -55,13 +55,33 @@ INIT_MACROS = {
     "BW_CALL_OPTIONS_INIT": "bw_call_options",
     "BW_ERROR_INIT": "bw_error",
     "BW_STATS_INIT": "bw_stats",
+    "BW_CREATE_CALL_REQUEST_INIT": "bw_create_call_request",
+    "BW_MACHINE_DETECTION_INIT": "bw_machine_detection",
+    "BW_LIST_CALLS_QUERY_INIT": "bw_list_calls_query",
+    "BW_UPDATE_CONFERENCE_REQUEST_INIT": "bw_update_conference_request",
+    "BW_UPDATE_CONFERENCE_MEMBER_REQUEST_INIT": "bw_update_conference_member_request",
 }
 #: Growable structs the library allocates (or owns) and the caller only reads: no macro.
-LIBRARY_ALLOCATED = {"bw_call_state", "bw_event"}
+LIBRARY_ALLOCATED = {
+    "bw_call_state",
+    "bw_event",
+    "bw_created_call",
+    "bw_call_page",
+    "bw_conference",
+    "bw_conference_member",
+}
 #: Structs that are not growable (no ``struct_size``): only ever inside another.
 PLAIN = {"bw_key_value"}
 #: Macros that are neither integers nor initialisers -> their text in the header.
 SYMBOLIC = {"BW_TIME_ABSENT": "INT64_MIN", "BW_RETRY_BUDGET_OFF": "UINT32_MAX"}
+#: The ``_async`` forms of the operations whose blocking form has an ``out`` before ``err``.
+WITH_OUT = {
+    "bw_get_call_state_async",
+    "bw_create_call_async",
+    "bw_list_calls_async",
+    "bw_get_conference_async",
+    "bw_get_conference_member_async",
+}
 #: Function pointer typedefs of the header, generated as ``CFUNCTYPE``s of the same name.
 FUNCTION_TYPEDEFS = {"bw_completion_fn", "bw_event_fn"}
 
@@ -151,7 +171,7 @@ def test_function_pointer_typedefs() -> None:
             assert (
                 argtypes == [*blocking[:-1], *tail, blocking[-1]]
                 or (
-                    name == "bw_get_call_state_async"  # the state comes in the callback, no `out`
+                    name in WITH_OUT  # the result comes in the completion, no `out`
                     and argtypes == [*blocking[:-2], *tail, blocking[-1]]
                 )
             ), name
@@ -168,6 +188,15 @@ def test_struct_fields() -> None:
         "bw_key_value",
         "bw_event",
         "bw_stats",
+        "bw_create_call_request",
+        "bw_machine_detection",
+        "bw_created_call",
+        "bw_list_calls_query",
+        "bw_call_page",
+        "bw_conference_member",
+        "bw_conference",
+        "bw_update_conference_request",
+        "bw_update_conference_member_request",
     }
     assert set(found) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
     for name, struct in found.items():

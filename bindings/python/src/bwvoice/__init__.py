@@ -1,7 +1,9 @@
-"""bwvoice: control live Bandwidth Voice API calls.
+"""bwvoice: place and control Bandwidth Voice API calls and conferences.
 
-Redirect a call, hang it up, read its state, replace its BXML, pause or
-resume its recording. A thin binding of the native ``libbwvoice`` library::
+Place a call, list the account's calls; redirect a call, hang it up, read its
+state, replace its BXML, pause or resume its recording; read, redirect or
+end a conference, mute or hold its members. A thin binding of the native
+``libbwvoice`` library::
 
     import bwvoice
 
@@ -28,22 +30,35 @@ from ._version import __version__
 from .async_client import AsyncClient
 from .call_state import CallState
 from .client import RETRY_BUDGET_OFF, Client, RedirectMethod, RequestedState, TlsRoots
+from .conference import Conference, ConferenceMember, ConferenceStatus, UpdateConferenceRequest
+from .create_call import CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode
 from .errors import *  # noqa: F403 -- every exception (errors.__all__ lists them)
 from .events import Event, EventKind
+from .list_calls import CallPage, ListCallsQuery
 from .stats import Stats
 
 __all__ = [
     "LIBRARY_PATH",
     "RETRY_BUDGET_OFF",
     "AsyncClient",
+    "CallPage",
     "CallState",
     "Client",
+    "Conference",
+    "ConferenceMember",
+    "ConferenceStatus",
+    "CreateCallRequest",
+    "CreatedCall",
     "Event",
     "EventKind",
+    "ListCallsQuery",
+    "MachineDetection",
+    "MachineDetectionMode",
     "RedirectMethod",
     "RequestedState",
     "Stats",
     "TlsRoots",
+    "UpdateConferenceRequest",
     "__version__",
     "library_version",
 ]

@@ -387,8 +387,10 @@ class bw_error(_Growable):
         ("message", ctypes.c_char * BW_ERROR_TEXT_LEN),
         # The call failed, but the request may have reached the server and
         # taken effect (a timeout or reset after it was sent, a 5xx other than
-        # 503): repeating it yourself may repeat its effect. False when the
-        # request certainly had no effect (nothing sent, 4xx, 429, 503).
+        # 503; for `bw_create_call` a 503 too, which a proxy may send after the
+        # request reached it): repeating it yourself may repeat its effect.
+        # False when the request certainly had no effect (nothing sent, 4xx,
+        # 429, and 503 except for `bw_create_call`).
         ("maybe_applied", ctypes.c_bool),
     ]
 
@@ -765,8 +767,10 @@ class bw_call_page(ctypes.Structure):
     _fields_ = [
         # `sizeof(bw_call_page)` of the library that allocated it.
         ("struct_size", ctypes.c_uint32),
-        # `calls_len` calls (NULL when there are none).
-        ("calls", ctypes.POINTER(bw_call_state)),
+        # `calls_len` pointers to calls (NULL when there are none): an array
+        # of pointers, so that a program built with an older header, whose
+        # `bw_call_state` is smaller, still finds each call.
+        ("calls", ctypes.POINTER(ctypes.POINTER(bw_call_state))),
         ("calls_len", ctypes.c_size_t),
         # Set `bw_list_calls_query.page_token` to this to read the next page;
         # NULL on the last page.
@@ -823,8 +827,9 @@ class bw_conference(ctypes.Structure):
         ("conference_event_url", ctypes.c_char_p),
         ("conference_event_method", ctypes.c_char_p),
         ("tag", ctypes.c_char_p),
-        # `active_members_len` members (NULL when none).
-        ("active_members", ctypes.POINTER(bw_conference_member)),
+        # `active_members_len` pointers to members (NULL when none); pointers,
+        # as `bw_call_page.calls`, so the members' struct can grow.
+        ("active_members", ctypes.POINTER(ctypes.POINTER(bw_conference_member))),
         ("active_members_len", ctypes.c_size_t),
     ]
 
@@ -1277,9 +1282,10 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     # **Never sent twice once it may have reached Bandwidth**: a second
     # request would ring a second phone. It is retried only when it certainly
     # was not (no connection, 429), whatever `retry_non_idempotent` says. A
-    # failure with `err->maybe_applied` set may have placed the call: find it
-    # with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
-    # attempt) and match the `tag` you set.
+    # failure with `err->maybe_applied` set may have placed the call: look for
+    # it with `bw_list_calls` (`to`, `from`, `min_start_time` just before the
+    # attempt); a call state carries no tag, but the `tag` you set comes back
+    # in the call's webhooks.
     #
     # # Safety
     # `client` is NULL or a live client; `account_id` is NULL or
@@ -1460,6 +1466,9 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     ),
     # Mutes or unmutes, holds or resumes a member, or sets the calls it
     # coaches ("Update conference member"). Safe to repeat: it sets states.
+    # A request that changes nothing (everything unset) is
+    # `BW_ERR_INVALID_ARGUMENT` with field `req`; more than 20 coached calls
+    # (a conference's most) with field `call_ids_to_coach_len`.
     #
     # # Safety
     # As for `bw_get_conference_member` without `out`; `req` is NULL or a

@@ -49,6 +49,10 @@ ClientPtr = ctypes.POINTER(_bindings.bw_client)
 QueuePtr = ctypes.POINTER(_bindings.bw_queue)
 CallStatePtr = ctypes.POINTER(_bindings.bw_call_state)
 ResultPtr = ctypes.POINTER(_bindings.bw_result)
+CreatedCallPtr = ctypes.POINTER(_bindings.bw_created_call)
+CallPagePtr = ctypes.POINTER(_bindings.bw_call_page)
+ConferencePtr = ctypes.POINTER(_bindings.bw_conference)
+ConferenceMemberPtr = ctypes.POINTER(_bindings.bw_conference_member)
 
 # --- loading -------------------------------------------------------------------
 
@@ -143,6 +147,12 @@ lib, LIBRARY_PATH = _load(_candidates())
 # ``<its own>``: ``req`` (modify_call), ``bxml`` (update_call_bxml), ``state``
 # (update_call_recording) or nothing; ``get_call_state`` takes ``out`` (a
 # ``CallStatePtr``, freed with :data:`call_state_free`) after ``opts``.
+# The account-wide and conference operations drop ``call_id`` for their own
+# ids: ``create_call(client, account_id, req, opts, out, err)``,
+# ``list_calls(client, account_id, query, opts, out, err)``,
+# ``get_conference(client, account_id, conference_id, opts, out, err)``,
+# ``get_conference_member(client, account_id, conference_id, member_id, opts,
+# out, err)``; each ``out`` a ``*Ptr`` freed with its ``*_free``.
 # ``on_done`` is a ``bw_completion_fn``, ``userdata`` an int (or None for
 # NULL), ``job_id`` a ``ctypes.c_uint64`` (written before the callback can run).
 
@@ -158,6 +168,25 @@ hangup_async: Callable[..., int] = lib.bw_hangup_async
 get_call_state_async: Callable[..., int] = lib.bw_get_call_state_async
 update_call_bxml_async: Callable[..., int] = lib.bw_update_call_bxml_async
 update_call_recording_async: Callable[..., int] = lib.bw_update_call_recording_async
+create_call: Callable[..., int] = lib.bw_create_call
+list_calls: Callable[..., int] = lib.bw_list_calls
+get_conference: Callable[..., int] = lib.bw_get_conference
+update_conference: Callable[..., int] = lib.bw_update_conference
+update_conference_bxml: Callable[..., int] = lib.bw_update_conference_bxml
+get_conference_member: Callable[..., int] = lib.bw_get_conference_member
+update_conference_member: Callable[..., int] = lib.bw_update_conference_member
+create_call_async: Callable[..., int] = lib.bw_create_call_async
+list_calls_async: Callable[..., int] = lib.bw_list_calls_async
+get_conference_async: Callable[..., int] = lib.bw_get_conference_async
+update_conference_async: Callable[..., int] = lib.bw_update_conference_async
+update_conference_bxml_async: Callable[..., int] = lib.bw_update_conference_bxml_async
+get_conference_member_async: Callable[..., int] = lib.bw_get_conference_member_async
+update_conference_member_async: Callable[..., int] = lib.bw_update_conference_member_async
+#: The results' frees; NULL is a no-op for each.
+created_call_free: Callable[[Any], None] = lib.bw_created_call_free
+call_page_free: Callable[[Any], None] = lib.bw_call_page_free
+conference_free: Callable[[Any], None] = lib.bw_conference_free
+conference_member_free: Callable[[Any], None] = lib.bw_conference_member_free
 #: A NULL ``CallStatePtr`` is a no-op.
 call_state_free: Callable[[Any], None] = lib.bw_call_state_free
 call_state_dup: Callable[[Any], Any] = lib.bw_call_state_dup
@@ -165,6 +194,11 @@ call_state_dup: Callable[[Any], Any] = lib.bw_call_state_dup
 result_kind: Callable[[Any], int] = lib.bw_result_kind
 #: The ``CallStatePtr`` in a result (NULL unless ``BW_RESULT_CALL_STATE``), valid until its free.
 result_call_state: Callable[[Any], Any] = lib.bw_result_call_state
+#: The other kinds' getters, alike (NULL unless the result is of that kind).
+result_created_call: Callable[[Any], Any] = lib.bw_result_created_call
+result_call_page: Callable[[Any], Any] = lib.bw_result_call_page
+result_conference: Callable[[Any], Any] = lib.bw_result_conference
+result_conference_member: Callable[[Any], Any] = lib.bw_result_conference_member
 result_dup: Callable[[Any], Any] = lib.bw_result_dup
 #: A NULL ``ResultPtr`` is a no-op.
 result_free: Callable[[Any], None] = lib.bw_result_free

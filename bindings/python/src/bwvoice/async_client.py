@@ -8,7 +8,7 @@ thread is started per call.
 
 How a result reaches the coroutine: every call is submitted with the
 library's own ``bw_queue_completion`` as ``on_done`` and one process-wide
-``bw_queue`` as ``userdata`` (:class:`_Completions`). So no Python code runs
+``bw_queue`` as ``userdata`` (:mod:`bwvoice._completions`). So no Python code runs
 on the library's threads for a completion: the library queues it, the
 queue's descriptor becomes readable, and each loop awaiting calls watches
 that descriptor (``add_reader``) and takes the completions on its own
@@ -29,191 +29,73 @@ thread running the call, not on the event loop's thread.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
 import os
-import threading
 import weakref
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, TypeVar
 
-from . import _ffi, call_state
+from . import _ffi, call_state, conference, create_call, list_calls
+from ._completions import _COMPLETIONS, _Build, _Pending
+from ._convert import RedirectMethod, required
+from ._handle import _open, _stats
 from .call_state import CallState
 from .client import (
-    RedirectMethod,
     RequestedState,
     TlsRoots,
     _bxml_args,
     _call_args,
+    _conference_args,
+    _conference_bxml_args,
+    _create_call_args,
+    _list_calls_args,
+    _member_args,
     _modify_call_args,
-    _open,
     _recording_args,
-    _required,
-    _stats,
+    _update_conference_args,
+    _update_member_args,
 )
+from .conference import Conference, ConferenceMember, UpdateConferenceRequest
+from .create_call import CreateCallRequest, CreatedCall
 from .errors import ClientClosedError, InternalError, from_native
 from .events import OnEvent
+from .list_calls import CallPage, ListCallsQuery
 from .stats import Stats
 
 __all__ = ["AsyncClient"]
 
-#: Builds a successful call's value from its ``bw_result`` (a ``ResultPtr``, maybe NULL).
-_Build = Callable[[Any], Any]
-
-
-class _Pending(NamedTuple):
-    """What delivering one call's completion needs."""
-
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[Any]
-    build: _Build
-    #: Keeps the client (and so its native handle) alive until the call completes.
-    client: AsyncClient
+_T = TypeVar("_T")
 
 
 def _no_result(result: Any) -> None:
-    """The value of every operation but ``get_call_state``."""
+    """The value of the operations that return nothing."""
 
 
-def _call_state(result: Any) -> CallState:
-    """``get_call_state``'s value, copied from the result's ``bw_call_state``."""
-    state = _ffi.result_call_state(result)  # NULL unless a BW_RESULT_CALL_STATE
-    if not state:
-        kind = _ffi.result_kind(result)
-        raise InternalError(f"bw_get_call_state_async succeeded with a result of kind {kind}")
-    return call_state.from_native(state.contents)
+def _builder(
+    what: str, getter: Callable[[Any], Any], build: Callable[[Any], _T]
+) -> Callable[[Any], _T]:
+    """A ``_Build`` copying the result's struct (read with ``getter``) with ``build``."""
+
+    def copy(result: Any) -> _T:
+        view = getter(result)  # NULL unless the result is of the getter's kind
+        if not view:
+            kind = _ffi.result_kind(result)
+            raise InternalError(f"{what} succeeded with a result of kind {kind}")
+        return build(view.contents)
+
+    return copy
 
 
-def _settle(future: asyncio.Future[Any], value: object, error: BaseException | None) -> None:
-    """On the loop thread: completes ``future`` unless its awaiter has gone."""
-    if future.done():  # cancelled: the task already raised CancelledError
-        return
-    if error is None:
-        future.set_result(value)
-    else:
-        future.set_exception(error)
-
-
-class _Completions:
-    """The process's one ``bw_queue``, drained by the loops awaiting calls.
-
-    Every call is submitted with ``on_done = bw_queue_completion``: the
-    library queues the completion instead of calling into Python on its own
-    thread (which would take the GIL there for every call). The queue's
-    descriptor is readable while completions wait; each loop with calls in
-    flight watches it (``add_reader``) and takes them on its own thread. A
-    completion for another loop's call is handed over with
-    ``call_soon_threadsafe``; one taken before its submit registered the job
-    (possible with several loops) waits in ``early``.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.queue: Any = None
-        self.address = 0
-        self.fd = -1
-        #: job id -> the call waiting for it.
-        self.waiting: dict[int, _Pending] = {}
-        #: job id -> a completion (status, error, owned result) taken before
-        #: its job was registered.
-        self.early: dict[int, tuple[int, _ffi.bw_error, Any]] = {}
-        #: Jobs whose awaiters have gone: their completions (and results) are dropped.
-        self.dropped: set[int] = set()
-        self.watching: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
-
-    def userdata(self) -> int:
-        """The queue, as ``userdata`` for ``bw_queue_completion`` (made on first use)."""
-        if self.address:
-            return self.address
-        with self.lock:
-            if self.queue is None:
-                queue, err = _ffi.QueuePtr(), _ffi.bw_error()
-                status = _ffi.queue_new(queue, err)
-                if status != _ffi.BW_OK:
-                    raise from_native(err, status)
-                self.queue, self.fd = queue, _ffi.queue_fd(queue)
-                self.address = ctypes.cast(queue, ctypes.c_void_p).value or 0
-            return self.address
-
-    def expect(self, job_id: int, pending: _Pending) -> None:
-        """On ``pending.loop``: registers a submitted call; watches the queue."""
-        if pending.loop not in self.watching:
-            pending.loop.add_reader(self.fd, self.drain)
-            self.watching.add(pending.loop)
-        with self.lock:
-            early = self.early.pop(job_id, None)
-            if early is None:
-                self.waiting[job_id] = pending
-        if early is not None:
-            self.deliver(pending, *early, pending.loop)
-
-    def forget(self, job_id: int) -> None:
-        """The awaiter is gone: its completion, when it comes, is dropped."""
-        with self.lock:
-            if self.waiting.pop(job_id, None) is not None:
-                self.dropped.add(job_id)
-
-    def drain(self) -> None:
-        """On a loop thread, when the descriptor is readable: takes every completion."""
-        if self.queue is None:
-            return
-        job, status, result = ctypes.c_uint64(), _ffi.bw_status(), _ffi.ResultPtr()
-        err = _ffi.bw_error()
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        # Each `result` taken is ours (bw_result_free); a fresh pointer for the next.
-        while _ffi.queue_next(self.queue, job, status, result, err):
-            with self.lock:
-                pending = self.waiting.pop(job.value, None)
-                if pending is None:
-                    if job.value in self.dropped:
-                        self.dropped.discard(job.value)
-                        _ffi.result_free(result)
-                    else:
-                        # Not registered yet: another loop's submit is still
-                        # returning. Kept for its `expect`.
-                        self.early[job.value] = (status.value, err, result)
-                        err = _ffi.bw_error()
-                    result = _ffi.ResultPtr()
-                    continue
-            self.deliver(pending, status.value, err, result, running)
-            result = _ffi.ResultPtr()
-
-    @staticmethod
-    def deliver(
-        pending: _Pending,
-        status: int,
-        err: _ffi.bw_error,
-        result: Any,
-        running: asyncio.AbstractEventLoop | None,
-    ) -> None:
-        """Builds the call's value (freeing ``result``) and settles its future.
-
-        ``running`` is the loop of the calling thread, if any.
-        """
-        value: object = None
-        error: BaseException | None = None
-        try:
-            if status == _ffi.BW_OK:
-                value = pending.build(result)
-            else:
-                error = from_native(err, status)
-        except Exception as exc:
-            error = exc
-        finally:
-            if result:  # ours since bw_queue_next; most operations have none
-                _ffi.result_free(result)
-        if running is pending.loop:
-            _settle(pending.future, value, error)
-        else:
-            # RuntimeError: the loop is closed; nobody can await this call.
-            with contextlib.suppress(RuntimeError):
-                pending.loop.call_soon_threadsafe(_settle, pending.future, value, error)
-
-
-_COMPLETIONS = _Completions()
+_call_state = _builder("bw_get_call_state_async", _ffi.result_call_state, call_state.from_native)
+_created_call = _builder("bw_create_call_async", _ffi.result_created_call, create_call.from_native)
+_call_page = _builder("bw_list_calls_async", _ffi.result_call_page, list_calls.from_native)
+_conference = _builder("bw_get_conference_async", _ffi.result_conference, conference.from_native)
+_conference_member = _builder(
+    "bw_get_conference_member_async",
+    _ffi.result_conference_member,
+    conference.member_from_native,
+)
 
 
 class AsyncClient:
@@ -392,7 +274,7 @@ class AsyncClient:
             account_id,
             call_id,
             None,
-            _required(redirect_url, "redirect_url"),
+            required(redirect_url, "redirect_url"),
             redirect_method,
             username,
             password,
@@ -448,6 +330,119 @@ class AsyncClient:
             account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
         )
         await self._call(_no_result, _ffi.update_call_recording_async, account, call, state, opts)
+
+    # -- placing and listing calls --
+
+    async def create_call(
+        self, account_id: str, request: CreateCallRequest, *, timeout: float | None = None
+    ) -> CreatedCall:
+        """Places an outbound call; see :meth:`bwvoice.Client.create_call` (never sent twice)."""
+        account, req, opts = _create_call_args(account_id, request, timeout)
+        result: CreatedCall = await self._call(
+            _created_call, _ffi.create_call_async, account, req, opts
+        )
+        return result
+
+    async def list_calls(
+        self, account_id: str, query: ListCallsQuery | None = None, *, timeout: float | None = None
+    ) -> CallPage:
+        """Reads one page of the account's calls; see :meth:`bwvoice.Client.list_calls`."""
+        account, native, opts = _list_calls_args(account_id, query, timeout)
+        page: CallPage = await self._call(_call_page, _ffi.list_calls_async, account, native, opts)
+        return page
+
+    def iter_calls(
+        self, account_id: str, query: ListCallsQuery | None = None, *, timeout: float | None = None
+    ) -> AsyncIterator[CallState]:
+        """Every call ``query`` matches, page after page (``async for``).
+
+        See :meth:`bwvoice.Client.iter_calls`: the arguments are converted
+        here, each page is read (and awaited) when the iteration reaches it,
+        and a page token the server gives again raises
+        :class:`~bwvoice.ProtocolError`.
+        """
+        account, native, opts = _list_calls_args(account_id, query, timeout)
+        return self._pages(account, native, opts)
+
+    async def _pages(
+        self, account: bytes, native: _ffi.bw_list_calls_query, opts: Any
+    ) -> AsyncIterator[CallState]:
+        followed = list_calls.Tokens(native.page_token)
+        while True:
+            page: CallPage = await self._call(
+                _call_page, _ffi.list_calls_async, account, native, opts
+            )
+            for call in page.calls:
+                yield call
+            if page.next_page_token is None:
+                return
+            native.page_token = followed.follow(page.next_page_token)
+
+    # -- conferences --
+
+    async def get_conference(
+        self, account_id: str, conference_id: str, *, timeout: float | None = None
+    ) -> Conference:
+        """Reads a conference; see :meth:`bwvoice.Client.get_conference`."""
+        account, conf, opts = _conference_args(account_id, conference_id, timeout)
+        result: Conference = await self._call(
+            _conference, _ffi.get_conference_async, account, conf, opts
+        )
+        return result
+
+    async def update_conference(
+        self,
+        account_id: str,
+        conference_id: str,
+        request: UpdateConferenceRequest,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Redirects or ends a conference; see :meth:`bwvoice.Client.update_conference`."""
+        account, conf, req, opts = _update_conference_args(
+            account_id, conference_id, request, timeout
+        )
+        await self._call(_no_result, _ffi.update_conference_async, account, conf, req, opts)
+
+    async def update_conference_bxml(
+        self, account_id: str, conference_id: str, bxml: str, *, timeout: float | None = None
+    ) -> None:
+        """Replaces a conference's BXML; see :meth:`bwvoice.Client.update_conference_bxml`."""
+        account, conf, document, opts = _conference_bxml_args(
+            account_id, conference_id, bxml, timeout
+        )
+        await self._call(
+            _no_result, _ffi.update_conference_bxml_async, account, conf, document, opts
+        )
+
+    async def get_conference_member(
+        self, account_id: str, conference_id: str, member_id: str, *, timeout: float | None = None
+    ) -> ConferenceMember:
+        """Reads a conference member; see :meth:`bwvoice.Client.get_conference_member`."""
+        account, conf, member, opts = _member_args(account_id, conference_id, member_id, timeout)
+        result: ConferenceMember = await self._call(
+            _conference_member, _ffi.get_conference_member_async, account, conf, member, opts
+        )
+        return result
+
+    async def update_conference_member(
+        self,
+        account_id: str,
+        conference_id: str,
+        member_id: str,
+        *,
+        mute: bool | None = None,
+        hold: bool | None = None,
+        call_ids_to_coach: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Mutes, holds or sets coaching; see :meth:`bwvoice.Client.update_conference_member`."""
+        account, conf, member, req, opts = _update_member_args(
+            account_id, conference_id, member_id, mute, hold, call_ids_to_coach, timeout
+        )
+        await self._call(
+            _no_result, _ffi.update_conference_member_async, account, conf, member, req, opts
+        )
 
     async def _call(self, build: _Build, submit: Callable[..., int], *args: Any) -> Any:
         """Submits ``submit(client, *args, on_done, userdata, job_id, err)``; awaits its result."""

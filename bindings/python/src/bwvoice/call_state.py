@@ -11,13 +11,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from . import _ffi
+from . import _ffi, _view
 
 __all__ = ["CallState"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # dataclass(slots=True) needs Python 3.10; on 3.9 the class has a __dict__.
 _SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
@@ -86,52 +85,32 @@ class CallState:
     stir_shaken: Mapping[str, str] = field(hash=False)
 
 
-def _has(view: _ffi.bw_call_state, name: str) -> bool:
-    """Whether the library allocated ``name`` (``struct_size`` covers it)."""
-    member = getattr(_ffi.bw_call_state, name)
-    return bool(view.struct_size >= member.offset + member.size)
-
-
-def _text(view: _ffi.bw_call_state, name: str) -> str | None:
-    raw: bytes | None = getattr(view, name) if _has(view, name) else None
-    return None if raw is None else raw.decode("utf-8")
-
-
-def _time(view: _ffi.bw_call_state, name: str) -> datetime | None:
-    millis: int = getattr(view, f"{name}_ms") if _has(view, f"{name}_ms") else _ffi.BW_TIME_ABSENT
-    # The library refuses times outside the years 1-9999 (UTC), which datetime holds.
-    return None if millis == _ffi.BW_TIME_ABSENT else _EPOCH + timedelta(milliseconds=millis)
-
-
 def _pairs(view: _ffi.bw_call_state) -> dict[str, str]:
-    if not (_has(view, "stir_shaken_len") and view.stir_shaken):
-        return {}
-    pairs = view.stir_shaken
     return {
-        pairs[i].key.decode("utf-8"): pairs[i].value.decode("utf-8")
-        for i in range(view.stir_shaken_len)
+        pair.key.decode("utf-8"): pair.value.decode("utf-8")
+        for pair in _view.items(view, "stir_shaken")
     }
 
 
 def from_native(view: _ffi.bw_call_state) -> CallState:
     """Copies a library-allocated ``bw_call_state`` (which the caller then frees)."""
     return CallState(
-        call_id=_text(view, "call_id"),
-        account_id=_text(view, "account_id"),
-        application_id=_text(view, "application_id"),
-        parent_call_id=_text(view, "parent_call_id"),
-        to=_text(view, "to"),
-        from_=_text(view, "from"),
-        direction=_text(view, "direction"),
-        state=_text(view, "state"),
-        enqueued_time=_time(view, "enqueued_time"),
-        start_time=_time(view, "start_time"),
-        answer_time=_time(view, "answer_time"),
-        end_time=_time(view, "end_time"),
-        last_update=_time(view, "last_update"),
-        disconnect_cause=_text(view, "disconnect_cause"),
-        error_message=_text(view, "error_message"),
-        error_id=_text(view, "error_id"),
-        identity=_text(view, "identity"),
+        call_id=_view.text(view, "call_id"),
+        account_id=_view.text(view, "account_id"),
+        application_id=_view.text(view, "application_id"),
+        parent_call_id=_view.text(view, "parent_call_id"),
+        to=_view.text(view, "to"),
+        from_=_view.text(view, "from"),
+        direction=_view.text(view, "direction"),
+        state=_view.text(view, "state"),
+        enqueued_time=_view.time(view, "enqueued_time"),
+        start_time=_view.time(view, "start_time"),
+        answer_time=_view.time(view, "answer_time"),
+        end_time=_view.time(view, "end_time"),
+        last_update=_view.time(view, "last_update"),
+        disconnect_cause=_view.text(view, "disconnect_cause"),
+        error_message=_view.text(view, "error_message"),
+        error_id=_view.text(view, "error_id"),
+        identity=_view.text(view, "identity"),
         stir_shaken=_pairs(view),
     )

@@ -23,18 +23,30 @@ any (see :mod:`bwvoice.events`); :meth:`Client.stats` reads its counters.
 
 from __future__ import annotations
 
-import atexit
-import math
 import os
-import threading
 import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Generic, Literal, TypeVar
 
-from . import _ffi, call_state, events, stats
+from . import _ffi, call_state, conference, create_call, events, list_calls
+from ._convert import (
+    RedirectMethod,
+    c_call_options,
+    c_enum,
+    c_method,
+    c_opt_str,
+    c_str,
+    required,
+)
+from ._handle import _open, _stats
 from .call_state import CallState
-from .errors import ClientClosedError, InternalError, from_native, invalid
+from .conference import Conference, ConferenceMember, UpdateConferenceRequest
+from .create_call import CreateCallRequest, CreatedCall
+from .errors import InternalError, from_native
 from .events import OnEvent
+from .list_calls import CallPage, ListCallsQuery
 from .stats import Stats
 
 __all__ = ["RETRY_BUDGET_OFF", "Client", "RedirectMethod", "RequestedState", "TlsRoots"]
@@ -42,8 +54,6 @@ __all__ = ["RETRY_BUDGET_OFF", "Client", "RedirectMethod", "RequestedState", "Tl
 #: ``state`` of :meth:`Client.modify_call` (case-insensitive): the state to
 #: ask for, not one :meth:`Client.get_call_state` reports (see :class:`CallState`).
 RequestedState = Literal["active", "completed"]
-#: ``redirect_method`` / ``redirect_fallback_method`` (case-insensitive).
-RedirectMethod = Literal["GET", "POST"]
 #: ``tls_roots`` of :class:`Client` (case-insensitive).
 TlsRoots = Literal["bundled", "system"]
 
@@ -51,152 +61,15 @@ _STATES: dict[str, int] = {
     "active": _ffi.BW_CALL_STATE_ACTIVE,
     "completed": _ffi.BW_CALL_STATE_COMPLETED,
 }
-_METHODS: dict[str, int] = {"get": _ffi.BW_METHOD_GET, "post": _ffi.BW_METHOD_POST}
-_TLS_ROOTS: dict[str, int] = {
-    "bundled": _ffi.BW_TLS_ROOTS_BUNDLED,
-    "system": _ffi.BW_TLS_ROOTS_SYSTEM,
-}
-_UINT32_MAX = 0xFFFF_FFFF
 
 #: ``retry_budget=RETRY_BUDGET_OFF``: no retry budget; retries are limited by
 #: ``max_attempts`` and the time budget only (the C ``BW_RETRY_BUDGET_OFF``,
 #: ``UINT32_MAX``).
 RETRY_BUDGET_OFF: int = _ffi.BW_RETRY_BUDGET_OFF
 
-#: This binding's name, which the library puts first in the User-Agent comment:
-#: ``bwvoice/x.y.z (python[; suffix])``.
-BINDING = "python"
+_T = TypeVar("_T")
 
-
-# --- conversions ---------------------------------------------------------------
-
-
-def _c_str(value: object, field: str) -> bytes:
-    """A required ``str`` as NUL-terminated UTF-8."""
-    if not isinstance(value, str):
-        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
-    if "\0" in value:
-        raise invalid(field, f"{field} contains a NUL character")
-    try:
-        return value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid(field, f"{field} is not valid Unicode (lone surrogate)") from None
-
-
-def _c_opt_str(value: object, field: str) -> bytes | None:
-    """An optional ``str``: ``None`` becomes NULL (not sent / default)."""
-    return None if value is None else _c_str(value, field)
-
-
-def _c_path(value: object, field: str) -> bytes | None:
-    """An optional ``str`` or ``os.PathLike[str]``."""
-    if value is None:
-        return None
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    return _c_str(value, field)
-
-
-def _c_enum(value: object, field: str, table: dict[str, int], unset: int) -> int:
-    """An optional case-insensitive enum name as its C constant."""
-    if value is None:
-        return unset
-    if not isinstance(value, str):
-        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
-    code = table.get(value.lower())
-    if code is None:
-        names = " or ".join(repr(name) for name in table)
-        raise invalid(field, f"{field} must be {names}, not {value!r}")
-    return code
-
-
-def _c_millis(value: object, field: str) -> int:
-    """Optional seconds (int or float) as positive ``uint32_t`` milliseconds, 0 if ``None``."""
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{field} must be a number of seconds, not {type(value).__name__}")
-    if (isinstance(value, float) and math.isnan(value)) or value <= 0:
-        raise invalid(field, f"{field} must be a positive number of seconds (None: default)")
-    # Round up: a positive value must never become 0, which C reads as "default".
-    millis = math.ceil(value * 1000) if value <= _UINT32_MAX else _UINT32_MAX + 1
-    if millis > _UINT32_MAX:
-        raise invalid(field, f"{field} is too large (at most {_UINT32_MAX // 1000} seconds)")
-    return millis
-
-
-def _c_count(value: object, field: str) -> int:
-    """An optional positive ``uint32_t``, 0 if ``None``."""
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{field} must be an int, not {type(value).__name__}")
-    if not 1 <= value <= _UINT32_MAX:
-        raise invalid(field, f"{field} must be between 1 and {_UINT32_MAX} (None: default)")
-    return value
-
-
-def _c_call_options(timeout: object) -> _ffi.bw_call_options | None:
-    """An operation's ``timeout`` as ``bw_call_options``; ``None`` (NULL) for the client's."""
-    if timeout is None:
-        return None
-    return _ffi.bw_call_options(timeout_ms=_c_millis(timeout, "timeout"))
-
-
-def _c_bool(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{field} must be a bool, not {type(value).__name__}")
-    return value
-
-
-# --- arguments shared by Client and AsyncClient ---------------------------------------
-
-
-def _client_config(
-    *,
-    username: object,
-    password: object,
-    client_id: object,
-    client_secret: object,
-    token_url: object,
-    base_url: object,
-    connect_timeout: object,
-    timeout: object,
-    max_attempts: object,
-    retry_non_idempotent: object,
-    tls_roots: object,
-    ca_file: object,
-    proxy: object,
-    proxy_from_env: object,
-    user_agent_suffix: object,
-    retry_budget: object,
-    max_concurrency: object = None,
-    max_queued: object = None,
-) -> _ffi.bw_client_config:
-    """The constructor's options as ``bw_client_config`` (without the event hook)."""
-    return _ffi.bw_client_config(
-        base_url=_c_opt_str(base_url, "base_url"),
-        username=_c_opt_str(username, "username"),
-        password=_c_opt_str(password, "password"),
-        client_id=_c_opt_str(client_id, "client_id"),
-        client_secret=_c_opt_str(client_secret, "client_secret"),
-        token_url=_c_opt_str(token_url, "token_url"),
-        connect_timeout_ms=_c_millis(connect_timeout, "connect_timeout"),
-        timeout_ms=_c_millis(timeout, "timeout"),
-        max_attempts=_c_count(max_attempts, "max_attempts"),
-        retry_non_idempotent=_c_bool(retry_non_idempotent, "retry_non_idempotent"),
-        tls_roots=_c_enum(tls_roots, "tls_roots", _TLS_ROOTS, _ffi.BW_TLS_ROOTS_BUNDLED),
-        ca_file=_c_path(ca_file, "ca_file"),
-        proxy=_c_opt_str(proxy, "proxy"),
-        proxy_from_env=_c_bool(proxy_from_env, "proxy_from_env"),
-        user_agent_suffix=_c_opt_str(user_agent_suffix, "user_agent_suffix"),
-        binding=BINDING.encode(),
-        max_concurrency=_c_count(max_concurrency, "max_concurrency"),
-        max_queued=_c_count(max_queued, "max_queued"),
-        # 1 .. UINT32_MAX; UINT32_MAX is BW_RETRY_BUDGET_OFF, None (0) the default.
-        retry_budget=_c_count(retry_budget, "retry_budget"),
-    )
-
+# --- each operation's arguments, shared by Client and AsyncClient ---------------------------
 
 # Each operation's C arguments between the client and ``err`` (for the
 # asynchronous form: and ``on_done``), from its Python arguments in the order
@@ -220,221 +93,147 @@ def _modify_call_args(  # noqa: PLR0917 (positional on purpose, see above)
     timeout: object,
 ) -> tuple[bytes, bytes, _ffi.bw_modify_call_request, _ffi.bw_call_options | None]:
     """``modify_call`` (and ``redirect``): ``account_id, call_id, req, opts``."""
-    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
+    account, call = c_str(account_id, "account_id"), c_str(call_id, "call_id")
     req = _ffi.bw_modify_call_request(
-        state=_c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
-        redirect_url=_c_opt_str(redirect_url, "redirect_url"),
-        redirect_method=_c_enum(redirect_method, "redirect_method", _METHODS, _ffi.BW_METHOD_UNSET),
-        username=_c_opt_str(username, "username"),
-        password=_c_opt_str(password, "password"),
-        tag=_c_opt_str(tag, "tag"),
-        redirect_fallback_url=_c_opt_str(redirect_fallback_url, "redirect_fallback_url"),
-        redirect_fallback_method=_c_enum(
-            redirect_fallback_method, "redirect_fallback_method", _METHODS, _ffi.BW_METHOD_UNSET
-        ),
-        fallback_username=_c_opt_str(fallback_username, "fallback_username"),
-        fallback_password=_c_opt_str(fallback_password, "fallback_password"),
+        state=c_enum(state, "state", _STATES, _ffi.BW_CALL_STATE_UNSET),
+        redirect_url=c_opt_str(redirect_url, "redirect_url"),
+        redirect_method=c_method(redirect_method, "redirect_method"),
+        username=c_opt_str(username, "username"),
+        password=c_opt_str(password, "password"),
+        tag=c_opt_str(tag, "tag"),
+        redirect_fallback_url=c_opt_str(redirect_fallback_url, "redirect_fallback_url"),
+        redirect_fallback_method=c_method(redirect_fallback_method, "redirect_fallback_method"),
+        fallback_username=c_opt_str(fallback_username, "fallback_username"),
+        fallback_password=c_opt_str(fallback_password, "fallback_password"),
     )
-    return account, call, req, _c_call_options(timeout)
+    return account, call, req, c_call_options(timeout)
 
 
 def _call_args(
     account_id: object, call_id: object, timeout: object
 ) -> tuple[bytes, bytes, _ffi.bw_call_options | None]:
     """``hangup`` and ``get_call_state``: ``account_id, call_id, opts``."""
-    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
-    return account, call, _c_call_options(timeout)
+    account, call = c_str(account_id, "account_id"), c_str(call_id, "call_id")
+    return account, call, c_call_options(timeout)
 
 
 def _bxml_args(
     account_id: object, call_id: object, bxml: object, timeout: object
 ) -> tuple[bytes, bytes, bytes, _ffi.bw_call_options | None]:
     """``update_call_bxml``: ``account_id, call_id, bxml, opts``."""
-    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
-    return account, call, _c_str(bxml, "bxml"), _c_call_options(timeout)
+    account, call = c_str(account_id, "account_id"), c_str(call_id, "call_id")
+    return account, call, c_str(bxml, "bxml"), c_call_options(timeout)
 
 
 def _recording_args(
     account_id: object, call_id: object, state: int, timeout: object
 ) -> tuple[bytes, bytes, int, _ffi.bw_call_options | None]:
     """``pause_recording``, ``resume_recording``: ``account_id, call_id, state, opts``."""
-    account, call = _c_str(account_id, "account_id"), _c_str(call_id, "call_id")
-    return account, call, state, _c_call_options(timeout)
+    account, call = c_str(account_id, "account_id"), c_str(call_id, "call_id")
+    return account, call, state, c_call_options(timeout)
 
 
-def _required(value: object, field: str) -> str:
-    """A positional ``str`` argument that must not be ``None``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
-    return value
+def _create_call_args(
+    account_id: object, request: object, timeout: object
+) -> tuple[bytes, _ffi.bw_create_call_request, _ffi.bw_call_options | None]:
+    """``create_call``: ``account_id, req, opts``."""
+    account = c_str(account_id, "account_id")
+    return account, create_call.to_native(request), c_call_options(timeout)
 
 
-def _stats(handle: _Handle) -> Stats:
-    """``bw_client_stats`` of the handle's client, as :class:`Stats`."""
-    out = _ffi.bw_stats()
-    err = _ffi.bw_error()
-    ptr = handle.acquire()
-    try:
-        status = _ffi.client_stats(ptr, out, err)
-    finally:
-        handle.release()
-    if status != _ffi.BW_OK:
-        raise from_native(err, status)
-    return stats.from_native(out)
+def _list_calls_args(
+    account_id: object, query: object, timeout: object
+) -> tuple[bytes, _ffi.bw_list_calls_query, _ffi.bw_call_options | None]:
+    """``list_calls`` and ``iter_calls``: ``account_id, query, opts``."""
+    account = c_str(account_id, "account_id")
+    return account, list_calls.to_native(query), c_call_options(timeout)
 
 
-def _open(owner: str, arguments: dict[str, Any]) -> _Handle:
-    """The native client of a constructor, from its ``locals()`` taken first thing.
-
-    The constructors keep their explicit signatures (what callers, mypy and
-    ``help()`` see) and hand their arguments on without listing them again; a
-    parameter missing from :func:`_client_config` is a ``TypeError`` at once.
-    """
-    options = {name: value for name, value in arguments.items() if name != "self"}
-    on_event = options.pop("on_event")
-    return _new_handle(_client_config(**options), owner, on_event)
+def _conference_args(
+    account_id: object, conference_id: object, timeout: object
+) -> tuple[bytes, bytes, _ffi.bw_call_options | None]:
+    """``get_conference``: ``account_id, conference_id, opts``."""
+    account, conf = c_str(account_id, "account_id"), c_str(conference_id, "conference_id")
+    return account, conf, c_call_options(timeout)
 
 
-def _new_handle(cfg: _ffi.bw_client_config, owner: str, on_event: OnEvent | None) -> _Handle:
-    """``bw_client_new(cfg)`` with the event hook, owned by a new :class:`_Handle`.
-
-    Raises on failure. The hook's ``bw_event_fn`` (none when nothing would
-    use the events, see :func:`bwvoice.events.hook`) is kept by the handle
-    until the native client has been freed.
-    """
-    callback, mask = events.hook(on_event)
-    if callback is not None:
-        cfg.on_event, cfg.event_mask = callback, mask
-    ptr = _ffi.ClientPtr()
-    err = _ffi.bw_error()
-    status = _ffi.client_new(cfg, ptr, err)
-    if status != _ffi.BW_OK:
-        raise from_native(err, status)
-    handle = _Handle(ptr, _ffi.free, owner, keep=callback)
-    if callback is not None:
-        _HOOKED.add(handle)
-    return handle
+def _update_conference_args(
+    account_id: object, conference_id: object, request: object, timeout: object
+) -> tuple[bytes, bytes, _ffi.bw_update_conference_request, _ffi.bw_call_options | None]:
+    """``update_conference``: ``account_id, conference_id, req, opts``."""
+    account, conf = c_str(account_id, "account_id"), c_str(conference_id, "conference_id")
+    return account, conf, conference.update_to_native(request), c_call_options(timeout)
 
 
-#: Handles of the clients with an event callback (see :func:`_drain_at_exit`).
-_HOOKED: weakref.WeakSet[_Handle] = weakref.WeakSet()
+def _conference_bxml_args(
+    account_id: object, conference_id: object, bxml: object, timeout: object
+) -> tuple[bytes, bytes, bytes, _ffi.bw_call_options | None]:
+    """``update_conference_bxml``: ``account_id, conference_id, bxml, opts``."""
+    account, conf = c_str(account_id, "account_id"), c_str(conference_id, "conference_id")
+    return account, conf, c_str(bxml, "bxml"), c_call_options(timeout)
 
 
-def _drain_at_exit() -> None:
-    """At interpreter exit: closes every client with an event callback and waits for it.
-
-    An event of a call still in flight (e.g. in a daemon thread) must not
-    reach Python once the interpreter is finalizing: the thread would be
-    ended inside the library's frames, which aborts the process. atexit
-    runs before that, while every thread still runs, so this waits for
-    those calls to end (within their time budgets) and frees their clients.
-    """
-    handles = list(_HOOKED)
-    for handle in handles:
-        handle.close()
-    for handle in handles:
-        handle.wait_freed()
+def _member_args(
+    account_id: object, conference_id: object, member_id: object, timeout: object
+) -> tuple[bytes, bytes, bytes, _ffi.bw_call_options | None]:
+    """``get_conference_member``: ``account_id, conference_id, member_id, opts``."""
+    account, conf = c_str(account_id, "account_id"), c_str(conference_id, "conference_id")
+    return account, conf, c_str(member_id, "member_id"), c_call_options(timeout)
 
 
-atexit.register(_drain_at_exit)
+def _update_member_args(  # noqa: PLR0917 (positional on purpose, see above)
+    account_id: object,
+    conference_id: object,
+    member_id: object,
+    mute: object,
+    hold: object,
+    call_ids_to_coach: object,
+    timeout: object,
+) -> tuple[
+    bytes, bytes, bytes, _ffi.bw_update_conference_member_request, _ffi.bw_call_options | None
+]:
+    """``update_conference_member``: ``account_id, conference_id, member_id, req, opts``."""
+    account, conf = c_str(account_id, "account_id"), c_str(conference_id, "conference_id")
+    req = conference.member_update_to_native(mute, hold, call_ids_to_coach)
+    return account, conf, c_str(member_id, "member_id"), req, c_call_options(timeout)
 
 
-# --- lifetime ------------------------------------------------------------------
+# --- the operations that return a value ----------------------------------------
 
 
-class _Handle:
-    """Owns one native ``bw_client`` and frees it exactly once.
+@dataclass(frozen=True)
+class _Reader(Generic[_T]):
+    """How a blocking operation's result is read: its ``_ffi`` names and the copy.
 
-    It counts calls in flight (a blocking call, or the submission of an
-    asynchronous one) and frees the client when it is closed and no call is
-    using it.
-
-    Kept separate from the clients so the ``weakref.finalize`` callback does
-    not keep the client alive. ``keep`` (the client's ``bw_event_fn``) is
-    dropped only once ``free`` has returned: the library may call it until then.
+    The functions are looked up in ``_ffi`` on each call (by name), as the
+    other operations' are.
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_closed",
-        "_free",
-        "_freed",
-        "_inflight",
-        "_keep",
-        "_lock",
-        "_owner",
-        "_ptr",
-    )
+    #: The ``_ffi`` function (``bw_<function>``), which takes ``out`` before ``err``.
+    function: str
+    #: The ``_ffi`` pointer type of ``out`` and the ``_ffi`` function freeing it.
+    pointer: str
+    free: str
+    #: Copies the library's struct into the Python result.
+    build: Callable[[Any], _T]
 
-    def __init__(
-        self,
-        ptr: Any,
-        free: Callable[[Any], None],
-        owner: str = "bwvoice.Client",
-        *,
-        keep: object = None,
-    ) -> None:
-        self._owner = owner
-        self._keep = keep
-        self._lock = threading.Lock()
-        self._ptr: Any = ptr
-        self._free = free
-        self._inflight = 0
-        self._closed = False
-        self._freed = threading.Event()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    @property
-    def freed(self) -> bool:
-        """``True`` once the native client has been freed (``bw_free`` returned)."""
-        return self._freed.is_set()
-
-    def acquire(self) -> Any:
-        """Registers a call in flight and returns the pointer it may use."""
-        with self._lock:
-            if self._closed:
-                raise ClientClosedError(f"this {self._owner} is closed")
-            self._inflight += 1
-            return self._ptr
-
-    def release(self) -> None:
-        """Ends a call; frees the client if it was closed meanwhile."""
-        with self._lock:
-            self._inflight -= 1
-            ptr = self._take_if_idle()
-        if ptr is not None:
-            self._free_now(ptr)
-
-    def close(self) -> None:
-        """Closes; frees now if idle, else when the last call returns."""
-        with self._lock:
-            self._closed = True
-            ptr = self._take_if_idle()
-        if ptr is not None:
-            self._free_now(ptr)
-
-    def wait_freed(self) -> None:
-        """Blocks until the native client has been freed (after :meth:`close`)."""
-        self._freed.wait()
-
-    def _take_if_idle(self) -> Any:
-        if self._closed and self._inflight == 0 and self._ptr is not None:
-            ptr, self._ptr = self._ptr, None
-            return ptr
-        return None
-
-    def _free_now(self, ptr: Any) -> None:
-        try:
-            self._free(ptr)
-        finally:
-            # After bw_free no event can come (every event of an asynchronous
-            # call precedes its completion), so the callback may go.
-            self._keep = None
-            self._freed.set()
-
+_GET_CALL_STATE = _Reader(
+    "get_call_state", "CallStatePtr", "call_state_free", call_state.from_native
+)
+_CREATE_CALL = _Reader(
+    "create_call", "CreatedCallPtr", "created_call_free", create_call.from_native
+)
+_LIST_CALLS = _Reader("list_calls", "CallPagePtr", "call_page_free", list_calls.from_native)
+_GET_CONFERENCE = _Reader(
+    "get_conference", "ConferencePtr", "conference_free", conference.from_native
+)
+_GET_MEMBER = _Reader(
+    "get_conference_member",
+    "ConferenceMemberPtr",
+    "conference_member_free",
+    conference.member_from_native,
+)
 
 # --- the client ----------------------------------------------------------------
 
@@ -634,7 +433,7 @@ class Client:
             account_id,
             call_id,
             None,
-            _required(redirect_url, "redirect_url"),
+            required(redirect_url, "redirect_url"),
             redirect_method,
             username,
             password,
@@ -673,14 +472,7 @@ class Client:
         represent). ``timeout``: as for :meth:`modify_call`.
         """
         account, call, opts = _call_args(account_id, call_id, timeout)
-        out = _ffi.CallStatePtr()
-        try:
-            self._run(_ffi.get_call_state, account, call, opts, out)
-            if not out:
-                raise InternalError("bw_get_call_state succeeded without a call state")
-            return call_state.from_native(out.contents)
-        finally:
-            _ffi.call_state_free(out)  # NULL (a failure) is a no-op
+        return self._read(_GET_CALL_STATE, account, call, opts)
 
     def update_call_bxml(
         self, account_id: str, call_id: str, bxml: str, *, timeout: float | None = None
@@ -739,6 +531,167 @@ class Client:
             account_id, call_id, _ffi.BW_RECORDING_STATE_RECORDING, timeout
         )
         self._run(_ffi.update_call_recording, account, call, state, opts)
+
+    # -- placing and listing calls --
+
+    def create_call(
+        self, account_id: str, request: CreateCallRequest, *, timeout: float | None = None
+    ) -> CreatedCall:
+        """Places an outbound call ("Create call"); returns what Bandwidth queued.
+
+        Bandwidth queues the call, rings ``request.to``, and once it is
+        answered fetches ``request.answer_url`` for its first BXML. The
+        library checks every field first (:class:`~bwvoice.ValidationError`
+        naming it, nothing sent).
+
+        **Never sent twice once it may have reached Bandwidth**, whatever
+        ``retry_non_idempotent`` says: a second request would ring a second
+        phone. It is retried only when it certainly was not (no connection,
+        429; not after a 503, which a proxy may send once the request got
+        through). A failure with ``maybe_applied`` may have placed the call:
+        find it with :meth:`iter_calls` (``to``, ``from_`` and a
+        ``min_start_time`` just before the attempt) and match ``request.tag``.
+        ``timeout``: as for :meth:`modify_call`.
+        """
+        account, req, opts = _create_call_args(account_id, request, timeout)
+        return self._read(_CREATE_CALL, account, req, opts)
+
+    def list_calls(
+        self, account_id: str, query: ListCallsQuery | None = None, *, timeout: float | None = None
+    ) -> CallPage:
+        """Reads one page of the account's calls, oldest first ("Get calls").
+
+        ``query`` filters them and picks the page (``None``: every call, the
+        first page); the next page is ``dataclasses.replace(query,
+        page_token=page.next_page_token)`` until that is ``None``, which
+        :meth:`iter_calls` does for you. Bandwidth keeps calls for 7 days
+        after they end. Safe to repeat. ``timeout``: as for :meth:`modify_call`.
+        """
+        account, native, opts = _list_calls_args(account_id, query, timeout)
+        return self._read(_LIST_CALLS, account, native, opts)
+
+    def iter_calls(
+        self, account_id: str, query: ListCallsQuery | None = None, *, timeout: float | None = None
+    ) -> Iterator[CallState]:
+        """Every call ``query`` matches, page after page, oldest first.
+
+        The arguments are converted at once (a wrong type raises here); each
+        page is read when the iteration reaches it, with the same filters and
+        its own ``timeout``. It stops after the page without a
+        ``next_page_token``. A server that links to a page already read
+        (the same token again) would make it loop forever: it raises
+        :class:`~bwvoice.ProtocolError` instead, after the calls of the page
+        that carried the repeated token.
+        """
+        account, native, opts = _list_calls_args(account_id, query, timeout)
+        return self._pages(account, native, opts)
+
+    def _pages(
+        self, account: bytes, native: _ffi.bw_list_calls_query, opts: Any
+    ) -> Iterator[CallState]:
+        followed = list_calls.Tokens(native.page_token)
+        while True:
+            page = self._read(_LIST_CALLS, account, native, opts)
+            yield from page.calls
+            if page.next_page_token is None:
+                return
+            native.page_token = followed.follow(page.next_page_token)
+
+    # -- conferences --
+
+    def get_conference(
+        self, account_id: str, conference_id: str, *, timeout: float | None = None
+    ) -> Conference:
+        """Reads a conference and its active members ("Get conference information").
+
+        Safe to repeat. :class:`~bwvoice.NotFoundError` for an unknown
+        conference (or one of another account). ``timeout``: as for
+        :meth:`modify_call`.
+        """
+        account, conf, opts = _conference_args(account_id, conference_id, timeout)
+        return self._read(_GET_CONFERENCE, account, conf, opts)
+
+    def update_conference(
+        self,
+        account_id: str,
+        conference_id: str,
+        request: UpdateConferenceRequest,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Redirects a conference to new BXML, or ends it ("Update conference").
+
+        ``request`` is :meth:`UpdateConferenceRequest.redirect(url, ...)
+        <bwvoice.UpdateConferenceRequest.redirect>` or
+        :meth:`UpdateConferenceRequest.end() <bwvoice.UpdateConferenceRequest.end>`.
+        A redirect is not repeated after a failure the server may have acted
+        on (unless ``retry_non_idempotent``); ending is. Raises
+        :class:`~bwvoice.NotFoundError` for an unknown or ended conference.
+        ``timeout``: as for :meth:`modify_call`.
+        """
+        account, conf, req, opts = _update_conference_args(
+            account_id, conference_id, request, timeout
+        )
+        self._run(_ffi.update_conference, account, conf, req, opts)
+
+    def update_conference_bxml(
+        self, account_id: str, conference_id: str, bxml: str, *, timeout: float | None = None
+    ) -> None:
+        """Replaces a conference's BXML with ``bxml`` ("Update conference BXML").
+
+        Checked as for :meth:`update_call_bxml` (escape caller text the same
+        way); not repeated after a failure the server may have acted on.
+        :class:`~bwvoice.NotFoundError` for an unknown or ended conference.
+        """
+        account, conf, document, opts = _conference_bxml_args(
+            account_id, conference_id, bxml, timeout
+        )
+        self._run(_ffi.update_conference_bxml, account, conf, document, opts)
+
+    def get_conference_member(
+        self, account_id: str, conference_id: str, member_id: str, *, timeout: float | None = None
+    ) -> ConferenceMember:
+        """Reads one member of a conference ("Get conference member").
+
+        ``member_id`` is the member's call id. Safe to repeat.
+        :class:`~bwvoice.NotFoundError` for an unknown conference or member.
+        """
+        account, conf, member, opts = _member_args(account_id, conference_id, member_id, timeout)
+        return self._read(_GET_MEMBER, account, conf, member, opts)
+
+    def update_conference_member(
+        self,
+        account_id: str,
+        conference_id: str,
+        member_id: str,
+        *,
+        mute: bool | None = None,
+        hold: bool | None = None,
+        call_ids_to_coach: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Mutes or unmutes, holds or resumes a member, or sets the calls it coaches.
+
+        ("Update conference member".) ``None`` leaves that setting as it is;
+        ``call_ids_to_coach=[]`` coaches no one. At least one must be set
+        (else :class:`~bwvoice.ValidationError` with ``field == "req"``).
+        Safe to repeat: it sets states. ``timeout``: as for :meth:`modify_call`.
+        """
+        account, conf, member, req, opts = _update_member_args(
+            account_id, conference_id, member_id, mute, hold, call_ids_to_coach, timeout
+        )
+        self._run(_ffi.update_conference_member, account, conf, member, req, opts)
+
+    def _read(self, reader: _Reader[_T], *args: Any) -> _T:
+        """Runs ``reader``'s function with ``*args, out``; copies the result out, frees it."""
+        out = getattr(_ffi, reader.pointer)()
+        try:
+            self._run(getattr(_ffi, reader.function), *args, out)
+            if not out:
+                raise InternalError(f"bw_{reader.function} succeeded without a result")
+            return reader.build(out.contents)
+        finally:
+            getattr(_ffi, reader.free)(out)  # NULL (a failure) is a no-op
 
     def _run(self, function: Callable[..., int], *args: Any) -> None:
         """Calls ``function(client, *args, err)`` on the native client; raises on failure."""

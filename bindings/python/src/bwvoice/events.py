@@ -76,8 +76,8 @@ class Event:
     #: ``"attempt_end"``, ``"retry_scheduled"``, ``"retry_denied"``,
     #: ``"token_fetch"`` or ``"call_end"``.
     kind: EventKind
-    #: The API's operationId (``"updateCall"``, ``"getCallState"``,
-    #: ``"updateCallBxml"``, ``"updateCallRecordingState"``), or ``"token"``.
+    #: The API's operationId (``"updateCall"``, ``"createCall"``, ``"getConference"``...:
+    #: the operations listed at the top of ``bwvoice.h``), or ``"token"``.
     operation: str
     #: ``"GET"``, ``"POST"`` or ``"PUT"`` (``http.request.method``).
     http_request_method: str
@@ -118,6 +118,9 @@ class Event:
     #: The attempt (for ``"call_end"``: the call's last attempt) used a pooled
     #: connection, with no TCP or TLS setup; ``False`` for the other kinds.
     connection_reused: bool
+    #: The conference the operation acts on (``getConference``...); else ``None``.
+    #: For a conference member, ``call_id`` is the member's call.
+    conference_id: str | None = None
 
     def attributes(self) -> dict[str, AttributeValue]:
         """The event as flat OpenTelemetry-style attributes (the ``extra`` of its log record).
@@ -188,6 +191,7 @@ def from_native(view: _ffi.bw_event) -> Event | None:
         ),
         duration=view.duration_us / 1_000_000.0,
         connection_reused=bool(view.connection_reused),
+        conference_id=_text(view.conference_id) if _has(view, "conference_id") else None,
     )
 
 
@@ -195,7 +199,10 @@ def from_native(view: _ffi.bw_event) -> Event | None:
 
 
 def _call(event: Event) -> str:
-    """``updateCall of call c-1`` (or just the operation for a token fetch)."""
+    """``updateCall of call c-1``, ``getConference of conference conf-1``, or the operation."""
+    if event.conference_id is not None:
+        member = "" if event.call_id is None else f" member {event.call_id}"
+        return f"{event.operation} of conference {event.conference_id}{member}"
     if event.call_id is None:
         return event.operation
     return f"{event.operation} of call {event.call_id}"
