@@ -89,8 +89,6 @@ class Event:
     #: operation on no one call (createCall, listCalls, a conference).
     account_id: str | None
     call_id: str | None
-    #: The conference the operation acts on; ``None`` outside conferences.
-    conference_id: str | None
     #: The host and port the request went to (``server.address``, ``server.port``).
     server_address: str | None
     server_port: int | None
@@ -177,7 +175,6 @@ def from_native(view: _ffi.bw_event) -> Event | None:
         url_template=_text(view.url_template),
         account_id=_text(view.account_id),
         call_id=_text(view.call_id),
-        conference_id=_text(view.conference_id) if _has(view, "conference_id") else None,
         server_address=_text(view.server_address),
         server_port=view.server_port or None,
         attempt=view.attempt or None,
