@@ -23,6 +23,7 @@ import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "9900000"
@@ -135,6 +136,61 @@ class Demo:
         )
 
 
+class CallFlow:
+    """One language's call flow: two answered calls in a conference, then an example.
+
+    The example places a call to `to`, finds it with listCalls and mutes the
+    first member; `check` looks at what that example alone sent.
+    """
+
+    def __init__(self, demo: Demo, name: str, to: str, caller: str) -> None:
+        self.demo, self.to, self.caller = demo, to, caller
+        self.members = [demo.new_call(), demo.new_call()]
+        spec = {"accountId": ACCOUNT, "name": name, "members": self.members}
+        self.conference = str(demo.control("POST", "/sim/conferences", spec)["id"])
+        self.answer_url = f"{demo.sim}/sim/app/{name}"
+
+    def run(self, title: str, argv: list[str]) -> None:
+        """Runs the example, noting where the simulator's logs stood."""
+        self.requests = len(self.demo.control("GET", "/sim/requests"))
+        self.hooks = len(self.demo.control("GET", "/sim/webhooks"))
+        self.demo.run(title, argv)
+
+    def check(self, tag: str | None = None) -> None:
+        """One createCall, a filtered listCalls, the answer event, one member muted."""
+        demo, api = self.demo, f"/api/v2/accounts/{ACCOUNT}"
+        log = demo.control("GET", "/sim/requests")[self.requests :]
+        created = [r for r in log if r["method"] == "POST" and r["path"] == f"{api}/calls"]
+        body = json.loads(created[0]["body"]) if created else {}
+        demo.expect(
+            [r["status"] for r in created] == [201] and body.get("to") == self.to,
+            f"one createCall to {body.get('to')} (201), answerUrl …{self.answer_url[-16:]}",
+        )
+        wanted = f"to={quote(self.to)}&from={quote(self.caller)}"
+        listed = [r["path"] for r in log if r["path"].startswith(f"{api}/calls?")]
+        demo.expect(
+            bool(listed) and all(wanted in p for p in listed),
+            f"listCalls filtered by to and from: {listed[0] if listed else None}",
+        )
+        answers = [
+            json.loads(d["body"])
+            for d in demo.webhooks(self.hooks + 1)[self.hooks :]
+            if d["url"] == self.answer_url and d["eventType"] == "answer"
+        ]
+        demo.expect(
+            len(answers) == 1 and (tag is None or answers[0].get("tag") == tag),
+            f"the call was answered: answer event at the app URL, tag={tag!r}",
+        )
+        puts = [r["body"] for r in log if r["method"] == "PUT" and "/members/" in r["path"]]
+        view = demo.control("GET", f"/sim/conferences/{self.conference}")
+        mutes = {m["callId"]: m["mute"] for m in view["activeMembers"]}
+        first, second = self.members
+        demo.expect(
+            puts == ['{"mute":true}'] and mutes == {first: True, second: False},
+            f"updateConferenceMember sent {puts}: {first} muted, {second} not",
+        )
+
+
 def c_examples(demo: Demo, exe: Path) -> None:
     """The C examples: redirect, fallback, hang-up, 404 and 409."""
     app = f"{demo.sim}/sim/app"
@@ -220,43 +276,12 @@ def c_examples(demo: Demo, exe: Path) -> None:
 
 def c_call_flow(demo: Demo, exe: Path) -> None:
     """createCall, listCalls and a conference member muted, from C (examples/c/call_flow.c)."""
-    members = [demo.new_call(), demo.new_call()]
-    spec = {"accountId": ACCOUNT, "name": "c-demo", "members": members}
-    conference = str(demo.control("POST", "/sim/conferences", spec)["id"])
-    hooks_before = len(demo.control("GET", "/sim/webhooks"))
-    answer_url = f"{demo.sim}/sim/app/call-flow"
-    demo.run(
+    flow = CallFlow(demo, "c-demo", to="+19195550123", caller="+19195550100")
+    flow.run(
         "place a call, find it with listCalls, then mute one of a conference's two calls",
-        [str(exe / "call_flow"), answer_url, conference, *members],
+        [str(exe / "call_flow"), flow.answer_url, flow.conference, *flow.members],
     )
-
-    calls = f"/api/v2/accounts/{ACCOUNT}/calls"
-    log = demo.control("GET", f"/sim/requests?path_contains={calls}")
-    created = [r for r in log if r["method"] == "POST" and r["path"] == calls]
-    body = json.loads(created[0]["body"]) if created else {}
-    tag = body.get("tag")
-    demo.expect(
-        len(created) == 1 and body.get("answerUrl") == answer_url and tag == "call-flow",
-        f"one createCall, to={body.get('to')} answerUrl=…/sim/app/call-flow tag={tag!r}",
-    )
-    listed = [r["path"] for r in log if r["method"] == "GET" and r["path"].startswith(calls + "?")]
-    filtered = len(listed) == 1 and "to=%2B19195550123&from=%2B19195550100" in listed[0]
-    demo.expect(filtered, f"listCalls filtered by to and from: {listed[0] if listed else None}")
-    answers = [
-        json.loads(d["body"])
-        for d in demo.webhooks(hooks_before + 1)[hooks_before:]
-        if d["url"] == answer_url
-    ]
-    demo.expect(
-        len(answers) == 1 and answers[0].get("tag") == "call-flow",
-        "the simulator answered the call: answer event with the tag at the app URL",
-    )
-    view = demo.control("GET", f"/sim/conferences/{conference}")
-    mute = {m["callId"]: m["mute"] for m in view["activeMembers"]}
-    demo.expect(
-        mute == {members[0]: True, members[1]: False},
-        f"simulator: {members[0]} muted, {members[1]} not",
-    )
+    flow.check(tag="call-flow")
 
 
 def python_examples(demo: Demo) -> None:
@@ -287,52 +312,24 @@ def python_examples(demo: Demo) -> None:
 
 def python_call_flow(demo: Demo) -> None:
     """Place a call, find it among the account's calls, mute a conference member."""
-    to, caller = "+15555551212", "+15555550000"
-    first, second = demo.new_call(), demo.new_call()
-    conf = demo.control(
-        "POST",
-        "/sim/conferences",
-        {"accountId": ACCOUNT, "name": "demo-room", "members": [first, second]},
-    )["id"]
-    before = len(demo.control("GET", "/sim/webhooks"))
-    answer_url = f"{demo.sim}/sim/app/call-flow"
-    demo.run(
+    flow = CallFlow(demo, "demo-room", to="+15555551212", caller="+15555550000")
+    flow.run(
         "place a call, find it with iter_calls, mute a conference member (Python)",
         [
             sys.executable,
             "examples/python/call_flow.py",
             "--to",
-            to,
+            flow.to,
             "--from",
-            caller,
+            flow.caller,
             "--application-id",
             "demo-app",
-            answer_url,
-            conf,
-            first,
-            second,
+            flow.answer_url,
+            flow.conference,
+            *flow.members,
         ],
     )
-    placed = [
-        r
-        for r in demo.control("GET", "/sim/requests?path_contains=/calls")
-        if r["method"] == "POST" and r["path"] == f"/api/v2/accounts/{ACCOUNT}/calls"
-    ]
-    demo.expect(
-        [r["status"] for r in placed] == [201],
-        f"exactly one createCall reached the simulator: {[r['status'] for r in placed]}",
-    )
-    answers = [d for d in demo.webhooks(before + 1)[before:] if d["eventType"] == "answer"]
-    demo.expect(
-        len(answers) == 1 and answers[0]["url"] == answer_url and answers[0]["status"] == 200,
-        "the call was answered and its answer event fetched the first BXML from the app",
-    )
-    view = demo.control("GET", f"/sim/conferences/{conf}")
-    mutes = {m["callId"]: m["mute"] for m in view["activeMembers"]}
-    demo.expect(
-        mutes == {first: True, second: False},
-        f"simulator: the first member muted, the second not ({list(mutes.values())})",
-    )
+    flow.check()
 
 
 def go_examples(demo: Demo) -> None:
@@ -373,75 +370,30 @@ def go_examples(demo: Demo) -> None:
 
 def go_call_flow(demo: Demo) -> None:
     """Go: place a call and find it in the call list; mute a conference member."""
-    to, caller, tag = "+15550107000", "+15550108000", "go-flow"
-    members = [demo.new_call(), demo.new_call()]
-    conference = demo.control(
-        "POST",
-        "/sim/conferences",
-        {"accountId": ACCOUNT, "name": "go-flow", "members": members},
-    )
-    conf_id = str(conference["id"])
-    answer_url = f"{demo.sim}/sim/app/go-callflow"
-    before = len(demo.control("GET", "/sim/webhooks"))
-    demo.run(
+    flow = CallFlow(demo, "go-flow", to="+15550107000", caller="+15550108000")
+    flow.run(
         "place a call, find it in the call list, mute a conference member (Go)",
         [
             str(ROOT / "target/examples/go/callflow"),
             "-to",
-            to,
+            flow.to,
             "-from",
-            caller,
+            flow.caller,
             "-application",
             "app-go",
             "-url",
-            answer_url,
+            flow.answer_url,
             "-tag",
-            tag,
+            "go-flow",
             "-conference",
-            conf_id,
+            flow.conference,
             "-call",
-            members[0],
+            flow.members[0],
             "-other",
-            members[1],
+            flow.members[1],
         ],
     )
-    api = f"/api/v2/accounts/{ACCOUNT}"
-    log: list[dict[str, Any]] = demo.control("GET", f"/sim/requests?path_contains={api}/")
-    creates = [r for r in log if r["method"] == "POST" and r["path"] == f"{api}/calls"]
-    demo.expect(
-        len(creates) == 1 and creates[0]["status"] == 201,
-        f"createCall sent once: {[r['status'] for r in creates]}",
-    )
-    lists = [r for r in log if r["method"] == "GET" and r["path"].startswith(f"{api}/calls?")]
-    demo.expect(
-        len(lists) == 1
-        and "to=%2B15550107000&from=%2B15550108000&minStartTime=" in lists[0]["path"],
-        f"listCalls filtered by to, from and start time: {[r['path'] for r in lists]}",
-    )
-    answers = [
-        d
-        for d in demo.webhooks(before + 1)[before:]
-        if d["eventType"] == "answer" and d["url"] == answer_url
-    ]
-    event = json.loads(answers[0]["body"]) if answers else {}
-    demo.expect(
-        len(answers) == 1 and answers[0]["status"] == 200 and event.get("tag") == tag,
-        f"the new call was answered; its answer event came with tag={event.get('tag')!r}",
-    )
-    if answers:
-        st = demo.control("GET", f"/sim/calls/{answers[0]['callId']}?wait=answered")
-        demo.expect(
-            st["state"] == "answered" and st["direction"] == "outbound" and st["to"] == to,
-            f"simulator: call {st['callId']} to {st['to']} is {st['direction']}, {st['state']}",
-        )
-    view = demo.control("GET", f"/sim/conferences/{conf_id}")
-    mutes = {m["callId"]: m["mute"] for m in view["activeMembers"]}
-    demo.expect(
-        mutes == {members[0]: True, members[1]: False},
-        f"simulator: {members[0]} muted, {members[1]} not: {mutes}",
-    )
-    puts = [r["body"] for r in log if r["method"] == "PUT" and "/members/" in r["path"]]
-    demo.expect(puts == ['{"mute":true}'], f"updateConferenceMember sent {puts}")
+    flow.check(tag="go-flow")
 
 
 def main() -> int:
