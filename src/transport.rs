@@ -172,11 +172,11 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let link = response
-            .headers()
-            .get("link")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        // Several Link headers are one list (RFC 9110 field lines).
+        let links: Vec<&str> = (response.headers().get_all("link").iter())
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let link = (!links.is_empty()).then(|| links.join(", "));
         // Read (capped) even on success: a drained connection can go back
         // to the pool. A body cut short still leaves the status usable.
         let body = response
