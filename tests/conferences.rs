@@ -22,6 +22,9 @@ const CONF_PASSWORD: &str = "conf-pw-Zx1";
 const CONF_CREDENTIAL: &str = "Y29uZi11c2VyOmNvbmYtcHctWngx";
 const WAIT: Duration = Duration::from_secs(10);
 
+/// A member's `(mute, hold, call_ids_to_coach)`.
+type MemberState = (bool, bool, Option<Vec<String>>);
+
 fn get(client: &Client, room: &Room) -> Conference {
     client
         .get_conference(&room.account, &room.conference, &CallOptions::default())
@@ -264,10 +267,7 @@ fn a_conference_through_its_life() {
     assert_eq!(ids, [a.clone(), b.clone()]);
 
     // Each change sets what it names and leaves the rest.
-    let steps: [(
-        UpdateConferenceMemberRequest,
-        (bool, bool, Option<Vec<String>>),
-    ); 5] = [
+    let steps: [(UpdateConferenceMemberRequest, MemberState); 5] = [
         (
             UpdateConferenceMemberRequest {
                 mute: Some(true),

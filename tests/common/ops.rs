@@ -66,6 +66,7 @@ impl Op {
     ];
 
     /// Runs the operation on `room` with the default options.
+    #[allow(clippy::result_large_err)] // `Error` by value, as in the library
     pub fn run(self, client: &Client, sim: &Simulator, room: &Room) -> Result<(), Error> {
         let opts = &CallOptions::default();
         let (account, conf, member) = (&room.account, &room.conference, &room.members[0]);
