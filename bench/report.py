@@ -127,6 +127,7 @@ def main() -> int:
     pairs: list[tuple[tuple[str, str], str, str, str, Optional[float]]] = [
         (c, "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
         (c, "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
+        (c, "bwvoice-create", "libcurl-create", "C: bw_create_call vs libcurl POST", 1.00),
         (c, "bwvoice-on-event", "bwvoice-no-event", "C: no-op on_event vs none", 1.10),
         (c, "bwvoice-tls", "libcurl-tls", "C, HTTPS warm: vs libcurl/OpenSSL", 1.00),
         (c, "bwvoice-tls-cold", "libcurl-tls-cold", "C, HTTPS cold start: vs libcurl", 1.00),
@@ -248,7 +249,8 @@ def main() -> int:
     srv = meta["server"]
     lines.append(
         f"{'server check:':<22} {srv['requests']:,} requests, {srv['bad']} malformed "
-        f"(every side sent POST .../calls/{{id}} with JSON, Basic auth and the redirect URL or a hang-up, or a bodiless GET)"
+        f"(every side sent POST .../calls/{{id}} with JSON, Basic auth and the redirect URL or a hang-up, "
+        f"a bodiless GET, or POST .../calls with an application and the URL)"
     )
     if results["versions"]:
         v = results["versions"]

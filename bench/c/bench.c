@@ -6,6 +6,7 @@
  *
  *   bench latency  BASE ROUNDS CALLS WARMUP   bwvoice vs libcurl, ABAB rounds
  *   bench state    BASE ROUNDS CALLS WARMUP   the same for GET call state
+ *   bench create   BASE ROUNDS CALLS WARMUP   the same for createCall (create.c)
  *   bench tls      BASE CA ROUNDS CALLS WARMUP  redirects over HTTPS, warm connection
  *   bench tls-cold BASE CA ROUNDS CALLS       new client -> first redirect done (TCP + TLS)
  *   bench async    BASE CALLS CONCURRENCY ROUNDS  hang-ups through bw_hangup_async
@@ -17,17 +18,14 @@
  * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
  */
 #define _GNU_SOURCE
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "bwvoice.h"
+#include "bench.h"
 
-#define ACCOUNT "9900000"
-#define REDIRECT_URL "https://app.example/next"
 #define BODY "{\"redirectUrl\":\"" REDIRECT_URL "\"}"
 #define USERNAME "user"
 #define PASSWORD "pass"
@@ -39,7 +37,7 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const char *detail) {
+void die(const char *what, const char *detail) {
     fprintf(stderr, "bench: %s: %s\n", what, detail);
     exit(1);
 }
@@ -59,7 +57,7 @@ static bw_client *client_with(const char *base, bw_client_config cfg) {
     return client;
 }
 
-static bw_client *new_client(const char *base) {
+bw_client *new_client(const char *base) {
     return client_with(base, (bw_client_config)BW_CLIENT_CONFIG_INIT);
 }
 
@@ -69,10 +67,6 @@ static bw_client *tls_client(const char *base, const char *ca) {
     cfg.ca_file = ca;
     return client_with(base, cfg);
 }
-
-/* One measured operation on call c-I; `ctx` is what it runs on (a client, a
- * libcurl handle, the address to connect to). */
-typedef void (*call_op)(const void *ctx, long i);
 
 /* One redirect; `ctx` is the bw_client. */
 static void ours_call(const void *ctx, long i) {
@@ -101,19 +95,13 @@ static void ours_state(const void *ctx, long i) {
 
 /* --- libcurl, the way a careful C programmer would write it -------------- */
 
-typedef struct {
-    CURL *easy;
-    struct curl_slist *headers;
-    char base[200];
-} curl_side;
-
 static size_t discard(char *ptr, size_t size, size_t nmemb, void *userdata) {
     (void)ptr;
     (void)userdata;
     return size * nmemb;
 }
 
-static void curl_side_init(curl_side *c, const char *base, const char *ca) {
+void curl_side_init(curl_side *c, const char *base, const char *ca) {
     c->easy = curl_easy_init();
     if (!c->easy) die("curl_easy_init", "NULL");
     snprintf(c->base, sizeof c->base, "%s", base);
@@ -132,18 +120,12 @@ static void curl_side_init(curl_side *c, const char *base, const char *ca) {
     if (ca) curl_easy_setopt(c->easy, CURLOPT_CAINFO, ca);
 }
 
-static void curl_side_free(curl_side *c) {
+void curl_side_free(curl_side *c) {
     curl_slist_free_all(c->headers);
     curl_easy_cleanup(c->easy);
 }
 
-/* The reply body, kept (not parsed: bwvoice's side parses, so this favours libcurl). */
-typedef struct {
-    char data[4096];
-    size_t len;
-} reply_buf;
-
-static size_t keep(char *ptr, size_t size, size_t nmemb, void *userdata) {
+size_t keep(char *ptr, size_t size, size_t nmemb, void *userdata) {
     reply_buf *b = userdata;
     size_t n = size * nmemb;
     if (b->len + n > sizeof b->data) return 0;
@@ -189,17 +171,10 @@ static void print_rounds(const char *name, const double *us, int rounds) {
     printf("]}\n");
 }
 
-/* One side of an A/B comparison: the row's "side" name and the call it times. */
-typedef struct {
-    const char *name;
-    call_op op;
-    const void *ctx;
-} ab_side;
-
 /* `warmup` calls to each side, interleaved, then `skip` untimed rounds and
  * `rounds` timed ones of `calls` calls to A then `calls` to B (A B A B ...).
  * Prints each side's microseconds per call, round by round. */
-static void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int skip) {
+void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int skip) {
     long id = 0;
     for (long i = 0; i < warmup; i++) {
         a.op(a.ctx, id++);
@@ -475,6 +450,8 @@ int main(int argc, char **argv) {
         return latency(argv[2], NULL, atoi(argv[3]), atol(argv[4]), atol(argv[5]), 0);
     if (argc == 6 && strcmp(argv[1], "state") == 0)
         return latency(argv[2], NULL, atoi(argv[3]), atol(argv[4]), atol(argv[5]), 1);
+    if (argc == 6 && strcmp(argv[1], "create") == 0)
+        return create_latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
     if (argc == 6 && strcmp(argv[1], "fanout") == 0)
         return fanout(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
     if (argc == 7 && strcmp(argv[1], "tls") == 0)

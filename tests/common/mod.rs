@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
+pub mod ops;
+pub mod wire;
+pub use wire::*;
+
 pub use bwvoice::{Auth, CallOptions, Client, ClientConfig, Error, ModifyCallRequest, Status};
 pub use bwvoice_sim::{CallState, Config as SimConfig, Fault, Simulator};
 

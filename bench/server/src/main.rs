@@ -1,11 +1,14 @@
 //! The bench's loopback server: HTTP/1.1 with keep-alive, one thread per
-//! connection, answering "Update active call" `200 OK` with an empty body
-//! and "Get call state" with one fixed `callState` (optionally after
-//! `--delay-ms`). It checks that each request looks like one of the two
-//! (POST with a JSON content type and a body naming the redirect URL or
-//! ending the call, or a bodiless GET, to .../accounts/{a}/calls/{c} with the expected
-//! Authorization) and counts the ones that do not; `GET /__stats` reports
-//! the counts, so the bench can prove every side sent the same thing.
+//! connection, answering "Update active call" `200 OK` with an empty body,
+//! "Get call state" with one fixed `callState` and "Create call" `201
+//! Created` with one fixed `createCallResponse` (optionally after
+//! `--delay-ms`). It checks that each request looks like one of the three
+//! (POST to .../accounts/{a}/calls/{c} with a JSON content type and a body
+//! naming the redirect URL or ending the call; a bodiless GET there; POST
+//! to .../accounts/{a}/calls with a JSON body naming an application and the
+//! URL; each with the expected Authorization) and counts the ones that do
+//! not; `GET /__stats` reports the counts, so the bench can prove every
+//! side sent the same thing.
 //!
 //! Usage: bwvoice-bench-server [--delay-ms N] [--port-file PATH]
 //!        [--expect-auth VALUE] [--expect-body-contains TEXT] [--tls-ca PATH]
@@ -27,6 +30,10 @@ const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 const HANGUP: &[u8] = br#"{"state":"completed"}"#;
 /// A typical answered call, as Bandwidth returns it.
 const CALL_STATE: &str = r#"{"applicationId":"04e88489-df02-4e34-a0ee-27a91849555f","accountId":"9900000","callId":"c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85","parentCallId":null,"to":"+19195551234","from":"+19195554321","direction":"outbound","state":"answered","stirShaken":null,"identity":null,"enqueuedTime":"2022-06-16T13:15:07.160Z","startTime":"2022-06-16T13:15:07.160Z","answerTime":"2022-06-16T13:15:18.126Z","endTime":null,"disconnectCause":null,"errorMessage":null,"errorId":null,"lastUpdate":"2022-06-16T13:15:18.126Z"}"#;
+/// A placed call, as Bandwidth answers "Create call" (the spec's example).
+const CREATED_CALL: &str = r#"{"applicationId":"04e88489-df02-4e34-a0ee-27a91849555f","accountId":"9900000","callId":"c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85","to":"+19195551234","from":"+19195554321","enqueuedTime":"2022-06-16T13:15:07.160Z","callUrl":"https://voice.bandwidth.com/api/v2/accounts/9900000/calls/c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85","callTimeout":30,"callbackTimeout":15,"tag":null,"answerMethod":"POST","answerUrl":"https://app.example/next","answerFallbackMethod":"POST","answerFallbackUrl":null,"disconnectMethod":"POST","disconnectUrl":null,"username":null,"password":null,"fallbackUsername":null,"fallbackPassword":null,"priority":5}"#;
+/// What a createCall body must name besides the expected text.
+const CREATE_FIELD: &[u8] = br#""applicationId":"#;
 const MAX_HEAD: usize = 64 * 1024;
 
 struct Config {
@@ -167,6 +174,7 @@ fn serve(mut stream: impl Read + Write, config: &Config, stats: &Stats) -> io::R
                 Summary {
                     stats: head.method == "GET" && head.path == "/__stats",
                     get: head.method == "GET",
+                    create: head.method == "POST" && target(head.path) == Target::Calls,
                     content_length: head.content_length,
                     close: head.close,
                 },
@@ -202,13 +210,12 @@ fn serve(mut stream: impl Read + Write, config: &Config, stats: &Stats) -> io::R
             stats.requests.fetch_add(1, Ordering::Relaxed);
             let body_ok = if request.get {
                 body.is_empty()
+            } else if request.create {
+                find(body, CREATE_FIELD).is_some() && expected_body(config, body)
             } else if body == HANGUP {
                 true
             } else {
-                config
-                    .expect_body
-                    .as_deref()
-                    .is_none_or(|want| find(body, want.as_bytes()).is_some())
+                expected_body(config, body)
             };
             if !(head_ok && body_ok) {
                 stats.bad.fetch_add(1, Ordering::Relaxed);
@@ -220,6 +227,12 @@ fn serve(mut stream: impl Read + Write, config: &Config, stats: &Stats) -> io::R
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{CALL_STATE}",
                     CALL_STATE.len()
+                );
+                stream.write_all(reply.as_bytes())?;
+            } else if request.create {
+                let reply = format!(
+                    "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{CREATED_CALL}",
+                    CREATED_CALL.len()
                 );
                 stream.write_all(reply.as_bytes())?;
             } else {
@@ -240,6 +253,8 @@ struct Summary {
     stats: bool,
     /// A "Get call state" request, answered with `CALL_STATE`.
     get: bool,
+    /// A "Create call" request, answered with `CREATED_CALL`.
+    create: bool,
     content_length: usize,
     close: bool,
 }
@@ -282,24 +297,53 @@ fn parse_head(head: &str) -> Head<'_> {
     out
 }
 
-fn head_looks_right(request: &Head, config: &Config) -> bool {
-    let path_ok = request
-        .path
+/// What a request's path addresses.
+#[derive(PartialEq)]
+enum Target {
+    /// `.../accounts/{a}/calls/{c}`: one call.
+    Call,
+    /// `.../accounts/{a}/calls`: the account's calls (createCall).
+    Calls,
+    Other,
+}
+
+fn target(path: &str) -> Target {
+    let Some((account, tail)) = path
         .split_once("/accounts/")
-        .and_then(|(_, rest)| rest.split_once("/calls/"))
-        .is_some_and(|(account, call)| {
-            !account.is_empty() && !call.is_empty() && !call.contains('/')
-        });
+        .and_then(|(_, rest)| rest.split_once("/calls"))
+    else {
+        return Target::Other;
+    };
+    if account.is_empty() || account.contains('/') {
+        return Target::Other;
+    }
+    match tail.strip_prefix('/') {
+        _ if tail.is_empty() => Target::Calls,
+        Some(call) if !call.is_empty() && !call.contains('/') => Target::Call,
+        _ => Target::Other,
+    }
+}
+
+fn head_looks_right(request: &Head, config: &Config) -> bool {
     let auth_ok = config
         .expect_auth
         .as_deref()
         .is_none_or(|want| request.authorization == want);
-    let shape_ok = match request.method {
-        "POST" => request.content_type.starts_with("application/json"),
-        "GET" => request.content_length == 0,
+    let json = request.content_type.starts_with("application/json");
+    let shape_ok = match (request.method, target(request.path)) {
+        ("POST", Target::Call | Target::Calls) => json,
+        ("GET", Target::Call) => request.content_length == 0,
         _ => false,
     };
-    shape_ok && path_ok && auth_ok
+    shape_ok && auth_ok
+}
+
+/// The body names `--expect-body-contains`, when given.
+fn expected_body(config: &Config, body: &[u8]) -> bool {
+    config
+        .expect_body
+        .as_deref()
+        .is_none_or(|want| find(body, want.as_bytes()).is_some())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
