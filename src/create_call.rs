@@ -263,7 +263,7 @@ impl CreateCallRequest {
         if !is_e164(&self.from) {
             return Err(Error::invalid(
                 "from",
-                "from must be an E.164 number (+ and 1 to 15 digits, the first not 0), even with privacy",
+                "from must be an E.164 number (+ and 2 to 15 digits, the first not 0), even with privacy",
             ));
         }
         check_identifier("application_id", &self.application_id)?;

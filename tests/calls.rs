@@ -8,7 +8,7 @@
 mod common;
 
 use bwvoice::{CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode};
-use bwvoice::{ListCallsQuery, RedirectMethod};
+use bwvoice::RedirectMethod;
 use bwvoice_sim::Outbound;
 use common::*;
 use serde_json::Value;
@@ -344,35 +344,6 @@ fn a_ringing_call_hung_up_is_cancelled() {
             .collect::<Vec<_>>(),
         ["disconnect"]
     );
-}
-
-/// The library takes any E.164 number of 1 to 15 digits; the simulator
-/// wants at least 2, as no real number is shorter. Its 400 says which field,
-/// and nothing was placed.
-#[test]
-fn a_number_only_the_server_refuses_is_a_bad_request() {
-    let sim = sim();
-    let client = client(basic(&sim));
-    let request = CreateCallRequest::new("+5", "+15555550199", "app-1", "https://app.example/a");
-    request.validate().expect("the library lets it through");
-    let err = client
-        .create_call(ACCOUNT, &request, &CallOptions::default())
-        .unwrap_err();
-    assert_eq!(
-        (err.status, err.http_status, err.attempts, err.maybe_applied),
-        (Status::BadRequest, 400, 1, false),
-        "{err}"
-    );
-    assert_eq!(err.error_type.as_deref(), Some("validation"));
-    assert_eq!(
-        err.description.as_deref(),
-        Some("Invalid to: must be an E164 telephone number or a SIP URI")
-    );
-    assert!(err.message.starts_with("HTTP 400: "), "{}", err.message);
-    let page = client
-        .list_calls(ACCOUNT, &ListCallsQuery::default(), &CallOptions::default())
-        .unwrap();
-    assert!(page.calls.is_empty(), "{:?}", page.calls);
 }
 
 /// Invalid input is refused before anything is sent, even a token request.

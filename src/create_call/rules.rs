@@ -19,7 +19,7 @@ pub(super) fn check_to(to: &str) -> Result<(), Error> {
     }
     Err(Error::invalid(
         "to",
-        "to must be an E.164 number (+ and 1 to 15 digits, the first not 0) or a SIP URI (sip:user@host or sips:user@host, no spaces)",
+        "to must be an E.164 number (+ and 2 to 15 digits, the first not 0) or a SIP URI (sip:user@host or sips:user@host, no spaces)",
     ))
 }
 
@@ -27,7 +27,8 @@ pub(super) fn is_e164(number: &str) -> bool {
     let Some(digits) = number.strip_prefix('+') else {
         return false;
     };
-    (1..=15).contains(&digits.len())
+    // A country code and at least one more digit: no number is shorter.
+    (2..=15).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
         && !digits.starts_with('0')
 }
