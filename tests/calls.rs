@@ -7,8 +7,8 @@
 
 mod common;
 
-use bwvoice::{CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode};
 use bwvoice::RedirectMethod;
+use bwvoice::{CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode};
 use bwvoice_sim::Outbound;
 use common::*;
 use serde_json::Value;

@@ -316,7 +316,7 @@ fn a_page_over_32_mib_is_a_protocol_error() {
         assert_eq!(
             err.message,
             "malformed listCalls answer: the body could not be read whole \
-             (cut short, or over 32768 KiB)",
+             (cut short, or over 32 MiB); ask for a smaller page_size",
             "{case}"
         );
         let page = list(&client, &query).expect("the client goes on");

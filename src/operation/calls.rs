@@ -25,7 +25,7 @@ pub fn create_call(
     let url = account_url(base, account_id)? + "/calls";
     request.validate()?;
     let read =
-        |reply: &Reply| CreatedCall::parse(body(reply, "createCall answer", MAX_BODY_BYTES)?);
+        |reply: &Reply| CreatedCall::parse(body(reply, "createCall answer", MAX_BODY_BYTES, "")?);
     let mut op = Operation::new(
         "createCall",
         Method::Post,
@@ -73,7 +73,12 @@ pub fn list_calls(
     query.validate()?;
     let read = |reply: &Reply| {
         CallPage::parse(
-            body(reply, "listCalls answer", MAX_PAGE_BYTES)?,
+            body(
+                reply,
+                "listCalls answer",
+                MAX_PAGE_BYTES,
+                "; ask for a smaller page_size",
+            )?,
             reply.link.as_deref(),
         )
     };

@@ -36,7 +36,7 @@ pub fn get_conference(
     conference_id: &str,
 ) -> Result<Operation<Conference>, Error> {
     let url = conference_url(base, account_id, conference_id)?;
-    let read = |reply: &Reply| Conference::parse(body(reply, "conference", MAX_BODY_BYTES)?);
+    let read = |reply: &Reply| Conference::parse(body(reply, "conference", MAX_BODY_BYTES, "")?);
     let ids = (account_id, conference_id);
     Ok(on_conference(
         "getConference",
@@ -162,8 +162,9 @@ pub fn get_conference_member(
     member_id: &str,
 ) -> Result<Operation<ConferenceMember>, Error> {
     let url = member_url(base, account_id, conference_id, member_id)?;
-    let read =
-        |reply: &Reply| ConferenceMember::parse(body(reply, "conference member", MAX_BODY_BYTES)?);
+    let read = |reply: &Reply| {
+        ConferenceMember::parse(body(reply, "conference member", MAX_BODY_BYTES, "")?)
+    };
     let ids = (account_id, conference_id);
     let mut op = on_conference(
         "getConferenceMember",

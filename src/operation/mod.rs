@@ -147,15 +147,18 @@ fn ignore(_: &Reply) -> Result<(), Error> {
     Ok(())
 }
 
-/// The body of a 2xx answer that must have one.
-fn body<'r>(reply: &'r Reply, what: &str, max: u64) -> Result<&'r [u8], Error> {
+/// The body of a 2xx answer that must have one; `hint` says what to do
+/// when it was too large.
+fn body<'r>(reply: &'r Reply, what: &str, max: u64, hint: &str) -> Result<&'r [u8], Error> {
     reply.body.as_deref().ok_or_else(|| {
+        let size = if max >= 1 << 20 {
+            format!("{} MiB", max >> 20)
+        } else {
+            format!("{} KiB", max >> 10)
+        };
         Error::new(
             Status::Protocol,
-            format!(
-                "malformed {what}: the body could not be read whole (cut short, or over {} KiB)",
-                max / 1024
-            ),
+            format!("malformed {what}: the body could not be read whole (cut short, or over {size}){hint}"),
         )
     })
 }
