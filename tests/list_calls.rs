@@ -369,6 +369,16 @@ fn a_next_link_without_a_page_token_is_a_protocol_error() {
         let next = link.contains("next").then(|| "n+2".to_owned());
         assert_eq!(page.next_page_token, next, "{link}");
     }
+    // Two Link header lines are one list: the next link may be on the second.
+    let mut two_lines = link_fault(format!(r#"<{calls_url}?pageToken=p1>; rel="prev""#));
+    two_lines.headers.push((
+        "Link".into(),
+        format!(r#"<{calls_url}?pageToken=n3>; rel="next""#),
+    ));
+    sim.add_fault(two_lines);
+    let page = list(&client, &ListCallsQuery::default()).unwrap();
+    assert_eq!(page.next_page_token.as_deref(), Some("n3"));
+
     let page = list(&client, &ListCallsQuery::default()).unwrap();
     assert_eq!((ids(&page), page.next_page_token), (vec![call], None));
 }
