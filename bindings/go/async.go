@@ -235,8 +235,10 @@ static void bwvoice_on_event(void *userdata, const bw_event *event) {
 	bw_event e;
 	memset(&e, 0, sizeof e);
 	memcpy(&e, event, event->struct_size < sizeof e ? event->struct_size : sizeof e);
-	const char **text[] = {&e.operation, &e.http_request_method, &e.url_template, &e.account_id,
-	                       &e.call_id, &e.server_address, &e.error_type, &e.retry_reason};
+	// Every string of bw_event: one left out would dangle once this returns.
+	const char **text[] = {&e.operation,      &e.http_request_method, &e.url_template,
+	                       &e.account_id,     &e.call_id,             &e.conference_id,
+	                       &e.server_address, &e.error_type,          &e.retry_reason};
 	enum { N = sizeof text / sizeof text[0] };
 	size_t len[N], total = 0;
 	for (int i = 0; i < N; i++) {

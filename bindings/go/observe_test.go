@@ -631,3 +631,39 @@ func TestOnEventPanicHelper(t *testing.T) {
 	_ = c.Hangup(context.Background(), accountID(t), "c-unknown")
 	t.Error("the call returned: OnEvent's panic was swallowed")
 }
+
+// Events name the conference an operation acts on, and a member's call;
+// the strings are the library's, copied before its callback returns.
+func TestEventsNameTheConference(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	opts := shared.basicOptions()
+	opts.OnEvent = rec.on
+	acct, c, call := withCall(t, opts, "answered")
+	members := append([]string{call}, shared.createCalls(t, acct, 1)...)
+	conf := shared.createConference(t, acct, "events", members, nil)
+	ctx := context.Background()
+	for _, step := range []struct {
+		name               string
+		run                func() error
+		conference, callID string
+	}{
+		{"GetConference", func() error { _, err := c.GetConference(ctx, acct, conf.ID); return err }, conf.ID, ""},
+		{"GetConferenceMember", func() error { _, err := c.GetConferenceMember(ctx, acct, conf.ID, call); return err }, conf.ID, call},
+		{"GetCallState", func() error { _, err := c.GetCallState(ctx, acct, call); return err }, "", call},
+	} {
+		if err := step.run(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		events := rec.take()
+		if len(events) == 0 {
+			t.Fatalf("%s: no events", step.name)
+		}
+		for _, e := range events {
+			if e.ConferenceID != step.conference || e.CallID != step.callID {
+				t.Errorf("%s: event %s has conference %q and call %q, want %q and %q",
+					step.name, e.Kind, e.ConferenceID, e.CallID, step.conference, step.callID)
+			}
+		}
+	}
+}
