@@ -485,11 +485,12 @@ typedef struct bw_client_config {
    */
   uint32_t max_attempts;
   /**
-   * Also retry a redirect or a BXML replacement after a failure the
-   * server may have acted on (timeout, connection reset, 5xx other than
-   * 503). Off by default: a repeated redirect fires your webhook twice,
-   * repeated BXML restarts the script. Hang-ups, call-state reads and
-   * recording changes are always retried.
+   * Also retry a redirect or a BXML replacement (of a call or a
+   * conference) after a failure the server may have acted on (timeout,
+   * connection reset, 5xx other than 503). Off by default: a repeated
+   * redirect fires your webhook twice, repeated BXML restarts the
+   * script. Reads, hang-ups, recording changes and member updates are
+   * always retried; `bw_create_call` never is, whatever this says.
    */
   bool retry_non_idempotent;
   /**

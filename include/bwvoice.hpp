@@ -177,7 +177,7 @@ struct Config {
     std::chrono::milliseconds connect_timeout{0};  ///< 0: 5 s
     std::chrono::milliseconds timeout{0};          ///< whole call, retries included; 0: 30 s
     std::uint32_t max_attempts = 0;                ///< first try included; 0: 3
-    bool retry_non_idempotent = false;             ///< also retry redirects the server may have acted on
+    bool retry_non_idempotent = false;             ///< also retry redirects the server may have acted on (never create_call)
     TlsRoots tls_roots = TlsRoots::bundled;
     std::optional<std::string> ca_file;  ///< trust only this PEM file's CAs
     std::optional<std::string> proxy;    ///< e.g. http://proxy.example:3128

@@ -33,10 +33,12 @@ pub struct ClientConfig {
     pub timeout: Option<Duration>,
     /// Attempts per call, first included; default 3, `Some(1)` never retries.
     pub max_attempts: Option<u32>,
-    /// Also retry a redirect or a BXML replacement after a failure that may
-    /// have reached the server (timeout, reset, 5xx other than 503). Off by
-    /// default because a repeated redirect re-fires the customer's webhook
-    /// and repeated BXML restarts the script.
+    /// Also retry a redirect or a BXML replacement (of a call or a
+    /// conference) after a failure that may have reached the server
+    /// (timeout, reset, 5xx other than 503). Off by default because a
+    /// repeated redirect re-fires the customer's webhook and repeated BXML
+    /// restarts the script. Never applies to `create_call`: a second one
+    /// rings a second phone.
     pub retry_non_idempotent: bool,
     /// Which certificate authorities to trust (verification is always on).
     pub tls_roots: TlsRoots,

@@ -126,10 +126,11 @@ type Options struct {
 	// MaxAttempts is the number of attempts per call, the first included;
 	// default 3; 1 disables retries.
 	MaxAttempts int
-	// RetryNonIdempotent also retries a redirect after a failure the server
-	// may have acted on (timeout, connection reset, 5xx other than 503).
-	// Off by default: a repeated redirect fires your webhook twice.
-	// Hang-ups are always retried.
+	// RetryNonIdempotent also retries a redirect or new BXML (of a call or
+	// a conference) after a failure the server may have acted on (timeout,
+	// connection reset, 5xx other than 503). Off by default: a repeated
+	// redirect fires your webhook twice. Hang-ups, reads and member updates
+	// are always retried; CreateCall never is, whatever this says.
 	RetryNonIdempotent bool
 	// TLSRoots selects the trusted CAs; default TLSRootsBundled.
 	TLSRoots TLSRoots

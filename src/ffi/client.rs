@@ -71,11 +71,12 @@ pub struct bw_client_config {
     /// Attempts per call, the first included. 0: `BW_DEFAULT_MAX_ATTEMPTS`.
     /// 1 disables retries.
     pub max_attempts: u32,
-    /// Also retry a redirect or a BXML replacement after a failure the
-    /// server may have acted on (timeout, connection reset, 5xx other than
-    /// 503). Off by default: a repeated redirect fires your webhook twice,
-    /// repeated BXML restarts the script. Hang-ups, call-state reads and
-    /// recording changes are always retried.
+    /// Also retry a redirect or a BXML replacement (of a call or a
+    /// conference) after a failure the server may have acted on (timeout,
+    /// connection reset, 5xx other than 503). Off by default: a repeated
+    /// redirect fires your webhook twice, repeated BXML restarts the
+    /// script. Reads, hang-ups, recording changes and member updates are
+    /// always retried; `bw_create_call` never is, whatever this says.
     pub retry_non_idempotent: bool,
     /// Which CAs to trust: `BW_TLS_ROOTS_BUNDLED` (0) or `BW_TLS_ROOTS_SYSTEM`.
     /// Certificate verification cannot be switched off.

@@ -258,7 +258,7 @@ class Client:
     * ``max_attempts`` -- 3 (1 disables retries);
     * ``retry_non_idempotent`` -- also retry a redirect or a BXML replacement
       after a failure the server may have acted on (your webhook may then
-      fire twice, the new script restart);
+      fire twice, the new script restart); never ``create_call``;
     * ``tls_roots`` -- ``"bundled"`` (Mozilla's roots) or ``"system"``;
       ``ca_file`` -- a PEM file of CAs trusted instead;
     * ``proxy`` -- an ``http://`` proxy URL; ``proxy_from_env`` -- use
