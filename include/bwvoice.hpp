@@ -285,7 +285,7 @@ struct CreateCallRequest {
     Seconds call_timeout{0};      ///< 1 to 300; 0: not sent (Bandwidth's 30)
     Seconds callback_timeout{0};  ///< 1 to 25; 0: not sent (Bandwidth's 15)
     std::uint32_t priority = 0;   ///< 1 to 5; 0: not sent (Bandwidth's 5)
-    std::optional<std::string> tag;  ///< find the call again with it (see Client::create_call)
+    std::optional<std::string> tag;  ///< sent with every webhook of the call (see Client::create_call)
     std::optional<MachineDetection> machine_detection;
 };
 
