@@ -550,7 +550,8 @@ class Client:
         429; not after a 503, which a proxy may send once the request got
         through). A failure with ``maybe_applied`` may have placed the call:
         find it with :meth:`iter_calls` (``to``, ``from_`` and a
-        ``min_start_time`` just before the attempt) and match ``request.tag``.
+        ``min_start_time`` just before the attempt); a listed call has no
+        tag, but ``request.tag`` comes back in the call's webhooks.
         ``timeout``: as for :meth:`modify_call`.
         """
         account, req, opts = _create_call_args(account_id, request, timeout)
