@@ -110,9 +110,7 @@ impl<T> Operation<T> {
             read,
         }
     }
-}
 
-impl<T> Operation<T> {
     /// What the operation acts on, for the words of an HTTP error (a 404
     /// says which thing is unknown).
     pub fn subject(&self) -> &'static str {
