@@ -332,6 +332,11 @@ fn growable_layouts_follow_the_rule() {
     check_layouts::<bw_call_options>();
     check_layouts::<bw_stats>();
     check_layouts::<bw_error>();
+    check_layouts::<bw_create_call_request>();
+    check_layouts::<bw_machine_detection>();
+    check_layouts::<bw_list_calls_query>();
+    check_layouts::<bw_update_conference_request>();
+    check_layouts::<bw_update_conference_member_request>();
 }
 
 #[test]
