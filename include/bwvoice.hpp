@@ -944,17 +944,31 @@ public:
     /**
      * Every call `query` matches, page after page from query.page_token:
      * calls `each(const CallState &)` for each, oldest first, and returns how
-     * many there were. `opts` applies to each page's request.
+     * many there were. `opts` applies to each page's request. A server
+     * that links to a page already read (a page token again) gets an Error
+     * with Status::protocol rather than being followed for ever.
      */
     template <class F>
     std::size_t list_all_calls(std::string_view account_id, ListCallsQuery query, F &&each,
                                const CallOptions &opts = CallOptions()) const {
         std::size_t n = 0;
+        std::vector<std::string> followed;
         do {
             CallPage page = list_calls(account_id, query, opts);
             for (const CallState &call : page.calls) each(call);
             n += page.calls.size();
+            if (query.page_token) followed.push_back(*query.page_token);
             query.page_token = std::move(page.next_page_token);
+            if (query.page_token &&
+                std::find(followed.begin(), followed.end(), *query.page_token) != followed.end()) {
+                bw_error err = BW_ERROR_INIT;
+                err.status = BW_ERR_PROTOCOL;
+                err.retry_after_ms = -1;
+                detail::copy_text(err.message,
+                                  "listCalls: the server linked to a page already read (the same "
+                                  "page token again); stopping instead of reading it for ever");
+                throw Error(err);
+            }
         } while (query.page_token);
         return n;
     }

@@ -222,6 +222,8 @@ for exe in test_wrapper hangup_static; do
 done
 a=$(sim call) b=$(sim call) c=$(sim call) limited=$(sim call)
 sim fault "{\"match\":\"$limited\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}"
+# Account loop-pages: every page links to the same next page.
+sim fault '{"match":"loop-pages","route":"calls","method":"GET","count":2,"status":200,"body":"[]","headers":{"Link":"<http://127.0.0.1/x?pageToken=again>; rel=\"next\""}}'
 member_a=$(sim call) member_b=$(sim call)
 conference=$(sim conference "$member_a" "$member_b")
 BW_APP_URL=$app "$work/wrap/test_wrapper" "$a" "$b" "$c" "$limited" "$conference" "$member_a" "$member_b" \

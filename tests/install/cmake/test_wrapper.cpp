@@ -110,6 +110,11 @@ static void test_calls_and_conferences(const bwvoice::Client &client, const std:
     const std::size_t n = client.list_all_calls(
         account, query, [&](const bwvoice::CallState &call) { seen.push_back(call.call_id.value_or("")); });
     CHECK(n == 2 && seen == (std::vector<std::string>{first.call_id, second.call_id}));
+    // run.sh makes the server link account loop-pages to the same page again
+    // and again: an error, not an endless walk.
+    if (auto e = ERROR_OF(client.list_all_calls("loop-pages", bwvoice::ListCallsQuery(),
+                                                [](const bwvoice::CallState &) {})))
+        CHECK(e->status() == bwvoice::Status::protocol);
     const bwvoice::CallPage page = client.list_calls(account, query);
     CHECK(page.calls.size() == 1 && page.calls[0].call_id == first.call_id && page.next_page_token);
     query.page_token = page.next_page_token;
