@@ -43,7 +43,7 @@
 mod attempt;
 mod auth;
 mod budget;
-mod bxml;
+pub mod bxml;
 mod call_state;
 mod cancel;
 mod client;

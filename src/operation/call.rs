@@ -148,7 +148,11 @@ pub fn update_call_bxml(
     document: &str,
 ) -> Result<Operation<()>, Error> {
     let url = call_url(base, account_id, call_id)? + "/bxml";
-    bxml::check(document)?;
+    bxml::check(
+        document,
+        bxml::DocumentKind::UpdateCall,
+        bxml::UnknownVerbs::Refuse,
+    )?;
     let template = "/accounts/{accountId}/calls/{callId}/bxml";
     let mut op = Operation::new(
         "updateCallBxml",

@@ -121,7 +121,11 @@ pub fn update_conference_bxml(
     document: &str,
 ) -> Result<Operation<()>, Error> {
     let url = conference_url(base, account_id, conference_id)? + "/bxml";
-    bxml::check(document)?;
+    bxml::check(
+        document,
+        bxml::DocumentKind::UpdateConference,
+        bxml::UnknownVerbs::Refuse,
+    )?;
     let template = "/accounts/{accountId}/conferences/{conferenceId}/bxml";
     let ids = (account_id, conference_id);
     let name = "updateConferenceBxml";
