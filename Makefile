@@ -26,7 +26,7 @@ LIBDIR     ?= lib
 INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
-.PHONY: all build examples header python-bindings demo test test-rust test-c test-python test-go test-install \
+.PHONY: all build examples header python-bindings bxml-table demo test test-rust test-c test-python test-go test-install \
         test-dist install uninstall dist lint bench fuzz soak miri help clean
 
 all: build examples
@@ -37,6 +37,7 @@ help:
 	@echo "make test-dist   make dist, then install and use each artifact (C, CMake, Go, pip) against the simulator"
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make python-bindings  regenerate bindings/python/src/bwvoice/_bindings.py from the header"
+	@echo "make bxml-table  after changing src/bxml/verbs.rs or ssml.rs: its JSON export and the typed builders"
 	@echo "make examples    build examples/c into $(EXE_DIR)"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
@@ -79,6 +80,12 @@ header:
 # The Python binding's ctypes declarations, generated from the header (needs pycparser).
 python-bindings:
 	$(PYTHON) bindings/python/scripts/generate_bindings.py
+
+# After a change to the BXML table (src/bxml/verbs.rs, ssml.rs): its JSON
+# export, and the typed builders generated from it.
+bxml-table:
+	BWVOICE_WRITE_BXML_TABLE=1 cargo test --lib bxml::export
+	$(PYTHON) bindings/python/scripts/generate_bxml.py
 
 demo: build examples $(PC_DIR)/bwvoice.pc
 	BWVOICE_SIM=$(SIM) EXE_DIR=$(EXE_DIR) GO=$(GO) BWVOICE_LIBRARY=$(LIB) \

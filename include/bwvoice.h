@@ -25,7 +25,9 @@
  *
  * Around them: bw_client_new / bw_free, bw_client_stats, bw_cancel,
  * bw_result_* (an asynchronous call's result), bw_queue_* (completions for an
- * event loop), bw_xml_escape, bw_status_str, bw_version*.
+ * event loop), bw_bxml_* (build BXML checked against Bandwidth's rules),
+ * bw_bxml_check (check a BXML document), bw_xml_escape, bw_status_str,
+ * bw_version*.
  *
  * Growable structs. Every struct passed by pointer (bw_client_config,
  * bw_modify_call_request, bw_call_options, bw_error, bw_stats, and every
@@ -321,6 +323,22 @@
 #define BW_EVENT_CALL_END 5
 
 /**
+ * Flag: let verbs this library does not know through unchecked, for verbs
+ * Bandwidth adds before the library knows them. Without it they are
+ * refused, so a typo such as `<SpeakSentance>` is caught.
+ */
+#define BW_BXML_ALLOW_UNKNOWN_VERBS 1
+
+/**
+ * A BXML document being built, from `bw_bxml_new`. Each call checks its
+ * step against Bandwidth's rules (the element may go there, the attribute
+ * exists and its value is in range, the text is right) and on failure
+ * changes nothing, so the caller may go on. Text and attribute values are
+ * always escaped. Not thread-safe: use it from one thread at a time.
+ */
+typedef struct bw_bxml bw_bxml;
+
+/**
  * An opaque Voice API client. Thread-safe: any number of threads may call
  * its operations on one client at once; they share its
  * connection pool and OAuth2 token. Free it with `bw_free` once every
@@ -559,6 +577,14 @@ typedef struct bw_client_config {
    * letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
    */
   const char *binding;
+  /**
+   * Let BXML verbs this library does not know through the check
+   * `bw_update_call_bxml` and `bw_update_conference_bxml` make (verbs
+   * Bandwidth added after this version); known verbs are checked either
+   * way. Off by default, so a typo such as `<SpeakSentance>` fails
+   * before it reaches a live call.
+   */
+  bool allow_unknown_bxml_verbs;
 } bw_client_config;
 
 /**
@@ -1340,6 +1366,12 @@ typedef struct bw_update_conference_member_request {
 } bw_update_conference_member_request;
 
 /**
+ * What a BXML document is for: `BW_BXML_RESPONSE`, `BW_BXML_UPDATE_CALL`
+ * or `BW_BXML_UPDATE_CONFERENCE`.
+ */
+typedef int32_t bw_bxml_kind;
+
+/**
  * Success.
  */
 #define BW_OK 0
@@ -1420,6 +1452,22 @@ typedef struct bw_update_conference_member_request {
  * call still queued) before it completed.
  */
 #define BW_ERR_CANCELLED 15
+
+/**
+ * The answer to a webhook: a `<Response>` of any verbs.
+ */
+#define BW_BXML_RESPONSE 1
+
+/**
+ * For `bw_update_call_bxml`: a `<Bxml>` of any verbs.
+ */
+#define BW_BXML_UPDATE_CALL 2
+
+/**
+ * For `bw_update_conference_bxml`: a `<Bxml>` of the verbs a conference
+ * plays (`<SpeakSentence>`, `<PlayAudio>` and the recording verbs).
+ */
+#define BW_BXML_UPDATE_CONFERENCE 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -2156,6 +2204,128 @@ bool bw_queue_next(struct bw_queue *queue,
  * `queue` is NULL or a queue from `bw_queue_new`, not yet freed.
  */
 void bw_queue_free(struct bw_queue *queue);
+
+/**
+ * Starts a document of `kind` (its root, `<Response>` or `<Bxml>`, is
+ * implicit) and writes it to `*out`; free it with `bw_bxml_free`. `flags`
+ * is 0 or `BW_BXML_ALLOW_UNKNOWN_VERBS`.
+ *
+ * # Safety
+ * `out` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_bxml_new(bw_bxml_kind kind,
+                      uint32_t flags,
+                      struct bw_bxml **out,
+                      struct bw_error *err);
+
+/**
+ * Opens `element` (a verb, or a child element such as `<PhoneNumber>`)
+ * inside the element open now, or at the root.
+ *
+ * # Safety
+ * `bxml` is NULL or a live builder; `element` is NULL or NUL-terminated;
+ * `err` as for `bw_hangup`.
+ */
+bw_status bw_bxml_open(struct bw_bxml *bxml, const char *element, struct bw_error *err);
+
+/**
+ * Sets attribute `name` of the element open now to `value`, before its
+ * text or children. Attributes are written in Bandwidth's order whatever
+ * order they are set in.
+ *
+ * # Safety
+ * As for `bw_bxml_open`; `name` and `value` are NULL or NUL-terminated.
+ */
+bw_status bw_bxml_attr(struct bw_bxml *bxml,
+                       const char *name,
+                       const char *value,
+                       struct bw_error *err);
+
+/**
+ * Adds `text` to the element open now, escaped: it can never become
+ * markup.
+ *
+ * # Safety
+ * As for `bw_bxml_open`; `text` is NULL or NUL-terminated.
+ */
+bw_status bw_bxml_text(struct bw_bxml *bxml, const char *text, struct bw_error *err);
+
+/**
+ * Adds SSML to the `<SpeakSentence>` open now: text and the SSML tags
+ * Bandwidth's text-to-speech takes (`<break>`, `<emphasis>`, `<lang>`,
+ * `<p>`, `<phoneme>`, `<prosody>`, `<s>`, `<say-as>`, `<sub>`) with their
+ * attributes. Anything else is refused (field `fragment`); what is taken
+ * is written anew from what was parsed.
+ *
+ * # Safety
+ * As for `bw_bxml_open`; `fragment` is NULL or NUL-terminated.
+ */
+bw_status bw_bxml_ssml(struct bw_bxml *bxml, const char *fragment, struct bw_error *err);
+
+/**
+ * Closes the element open now, once it is complete (its required text,
+ * its children, its own rules such as Gather's `repeatCount`).
+ *
+ * # Safety
+ * As for `bw_bxml_open`.
+ */
+bw_status bw_bxml_close(struct bw_bxml *bxml, struct bw_error *err);
+
+/**
+ * Adds the verbs of `json`, a JSON list of nodes, inside the element open
+ * now (or at the root): a string is text, `{"ssml": "…"}` is SSML, and
+ * `["Element", {"attr": value, …}, node, …]` is an element with its
+ * attributes (strings, numbers, booleans; `null` leaves one out) and its
+ * content. The same checks as the calls above; on any error nothing is
+ * added.
+ *
+ * # Safety
+ * As for `bw_bxml_open`; `json` is NULL or NUL-terminated.
+ */
+bw_status bw_bxml_append_json(struct bw_bxml *bxml, const char *json, struct bw_error *err);
+
+/**
+ * Renders the document once every element is closed, as `bw_xml_escape`
+ * writes its result: the NUL-terminated text to `out` when `out_size`
+ * bytes suffice, `*needed` set to the size required. Pass `out` NULL and
+ * `out_size` 0 to ask for the size. The same document renders to the same
+ * bytes from every language.
+ *
+ * # Safety
+ * `bxml` is NULL or a live builder; `out` is NULL or has `out_size`
+ * writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_bxml_render(const struct bw_bxml *bxml,
+                         char *out,
+                         size_t out_size,
+                         size_t *needed,
+                         struct bw_error *err);
+
+/**
+ * Frees a builder; NULL is ignored.
+ *
+ * # Safety
+ * `bxml` is NULL or a builder from `bw_bxml_new`, not yet freed.
+ */
+void bw_bxml_free(struct bw_bxml *bxml);
+
+/**
+ * Checks `document` as BXML of `kind` by the rules `bw_bxml` builds with:
+ * at most 64 KB, well-formed, the root `kind` needs, every element where
+ * it may be, every attribute known with its value in range, required
+ * text, and rules across attributes. `BW_OK`, or
+ * `BW_ERR_INVALID_ARGUMENT` (field `bxml`) whose message names the first
+ * problem's element or attribute and its line and column. For testing the
+ * BXML a webhook handler returns; `bw_update_call_bxml` and
+ * `bw_update_conference_bxml` run the same check before sending.
+ *
+ * # Safety
+ * `document` is NULL or NUL-terminated; `err` as for `bw_hangup`.
+ */
+bw_status bw_bxml_check(const char *document,
+                        bw_bxml_kind kind,
+                        uint32_t flags,
+                        struct bw_error *err);
 
 /**
  * Escapes `text` for BXML: as element text or inside a quoted attribute

@@ -3,6 +3,7 @@
 
 use crate::auth::{basic_header, credential, Auth, Authorization, TokenSource};
 use crate::budget;
+use crate::bxml::UnknownVerbs;
 use crate::endpoint::{check_service_url, server_of, Server, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL};
 use crate::error::Error;
 use crate::events::EventHook;
@@ -40,6 +41,11 @@ pub struct ClientConfig {
     /// restarts the script. Never applies to `create_call`: a second one
     /// rings a second phone.
     pub retry_non_idempotent: bool,
+    /// Let verbs this library does not know through the check of BXML
+    /// sent with `update_call_bxml` / `update_conference_bxml` (verbs
+    /// Bandwidth added after this version). Off by default, so a typo such
+    /// as `<SpeakSentance>` fails before it reaches a live call.
+    pub allow_unknown_bxml_verbs: bool,
     /// Which certificate authorities to trust (verification is always on).
     pub tls_roots: TlsRoots,
     /// Direct, an explicit proxy, or the environment's.
@@ -73,6 +79,7 @@ impl ClientConfig {
             timeout: None,
             max_attempts: None,
             retry_non_idempotent: false,
+            allow_unknown_bxml_verbs: false,
             tls_roots: TlsRoots::default(),
             proxy: ProxyConfig::default(),
             user_agent_suffix: None,
@@ -112,6 +119,7 @@ pub struct Settings {
     pub timeout: Duration,
     pub max_attempts: u32,
     pub retry_non_idempotent: bool,
+    pub unknown_bxml_verbs: UnknownVerbs,
     pub pool_limits: PoolLimits,
     /// The retry budget's capacity; `None` when it is off.
     pub retry_budget: Option<u32>,
@@ -165,6 +173,11 @@ impl Settings {
             timeout,
             max_attempts,
             retry_non_idempotent: config.retry_non_idempotent,
+            unknown_bxml_verbs: if config.allow_unknown_bxml_verbs {
+                UnknownVerbs::Allow
+            } else {
+                UnknownVerbs::Refuse
+            },
             pool_limits,
             retry_budget,
             on_event: config.on_event,

@@ -336,7 +336,14 @@ mod tests {
         let sim = Simulator::start(Config::default()).expect("simulator");
         let call = sim.create_call(ACCOUNT, SimCall::Answered);
         let client = client_of(&sim);
-        let op = operation::update_call_bxml(client.base_url(), ACCOUNT, &call, "<Bxml/>").unwrap();
+        let op = operation::update_call_bxml(
+            client.base_url(),
+            ACCOUNT,
+            &call,
+            "<Bxml/>",
+            crate::bxml::UnknownVerbs::Refuse,
+        )
+        .unwrap();
         let started = client.start(op, &CallOptions::default()).unwrap();
         let cancel = Cancel::default();
         cancel.set();

@@ -1024,7 +1024,15 @@ fn malformed_bxml_is_refused_before_anything_is_sent() {
         ("<Bxml>&bogus;</Bxml>", "not well-formed"),
         (
             "<Response><Hangup/></Response>",
-            "root element is <Response>, not <Bxml>",
+            "the root element is <Response>; updateCallBxml needs <Bxml>",
+        ),
+        (
+            "<Bxml><SpeakSentance>Hi</SpeakSentance></Bxml>",
+            "line 1, column 7: <SpeakSentance> is not a BXML verb; did you mean <SpeakSentence>?",
+        ),
+        (
+            "<Bxml>\n<Gather maxDigits=\"51\"/></Bxml>",
+            "line 2, column 1: <Gather> attribute maxDigits",
         ),
         ("<bxml/>", "root element is <bxml>"),
         ("<b:Bxml xmlns:b=\"urn:x\"/>", "in namespace urn:x"),

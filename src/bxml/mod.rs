@@ -8,10 +8,13 @@ pub const MAX_BXML_BYTES: usize = 64 * 1024;
 
 mod builder;
 mod checker;
+#[cfg(test)]
+mod export;
 mod fragment;
 mod rules;
 mod schema;
 mod ssml;
+mod tree;
 mod verbs;
 
 pub use builder::Builder;

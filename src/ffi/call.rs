@@ -358,7 +358,8 @@ unsafe fn update_call_bxml(
 ) -> Result<Operation<()>, Error> {
     // SAFETY: caller contract above.
     let (call_id, bxml) = unsafe { (req_str(call_id, "call_id")?, req_str(bxml, "bxml")?) };
-    operation::update_call_bxml(api.base_url(), api.account_id, call_id, bxml)
+    let unknown = api.client().settings.unknown_bxml_verbs;
+    operation::update_call_bxml(api.base_url(), api.account_id, call_id, bxml, unknown)
 }
 
 /// # Safety

@@ -124,6 +124,12 @@ pub struct bw_client_config {
     /// User-Agent comment: `bwvoice/<version> (<binding>; <suffix>)`. Lower-case
     /// letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
     pub binding: *const c_char,
+    /// Let BXML verbs this library does not know through the check
+    /// `bw_update_call_bxml` and `bw_update_conference_bxml` make (verbs
+    /// Bandwidth added after this version); known verbs are checked either
+    /// way. Off by default, so a typo such as `<SpeakSentance>` fails
+    /// before it reaches a live call.
+    pub allow_unknown_bxml_verbs: bool,
 }
 
 /// A client's counters, written by `bw_client_stats` into memory the caller
@@ -392,6 +398,7 @@ unsafe fn client_config(cfg: &bw_client_config) -> Result<ClientConfig, Error> {
         timeout: millis(cfg.timeout_ms),
         max_attempts: (cfg.max_attempts != 0).then_some(cfg.max_attempts),
         retry_non_idempotent: cfg.retry_non_idempotent,
+        allow_unknown_bxml_verbs: cfg.allow_unknown_bxml_verbs,
         tls_roots,
         proxy,
         user_agent_suffix: owned(s(cfg.user_agent_suffix, "user_agent_suffix")?),

@@ -341,7 +341,8 @@ unsafe fn update_conference_bxml(
             req_str(bxml, "bxml")?,
         )
     };
-    operation::update_conference_bxml(api.base_url(), api.account_id, conference_id, bxml)
+    let unknown = api.client().settings.unknown_bxml_verbs;
+    operation::update_conference_bxml(api.base_url(), api.account_id, conference_id, bxml, unknown)
 }
 
 /// # Safety

@@ -62,6 +62,7 @@ fn config(base_url: &CStr) -> bw_client_config {
         event_userdata: null_mut(),
         event_mask: 0,
         binding: null(),
+        allow_unknown_bxml_verbs: false,
     }
 }
 

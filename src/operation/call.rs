@@ -1,7 +1,7 @@
 //! The live-call operations: `/accounts/{accountId}/calls/{callId}...`.
 
 use super::{ignore, json, xml, Method, Operation, Repeat};
-use crate::bxml;
+use crate::bxml::{self, DocumentKind, UnknownVerbs};
 use crate::call_state::CallState;
 use crate::client::{CallOptions, Client};
 use crate::endpoint::call_url;
@@ -140,19 +140,16 @@ impl Client {
 }
 
 /// "Update call BXML": `PUT …/calls/{callId}/bxml` with the document,
-/// which must be well-formed with a `<Bxml>` root.
+/// which must pass [`bxml::check`] as a `<Bxml>` for a call.
 pub fn update_call_bxml(
     base: &str,
     account_id: &str,
     call_id: &str,
     document: &str,
+    unknown: UnknownVerbs,
 ) -> Result<Operation<()>, Error> {
     let url = call_url(base, account_id, call_id)? + "/bxml";
-    bxml::check(
-        document,
-        bxml::DocumentKind::UpdateCall,
-        bxml::UnknownVerbs::Refuse,
-    )?;
+    bxml::check(document, DocumentKind::UpdateCall, unknown)?;
     let template = "/accounts/{accountId}/calls/{callId}/bxml";
     let mut op = Operation::new(
         "updateCallBxml",
@@ -181,7 +178,13 @@ impl Client {
         opts: &CallOptions,
     ) -> Result<(), Error> {
         self.run(
-            update_call_bxml(self.base_url(), account_id, call_id, document)?,
+            update_call_bxml(
+                self.base_url(),
+                account_id,
+                call_id,
+                document,
+                self.settings.unknown_bxml_verbs,
+            )?,
             opts,
         )
     }
@@ -262,7 +265,7 @@ mod tests {
         assert!(state.body.is_none());
 
         let doc = "<Bxml><Hangup/></Bxml>";
-        let bxml = update_call_bxml(BASE, "99", "c/1", doc).unwrap();
+        let bxml = update_call_bxml(BASE, "99", "c/1", doc, UnknownVerbs::Refuse).unwrap();
         assert_eq!(
             (bxml.method, bxml.url.as_str(), bxml.repeat),
             (
@@ -297,7 +300,9 @@ mod tests {
             get_call_state(BASE, "", "c").err().unwrap().field,
             Some("account_id")
         );
-        let err = update_call_bxml(BASE, "99", "..", "not xml").err().unwrap();
+        let err = update_call_bxml(BASE, "99", "..", "not xml", UnknownVerbs::Refuse)
+            .err()
+            .unwrap();
         assert_eq!(err.field, Some("call_id"));
     }
 

@@ -1,7 +1,7 @@
 //! Conferences: `/accounts/{accountId}/conferences/{conferenceId}...`.
 
 use super::{body, ignore, json, xml, Method, Operation, Repeat};
-use crate::bxml;
+use crate::bxml::{self, DocumentKind, UnknownVerbs};
 use crate::client::{CallOptions, Client};
 use crate::conference::{
     Conference, ConferenceMember, UpdateConferenceMemberRequest, UpdateConferenceRequest,
@@ -119,13 +119,10 @@ pub fn update_conference_bxml(
     account_id: &str,
     conference_id: &str,
     document: &str,
+    unknown: UnknownVerbs,
 ) -> Result<Operation<()>, Error> {
     let url = conference_url(base, account_id, conference_id)? + "/bxml";
-    bxml::check(
-        document,
-        bxml::DocumentKind::UpdateConference,
-        bxml::UnknownVerbs::Refuse,
-    )?;
+    bxml::check(document, DocumentKind::UpdateConference, unknown)?;
     let template = "/accounts/{accountId}/conferences/{conferenceId}/bxml";
     let ids = (account_id, conference_id);
     let name = "updateConferenceBxml";
@@ -153,7 +150,14 @@ impl Client {
         document: &str,
         opts: &CallOptions,
     ) -> Result<(), Error> {
-        let op = update_conference_bxml(self.base_url(), account_id, conference_id, document)?;
+        let unknown = self.settings.unknown_bxml_verbs;
+        let op = update_conference_bxml(
+            self.base_url(),
+            account_id,
+            conference_id,
+            document,
+            unknown,
+        )?;
         self.run(op, opts)
     }
 }
@@ -273,7 +277,7 @@ mod tests {
         assert_eq!(end.repeat, Repeat::Idempotent);
 
         let doc = "<Bxml><SpeakSentence>hi</SpeakSentence></Bxml>";
-        let bxml = update_conference_bxml(BASE, "99", "conf-1", doc).unwrap();
+        let bxml = update_conference_bxml(BASE, "99", "conf-1", doc, UnknownVerbs::Refuse).unwrap();
         assert_eq!(
             (bxml.method, bxml.url, bxml.repeat),
             (Method::Put, format!("{CONF}/bxml"), Repeat::NotIdempotent)
@@ -300,11 +304,23 @@ mod tests {
     fn ids_and_documents_are_checked_first() {
         let field = |r: Result<Operation<()>, Error>| r.err().unwrap().field;
         assert_eq!(
-            field(update_conference_bxml(BASE, "99", "", "<Bxml/>")),
+            field(update_conference_bxml(
+                BASE,
+                "99",
+                "",
+                "<Bxml/>",
+                UnknownVerbs::Refuse
+            )),
             Some("conference_id")
         );
         assert_eq!(
-            field(update_conference_bxml(BASE, "99", "c", "<Response/>")),
+            field(update_conference_bxml(
+                BASE,
+                "99",
+                "c",
+                "<Response/>",
+                UnknownVerbs::Refuse
+            )),
             Some("bxml")
         );
         let mute = UpdateConferenceMemberRequest {
