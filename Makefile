@@ -84,7 +84,7 @@ python-bindings:
 # After a change to the BXML table (src/bxml/verbs.rs, ssml.rs): its JSON
 # export, and the typed builders generated from it.
 bxml-table:
-	BWVOICE_WRITE_BXML_TABLE=1 cargo test --lib bxml::export
+	BWVOICE_WRITE_BXML=1 cargo test --lib bxml::
 	$(PYTHON) bindings/python/scripts/generate_bxml.py
 
 demo: build examples $(PC_DIR)/bwvoice.pc

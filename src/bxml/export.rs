@@ -74,7 +74,7 @@ fn rule(kind: Kind) -> String {
 #[test]
 fn the_exported_table_is_current() {
     let fresh = serde_json::to_string_pretty(&table()).unwrap() + "\n";
-    if std::env::var_os("BWVOICE_WRITE_BXML_TABLE").is_some() {
+    if std::env::var_os("BWVOICE_WRITE_BXML").is_some() {
         std::fs::write(COMMITTED, &fresh).unwrap();
     }
     let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();

@@ -393,3 +393,49 @@ fn size_limit() {
     .unwrap_err();
     assert!(err.message.contains("65537 bytes"), "{}", err.message);
 }
+
+/// The documents every language builds with its own API and must render
+/// to the same bytes: `tests/data/bxml/same/<name>.json` (the kind and the
+/// verbs as a tree) and `<name>.xml` (the bytes). `make bxml-table`
+/// writes the `.xml` files anew.
+#[test]
+fn the_shared_documents_render_to_their_committed_bytes() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bxml/same");
+    let write = std::env::var_os("BWVOICE_WRITE_BXML").is_some();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let kind = match spec["kind"].as_str() {
+            Some("response") => DocumentKind::Response,
+            Some("update_call") => DocumentKind::UpdateCall,
+            Some("update_conference") => DocumentKind::UpdateConference,
+            other => panic!("{path:?}: kind {other:?}"),
+        };
+        let unknown = if spec["allow_unknown_verbs"] == true {
+            UnknownVerbs::Allow
+        } else {
+            REFUSE
+        };
+        let mut b = Builder::new(kind, unknown);
+        b.append_json(&spec["verbs"].to_string())
+            .unwrap_or_else(|e| panic!("{path:?}: {}", e.message));
+        let doc = b.render().unwrap();
+        check(&doc, kind, unknown).unwrap();
+        let xml = path.with_extension("xml");
+        if write {
+            std::fs::write(&xml, &doc).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&xml).unwrap_or_default(),
+            doc,
+            "{xml:?}"
+        );
+        seen += 1;
+    }
+    assert!(seen > 0);
+}
