@@ -178,6 +178,20 @@ BW_EVENT_TOKEN_FETCH = 4
 #: `bw_event.kind`: the call ended; `status` is its outcome.
 BW_EVENT_CALL_END = 5
 
+#: Flag: let verbs this library does not know through unchecked, for verbs
+#: Bandwidth adds before the library knows them. Without it they are
+#: refused, so a typo such as `<SpeakSentance>` is caught.
+BW_BXML_ALLOW_UNKNOWN_VERBS = 1
+
+
+class bw_bxml(ctypes.Structure):
+    """A BXML document being built, from `bw_bxml_new`. Each call checks its
+    step against Bandwidth's rules (the element may go there, the attribute
+    exists and its value is in range, the text is right) and on failure
+    changes nothing, so the caller may go on. Text and attribute values are
+    always escaped. Not thread-safe: use it from one thread at a time.
+    """
+
 
 class bw_client(ctypes.Structure):
     """An opaque Voice API client. Thread-safe: any number of threads may call
@@ -346,6 +360,12 @@ class bw_client_config(_Growable):
         # User-Agent comment: `bwvoice/<version> (<binding>; <suffix>)`. Lower-case
         # letters, digits, `+`, `-`, `.`; at most 16. NULL: none (a C program).
         ("binding", ctypes.c_char_p),
+        # Let BXML verbs this library does not know through the check
+        # `bw_update_call_bxml` and `bw_update_conference_bxml` make (verbs
+        # Bandwidth added after this version); known verbs are checked either
+        # way. Off by default, so a typo such as `<SpeakSentance>` fails
+        # before it reaches a live call.
+        ("allow_unknown_bxml_verbs", ctypes.c_bool),
     ]
 
 
@@ -892,6 +912,10 @@ class bw_update_conference_member_request(_Growable):
     ]
 
 
+# What a BXML document is for: `BW_BXML_RESPONSE`, `BW_BXML_UPDATE_CALL`
+# or `BW_BXML_UPDATE_CONFERENCE`.
+bw_bxml_kind = ctypes.c_int32
+
 #: Success.
 BW_OK = 0
 
@@ -941,6 +965,16 @@ BW_ERR_BUSY = 14
 #: An asynchronous call was cancelled (`bw_cancel`, or `bw_free` with the
 #: call still queued) before it completed.
 BW_ERR_CANCELLED = 15
+
+#: The answer to a webhook: a `<Response>` of any verbs.
+BW_BXML_RESPONSE = 1
+
+#: For `bw_update_call_bxml`: a `<Bxml>` of any verbs.
+BW_BXML_UPDATE_CALL = 2
+
+#: For `bw_update_conference_bxml`: a `<Bxml>` of the verbs a conference
+#: plays (`<SpeakSentence>`, `<PlayAudio>` and the recording verbs).
+BW_BXML_UPDATE_CONFERENCE = 3
 
 
 #: Every exported function: name -> (restype, argtypes).
@@ -1776,6 +1810,157 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         None,
         [
             ctypes.POINTER(bw_queue),  # queue
+        ],
+    ),
+    # Starts a document of `kind` (its root, `<Response>` or `<Bxml>`, is
+    # implicit) and writes it to `*out`; free it with `bw_bxml_free`. `flags`
+    # is 0 or `BW_BXML_ALLOW_UNKNOWN_VERBS`.
+    #
+    # # Safety
+    # `out` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_bxml_new": (
+        bw_status,
+        [
+            bw_bxml_kind,  # kind
+            ctypes.c_uint32,  # flags
+            ctypes.POINTER(ctypes.POINTER(bw_bxml)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Opens `element` (a verb, or a child element such as `<PhoneNumber>`)
+    # inside the element open now, or at the root.
+    #
+    # # Safety
+    # `bxml` is NULL or a live builder; `element` is NULL or NUL-terminated;
+    # `err` as for `bw_hangup`.
+    "bw_bxml_open": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.c_char_p,  # element
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Sets attribute `name` of the element open now to `value`, before its
+    # text or children. Attributes are written in Bandwidth's order whatever
+    # order they are set in.
+    #
+    # # Safety
+    # As for `bw_bxml_open`; `name` and `value` are NULL or NUL-terminated.
+    "bw_bxml_attr": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.c_char_p,  # name
+            ctypes.c_char_p,  # value
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Adds `text` to the element open now, escaped: it can never become
+    # markup.
+    #
+    # # Safety
+    # As for `bw_bxml_open`; `text` is NULL or NUL-terminated.
+    "bw_bxml_text": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.c_char_p,  # text
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Adds SSML to the `<SpeakSentence>` open now: text and the SSML tags
+    # Bandwidth's text-to-speech takes (`<break>`, `<emphasis>`, `<lang>`,
+    # `<p>`, `<phoneme>`, `<prosody>`, `<s>`, `<say-as>`, `<sub>`) with their
+    # attributes. Anything else is refused (field `fragment`); what is taken
+    # is written anew from what was parsed.
+    #
+    # # Safety
+    # As for `bw_bxml_open`; `fragment` is NULL or NUL-terminated.
+    "bw_bxml_ssml": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.c_char_p,  # fragment
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Closes the element open now, once it is complete (its required text,
+    # its children, its own rules such as Gather's `repeatCount`).
+    #
+    # # Safety
+    # As for `bw_bxml_open`.
+    "bw_bxml_close": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Adds the verbs of `json`, a JSON list of nodes, inside the element open
+    # now (or at the root): a string is text, `{"ssml": "…"}` is SSML, and
+    # `["Element", {"attr": value, …}, node, …]` is an element with its
+    # attributes (strings, numbers, booleans; `null` leaves one out) and its
+    # content. The same checks as the calls above; on any error nothing is
+    # added.
+    #
+    # # Safety
+    # As for `bw_bxml_open`; `json` is NULL or NUL-terminated.
+    "bw_bxml_append_json": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.c_char_p,  # json
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Renders the document once every element is closed, as `bw_xml_escape`
+    # writes its result: the NUL-terminated text to `out` when `out_size`
+    # bytes suffice, `*needed` set to the size required. Pass `out` NULL and
+    # `out_size` 0 to ask for the size. The same document renders to the same
+    # bytes from every language.
+    #
+    # # Safety
+    # `bxml` is NULL or a live builder; `out` is NULL or has `out_size`
+    # writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_bxml_render": (
+        bw_status,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+            ctypes.POINTER(ctypes.c_char),  # out
+            ctypes.c_size_t,  # out_size
+            ctypes.POINTER(ctypes.c_size_t),  # needed
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a builder; NULL is ignored.
+    #
+    # # Safety
+    # `bxml` is NULL or a builder from `bw_bxml_new`, not yet freed.
+    "bw_bxml_free": (
+        None,
+        [
+            ctypes.POINTER(bw_bxml),  # bxml
+        ],
+    ),
+    # Checks `document` as BXML of `kind` by the rules `bw_bxml` builds with:
+    # at most 64 KB, well-formed, the root `kind` needs, every element where
+    # it may be, every attribute known with its value in range, required
+    # text, and rules across attributes. `BW_OK`, or
+    # `BW_ERR_INVALID_ARGUMENT` (field `bxml`) whose message names the first
+    # problem's element or attribute and its line and column. For testing the
+    # BXML a webhook handler returns; `bw_update_call_bxml` and
+    # `bw_update_conference_bxml` run the same check before sending.
+    #
+    # # Safety
+    # `document` is NULL or NUL-terminated; `err` as for `bw_hangup`.
+    "bw_bxml_check": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # document
+            bw_bxml_kind,  # kind
+            ctypes.c_uint32,  # flags
+            ctypes.POINTER(bw_error),  # err
         ],
     ),
     # Escapes `text` for BXML: as element text or inside a quoted attribute
