@@ -9,6 +9,8 @@ pub struct Tag {
     pub attrs: &'static [Attr],
     /// Holds no text or tags (`<break/>`).
     pub empty: bool,
+    /// Attributes it cannot do without (`<sub alias>`).
+    pub required: &'static [&'static str],
 }
 
 const ANY: Kind = Kind::Text { max_chars: 0 };
@@ -26,7 +28,13 @@ const fn tag(name: &'static str, attrs: &'static [Attr]) -> Tag {
         name,
         attrs,
         empty: false,
+        required: &[],
     }
+}
+
+/// A tag with attributes it cannot do without.
+const fn needs(required: &'static [&'static str], tag: Tag) -> Tag {
+    Tag { required, ..tag }
 }
 
 pub static TAGS: &[Tag] = &[
@@ -48,6 +56,7 @@ pub static TAGS: &[Tag] = &[
             ),
         ],
         empty: true,
+        required: &[],
     },
     tag(
         "emphasis",
@@ -57,7 +66,9 @@ pub static TAGS: &[Tag] = &[
             None,
         )],
     ),
-    tag(
+    needs(
+        &["xml:lang"],
+        tag(
         "lang",
         &[attr(
             "xml:lang",
@@ -69,10 +80,10 @@ pub static TAGS: &[Tag] = &[
             ]),
             None,
         )],
-    ),
+    )),
     tag("p", &[]),
     // International Phonetic Alphabet symbols.
-    tag("phoneme", &[attr("ph", ANY, None)]),
+    needs(&["ph"], tag("phoneme", &[attr("ph", ANY, None)])),
     tag(
         "prosody",
         &[
@@ -103,7 +114,7 @@ pub static TAGS: &[Tag] = &[
         ],
     ),
     tag("s", &[]),
-    tag(
+    needs(&["interpret-as"], tag(
         "say-as",
         &[
             attr(
@@ -125,9 +136,9 @@ pub static TAGS: &[Tag] = &[
                 None,
             ),
         ],
-    ),
+    )),
     // The alias is spoken in place of the text.
-    tag("sub", &[attr("alias", ANY, None)]),
+    needs(&["alias"], tag("sub", &[attr("alias", ANY, None)])),
 ];
 
 /// The tag called `name`, if Bandwidth's SSML has one.

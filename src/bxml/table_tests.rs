@@ -288,23 +288,43 @@ fn every_ssml_value_the_reference_lists_and_no_other() {
             true => format!("<{}{attrs}/>", tag.name),
             false => format!("<{}{attrs}>there</{}>", tag.name, tag.name),
         };
-        for result in speak(&fragment("")) {
+        let value_of = |kind: &Kind| match kind {
+            Kind::OneOf(values) => values[0].to_string(),
+            kind => sample(kind),
+        };
+        // The attributes the tag cannot do without, each with a good value,
+        // except `skip` (the one under test).
+        let required = |skip: &str| -> String {
+            tag.attrs
+                .iter()
+                .filter(|a| tag.required.contains(&a.name) && a.name != skip)
+                .map(|a| format!(" {}=\"{}\"", a.name, value_of(&a.kind)))
+                .collect()
+        };
+        for result in speak(&fragment(&required(""))) {
             result.unwrap_or_else(|e| panic!("<{}>: {}", tag.name, e.message));
+        }
+        if !tag.required.is_empty() {
+            for result in speak(&fragment("")) {
+                let message = result.expect_err(tag.name).message;
+                assert!(message.contains("needs attribute"), "{message}");
+            }
         }
         for attr in tag.attrs {
             let good: Vec<String> = match attr.kind {
                 Kind::OneOf(values) => values.iter().map(|v| v.to_string()).collect(),
                 kind => vec![sample(&kind)],
             };
+            let others = required(attr.name);
             for value in good {
-                for result in speak(&fragment(&format!(" {}=\"{value}\"", attr.name))) {
+                for result in speak(&fragment(&format!("{others} {}=\"{value}\"", attr.name))) {
                     result.unwrap_or_else(|e| panic!("{} {value}: {}", attr.name, e.message));
                 }
             }
             if let Kind::Text { .. } = attr.kind {
                 continue;
             }
-            let junk = fragment(&format!(" {}=\"??\"", attr.name));
+            let junk = fragment(&format!("{others} {}=\"??\"", attr.name));
             for result in speak(&junk) {
                 let message = result.expect_err(&junk).message;
                 assert!(message.contains(attr.name), "{junk}: {message}");
