@@ -124,6 +124,7 @@ def main() -> int:
     # ((lang, kind), ours, theirs, label, target ratio; None: for comparison only)
     c, go = ("c", "latency"), ("go", "latency")
     py, py_async = ("python", "latency"), ("python", "async")
+    py_bxml = ("python", "bxml")
     pairs: list[tuple[tuple[str, str], str, str, str, Optional[float]]] = [
         (c, "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
         (c, "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
@@ -135,6 +136,7 @@ def main() -> int:
         (py, "bwvoice", "bandwidth-sdk", "Python: bwvoice vs bandwidth-sdk", 0.40),
         (py_async, "bwvoice", "aiohttp", "Python async x64: AsyncClient vs aiohttp", 0.50),
         (py_async, "bwvoice", "httpx", "Python async x64: AsyncClient vs httpx", None),
+        (py_bxml, "bwvoice", "bandwidth-sdk", "Python: BXML build vs bandwidth-sdk", 0.25),
         (go, "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
     ]
     for (lang, kind), ours_name, theirs_name, label, limit in pairs:

@@ -168,6 +168,7 @@ run c-tls-cold "${pinned[@]}" "$OUT/cbench" tls-cold "$TLS" "$OUT/tls-ca.pem" "$
 export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src
 run python-latency "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run python-async "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py async "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run python-bxml "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py bxml "$ROUNDS" "$CALLS" "$WARMUP"
 run go-latency "${pinned[@]}" "$OUT/gobench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-fanout "$OUT/cbench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run c-async "$OUT/cbench" async "$SLOW" "$ASYNC_CALLS" "$FAN_THREADS" "$FAN_ROUNDS"

@@ -1,4 +1,4 @@
-"""Python side of ``make bench``: bwvoice vs requests.Session vs bandwidth-sdk, and async.
+"""Python side of ``make bench``: bwvoice vs requests.Session vs bandwidth-sdk, async, and BXML.
 
 Runs in the bench virtualenv (``target/bench/venv``) with ``bwvoice`` on
 ``PYTHONPATH`` and ``BWVOICE_LIBRARY`` pointing at the built library. Every
@@ -10,6 +10,7 @@ object per line (read by bench/report.py).
     python bench.py fanout       BASE THREADS CALLS ROUNDS       (bwvoice only)
     python bench.py async        BASE ROUNDS CALLS WARMUP
     python bench.py async-fanout BASE CONCURRENCY CALLS ROUNDS   (bwvoice only)
+    python bench.py bxml         ROUNDS CALLS WARMUP             (no server)
 
 ``async``: per-call cost with ``ASYNC_CONCURRENCY`` (64) tasks sharing one
 client, for ``bwvoice.AsyncClient``, ``httpx.AsyncClient`` and
@@ -17,6 +18,8 @@ client, for ``bwvoice.AsyncClient``, ``httpx.AsyncClient`` and
 side and round. ``async-fanout``: CONCURRENCY tasks of CALLS calls each on
 one ``bwvoice.AsyncClient`` (``max_concurrency=CONCURRENCY``), meant for the
 20 ms server; calls per second of each round after a warm-up round.
+``bxml``: µs to build and render one typical IVR answer (:func:`ivr_documents`)
+with ``bwvoice.bxml`` and with the SDK's ``bandwidth.models.bxml``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import json
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Iterator
 from importlib.metadata import version
 from typing import Callable
@@ -35,9 +39,11 @@ import bandwidth
 import httpx
 import requests
 from bandwidth.api.calls_api import CallsApi
+from bandwidth.models import bxml as sdk_bxml
 from bandwidth.models.update_call import UpdateCall
 
 import bwvoice
+from bwvoice import bxml
 
 ACCOUNT = "9900000"
 REDIRECT_URL = "https://app.example/next"
@@ -311,9 +317,96 @@ async def async_fanout(base: str, concurrency: int, calls: int, rounds: int) -> 
     )
 
 
+def ivr_documents() -> dict[str, Callable[[], str]]:
+    """The same IVR answer (8 elements in ``<Response>``) built by each side from scratch.
+
+    A greeting, a Gather with a nested prompt and a beep, a pause, a last
+    word and a redirect back to the menu: what a webhook handler returns.
+    """
+
+    def bwvoice_build() -> str:
+        return bxml.Response(
+            bxml.SpeakSentence("Welcome to Example Corp.", voice="julie"),
+            bxml.Gather(
+                bxml.SpeakSentence("Press 1 for sales, 2 for support."),
+                bxml.PlayAudio("https://app.example/beep.wav"),
+                gather_url="https://app.example/gather",
+                terminating_digits="#",
+                max_digits=1,
+                repeat_count=2,
+            ),
+            bxml.Pause(duration=2),
+            bxml.SpeakSentence("We did not get your answer."),
+            bxml.Redirect(redirect_url="https://app.example/menu", tag="menu:retry"),
+        ).to_bxml()
+
+    def sdk_build() -> str:
+        return str(
+            sdk_bxml.Response(
+                [
+                    sdk_bxml.SpeakSentence("Welcome to Example Corp.", voice="julie"),
+                    sdk_bxml.Gather(
+                        [
+                            sdk_bxml.SpeakSentence("Press 1 for sales, 2 for support."),
+                            sdk_bxml.PlayAudio("https://app.example/beep.wav"),
+                        ],
+                        gather_url="https://app.example/gather",
+                        terminating_digits="#",
+                        max_digits=1,
+                        repeat_count=2,
+                    ),
+                    sdk_bxml.Pause(duration=2),
+                    sdk_bxml.SpeakSentence("We did not get your answer."),
+                    sdk_bxml.Redirect(redirect_url="https://app.example/menu", tag="menu:retry"),
+                ]
+            ).to_bxml()
+        )
+
+    return {"bwvoice": bwvoice_build, "bandwidth-sdk": sdk_build}
+
+
+def elements(document: str) -> list[tuple[str, dict[str, str], str]]:
+    """A document's elements in order (tag, attributes, text): what both sides must agree on."""
+    return [(e.tag, e.attrib, e.text or "") for e in ET.fromstring(document.encode()).iter()]
+
+
+def bxml_build(rounds: int, calls: int, warmup: int) -> None:
+    """µs per document built and rendered by each side, alternating rounds."""
+    sides = ivr_documents()
+    first, *others = (elements(build()) for build in sides.values())
+    if len(first) < 8 or any(other != first for other in others):
+        raise SystemExit("bench: the sides do not build the same BXML document")
+    for build in sides.values():
+        for _ in range(warmup):
+            build()
+    results: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):  # A B A B ...
+        for name, build in sides.items():
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                build()
+            results[name].append((time.perf_counter() - t0) * 1e6 / calls)
+    for name, us in results.items():
+        print(
+            json.dumps(
+                {
+                    "lang": "python",
+                    "kind": "bxml",
+                    "side": name,
+                    "elements": len(first),
+                    "us_per_call": [round(u, 3) for u in us],
+                }
+            )
+        )
+
+
 def main() -> None:
-    """``bench.py MODE BASE A B C``; see the module docstring."""
-    mode, base, *rest = sys.argv[1:]
+    """``bench.py MODE [BASE] A B C``; see the module docstring."""
+    mode, *args = sys.argv[1:]
+    if mode == "bxml":
+        bxml_build(*(int(x) for x in args))
+        return
+    base, *rest = args
     a, b, c = (int(x) for x in rest)
     if mode == "latency":
         latency(base, a, b, c)

@@ -6,8 +6,8 @@ Usage: live_call.py CALL_ID [TEXT]        (or set BW_CALL_ID)
 Reads the call's state and prints it. A call that is not answered yet cannot
 get new BXML (Bandwidth would answer 409 Conflict): the script says so and
 exits 4. Otherwise it replaces the call's BXML with a <SpeakSentence> of TEXT,
-escaped with the standard library so that caller-supplied text cannot close
-the verb and inject another (the default TEXT tries: it contains
+built with bwvoice.bxml, which escapes it so that caller-supplied text cannot
+close the verb and inject another (the default TEXT tries: it contains
 "</SpeakSentence><Transfer>"), pauses then resumes the call's recording, hangs
 up, and prints the final state and disconnect cause.
 
@@ -20,20 +20,17 @@ from __future__ import annotations
 
 import os
 import sys
-from xml.sax.saxutils import escape
 
 import example_env
 
 import bwvoice
+from bwvoice.bxml import Bxml, SpeakSentence
 
 #: Caller-supplied text that tries to end the sentence and transfer the call.
 DEFAULT_TEXT = (
     "Thanks for calling. </SpeakSentence><Transfer><PhoneNumber>+15550100</PhoneNumber>"
     "</Transfer><SpeakSentence>"
 )
-#: xml.sax.saxutils.escape handles & < >; quotes too, so the text is also
-#: safe inside an attribute value (or use xml.sax.saxutils.quoteattr there).
-QUOTES = {'"': "&quot;", "'": "&apos;"}
 
 
 def describe(state: bwvoice.CallState) -> str:
@@ -46,8 +43,8 @@ def describe(state: bwvoice.CallState) -> str:
 
 
 def speak(text: str) -> str:
-    """A BXML document that speaks ``text``, escaped with the standard library."""
-    return f"<Bxml><SpeakSentence>{escape(text, QUOTES)}</SpeakSentence></Bxml>"
+    """A BXML document that speaks ``text``: the library escapes it and checks the document."""
+    return Bxml(SpeakSentence(text)).to_bxml()
 
 
 def main(argv: list[str]) -> int:

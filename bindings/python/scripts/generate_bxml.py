@@ -32,6 +32,8 @@ TYPES = {"str": "str", "int": "int", "float": "float | int", "bool": "bool"}
 #: Names ``bwvoice.bxml`` defines itself: no element may take them.
 RESERVED = {"Bxml", "BxmlKind", "Element", "Response", "Ssml", "Verb", "check_bxml"}
 WIDTH = 100
+#: The positional name of required or optional text, by how its rule starts.
+TEXT_NAMES = (("a URL", "url"), ("an E.164 number", "number"), ("a SIP URI", "uri"))
 
 PROLOGUE = '''\
 """One class per BXML element the library knows, from ``bindings/bxml-table.json``.
@@ -63,6 +65,8 @@ def snake(name: str) -> str:
 
 def wrap(text: str, indent: str) -> list[str]:
     """``text`` as lines of at most :data:`WIDTH` characters after ``indent``."""
+    if "\\" in text or '"""' in text:  # it goes into a docstring as it is
+        raise SystemExit(f"cannot put {text!r} in a docstring")
     return textwrap.wrap(
         text, WIDTH - len(indent), break_long_words=False, break_on_hyphens=False
     ) or [""]
@@ -99,15 +103,19 @@ class Shape:
         ssml = text is not None and text["rule"] == "text and SSML"
         if children or ssml:
             kinds = [*children] + (["str", "Ssml"] if ssml else ["str"] if text else [])
-            only_verbs = children and not text and all(c in verbs for c in children)
-            parameter = "verbs" if only_verbs else "content"
+            if text or ssml:
+                parameter = "content"
+            else:
+                parameter = "verbs" if all(c in verbs for c in children) else "elements"
             self.parameters = [f"*{parameter}: {' | '.join(kinds)}"]
             self.content = [Code(f"_content({parameter})")]
             held = ", ".join(f"``{k}``" if k in ("str", "Ssml") else f"<{k}>" for k in kinds)
             needed = " (required)" if text and text["required"] else ""
             self.doc = f"Content, positional: {held}{needed}."
         elif text is not None:
-            parameter = "url" if text["rule"].startswith("a URL") else "text"
+            parameter = next(
+                (name for start, name in TEXT_NAMES if text["rule"].startswith(start)), "text"
+            )
             what = f"``{parameter}``: {text['rule']}"
             node = f'_text({parameter}, "{name} {parameter}")'
             if text["required"]:
@@ -190,7 +198,10 @@ def constructor(element: dict[str, Any], shape: Shape, python: list[str]) -> lis
         out.append('        a = ""')
         for py, a in zip(python, attrs):
             out.append(f"        if {py} is not None:")
-            out.append(f"            a += ',\"{a['name']}\":' + _value({py})")
+            line = f"            a += ',\"{a['name']}\":' + _value({py})"
+            if len(line) > WIDTH:  # as ruff format splits it
+                line = f"{line[: -len(py) - 1]}\n                {py}\n            )"
+            out.append(line)
         parts.append(Code("a[1:]"))
     parts += ["}", *shape.content, "]"]
     return [*out, f"        self._json = {concatenation(parts)}"]
@@ -205,9 +216,12 @@ def element_class(
     python = check_names(element, shape)
     out = [f"class {name}(Element):", *docstring(element, shape, parents), ""]
     out += ["    __slots__ = ()", "", f'    element: ClassVar[str] = "{name}"']
-    if python:
+    pairs = [f'("{py}", "{a["name"]}"),' for py, a in zip(python, element["attrs"])]
+    if len(pairs) == 1:  # no magic trailing comma in a 1-tuple: ruff keeps it on one line
+        out.append(f"    attributes: ClassVar[tuple[tuple[str, str], ...]] = ({pairs[0]})")
+    elif pairs:
         out.append("    attributes: ClassVar[tuple[tuple[str, str], ...]] = (")
-        out += [f'        ("{py}", "{a["name"]}"),' for py, a in zip(python, element["attrs"])]
+        out += [f"        {pair}" for pair in pairs]
         out.append("    )")
     return [*out, "", *constructor(element, shape, python)]
 

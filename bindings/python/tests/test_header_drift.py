@@ -223,13 +223,14 @@ def test_struct_fields() -> None:
     ]
     assert _ffi.bw_error._fields_[-1] == ("maybe_applied", ctypes.c_bool)
     # Layout 3 of the config: appended after max_queued, in this order.
-    assert fields(_ffi.bw_client_config)[-6:] == [
+    assert fields(_ffi.bw_client_config)[-7:] == [
         "max_queued",
         "retry_budget",
         "on_event",
         "event_userdata",
         "event_mask",
         "binding",
+        "allow_unknown_bxml_verbs",
     ]
 
 

@@ -282,8 +282,11 @@ def test_wrong_id_types_in_every_operation(
         ("", "not well-formed XML at line 1, column 1"),
         ("   ", "not well-formed XML"),
         ("<Bxml/><Bxml/>", "not well-formed XML at line 1, column 8"),
-        ("<Response><Hangup/></Response>", "root element is <Response>, not <Bxml>"),
-        ("<bxml/>", "root element is <bxml>, not <Bxml>"),
+        (
+            "<Response><Hangup/></Response>",
+            "root element is <Response>; updateCallBxml needs <Bxml>",
+        ),
+        ("<bxml/>", "root element is <bxml>; updateCallBxml needs <Bxml>"),
         ('<b:Bxml xmlns:b="urn:x"/>', "root element"),
         ('<!DOCTYPE Bxml [<!ENTITY a "b">]><Bxml>&a;</Bxml>', "not well-formed XML"),
         ("<Bxml>" + "x" * 65530 + "</Bxml>", "bxml is 65543 bytes; at most 65536 are allowed"),

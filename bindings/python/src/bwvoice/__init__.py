@@ -18,16 +18,21 @@ library's worker threads)::
     async with bwvoice.AsyncClient(client_id="...", client_secret="...") as bw:
         await bw.hangup("9900000", call_id)
 
+:mod:`bwvoice.bxml` builds BXML documents from typed verbs (``SpeakSentence``,
+``Gather``...), checked against Bandwidth's rules and escaped by the library;
+:func:`check_bxml` checks a document written otherwise.
+
 Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
 Every client logs its attempts and retries to the ``bwvoice`` logger, takes an
 ``on_event`` callable (given :class:`Event` objects) and has ``stats()``
 (a :class:`Stats`).
 """
 
-from . import errors
+from . import bxml, errors
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
 from .async_client import AsyncClient
+from .bxml import BxmlKind, check_bxml
 from .call_state import CallState
 from .client import RETRY_BUDGET_OFF, Client, RedirectMethod, RequestedState, TlsRoots
 from .conference import Conference, ConferenceMember, ConferenceStatus, UpdateConferenceRequest
@@ -41,6 +46,7 @@ __all__ = [
     "LIBRARY_PATH",
     "RETRY_BUDGET_OFF",
     "AsyncClient",
+    "BxmlKind",
     "CallPage",
     "CallState",
     "Client",
@@ -60,6 +66,8 @@ __all__ = [
     "TlsRoots",
     "UpdateConferenceRequest",
     "__version__",
+    "bxml",
+    "check_bxml",
     "library_version",
 ]
 __all__ += errors.__all__

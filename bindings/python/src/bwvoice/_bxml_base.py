@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _string
 from typing import Any, ClassVar
 
 
@@ -45,6 +45,10 @@ class Ssml:
         return hash((Ssml, self.fragment))
 
 
+#: The classes whose objects hold their node in ``_json`` (a set: looked up by exact type).
+_NODES: set[type] = {Ssml}
+
+
 class Element:
     """A BXML element: a verb, or a child element such as ``PhoneNumber``.
 
@@ -69,6 +73,7 @@ class Element:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        _NODES.add(cls)
         if cls.element:
             Element._classes[cls.element] = cls
 
@@ -108,46 +113,46 @@ def _value(value: object) -> str:
     which the library then refuses naming the attribute, as it refuses any
     value out of range.
     """
-    cls = value.__class__
-    if cls is str:
-        return _string(value)  # type: ignore[no-any-return]
-    if cls is int:
+    if type(value) is str:
+        return _string(value)
+    if type(value) is int:
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(int(value))
     if isinstance(value, float):
-        return repr(float(value)) if math.isfinite(value) else _string(repr(value))  # type: ignore[no-any-return]
+        return repr(float(value)) if math.isfinite(value) else _string(repr(value))
     if isinstance(value, str):
-        return _string(str(value))  # type: ignore[no-any-return]
+        return _string(str(value))
     raise TypeError(f"a BXML attribute is text, a number or a boolean, not {type(value).__name__}")
 
 
 def _content(items: tuple[object, ...]) -> str:
     """Content (``str``, :class:`Ssml`, :class:`Element`) as ``,node,node...``."""
-    if not items:
-        return ""
-    try:
-        return "," + ",".join(
-            [_string(item) if item.__class__ is str else item._json for item in items]  # type: ignore[attr-defined]
-        )
-    except AttributeError:
-        return "," + ",".join([_node(item) for item in items])
+    out = ""
+    for item in items:  # a loop, not a join: most elements hold one or two items
+        if type(item) is str:
+            out += "," + _string(item)
+        elif type(item) in _NODES:
+            out += "," + item._json  # type: ignore[attr-defined]  # what _NODES holds
+        else:
+            out += "," + _node(item)
+    return out
 
 
 def _node(item: object) -> str:
     if isinstance(item, (Element, Ssml)):
         return item._json
     if isinstance(item, str):
-        return _string(str(item))  # type: ignore[no-any-return]
+        return _string(str(item))
     raise TypeError(f"BXML content is str, Ssml or an element, not {type(item).__name__}")
 
 
 def _text(value: object, what: str) -> str:
     """A required ``str`` as a JSON string node."""
-    if value.__class__ is str:
-        return _string(value)  # type: ignore[no-any-return]
+    if type(value) is str:
+        return _string(value)
     if isinstance(value, str):
-        return _string(str(value))  # type: ignore[no-any-return]
+        return _string(str(value))
     raise TypeError(f"{what} must be a str, not {type(value).__name__}")

@@ -13,12 +13,283 @@ from typing import ClassVar
 from ._bxml_base import Element, Ssml, _content, _text, _value
 
 __all__ = [
+    "Bridge",
+    "Conference",
+    "CustomParam",
+    "Forward",
     "Gather",
     "Hangup",
+    "Pause",
+    "PauseRecording",
+    "PhoneNumber",
     "PlayAudio",
+    "Record",
     "Redirect",
+    "ResumeRecording",
+    "Ring",
+    "SendDtmf",
+    "SipUri",
     "SpeakSentence",
+    "StartGather",
+    "StartRecording",
+    "StartStream",
+    "StartTranscription",
+    "StopGather",
+    "StopRecording",
+    "StopStream",
+    "StopTranscription",
+    "StreamParam",
+    "Tag",
+    "Transfer",
 ]
+
+
+class Bridge(Element):
+    """``<Bridge>``: a verb (not in conference BXML).
+
+    Positional ``text``: text (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``bridge_complete_url`` (``bridgeCompleteUrl``): a URL (absolute http(s), or relative).
+    * ``bridge_complete_method`` (``bridgeCompleteMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``bridge_complete_fallback_url`` (``bridgeCompleteFallbackUrl``): a URL (absolute http(s), or
+      relative).
+    * ``bridge_complete_fallback_method`` (``bridgeCompleteFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``bridge_target_complete_url`` (``bridgeTargetCompleteUrl``): a URL (absolute http(s), or
+      relative).
+    * ``bridge_target_complete_method`` (``bridgeTargetCompleteMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``bridge_target_complete_fallback_url`` (``bridgeTargetCompleteFallbackUrl``): a URL (absolute
+      http(s), or relative).
+    * ``bridge_target_complete_fallback_method`` (``bridgeTargetCompleteFallbackMethod``): GET or
+      POST; Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Bridge"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("bridge_complete_url", "bridgeCompleteUrl"),
+        ("bridge_complete_method", "bridgeCompleteMethod"),
+        ("bridge_complete_fallback_url", "bridgeCompleteFallbackUrl"),
+        ("bridge_complete_fallback_method", "bridgeCompleteFallbackMethod"),
+        ("bridge_target_complete_url", "bridgeTargetCompleteUrl"),
+        ("bridge_target_complete_method", "bridgeTargetCompleteMethod"),
+        ("bridge_target_complete_fallback_url", "bridgeTargetCompleteFallbackUrl"),
+        ("bridge_target_complete_fallback_method", "bridgeTargetCompleteFallbackMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+    )
+
+    def __init__(
+        self,
+        text: str,
+        /,
+        *,
+        bridge_complete_url: str | None = None,
+        bridge_complete_method: str | None = None,
+        bridge_complete_fallback_url: str | None = None,
+        bridge_complete_fallback_method: str | None = None,
+        bridge_target_complete_url: str | None = None,
+        bridge_target_complete_method: str | None = None,
+        bridge_target_complete_fallback_url: str | None = None,
+        bridge_target_complete_fallback_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+    ) -> None:
+        a = ""
+        if bridge_complete_url is not None:
+            a += ',"bridgeCompleteUrl":' + _value(bridge_complete_url)
+        if bridge_complete_method is not None:
+            a += ',"bridgeCompleteMethod":' + _value(bridge_complete_method)
+        if bridge_complete_fallback_url is not None:
+            a += ',"bridgeCompleteFallbackUrl":' + _value(bridge_complete_fallback_url)
+        if bridge_complete_fallback_method is not None:
+            a += ',"bridgeCompleteFallbackMethod":' + _value(bridge_complete_fallback_method)
+        if bridge_target_complete_url is not None:
+            a += ',"bridgeTargetCompleteUrl":' + _value(bridge_target_complete_url)
+        if bridge_target_complete_method is not None:
+            a += ',"bridgeTargetCompleteMethod":' + _value(bridge_target_complete_method)
+        if bridge_target_complete_fallback_url is not None:
+            a += ',"bridgeTargetCompleteFallbackUrl":' + _value(bridge_target_complete_fallback_url)
+        if bridge_target_complete_fallback_method is not None:
+            a += ',"bridgeTargetCompleteFallbackMethod":' + _value(
+                bridge_target_complete_fallback_method
+            )
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        self._json = '["Bridge",{' + a[1:] + "}," + _text(text, "Bridge text") + "]"
+
+
+class Conference(Element):
+    """``<Conference>``: a verb (not in conference BXML).
+
+    Positional ``text``: 1 to 100 letters, digits, '-', '_' or '.' (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``mute`` (``mute``): true or false; Bandwidth's default: ``false``.
+    * ``hold`` (``hold``): true or false; Bandwidth's default: ``false``.
+    * ``call_ids_to_coach`` (``callIdsToCoach``): text.
+    * ``conference_event_url`` (``conferenceEventUrl``): a URL (absolute http(s), or relative).
+    * ``conference_event_method`` (``conferenceEventMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``conference_event_fallback_url`` (``conferenceEventFallbackUrl``): a URL (absolute http(s),
+      or relative).
+    * ``conference_event_fallback_method`` (``conferenceEventFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    * ``callback_timeout`` (``callbackTimeout``): a number from 1 to 25.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Conference"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("mute", "mute"),
+        ("hold", "hold"),
+        ("call_ids_to_coach", "callIdsToCoach"),
+        ("conference_event_url", "conferenceEventUrl"),
+        ("conference_event_method", "conferenceEventMethod"),
+        ("conference_event_fallback_url", "conferenceEventFallbackUrl"),
+        ("conference_event_fallback_method", "conferenceEventFallbackMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+        ("callback_timeout", "callbackTimeout"),
+    )
+
+    def __init__(
+        self,
+        text: str,
+        /,
+        *,
+        mute: bool | None = None,
+        hold: bool | None = None,
+        call_ids_to_coach: str | None = None,
+        conference_event_url: str | None = None,
+        conference_event_method: str | None = None,
+        conference_event_fallback_url: str | None = None,
+        conference_event_fallback_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+        callback_timeout: float | int | None = None,
+    ) -> None:
+        a = ""
+        if mute is not None:
+            a += ',"mute":' + _value(mute)
+        if hold is not None:
+            a += ',"hold":' + _value(hold)
+        if call_ids_to_coach is not None:
+            a += ',"callIdsToCoach":' + _value(call_ids_to_coach)
+        if conference_event_url is not None:
+            a += ',"conferenceEventUrl":' + _value(conference_event_url)
+        if conference_event_method is not None:
+            a += ',"conferenceEventMethod":' + _value(conference_event_method)
+        if conference_event_fallback_url is not None:
+            a += ',"conferenceEventFallbackUrl":' + _value(conference_event_fallback_url)
+        if conference_event_fallback_method is not None:
+            a += ',"conferenceEventFallbackMethod":' + _value(conference_event_fallback_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        if callback_timeout is not None:
+            a += ',"callbackTimeout":' + _value(callback_timeout)
+        self._json = '["Conference",{' + a[1:] + "}," + _text(text, "Conference text") + "]"
+
+
+class Forward(Element):
+    """``<Forward>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``to`` (``to``): an E.164 number (+ and up to 15 digits) or a SIP URI (sip:…).
+    * ``from_`` (``from``): an E.164 number (+ and up to 15 digits) or one of Restricted, Anonymous,
+      Private, Unavailable.
+    * ``call_timeout`` (``callTimeout``): a number from 1 to 300; Bandwidth's default: ``30``.
+    * ``diversion_treatment`` (``diversionTreatment``): one of none, propagate, stack; Bandwidth's
+      default: ``none``.
+    * ``diversion_reason`` (``diversionReason``): one of unknown, user-busy, no-answer, unavailable,
+      unconditional, time-of-day, do-not-disturb, deflection, follow-me, out-of-service, away;
+      Bandwidth's default: ``unknown``.
+    * ``uui`` (``uui``): a User-To-User value with ;encoding=base64 or ;encoding=jwt, at most 256
+      characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Forward"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("to", "to"),
+        ("from_", "from"),
+        ("call_timeout", "callTimeout"),
+        ("diversion_treatment", "diversionTreatment"),
+        ("diversion_reason", "diversionReason"),
+        ("uui", "uui"),
+    )
+
+    def __init__(
+        self,
+        *,
+        to: str | None = None,
+        from_: str | None = None,
+        call_timeout: float | int | None = None,
+        diversion_treatment: str | None = None,
+        diversion_reason: str | None = None,
+        uui: str | None = None,
+    ) -> None:
+        a = ""
+        if to is not None:
+            a += ',"to":' + _value(to)
+        if from_ is not None:
+            a += ',"from":' + _value(from_)
+        if call_timeout is not None:
+            a += ',"callTimeout":' + _value(call_timeout)
+        if diversion_treatment is not None:
+            a += ',"diversionTreatment":' + _value(diversion_treatment)
+        if diversion_reason is not None:
+            a += ',"diversionReason":' + _value(diversion_reason)
+        if uui is not None:
+            a += ',"uui":' + _value(uui)
+        self._json = '["Forward",{' + a[1:] + "}]"
 
 
 class Gather(Element):
@@ -132,24 +403,197 @@ class Hangup(Element):
         self._json = '["Hangup",{}]'
 
 
-class PlayAudio(Element):
-    """``<PlayAudio>``: a verb, also in conference BXML.
+class Pause(Element):
+    """``<Pause>``: a verb (not in conference BXML).
 
-    Positional ``url``: a URL (absolute http(s), or relative) (required).
+    Attributes, keyword-only (``None``: left out):
+
+    * ``duration`` (``duration``): a number from 0.1 to 86400; Bandwidth's default: ``1``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Pause"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (("duration", "duration"),)
+
+    def __init__(
+        self,
+        *,
+        duration: float | int | None = None,
+    ) -> None:
+        a = ""
+        if duration is not None:
+            a += ',"duration":' + _value(duration)
+        self._json = '["Pause",{' + a[1:] + "}]"
+
+
+class PauseRecording(Element):
+    """``<PauseRecording>``: a verb, also in conference BXML.
 
     No attributes.
     """
 
     __slots__ = ()
 
+    element: ClassVar[str] = "PauseRecording"
+
+    def __init__(self) -> None:
+        self._json = '["PauseRecording",{}]'
+
+
+class PlayAudio(Element):
+    """``<PlayAudio>``: a verb, also in conference BXML.
+
+    Positional ``url``: a URL (absolute http(s), or relative) (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    """
+
+    __slots__ = ()
+
     element: ClassVar[str] = "PlayAudio"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("username", "username"),
+        ("password", "password"),
+    )
 
     def __init__(
         self,
         url: str,
         /,
+        *,
+        username: str | None = None,
+        password: str | None = None,
     ) -> None:
-        self._json = '["PlayAudio",{},' + _text(url, "PlayAudio url") + "]"
+        a = ""
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        self._json = '["PlayAudio",{' + a[1:] + "}," + _text(url, "PlayAudio url") + "]"
+
+
+class Record(Element):
+    """``<Record>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``record_complete_url`` (``recordCompleteUrl``): a URL (absolute http(s), or relative).
+    * ``record_complete_method`` (``recordCompleteMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``record_complete_fallback_url`` (``recordCompleteFallbackUrl``): a URL (absolute http(s), or
+      relative).
+    * ``record_complete_fallback_method`` (``recordCompleteFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``recording_available_url`` (``recordingAvailableUrl``): a URL (absolute http(s), or
+      relative).
+    * ``recording_available_method`` (``recordingAvailableMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``transcribe`` (``transcribe``): true or false; Bandwidth's default: ``false``.
+    * ``transcription_available_url`` (``transcriptionAvailableUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transcription_available_method`` (``transcriptionAvailableMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    * ``terminating_digits`` (``terminatingDigits``): characters from 0123456789*#; Bandwidth's
+      default: ``#``.
+    * ``max_duration`` (``maxDuration``): a number from 0 to 10800; Bandwidth's default: ``60``.
+    * ``silence_timeout`` (``silenceTimeout``): a number from 0 to 10800; Bandwidth's default:
+      ``0``.
+    * ``file_format`` (``fileFormat``): one of mp3, wav; Bandwidth's default: ``wav``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Record"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("record_complete_url", "recordCompleteUrl"),
+        ("record_complete_method", "recordCompleteMethod"),
+        ("record_complete_fallback_url", "recordCompleteFallbackUrl"),
+        ("record_complete_fallback_method", "recordCompleteFallbackMethod"),
+        ("recording_available_url", "recordingAvailableUrl"),
+        ("recording_available_method", "recordingAvailableMethod"),
+        ("transcribe", "transcribe"),
+        ("transcription_available_url", "transcriptionAvailableUrl"),
+        ("transcription_available_method", "transcriptionAvailableMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+        ("terminating_digits", "terminatingDigits"),
+        ("max_duration", "maxDuration"),
+        ("silence_timeout", "silenceTimeout"),
+        ("file_format", "fileFormat"),
+    )
+
+    def __init__(
+        self,
+        *,
+        record_complete_url: str | None = None,
+        record_complete_method: str | None = None,
+        record_complete_fallback_url: str | None = None,
+        record_complete_fallback_method: str | None = None,
+        recording_available_url: str | None = None,
+        recording_available_method: str | None = None,
+        transcribe: bool | None = None,
+        transcription_available_url: str | None = None,
+        transcription_available_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+        terminating_digits: str | None = None,
+        max_duration: float | int | None = None,
+        silence_timeout: float | int | None = None,
+        file_format: str | None = None,
+    ) -> None:
+        a = ""
+        if record_complete_url is not None:
+            a += ',"recordCompleteUrl":' + _value(record_complete_url)
+        if record_complete_method is not None:
+            a += ',"recordCompleteMethod":' + _value(record_complete_method)
+        if record_complete_fallback_url is not None:
+            a += ',"recordCompleteFallbackUrl":' + _value(record_complete_fallback_url)
+        if record_complete_fallback_method is not None:
+            a += ',"recordCompleteFallbackMethod":' + _value(record_complete_fallback_method)
+        if recording_available_url is not None:
+            a += ',"recordingAvailableUrl":' + _value(recording_available_url)
+        if recording_available_method is not None:
+            a += ',"recordingAvailableMethod":' + _value(recording_available_method)
+        if transcribe is not None:
+            a += ',"transcribe":' + _value(transcribe)
+        if transcription_available_url is not None:
+            a += ',"transcriptionAvailableUrl":' + _value(transcription_available_url)
+        if transcription_available_method is not None:
+            a += ',"transcriptionAvailableMethod":' + _value(transcription_available_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        if terminating_digits is not None:
+            a += ',"terminatingDigits":' + _value(terminating_digits)
+        if max_duration is not None:
+            a += ',"maxDuration":' + _value(max_duration)
+        if silence_timeout is not None:
+            a += ',"silenceTimeout":' + _value(silence_timeout)
+        if file_format is not None:
+            a += ',"fileFormat":' + _value(file_format)
+        self._json = '["Record",{' + a[1:] + "}]"
 
 
 class Redirect(Element):
@@ -159,6 +603,13 @@ class Redirect(Element):
 
     * ``redirect_url`` (``redirectUrl``): a URL (absolute http(s), or relative).
     * ``redirect_method`` (``redirectMethod``): GET or POST; Bandwidth's default: ``POST``.
+    * ``redirect_fallback_url`` (``redirectFallbackUrl``): a URL (absolute http(s), or relative).
+    * ``redirect_fallback_method`` (``redirectFallbackMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
     * ``tag`` (``tag``): text of at most 256 characters.
     """
 
@@ -168,6 +619,12 @@ class Redirect(Element):
     attributes: ClassVar[tuple[tuple[str, str], ...]] = (
         ("redirect_url", "redirectUrl"),
         ("redirect_method", "redirectMethod"),
+        ("redirect_fallback_url", "redirectFallbackUrl"),
+        ("redirect_fallback_method", "redirectFallbackMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
         ("tag", "tag"),
     )
 
@@ -176,6 +633,12 @@ class Redirect(Element):
         *,
         redirect_url: str | None = None,
         redirect_method: str | None = None,
+        redirect_fallback_url: str | None = None,
+        redirect_fallback_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
         tag: str | None = None,
     ) -> None:
         a = ""
@@ -183,9 +646,94 @@ class Redirect(Element):
             a += ',"redirectUrl":' + _value(redirect_url)
         if redirect_method is not None:
             a += ',"redirectMethod":' + _value(redirect_method)
+        if redirect_fallback_url is not None:
+            a += ',"redirectFallbackUrl":' + _value(redirect_fallback_url)
+        if redirect_fallback_method is not None:
+            a += ',"redirectFallbackMethod":' + _value(redirect_fallback_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
         if tag is not None:
             a += ',"tag":' + _value(tag)
         self._json = '["Redirect",{' + a[1:] + "}]"
+
+
+class ResumeRecording(Element):
+    """``<ResumeRecording>``: a verb, also in conference BXML.
+
+    No attributes.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "ResumeRecording"
+
+    def __init__(self) -> None:
+        self._json = '["ResumeRecording",{}]'
+
+
+class Ring(Element):
+    """``<Ring>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``duration`` (``duration``): a number from 0.1 to 86400; Bandwidth's default: ``5``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Ring"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (("duration", "duration"),)
+
+    def __init__(
+        self,
+        *,
+        duration: float | int | None = None,
+    ) -> None:
+        a = ""
+        if duration is not None:
+            a += ',"duration":' + _value(duration)
+        self._json = '["Ring",{' + a[1:] + "}]"
+
+
+class SendDtmf(Element):
+    """``<SendDtmf>``: a verb (not in conference BXML).
+
+    Positional ``text``: at most 50 characters from 0123456789*#abcdABCDwW, (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``tone_duration`` (``toneDuration``): a number from 50 to 5000; Bandwidth's default: ``200``.
+    * ``tone_interval`` (``toneInterval``): a number from 50 to 5000; Bandwidth's default: ``400``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "SendDtmf"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("tone_duration", "toneDuration"),
+        ("tone_interval", "toneInterval"),
+    )
+
+    def __init__(
+        self,
+        text: str,
+        /,
+        *,
+        tone_duration: float | int | None = None,
+        tone_interval: float | int | None = None,
+    ) -> None:
+        a = ""
+        if tone_duration is not None:
+            a += ',"toneDuration":' + _value(tone_duration)
+        if tone_interval is not None:
+            a += ',"toneInterval":' + _value(tone_interval)
+        self._json = '["SendDtmf",{' + a[1:] + "}," + _text(text, "SendDtmf text") + "]"
 
 
 class SpeakSentence(Element):
@@ -224,3 +772,676 @@ class SpeakSentence(Element):
         if locale is not None:
             a += ',"locale":' + _value(locale)
         self._json = '["SpeakSentence",{' + a[1:] + "}" + _content(content) + "]"
+
+
+class StartGather(Element):
+    """``<StartGather>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``dtmf_url`` (``dtmfUrl``): a URL (absolute http(s), or relative).
+    * ``dtmf_method`` (``dtmfMethod``): GET or POST; Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StartGather"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("dtmf_url", "dtmfUrl"),
+        ("dtmf_method", "dtmfMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("tag", "tag"),
+    )
+
+    def __init__(
+        self,
+        *,
+        dtmf_url: str | None = None,
+        dtmf_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+    ) -> None:
+        a = ""
+        if dtmf_url is not None:
+            a += ',"dtmfUrl":' + _value(dtmf_url)
+        if dtmf_method is not None:
+            a += ',"dtmfMethod":' + _value(dtmf_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        self._json = '["StartGather",{' + a[1:] + "}]"
+
+
+class StartRecording(Element):
+    """``<StartRecording>``: a verb, also in conference BXML.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``recording_available_url`` (``recordingAvailableUrl``): a URL (absolute http(s), or
+      relative).
+    * ``recording_available_method`` (``recordingAvailableMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``transcribe`` (``transcribe``): true or false; Bandwidth's default: ``false``.
+    * ``transcription_available_url`` (``transcriptionAvailableUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transcription_available_method`` (``transcriptionAvailableMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    * ``file_format`` (``fileFormat``): one of mp3, wav; Bandwidth's default: ``wav``.
+    * ``multi_channel`` (``multiChannel``): true or false; Bandwidth's default: ``false``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StartRecording"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("recording_available_url", "recordingAvailableUrl"),
+        ("recording_available_method", "recordingAvailableMethod"),
+        ("transcribe", "transcribe"),
+        ("transcription_available_url", "transcriptionAvailableUrl"),
+        ("transcription_available_method", "transcriptionAvailableMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("tag", "tag"),
+        ("file_format", "fileFormat"),
+        ("multi_channel", "multiChannel"),
+    )
+
+    def __init__(
+        self,
+        *,
+        recording_available_url: str | None = None,
+        recording_available_method: str | None = None,
+        transcribe: bool | None = None,
+        transcription_available_url: str | None = None,
+        transcription_available_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tag: str | None = None,
+        file_format: str | None = None,
+        multi_channel: bool | None = None,
+    ) -> None:
+        a = ""
+        if recording_available_url is not None:
+            a += ',"recordingAvailableUrl":' + _value(recording_available_url)
+        if recording_available_method is not None:
+            a += ',"recordingAvailableMethod":' + _value(recording_available_method)
+        if transcribe is not None:
+            a += ',"transcribe":' + _value(transcribe)
+        if transcription_available_url is not None:
+            a += ',"transcriptionAvailableUrl":' + _value(transcription_available_url)
+        if transcription_available_method is not None:
+            a += ',"transcriptionAvailableMethod":' + _value(transcription_available_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        if file_format is not None:
+            a += ',"fileFormat":' + _value(file_format)
+        if multi_channel is not None:
+            a += ',"multiChannel":' + _value(multi_channel)
+        self._json = '["StartRecording",{' + a[1:] + "}]"
+
+
+class StartStream(Element):
+    """``<StartStream>``: a verb (not in conference BXML).
+
+    Content, positional: <StreamParam>.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text.
+    * ``tracks`` (``tracks``): one of inbound, outbound, both; Bandwidth's default: ``inbound``.
+    * ``destination`` (``destination``): a websocket URL starting ws:// or wss://.
+    * ``stream_event_url`` (``streamEventUrl``): a URL (absolute http(s), or relative).
+    * ``stream_event_method`` (``streamEventMethod``): GET or POST; Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StartStream"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("name", "name"),
+        ("tracks", "tracks"),
+        ("destination", "destination"),
+        ("stream_event_url", "streamEventUrl"),
+        ("stream_event_method", "streamEventMethod"),
+        ("username", "username"),
+        ("password", "password"),
+    )
+
+    def __init__(
+        self,
+        *elements: StreamParam,
+        name: str | None = None,
+        tracks: str | None = None,
+        destination: str | None = None,
+        stream_event_url: str | None = None,
+        stream_event_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        if tracks is not None:
+            a += ',"tracks":' + _value(tracks)
+        if destination is not None:
+            a += ',"destination":' + _value(destination)
+        if stream_event_url is not None:
+            a += ',"streamEventUrl":' + _value(stream_event_url)
+        if stream_event_method is not None:
+            a += ',"streamEventMethod":' + _value(stream_event_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        self._json = '["StartStream",{' + a[1:] + "}" + _content(elements) + "]"
+
+
+class StartTranscription(Element):
+    """``<StartTranscription>``: a verb (not in conference BXML).
+
+    Content, positional: <CustomParam>.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text.
+    * ``tracks`` (``tracks``): one of inbound, outbound, both; Bandwidth's default: ``inbound``.
+    * ``transcription_event_url`` (``transcriptionEventUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transcription_event_method`` (``transcriptionEventMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``destination`` (``destination``): a websocket URL starting ws:// or wss://.
+    * ``stabilized`` (``stabilized``): true or false; Bandwidth's default: ``true``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StartTranscription"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("name", "name"),
+        ("tracks", "tracks"),
+        ("transcription_event_url", "transcriptionEventUrl"),
+        ("transcription_event_method", "transcriptionEventMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("destination", "destination"),
+        ("stabilized", "stabilized"),
+    )
+
+    def __init__(
+        self,
+        *elements: CustomParam,
+        name: str | None = None,
+        tracks: str | None = None,
+        transcription_event_url: str | None = None,
+        transcription_event_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        destination: str | None = None,
+        stabilized: bool | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        if tracks is not None:
+            a += ',"tracks":' + _value(tracks)
+        if transcription_event_url is not None:
+            a += ',"transcriptionEventUrl":' + _value(transcription_event_url)
+        if transcription_event_method is not None:
+            a += ',"transcriptionEventMethod":' + _value(transcription_event_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if destination is not None:
+            a += ',"destination":' + _value(destination)
+        if stabilized is not None:
+            a += ',"stabilized":' + _value(stabilized)
+        self._json = '["StartTranscription",{' + a[1:] + "}" + _content(elements) + "]"
+
+
+class StopGather(Element):
+    """``<StopGather>``: a verb (not in conference BXML).
+
+    No attributes.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StopGather"
+
+    def __init__(self) -> None:
+        self._json = '["StopGather",{}]'
+
+
+class StopRecording(Element):
+    """``<StopRecording>``: a verb, also in conference BXML.
+
+    No attributes.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StopRecording"
+
+    def __init__(self) -> None:
+        self._json = '["StopRecording",{}]'
+
+
+class StopStream(Element):
+    """``<StopStream>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StopStream"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (("name", "name"),)
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        self._json = '["StopStream",{' + a[1:] + "}]"
+
+
+class StopTranscription(Element):
+    """``<StopTranscription>``: a verb (not in conference BXML).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StopTranscription"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (("name", "name"),)
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        self._json = '["StopTranscription",{' + a[1:] + "}]"
+
+
+class Tag(Element):
+    """``<Tag>``: a verb (not in conference BXML).
+
+    Positional ``text``: text of at most 256 characters (optional).
+
+    No attributes.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Tag"
+
+    def __init__(
+        self,
+        text: str | None = None,
+        /,
+    ) -> None:
+        self._json = '["Tag",{}' + ("" if text is None else "," + _text(text, "Tag text")) + "]"
+
+
+class Transfer(Element):
+    """``<Transfer>``: a verb (not in conference BXML).
+
+    Content, positional: <PhoneNumber>, <SipUri>.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``transfer_caller_id`` (``transferCallerId``): blank, an E.164 number (+ and up to 15 digits)
+      or one of Restricted, Anonymous, Private, Unavailable.
+    * ``call_timeout`` (``callTimeout``): a number from 1 to 300; Bandwidth's default: ``30``.
+    * ``transfer_complete_url`` (``transferCompleteUrl``): a URL (absolute http(s), or relative).
+    * ``transfer_complete_method`` (``transferCompleteMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``transfer_complete_fallback_url`` (``transferCompleteFallbackUrl``): a URL (absolute http(s),
+      or relative).
+    * ``transfer_complete_fallback_method`` (``transferCompleteFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    * ``diversion_treatment`` (``diversionTreatment``): one of none, propagate, stack; Bandwidth's
+      default: ``none``.
+    * ``diversion_reason`` (``diversionReason``): one of unknown, user-busy, no-answer, unavailable,
+      unconditional, time-of-day, do-not-disturb, deflection, follow-me, out-of-service, away;
+      Bandwidth's default: ``unknown``.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "Transfer"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("transfer_caller_id", "transferCallerId"),
+        ("call_timeout", "callTimeout"),
+        ("transfer_complete_url", "transferCompleteUrl"),
+        ("transfer_complete_method", "transferCompleteMethod"),
+        ("transfer_complete_fallback_url", "transferCompleteFallbackUrl"),
+        ("transfer_complete_fallback_method", "transferCompleteFallbackMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+        ("diversion_treatment", "diversionTreatment"),
+        ("diversion_reason", "diversionReason"),
+    )
+
+    def __init__(
+        self,
+        *elements: PhoneNumber | SipUri,
+        transfer_caller_id: str | None = None,
+        call_timeout: float | int | None = None,
+        transfer_complete_url: str | None = None,
+        transfer_complete_method: str | None = None,
+        transfer_complete_fallback_url: str | None = None,
+        transfer_complete_fallback_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+        diversion_treatment: str | None = None,
+        diversion_reason: str | None = None,
+    ) -> None:
+        a = ""
+        if transfer_caller_id is not None:
+            a += ',"transferCallerId":' + _value(transfer_caller_id)
+        if call_timeout is not None:
+            a += ',"callTimeout":' + _value(call_timeout)
+        if transfer_complete_url is not None:
+            a += ',"transferCompleteUrl":' + _value(transfer_complete_url)
+        if transfer_complete_method is not None:
+            a += ',"transferCompleteMethod":' + _value(transfer_complete_method)
+        if transfer_complete_fallback_url is not None:
+            a += ',"transferCompleteFallbackUrl":' + _value(transfer_complete_fallback_url)
+        if transfer_complete_fallback_method is not None:
+            a += ',"transferCompleteFallbackMethod":' + _value(transfer_complete_fallback_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        if diversion_treatment is not None:
+            a += ',"diversionTreatment":' + _value(diversion_treatment)
+        if diversion_reason is not None:
+            a += ',"diversionReason":' + _value(diversion_reason)
+        self._json = '["Transfer",{' + a[1:] + "}" + _content(elements) + "]"
+
+
+class PhoneNumber(Element):
+    """``<PhoneNumber>``: a child element of <Transfer>.
+
+    Positional ``number``: an E.164 number: + and 2 to 15 digits, the first not 0 (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``transfer_answer_url`` (``transferAnswerUrl``): a URL (absolute http(s), or relative).
+    * ``transfer_answer_method`` (``transferAnswerMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``transfer_answer_fallback_url`` (``transferAnswerFallbackUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transfer_answer_fallback_method`` (``transferAnswerFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``transfer_disconnect_url`` (``transferDisconnectUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transfer_disconnect_method`` (``transferDisconnectMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "PhoneNumber"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("transfer_answer_url", "transferAnswerUrl"),
+        ("transfer_answer_method", "transferAnswerMethod"),
+        ("transfer_answer_fallback_url", "transferAnswerFallbackUrl"),
+        ("transfer_answer_fallback_method", "transferAnswerFallbackMethod"),
+        ("transfer_disconnect_url", "transferDisconnectUrl"),
+        ("transfer_disconnect_method", "transferDisconnectMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+    )
+
+    def __init__(
+        self,
+        number: str,
+        /,
+        *,
+        transfer_answer_url: str | None = None,
+        transfer_answer_method: str | None = None,
+        transfer_answer_fallback_url: str | None = None,
+        transfer_answer_fallback_method: str | None = None,
+        transfer_disconnect_url: str | None = None,
+        transfer_disconnect_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+    ) -> None:
+        a = ""
+        if transfer_answer_url is not None:
+            a += ',"transferAnswerUrl":' + _value(transfer_answer_url)
+        if transfer_answer_method is not None:
+            a += ',"transferAnswerMethod":' + _value(transfer_answer_method)
+        if transfer_answer_fallback_url is not None:
+            a += ',"transferAnswerFallbackUrl":' + _value(transfer_answer_fallback_url)
+        if transfer_answer_fallback_method is not None:
+            a += ',"transferAnswerFallbackMethod":' + _value(transfer_answer_fallback_method)
+        if transfer_disconnect_url is not None:
+            a += ',"transferDisconnectUrl":' + _value(transfer_disconnect_url)
+        if transfer_disconnect_method is not None:
+            a += ',"transferDisconnectMethod":' + _value(transfer_disconnect_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        self._json = '["PhoneNumber",{' + a[1:] + "}," + _text(number, "PhoneNumber number") + "]"
+
+
+class SipUri(Element):
+    """``<SipUri>``: a child element of <Transfer>.
+
+    Positional ``uri``: a SIP URI starting sip: or sips: (required).
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``uui`` (``uui``): a User-To-User value with ;encoding=base64 or ;encoding=jwt, at most 256
+      characters.
+    * ``transfer_answer_url`` (``transferAnswerUrl``): a URL (absolute http(s), or relative).
+    * ``transfer_answer_method`` (``transferAnswerMethod``): GET or POST; Bandwidth's default:
+      ``POST``.
+    * ``transfer_answer_fallback_url`` (``transferAnswerFallbackUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transfer_answer_fallback_method`` (``transferAnswerFallbackMethod``): GET or POST;
+      Bandwidth's default: ``POST``.
+    * ``transfer_disconnect_url`` (``transferDisconnectUrl``): a URL (absolute http(s), or
+      relative).
+    * ``transfer_disconnect_method`` (``transferDisconnectMethod``): GET or POST; Bandwidth's
+      default: ``POST``.
+    * ``username`` (``username``): text.
+    * ``password`` (``password``): text.
+    * ``fallback_username`` (``fallbackUsername``): text.
+    * ``fallback_password`` (``fallbackPassword``): text.
+    * ``tag`` (``tag``): text of at most 256 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "SipUri"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("uui", "uui"),
+        ("transfer_answer_url", "transferAnswerUrl"),
+        ("transfer_answer_method", "transferAnswerMethod"),
+        ("transfer_answer_fallback_url", "transferAnswerFallbackUrl"),
+        ("transfer_answer_fallback_method", "transferAnswerFallbackMethod"),
+        ("transfer_disconnect_url", "transferDisconnectUrl"),
+        ("transfer_disconnect_method", "transferDisconnectMethod"),
+        ("username", "username"),
+        ("password", "password"),
+        ("fallback_username", "fallbackUsername"),
+        ("fallback_password", "fallbackPassword"),
+        ("tag", "tag"),
+    )
+
+    def __init__(
+        self,
+        uri: str,
+        /,
+        *,
+        uui: str | None = None,
+        transfer_answer_url: str | None = None,
+        transfer_answer_method: str | None = None,
+        transfer_answer_fallback_url: str | None = None,
+        transfer_answer_fallback_method: str | None = None,
+        transfer_disconnect_url: str | None = None,
+        transfer_disconnect_method: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        fallback_username: str | None = None,
+        fallback_password: str | None = None,
+        tag: str | None = None,
+    ) -> None:
+        a = ""
+        if uui is not None:
+            a += ',"uui":' + _value(uui)
+        if transfer_answer_url is not None:
+            a += ',"transferAnswerUrl":' + _value(transfer_answer_url)
+        if transfer_answer_method is not None:
+            a += ',"transferAnswerMethod":' + _value(transfer_answer_method)
+        if transfer_answer_fallback_url is not None:
+            a += ',"transferAnswerFallbackUrl":' + _value(transfer_answer_fallback_url)
+        if transfer_answer_fallback_method is not None:
+            a += ',"transferAnswerFallbackMethod":' + _value(transfer_answer_fallback_method)
+        if transfer_disconnect_url is not None:
+            a += ',"transferDisconnectUrl":' + _value(transfer_disconnect_url)
+        if transfer_disconnect_method is not None:
+            a += ',"transferDisconnectMethod":' + _value(transfer_disconnect_method)
+        if username is not None:
+            a += ',"username":' + _value(username)
+        if password is not None:
+            a += ',"password":' + _value(password)
+        if fallback_username is not None:
+            a += ',"fallbackUsername":' + _value(fallback_username)
+        if fallback_password is not None:
+            a += ',"fallbackPassword":' + _value(fallback_password)
+        if tag is not None:
+            a += ',"tag":' + _value(tag)
+        self._json = '["SipUri",{' + a[1:] + "}," + _text(uri, "SipUri uri") + "]"
+
+
+class StreamParam(Element):
+    """``<StreamParam>``: a child element of <StartStream>.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text of at most 256 characters.
+    * ``value`` (``value``): text of at most 2048 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "StreamParam"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("name", "name"),
+        ("value", "value"),
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        if value is not None:
+            a += ',"value":' + _value(value)
+        self._json = '["StreamParam",{' + a[1:] + "}]"
+
+
+class CustomParam(Element):
+    """``<CustomParam>``: a child element of <StartTranscription>.
+
+    Attributes, keyword-only (``None``: left out):
+
+    * ``name`` (``name``): text of at most 256 characters.
+    * ``value`` (``value``): text of at most 2048 characters.
+    """
+
+    __slots__ = ()
+
+    element: ClassVar[str] = "CustomParam"
+    attributes: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("name", "name"),
+        ("value", "value"),
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        a = ""
+        if name is not None:
+            a += ',"name":' + _value(name)
+        if value is not None:
+            a += ',"value":' + _value(value)
+        self._json = '["CustomParam",{' + a[1:] + "}]"

@@ -53,6 +53,7 @@ def _client_config(
     proxy_from_env: object,
     user_agent_suffix: object,
     retry_budget: object,
+    allow_unknown_bxml_verbs: object = False,
     max_concurrency: object = None,
     max_queued: object = None,
 ) -> _ffi.bw_client_config:
@@ -78,6 +79,7 @@ def _client_config(
         max_queued=c_count(max_queued, "max_queued"),
         # 1 .. UINT32_MAX; UINT32_MAX is BW_RETRY_BUDGET_OFF, None (0) the default.
         retry_budget=c_count(retry_budget, "retry_budget"),
+        allow_unknown_bxml_verbs=c_bool(allow_unknown_bxml_verbs, "allow_unknown_bxml_verbs"),
     )
 
 

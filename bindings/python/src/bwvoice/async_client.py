@@ -151,6 +151,7 @@ class AsyncClient:
         user_agent_suffix: str | None = None,
         retry_budget: int | None = None,
         on_event: OnEvent | None = None,
+        allow_unknown_bxml_verbs: bool = False,
         max_concurrency: int | None = None,
         max_queued: int | None = None,
     ) -> None:

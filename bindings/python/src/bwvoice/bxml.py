@@ -46,10 +46,11 @@ import ctypes
 import enum
 import json
 import threading
+from json.encoder import encode_basestring as _string
 from typing import Union
 
 from . import _bxml_verbs, _ffi
-from ._bxml_base import Element, Ssml, _content, _repr, _string, _text, _value
+from ._bxml_base import Element, Ssml, _content, _repr, _text, _value
 from ._bxml_verbs import *  # noqa: F403 -- every typed element (its __all__)
 from ._convert import c_bool, c_str
 from .errors import from_native, invalid
@@ -81,6 +82,9 @@ class BxmlKind(enum.IntEnum):
     UPDATE_CONFERENCE = _ffi.BW_BXML_UPDATE_CONFERENCE
 
 
+_RESPONSE = BxmlKind.RESPONSE
+
+
 class Verb(Element):
     """A verb the library does not know, e.g. one Bandwidth added after this version.
 
@@ -102,10 +106,11 @@ class _Document:
 
     __slots__ = ("_flags", "_json", "_kind")
 
-    def __init__(self, kind: BxmlKind, allow_unknown_verbs: object, verbs: tuple[object, ...]):
-        self._kind = kind
-        self._flags = _flags(allow_unknown_verbs)
-        self._json = "[" + _content(verbs)[1:] + "]"
+    _kind: BxmlKind
+    #: ``bw_bxml_new``'s flags.
+    _flags: int
+    #: The JSON list of the verbs' nodes, for ``bw_bxml_append_json``.
+    _json: str
 
     @property
     def kind(self) -> BxmlKind:
@@ -121,7 +126,38 @@ class _Document:
         ``"fragment"`` or ``"bxml"``). The same objects always give the same
         bytes, in every language bwvoice has.
         """
-        return _render(self._kind, self._flags, self._json)
+        try:
+            tree = self._json.encode("utf-8")
+        except UnicodeEncodeError as exc:  # strings are not escaped to ASCII: see _bxml_base
+            bad = exc.object[exc.start : exc.end]
+            raise invalid(
+                "text", f"BXML text or an attribute holds {bad!r}, a lone surrogate"
+            ) from None
+        local = _local
+        # Taken, not shared: a finalizer or signal handler that renders in
+        # the middle of this render gets buffers of its own.
+        scratch = local.scratch or _Scratch()
+        local.scratch = None
+        out, needed, err = scratch.out, scratch.needed, scratch.err
+        builder = _BxmlPtr()
+        status = _new(self._kind, self._flags, builder, err)
+        if status == _OK:
+            try:
+                status = _append_json(builder, tree, err)
+                if status == _OK:
+                    status = _render(builder, out, _OUT_SIZE, needed, err)
+                    if status != _OK and err.field == b"out_size":  # a library with a larger limit
+                        out = ctypes.create_string_buffer(needed.value)
+                        status = _render(builder, out, len(out), needed, err)
+            finally:
+                _free(builder)
+        if status != _OK:
+            failure = from_native(err, status)
+            local.scratch = scratch
+            raise failure
+        text = out.value.decode("utf-8")
+        local.scratch = scratch
+        return text
 
     def __str__(self) -> str:
         return self.to_bxml()
@@ -154,7 +190,9 @@ class Response(_Document):
     __slots__ = ()
 
     def __init__(self, *verbs: Element, allow_unknown_verbs: bool = False) -> None:
-        super().__init__(BxmlKind.RESPONSE, allow_unknown_verbs, verbs)
+        self._kind = _RESPONSE
+        self._flags = 0 if allow_unknown_verbs is False else _flags(allow_unknown_verbs)
+        self._json = "[" + _content(verbs)[1:] + "]"
 
 
 class Bxml(_Document):
@@ -171,8 +209,10 @@ class Bxml(_Document):
     def __init__(
         self, *verbs: Element, conference: bool = False, allow_unknown_verbs: bool = False
     ) -> None:
-        kind = BxmlKind.UPDATE_CONFERENCE if c_bool(conference, "conference") else None
-        super().__init__(kind or BxmlKind.UPDATE_CALL, allow_unknown_verbs, verbs)
+        conference = c_bool(conference, "conference")
+        self._kind = BxmlKind.UPDATE_CONFERENCE if conference else BxmlKind.UPDATE_CALL
+        self._flags = 0 if allow_unknown_verbs is False else _flags(allow_unknown_verbs)
+        self._json = "[" + _content(verbs)[1:] + "]"
 
 
 def check_bxml(
@@ -195,14 +235,16 @@ def check_bxml(
         raise from_native(err, status)
 
 
-# --- rendering -------------------------------------------------------------------
+# --- rendering: bw_bxml_new, bw_bxml_append_json, bw_bxml_render, bw_bxml_free -----
 
 #: Every document fits: the library refuses more than BW_MAX_BXML_BYTES.
 _OUT_SIZE = _ffi.BW_MAX_BXML_BYTES + 1
 
 
-class _Scratch(threading.local):
-    """Each thread's render buffer and error struct, made once and reused."""
+class _Scratch:
+    """A render buffer and an error struct, made once per thread and reused."""
+
+    __slots__ = ("err", "needed", "out")
 
     def __init__(self) -> None:
         self.out = ctypes.create_string_buffer(_OUT_SIZE)
@@ -210,39 +252,26 @@ class _Scratch(threading.local):
         self.err = _ffi.bw_error()
 
 
-_scratch = _Scratch()
+class _Local(threading.local):
+    """Each thread's :class:`_Scratch`, ``None`` while a render uses it."""
+
+    def __init__(self) -> None:
+        self.scratch: _Scratch | None = _Scratch()
+
+
+_local = _Local()
+
+
+#: The library's functions, looked up once (a document is one call of each).
+_BxmlPtr, _OK = _ffi.BxmlPtr, _ffi.BW_OK
+_new, _append_json, _render, _free = (
+    _ffi.bxml_new,
+    _ffi.bxml_append_json,
+    _ffi.bxml_render,
+    _ffi.bxml_free,
+)
 
 
 def _flags(allow_unknown_verbs: object) -> int:
     allow = c_bool(allow_unknown_verbs, "allow_unknown_verbs")
     return _ffi.BW_BXML_ALLOW_UNKNOWN_VERBS if allow else 0
-
-
-def _render(kind: int, flags: int, tree_json: str) -> str:
-    """``bw_bxml_new`` + ``bw_bxml_append_json`` + ``bw_bxml_render`` + ``bw_bxml_free``."""
-    try:
-        tree = tree_json.encode("utf-8")
-    except UnicodeEncodeError as exc:  # strings are not escaped to ASCII: see _bxml_base
-        bad = exc.object[exc.start : exc.end]
-        raise invalid(
-            "text", f"BXML text or an attribute holds {bad!r}, a lone surrogate"
-        ) from None
-    scratch = _scratch
-    err = scratch.err
-    builder = _ffi.BxmlPtr()
-    status = _ffi.bxml_new(kind, flags, builder, err)
-    if status != _ffi.BW_OK:
-        raise from_native(err, status)
-    out = scratch.out
-    try:
-        status = _ffi.bxml_append_json(builder, tree, err)
-        if status == _ffi.BW_OK:
-            status = _ffi.bxml_render(builder, out, _OUT_SIZE, scratch.needed, err)
-            if status != _ffi.BW_OK and err.field == b"out_size":  # a library with a larger limit
-                out = ctypes.create_string_buffer(scratch.needed.value)
-                status = _ffi.bxml_render(builder, out, len(out), scratch.needed, err)
-    finally:
-        _ffi.bxml_free(builder)
-    if status != _ffi.BW_OK:
-        raise from_native(err, status)
-    return out.value.decode("utf-8")

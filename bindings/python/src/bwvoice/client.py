@@ -271,7 +271,12 @@ class Client:
     * ``on_event`` -- a callable given a :class:`~bwvoice.Event` for every
       attempt's end, retry scheduled or refused, token fetch and call end,
       synchronously on the thread making the call. It must return quickly;
-      an exception it raises is logged (``logger.exception``) and ignored.
+      an exception it raises is logged (``logger.exception``) and ignored;
+    * ``allow_unknown_bxml_verbs`` -- let BXML verbs the library does not
+      know through the check :meth:`update_call_bxml` and
+      :meth:`update_conference_bxml` make (verbs Bandwidth added after this
+      version; known verbs are checked either way). Off, a typo such as
+      ``<SpeakSentance>`` fails before anything is sent.
 
     Every event is also logged to the ``bwvoice`` logger: DEBUG for
     attempts, token fetches and call ends, WARNING for retries scheduled and
@@ -308,6 +313,7 @@ class Client:
         user_agent_suffix: str | None = None,
         retry_budget: int | None = None,
         on_event: OnEvent | None = None,
+        allow_unknown_bxml_verbs: bool = False,
     ) -> None:
         self._handle = _open("bwvoice.Client", locals())  # first: locals() is the arguments
         # Frees the native client on close(), garbage collection or exit.
@@ -480,20 +486,21 @@ class Client:
         """Replaces a live call's BXML with ``bxml`` ("Update call BXML").
 
         Bandwidth runs the new document at once, without a webhook round
-        trip. The library checks it first: well-formed XML without a DTD,
-        root element ``<Bxml>``, at most 65536 bytes of UTF-8; otherwise
-        :class:`~bwvoice.ValidationError` (``field == "bxml"``, the message
-        names the line and column) and nothing is sent.
+        trip. The library checks it first as :func:`bwvoice.bxml.check_bxml`
+        does (``BxmlKind.UPDATE_CALL``): well-formed XML without a DTD, root
+        element ``<Bxml>``, at most 65536 bytes of UTF-8, every verb known
+        (unless the client has ``allow_unknown_bxml_verbs``) with its
+        attributes in range; otherwise :class:`~bwvoice.ValidationError`
+        (``field == "bxml"``, the message names the line and column) and
+        nothing is sent.
 
-        Escape caller-supplied text before putting it in the document: a
-        well-formed document can still carry verbs injected through it. Use
-        the standard library (the binding has no escaping function of its own)::
+        ``bxml`` is text. Build it with :mod:`bwvoice.bxml`, which escapes
+        caller-supplied text (a well-formed document can still carry verbs
+        injected through text pasted into it)::
 
-            from xml.sax.saxutils import escape, quoteattr
+            from bwvoice.bxml import Bxml, SpeakSentence
 
-            text = escape(user_text, {'"': "&quot;", "'": "&apos;"})
-            bxml = f"<Bxml><SpeakSentence>{text}</SpeakSentence></Bxml>"
-            bxml = f"<Bxml><Redirect redirectUrl={quoteattr(url)}/></Bxml>"
+            bw.update_call_bxml(account, call_id, Bxml(SpeakSentence(user_text)).to_bxml())
 
         Like a redirect, not repeated after a failure the server may have
         acted on (a second document restarts the script), unless the client
@@ -640,8 +647,10 @@ class Client:
     ) -> None:
         """Replaces a conference's BXML with ``bxml`` ("Update conference BXML").
 
-        Checked as for :meth:`update_call_bxml` (escape caller text the same
-        way); not repeated after a failure the server may have acted on.
+        Checked as for :meth:`update_call_bxml`, as conference BXML (only the
+        verbs a conference plays); build it with
+        ``bwvoice.bxml.Bxml(..., conference=True).to_bxml()``. Not repeated
+        after a failure the server may have acted on.
         :class:`~bwvoice.NotFoundError` for an unknown or ended conference.
         """
         account, conf, document, opts = _conference_bxml_args(
