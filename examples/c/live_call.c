@@ -5,8 +5,8 @@
  *   live_call CALL_ID [TEXT]
  *
  * TEXT (default: a line that tries to inject a <Transfer>) is spoken by a
- * <SpeakSentence>; it is escaped with bw_xml_escape, so caller-supplied text
- * can never add verbs. Settings come from the environment (example.h) and
+ * <SpeakSentence> built with bw_bxml, which escapes it, so caller-supplied
+ * text can never add verbs. Settings come from the environment (example.h) and
  * BW_ACCOUNT_ID. Exit status: 0 done, 4 the call is not answered (a BXML
  * update would be a 409), 1 other error.
  */
@@ -37,19 +37,21 @@ static int show_state(bw_client *client, const char *account, const char *call) 
     return answered;
 }
 
-/* "<Bxml><SpeakSentence>TEXT</SpeakSentence></Bxml>" with TEXT escaped (caller frees). */
+/* <Bxml><SpeakSentence>TEXT</SpeakSentence></Bxml>, built and checked by
+ * the library (caller frees). */
 static char *speak(const char *text, bw_error *err) {
+    bw_bxml *b = NULL;
+    char *doc = NULL;
     size_t needed = 0;
-    if (bw_xml_escape(text, NULL, 0, &needed, err) != BW_OK) return NULL;
-    static const char head[] = "<Bxml><SpeakSentence>", tail[] = "</SpeakSentence></Bxml>";
-    char *doc = malloc(sizeof head - 1 + needed + sizeof tail - 1);
-    if (!doc) return NULL;
-    memcpy(doc, head, sizeof head - 1);
-    if (bw_xml_escape(text, doc + sizeof head - 1, needed, &needed, err) != BW_OK) {
+    if (bw_bxml_new(BW_BXML_UPDATE_CALL, 0, &b, err) == BW_OK &&
+        bw_bxml_open(b, "SpeakSentence", err) == BW_OK && bw_bxml_attr(b, "voice", "julie", err) == BW_OK &&
+        bw_bxml_text(b, text, err) == BW_OK && bw_bxml_close(b, err) == BW_OK &&
+        bw_bxml_render(b, NULL, 0, &needed, err) == BW_OK && (doc = malloc(needed)) != NULL &&
+        bw_bxml_render(b, doc, needed, &needed, err) != BW_OK) {
         free(doc);
-        return NULL;
+        doc = NULL;
     }
-    strcat(doc, tail);
+    bw_bxml_free(b);
     return doc;
 }
 
@@ -76,7 +78,7 @@ int main(int argc, char **argv) {
 
     char *doc = speak(text, &err);
     if (!doc) {
-        fprintf(stderr, "cannot escape the text: %s\n", err.message);
+        fprintf(stderr, "cannot build the BXML: %s\n", err.message);
         goto done;
     }
     bw_status st = bw_update_call_bxml(client, account, call, doc, NULL, &err);

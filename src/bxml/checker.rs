@@ -115,6 +115,7 @@ fn check_element<'a, 'i>(el: &'static Element, node: Node<'a, 'i>) -> Result<(),
 fn check_ssml<'a, 'i>(node: Node<'a, 'i>, text: &mut String) -> Result<(), Found<'a, 'i>> {
     let name = element_name(node).map_err(|p| (node, p))?;
     let tag = rules::ssml_tag(name).map_err(|p| (node, p))?;
+    let mut names = Vec::new();
     for attr in node.attributes() {
         let qualified = match attr.namespace() {
             None => attr.name().to_owned(),
@@ -130,7 +131,9 @@ fn check_ssml<'a, 'i>(node: Node<'a, 'i>, text: &mut String) -> Result<(), Found
             }
         };
         rules::ssml_attribute(tag, &qualified, attr.value()).map_err(|p| (node, p))?;
+        names.push(qualified);
     }
+    rules::ssml_complete(tag, &names).map_err(|p| (node, p))?;
     for child in node.children() {
         if tag.empty && (child.is_element() || !is_blank(child)) {
             return Err((node, format!("SSML <{name}> holds nothing")));

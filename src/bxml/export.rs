@@ -30,7 +30,7 @@ fn table() -> Value {
         .collect();
     let tags: Vec<Value> = ssml::TAGS
         .iter()
-        .map(|t| json!({"name": t.name, "attrs": t.attrs.iter().map(attr).collect::<Vec<_>>(), "empty": t.empty}))
+        .map(|t| json!({"name": t.name, "attrs": t.attrs.iter().map(attr).collect::<Vec<_>>(), "empty": t.empty, "required": t.required}))
         .collect();
     json!({"elements": elements, "ssml": tags})
 }

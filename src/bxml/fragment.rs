@@ -72,6 +72,8 @@ fn write(node: Node, out: &mut String, spoken: &mut String) -> Result<(), Error>
                 let value = escape(attr.value()).map_err(|e| invalid(e.message))?;
                 attrs.push((place, name, value));
             }
+            let names: Vec<String> = attrs.iter().map(|(_, name, _)| name.clone()).collect();
+            rules::ssml_complete(tag, &names).map_err(invalid)?;
             attrs.sort();
             out.push('<');
             out.push_str(tag.name);

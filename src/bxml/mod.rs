@@ -125,6 +125,9 @@ pub fn escape(text: &str) -> Result<String, Error> {
 mod tests;
 
 #[cfg(test)]
+mod table_tests;
+
+#[cfg(test)]
 mod escape_tests {
     use super::*;
 

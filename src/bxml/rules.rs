@@ -108,6 +108,15 @@ pub fn ssml_attribute(tag: &ssml::Tag, name: &str, value: &str) -> Result<usize,
     }
 }
 
+/// Does SSML tag `tag` have each attribute it cannot do without, given
+/// the (qualified) names it has?
+pub fn ssml_complete(tag: &ssml::Tag, names: &[String]) -> Result<(), String> {
+    match tag.required.iter().find(|r| !names.iter().any(|n| n == *r)) {
+        Some(missing) => Err(format!("SSML <{}> needs attribute {missing}", tag.name)),
+        None => Ok(()),
+    }
+}
+
 /// May `el` hold text at all (plain text, or text with SSML)?
 pub fn takes_text(el: &Element) -> Result<(), String> {
     match el.text {

@@ -136,6 +136,8 @@ fn ssml_goes_in_checked_and_written_anew() {
         ("<break strength=\"loud\"/>", "strength"),
         ("<break bogus=\"1\"/>", "no attribute bogus"),
         ("<break>text</break>", "holds nothing"),
+        ("<sub>W3C</sub>", "SSML <sub> needs attribute alias"),
+        ("<lang>hola</lang>", "needs attribute xml:lang"),
         ("<x:p xmlns:x=\"urn:x\"/>", "namespace"),
         ("<!DOCTYPE x [<!ENTITY a \"b\">]>", "not well-formed"),
     ] {
