@@ -1,14 +1,9 @@
 package bwvoice
 
-/*
-#include <stdlib.h>
-#include "bwvoice.h"
-*/
+// #include "bwvoice.h"
 import "C"
 
-import (
-	"unsafe"
-)
+import "unsafe"
 
 // BXMLKind is what a BXML document is for, which sets its root element and
 // the verbs it may hold (the C bw_bxml_kind).
@@ -52,7 +47,8 @@ type ssml string
 
 // Element is the element name (a verb such as "Gather", or a child element
 // such as "PhoneNumber") with its attributes (nil for none) and content,
-// in order.
+// in order. They are read when the document renders, not copied: a node
+// can be reused in several documents.
 func Element(name string, attrs Attrs, content ...Node) Node {
 	return &element{name: name, attrs: attrs, content: content}
 }
@@ -109,8 +105,10 @@ func Response(verbs ...Node) *BXML {
 // and a message naming the element; nothing is rendered. Text and attribute
 // values cannot become markup: they are escaped, and characters XML cannot
 // carry (NUL and other control characters, U+FFFE, U+FFFF) are refused, as
-// is a string that is not valid UTF-8. The same document renders to the
-// same bytes in every language the library serves.
+// is a string that is not valid UTF-8. A Kind other than the three
+// constants is Field "kind". The same document renders to the same bytes in
+// every language the library serves. Render only reads the document, so
+// goroutines may render one document at once.
 func (b *BXML) Render() (string, error) {
 	doc, err := documentJSON(b.Verbs)
 	if err != nil {

@@ -402,6 +402,30 @@ func TestBXMLAttrValues(t *testing.T) {
 	}
 }
 
+// Render only reads the document: goroutines may render one at once.
+func TestBXMLRenderConcurrently(t *testing.T) {
+	t.Parallel()
+	doc := bwvoice.Response(
+		bwvoice.SpeakSentence("hi", bwvoice.Attrs{"voice": "julie", "gender": "female"}),
+		bwvoice.Gather(bwvoice.Attrs{"maxDigits": 2, "gatherUrl": "https://app.example/g"}, bwvoice.PlayAudio("https://app.example/a.wav", nil)),
+	)
+	want, err := doc.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range runAtOnce(16, func(int) error {
+		got, err := doc.Render()
+		if err == nil && got != want {
+			err = fmt.Errorf("rendered %s", got)
+		}
+		return err
+	}) {
+		if err != nil {
+			t.Errorf("goroutine %d: %v", i, err)
+		}
+	}
+}
+
 // A conference document holds only what a conference plays.
 func TestBXMLConferenceKind(t *testing.T) {
 	t.Parallel()
