@@ -12,6 +12,7 @@
 //!   [`ATTRIBUTES`]; a call taking a value reads one: with bit 3 of the op
 //!   set, a byte choosing from [`VALUES`], otherwise the bytes up to the
 //!   next 0xFF.
+#![allow(clippy::result_large_err)] // `Error` by value, as in the library
 
 use bwvoice::bxml::{check, Builder, DocumentKind, UnknownVerbs};
 use bwvoice::{Error, Status, MAX_BXML_BYTES};
@@ -23,7 +24,9 @@ const KINDS: [DocumentKind; 3] = [
 ];
 
 /// The fields a builder step may name when it fails.
-const STEP_FIELDS: [&str; 7] = ["element", "name", "value", "text", "fragment", "json", "bxml"];
+const STEP_FIELDS: [&str; 7] = [
+    "element", "name", "value", "text", "fragment", "json", "bxml",
+];
 
 /// Verbs and child elements (some only in the full table), near misses and
 /// names that are not XML names.
@@ -188,7 +191,11 @@ impl Steps<'_> {
         if op & 8 != 0 {
             return self.pick(&VALUES).to_owned();
         }
-        let end = self.0.iter().position(|&b| b == 0xFF).unwrap_or(self.0.len());
+        let end = self
+            .0
+            .iter()
+            .position(|&b| b == 0xFF)
+            .unwrap_or(self.0.len());
         let value = String::from_utf8_lossy(&self.0[..end]).into_owned();
         self.0 = self.0.get(end + 1..).unwrap_or_default();
         value
