@@ -98,7 +98,7 @@ func Response(verbs ...Node) *BXML {
 }
 
 // Render writes the document as text, every element checked against
-// Bandwidth's rules by the library (bw_bxml_append_json, bw_bxml_render):
+// Bandwidth's rules by the library (bw_bxml_render_json):
 // where it may go, its attributes and their values, its text. A document
 // breaking one is an *Error with Status ErrInvalidArgument, Field naming
 // what is wrong ("element", "name", "value", "text", "fragment" or "bxml")
@@ -115,25 +115,23 @@ func (b *BXML) Render() (string, error) {
 		return "", err
 	}
 	cerr := C.bw_error{struct_size: C.sizeof_bw_error}
-	var ptr *C.bw_bxml
-	if status := C.bw_bxml_new(C.bw_bxml_kind(b.Kind), bxmlFlags(b.AllowUnknownVerbs), &ptr, &cerr); status != C.BW_OK {
-		return "", newError(status, &cerr)
+	// Most documents fit in a few kilobytes; a larger one is built again
+	// at the size the first attempt reported.
+	out := make([]byte, 4096)
+	for {
+		var needed C.size_t
+		// C only reads the JSON during the call.
+		status := C.bw_bxml_render_json(C.bw_bxml_kind(b.Kind), bxmlFlags(b.AllowUnknownVerbs),
+			(*C.char)(unsafe.Pointer(&doc[0])), (*C.char)(unsafe.Pointer(&out[0])), C.size_t(len(out)), &needed, &cerr)
+		if status == C.BW_OK {
+			// out is never written again: the string can share it.
+			return unsafe.String(&out[0], int(needed)-1), nil
+		}
+		if int(needed) <= len(out) {
+			return "", newError(status, &cerr)
+		}
+		out = make([]byte, needed)
 	}
-	defer C.bw_bxml_free(ptr)
-	// C only reads the JSON during the call.
-	if status := C.bw_bxml_append_json(ptr, (*C.char)(unsafe.Pointer(&doc[0])), &cerr); status != C.BW_OK {
-		return "", newError(status, &cerr)
-	}
-	var needed C.size_t
-	if status := C.bw_bxml_render(ptr, nil, 0, &needed, &cerr); status != C.BW_OK {
-		return "", newError(status, &cerr)
-	}
-	out := make([]byte, needed)
-	if status := C.bw_bxml_render(ptr, (*C.char)(unsafe.Pointer(&out[0])), needed, &needed, &cerr); status != C.BW_OK {
-		return "", newError(status, &cerr)
-	}
-	// out is never written again: the string can share it.
-	return unsafe.String(&out[0], int(needed)-1), nil
 }
 
 // CheckBXML checks document, BXML written by hand or by another tool, as

@@ -419,11 +419,13 @@ static void test_caller_text_never_becomes_markup(void) {
         STEP(bw_bxml_close(b, &err));
         STEP(bw_bxml_open(b, "Redirect", &err));
         STEP(bw_bxml_attr(b, "tag", hostile[i], &err));
+        STEP(bw_bxml_attr(b, "redirectUrl", "https://app.example/next", &err));
         STEP(bw_bxml_close(b, &err));
         char esc[1024], want[4096];
         escape_into(esc, hostile[i]);
         snprintf(want, sizeof want,
-                 DECL "<Response><SpeakSentence voice=\"%s\">%s</SpeakSentence><Redirect tag=\"%s\"/>"
+                 DECL "<Response><SpeakSentence voice=\"%s\">%s</SpeakSentence>"
+                      "<Redirect redirectUrl=\"https://app.example/next\" tag=\"%s\"/>"
                       "</Response>",
                  esc, esc, esc);
         char *got = render(b);
