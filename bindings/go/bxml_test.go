@@ -258,7 +258,7 @@ func TestBXMLInjection(t *testing.T) {
 		"verb name with a NUL":    {allow(bwvoice.Element("Hangup\x00", nil)), "element"},
 		"verb name not UTF-8":     {allow(bwvoice.Element("Hang\xffup", nil)), "element"},
 		"attribute name":          {allow(bwvoice.Element("FutureVerb", bwvoice.Attrs{`a="1" b`: "x"})), "name"},
-		"attribute name, known":   {allow(bwvoice.SpeakSentence("hi", bwvoice.Attrs{`voice="x"><Hangup/`: "x"})), "value"},
+		"attribute name, known":   {allow(bwvoice.SpeakSentence("hi", bwvoice.Attrs{`voice="x"><Hangup/`: "x"})), "name"},
 		"attribute name, NUL":     {allow(bwvoice.Element("FutureVerb", bwvoice.Attrs{"a\x00": "x"})), "name"},
 		"attribute name not UTF8": {allow(bwvoice.Element("FutureVerb", bwvoice.Attrs{"a\xff": "x"})), "name"},
 	} {
