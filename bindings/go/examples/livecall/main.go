@@ -74,7 +74,7 @@ func run(common cli.Common, client *bwvoice.Client, text string) int {
 	}
 
 	doc, err := (&bwvoice.BXML{Kind: bwvoice.BXMLUpdateCall, Verbs: []bwvoice.Node{
-		bwvoice.SpeakSentence(text, nil),
+		bwvoice.SpeakSentence(text, bwvoice.Attrs{"voice": "julie"}),
 	}}).Render()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "livecall: -text cannot be spoken: %v\n", err)
