@@ -233,6 +233,41 @@ def main() -> int:
         label = f"Rejected input (C, {row['side']}, nothing sent)"
         lines.append(f"{label:<52} {ns['median']:>7.0f} ns/call  {tail}")
 
+    # BXML: absolute targets, nothing to compare against.
+    bxml_rows = [
+        (
+            "render",
+            "us_per_doc",
+            "us/doc",
+            5.0,
+            "5 us",
+            "BXML render (C): IVR answer, {elements} elements",
+        ),
+        (
+            "check-64k",
+            "ms_per_doc",
+            "ms/doc",
+            1.0,
+            "1 ms",
+            "BXML check 64 KB (C): {verbs} verbs, {bytes:,} B",
+        ),
+    ]
+    results["bxml"] = []
+    for side, unit, shown_unit, limit, shown, label in bxml_rows:
+        row = find(rows, "c", "bxml", side)
+        if not row:
+            lines.append(f"{label.split(':')[0]:<52} {'missing':>7}")
+            results["targets"].append({"target": label.split(":")[0], "met": False, "value": None})
+            continue
+        per = spread(row[unit])
+        wobble = (per["max"] - per["min"]) / per["median"]
+        results["bxml"].append({**row, unit: per, "rounds": row[unit]})
+        text = label.format(**row)
+        tail = check(text.split(":")[0], per["median"], limit, "<=", shown_unit, shown=shown)
+        lines.append(
+            f"{text:<52} {per['median']:>7.2f} {shown_unit}  {tail}  spread {wobble * 100:.0f} %"
+        )
+
     mem = find(rows, "c", "memory", "bwvoice")
     if mem:
         rss = {int(k): v for k, v in mem["rss_kib"].items()}

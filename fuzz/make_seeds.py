@@ -2,6 +2,7 @@
 """Writes the seed corpora in fuzz/corpus/<target>/ (formats: fuzz/src/lib.rs).
 Run from anywhere; rewrites only the seed_* files it owns."""
 import pathlib
+import re
 import struct
 
 ROOT = pathlib.Path(__file__).resolve().parent / "corpus"
@@ -41,6 +42,46 @@ CONFERENCE = (b'{"id":"conf-1","name":"n","createdTime":"2022-06-17T22:19:40.375
               b'"completedTime":null,"tag":"t","activeMembers":[' + MEMBER + b']}')
 STATE = b'{"callId":"c-1","state":"answered","startTime":"2022-06-16T13:15:07.160Z"}'
 
+
+# bxml_build's steps (fuzz/src/bxml.rs): names are indexes into its lists.
+BXML_RS = (pathlib.Path(__file__).resolve().parent / "src" / "bxml.rs").read_text()
+
+
+def rust_list(name):
+    body = re.search(r"pub const " + name + r": \[&str; \d+\] = \[(.*?)\];", BXML_RS, re.S)
+    return re.findall(r'"([^"]*)"', body.group(1))
+
+
+ELEMENTS, ATTRIBUTES = rust_list("ELEMENTS"), rust_list("ATTRIBUTES")
+OPS = {"open": 0, "attr": 1, "text": 2, "ssml": 3, "close": 4, "json": 5, "render": 6, "close_all": 7}
+
+
+def build(kind, *steps, allow_unknown=False):
+    """kind 0 Response, 1 UpdateCall, 2 UpdateConference; each step a tuple
+    (op, [name], [value]) with values as text (ended by 0xFF)."""
+    out = bytearray([kind | (4 if allow_unknown else 0)])
+    for op, *args in steps:
+        out.append(OPS[op])
+        if op in ("open", "attr"):
+            out.append((ELEMENTS if op == "open" else ATTRIBUTES).index(args.pop(0)))
+        if args:
+            out += args[0].encode() + b"\xff"
+    return bytes(out)
+
+
+IVR = [("open", "SpeakSentence"), ("attr", "voice", "julie"),
+       ("text", 'Welcome to Example Corp & "friends" <3.'), ("close",),
+       ("open", "Gather"), ("attr", "repeatCount", "2"), ("attr", "maxDigits", "1"),
+       ("attr", "gatherUrl", "https://app.example/gather"), ("attr", "terminatingDigits", "#"),
+       ("open", "SpeakSentence"), ("text", "Press 1 for sales, "),
+       ("ssml", "<break strength='weak'/>"), ("text", "2 for support."), ("close",),
+       ("open", "PlayAudio"), ("text", "https://app.example/beep.wav"), ("close",), ("close",),
+       ("open", "Redirect"), ("attr", "tag", "menu:retry"),
+       ("attr", "redirectUrl", "https://app.example/menu"), ("attr", "redirectMethod", "GET"),
+       ("close",), ("open", "Hangup"), ("close",), ("render",)]
+HOSTILE = "</SpeakSentence><Transfer>\"' ]]> <!-- --> &amp;\t\n\r"
+IVR_XML = (pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "bxml" / "same"
+           / "ivr.xml").read_bytes()
 
 ids = dict(account_id="9900000", call_id="c-1")
 seeds = {
@@ -125,6 +166,54 @@ seeds = {
         "page_link_garbage": reply(3, b"[]", b"<<;;rel=\"next"),
         "page_object": reply(3, STATE),
         "page_bad_time": reply(3, b'[{"startTime":"yesterday"}]'),
+    },
+    "bxml_check": {
+        "ivr": IVR_XML,
+        "update_call": b'<?xml version="1.0"?>\n<Bxml>\n  <PlayAudio>a.wav</PlayAudio>\n</Bxml>\n',
+        "conference": b"<Bxml><SpeakSentence>hi<p>there</p><break/></SpeakSentence></Bxml>",
+        "conference_refuses_gather": b'<Bxml><Gather maxDigits="1"/></Bxml>',
+        "out_of_range": b'<Response>\n  <Gather maxDigits="51" repeatCount="0"/>\n</Response>',
+        "repeat_rule": b'<Response><Gather repeatCount="20"><PlayAudio>a</PlayAudio>'
+                       b"<PlayAudio>b</PlayAudio></Gather></Response>",
+        "unknown_verb": b'<Bxml><NewVerb any="x"><Inner/>text</NewVerb><Hangup/></Bxml>',
+        "typo": b"<Response><SpeakSentance>hi</SpeakSentance></Response>",
+        "ssml_refused": b"<Response><SpeakSentence><audio src='x'/></SpeakSentence></Response>",
+        "doctype": b'<!DOCTYPE Response [<!ENTITY a "aaaa">]><Response>&a;</Response>',
+        "namespace": b'<Response xmlns="urn:x"><x:Hangup xmlns:x="urn:y"/></Response>',
+        "cdata_comment_pi": b"<Response><!-- c --><?pi x?><SpeakSentence><![CDATA[<Hangup/>]]>"
+                            b"</SpeakSentence></Response>",
+        "entities": b"<Response><SpeakSentence>&#x1F4DE; &lt;&amp;&#0;</SpeakSentence></Response>",
+        "text_at_root": b"<Response>hello<Hangup/></Response>",
+        "malformed": b"<Response><SpeakSentence>hi</Speak>",
+        "not_utf8": b"<Response><SpeakSentence>\xc3\x28</SpeakSentence></Response>",
+    },
+    "bxml_build": {
+        "ivr": build(0, *IVR),
+        "ivr_update_call": build(1, *IVR),
+        "ivr_conference": build(2, *IVR),
+        "hostile": build(0, ("open", "SpeakSentence"), ("attr", "voice", HOSTILE),
+                         ("text", HOSTILE), ("ssml", HOSTILE), ("close",), ("open", "Redirect"),
+                         ("attr", "tag", HOSTILE), ("close",), ("render",)),
+        "unknown_verbs": build(1, ("open", "NewVerb"), ("attr", "anything", "<&>"),
+                               ("attr", "a b", "x"), ("text", "t"), ("open", "Hangup"),
+                               ("close",), ("render",), allow_unknown=True),
+        "failures": build(0, ("attr", "voice", "x"), ("text", "x"), ("close",),
+                          ("open", "SpeakSentance"), ("open", "Gather"),
+                          ("attr", "maxDigits", "51"), ("attr", "maxDigits", "3"),
+                          ("attr", "maxDigits", "4"), ("open", "Hangup"), ("render",),
+                          ("open", "SpeakSentence"), ("close",), ("ssml", "<audio/>"),
+                          ("text", "\x01"), ("text", "ok"), ("attr", "voice", "late"),
+                          ("close_all",), ("render",)),
+        "json": build(1, ("json", '[["SpeakSentence", {"voice": "julie"}, "Hi ", '
+                                  '{"ssml": "<break/>"}], ["Hangup", {}]]'),
+                      ("open", "Gather"), ("json", '[["PlayAudio", {}, "a.wav"]]'),
+                      ("json", '[["Gather", {"maxDigits": 99}]]'), ("json", "not json"),
+                      ("close",), ("render",)),
+        "repeat_rule": build(0, ("open", "Gather"), ("attr", "repeatCount", "20"),
+                             ("open", "PlayAudio"), ("text", "a"), ("close",),
+                             ("open", "PlayAudio"), ("text", "b"), ("close",), ("close",),
+                             ("render",)),
+        "picked_values": bytes([0, 0, 1, 9, 3, 9, 10, 26, 4, 7]),
     },
     "token_reply": {
         "ok": token(b'{"access_token":"abc.def","token_type":"Bearer","expires_in":3600}'),

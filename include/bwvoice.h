@@ -2302,6 +2302,25 @@ bw_status bw_bxml_render(const struct bw_bxml *bxml,
                          struct bw_error *err);
 
 /**
+ * Builds the document of `kind` whose verbs `json` describes (the form
+ * `bw_bxml_append_json` takes) and renders it as `bw_bxml_render` does:
+ * `bw_bxml_new`, `bw_bxml_append_json` and `bw_bxml_render` in one call,
+ * for bindings that build a tree in their own language. A buffer of
+ * `BW_MAX_BXML_BYTES + 1` bytes always suffices.
+ *
+ * # Safety
+ * `json` is NULL or NUL-terminated; `out`, `needed` and `err` as for
+ * `bw_bxml_render`.
+ */
+bw_status bw_bxml_render_json(bw_bxml_kind kind,
+                              uint32_t flags,
+                              const char *json,
+                              char *out,
+                              size_t out_size,
+                              size_t *needed,
+                              struct bw_error *err);
+
+/**
  * Frees a builder; NULL is ignored.
  *
  * # Safety

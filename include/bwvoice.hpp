@@ -37,6 +37,10 @@
  *     mute.mute = true;                           // nullopt: leave as it is
  *     bw.update_conference_member("9900000", conference_id, placed.call_id, mute);
  *
+ *     bwvoice::Bxml doc{bwvoice::BxmlKind::update_call};   // checked step by step
+ *     doc.open("SpeakSentence").attr("voice", "julie").text(caller_text).close();
+ *     bw.update_call_bxml("9900000", call_id, doc.render());
+ *
  * Choices:
  * - Failures throw bwvoice::Error (a std::runtime_error) with every detail of
  *   the C library's bw_error; what() is "<STATUS NAME>: <message>". Success
@@ -65,6 +69,10 @@
  *   Status::invalid_argument (field "client"). Its methods are const and,
  *   like the C API, safe to call from many threads at once; destroy or
  *   move-assign a Client only after every call on it has returned.
+ * - Bxml builds a document with fluent calls (open/attr/text/ssml/close),
+ *   each checked by the library as it is made; a step that fails throws
+ *   Error and leaves the document as it was. check_bxml checks a document
+ *   written by hand.
  * - Error is cheap and noexcept to copy (its details are shared), as an
  *   exception type should be.
  * - Everything is inline; the only binary interface is the C one, so this
@@ -75,14 +83,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <future>
+#include <iomanip>
 #include <limits>
+#include <locale>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -191,6 +203,8 @@ struct Config {
      * making the call. Must return quickly; an exception it throws is dropped.
      */
     std::function<void(const Event &)> on_event;
+    /** Let BXML verbs this library does not know through update_call_bxml / update_conference_bxml's check. */
+    bool allow_unknown_bxml_verbs = false;
 };
 
 /** Client::redirect's optional parameters: those of "Update active call" but state and redirect_url. */
@@ -810,6 +824,7 @@ public:
         c.max_concurrency = cfg.max_concurrency;
         c.max_queued = cfg.max_queued;
         c.retry_budget = cfg.retry_budget;
+        c.allow_unknown_bxml_verbs = cfg.allow_unknown_bxml_verbs;
         if (cfg.on_event) {
             hook_ = std::make_unique<std::function<void(const Event &)>>(cfg.on_event);
             c.on_event = &detail::deliver_event;
@@ -1209,6 +1224,164 @@ inline std::string xml_escape(std::string_view text) {
     detail::check(bw_xml_escape(in.c_str(), out.data(), out.size(), &needed, &err), err);
     out.resize(needed - 1);
     return out;
+}
+
+/** What a BXML document is for (see bw_bxml_kind): its root and the verbs it may hold. */
+enum class BxmlKind : std::int32_t {
+    response = BW_BXML_RESPONSE,                  ///< `<Response>`: the answer to a webhook
+    update_call = BW_BXML_UPDATE_CALL,            ///< `<Bxml>` for Client::update_call_bxml
+    update_conference = BW_BXML_UPDATE_CONFERENCE ///< `<Bxml>` of the verbs a conference plays
+};
+
+namespace detail {
+
+inline std::uint32_t bxml_flags(bool allow_unknown_verbs) noexcept {
+    return allow_unknown_verbs ? BW_BXML_ALLOW_UNKNOWN_VERBS : 0;
+}
+
+/**
+ * A number as BXML writes it, as the library writes a JSON number: a whole
+ * number without a fraction (`10`), otherwise the fewest decimals that read
+ * back as the same double (`2.5`); never an exponent, whatever the locale.
+ */
+inline std::string bxml_number(double value) {
+    if (!std::isfinite(value)) invalid_argument("value", "is not a finite number");
+    if (value == 0) return "0";  // and not "-0"
+    const bool whole = std::floor(value) == value;
+    std::string text;
+    for (int decimals = whole ? 0 : 1; decimals <= 40; decimals++) {
+        std::ostringstream out;
+        out.imbue(std::locale::classic());
+        out << std::fixed << std::setprecision(decimals) << value;
+        text = out.str();
+        std::istringstream in(text);
+        in.imbue(std::locale::classic());
+        double back = 0;
+        if (whole || ((in >> back) && back == value)) break;
+    }
+    return text;
+}
+
+}  // namespace detail
+
+/**
+ * A BXML document built step by step (see bw_bxml): each call is checked
+ * against Bandwidth's rules as it is made, and a call that fails throws
+ * bwvoice::Error (Status::invalid_argument, field() "element", "name",
+ * "value", "text", "fragment", "json" or "bxml") and changes nothing, so
+ * the document may go on. Text and attribute values are always escaped;
+ * attributes come out in Bandwidth's order. Move-only; one thread at a time.
+ *
+ *     bwvoice::Bxml doc{bwvoice::BxmlKind::response};
+ *     doc.open("Gather").attr("gatherUrl", url).attr("maxDigits", 1)
+ *        .open("SpeakSentence").text("Press 1").close()
+ *        .close();
+ *     std::string xml = doc.render();
+ */
+class Bxml {
+public:
+    /** An empty document of `kind`; `allow_unknown_verbs` lets verbs this library does not know through. */
+    explicit Bxml(BxmlKind kind, bool allow_unknown_verbs = false) {
+        bw_error err = BW_ERROR_INIT;
+        detail::check(bw_bxml_new(static_cast<bw_bxml_kind>(kind), detail::bxml_flags(allow_unknown_verbs),
+                                  &handle_, &err),
+                      err);
+    }
+    ~Bxml() { bw_bxml_free(handle_); }
+    Bxml(Bxml &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Bxml &operator=(Bxml &&other) noexcept {
+        if (this != &other) {
+            bw_bxml_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    Bxml(const Bxml &) = delete;
+    Bxml &operator=(const Bxml &) = delete;
+
+    /** Opens `element` (a verb, or a child such as `PhoneNumber`) inside the element open now. */
+    Bxml &open(std::string_view element) {
+        const std::string name = detail::c_string(element, "element");
+        return step([&](bw_error *err) { return bw_bxml_open(handle_, name.c_str(), err); });
+    }
+    /** Sets attribute `name` (Bandwidth's camelCase) of the element open now, before its content. */
+    Bxml &attr(std::string_view name, std::string_view value) {
+        const std::string n = detail::c_string(name, "name"), v = detail::c_string(value, "value");
+        return step([&](bw_error *err) { return bw_bxml_attr(handle_, n.c_str(), v.c_str(), err); });
+    }
+    Bxml &attr(std::string_view name, const std::string &value) { return attr(name, std::string_view(value)); }
+    /** Not taken as a bool: a string literal is text. NULL is refused (field "value"). */
+    Bxml &attr(std::string_view name, const char *value) {
+        if (value == nullptr) detail::invalid_argument("value", "is NULL");
+        return attr(name, std::string_view(value));
+    }
+    /** `true` / `false`. */
+    Bxml &attr(std::string_view name, bool value) { return attr(name, std::string_view(value ? "true" : "false")); }
+    /** A whole number, e.g. `maxDigits`. */
+    template <class Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, bool> &&
+                                              !std::is_same_v<Int, char>,
+                                          int> = 0>
+    Bxml &attr(std::string_view name, Int value) {
+        return attr(name, std::string_view(std::to_string(value)));
+    }
+    /** A decimal number, e.g. `interDigitTimeout`: `10.0` is written `10`, `2.5` as `2.5`. */
+    Bxml &attr(std::string_view name, double value) { return attr(name, std::string_view(detail::bxml_number(value))); }
+
+    /** Adds text to the element open now, escaped: it can never become markup. */
+    Bxml &text(std::string_view text) {
+        const std::string t = detail::c_string(text, "text");
+        return step([&](bw_error *err) { return bw_bxml_text(handle_, t.c_str(), err); });
+    }
+    /** Adds SSML (`<break/>`, `<emphasis>`, `<prosody>`…) to the `SpeakSentence` open now. */
+    Bxml &ssml(std::string_view fragment) {
+        const std::string f = detail::c_string(fragment, "fragment");
+        return step([&](bw_error *err) { return bw_bxml_ssml(handle_, f.c_str(), err); });
+    }
+    /** Closes the element open now, once it is complete. */
+    Bxml &close() {
+        return step([&](bw_error *err) { return bw_bxml_close(handle_, err); });
+    }
+    /** Adds the nodes of a JSON tree (see bw_bxml_append_json) inside the element open now; all or nothing. */
+    Bxml &append_json(std::string_view json) {
+        const std::string j = detail::c_string(json, "json");
+        return step([&](bw_error *err) { return bw_bxml_append_json(handle_, j.c_str(), err); });
+    }
+    /** The document, once every element is closed; the same bytes from every language. */
+    std::string render() const {
+        bw_error err = BW_ERROR_INIT;
+        std::size_t needed = 0;
+        detail::check(bw_bxml_render(handle_, nullptr, 0, &needed, &err), err);
+        std::string out(needed, '\0');
+        detail::check(bw_bxml_render(handle_, out.data(), out.size(), &needed, &err), err);
+        out.resize(needed - 1);
+        return out;
+    }
+
+    /** The C builder; nullptr once moved from (each call then throws, field "bxml"). */
+    bw_bxml *native_handle() const noexcept { return handle_; }
+
+private:
+    template <class Call>
+    Bxml &step(Call call) {
+        bw_error err = BW_ERROR_INIT;
+        detail::check(call(&err), err);
+        return *this;
+    }
+
+    bw_bxml *handle_ = nullptr;
+};
+
+/**
+ * Checks `document` as BXML of `kind` (see bw_bxml_check), e.g. what a
+ * webhook handler returns; throws Status::invalid_argument (field "bxml")
+ * naming the first problem and its line and column.
+ */
+inline void check_bxml(std::string_view document, BxmlKind kind, bool allow_unknown_verbs = false) {
+    const std::string doc = detail::c_string(document, "document");
+    bw_error err = BW_ERROR_INIT;
+    detail::check(bw_bxml_check(doc.c_str(), static_cast<bw_bxml_kind>(kind), detail::bxml_flags(allow_unknown_verbs),
+                                &err),
+                  err);
 }
 
 }  // namespace bwvoice

@@ -31,6 +31,12 @@ ACCOUNT = "9900000"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+#: What a caller might say into a live-call example: it tries to end the
+#: sentence and transfer the call. Each language's example builds the same
+#: BXML of it.
+CALLER_TEXT = "Thanks for calling. </SpeakSentence><Transfer>+15550100</Transfer> & 'bye'"
+
+
 class Demo:
     """The simulator's address, the examples' environment, and a failure count."""
 
@@ -50,6 +56,8 @@ class Demo:
             PYTHONPATH=str(ROOT / "bindings/python/src"),
         )
         self.failures = 0
+        # The BXML each language's live-call example built, by language.
+        self.documents: dict[str, str] = {}
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """Calls the simulator's control API and returns the decoded JSON."""
@@ -118,9 +126,10 @@ class Demo:
         st = self.state(call_id)
         bxml = st.get("bxml") or ""
         self.expect(
-            "<SpeakSentence>" in bxml and "<Transfer>" not in bxml,
+            "<SpeakSentence" in bxml and "<Transfer>" not in bxml,
             "the new BXML arrived with the caller's text escaped (no <Transfer> verb injected)",
         )
+        self.documents[title] = bxml
         puts = [
             r["body"]
             for r in self.control("GET", f"/sim/requests?path_contains={call_id}/recording")
@@ -254,7 +263,7 @@ def c_examples(demo: Demo, exe: Path) -> None:
     live = demo.new_call(recording=True)
     demo.live_call(
         "a recording call: state, inline BXML, pause/resume recording, hang-up, state",
-        [str(exe / "live_call"), live],
+        [str(exe / "live_call"), live, CALLER_TEXT],
         live,
     )
 
@@ -304,7 +313,7 @@ def python_examples(demo: Demo) -> None:
     live = demo.new_call(recording=True)
     demo.live_call(
         "the live-call family from Python",
-        [py, "examples/python/live_call.py", live],
+        [py, "examples/python/live_call.py", live, CALLER_TEXT],
         live,
     )
     python_call_flow(demo)
@@ -364,7 +373,11 @@ def go_examples(demo: Demo) -> None:
         "hang up again from Go: 404 explained", [str(gobin / "hangup"), "-call", call], want_rc=3
     )
     live = demo.new_call(recording=True)
-    demo.live_call("the live-call family from Go", [str(gobin / "livecall"), "-call", live], live)
+    demo.live_call(
+        "the live-call family from Go",
+        [str(gobin / "livecall"), "-call", live, "-text", CALLER_TEXT],
+        live,
+    )
     go_call_flow(demo)
 
 
@@ -412,6 +425,11 @@ def main() -> int:
         c_examples(demo, exe)
         python_examples(demo)
         go_examples(demo)
+        documents = set(demo.documents.values())
+        demo.expect(
+            len(demo.documents) == 3 and len(documents) == 1,
+            f"C, Python and Go built the same BXML, byte for byte: {sorted(documents)}",
+        )
         tokens = demo.control("GET", "/sim/requests?path_contains=oauth2")
         api = demo.control("GET", "/sim/requests?path_contains=/api/v2/")
         print(

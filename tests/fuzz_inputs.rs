@@ -6,18 +6,20 @@
 #[allow(dead_code)]
 mod harness;
 
-use harness::{modify_call, replies, response, token_reply};
+use harness::{bxml_build, bxml_check, modify_call, replies, response, token_reply};
 use std::path::Path;
 
 #[test]
 fn committed_fuzz_inputs_hold_every_invariant() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 4] = [
+    let targets: [(&str, Target); 6] = [
         ("modify_call", modify_call),
         ("response", response),
         ("token_reply", token_reply),
         ("replies", replies),
+        ("bxml_check", bxml_check),
+        ("bxml_build", bxml_build),
     ];
     for (name, target) in targets {
         let mut replayed = 0;
@@ -44,5 +46,7 @@ fn short_and_empty_inputs() {
         response(data);
         token_reply(data);
         replies(data);
+        bxml_check(data);
+        bxml_build(data);
     }
 }

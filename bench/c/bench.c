@@ -14,6 +14,7 @@
  *   bench fanout   BASE THREADS CALLS ROUNDS  THREADS threads share one client
  *   bench rejected ROUNDS CALLS               validation failures, nothing sent
  *   bench memory   BASE CALLS...              RSS after each cumulative count
+ *   bench bxml     ROUNDS DOCS CHECKS         BXML built and rendered, 64 KB checked (bxml.c)
  *
  * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
  */
@@ -464,6 +465,7 @@ int main(int argc, char **argv) {
         return async_fanout(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]));
     if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "memory") == 0) return memory(argv[2], argc - 3, argv + 3);
+    if (argc == 5 && strcmp(argv[1], "bxml") == 0) return bxml_bench(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
     fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");
     return 2;
 }

@@ -1,5 +1,5 @@
 /*
- * What the C bench's files share (bench.c, create.c): the account, the
+ * What the C bench's files share (bench.c, create.c, bxml.c): the account, the
  * webhook URL every side names, bwvoice clients, libcurl handles and the
  * alternating A/B rounds. Defined in bench.c.
  */
@@ -55,5 +55,8 @@ void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int sk
 
 /* The createCall row (create.c). */
 int create_latency(const char *base, int rounds, long calls, long warmup);
+
+/* The BXML rows (bxml.c): DOCS renders and CHECKS 64 KB checks per round. */
+int bxml_bench(int rounds, long docs, long checks);
 
 #endif

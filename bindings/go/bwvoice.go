@@ -156,6 +156,12 @@ type Options struct {
 	// retried, so a degraded server is not hit with MaxAttempts times the
 	// load. 0: 500 tokens; RetryBudgetOff: no budget.
 	RetryBudget int
+	// AllowUnknownBXMLVerbs lets BXML verbs this library does not know
+	// through the check UpdateCallBXML and UpdateConferenceBXML make before
+	// sending (verbs Bandwidth added after this version); known verbs are
+	// checked either way. Off by default, so a typo such as
+	// <SpeakSentance> fails before it reaches a live call.
+	AllowUnknownBXMLVerbs bool
 
 	// Logger, if not nil, receives the library's events as records:
 	// every attempt's end (and every OAuth2 token request) at Debug, every
@@ -344,6 +350,7 @@ func NewClient(opts Options) (*Client, error) {
 	cfg.retry_non_idempotent = C.bool(opts.RetryNonIdempotent)
 	cfg.tls_roots = C.int32_t(opts.TLSRoots)
 	cfg.proxy_from_env = C.bool(opts.ProxyFromEnv)
+	cfg.allow_unknown_bxml_verbs = C.bool(opts.AllowUnknownBXMLVerbs)
 
 	rd, err := newReader(opts.Logger, opts.OnEvent)
 	if err != nil {
@@ -494,20 +501,21 @@ func (c *Client) GetCallState(ctx context.Context, accountID, callID string) (*C
 // UpdateCallBXML replaces a live call's BXML with the document bxml
 // ("Update call BXML", bw_update_call_bxml_async), without a webhook round trip.
 //
-// The library checks the document first: it must be well-formed XML whose
-// root element is <Bxml>, at most 64 KiB (BW_MAX_BXML_BYTES); otherwise the
-// error is ErrInvalidArgument with Field "bxml", the message names the line
-// and column, and nothing is sent. Well-formed BXML can still carry verbs
-// injected through text you put in it, so escape caller-supplied text
-// with encoding/xml before building the document (the C bw_xml_escape is
-// not needed in Go):
+// The library checks the document first, as CheckBXML with BXMLUpdateCall
+// does: at most 64 KiB (BW_MAX_BXML_BYTES), well-formed, rooted at <Bxml>,
+// every verb known (unless Options.AllowUnknownBXMLVerbs) and held to
+// Bandwidth's rules; otherwise the error is ErrInvalidArgument with Field
+// "bxml", the message names the element and its line and column, and
+// nothing is sent. Build the document with BXML.Render, which escapes
+// caller-supplied text so that it cannot inject verbs:
 //
-//	var text strings.Builder
-//	if err := xml.EscapeText(&text, []byte(callerText)); err != nil {
+//	doc, err := (&bwvoice.BXML{Kind: bwvoice.BXMLUpdateCall, Verbs: []bwvoice.Node{
+//		bwvoice.SpeakSentence(callerText, nil),
+//	}}).Render()
+//	if err != nil {
 //		return err
 //	}
-//	doc := "<Bxml><SpeakSentence>" + text.String() + "</SpeakSentence></Bxml>"
-//	err := c.UpdateCallBXML(ctx, accountID, callID, doc)
+//	err = c.UpdateCallBXML(ctx, accountID, callID, doc)
 //
 // Like a redirect, it is not repeated after a failure the server may have
 // acted on (a second one restarts the script) unless

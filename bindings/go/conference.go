@@ -142,9 +142,10 @@ func (c *Client) UpdateConference(ctx context.Context, accountID, conferenceID s
 
 // UpdateConferenceBXML replaces a conference's BXML with the document bxml
 // ("Update conference BXML", bw_update_conference_bxml_async). The
-// document is checked as for UpdateCallBXML (escape caller text with
-// encoding/xml); it is not repeated after a failure the server may have
-// acted on unless Options.RetryNonIdempotent is set. ErrNotFound: unknown
+// document is checked as for UpdateCallBXML, as BXMLUpdateConference: only
+// the verbs a conference plays (build it with BXML.Render); it is not
+// repeated after a failure the server may have acted on unless
+// Options.RetryNonIdempotent is set. ErrNotFound: unknown
 // or ended conference. Contexts work as for ModifyCall.
 func (c *Client) UpdateConferenceBXML(ctx context.Context, accountID, conferenceID, bxml string) error {
 	var cs cstrings

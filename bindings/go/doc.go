@@ -2,11 +2,11 @@
 // call (CreateCall) and list the account's calls (ListCalls, or the Calls
 // iterator over every page); redirect a live call to new BXML, change its
 // tag or hang it up ("Update active call"), read its state (GetCallState),
-// replace its BXML in place (UpdateCallBXML; escape caller text with
-// encoding/xml's EscapeText), and pause or resume its recording
-// (PauseRecording, ResumeRecording); read and steer conferences
+// replace its BXML in place (UpdateCallBXML), and pause or resume its
+// recording (PauseRecording, ResumeRecording); read and steer conferences
 // (GetConference, UpdateConference, UpdateConferenceBXML) and their members
-// (GetConferenceMember, UpdateConferenceMember: mute, hold, coach).
+// (GetConferenceMember, UpdateConferenceMember: mute, hold, coach); build
+// and check BXML (Response, BXML.Render, CheckBXML).
 //
 // It is a thin cgo binding of the native bwvoice library (libbwvoice, C
 // header bwvoice.h): validation, authentication (Basic or OAuth2 client
@@ -49,6 +49,29 @@
 // before the attempt (a minute, for clock skew). The call list does not
 // carry the tag; with several candidates, match the tag you set in the
 // answer or disconnect webhook your application received for each call id.
+//
+// # Building BXML
+//
+// Response (or a BXML value) is a document as a tree of Element, Text and
+// SSML nodes, with shorthands for the common verbs; Render has the
+// library check it against its table of Bandwidth's verbs and write it,
+// escaping text and attribute values so that caller text cannot inject
+// verbs:
+//
+//	doc, err := bwvoice.Response(
+//		bwvoice.SpeakSentence("Hello "+callerName, bwvoice.Attrs{"voice": "julie"}),
+//		bwvoice.Gather(bwvoice.Attrs{"gatherUrl": "https://app.example/menu", "maxDigits": 1},
+//			bwvoice.PlayAudio("https://app.example/menu.wav", nil)),
+//	).Render()
+//
+// A document breaking a rule is ErrInvalidArgument, Field naming what is
+// wrong ("element", "name", "value", "text", "fragment", "bxml") and the
+// message the element. BXMLUpdateCall and BXMLUpdateConference documents
+// are for UpdateCallBXML and UpdateConferenceBXML, which check what they
+// send by the same rules; CheckBXML checks BXML text, for instance in the
+// tests of a webhook handler. Verbs the library does not know are refused
+// unless BXML.AllowUnknownVerbs (or, for the client's check,
+// Options.AllowUnknownBXMLVerbs) lets them through.
 //
 // # Optional values
 //

@@ -22,6 +22,13 @@
 //! - [`token_reply`]: a flags byte (bit 0: no body), then the body.
 //! - [`replies`]: a kind byte (0 createCall, 1 conference, 2 member, 3 a
 //!   page of calls), the `Link` header's value, 0xFF, the body.
+//! - [`bxml_check`], [`bxml_build`]: the BXML checker and builder, in
+//!   `bxml.rs`.
+
+// By path, so that tests/fuzz_inputs.rs, which includes this file, finds it too.
+#[path = "bxml.rs"]
+mod bxml;
+pub use bxml::{bxml_build, bxml_check};
 
 use bwvoice::fuzzing::*;
 use bwvoice::{

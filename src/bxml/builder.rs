@@ -7,8 +7,9 @@
 
 use super::rules::{self, Opened, Parent};
 use super::schema::{Element, Text};
-use super::{escape, DocumentKind, UnknownVerbs, MAX_BXML_BYTES};
+use super::{check_text, escape_into, DocumentKind, UnknownVerbs, MAX_BXML_BYTES};
 use crate::error::Error;
+use std::borrow::Cow;
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
@@ -26,17 +27,16 @@ pub struct Builder {
 struct Attribute {
     /// Its place in the output: the table's order.
     place: usize,
-    name: String,
+    name: Cow<'static, str>,
     value: String,
-    escaped: String,
 }
 
 /// An element opened and not yet closed.
 #[derive(Clone)]
-struct Open {
-    name: String,
+pub(super) struct Open {
+    name: Cow<'static, str>,
     element: Opened,
-    /// Set so far.
+    /// Set so far; written with the start tag.
     attrs: Vec<Attribute>,
     /// The start tag is written: attributes can no longer be set.
     started: bool,
@@ -48,7 +48,7 @@ struct Open {
 impl Builder {
     /// An empty document of `kind`: `<Response>` or `<Bxml>`.
     pub fn new(kind: DocumentKind, unknown: UnknownVerbs) -> Builder {
-        let mut out = String::with_capacity(512);
+        let mut out = String::with_capacity(1024);
         out.push_str(DECLARATION);
         out.push('<');
         out.push_str(kind.root());
@@ -70,7 +70,7 @@ impl Builder {
                 ..
             }) => Parent::Element(el),
             Some(Open { name, .. }) => {
-                return Err(Error::invalid(
+                return Err(invalid(
                     "element",
                     format!("<{name}> is a verb this library does not know; it can hold only text"),
                 ))
@@ -78,12 +78,15 @@ impl Builder {
         };
         let opened =
             rules::child(parent, element, self.unknown).map_err(|p| invalid("element", p))?;
-        self.start_content()?;
+        self.undone_on_error(Self::start_content)?;
         if let Some(parent) = self.open.last_mut() {
             parent.children += 1;
         }
         self.open.push(Open {
-            name: element.to_owned(),
+            name: match opened {
+                Opened::Known(el) => Cow::Borrowed(el.name),
+                Opened::Unknown => Cow::Owned(element.to_owned()),
+            },
             element: opened,
             attrs: Vec::new(),
             started: false,
@@ -105,7 +108,10 @@ impl Builder {
         if open.started {
             return Err(invalid(
                 "name",
-                format!("<{}>'s attribute {name} comes after its text or children; set attributes first", open.name),
+                format!(
+                    "<{}>'s attribute {name:?} comes after its text or children; set attributes first",
+                    open.name
+                ),
             ));
         }
         if open.attrs.iter().any(|a| a.name == name) {
@@ -114,11 +120,17 @@ impl Builder {
                 format!("<{}>'s attribute {name} is set twice", open.name),
             ));
         }
-        let place = match open.element {
-            Opened::Known(el) => {
-                rules::attribute(el, name, value).map_err(|p| invalid("value", p))?
-            }
-            Opened::Unknown if rules::is_name(name) => usize::MAX,
+        let (place, name) = match open.element {
+            Opened::Known(el) => match el.attrs.iter().position(|a| a.name == name) {
+                Some(place) => (place, Cow::Borrowed(el.attrs[place].name)),
+                None => {
+                    return Err(invalid(
+                        "name",
+                        rules::attribute(el, name, value).unwrap_err(),
+                    ))
+                }
+            },
+            Opened::Unknown if rules::is_name(name) => (usize::MAX, Cow::Owned(name.to_owned())),
             Opened::Unknown => {
                 return Err(invalid(
                     "name",
@@ -126,23 +138,31 @@ impl Builder {
                 ))
             }
         };
-        let escaped = escape(value).map_err(|e| invalid("value", e.message))?;
+        if let Opened::Known(el) = open.element {
+            rules::attribute(el, &name, value).map_err(|p| invalid("value", p))?;
+        }
+        check_text("value", value).map_err(|e| {
+            invalid(
+                "value",
+                format!("<{}> attribute {name}: {}", open.name, e.message),
+            )
+        })?;
         open.attrs.push(Attribute {
             place,
-            name: name.to_owned(),
+            name,
             value: value.to_owned(),
-            escaped,
         });
         Ok(())
     }
 
     /// Adds `text` to the element open now, escaped.
     pub fn text(&mut self, text: &str) -> Result<(), Error> {
-        let escaped = escape(text)?;
+        check_text("text", text)?;
         self.takes_text()?;
         self.undone_on_error(|b| {
             b.start_content()?;
-            b.write(&escaped)
+            escape_into(&mut b.out, text);
+            b.within_limit()
         })?;
         if let Some(open) = self.open.last_mut() {
             open.text.push_str(text);
@@ -170,7 +190,8 @@ impl Builder {
         let (written, spoken) = super::fragment::rewrite(fragment)?;
         self.undone_on_error(|b| {
             b.start_content()?;
-            b.write(&written)
+            b.out.push_str(&written);
+            b.within_limit()
         })?;
         if let Some(open) = self.open.last_mut() {
             open.text.push_str(&spoken);
@@ -193,30 +214,46 @@ impl Builder {
             rules::complete(el, &open.text, open.children, &attr)
                 .map_err(|p| invalid("bxml", p))?;
         }
-        let end = if open.started {
-            format!("</{}>", open.name)
-        } else {
-            format!("{}/>", start_tag(open))
-        };
-        self.write(&end)?;
+        self.undone_on_error(|b| {
+            let Builder { out, open, .. } = b;
+            let Some(top) = open.last_mut() else {
+                return Ok(());
+            };
+            if top.started {
+                out.push_str("</");
+                out.push_str(&top.name);
+                out.push('>');
+            } else {
+                write_start_tag(out, top);
+                out.push_str("/>");
+            }
+            b.within_limit()
+        })?;
         self.open.pop();
         Ok(())
     }
 
     /// The document, once every element is closed.
     pub fn render(&self) -> Result<String, Error> {
+        let [body, end] = self.parts()?;
+        Ok([body, end].concat())
+    }
+
+    /// The document in two parts (what is written, and the root's end
+    /// tag), for writing it out without a copy.
+    pub(crate) fn parts(&self) -> Result<[&str; 2], Error> {
         if let Some(open) = self.open.last() {
             return Err(invalid(
                 "bxml",
                 format!("<{}> is still open; close it first", open.name),
             ));
         }
-        let close = format!("</{}>", self.kind.root());
-        check_size(self.out.len() + close.len())?;
-        let mut doc = String::with_capacity(self.out.len() + close.len());
-        doc.push_str(&self.out);
-        doc.push_str(&close);
-        Ok(doc)
+        let end = match self.kind.root() {
+            "Response" => "</Response>",
+            _ => "</Bxml>",
+        };
+        check_size(self.out.len() + end.len())?;
+        Ok([&self.out, end])
     }
 
     /// What is written so far, for tests comparing states.
@@ -239,6 +276,21 @@ impl Builder {
         }
     }
 
+    /// How much is written, and the elements open, to [`Builder::restore`]
+    /// after a failed series of steps.
+    pub(super) fn written_len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub(super) fn open_stack(&self) -> Vec<Open> {
+        self.open.clone()
+    }
+
+    pub(super) fn restore(&mut self, written: usize, open: Vec<Open>) {
+        self.out.truncate(written);
+        self.open = open;
+    }
+
     /// Runs `step`; if it fails, what it wrote is taken back.
     fn undone_on_error(
         &mut self,
@@ -258,37 +310,37 @@ impl Builder {
 
     /// Writes the open element's start tag, if it is not written yet.
     fn start_content(&mut self) -> Result<(), Error> {
-        let Some(open) = self.open.last() else {
-            return Ok(());
-        };
-        if open.started {
-            return Ok(());
+        let Builder { out, open, .. } = self;
+        match open.last_mut() {
+            Some(top) if !top.started => {
+                write_start_tag(out, top);
+                out.push('>');
+                top.started = true;
+                self.within_limit()
+            }
+            _ => Ok(()),
         }
-        let tag = format!("{}>", start_tag(open));
-        self.write(&tag)?;
-        if let Some(open) = self.open.last_mut() {
-            open.started = true;
-        }
-        Ok(())
     }
 
-    fn write(&mut self, piece: &str) -> Result<(), Error> {
-        check_size(self.out.len() + piece.len())?;
-        self.out.push_str(piece);
-        Ok(())
+    fn within_limit(&self) -> Result<(), Error> {
+        check_size(self.out.len())
     }
 }
 
 /// `<Name a="…" b="…"`, attributes in the table's order (a verb the
 /// library does not know: by name).
-fn start_tag(open: &Open) -> String {
-    let mut attrs: Vec<&Attribute> = open.attrs.iter().collect();
-    attrs.sort_by(|a, b| (a.place, &a.name).cmp(&(b.place, &b.name)));
-    let mut tag = format!("<{}", open.name);
-    for a in attrs {
-        tag.push_str(&format!(" {}=\"{}\"", a.name, a.escaped));
+fn write_start_tag(out: &mut String, open: &mut Open) {
+    open.attrs
+        .sort_unstable_by(|a, b| (a.place, &a.name).cmp(&(b.place, &b.name)));
+    out.push('<');
+    out.push_str(&open.name);
+    for a in &open.attrs {
+        out.push(' ');
+        out.push_str(&a.name);
+        out.push_str("=\"");
+        escape_into(out, &a.value);
+        out.push('"');
     }
-    tag
 }
 
 fn check_size(size: usize) -> Result<(), Error> {

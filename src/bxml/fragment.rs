@@ -2,7 +2,7 @@
 //! from what was parsed, so nothing in it can close `<SpeakSentence>`.
 
 use super::rules;
-use super::{escape, MAX_BXML_BYTES};
+use super::{check_text, escape, MAX_BXML_BYTES};
 use crate::error::Error;
 use roxmltree::{Document, Node, NodeType};
 
@@ -17,6 +17,7 @@ pub fn rewrite(fragment: &str) -> Result<(String, String), Error> {
             fragment.len()
         )));
     }
+    check_text("fragment", fragment)?;
     let wrapped = format!("{WRAPPER}{fragment}</_>");
     let doc = Document::parse(&wrapped).map_err(|e| {
         let pos = e.pos();

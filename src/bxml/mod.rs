@@ -95,30 +95,54 @@ pub fn check(document: &str, kind: DocumentKind, unknown: UnknownVerbs) -> Resul
 /// # Ok::<(), bwvoice::Error>(())
 /// ```
 pub fn escape(text: &str) -> Result<String, Error> {
+    check_text("text", text)?;
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
-                return Err(Error::invalid(
-                    "text",
-                    format!(
-                        "text contains U+{:04X}, which XML cannot carry",
-                        u32::from(c)
-                    ),
-                ))
-            }
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     Ok(out)
+}
+
+/// Refuses text with a character XML 1.0 cannot carry at all (control
+/// characters other than tab, newline and carriage return; U+FFFE, U+FFFF).
+fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
+    // Only bytes below 0x20 and the lead byte of U+FFFE/U+FFFF (0xEF) can
+    // start such a character: most text is passed over byte by byte.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if !text.as_bytes().iter().any(suspect) {
+        return Ok(());
+    }
+    let unwritable = |c: &char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    match text.chars().find(unwritable) {
+        None => Ok(()),
+        Some(c) => Err(Error::invalid(
+            field,
+            format!(
+                "{field} contains U+{:04X}, which XML cannot carry",
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
+/// Appends `text`, which [`check_text`] accepted, escaped as [`escape`] says.
+fn escape_into(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' => "&#9;",
+            b'\n' => "&#10;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
+    }
+    out.push_str(&text[plain..]);
 }
 
 #[cfg(test)]

@@ -196,6 +196,9 @@ pub fn shown(name: &str, value: &str) -> String {
 }
 
 fn unknown_element(name: &str, what: &str) -> String {
+    if !is_name(name) {
+        return format!("{name:?} is not a BXML {what}");
+    }
     let names = verbs::ELEMENTS
         .iter()
         .filter(|e| matches!(e.place, Place::Verb { .. }))
@@ -211,6 +214,9 @@ fn unknown_attribute<'n>(
     name: &str,
     names: impl Iterator<Item = &'n str>,
 ) -> String {
+    if !is_name(name) && !name.starts_with("xml:") {
+        return format!("<{element}> has no attribute {name:?}");
+    }
     match closest(name, names) {
         Some(near) => format!("<{element}> has no attribute {name}; did you mean {near}?"),
         None => format!("<{element}> has no attribute {name}"),

@@ -151,7 +151,12 @@ fn url_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return Some("is empty; it must be a URL".to_owned());
     }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let spaced = if value.is_ascii() {
+        value.bytes().any(|b| b <= b' ' || b == 0x7f)
+    } else {
+        value.chars().any(|c| c.is_whitespace() || c.is_control())
+    };
+    if spaced {
         return Some("holds whitespace; it must be a URL".to_owned());
     }
     let scheme_end = value.find(':');

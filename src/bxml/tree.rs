@@ -7,166 +7,252 @@
 //! - `["Element", {"attr": value, …}, node, …]`: an element, its attributes
 //!   (strings, numbers, booleans; `null` leaves one out) and its content.
 //!
-//! Applied step by step through the [`Builder`], so it is held to the same
-//! rules; a key given twice is refused rather than one of them kept.
+//! Each node is handed to the [`Builder`] as it is read (nothing is copied
+//! into a tree first), so it is held to the same rules; a key given twice
+//! is refused rather than one of them kept.
 
 use super::Builder;
 use crate::error::Error;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
-
-enum Node {
-    Text(String),
-    Ssml(String),
-    Element {
-        name: String,
-        attrs: Vec<(String, String)>,
-        content: Vec<Node>,
-    },
-}
 
 impl Builder {
     /// Adds the verbs of `json` (the form above) inside the element open
     /// now (or the root). On any error the builder is left as it was.
     pub fn append_json(&mut self, json: &str) -> Result<(), Error> {
-        let nodes: Vec<Node> = serde_json::from_str(json)
-            .map_err(|e| Error::invalid("json", format!("the BXML tree is not valid: {e}")))?;
-        let mut copy = self.clone();
-        for node in &nodes {
-            copy.add(node)?;
+        let (written, open) = (self.written_len(), self.open_stack());
+        let mut failed = None;
+        let mut reader = serde_json::Deserializer::from_str(json);
+        let read = Nodes {
+            builder: self,
+            failed: &mut failed,
         }
-        *self = copy;
-        Ok(())
-    }
-
-    fn add(&mut self, node: &Node) -> Result<(), Error> {
-        match node {
-            Node::Text(text) => self.text(text),
-            Node::Ssml(fragment) => self.ssml(fragment),
-            Node::Element {
-                name,
-                attrs,
-                content,
-            } => {
-                self.open(name)?;
-                for (name, value) in attrs {
-                    self.attr(name, value)?;
-                }
-                for node in content {
-                    self.add(node)?;
-                }
-                self.close()
+        .deserialize(&mut reader)
+        .and_then(|()| reader.end());
+        match (read, failed) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(step)) => {
+                self.restore(written, open);
+                Err(step)
+            }
+            (Err(e), None) => {
+                self.restore(written, open);
+                Err(Error::invalid(
+                    "json",
+                    format!("the BXML tree is not valid: {e}"),
+                ))
             }
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
+/// The builder a node goes to, and where a refused step's error is kept
+/// (serde's own errors carry only text).
+struct Nodes<'a> {
+    builder: &'a mut Builder,
+    failed: &'a mut Option<Error>,
+}
+
+impl Nodes<'_> {
+    fn step<E: de::Error>(&mut self, result: Result<(), Error>) -> Result<(), E> {
+        result.map_err(|e| {
+            *self.failed = Some(e);
+            E::custom("refused by the builder")
+        })
+    }
+
+    fn node(&mut self) -> Node<'_> {
+        Node(Nodes {
+            builder: self.builder,
+            failed: self.failed,
+        })
     }
 }
 
-struct NodeVisitor;
+/// The list of nodes at the top.
+impl<'de> DeserializeSeed<'de> for Nodes<'_> {
+    type Value = ();
 
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nodes<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of nodes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self.node())?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One node: text, SSML or an element.
+struct Node<'a>(Nodes<'a>);
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("text, {\"ssml\": …} or [\"Element\", {attributes}, …]")
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Node, E> {
-        Ok(Node::Text(text.to_owned()))
+    fn visit_str<E: de::Error>(mut self, text: &str) -> Result<(), E> {
+        let done = self.0.builder.text(text);
+        self.0.step(done)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        match map.next_key::<String>()?.as_deref() {
-            Some("ssml") => {
-                let fragment = map.next_value::<String>()?;
-                match map.next_key::<String>()? {
-                    None => Ok(Node::Ssml(fragment)),
-                    Some(key) => Err(de::Error::custom(format!(
-                        "an SSML node has only \"ssml\", not {key:?}"
-                    ))),
-                }
-            }
-            _ => Err(de::Error::custom("an object node is {\"ssml\": \"…\"}")),
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        if map.next_key::<Str>()?.map(|k| k.0).as_deref() != Some("ssml") {
+            return Err(de::Error::custom("an object node is {\"ssml\": \"…\"}"));
         }
+        let Str(fragment) = map.next_value()?;
+        if let Some(Str(key)) = map.next_key::<Str>()? {
+            return Err(de::Error::custom(format!(
+                "an SSML node has only \"ssml\", not {key:?}"
+            )));
+        }
+        let done = self.0.builder.ssml(&fragment);
+        self.0.step(done)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let name: String = seq
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let Str(name) = seq
             .next_element()?
             .ok_or_else(|| de::Error::custom("an element node starts with its name"))?;
-        let Attrs(attrs) = seq.next_element()?.ok_or_else(|| {
-            de::Error::custom(format!(
+        let done = self.0.builder.open(&name);
+        self.0.step(done)?;
+        let attrs = Attrs(self.0.node().0);
+        if seq.next_element_seed(attrs)?.is_none() {
+            return Err(de::Error::custom(format!(
                 "<{name}>'s node needs its attributes, {{}} for none"
-            ))
-        })?;
-        let mut content = Vec::new();
-        while let Some(node) = seq.next_element()? {
-            content.push(node);
+            )));
         }
-        Ok(Node::Element {
-            name,
-            attrs,
-            content,
-        })
+        while seq.next_element_seed(self.0.node())?.is_some() {}
+        let done = self.0.builder.close();
+        self.0.step(done)
     }
 }
 
-/// Attributes in the order given, `null` ones left out, values as text.
-struct Attrs(Vec<(String, String)>);
+/// An element's attributes, set as they are read; `null` ones left out.
+struct Attrs<'a>(Nodes<'a>);
 
-impl<'de> Deserialize<'de> for Attrs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Attrs, D::Error> {
-        struct AttrsVisitor;
-        impl<'de> Visitor<'de> for AttrsVisitor {
-            type Value = Attrs;
+impl<'de> DeserializeSeed<'de> for Attrs<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Attrs<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of attributes")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        // Names already read, so a `null` given twice is caught too.
+        let mut seen: Vec<Cow<str>> = Vec::new();
+        while let Some(Str(name)) = map.next_key::<Str>()? {
+            if seen.contains(&name) {
+                return Err(de::Error::custom(format!(
+                    "attribute {name} is given twice"
+                )));
+            }
+            let value: Scalar = map.next_value()?;
+            let text = match value {
+                Scalar::Null => None,
+                Scalar::Text(s) => Some(s),
+                Scalar::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+                Scalar::Number(n) => Some(Cow::Owned(n)),
+            };
+            if let Some(text) = text {
+                let done = self.0.builder.attr(&name, &text);
+                self.0.step(done)?;
+            }
+            seen.push(name);
+        }
+        Ok(())
+    }
+}
+
+/// Text from the JSON, borrowed when it holds no escapes.
+struct Str<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Str<'de>, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Text(text) => Ok(Str(text)),
+            _ => Err(de::Error::custom("expected text")),
+        }
+    }
+}
+
+/// An attribute's value as JSON gives it.
+enum Scalar<'de> {
+    Null,
+    Text(Cow<'de, str>),
+    Bool(bool),
+    /// As BXML writes it: `10`, not `10.0`.
+    Number(String),
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = Scalar<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of attributes")
+                f.write_str("text, a number, a boolean or null")
             }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attrs, A::Error> {
-                let mut attrs: Vec<(String, String)> = Vec::new();
-                let mut seen = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    if seen.contains(&name) {
-                        return Err(de::Error::custom(format!(
-                            "attribute {name} is given twice"
-                        )));
-                    }
-                    let value = match map.next_value::<serde_json::Value>()? {
-                        serde_json::Value::Null => None,
-                        serde_json::Value::String(s) => Some(s),
-                        serde_json::Value::Bool(b) => Some(b.to_string()),
-                        serde_json::Value::Number(n) => Some(number(&n)),
-                        _ => {
-                            return Err(de::Error::custom(format!(
-                                "attribute {name} is not text, a number or a boolean"
-                            )))
-                        }
-                    };
-                    if let Some(value) = value {
-                        attrs.push((name.clone(), value));
-                    }
-                    seen.push(name);
-                }
-                Ok(Attrs(attrs))
+            fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Number(n.to_string()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Number(n.to_string()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Number(number(n)))
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Text(Cow::Owned(s.to_owned())))
             }
         }
-        d.deserialize_map(AttrsVisitor)
+        d.deserialize_any(ScalarVisitor)
     }
 }
 
-/// A number as BXML writes it: `10`, not `10.0`.
-fn number(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-        _ => n.to_string(),
+/// A JSON decimal as BXML writes it: whole ones without `.0`.
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
     }
 }
 
@@ -216,7 +302,7 @@ mod tests {
             (
                 r#"[["Gather", {"maxDigits": [1]}]]"#,
                 "json",
-                "not text, a number",
+                "expected text, a number",
             ),
             (r#"[{"ssml": "<p/>", "x": 1}]"#, "json", "only \"ssml\""),
             (
@@ -239,10 +325,8 @@ mod tests {
 
     #[test]
     fn numbers() {
-        let n = |s: &str| number(&serde_json::from_str(s).unwrap());
-        assert_eq!(n("10"), "10");
-        assert_eq!(n("10.0"), "10");
-        assert_eq!(n("2.5"), "2.5");
-        assert_eq!(n("-3"), "-3");
+        assert_eq!(number(10.0), "10");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(-3.0), "-3");
     }
 }

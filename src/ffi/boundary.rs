@@ -5,7 +5,7 @@ use super::error::bw_error;
 use super::growable;
 use crate::error::{Error, Status};
 use std::ffi::CStr;
-use std::mem::size_of;
+use std::mem::{offset_of, size_of};
 use std::os::raw::c_char;
 
 /// Runs an exported function's body. The body returns `Result<(), Error>`;
@@ -81,9 +81,40 @@ impl ErrorOut {
         Some(ErrorOut { ptr: err, len })
     }
 
-    /// Empty strings, no HTTP status, no Retry-After.
+    /// Empty strings, no HTTP status, no Retry-After. Writes each number
+    /// and each string's first byte, not the whole record: every call
+    /// clears it, and it is a few kilobytes.
     pub fn clear(&self) {
-        self.put(&record(None));
+        if self.ptr.is_null() {
+            return;
+        }
+        self.put_at(offset_of!(bw_error, status), 0i32);
+        self.put_at(offset_of!(bw_error, http_status), 0i32);
+        self.put_at(offset_of!(bw_error, attempts), 0u32);
+        self.put_at(offset_of!(bw_error, retry_after_ms), -1i64);
+        self.put_at(offset_of!(bw_error, field), 0 as c_char);
+        self.put_at(offset_of!(bw_error, error_type), 0 as c_char);
+        self.put_at(offset_of!(bw_error, description), 0 as c_char);
+        self.put_at(offset_of!(bw_error, error_id), 0 as c_char);
+        self.put_at(offset_of!(bw_error, message), 0 as c_char);
+        self.put_at(offset_of!(bw_error, maybe_applied), false);
+    }
+
+    /// Writes `value` at `offset` of the caller's record when the caller's
+    /// layout has those bytes.
+    fn put_at<T: Copy>(&self, offset: usize, value: T) {
+        if offset + size_of::<T>() <= self.len {
+            // SAFETY: `ptr` is non-NULL (checked by the caller) and valid for
+            // `len` bytes (the caller's own struct_size), which cover
+            // `offset..offset + size_of::<T>()`; `T` is plain data.
+            unsafe {
+                self.ptr
+                    .cast::<u8>()
+                    .add(offset)
+                    .cast::<T>()
+                    .write_unaligned(value)
+            };
+        }
     }
 
     /// Writes `e` into the caller's record (if any); returns its status.

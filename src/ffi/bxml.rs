@@ -227,9 +227,36 @@ pub unsafe extern "C" fn bw_bxml_render(
         let Some(b) = (unsafe { bxml.as_ref() }) else {
             return Err(Error::invalid("bxml", "bxml is NULL"));
         };
-        let doc = b.builder.render()?;
         // SAFETY: caller contract above.
-        unsafe { copy_out(&doc, out, out_size, needed) }
+        unsafe { copy_out(&b.builder.parts()?, out, out_size, needed) }
+    })
+}
+
+/// Builds the document of `kind` whose verbs `json` describes (the form
+/// `bw_bxml_append_json` takes) and renders it as `bw_bxml_render` does:
+/// `bw_bxml_new`, `bw_bxml_append_json` and `bw_bxml_render` in one call,
+/// for bindings that build a tree in their own language. A buffer of
+/// `BW_MAX_BXML_BYTES + 1` bytes always suffices.
+///
+/// # Safety
+/// `json` is NULL or NUL-terminated; `out`, `needed` and `err` as for
+/// `bw_bxml_render`.
+#[no_mangle]
+pub unsafe extern "C" fn bw_bxml_render_json(
+    kind: bw_bxml_kind,
+    flags: u32,
+    json: *const c_char,
+    out: *mut c_char,
+    out_size: usize,
+    needed: *mut usize,
+    err: *mut bw_error,
+) -> bw_status {
+    ffi_status!(err, {
+        let mut builder = Builder::new(self::kind(kind)?, unknown_verbs(flags)?);
+        // SAFETY: caller contract above.
+        builder.append_json(unsafe { req_str(json, "json") }?)?;
+        // SAFETY: caller contract above.
+        unsafe { copy_out(&builder.parts()?, out, out_size, needed) }
     })
 }
 
@@ -299,18 +326,19 @@ pub unsafe extern "C" fn bw_xml_escape(
         let text = unsafe { req_str(text, "text") }?;
         let escaped = crate::bxml::escape(text)?;
         // SAFETY: caller contract above.
-        unsafe { copy_out(&escaped, out, out_size, needed) }
+        unsafe { copy_out(&[&escaped], out, out_size, needed) }
     })
 }
 
-/// Writes `text` and a NUL to `out` when `out_size` bytes suffice, and its
-/// size to `*needed`; `out` NULL with `out_size` 0 asks for the size only.
+/// Writes `parts` one after the other and a NUL to `out` when `out_size`
+/// bytes suffice, and their size to `*needed`; `out` NULL with `out_size` 0
+/// asks for the size only.
 ///
 /// # Safety
-/// `out` is NULL or has `out_size` writable bytes not overlapping `text`;
+/// `out` is NULL or has `out_size` writable bytes not overlapping `parts`;
 /// `needed` is NULL or writable.
 unsafe fn copy_out(
-    text: &str,
+    parts: &[&str],
     out: *mut c_char,
     out_size: usize,
     needed: *mut usize,
@@ -318,7 +346,7 @@ unsafe fn copy_out(
     if needed.is_null() {
         return Err(Error::invalid("needed", "needed is NULL"));
     }
-    let size = text.len() + 1;
+    let size = parts.iter().map(|p| p.len()).sum::<usize>() + 1;
     // SAFETY: `needed` is non-NULL and writable per the contract.
     unsafe { needed.write(size) };
     if out.is_null() && out_size == 0 {
@@ -330,11 +358,17 @@ unsafe fn copy_out(
             format!("out_size is {out_size}; the text needs {size} bytes"),
         ));
     }
-    // SAFETY: `out` has at least `size` writable bytes (checked above) and
-    // does not overlap `text`, a string of this library's.
-    unsafe {
-        ptr::copy_nonoverlapping(text.as_ptr().cast::<c_char>(), out, text.len());
-        out.add(text.len()).write(0);
+    let mut at = out;
+    for part in parts {
+        // SAFETY: `out` has at least `size` writable bytes (checked above),
+        // the parts fill `size - 1` of them, and they are this library's
+        // strings, which cannot overlap the caller's buffer.
+        unsafe {
+            ptr::copy_nonoverlapping(part.as_ptr().cast::<c_char>(), at, part.len());
+            at = at.add(part.len());
+        }
     }
+    // SAFETY: the last of the `size` bytes.
+    unsafe { at.write(0) };
     Ok(())
 }

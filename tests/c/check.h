@@ -104,5 +104,7 @@ extern const test_case call_tests[];
 extern const size_t call_tests_len;
 extern const test_case conference_tests[];
 extern const size_t conference_tests_len;
+extern const test_case bxml_tests[];
+extern const size_t bxml_tests_len;
 
 #endif

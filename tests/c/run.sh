@@ -17,7 +17,8 @@ for mode in "gcc -std=c99" "gcc -std=c11" "g++ -std=c++17"; do
 done
 echo "header compiles as C99, C11 and C++17"
 
-SRC="tests/c/test_bwvoice.c tests/c/test_calls.c tests/c/test_conferences.c tests/c/check.c tests/c/sim.c"
+SRC="tests/c/test_bwvoice.c tests/c/test_calls.c tests/c/test_conferences.c tests/c/test_bxml.c
+  tests/c/bxml_tree.c tests/c/check.c tests/c/sim.c"
 COMMON="-std=c11 -Wall -Wextra -Werror -g -Iinclude -Itests/c -pthread"
 LINK="-L$LIBDIR -Wl,-rpath,$LIBDIR -lbwvoice"
 gcc $COMMON -O1 $SRC -o "$OUT/test_bwvoice" $LINK

@@ -226,13 +226,13 @@ sim fault "{\"match\":\"$limited\",\"status\":429,\"headers\":{\"Retry-After\":\
 sim fault '{"match":"loop-pages","route":"calls","method":"GET","count":2,"status":200,"body":"[]","headers":{"Link":"<http://127.0.0.1/x?pageToken=again>; rel=\"next\""}}'
 member_a=$(sim call) member_b=$(sim call)
 conference=$(sim conference "$member_a" "$member_b")
-BW_APP_URL=$app "$work/wrap/test_wrapper" "$a" "$b" "$c" "$limited" "$conference" "$member_a" "$member_b" \
+BW_APP_URL=$app BW_BXML_SAME=$ROOT/tests/data/bxml/same "$work/wrap/test_wrapper" "$a" "$b" "$c" "$limited" "$conference" "$member_a" "$member_b" \
   >"$work/wrap.log" 2>&1 || { cat "$work/wrap.log" >&2; fail "test_wrapper failed"; }
 sed 's/^/  /' "$work/wrap.log"
 [ "$(sim tag "$a")" = "step-1" ] || fail "tag nullopt did not keep the tag"
 [ -z "$(sim tag "$b")" ] || fail "tag \"\" did not clear the tag"
 [ -n "$(sim conference-field "$conference" completedTime)" ] || fail "the conference was not ended"
-[ "$(sim conference-field "$conference" bxml)" = '<Bxml><Pause duration="1"/></Bxml>' ] ||
+[ "$(sim conference-field "$conference" bxml)" = '<?xml version="1.0" encoding="UTF-8"?><Bxml><PlayAudio>https://app.example/hold.wav</PlayAudio></Bxml>' ] ||
   fail "the conference's BXML is not the last one sent"
 call=$(sim call)
 quiet hangup-static "$work/wrap/hangup_static" "$call"

@@ -8,12 +8,15 @@
 // answered calls, a 429 fault with Retry-After: 1 for CALL_LIMITED, and checks
 // the tags afterwards: CALL_A "step-1", CALL_B cleared. CONFERENCE holds the
 // answered calls MEMBER_A and MEMBER_B; this test ends it (run.sh checks that
-// and its last BXML).
+// and its last BXML). BW_BXML_SAME is tests/data/bxml/same.
 #include <bwvoice.hpp>
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,6 +31,10 @@ static_assert(std::is_nothrow_move_constructible_v<bwvoice::Client>, "noexcept m
 static_assert(std::is_nothrow_move_assignable_v<bwvoice::Client>, "noexcept move");
 static_assert(std::is_base_of_v<std::runtime_error, bwvoice::Error>, "Error is a runtime_error");
 static_assert(std::is_nothrow_copy_constructible_v<bwvoice::Error>, "exceptions copy without throwing");
+static_assert(!std::is_copy_constructible_v<bwvoice::Bxml>, "Bxml is move-only");
+static_assert(!std::is_copy_assignable_v<bwvoice::Bxml>, "Bxml is move-only");
+static_assert(std::is_nothrow_move_constructible_v<bwvoice::Bxml>, "noexcept move");
+static_assert(std::is_nothrow_move_assignable_v<bwvoice::Bxml>, "noexcept move");
 
 static int checks = 0;
 static int failures = 0;
@@ -64,6 +71,105 @@ static std::string env(const char *name) {
 
 static bool starts_with(const std::string &s, std::string_view prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+static std::string read_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// bwvoice::Bxml and check_bxml; CALL is answered and stays so.
+static void test_bxml(const bwvoice::Client &client, const bwvoice::Config &cfg, const std::string &account,
+                      const std::string &call) {
+    // The shared ivr document, byte for byte; attributes set in any order.
+    const std::string ivr = read_file(env("BW_BXML_SAME") + "/ivr.xml");
+    bwvoice::Bxml doc{bwvoice::BxmlKind::response};
+    doc.open("SpeakSentence").attr("voice", "julie").text("Welcome to Example Corp & \"friends\" <3.").close();
+    doc.open("Gather")
+        .attr("repeatCount", 2)
+        .attr("maxDigits", 1u)
+        .attr("gatherUrl", std::string("https://app.example/gather"))
+        .attr("terminatingDigits", std::string_view("#"))
+        .open("SpeakSentence")
+        .text("Press 1 for sales, ")
+        .ssml("<break strength='weak'/>")
+        .text("2 for support.")
+        .close()
+        .open("PlayAudio")
+        .text("https://app.example/beep.wav")
+        .close()
+        .close();
+    doc.open("Redirect")
+        .attr("tag", "menu:retry")
+        .attr("redirectUrl", "https://app.example/menu")
+        .attr("redirectMethod", "GET")
+        .close()
+        .open("Hangup")
+        .close();
+    CHECK(doc.render() == ivr);
+    bwvoice::check_bxml(ivr, bwvoice::BxmlKind::response);
+
+    // A failing step throws with the library's field and message and changes nothing.
+    bwvoice::Bxml gather{bwvoice::BxmlKind::update_call};
+    gather.open("Gather");
+    if (auto e = ERROR_OF(gather.attr("maxDigits", 51))) {
+        CHECK(e->status() == bwvoice::Status::invalid_argument && e->field() == "value");
+        CHECK(e->message().find("maxDigits") != std::string::npos);
+        CHECK(starts_with(e->what(), "BW_ERR_INVALID_ARGUMENT: "));
+    }
+    if (auto e = ERROR_OF(gather.open("Hangup"))) CHECK(e->field() == "element");
+    if (auto e = ERROR_OF(gather.text("x"))) CHECK(e->field() == "text");
+    if (auto e = ERROR_OF(gather.render())) CHECK(e->field() == "bxml");
+    if (auto e = ERROR_OF(gather.attr("tag", std::string("a\0b", 3)))) CHECK(e->field() == "value");
+    if (auto e = ERROR_OF(gather.attr("tag", static_cast<const char *>(nullptr)))) CHECK(e->field() == "value");
+    if (auto e = ERROR_OF(gather.attr("firstDigitTimeout", std::numeric_limits<double>::infinity())))
+        CHECK(e->field() == "value");
+    gather.attr("maxDigits", 5).attr("interDigitTimeout", 10.0).attr("firstDigitTimeout", 2.5);
+    gather.append_json(R"([["SpeakSentence", {}, "Your PIN"]])").close();
+    if (auto e = ERROR_OF(gather.append_json(R"([["Gather", {"maxDigits": 99}]])"))) CHECK(e->field() == "value");
+    if (auto e = ERROR_OF(gather.close())) CHECK(e->field() == "bxml");  // nothing open
+    const std::string pin = gather.render();
+    CHECK(pin == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Bxml><Gather maxDigits=\"5\" "
+                 "interDigitTimeout=\"10\" firstDigitTimeout=\"2.5\"><SpeakSentence>Your PIN</SpeakSentence>"
+                 "</Gather></Bxml>");
+    client.update_call_bxml(account, call, pin);
+
+    // Unknown verbs: booleans and numbers as text, attributes by name.
+    bwvoice::Bxml any{bwvoice::BxmlKind::update_call, true};
+    any.open("NewVerb").attr("on", true).attr("off", false).attr("n", -3).attr("x", 0.5).text("t").close();
+    CHECK(any.render() == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Bxml><NewVerb n=\"-3\" off=\"false\" "
+                          "on=\"true\" x=\"0.5\">t</NewVerb></Bxml>");
+    if (auto e = ERROR_OF(bwvoice::Bxml(bwvoice::BxmlKind::update_call).open("NewVerb")))
+        CHECK(e->field() == "element");
+
+    // check_bxml: the position of the problem; unknown verbs only when let through.
+    if (auto e = ERROR_OF(bwvoice::check_bxml("<Response>\n  <Gather maxDigits=\"51\"/>\n</Response>",
+                                              bwvoice::BxmlKind::response))) {
+        CHECK(e->field() == "bxml");
+        CHECK(e->message().find("line 2, column 3") != std::string::npos);
+    }
+    if (auto e = ERROR_OF(bwvoice::check_bxml(ivr, bwvoice::BxmlKind::update_call))) CHECK(e->field() == "bxml");
+    const std::string_view unknown = "<Bxml><NewVerb/></Bxml>";
+    if (auto e = ERROR_OF(bwvoice::check_bxml(unknown, bwvoice::BxmlKind::update_call))) CHECK(e->field() == "bxml");
+    bwvoice::check_bxml(unknown, bwvoice::BxmlKind::update_call, true);
+    if (auto e = ERROR_OF(bwvoice::check_bxml(std::string("<Bxml/>\0", 8), bwvoice::BxmlKind::update_call)))
+        CHECK(e->field() == "document");
+
+    // Config::allow_unknown_bxml_verbs: the same document is refused before sending, or sent.
+    if (auto e = ERROR_OF(client.update_call_bxml(account, call, std::string(unknown)))) {
+        CHECK(e->field() == "bxml" && e->attempts() == 0);
+    }
+    bwvoice::Config lenient = cfg;
+    lenient.allow_unknown_bxml_verbs = true;
+    bwvoice::Client(lenient).update_call_bxml(account, call, std::string(unknown));
+
+    // Move-only: the moved-from document holds nothing and says so.
+    bwvoice::Bxml moved(std::move(doc));
+    CHECK(moved.render() == ivr && doc.native_handle() == nullptr);
+    if (auto e = ERROR_OF(doc.open("Hangup"))) CHECK(e->field() == "bxml");
+    doc = std::move(gather);
+    CHECK(doc.render() == pin && gather.native_handle() == nullptr);
 }
 
 // createCall, listCalls and the conference operations: each blocking and async.
@@ -153,7 +259,9 @@ static void test_calls_and_conferences(const bwvoice::Client &client, const std:
     CHECK(seen_muted.active_members.size() == 2);
 
     client.update_conference_bxml(account, conf, "<Bxml><SpeakSentence>hi</SpeakSentence></Bxml>");
-    client.update_conference_bxml_async(account, conf, "<Bxml><Pause duration=\"1\"/></Bxml>").result.get();
+    bwvoice::Bxml music{bwvoice::BxmlKind::update_conference};
+    music.open("PlayAudio").text("https://app.example/hold.wav").close();
+    client.update_conference_bxml_async(account, conf, music.render()).result.get();
     if (auto e = ERROR_OF(client.update_conference_bxml(account, conf, "<Bxml>"))) CHECK(e->field() == "bxml");
     bwvoice::UpdateConferenceRequest redirect;
     redirect.redirect_url = app + "/conference-next";
@@ -300,6 +408,7 @@ int main(int argc, char **argv) {
         CHECK(e->attempts() == 1);
     }
 
+    test_bxml(client, cfg, account, a);
     test_calls_and_conferences(client, account, app, conference, member_a, member_b);
 
     // Move-only RAII: the moved-from client has no handle and says so.

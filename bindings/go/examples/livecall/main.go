@@ -3,9 +3,9 @@
 // caller-supplied text, pauses and resumes its recording, hangs it up and
 // reads the state again.
 //
-// The text is escaped with encoding/xml (xml.EscapeText) before it goes
-// into the document, so text such as "</SpeakSentence><Transfer>" is spoken
-// as it is instead of ending the verb and starting another.
+// The document is built with bwvoice.BXML, which escapes the text, so text
+// such as "</SpeakSentence><Transfer>" is spoken as it is instead of ending
+// the verb and starting another.
 //
 // Credentials come from the environment only, everything else from a flag
 // or the environment (see examples/internal/cli):
@@ -21,12 +21,10 @@ package main
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	bwvoice "github.com/bwvoice/bwvoice/bindings/go"
@@ -39,7 +37,7 @@ const defaultText = `Thanks for waiting </SpeakSentence><Transfer>+15550100</Tra
 
 func main() {
 	common := cli.Flags("budget of each operation")
-	text := flag.String("text", defaultText, "text to speak; any characters, it is escaped")
+	text := flag.String("text", defaultText, "text to speak; escaped, so markup in it is spoken (control characters are refused)")
 	common.Main("livecall", "-account ID -call ID [-text TEXT]", nil, func(client *bwvoice.Client) int {
 		return run(common, client, *text)
 	})
@@ -75,12 +73,13 @@ func run(common cli.Common, client *bwvoice.Client, text string) int {
 		return 4
 	}
 
-	var escaped strings.Builder
-	if err := xml.EscapeText(&escaped, []byte(text)); err != nil {
-		fmt.Fprintf(os.Stderr, "livecall: cannot escape -text: %v\n", err)
+	doc, err := (&bwvoice.BXML{Kind: bwvoice.BXMLUpdateCall, Verbs: []bwvoice.Node{
+		bwvoice.SpeakSentence(text, bwvoice.Attrs{"voice": "julie"}),
+	}}).Render()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "livecall: -text cannot be spoken: %v\n", err)
 		return 2
 	}
-	doc := `<?xml version="1.0" encoding="UTF-8"?><Bxml><SpeakSentence>` + escaped.String() + `</SpeakSentence></Bxml>`
 	fmt.Printf("text:     %s\n", text)
 	fmt.Printf("new BXML: %s\n", doc)
 	if !step("replacing the BXML", func(ctx context.Context) error { return client.UpdateCallBXML(ctx, *common.Account, *common.Call, doc) }) {
