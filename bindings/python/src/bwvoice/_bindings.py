@@ -1933,6 +1933,27 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
             ctypes.POINTER(bw_error),  # err
         ],
     ),
+    # Builds the document of `kind` whose verbs `json` describes (the form
+    # `bw_bxml_append_json` takes) and renders it as `bw_bxml_render` does:
+    # `bw_bxml_new`, `bw_bxml_append_json` and `bw_bxml_render` in one call,
+    # for bindings that build a tree in their own language. A buffer of
+    # `BW_MAX_BXML_BYTES + 1` bytes always suffices.
+    #
+    # # Safety
+    # `json` is NULL or NUL-terminated; `out`, `needed` and `err` as for
+    # `bw_bxml_render`.
+    "bw_bxml_render_json": (
+        bw_status,
+        [
+            bw_bxml_kind,  # kind
+            ctypes.c_uint32,  # flags
+            ctypes.c_char_p,  # json
+            ctypes.POINTER(ctypes.c_char),  # out
+            ctypes.c_size_t,  # out_size
+            ctypes.POINTER(ctypes.c_size_t),  # needed
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
     # Frees a builder; NULL is ignored.
     #
     # # Safety

@@ -1,6 +1,6 @@
 """What every BXML element object shares: its node of the library's JSON tree, as text.
 
-``bw_bxml_append_json`` reads a JSON list of nodes: ``"text"``,
+``bw_bxml_render_json`` reads a JSON list of nodes: ``"text"``,
 ``{"ssml": "fragment"}``, or ``["Name", {"bxmlName": value, ...}, node, ...]``.
 Each element writes its own node's JSON when it is made (attributes left
 at ``None`` are left out), from its content's, so a document is one string
@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import json
 import math
-from json.encoder import encode_basestring as _string
+from json.encoder import encode_basestring
 from typing import Any, ClassVar
+
+#: A ``str`` as a JSON string (C, from the json module), UTF-8 rather than ``\\u``
+#: escapes: a lone surrogate then fails the document's encoding, with a clear error.
+_string = encode_basestring
 
 
 class Ssml:

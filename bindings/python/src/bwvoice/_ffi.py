@@ -8,16 +8,16 @@ the package refers to all of it as ``_ffi.<name>``. ``bw_call_state``,
 read here; the structs the caller fills construct with their
 ``struct_size`` set, as the header's ``BW_*_INIT`` macros do.
 
-``bw_xml_escape``, the step-by-step ``bw_bxml_open``/``_attr``/``_text``/
-``_ssml``/``_close``, ``bw_call_state_dup`` and ``bw_result_dup`` are
+``bw_xml_escape``, the ``bw_bxml`` builder (``bw_bxml_new``, ``_open``,
+``_attr``... ``_free``), ``bw_call_state_dup`` and ``bw_result_dup`` are
 declared but not used by the binding: :mod:`bwvoice.bxml` hands a whole
-document to the library in one ``bw_bxml_append_json`` (one foreign call
-instead of one per element and attribute), and a call state (also the one
-in an asynchronous call's result) is copied into a
-:class:`~bwvoice.CallState` at once. The ``*_async`` functions take a
-``bw_completion_fn``, which the caller keeps alive (``bwvoice.async_client``
-passes the library's own ``bw_queue_completion``); each client keeps its
-``bw_event_fn`` until after ``bw_free`` (``bwvoice.events``).
+document to ``bw_bxml_render_json`` (one foreign call instead of one per
+element and attribute), and a call state (also the one in an asynchronous
+call's result) is copied into a :class:`~bwvoice.CallState` at once.
+The ``*_async`` functions take a ``bw_completion_fn``, which the caller
+keeps alive (``bwvoice.async_client`` passes the library's own
+``bw_queue_completion``); each client keeps its ``bw_event_fn`` until after
+``bw_free`` (``bwvoice.events``).
 
 The library is looked up, in order:
 
@@ -55,7 +55,6 @@ CreatedCallPtr = ctypes.POINTER(_bindings.bw_created_call)
 CallPagePtr = ctypes.POINTER(_bindings.bw_call_page)
 ConferencePtr = ctypes.POINTER(_bindings.bw_conference)
 ConferenceMemberPtr = ctypes.POINTER(_bindings.bw_conference_member)
-BxmlPtr = ctypes.POINTER(_bindings.bw_bxml)
 
 # --- loading -------------------------------------------------------------------
 
@@ -214,14 +213,9 @@ queue_fd: Callable[[Any], int] = lib.bw_queue_fd
 queue_next: Callable[[Any, Any, Any, Any, _bindings.bw_error | None], bool] = lib.bw_queue_next
 client_stats: Callable[[Any, _bindings.bw_stats, _bindings.bw_error], int] = lib.bw_client_stats
 _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
-#: The BXML builder (``bwvoice.bxml``): ``(kind, flags, out, err)`` with ``out`` a ``BxmlPtr``.
-bxml_new: Callable[..., int] = lib.bw_bxml_new
-#: ``(builder, json, err)``: the whole tree in one call.
-bxml_append_json: Callable[..., int] = lib.bw_bxml_append_json
-#: ``(builder, out, out_size, needed, err)``: ``out`` a ``c_char`` array, ``needed`` a ``c_size_t``.
-bxml_render: Callable[..., int] = lib.bw_bxml_render
-#: A NULL ``BxmlPtr`` is a no-op.
-bxml_free: Callable[[Any], None] = lib.bw_bxml_free
+#: ``bwvoice.bxml``'s one call per document: ``(kind, flags, json, out, out_size, needed,
+#: err)``, ``out`` a ``c_char`` array, ``needed`` a ``c_size_t``.
+bxml_render_json: Callable[..., int] = lib.bw_bxml_render_json
 #: ``(document, kind, flags, err)``.
 bxml_check: Callable[..., int] = lib.bw_bxml_check
 

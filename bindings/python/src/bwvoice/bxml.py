@@ -46,11 +46,10 @@ import ctypes
 import enum
 import json
 import threading
-from json.encoder import encode_basestring as _string
 from typing import Union
 
 from . import _bxml_verbs, _ffi
-from ._bxml_base import Element, Ssml, _content, _repr, _text, _value
+from ._bxml_base import Element, Ssml, _content, _repr, _string, _text, _value
 from ._bxml_verbs import *  # noqa: F403 -- every typed element (its __all__)
 from ._convert import c_bool, c_str
 from .errors import from_native, invalid
@@ -107,9 +106,9 @@ class _Document:
     __slots__ = ("_flags", "_json", "_kind")
 
     _kind: BxmlKind
-    #: ``bw_bxml_new``'s flags.
+    #: ``bw_bxml_render_json``'s flags.
     _flags: int
-    #: The JSON list of the verbs' nodes, for ``bw_bxml_append_json``.
+    #: The JSON list of the verbs' nodes, for ``bw_bxml_render_json``.
     _json: str
 
     @property
@@ -139,18 +138,10 @@ class _Document:
         scratch = local.scratch or _Scratch()
         local.scratch = None
         out, needed, err = scratch.out, scratch.needed, scratch.err
-        builder = _BxmlPtr()
-        status = _new(self._kind, self._flags, builder, err)
-        if status == _OK:
-            try:
-                status = _append_json(builder, tree, err)
-                if status == _OK:
-                    status = _render(builder, out, _OUT_SIZE, needed, err)
-                    if status != _OK and err.field == b"out_size":  # a library with a larger limit
-                        out = ctypes.create_string_buffer(needed.value)
-                        status = _render(builder, out, len(out), needed, err)
-            finally:
-                _free(builder)
+        status = _render_json(self._kind, self._flags, tree, out, _OUT_SIZE, needed, err)
+        if status != _OK and err.field == b"out_size":  # a library with a larger limit
+            out = ctypes.create_string_buffer(needed.value)
+            status = _render_json(self._kind, self._flags, tree, out, len(out), needed, err)
         if status != _OK:
             failure = from_native(err, status)
             local.scratch = scratch
@@ -235,7 +226,7 @@ def check_bxml(
         raise from_native(err, status)
 
 
-# --- rendering: bw_bxml_new, bw_bxml_append_json, bw_bxml_render, bw_bxml_free -----
+# --- rendering: one bw_bxml_render_json per document --------------------------------
 
 #: Every document fits: the library refuses more than BW_MAX_BXML_BYTES.
 _OUT_SIZE = _ffi.BW_MAX_BXML_BYTES + 1
@@ -262,14 +253,8 @@ class _Local(threading.local):
 _local = _Local()
 
 
-#: The library's functions, looked up once (a document is one call of each).
-_BxmlPtr, _OK = _ffi.BxmlPtr, _ffi.BW_OK
-_new, _append_json, _render, _free = (
-    _ffi.bxml_new,
-    _ffi.bxml_append_json,
-    _ffi.bxml_render,
-    _ffi.bxml_free,
-)
+#: Looked up once: a document is one call.
+_render_json, _OK = _ffi.bxml_render_json, _ffi.BW_OK
 
 
 def _flags(allow_unknown_verbs: object) -> int:
