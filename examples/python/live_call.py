@@ -44,7 +44,7 @@ def describe(state: bwvoice.CallState) -> str:
 
 def speak(text: str) -> str:
     """A BXML document that speaks ``text``: the library escapes it and checks the document."""
-    return Bxml(SpeakSentence(text)).to_bxml()
+    return Bxml(SpeakSentence(text, voice="julie")).to_bxml()
 
 
 def main(argv: list[str]) -> int:

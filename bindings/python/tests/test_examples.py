@@ -81,7 +81,7 @@ def test_live_call_speaks_escaped_text_pauses_the_recording_and_hangs_up(
         "&lt;/PhoneNumber&gt;&lt;/Transfer&gt; &amp; &apos;ok&apos;"
     )
     declaration = '<?xml version="1.0" encoding="UTF-8"?>'
-    bxml = f"{declaration}<Bxml><SpeakSentence>{escaped}</SpeakSentence></Bxml>"
+    bxml = f'{declaration}<Bxml><SpeakSentence voice="julie">{escaped}</SpeakSentence></Bxml>'
     lines = proc.stdout.splitlines()
     assert lines[0].startswith(f"call {call_id} is answered (outbound call from +")
     assert lines[1:] == [
