@@ -45,6 +45,7 @@ mod auth;
 mod budget;
 pub mod bxml;
 mod call_state;
+mod callback;
 mod cancel;
 mod client;
 mod coalescing;
@@ -73,6 +74,11 @@ pub use auth::Auth;
 pub use budget::{DEFAULT_CAPACITY as DEFAULT_RETRY_BUDGET, OFF as RETRY_BUDGET_OFF};
 pub use bxml::{escape as xml_escape, MAX_BXML_BYTES};
 pub use call_state::{CallState, Timestamp};
+pub use callback::{
+    challenge_header, check_callback_auth, parse_callback, parse_callback_query, Callback,
+    CallbackAuth, CallbackEvent, MachineDetectionResult, MediaStream, Transcription,
+    MAX_CALLBACK_BYTES,
+};
 pub use client::{
     CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
