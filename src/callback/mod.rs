@@ -17,6 +17,7 @@ mod event;
 mod read;
 mod tree;
 
+pub(crate) use auth::check_bytes as check_callback_auth_bytes;
 pub use auth::{challenge_header, check_callback_auth, CallbackAuth};
 pub use event::CallbackEvent;
 
@@ -240,7 +241,8 @@ pub fn parse_callback_query(query: &str) -> Result<Callback, Error> {
     read::callback(&tree::from_query(query)?, read::Source::Query)
 }
 
-fn too_large(what: &'static str, len: usize) -> Error {
+/// The error for a body or query string over [`MAX_CALLBACK_BYTES`].
+pub(crate) fn too_large(what: &'static str, len: usize) -> Error {
     Error::invalid(
         what,
         format!(
