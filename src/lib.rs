@@ -3,7 +3,9 @@
 //! its BXML inline, pause and resume its recording), and run conferences
 //! (redirect or end one, mute, hold or coach its members) — with
 //! validation, timeouts, retries that never place a call twice, and a
-//! thread-safe OAuth2 token cache.
+//! thread-safe OAuth2 token cache. On the other side, it reads the
+//! callbacks Bandwidth sends ([`parse_callback`], [`parse_callback_query`])
+//! and checks who sent them ([`check_callback_auth`]).
 //!
 //! This crate is the core of `libbwvoice` (the C ABI in `include/bwvoice.h`,
 //! which the Python and Go bindings wrap); from Rust, use [`Client`]:
