@@ -83,6 +83,20 @@ HOSTILE = "</SpeakSentence><Transfer>\"' ]]> <!-- --> &amp;\t\n\r"
 IVR_XML = (pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "bxml" / "same"
            / "ivr.xml").read_bytes()
 
+# callback (fuzz/src/callback.rs): byte 0 is the target, 0 body, 1 query, 2 auth.
+CALL_FIELDS = (b'"accountId":"9911223","callId":"c-1","from":"Anonymous","to":"+15555550100",'
+               b'"direction":"inbound","startTime":"2023-03-04T10:00:01Z",'
+               b'"eventTime":"2023-03-04T10:01:00.000Z","tag":"t"')
+
+
+def event(event_type, extra=b""):
+    return b"\x00{" + b'"eventType":"' + event_type + b'",' + CALL_FIELDS + extra + b"}"
+
+
+def auth(header, username=b"bw", password=b"pa:ss", realm=b"voice"):
+    return b"\x02" + b"\xff".join([header, username, password, realm])
+
+
 ids = dict(account_id="9900000", call_id="c-1")
 seeds = {
     "modify_call": {
@@ -214,6 +228,45 @@ seeds = {
                              ("open", "PlayAudio"), ("text", "b"), ("close",), ("close",),
                              ("render",)),
         "picked_values": bytes([0, 0, 1, 9, 3, 9, 10, 26, 4, 7]),
+    },
+    "callback": {
+        "answer": event(b"answer", b',"machineDetectionResult":{"value":"human","duration":"PT1S"}'),
+        "md_text": event(b"machineDetectionComplete", b',"machineDetectionResult":"silence"'),
+        "disconnect": event(b"disconnect", b',"cause":"busy","sipResponseCode":486,"endTime":null'),
+        "gather": event(b"gather", b',"digits":"12","terminatingDigit":"#"'),
+        "initiate": event(b"initiate", b',"diversion":{"origTo":"+1555","counter":2,"x":null},'
+                          b'"stirShaken":{"verstat":"TN-Validation-Passed"},"sipHeaders":{"x-a":"1"}'),
+        "recording": event(b"recordComplete", b',"recordingId":"r-1","channels":2,"fileFormat":"wav"'),
+        "transcription": event(b"transcriptionAvailable", b',"transcription":{"id":"t-1",'
+                               b'"status":"available","completedTime":"2023-03-04T10:02:00Z"}'),
+        "stream_rejected": event(b"mediaStreamRejected", b',"mediaStream":{"tracks":["inbound"],'
+                                 b'"type":"WebSocket"},"originalStreamInfo":{"name":"s"},"reason":"dup"'),
+        "rtt": event(b"realtimeTranscriptionStarted", b',"realtimeTranscription":{"id":"t",'
+                     b'"stabilized":"true","tracks":["inbound","outbound"]}'),
+        "unknown": event(b"somethingNew", b',"brandNew":[1,{"a":null}]'),
+        "no_offset": event(b"answer", b',"answerTime":"2019-09-13T16:49:40.500"'),
+        "duplicate": event(b"answer", b',"callId":"c-2"'),
+        "aliases_both": event(b"x", b',"reason":"a","rejectReason":"b"'),
+        "nul": event(b"answer", b',"tag":"a\\u0000b"'),
+        "wrong_type": event(b"answer", b',"channels":"2"'),
+        "not_object": b"\x00[1,2]",
+        "not_json": b"\x00eventType=answer",
+        "query": b"\x01?eventType=gather&digits=1%232&tag=a+b&machineDetectionResult.value=human"
+                 b"&diversion.origTo=%2B1555&realTimeTranscription.tracks=inbound,outbound",
+        "query_conflict": b"\x01eventType=x&diversion=a&diversion.origTo=b",
+        "query_bad_utf8": b"\x01eventType=x&tag=%ff",
+        "query_raw_bytes": b"\x01eventType=\xc3\x28",
+        "auth_right": auth(b"Basic Ync6cGE6c3M="),
+        "auth_lowercase": auth(b"  basic   Ync6cGE6c3M=  "),
+        "auth_none": auth(b""),
+        "auth_bearer": auth(b"Bearer x"),
+        "auth_bad_base64": auth(b"Basic ***"),
+        "auth_no_colon": auth(b"Basic YndwYXNz"),
+        "auth_wrong_password": auth(b"Basic Ync6cGE6c3g="),
+        "auth_unconfigured": auth(b"Basic Og==", b"", b""),
+        "realm_quotes": auth(b"", realm=b'a "quoted" \\ realm'),
+        "realm_control": auth(b"", realm=b"a\r\nb"),
+        "realm_utf8": auth(b"", realm="caf\u00e9".encode()),
     },
     "token_reply": {
         "ok": token(b'{"access_token":"abc.def","token_type":"Bearer","expires_in":3600}'),

@@ -17,12 +17,13 @@ fi
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(modify_call response token_reply bxml_check bxml_build)
+[ ${#targets[@]} -gt 0 ] || targets=(modify_call response token_reply bxml_check bxml_build callback)
 
 for target in "${targets[@]}"; do
   case $target in
     modify_call) dict=dict/modify_call.dict max_len=20000 ;;  # room for a 4097-char tag
     bxml_*) dict=dict/bxml.dict max_len=8192 ;;
+    callback) dict=dict/callback.dict max_len=8192 ;;
     *) dict=dict/json.dict max_len=8192 ;;
   esac
   work=target/corpus/$target

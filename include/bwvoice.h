@@ -26,7 +26,10 @@
  * Around them: bw_client_new / bw_free, bw_client_stats, bw_cancel,
  * bw_result_* (an asynchronous call's result), bw_queue_* (completions for an
  * event loop), bw_bxml_* (build BXML checked against Bandwidth's rules),
- * bw_bxml_check (check a BXML document), bw_xml_escape, bw_status_str,
+ * bw_bxml_check (check a BXML document), bw_xml_escape, bw_callback_parse /
+ * bw_callback_parse_query / bw_callback_free (read a Voice callback into a
+ * bw_callback), bw_callback_check_auth / bw_callback_challenge (check the
+ * caller's Basic credentials, Bandwidth's challenge first), bw_status_str,
  * bw_version*.
  *
  * Growable structs. Every struct passed by pointer (bw_client_config,
@@ -43,7 +46,7 @@
  * struct_size bytes, treats the fields it did not get as zero (their
  * documented default) and writes no more than struct_size bytes of a
  * bw_error or bw_stats. Structs the library allocates (bw_call_state,
- * bw_created_call, bw_call_page, bw_conference, bw_event, ...) carry the library's own struct_size: check it before reading a
+ * bw_created_call, bw_call_page, bw_conference, bw_event, bw_callback, ...) carry the library's own struct_size: check it before reading a
  * field a newer header added. A size the library does not know (e.g. 0
  * from `= {0}`) is BW_ERR_INVALID_ARGUMENT naming `<arg>.struct_size`. A
  * program built against a newer header may run on an older library as long
@@ -1372,6 +1375,254 @@ typedef struct bw_update_conference_member_request {
 typedef int32_t bw_bxml_kind;
 
 /**
+ * What a callback reports (`bw_callback.event`): a `BW_CALLBACK_*`
+ * value. Values are appended as Bandwidth adds events; treat one you do
+ * not know like `BW_CALLBACK_UNKNOWN` and read `event_type`.
+ */
+typedef int32_t bw_callback_event;
+
+/**
+ * Answering machine detection's result (`bw_callback.machine_detection_result`).
+ */
+typedef struct bw_callback_machine_detection {
+  /**
+   * `sizeof(bw_callback_machine_detection)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  /**
+   * `"human"`, `"answering-machine"`, `"silence"`, `"timeout"`, `"error"`, or newer.
+   */
+  const char *value;
+  /**
+   * How long detection took, ISO 8601 (`"PT4.98S"`); NULL when not sent.
+   */
+  const char *duration;
+} bw_callback_machine_detection;
+
+/**
+ * A transcription: a recording's (`id`, `status`, `url`, `completed_time`)
+ * or a real-time one (also `name`, `start_time`, `duration`,
+ * `destination`, `stabilized`, `tracks`). Strings NULL and times
+ * `BW_TIME_ABSENT` when not sent.
+ */
+typedef struct bw_callback_transcription {
+  /**
+   * `sizeof(bw_callback_transcription)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  const char *id;
+  const char *name;
+  /**
+   * `"available"`, `"error"`, `"timeout"`, `"failed"`, … or newer.
+   */
+  const char *status;
+  const char *url;
+  const char *completed_time;
+  int64_t completed_time_ms;
+  const char *start_time;
+  int64_t start_time_ms;
+  /**
+   * ISO 8601 (`"PT1M52.2S"`).
+   */
+  const char *duration;
+  const char *destination;
+  /**
+   * `BW_BOOL_TRUE`, `BW_BOOL_FALSE`, or `BW_BOOL_UNSET` when not sent.
+   */
+  int32_t stabilized;
+  /**
+   * `"inbound"`, `"outbound"`: `tracks_len` strings (NULL when none).
+   */
+  const char *const *tracks;
+  size_t tracks_len;
+} bw_callback_transcription;
+
+/**
+ * A media stream (`<StartStream>`).
+ */
+typedef struct bw_callback_media_stream {
+  /**
+   * `sizeof(bw_callback_media_stream)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  const char *id;
+  const char *name;
+  /**
+   * Where the media goes (`"wss://…"`).
+   */
+  const char *destination;
+  /**
+   * `"WebSocket"` (JSON `type`).
+   */
+  const char *stream_type;
+  const char *start_time;
+  int64_t start_time_ms;
+  /**
+   * How long it ran, ISO 8601.
+   */
+  const char *duration;
+  /**
+   * `"inbound"`, `"outbound"`: `tracks_len` strings (NULL when none).
+   */
+  const char *const *tracks;
+  size_t tracks_len;
+} bw_callback_media_stream;
+
+/**
+ * One Voice callback, from `bw_callback_parse` or
+ * `bw_callback_parse_query`. Allocated by the library and read-only: free
+ * it with `bw_callback_free`. Strings are NUL-terminated UTF-8 of any
+ * length, NULL when the callback did not carry the field (or sent null);
+ * times come as the RFC 3339 text sent and as milliseconds since the Unix
+ * epoch (`BW_TIME_ABSENT` when absent); nested objects are pointers, NULL
+ * when absent. Text Bandwidth documents as a set of values (`direction`,
+ * `cause`, `status`, …) is as sent: new values may come at any time.
+ *
+ * Later versions may append fields; `struct_size` is the size the library
+ * allocated, so check `struct_size > offsetof(bw_callback, field)` before
+ * reading a field an older library may lack.
+ */
+typedef struct bw_callback {
+  /**
+   * `sizeof(bw_callback)` of the library that allocated it.
+   */
+  uint32_t struct_size;
+  /**
+   * `BW_CALLBACK_*`, from `event_type`.
+   */
+  bw_callback_event event;
+  /**
+   * `eventType` as sent; never NULL.
+   */
+  const char *event_type;
+  const char *event_time;
+  int64_t event_time_ms;
+  const char *account_id;
+  const char *application_id;
+  /**
+   * The call (for conference member events: the member's call).
+   */
+  const char *call_id;
+  const char *call_url;
+  /**
+   * For the B-leg of a `<Transfer>`: the A-leg's call id.
+   */
+  const char *parent_call_id;
+  const char *conference_id;
+  /**
+   * The conference's name.
+   */
+  const char *name;
+  /**
+   * The caller: E.164, a SIP URI, or `"Private"`, `"Anonymous"`,
+   * `"Restricted"`, `"Unavailable"`: text, not a number.
+   */
+  const char *from;
+  const char *to;
+  /**
+   * `"inbound"` or `"outbound"`.
+   */
+  const char *direction;
+  const char *tag;
+  const char *enqueued_time;
+  int64_t enqueued_time_ms;
+  const char *start_time;
+  int64_t start_time_ms;
+  const char *answer_time;
+  int64_t answer_time_ms;
+  const char *end_time;
+  int64_t end_time_ms;
+  /**
+   * `gather`: the digits (empty on a timeout).
+   */
+  const char *digits;
+  /**
+   * `dtmf`: the digit.
+   */
+  const char *digit;
+  /**
+   * `gather`: the digit that ended it (empty when none).
+   */
+  const char *terminating_digit;
+  /**
+   * `"hangup"`, `"busy"`, `"timeout"`, …, `"closed"` (streams), or newer.
+   */
+  const char *cause;
+  const char *error_message;
+  const char *error_id;
+  /**
+   * `disconnect`: the SIP status of a rejected outbound INVITE; -1 when absent.
+   */
+  int32_t sip_response_code;
+  /**
+   * The recording's channels; -1 when absent.
+   */
+  int32_t channels;
+  const struct bw_callback_machine_detection *machine_detection_result;
+  const char *recording_id;
+  const char *media_url;
+  /**
+   * The recording's length, ISO 8601.
+   */
+  const char *duration;
+  /**
+   * `"wav"` or `"mp3"`.
+   */
+  const char *file_format;
+  /**
+   * The recording's state: `"complete"`, `"partial"`, `"error"`, or newer.
+   */
+  const char *status;
+  /**
+   * `transcriptionAvailable`'s transcription (the documentation's
+   * real-time transcription examples use this name too).
+   */
+  const struct bw_callback_transcription *transcription;
+  const char *transfer_caller_id;
+  const char *transfer_to;
+  /**
+   * `initiate`: the Diversion header's parameters (`origTo`, `reason`,
+   * …), sorted by key; `diversion_len` pairs.
+   */
+  const struct bw_key_value *diversion;
+  size_t diversion_len;
+  /**
+   * `initiate`: STIR/SHAKEN (`verstat`, `attestationIndicator`, …), sorted by key.
+   */
+  const struct bw_key_value *stir_shaken;
+  size_t stir_shaken_len;
+  /**
+   * `initiate`: the `User-To-User` header.
+   */
+  const char *uui;
+  const char *sip_call_id;
+  /**
+   * `initiate`: the INVITE's `X-` headers (lower-case names), sorted.
+   */
+  const struct bw_key_value *sip_headers;
+  size_t sip_headers_len;
+  const struct bw_callback_media_stream *media_stream;
+  /**
+   * `mediaStreamRejected`: the stream already running under that name.
+   */
+  const struct bw_callback_media_stream *original_media_stream;
+  const struct bw_callback_transcription *real_time_transcription;
+  /**
+   * `realTimeTranscriptionRejected`: the one already running under that name.
+   */
+  const struct bw_callback_transcription *original_transcription;
+  /**
+   * `mediaStreamRejected`: why.
+   */
+  const char *reason;
+} bw_callback;
+
+/**
+ * The verdict of `bw_callback_check_auth`: a `BW_CALLBACK_AUTH_*` value.
+ */
+typedef int32_t bw_callback_auth;
+
+/**
  * Success.
  */
 #define BW_OK 0
@@ -1468,6 +1719,90 @@ typedef int32_t bw_bxml_kind;
  * plays (`<SpeakSentence>`, `<PlayAudio>` and the recording verbs).
  */
 #define BW_BXML_UPDATE_CONFERENCE 3
+
+/**
+ * An `eventType` this library does not know: read `event_type`.
+ */
+#define BW_CALLBACK_UNKNOWN 0
+
+#define BW_CALLBACK_ANSWER 1
+
+#define BW_CALLBACK_BRIDGE_COMPLETE 2
+
+#define BW_CALLBACK_BRIDGE_TARGET_COMPLETE 3
+
+#define BW_CALLBACK_CONFERENCE_CREATED 4
+
+#define BW_CALLBACK_CONFERENCE_REDIRECT 5
+
+#define BW_CALLBACK_CONFERENCE_MEMBER_JOIN 6
+
+#define BW_CALLBACK_CONFERENCE_MEMBER_EXIT 7
+
+#define BW_CALLBACK_CONFERENCE_COMPLETED 8
+
+#define BW_CALLBACK_CONFERENCE_RECORDING_AVAILABLE 9
+
+#define BW_CALLBACK_DISCONNECT 10
+
+#define BW_CALLBACK_DTMF 11
+
+#define BW_CALLBACK_GATHER 12
+
+#define BW_CALLBACK_INITIATE 13
+
+#define BW_CALLBACK_MACHINE_DETECTION_COMPLETE 14
+
+/**
+ * `recordingComplete`, or `recordComplete` as the documentation spells it.
+ */
+#define BW_CALLBACK_RECORDING_COMPLETE 15
+
+#define BW_CALLBACK_RECORDING_AVAILABLE 16
+
+#define BW_CALLBACK_REDIRECT 17
+
+#define BW_CALLBACK_TRANSCRIPTION_AVAILABLE 18
+
+#define BW_CALLBACK_TRANSFER_ANSWER 19
+
+#define BW_CALLBACK_TRANSFER_COMPLETE 20
+
+#define BW_CALLBACK_TRANSFER_DISCONNECT 21
+
+#define BW_CALLBACK_MEDIA_STREAM_STARTED 22
+
+#define BW_CALLBACK_MEDIA_STREAM_STOPPED 23
+
+#define BW_CALLBACK_MEDIA_STREAM_REJECTED 24
+
+/**
+ * `realTimeTranscription*`, also spelt `realtimeTranscription*`.
+ */
+#define BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STARTED 25
+
+#define BW_CALLBACK_REAL_TIME_TRANSCRIPTION_AVAILABLE 26
+
+#define BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STOPPED 27
+
+#define BW_CALLBACK_REAL_TIME_TRANSCRIPTION_REJECTED 28
+
+/**
+ * The expected credentials: handle the callback.
+ */
+#define BW_CALLBACK_AUTH_OK 1
+
+/**
+ * No credentials, or not Basic ones: answer `401 Unauthorized` with the
+ * header `WWW-Authenticate:` and the value of `bw_callback_challenge`.
+ * Bandwidth then sends the callback again with its credentials.
+ */
+#define BW_CALLBACK_AUTH_CHALLENGE 2
+
+/**
+ * Basic credentials that are wrong or malformed: answer `403 Forbidden`.
+ */
+#define BW_CALLBACK_AUTH_REFUSED 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -2367,6 +2702,91 @@ bw_status bw_xml_escape(const char *text,
                         size_t out_size,
                         size_t *needed,
                         struct bw_error *err);
+
+/**
+ * Reads the JSON body of a callback POST: `body_len` bytes at `body`
+ * (no NUL needed), at most 65,536. On success writes a new `bw_callback`
+ * to `*out`; on failure `*out` is NULL and the status is
+ * `BW_ERR_INVALID_ARGUMENT` with `err->field` naming what is wrong:
+ * `body` (not JSON, not an object, too large), `event_type` (missing),
+ * or the member whose value is of the wrong type, a repeated key, a time
+ * that is not RFC 3339, or holds a NUL character. Unknown fields are
+ * ignored; an unknown `eventType` is `BW_CALLBACK_UNKNOWN` with every
+ * field this library knows.
+ *
+ * # Safety
+ * `body` is NULL or has `body_len` readable bytes; `out` is NULL or
+ * writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_callback_parse(const char *body,
+                            size_t body_len,
+                            struct bw_callback **out,
+                            struct bw_error *err);
+
+/**
+ * Reads the query string of a callback GET (with or without its `?`):
+ * the same fields, percent-decoded; numbers and booleans from text, an
+ * empty value of a field that is not text taken as absent, nested
+ * objects from dotted names (`diversion.origTo=…`), `tracks` from
+ * comma-separated text. Results and errors as `bw_callback_parse`, field
+ * `query` for the whole.
+ *
+ * # Safety
+ * `query` is NULL or NUL-terminated; `out` and `err` as for
+ * `bw_callback_parse`.
+ */
+bw_status bw_callback_parse_query(const char *query,
+                                  struct bw_callback **out,
+                                  struct bw_error *err);
+
+/**
+ * Frees a `bw_callback` with everything it points to. NULL is a no-op.
+ *
+ * # Safety
+ * `callback` is NULL or from `bw_callback_parse` / `_query`, not yet freed.
+ */
+void bw_callback_free(struct bw_callback *callback);
+
+/**
+ * Checks a callback request's `Authorization` header (`authorization`
+ * NULL when the request has none) against the credentials you set for
+ * callbacks, and writes the verdict to `*verdict`: `BW_CALLBACK_AUTH_OK`,
+ * `_CHALLENGE` (no or non-Basic credentials: answer 401 with the
+ * challenge) or `_REFUSED` (wrong or malformed Basic credentials: answer
+ * 403). The scheme's case and surrounding whitespace do not matter; both
+ * username and password are compared in constant time. A NULL or empty
+ * `username` or `password` is `BW_ERR_INVALID_ARGUMENT` (nothing to check
+ * against); on any error `*verdict` is `BW_CALLBACK_AUTH_REFUSED`. No
+ * message ever holds a credential.
+ *
+ * # Safety
+ * `authorization`, `username` and `password` are NULL or NUL-terminated;
+ * `verdict` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_callback_check_auth(const char *authorization,
+                                 const char *username,
+                                 const char *password,
+                                 bw_callback_auth *verdict,
+                                 struct bw_error *err);
+
+/**
+ * The `WWW-Authenticate` value to send with the `401` that asks
+ * Bandwidth for its credentials: `Basic realm="…"`, the realm's `"` and
+ * `\` escaped (`""` is a fine realm). Written as `bw_xml_escape` writes:
+ * the NUL-terminated text to `out` when `out_size` bytes suffice,
+ * `*needed` set to the size required; `out` NULL and `out_size` 0 ask for
+ * the size. A realm with control characters or anything but ASCII is
+ * `BW_ERR_INVALID_ARGUMENT` (field `realm`).
+ *
+ * # Safety
+ * `realm` is NULL or NUL-terminated; `out` is NULL or has `out_size`
+ * writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+ */
+bw_status bw_callback_challenge(const char *realm,
+                                char *out,
+                                size_t out_size,
+                                size_t *needed,
+                                struct bw_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

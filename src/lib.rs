@@ -3,7 +3,9 @@
 //! its BXML inline, pause and resume its recording), and run conferences
 //! (redirect or end one, mute, hold or coach its members) — with
 //! validation, timeouts, retries that never place a call twice, and a
-//! thread-safe OAuth2 token cache.
+//! thread-safe OAuth2 token cache. On the other side, it reads the
+//! callbacks Bandwidth sends ([`parse_callback`], [`parse_callback_query`])
+//! and checks who sent them ([`check_callback_auth`]).
 //!
 //! This crate is the core of `libbwvoice` (the C ABI in `include/bwvoice.h`,
 //! which the Python and Go bindings wrap); from Rust, use [`Client`]:
@@ -45,6 +47,7 @@ mod auth;
 mod budget;
 pub mod bxml;
 mod call_state;
+mod callback;
 mod cancel;
 mod client;
 mod coalescing;
@@ -73,6 +76,11 @@ pub use auth::Auth;
 pub use budget::{DEFAULT_CAPACITY as DEFAULT_RETRY_BUDGET, OFF as RETRY_BUDGET_OFF};
 pub use bxml::{escape as xml_escape, MAX_BXML_BYTES};
 pub use call_state::{CallState, Timestamp};
+pub use callback::{
+    challenge_header, check_callback_auth, parse_callback, parse_callback_query, Callback,
+    CallbackAuth, CallbackEvent, MachineDetectionResult, MediaStream, Transcription,
+    MAX_CALLBACK_BYTES,
+};
 pub use client::{
     CallOptions, Client, ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };

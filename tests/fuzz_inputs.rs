@@ -6,20 +6,21 @@
 #[allow(dead_code)]
 mod harness;
 
-use harness::{bxml_build, bxml_check, modify_call, replies, response, token_reply};
+use harness::{bxml_build, bxml_check, callback, modify_call, replies, response, token_reply};
 use std::path::Path;
 
 #[test]
 fn committed_fuzz_inputs_hold_every_invariant() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 6] = [
+    let targets: [(&str, Target); 7] = [
         ("modify_call", modify_call),
         ("response", response),
         ("token_reply", token_reply),
         ("replies", replies),
         ("bxml_check", bxml_check),
         ("bxml_build", bxml_build),
+        ("callback", callback),
     ];
     for (name, target) in targets {
         let mut replayed = 0;
@@ -48,5 +49,6 @@ fn short_and_empty_inputs() {
         replies(data);
         bxml_check(data);
         bxml_build(data);
+        callback(data);
     }
 }

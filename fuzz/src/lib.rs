@@ -24,11 +24,16 @@
 //!   page of calls), the `Link` header's value, 0xFF, the body.
 //! - [`bxml_check`], [`bxml_build`]: the BXML checker and builder, in
 //!   `bxml.rs`.
+//! - [`callback`]: a callback's body or query string, the caller check and
+//!   the challenge, in `callback.rs`.
 
 // By path, so that tests/fuzz_inputs.rs, which includes this file, finds it too.
 #[path = "bxml.rs"]
 mod bxml;
 pub use bxml::{bxml_build, bxml_check};
+#[path = "callback.rs"]
+mod callback;
+pub use callback::callback;
 
 use bwvoice::fuzzing::*;
 use bwvoice::{

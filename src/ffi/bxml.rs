@@ -332,12 +332,12 @@ pub unsafe extern "C" fn bw_xml_escape(
 
 /// Writes `parts` one after the other and a NUL to `out` when `out_size`
 /// bytes suffice, and their size to `*needed`; `out` NULL with `out_size` 0
-/// asks for the size only.
+/// asks for the size only (also for `bw_callback_challenge`).
 ///
 /// # Safety
 /// `out` is NULL or has `out_size` writable bytes not overlapping `parts`;
 /// `needed` is NULL or writable.
-unsafe fn copy_out(
+pub(super) unsafe fn copy_out(
     parts: &[&str],
     out: *mut c_char,
     out_size: usize,

@@ -11,7 +11,7 @@
 // The header follows this order (cbindgen reads the files in it): how
 // functions report, the library, the client, each family of operations
 // with its requests and results, asynchronous results, completion queues,
-// events, BXML text.
+// events, BXML text, callbacks.
 mod error;
 
 mod version;
@@ -54,6 +54,12 @@ mod events;
 
 mod bxml;
 
+mod callback_parts;
+
+mod callback;
+
+mod callback_auth;
+
 // Shared by the files above; nothing of them reaches the header.
 pub(crate) mod boundary;
 pub(crate) mod growable;
@@ -63,10 +69,11 @@ pub(crate) mod view;
 // harness.
 #[allow(unused_imports)]
 pub use {
-    bxml::*, call::*, call_options::*, call_page::*, call_state::*, calls::*, client::*,
-    completion::bw_completion_fn, conference::*, conference_info::*, create_call_request::*,
-    created_call::*, error::*, events::*, list_calls_query::*, modify_call_request::*, queue::*,
-    result::*, update_conference_member_request::*, update_conference_request::*, version::*,
+    bxml::*, call::*, call_options::*, call_page::*, call_state::*, callback::*, callback_auth::*,
+    callback_parts::*, calls::*, client::*, completion::bw_completion_fn, conference::*,
+    conference_info::*, create_call_request::*, created_call::*, error::*, events::*,
+    list_calls_query::*, modify_call_request::*, queue::*, result::*,
+    update_conference_member_request::*, update_conference_request::*, version::*,
 };
 
 /// What the fuzz harness needs from the C boundary (see `crate::fuzzing`).
