@@ -69,6 +69,10 @@ LIBRARY_ALLOCATED = {
     "bw_call_page",
     "bw_conference",
     "bw_conference_member",
+    "bw_callback",
+    "bw_callback_machine_detection",
+    "bw_callback_transcription",
+    "bw_callback_media_stream",
 }
 #: Structs that are not growable (no ``struct_size``): only ever inside another.
 PLAIN = {"bw_key_value"}
@@ -197,6 +201,10 @@ def test_struct_fields() -> None:
         "bw_conference",
         "bw_update_conference_request",
         "bw_update_conference_member_request",
+        "bw_callback",
+        "bw_callback_machine_detection",
+        "bw_callback_transcription",
+        "bw_callback_media_stream",
     }
     assert set(found) == set(INIT_MACROS.values()) | LIBRARY_ALLOCATED | PLAIN
     for name, struct in found.items():

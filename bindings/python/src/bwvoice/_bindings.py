@@ -916,6 +916,181 @@ class bw_update_conference_member_request(_Growable):
 # or `BW_BXML_UPDATE_CONFERENCE`.
 bw_bxml_kind = ctypes.c_int32
 
+# What a callback reports (`bw_callback.event`): a `BW_CALLBACK_*`
+# value. Values are appended as Bandwidth adds events; treat one you do
+# not know like `BW_CALLBACK_UNKNOWN` and read `event_type`.
+bw_callback_event = ctypes.c_int32
+
+
+class bw_callback_machine_detection(ctypes.Structure):
+    """Answering machine detection's result (`bw_callback.machine_detection_result`)."""
+
+    _fields_ = [
+        # `sizeof(bw_callback_machine_detection)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        # `"human"`, `"answering-machine"`, `"silence"`, `"timeout"`, `"error"`, or newer.
+        ("value", ctypes.c_char_p),
+        # How long detection took, ISO 8601 (`"PT4.98S"`); NULL when not sent.
+        ("duration", ctypes.c_char_p),
+    ]
+
+
+class bw_callback_transcription(ctypes.Structure):
+    """A transcription: a recording's (`id`, `status`, `url`, `completed_time`)
+    or a real-time one (also `name`, `start_time`, `duration`,
+    `destination`, `stabilized`, `tracks`). Strings NULL and times
+    `BW_TIME_ABSENT` when not sent.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_callback_transcription)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        ("id", ctypes.c_char_p),
+        ("name", ctypes.c_char_p),
+        # `"available"`, `"error"`, `"timeout"`, `"failed"`, … or newer.
+        ("status", ctypes.c_char_p),
+        ("url", ctypes.c_char_p),
+        ("completed_time", ctypes.c_char_p),
+        ("completed_time_ms", ctypes.c_int64),
+        ("start_time", ctypes.c_char_p),
+        ("start_time_ms", ctypes.c_int64),
+        # ISO 8601 (`"PT1M52.2S"`).
+        ("duration", ctypes.c_char_p),
+        ("destination", ctypes.c_char_p),
+        # `BW_BOOL_TRUE`, `BW_BOOL_FALSE`, or `BW_BOOL_UNSET` when not sent.
+        ("stabilized", ctypes.c_int32),
+        # `"inbound"`, `"outbound"`: `tracks_len` strings (NULL when none).
+        ("tracks", ctypes.POINTER(ctypes.c_char_p)),
+        ("tracks_len", ctypes.c_size_t),
+    ]
+
+
+class bw_callback_media_stream(ctypes.Structure):
+    """A media stream (`<StartStream>`)."""
+
+    _fields_ = [
+        # `sizeof(bw_callback_media_stream)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        ("id", ctypes.c_char_p),
+        ("name", ctypes.c_char_p),
+        # Where the media goes (`"wss://…"`).
+        ("destination", ctypes.c_char_p),
+        # `"WebSocket"` (JSON `type`).
+        ("stream_type", ctypes.c_char_p),
+        ("start_time", ctypes.c_char_p),
+        ("start_time_ms", ctypes.c_int64),
+        # How long it ran, ISO 8601.
+        ("duration", ctypes.c_char_p),
+        # `"inbound"`, `"outbound"`: `tracks_len` strings (NULL when none).
+        ("tracks", ctypes.POINTER(ctypes.c_char_p)),
+        ("tracks_len", ctypes.c_size_t),
+    ]
+
+
+class bw_callback(ctypes.Structure):
+    """One Voice callback, from `bw_callback_parse` or
+    `bw_callback_parse_query`. Allocated by the library and read-only: free
+    it with `bw_callback_free`. Strings are NUL-terminated UTF-8 of any
+    length, NULL when the callback did not carry the field (or sent null);
+    times come as the RFC 3339 text sent and as milliseconds since the Unix
+    epoch (`BW_TIME_ABSENT` when absent); nested objects are pointers, NULL
+    when absent. Text Bandwidth documents as a set of values (`direction`,
+    `cause`, `status`, …) is as sent: new values may come at any time.
+
+    Later versions may append fields; `struct_size` is the size the library
+    allocated, so check `struct_size > offsetof(bw_callback, field)` before
+    reading a field an older library may lack.
+    """
+
+    _fields_ = [
+        # `sizeof(bw_callback)` of the library that allocated it.
+        ("struct_size", ctypes.c_uint32),
+        # `BW_CALLBACK_*`, from `event_type`.
+        ("event", bw_callback_event),
+        # `eventType` as sent; never NULL.
+        ("event_type", ctypes.c_char_p),
+        ("event_time", ctypes.c_char_p),
+        ("event_time_ms", ctypes.c_int64),
+        ("account_id", ctypes.c_char_p),
+        ("application_id", ctypes.c_char_p),
+        # The call (for conference member events: the member's call).
+        ("call_id", ctypes.c_char_p),
+        ("call_url", ctypes.c_char_p),
+        # For the B-leg of a `<Transfer>`: the A-leg's call id.
+        ("parent_call_id", ctypes.c_char_p),
+        ("conference_id", ctypes.c_char_p),
+        # The conference's name.
+        ("name", ctypes.c_char_p),
+        # The caller: E.164, a SIP URI, or `"Private"`, `"Anonymous"`,
+        # `"Restricted"`, `"Unavailable"`: text, not a number.
+        ("from", ctypes.c_char_p),
+        ("to", ctypes.c_char_p),
+        # `"inbound"` or `"outbound"`.
+        ("direction", ctypes.c_char_p),
+        ("tag", ctypes.c_char_p),
+        ("enqueued_time", ctypes.c_char_p),
+        ("enqueued_time_ms", ctypes.c_int64),
+        ("start_time", ctypes.c_char_p),
+        ("start_time_ms", ctypes.c_int64),
+        ("answer_time", ctypes.c_char_p),
+        ("answer_time_ms", ctypes.c_int64),
+        ("end_time", ctypes.c_char_p),
+        ("end_time_ms", ctypes.c_int64),
+        # `gather`: the digits (empty on a timeout).
+        ("digits", ctypes.c_char_p),
+        # `dtmf`: the digit.
+        ("digit", ctypes.c_char_p),
+        # `gather`: the digit that ended it (empty when none).
+        ("terminating_digit", ctypes.c_char_p),
+        # `"hangup"`, `"busy"`, `"timeout"`, …, `"closed"` (streams), or newer.
+        ("cause", ctypes.c_char_p),
+        ("error_message", ctypes.c_char_p),
+        ("error_id", ctypes.c_char_p),
+        # `disconnect`: the SIP status of a rejected outbound INVITE; -1 when absent.
+        ("sip_response_code", ctypes.c_int32),
+        # The recording's channels; -1 when absent.
+        ("channels", ctypes.c_int32),
+        ("machine_detection_result", ctypes.POINTER(bw_callback_machine_detection)),
+        ("recording_id", ctypes.c_char_p),
+        ("media_url", ctypes.c_char_p),
+        # The recording's length, ISO 8601.
+        ("duration", ctypes.c_char_p),
+        # `"wav"` or `"mp3"`.
+        ("file_format", ctypes.c_char_p),
+        # The recording's state: `"complete"`, `"partial"`, `"error"`, or newer.
+        ("status", ctypes.c_char_p),
+        # `transcriptionAvailable`'s transcription (the documentation's
+        # real-time transcription examples use this name too).
+        ("transcription", ctypes.POINTER(bw_callback_transcription)),
+        ("transfer_caller_id", ctypes.c_char_p),
+        ("transfer_to", ctypes.c_char_p),
+        # `initiate`: the Diversion header's parameters (`origTo`, `reason`,
+        # …), sorted by key; `diversion_len` pairs.
+        ("diversion", ctypes.POINTER(bw_key_value)),
+        ("diversion_len", ctypes.c_size_t),
+        # `initiate`: STIR/SHAKEN (`verstat`, `attestationIndicator`, …), sorted by key.
+        ("stir_shaken", ctypes.POINTER(bw_key_value)),
+        ("stir_shaken_len", ctypes.c_size_t),
+        # `initiate`: the `User-To-User` header.
+        ("uui", ctypes.c_char_p),
+        ("sip_call_id", ctypes.c_char_p),
+        # `initiate`: the INVITE's `X-` headers (lower-case names), sorted.
+        ("sip_headers", ctypes.POINTER(bw_key_value)),
+        ("sip_headers_len", ctypes.c_size_t),
+        ("media_stream", ctypes.POINTER(bw_callback_media_stream)),
+        # `mediaStreamRejected`: the stream already running under that name.
+        ("original_media_stream", ctypes.POINTER(bw_callback_media_stream)),
+        ("real_time_transcription", ctypes.POINTER(bw_callback_transcription)),
+        # `realTimeTranscriptionRejected`: the one already running under that name.
+        ("original_transcription", ctypes.POINTER(bw_callback_transcription)),
+        # `mediaStreamRejected`: why.
+        ("reason", ctypes.c_char_p),
+    ]
+
+
+# The verdict of `bw_callback_check_auth`: a `BW_CALLBACK_AUTH_*` value.
+bw_callback_auth = ctypes.c_int32
+
 #: Success.
 BW_OK = 0
 
@@ -975,6 +1150,52 @@ BW_BXML_UPDATE_CALL = 2
 #: For `bw_update_conference_bxml`: a `<Bxml>` of the verbs a conference
 #: plays (`<SpeakSentence>`, `<PlayAudio>` and the recording verbs).
 BW_BXML_UPDATE_CONFERENCE = 3
+
+#: An `eventType` this library does not know: read `event_type`.
+BW_CALLBACK_UNKNOWN = 0
+BW_CALLBACK_ANSWER = 1
+BW_CALLBACK_BRIDGE_COMPLETE = 2
+BW_CALLBACK_BRIDGE_TARGET_COMPLETE = 3
+BW_CALLBACK_CONFERENCE_CREATED = 4
+BW_CALLBACK_CONFERENCE_REDIRECT = 5
+BW_CALLBACK_CONFERENCE_MEMBER_JOIN = 6
+BW_CALLBACK_CONFERENCE_MEMBER_EXIT = 7
+BW_CALLBACK_CONFERENCE_COMPLETED = 8
+BW_CALLBACK_CONFERENCE_RECORDING_AVAILABLE = 9
+BW_CALLBACK_DISCONNECT = 10
+BW_CALLBACK_DTMF = 11
+BW_CALLBACK_GATHER = 12
+BW_CALLBACK_INITIATE = 13
+BW_CALLBACK_MACHINE_DETECTION_COMPLETE = 14
+
+#: `recordingComplete`, or `recordComplete` as the documentation spells it.
+BW_CALLBACK_RECORDING_COMPLETE = 15
+BW_CALLBACK_RECORDING_AVAILABLE = 16
+BW_CALLBACK_REDIRECT = 17
+BW_CALLBACK_TRANSCRIPTION_AVAILABLE = 18
+BW_CALLBACK_TRANSFER_ANSWER = 19
+BW_CALLBACK_TRANSFER_COMPLETE = 20
+BW_CALLBACK_TRANSFER_DISCONNECT = 21
+BW_CALLBACK_MEDIA_STREAM_STARTED = 22
+BW_CALLBACK_MEDIA_STREAM_STOPPED = 23
+BW_CALLBACK_MEDIA_STREAM_REJECTED = 24
+
+#: `realTimeTranscription*`, also spelt `realtimeTranscription*`.
+BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STARTED = 25
+BW_CALLBACK_REAL_TIME_TRANSCRIPTION_AVAILABLE = 26
+BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STOPPED = 27
+BW_CALLBACK_REAL_TIME_TRANSCRIPTION_REJECTED = 28
+
+#: The expected credentials: handle the callback.
+BW_CALLBACK_AUTH_OK = 1
+
+#: No credentials, or not Basic ones: answer `401 Unauthorized` with the
+#: header `WWW-Authenticate:` and the value of `bw_callback_challenge`.
+#: Bandwidth then sends the callback again with its credentials.
+BW_CALLBACK_AUTH_CHALLENGE = 2
+
+#: Basic credentials that are wrong or malformed: answer `403 Forbidden`.
+BW_CALLBACK_AUTH_REFUSED = 3
 
 
 #: Every exported function: name -> (restype, argtypes).
@@ -2002,6 +2223,101 @@ PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
         bw_status,
         [
             ctypes.c_char_p,  # text
+            ctypes.POINTER(ctypes.c_char),  # out
+            ctypes.c_size_t,  # out_size
+            ctypes.POINTER(ctypes.c_size_t),  # needed
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Reads the JSON body of a callback POST: `body_len` bytes at `body`
+    # (no NUL needed), at most 65,536. On success writes a new `bw_callback`
+    # to `*out`; on failure `*out` is NULL and the status is
+    # `BW_ERR_INVALID_ARGUMENT` with `err->field` naming what is wrong:
+    # `body` (not JSON, not an object, too large), `event_type` (missing),
+    # or the member whose value is of the wrong type, a repeated key, a time
+    # that is not RFC 3339, or holds a NUL character. Unknown fields are
+    # ignored; an unknown `eventType` is `BW_CALLBACK_UNKNOWN` with every
+    # field this library knows.
+    #
+    # # Safety
+    # `body` is NULL or has `body_len` readable bytes; `out` is NULL or
+    # writable; `err` as for `bw_hangup`.
+    "bw_callback_parse": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # body
+            ctypes.c_size_t,  # body_len
+            ctypes.POINTER(ctypes.POINTER(bw_callback)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Reads the query string of a callback GET (with or without its `?`):
+    # the same fields, percent-decoded; numbers and booleans from text, an
+    # empty value of a field that is not text taken as absent, nested
+    # objects from dotted names (`diversion.origTo=…`), `tracks` from
+    # comma-separated text. Results and errors as `bw_callback_parse`, field
+    # `query` for the whole.
+    #
+    # # Safety
+    # `query` is NULL or NUL-terminated; `out` and `err` as for
+    # `bw_callback_parse`.
+    "bw_callback_parse_query": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # query
+            ctypes.POINTER(ctypes.POINTER(bw_callback)),  # out
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # Frees a `bw_callback` with everything it points to. NULL is a no-op.
+    #
+    # # Safety
+    # `callback` is NULL or from `bw_callback_parse` / `_query`, not yet freed.
+    "bw_callback_free": (
+        None,
+        [
+            ctypes.POINTER(bw_callback),  # callback
+        ],
+    ),
+    # Checks a callback request's `Authorization` header (`authorization`
+    # NULL when the request has none) against the credentials you set for
+    # callbacks, and writes the verdict to `*verdict`: `BW_CALLBACK_AUTH_OK`,
+    # `_CHALLENGE` (no or non-Basic credentials: answer 401 with the
+    # challenge) or `_REFUSED` (wrong or malformed Basic credentials: answer
+    # 403). The scheme's case and surrounding whitespace do not matter; both
+    # username and password are compared in constant time. A NULL or empty
+    # `username` or `password` is `BW_ERR_INVALID_ARGUMENT` (nothing to check
+    # against); on any error `*verdict` is `BW_CALLBACK_AUTH_REFUSED`. No
+    # message ever holds a credential.
+    #
+    # # Safety
+    # `authorization`, `username` and `password` are NULL or NUL-terminated;
+    # `verdict` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_callback_check_auth": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # authorization
+            ctypes.c_char_p,  # username
+            ctypes.c_char_p,  # password
+            ctypes.POINTER(bw_callback_auth),  # verdict
+            ctypes.POINTER(bw_error),  # err
+        ],
+    ),
+    # The `WWW-Authenticate` value to send with the `401` that asks
+    # Bandwidth for its credentials: `Basic realm="…"`, the realm's `"` and
+    # `\` escaped (`""` is a fine realm). Written as `bw_xml_escape` writes:
+    # the NUL-terminated text to `out` when `out_size` bytes suffice,
+    # `*needed` set to the size required; `out` NULL and `out_size` 0 ask for
+    # the size. A realm with control characters or anything but ASCII is
+    # `BW_ERR_INVALID_ARGUMENT` (field `realm`).
+    #
+    # # Safety
+    # `realm` is NULL or NUL-terminated; `out` is NULL or has `out_size`
+    # writable bytes; `needed` is NULL or writable; `err` as for `bw_hangup`.
+    "bw_callback_challenge": (
+        bw_status,
+        [
+            ctypes.c_char_p,  # realm
             ctypes.POINTER(ctypes.c_char),  # out
             ctypes.c_size_t,  # out_size
             ctypes.POINTER(ctypes.c_size_t),  # needed
