@@ -121,15 +121,13 @@ impl Builder {
             ));
         }
         let (place, name) = match open.element {
-            Opened::Known(el) => match el.attrs.iter().position(|a| a.name == name) {
-                Some(place) => (place, Cow::Borrowed(el.attrs[place].name)),
-                None => {
-                    return Err(invalid(
-                        "name",
-                        rules::attribute(el, name, value).unwrap_err(),
-                    ))
-                }
-            },
+            Opened::Known(el) => {
+                let place = rules::attribute(el, name, value).map_err(|p| {
+                    let known = el.attrs.iter().any(|a| a.name == name);
+                    invalid(if known { "value" } else { "name" }, p)
+                })?;
+                (place, Cow::Borrowed(el.attrs[place].name))
+            }
             Opened::Unknown if rules::is_name(name) => (usize::MAX, Cow::Owned(name.to_owned())),
             Opened::Unknown => {
                 return Err(invalid(
@@ -138,9 +136,6 @@ impl Builder {
                 ))
             }
         };
-        if let Opened::Known(el) = open.element {
-            rules::attribute(el, &name, value).map_err(|p| invalid("value", p))?;
-        }
         check_text("value", value).map_err(|e| {
             invalid(
                 "value",
