@@ -166,7 +166,7 @@ func (h *callbackHandler) read(w http.ResponseWriter, r *http.Request) (*Callbac
 func (h *callbackHandler) call(ctx context.Context, cb *Callback) (bxml *BXML, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler { //nolint:errorlint // the sentinel itself is what net/http panics with
+			if v == http.ErrAbortHandler { // net/http's own way to abort a response: let it
 				panic(v)
 			}
 			h.log.ErrorContext(ctx, "bwvoice: callback handler panicked",
