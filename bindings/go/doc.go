@@ -6,7 +6,8 @@
 // recording (PauseRecording, ResumeRecording); read and steer conferences
 // (GetConference, UpdateConference, UpdateConferenceBXML) and their members
 // (GetConferenceMember, UpdateConferenceMember: mute, hold, coach); build
-// and check BXML (Response, BXML.Render, CheckBXML).
+// and check BXML (Response, BXML.Render, CheckBXML); serve Bandwidth's
+// callbacks (CallbackHandler, ParseCallback, CheckCallbackAuth).
 //
 // It is a thin cgo binding of the native bwvoice library (libbwvoice, C
 // header bwvoice.h): validation, authentication (Basic or OAuth2 client
@@ -72,6 +73,26 @@
 // tests of a webhook handler. Verbs the library does not know are refused
 // unless BXML.AllowUnknownVerbs (or, for the client's check,
 // Options.AllowUnknownBXMLVerbs) lets them through.
+//
+// # Webhooks
+//
+// CallbackHandler is an http.Handler for Bandwidth's Voice callbacks: it
+// checks their Basic credentials (401 with the challenge Bandwidth waits
+// for, 403 for wrong ones), reads the JSON body of a POST or the query
+// string of a GET into a Callback, calls your function with the request's
+// context and writes the BXML it returns (204 for nil):
+//
+//	http.Handle("/callbacks", bwvoice.CallbackHandler(func(ctx context.Context, cb *bwvoice.Callback) (*bwvoice.BXML, error) {
+//		if cb.Event == bwvoice.CallbackAnswer {
+//			return bwvoice.Response(bwvoice.SpeakSentence("Hello", nil)), nil
+//		}
+//		return nil, nil
+//	}, bwvoice.CallbackHandlerOptions{Username: "bw-callbacks", Password: secret}))
+//
+// A callback the library cannot read is 400 with its message; an error or
+// a panic in the function is 500 with a generic text, its cause logged.
+// ParseCallback, ParseCallbackQuery, CheckCallbackAuth and
+// CallbackChallenge are the pieces, for a server of your own.
 //
 // # Optional values
 //
