@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 from collections.abc import Awaitable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
@@ -56,10 +55,9 @@ from .callback import (
     parse_callback_query,
 )
 from .errors import BandwidthError, invalid
+from .events import LOGGER
 
 __all__ = ["MAX_BODY_BYTES", "Handler", "asgi_app", "wsgi_app"]
-
-LOGGER = logging.getLogger("bwvoice")
 
 #: The largest body read: the library refuses longer callbacks (its
 #: ``MAX_CALLBACK_BYTES``), so a longer one is answered 413 unread.
