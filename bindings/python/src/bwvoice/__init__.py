@@ -22,18 +22,34 @@ library's worker threads)::
 ``Gather``...), checked against Bandwidth's rules and escaped by the library;
 :func:`check_bxml` checks a document written otherwise.
 
+:func:`parse_callback` reads Bandwidth's callbacks (webhooks) into a
+:class:`Callback`, :func:`check_callback_auth` checks their credentials, and
+:mod:`bwvoice.webhooks` serves a handler as a WSGI or ASGI application.
+
 Failures raise :class:`BandwidthError` subclasses (see :mod:`bwvoice.errors`).
 Every client logs its attempts and retries to the ``bwvoice`` logger, takes an
 ``on_event`` callable (given :class:`Event` objects) and has ``stats()``
 (a :class:`Stats`).
 """
 
-from . import bxml, errors
+from . import bxml, errors, webhooks
 from ._ffi import LIBRARY_PATH, library_version
 from ._version import __version__
 from .async_client import AsyncClient
 from .bxml import BxmlKind, check_bxml
 from .call_state import CallState
+from .callback import (
+    Callback,
+    CallbackAuth,
+    CallbackEvent,
+    MachineDetectionResult,
+    MediaStream,
+    Transcription,
+    challenge_header,
+    check_callback_auth,
+    parse_callback,
+    parse_callback_query,
+)
 from .client import RETRY_BUDGET_OFF, Client, RedirectMethod, RequestedState, TlsRoots
 from .conference import Conference, ConferenceMember, ConferenceStatus, UpdateConferenceRequest
 from .create_call import CreateCallRequest, CreatedCall, MachineDetection, MachineDetectionMode
@@ -49,6 +65,9 @@ __all__ = [
     "BxmlKind",
     "CallPage",
     "CallState",
+    "Callback",
+    "CallbackAuth",
+    "CallbackEvent",
     "Client",
     "Conference",
     "ConferenceMember",
@@ -60,14 +79,22 @@ __all__ = [
     "ListCallsQuery",
     "MachineDetection",
     "MachineDetectionMode",
+    "MachineDetectionResult",
+    "MediaStream",
     "RedirectMethod",
     "RequestedState",
     "Stats",
     "TlsRoots",
+    "Transcription",
     "UpdateConferenceRequest",
     "__version__",
     "bxml",
+    "challenge_header",
     "check_bxml",
+    "check_callback_auth",
     "library_version",
+    "parse_callback",
+    "parse_callback_query",
+    "webhooks",
 ]
 __all__ += errors.__all__

@@ -55,6 +55,7 @@ CreatedCallPtr = ctypes.POINTER(_bindings.bw_created_call)
 CallPagePtr = ctypes.POINTER(_bindings.bw_call_page)
 ConferencePtr = ctypes.POINTER(_bindings.bw_conference)
 ConferenceMemberPtr = ctypes.POINTER(_bindings.bw_conference_member)
+CallbackPtr = ctypes.POINTER(_bindings.bw_callback)
 
 # --- loading -------------------------------------------------------------------
 
@@ -218,6 +219,15 @@ _bw_status_str: Callable[[int], bytes | None] = lib.bw_status_str
 bxml_render_json: Callable[..., int] = lib.bw_bxml_render_json
 #: ``(document, kind, flags, err)``.
 bxml_check: Callable[..., int] = lib.bw_bxml_check
+#: Reading a Voice callback (:mod:`bwvoice.callback`): ``(body, body_len, out, err)`` and
+#: ``(query, out, err)``, ``out`` a ``CallbackPtr`` freed with :data:`callback_free`.
+callback_parse: Callable[..., int] = lib.bw_callback_parse
+callback_parse_query: Callable[..., int] = lib.bw_callback_parse_query
+callback_free: Callable[[Any], None] = lib.bw_callback_free
+#: ``(authorization, username, password, verdict, err)``, ``verdict`` a ``bw_callback_auth``.
+callback_check_auth: Callable[..., int] = lib.bw_callback_check_auth
+#: ``(realm, out, out_size, needed, err)``, as :data:`bxml_render_json` writes.
+callback_challenge: Callable[..., int] = lib.bw_callback_challenge
 
 #: ``bw_queue_completion`` as an ``on_done``: queues the completion on the
 #: ``bw_queue`` given as ``userdata`` instead of calling into Python.
