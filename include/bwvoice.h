@@ -333,6 +333,12 @@
 #define BW_BXML_ALLOW_UNKNOWN_VERBS 1
 
 /**
+ * Largest callback body `bw_callback_parse` reads, in bytes; a webhook
+ * server may refuse a longer one (413) without reading it.
+ */
+#define BW_MAX_CALLBACK_BYTES 65536
+
+/**
  * A BXML document being built, from `bw_bxml_new`. Each call checks its
  * step against Bandwidth's rules (the element may go there, the attribute
  * exists and its value is in range, the text is right) and on failure

@@ -217,7 +217,7 @@ type CallbackMediaStream struct {
 
 // MaxCallbackBytes is the largest callback the library reads (64 KiB), a
 // JSON body or a query string.
-const MaxCallbackBytes = 64 << 10
+const MaxCallbackBytes = C.BW_MAX_CALLBACK_BYTES
 
 // ParseCallback reads the JSON body of a callback POST
 // (bw_callback_parse). Anything a callback cannot be is an *Error with

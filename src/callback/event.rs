@@ -61,7 +61,8 @@ pub enum CallbackEvent {
     /// `realTimeTranscriptionStarted` (`<StartTranscription>`; also spelt
     /// `realtimeTranscriptionStarted` in older documentation).
     RealTimeTranscriptionStarted,
-    /// `realTimeTranscriptionAvailable`: a real-time transcription can be downloaded.
+    /// `realTimeTranscriptionAvailable` (or `realtimeTranscriptionAvailable`):
+    /// a real-time transcription can be downloaded.
     RealTimeTranscriptionAvailable,
     /// `realTimeTranscriptionStopped` (or `realtimeTranscriptionStopped`).
     RealTimeTranscriptionStopped,
@@ -124,11 +125,15 @@ const NAMES: [(CallbackEvent, &str); 28] = [
 ];
 
 /// Other spellings Bandwidth's documentation uses for the same events.
-const ALIASES: [(CallbackEvent, &str); 4] = [
+const ALIASES: [(CallbackEvent, &str); 5] = [
     (CallbackEvent::RecordingComplete, "recordComplete"),
     (
         CallbackEvent::RealTimeTranscriptionStarted,
         "realtimeTranscriptionStarted",
+    ),
+    (
+        CallbackEvent::RealTimeTranscriptionAvailable,
+        "realtimeTranscriptionAvailable",
     ),
     (
         CallbackEvent::RealTimeTranscriptionStopped,

@@ -22,6 +22,10 @@ use std::ptr;
 /// value. Values are appended as Bandwidth adds events; treat one you do
 /// not know like `BW_CALLBACK_UNKNOWN` and read `event_type`.
 pub type bw_callback_event = i32;
+
+/// Largest callback body `bw_callback_parse` reads, in bytes; a webhook
+/// server may refuse a longer one (413) without reading it.
+pub const BW_MAX_CALLBACK_BYTES: usize = 65_536;
 /// An `eventType` this library does not know: read `event_type`.
 pub const BW_CALLBACK_UNKNOWN: bw_callback_event = 0;
 pub const BW_CALLBACK_ANSWER: bw_callback_event = 1;

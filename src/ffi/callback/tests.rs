@@ -201,3 +201,8 @@ fn layouts_can_grow() {
         assert_eq!(size % align, 0);
     }
 }
+
+#[test]
+fn the_headers_limit_is_the_readers() {
+    assert_eq!(BW_MAX_CALLBACK_BYTES, crate::callback::MAX_CALLBACK_BYTES);
+}

@@ -183,6 +183,10 @@ BW_EVENT_CALL_END = 5
 #: refused, so a typo such as `<SpeakSentance>` is caught.
 BW_BXML_ALLOW_UNKNOWN_VERBS = 1
 
+#: Largest callback body `bw_callback_parse` reads, in bytes; a webhook
+#: server may refuse a longer one (413) without reading it.
+BW_MAX_CALLBACK_BYTES = 65536
+
 
 class bw_bxml(ctypes.Structure):
     """A BXML document being built, from `bw_bxml_new`. Each call checks its

@@ -45,6 +45,7 @@ from collections.abc import Awaitable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
+from . import _ffi
 from .bxml import Response
 from .callback import (
     Callback,
@@ -59,9 +60,9 @@ from .events import LOGGER
 
 __all__ = ["MAX_BODY_BYTES", "Handler", "asgi_app", "wsgi_app"]
 
-#: The largest body read: the library refuses longer callbacks (its
-#: ``MAX_CALLBACK_BYTES``), so a longer one is answered 413 unread.
-MAX_BODY_BYTES = 64 * 1024
+#: The largest body read: the library refuses longer callbacks
+#: (``BW_MAX_CALLBACK_BYTES``), so a longer one is answered 413 unread.
+MAX_BODY_BYTES: int = _ffi.BW_MAX_CALLBACK_BYTES
 
 #: What a handler returns: a ``<Response>`` document, BXML text, or ``None`` (204).
 HandlerResult = Optional[Union[Response, str]]
