@@ -73,6 +73,9 @@
  *   each checked by the library as it is made; a step that fails throws
  *   Error and leaves the document as it was. check_bxml checks a document
  *   written by hand.
+ * - parse_callback / parse_callback_query copy a webhook into a Callback
+ *   value; check_callback_auth gives the CallbackAuth verdict and
+ *   callback_challenge the WWW-Authenticate value of the 401 it asks for.
  * - Error is cheap and noexcept to copy (its details are shared), as an
  *   exception type should be.
  * - Everything is inline; the only binary interface is the C one, so this
@@ -1382,6 +1385,263 @@ inline void check_bxml(std::string_view document, BxmlKind kind, bool allow_unkn
     detail::check(bw_bxml_check(doc.c_str(), static_cast<bw_bxml_kind>(kind), detail::bxml_flags(allow_unknown_verbs),
                                 &err),
                   err);
+}
+
+/** What a callback reports (see bw_callback_event); an unknown one is `unknown`: read Callback::event_type. */
+enum class CallbackEvent : std::int32_t {
+    unknown = BW_CALLBACK_UNKNOWN,
+    answer = BW_CALLBACK_ANSWER,
+    bridge_complete = BW_CALLBACK_BRIDGE_COMPLETE,
+    bridge_target_complete = BW_CALLBACK_BRIDGE_TARGET_COMPLETE,
+    conference_created = BW_CALLBACK_CONFERENCE_CREATED,
+    conference_redirect = BW_CALLBACK_CONFERENCE_REDIRECT,
+    conference_member_join = BW_CALLBACK_CONFERENCE_MEMBER_JOIN,
+    conference_member_exit = BW_CALLBACK_CONFERENCE_MEMBER_EXIT,
+    conference_completed = BW_CALLBACK_CONFERENCE_COMPLETED,
+    conference_recording_available = BW_CALLBACK_CONFERENCE_RECORDING_AVAILABLE,
+    disconnect = BW_CALLBACK_DISCONNECT,
+    dtmf = BW_CALLBACK_DTMF,
+    gather = BW_CALLBACK_GATHER,
+    initiate = BW_CALLBACK_INITIATE,
+    machine_detection_complete = BW_CALLBACK_MACHINE_DETECTION_COMPLETE,
+    recording_complete = BW_CALLBACK_RECORDING_COMPLETE,
+    recording_available = BW_CALLBACK_RECORDING_AVAILABLE,
+    redirect = BW_CALLBACK_REDIRECT,
+    transcription_available = BW_CALLBACK_TRANSCRIPTION_AVAILABLE,
+    transfer_answer = BW_CALLBACK_TRANSFER_ANSWER,
+    transfer_complete = BW_CALLBACK_TRANSFER_COMPLETE,
+    transfer_disconnect = BW_CALLBACK_TRANSFER_DISCONNECT,
+    media_stream_started = BW_CALLBACK_MEDIA_STREAM_STARTED,
+    media_stream_stopped = BW_CALLBACK_MEDIA_STREAM_STOPPED,
+    media_stream_rejected = BW_CALLBACK_MEDIA_STREAM_REJECTED,
+    real_time_transcription_started = BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STARTED,
+    real_time_transcription_available = BW_CALLBACK_REAL_TIME_TRANSCRIPTION_AVAILABLE,
+    real_time_transcription_stopped = BW_CALLBACK_REAL_TIME_TRANSCRIPTION_STOPPED,
+    real_time_transcription_rejected = BW_CALLBACK_REAL_TIME_TRANSCRIPTION_REJECTED
+};
+
+/** Key/value pairs of a callback (diversion, STIR/SHAKEN, SIP headers), sorted by key. */
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+/** Answering machine detection's result (see bw_callback_machine_detection). */
+struct CallbackMachineDetection {
+    std::optional<std::string> value;     ///< "human", "answering-machine", ... or newer
+    std::optional<std::string> duration;  ///< ISO 8601, e.g. "PT4.98S"
+};
+
+/** A recording's or a real-time transcription (see bw_callback_transcription). */
+struct CallbackTranscription {
+    std::optional<std::string> id, name, status, url;
+    std::optional<Time> completed_time, start_time;
+    std::optional<std::string> duration, destination;
+    OptionalBool stabilized;
+    std::vector<std::string> tracks;
+};
+
+/** A media stream of `<StartStream>` (see bw_callback_media_stream). */
+struct CallbackMediaStream {
+    std::optional<std::string> id, name, destination, stream_type;
+    std::optional<Time> start_time;
+    std::optional<std::string> duration;
+    std::vector<std::string> tracks;
+};
+
+/**
+ * One Voice callback (see bw_callback), copied out of the C result:
+ * std::nullopt / empty when the callback did not carry the field. Text
+ * Bandwidth documents as a set of values (direction, cause, status, ...)
+ * is as sent: new values may come at any time.
+ */
+struct Callback {
+    CallbackEvent event = CallbackEvent::unknown;
+    std::string event_type;  ///< eventType as sent
+    std::optional<Time> event_time;
+    std::optional<std::string> account_id, application_id, call_id, call_url, parent_call_id;
+    std::optional<std::string> conference_id, name;
+    std::optional<std::string> from, to, direction, tag;  ///< from/to: text, not always a number
+    std::optional<Time> enqueued_time, start_time, answer_time, end_time;
+    std::optional<std::string> digits, digit, terminating_digit;
+    std::optional<std::string> cause, error_message, error_id;
+    std::optional<std::int32_t> sip_response_code, channels;
+    std::optional<CallbackMachineDetection> machine_detection_result;
+    std::optional<std::string> recording_id, media_url, duration, file_format, status;
+    std::optional<CallbackTranscription> transcription;
+    std::optional<std::string> transfer_caller_id, transfer_to;
+    KeyValues diversion, stir_shaken;
+    std::optional<std::string> uui, sip_call_id;
+    KeyValues sip_headers;  ///< the INVITE's X- headers, lower-case names
+    std::optional<CallbackMediaStream> media_stream, original_media_stream;
+    std::optional<CallbackTranscription> real_time_transcription, original_transcription;
+    std::optional<std::string> reason;
+};
+
+/** The verdict of check_callback_auth (see bw_callback_auth). */
+enum class CallbackAuth : std::int32_t {
+    ok = BW_CALLBACK_AUTH_OK,                ///< handle the callback
+    challenge = BW_CALLBACK_AUTH_CHALLENGE,  ///< answer 401 with WWW-Authenticate: callback_challenge(realm)
+    refused = BW_CALLBACK_AUTH_REFUSED       ///< answer 403
+};
+
+namespace detail {
+
+inline KeyValues pairs_of(const bw_key_value *kv, std::size_t len) {
+    KeyValues out;
+    out.reserve(len);
+    for (std::size_t i = 0; i < len; i++) out.emplace_back(kv[i].key, kv[i].value);
+    return out;
+}
+
+inline std::vector<std::string> strings_of(const char *const *items, std::size_t len) {
+    return items ? std::vector<std::string>(items, items + len) : std::vector<std::string>();
+}
+
+inline std::optional<std::int32_t> count_of(std::int32_t n) noexcept {
+    return n < 0 ? std::nullopt : std::optional<std::int32_t>(n);
+}
+
+inline std::optional<CallbackTranscription> transcription_of(const bw_callback_transcription *t) {
+    if (!t) return std::nullopt;
+    CallbackTranscription out;
+    out.id = text_of(t->id);
+    out.name = text_of(t->name);
+    out.status = text_of(t->status);
+    out.url = text_of(t->url);
+    out.completed_time = time_of(t->completed_time, t->completed_time_ms);
+    out.start_time = time_of(t->start_time, t->start_time_ms);
+    out.duration = text_of(t->duration);
+    out.destination = text_of(t->destination);
+    out.stabilized = bool_of(t->stabilized);
+    out.tracks = strings_of(t->tracks, t->tracks_len);
+    return out;
+}
+
+inline std::optional<CallbackMediaStream> media_stream_of(const bw_callback_media_stream *m) {
+    if (!m) return std::nullopt;
+    CallbackMediaStream out;
+    out.id = text_of(m->id);
+    out.name = text_of(m->name);
+    out.destination = text_of(m->destination);
+    out.stream_type = text_of(m->stream_type);
+    out.start_time = time_of(m->start_time, m->start_time_ms);
+    out.duration = text_of(m->duration);
+    out.tracks = strings_of(m->tracks, m->tracks_len);
+    return out;
+}
+
+inline Callback callback_of(const bw_callback &raw) {
+    Callback cb;
+    cb.event = static_cast<CallbackEvent>(raw.event);
+    cb.event_type = raw.event_type ? raw.event_type : "";
+    cb.event_time = time_of(raw.event_time, raw.event_time_ms);
+    cb.account_id = text_of(raw.account_id);
+    cb.application_id = text_of(raw.application_id);
+    cb.call_id = text_of(raw.call_id);
+    cb.call_url = text_of(raw.call_url);
+    cb.parent_call_id = text_of(raw.parent_call_id);
+    cb.conference_id = text_of(raw.conference_id);
+    cb.name = text_of(raw.name);
+    cb.from = text_of(raw.from);
+    cb.to = text_of(raw.to);
+    cb.direction = text_of(raw.direction);
+    cb.tag = text_of(raw.tag);
+    cb.enqueued_time = time_of(raw.enqueued_time, raw.enqueued_time_ms);
+    cb.start_time = time_of(raw.start_time, raw.start_time_ms);
+    cb.answer_time = time_of(raw.answer_time, raw.answer_time_ms);
+    cb.end_time = time_of(raw.end_time, raw.end_time_ms);
+    cb.digits = text_of(raw.digits);
+    cb.digit = text_of(raw.digit);
+    cb.terminating_digit = text_of(raw.terminating_digit);
+    cb.cause = text_of(raw.cause);
+    cb.error_message = text_of(raw.error_message);
+    cb.error_id = text_of(raw.error_id);
+    cb.sip_response_code = count_of(raw.sip_response_code);
+    cb.channels = count_of(raw.channels);
+    if (raw.machine_detection_result)
+        cb.machine_detection_result = CallbackMachineDetection{text_of(raw.machine_detection_result->value),
+                                                               text_of(raw.machine_detection_result->duration)};
+    cb.recording_id = text_of(raw.recording_id);
+    cb.media_url = text_of(raw.media_url);
+    cb.duration = text_of(raw.duration);
+    cb.file_format = text_of(raw.file_format);
+    cb.status = text_of(raw.status);
+    cb.transcription = transcription_of(raw.transcription);
+    cb.transfer_caller_id = text_of(raw.transfer_caller_id);
+    cb.transfer_to = text_of(raw.transfer_to);
+    cb.diversion = pairs_of(raw.diversion, raw.diversion_len);
+    cb.stir_shaken = pairs_of(raw.stir_shaken, raw.stir_shaken_len);
+    cb.uui = text_of(raw.uui);
+    cb.sip_call_id = text_of(raw.sip_call_id);
+    cb.sip_headers = pairs_of(raw.sip_headers, raw.sip_headers_len);
+    cb.media_stream = media_stream_of(raw.media_stream);
+    cb.original_media_stream = media_stream_of(raw.original_media_stream);
+    cb.real_time_transcription = transcription_of(raw.real_time_transcription);
+    cb.original_transcription = transcription_of(raw.original_transcription);
+    cb.reason = text_of(raw.reason);
+    return cb;
+}
+
+/** Copies the result of a bw_callback_parse* call out and frees it. */
+template <class Parse>
+inline Callback parse_with(Parse parse) {
+    bw_callback *raw = nullptr;
+    bw_error err = BW_ERROR_INIT;
+    check(parse(&raw, &err), err);
+    const std::unique_ptr<bw_callback, void (*)(bw_callback *)> owned(raw, bw_callback_free);
+    return callback_of(*owned);
+}
+
+}  // namespace detail
+
+/**
+ * Reads the JSON body of a callback POST (see bw_callback_parse), at most
+ * BW_MAX_CALLBACK_BYTES. Throws Status::invalid_argument with field() naming
+ * what is wrong: "body", "event_type", or the member of the wrong type.
+ */
+inline Callback parse_callback(std::string_view body) {
+    const char *data = body.data() ? body.data() : "";  // an empty view may hold no pointer
+    return detail::parse_with(
+        [&](bw_callback **out, bw_error *err) { return bw_callback_parse(data, body.size(), out, err); });
+}
+
+/** Reads the query string of a callback GET, with or without its `?` (see bw_callback_parse_query). */
+inline Callback parse_callback_query(std::string_view query) {
+    const std::string q = detail::c_string(query, "query");
+    return detail::parse_with(
+        [&](bw_callback **out, bw_error *err) { return bw_callback_parse_query(q.c_str(), out, err); });
+}
+
+/**
+ * Checks a callback request's Authorization header (std::nullopt when it
+ * has none) against the credentials set for callbacks, in constant time
+ * (see bw_callback_check_auth). An empty user or password throws
+ * Status::invalid_argument; no message holds a credential.
+ */
+inline CallbackAuth check_callback_auth(std::optional<std::string_view> authorization, std::string_view user,
+                                        std::string_view password) {
+    const std::optional<std::string> header =
+        authorization ? std::optional<std::string>(detail::c_string(*authorization, "authorization")) : std::nullopt;
+    const std::string u = detail::c_string(user, "username"), p = detail::c_string(password, "password");
+    bw_callback_auth verdict = BW_CALLBACK_AUTH_REFUSED;
+    bw_error err = BW_ERROR_INIT;
+    detail::check(bw_callback_check_auth(detail::c_ptr(header, "authorization"), u.c_str(), p.c_str(), &verdict, &err),
+                  err);
+    return static_cast<CallbackAuth>(verdict);
+}
+
+/**
+ * The WWW-Authenticate value of the 401 that asks Bandwidth for its
+ * credentials: `Basic realm="..."` (see bw_callback_challenge). A realm
+ * with control characters or anything but ASCII throws (field "realm").
+ */
+inline std::string callback_challenge(std::string_view realm) {
+    const std::string r = detail::c_string(realm, "realm");
+    bw_error err = BW_ERROR_INIT;
+    std::size_t needed = 0;
+    detail::check(bw_callback_challenge(r.c_str(), nullptr, 0, &needed, &err), err);
+    std::string out(needed, '\0');
+    detail::check(bw_callback_challenge(r.c_str(), out.data(), out.size(), &needed, &err), err);
+    out.resize(needed - 1);
+    return out;
 }
 
 }  // namespace bwvoice

@@ -284,6 +284,61 @@ static void test_calls_and_conferences(const bwvoice::Client &client, const std:
     if (auto e = ERROR_OF(gone.result.get())) CHECK(e->status() == bwvoice::Status::not_found);
 }
 
+// parse_callback(_query), check_callback_auth, callback_challenge: no network.
+static void test_callbacks() {
+    const std::string body = R"({"eventType":"gather","accountId":"9911223","callId":"c-abc","from":"Restricted",
+        "to":"+19195550122","direction":"inbound","eventTime":"2023-03-04T10:01:00.000Z","startTime":null,
+        "digits":"0471","terminatingDigit":"#","tag":"menu","channels":2,"brandNew":[1]})";
+    const std::string buffer = body + "trailing bytes";  // a view of the body alone: no NUL after it
+    const bwvoice::Callback g = bwvoice::parse_callback(std::string_view(buffer.data(), body.size()));
+    CHECK(g.event == bwvoice::CallbackEvent::gather && g.event_type == "gather");
+    CHECK(g.call_id == "c-abc" && g.from == "Restricted" && g.direction == "inbound" && g.tag == "menu");
+    CHECK(g.digits == "0471" && g.terminating_digit == "#" && g.channels == 2 && !g.sip_response_code);
+    CHECK(g.event_time && g.event_time->text == "2023-03-04T10:01:00.000Z" &&
+          g.event_time->at == std::chrono::system_clock::time_point(std::chrono::milliseconds(1677924060000LL)));
+    CHECK(!g.start_time && !g.application_id && !g.transcription && g.diversion.empty());
+
+    const bwvoice::Callback i = bwvoice::parse_callback(
+        R"({"eventType":"initiate","diversion":{"reason":"no-answer","origTo":"+19195550166"},
+            "sipHeaders":{"x-trace":"t 1"},"machineDetectionResult":{"value":"human","duration":"PT4.98S"}})");
+    CHECK(i.event == bwvoice::CallbackEvent::initiate);
+    CHECK((i.diversion == bwvoice::KeyValues{{"origTo", "+19195550166"}, {"reason", "no-answer"}}));
+    CHECK((i.sip_headers == bwvoice::KeyValues{{"x-trace", "t 1"}}));
+    CHECK(i.machine_detection_result && i.machine_detection_result->value == "human" &&
+          i.machine_detection_result->duration == "PT4.98S");
+    const bwvoice::Callback s = bwvoice::parse_callback(
+        R"({"eventType":"realtimeTranscriptionStopped","mediaStream":{"id":"s-1","type":"WebSocket",
+            "tracks":["inbound","outbound"]},"realtimeTranscription":{"id":"t-7","stabilized":"true"}})");
+    CHECK(s.event == bwvoice::CallbackEvent::real_time_transcription_stopped);
+    CHECK(s.media_stream && s.media_stream->stream_type == "WebSocket" &&
+          (s.media_stream->tracks == std::vector<std::string>{"inbound", "outbound"}));
+    CHECK(s.real_time_transcription && s.real_time_transcription->id == "t-7" &&
+          s.real_time_transcription->stabilized == true && !s.original_transcription);
+    const bwvoice::Callback q = bwvoice::parse_callback_query("?eventType=dtmf&digit=%23&tag=two+words");
+    CHECK(q.event == bwvoice::CallbackEvent::dtmf && q.digit == "#" && q.tag == "two words");
+    CHECK(bwvoice::parse_callback(R"({"eventType":"somethingNew"})").event == bwvoice::CallbackEvent::unknown);
+
+    if (auto e = ERROR_OF(bwvoice::parse_callback(R"({"eventType":"dtmf","from":15551234567})"))) {
+        CHECK(e->status() == bwvoice::Status::invalid_argument && e->field() == "from");
+    }
+    if (auto e = ERROR_OF(bwvoice::parse_callback(""))) CHECK(e->field() == "body");
+    if (auto e = ERROR_OF(bwvoice::parse_callback(R"({"digits":"1"})"))) CHECK(e->field() == "event_type");
+    if (auto e = ERROR_OF(bwvoice::parse_callback_query(std::string_view("eventType=a\0b", 13))))
+        CHECK(e->field() == "query");
+
+    using bwvoice::CallbackAuth;
+    CHECK(bwvoice::check_callback_auth("Basic dXNlcjpwYXNz", "user", "pass") == CallbackAuth::ok);  // user:pass
+    CHECK(bwvoice::check_callback_auth(std::nullopt, "user", "pass") == CallbackAuth::challenge);
+    CHECK(bwvoice::check_callback_auth("Bearer abc", "user", "pass") == CallbackAuth::challenge);
+    CHECK(bwvoice::check_callback_auth("Basic dXNlcjp3cm9uZw==", "user", "pass") == CallbackAuth::refused);
+    if (auto e = ERROR_OF(bwvoice::check_callback_auth("Basic dXNlcjpwYXNz", "user", ""))) {
+        CHECK(e->field() == "password" && e->message().find("pass ") == std::string::npos);
+    }
+    CHECK(bwvoice::callback_challenge("voice") == "Basic realm=\"voice\"");
+    CHECK(bwvoice::callback_challenge("a \"b\"") == "Basic realm=\"a \\\"b\\\"\"");
+    if (auto e = ERROR_OF(bwvoice::callback_challenge("caf\xc3\xa9"))) CHECK(e->field() == "realm");
+}
+
 int main(int argc, char **argv) {
     if (argc != 8) {
         std::cerr << "usage: test_wrapper CALL_A CALL_B CALL_C CALL_LIMITED CONFERENCE MEMBER_A MEMBER_B\n";
@@ -409,6 +464,7 @@ int main(int argc, char **argv) {
     }
 
     test_bxml(client, cfg, account, a);
+    test_callbacks();
     test_calls_and_conferences(client, account, app, conference, member_a, member_b);
 
     // Move-only RAII: the moved-from client has no handle and says so.
