@@ -124,7 +124,7 @@ def main() -> int:
     # ((lang, kind), ours, theirs, label, target ratio; None: for comparison only)
     c, go = ("c", "latency"), ("go", "latency")
     py, py_async = ("python", "latency"), ("python", "async")
-    py_bxml = ("python", "bxml")
+    py_bxml, py_callback = ("python", "bxml"), ("python", "callback")
     pairs: list[tuple[tuple[str, str], str, str, str, Optional[float]]] = [
         (c, "bwvoice", "libcurl", "C: bw_modify_call vs libcurl (reused easy)", 1.00),
         (c, "bwvoice-state", "libcurl-state", "C: bw_get_call_state vs libcurl GET", 1.00),
@@ -137,6 +137,7 @@ def main() -> int:
         (py_async, "bwvoice", "aiohttp", "Python async x64: AsyncClient vs aiohttp", 0.50),
         (py_async, "bwvoice", "httpx", "Python async x64: AsyncClient vs httpx", None),
         (py_bxml, "bwvoice", "bandwidth-sdk", "Python: BXML build vs bandwidth-sdk", 0.25),
+        (py_callback, "bwvoice", "bandwidth-sdk", "Python: callback parse vs bandwidth-sdk", 0.50),
         (go, "bwvoice", "net/http", "Go: bwvoice vs net/http (reused Client)", 1.15),
     ]
     for (lang, kind), ours_name, theirs_name, label, limit in pairs:
@@ -233,9 +234,10 @@ def main() -> int:
         label = f"Rejected input (C, {row['side']}, nothing sent)"
         lines.append(f"{label:<52} {ns['median']:>7.0f} ns/call  {tail}")
 
-    # BXML: absolute targets, nothing to compare against.
-    bxml_rows = [
+    # BXML and callback parsing in C: absolute targets, nothing to compare against.
+    absolute_rows = [
         (
+            "bxml",
             "render",
             "us_per_doc",
             "us/doc",
@@ -244,6 +246,7 @@ def main() -> int:
             "BXML render (C): IVR answer, {elements} elements",
         ),
         (
+            "bxml",
             "check-64k",
             "ms_per_doc",
             "ms/doc",
@@ -251,17 +254,27 @@ def main() -> int:
             "1 ms",
             "BXML check 64 KB (C): {verbs} verbs, {bytes:,} B",
         ),
+        (
+            "callback",
+            "parse",
+            "us_per_body",
+            "us/body",
+            5.0,
+            "5 us",
+            "Callback parse (C): gather, {bytes} B",
+        ),
     ]
     results["bxml"] = []
-    for side, unit, shown_unit, limit, shown, label in bxml_rows:
-        row = find(rows, "c", "bxml", side)
+    results["callback"] = []
+    for kind, side, unit, shown_unit, limit, shown, label in absolute_rows:
+        row = find(rows, "c", kind, side)
         if not row:
             lines.append(f"{label.split(':')[0]:<52} {'missing':>7}")
             results["targets"].append({"target": label.split(":")[0], "met": False, "value": None})
             continue
         per = spread(row[unit])
         wobble = (per["max"] - per["min"]) / per["median"]
-        results["bxml"].append({**row, unit: per, "rounds": row[unit]})
+        results[kind].append({**row, unit: per, "rounds": row[unit]})
         text = label.format(**row)
         tail = check(text.split(":")[0], per["median"], limit, "<=", shown_unit, shown=shown)
         lines.append(

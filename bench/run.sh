@@ -7,6 +7,7 @@
 # Knobs (environment): BENCH_ROUNDS (5), BENCH_CALLS (2000), BENCH_WARMUP (500),
 # BENCH_FANOUT_THREADS (64), BENCH_FANOUT_CALLS (50), BENCH_FANOUT_ROUNDS (3),
 # BENCH_MEMORY_CALLS (100000), BENCH_BXML_DOCS (20000), BENCH_BXML_CHECKS (500),
+# BENCH_CALLBACK_BODIES (20000),
 # BENCH_LIBRARY (the libbwvoice.so to measure;
 # default target/release's; same ABI version), BENCH_PIN (1: pin each latency
 # run and its server to one CPU; 0: let the scheduler place them),
@@ -33,6 +34,8 @@ ASYNC_CALLS=${BENCH_ASYNC_CALLS:-10000} # hang-ups per round through the C async
 COLD_CALLS=${BENCH_COLD_CALLS:-200}     # new client + first call over HTTPS, per round
 BXML_DOCS=${BENCH_BXML_DOCS:-20000}     # IVR answers built and rendered per round
 BXML_CHECKS=${BENCH_BXML_CHECKS:-500}   # 64 KB documents checked per round
+CALLBACK_BODIES=${BENCH_CALLBACK_BODIES:-20000} # gather callbacks parsed per round (C)
+CALLBACK_BODY=$ROOT/bench/data/gather-callback.json
 PIN=${BENCH_PIN:-1}
 STEP_LIMIT=300 # seconds: no single step may run longer
 
@@ -73,7 +76,7 @@ say "building the bench server, the C and Go bench programs"
   --target-dir "$OUT/server"
 SERVER=$OUT/server/release/bwvoice-bench-server
 # shellcheck disable=SC2046 # pkg-config output is meant to split
-"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c -Iinclude -o "$OUT/cbench" \
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c bench/c/callback.c -Iinclude -o "$OUT/cbench" \
   -L"$OUT/lib" -Wl,-rpath,"$OUT/lib" -lbwvoice \
   $(pkg-config --cflags --libs libcurl) -lpthread
 (cd bench/go && PKG_CONFIG_PATH="$PC_DIR" "$GO" build -o "$OUT/gobench" .)
@@ -172,6 +175,8 @@ export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src
 run python-latency "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run python-async "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py async "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run python-bxml "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py bxml "$ROUNDS" "$CALLS" "$WARMUP"
+run python-callback "${pinned[@]}" "$VENV/bin/python" bench/python/bench.py callback "$CALLBACK_BODY" \
+  "$ROUNDS" "$CALLS" "$WARMUP"
 run go-latency "${pinned[@]}" "$OUT/gobench" latency "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-fanout "$OUT/cbench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run c-async "$OUT/cbench" async "$SLOW" "$ASYNC_CALLS" "$FAN_THREADS" "$FAN_ROUNDS"
@@ -182,6 +187,7 @@ run go-threads "$OUT/gobench" threads "$SLOW" 5000
 run c-rejected "${pinned[@]}" "$OUT/cbench" rejected "$ROUNDS" 100000
 run c-memory "${pinned[@]}" "$OUT/cbench" memory "$FAST" 1000 10000 "$MEM_CALLS"
 run c-bxml "${pinned[@]}" "$OUT/cbench" bxml "$ROUNDS" "$BXML_DOCS" "$BXML_CHECKS"
+run c-callback "${pinned[@]}" "$OUT/cbench" callback "$CALLBACK_BODY" "$ROUNDS" "$CALLBACK_BODIES"
 
 # --- facts about the machine and the build ----------------------------------------
 BUSY_AFTER=$(busy_cores)

@@ -15,6 +15,7 @@
  *   bench rejected ROUNDS CALLS               validation failures, nothing sent
  *   bench memory   BASE CALLS...              RSS after each cumulative count
  *   bench bxml     ROUNDS DOCS CHECKS         BXML built and rendered, 64 KB checked (bxml.c)
+ *   bench callback FILE ROUNDS BODIES     a callback body parsed and freed (callback.c)
  *
  * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
  */
@@ -466,6 +467,8 @@ int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "rejected") == 0) return rejected(atoi(argv[2]), atol(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "memory") == 0) return memory(argv[2], argc - 3, argv + 3);
     if (argc == 5 && strcmp(argv[1], "bxml") == 0) return bxml_bench(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
+    if (argc == 5 && strcmp(argv[1], "callback") == 0)
+        return callback_bench(argv[2], atoi(argv[3]), atol(argv[4]));
     fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");
     return 2;
 }

@@ -1,5 +1,6 @@
 /*
- * What the C bench's files share (bench.c, create.c, bxml.c): the account, the
+ * What the C bench's files share (bench.c, create.c, bxml.c,
+ * callback.c): the account, the
  * webhook URL every side names, bwvoice clients, libcurl handles and the
  * alternating A/B rounds. Defined in bench.c.
  */
@@ -58,5 +59,8 @@ int create_latency(const char *base, int rounds, long calls, long warmup);
 
 /* The BXML rows (bxml.c): DOCS renders and CHECKS 64 KB checks per round. */
 int bxml_bench(int rounds, long docs, long checks);
+
+/* The callback-parse row (callback.c): BODIES parses of the JSON in PATH per round. */
+int callback_bench(const char *path, int rounds, long bodies);
 
 #endif

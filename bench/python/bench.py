@@ -11,6 +11,7 @@ object per line (read by bench/report.py).
     python bench.py async        BASE ROUNDS CALLS WARMUP
     python bench.py async-fanout BASE CONCURRENCY CALLS ROUNDS   (bwvoice only)
     python bench.py bxml         ROUNDS CALLS WARMUP             (no server)
+    python bench.py callback     FILE ROUNDS CALLS WARMUP        (no server)
 
 ``async``: per-call cost with ``ASYNC_CONCURRENCY`` (64) tasks sharing one
 client, for ``bwvoice.AsyncClient``, ``httpx.AsyncClient`` and
@@ -20,6 +21,8 @@ one ``bwvoice.AsyncClient`` (``max_concurrency=CONCURRENCY``), meant for the
 20 ms server; calls per second of each round after a warm-up round.
 ``bxml``: µs to build and render one typical IVR answer (:func:`ivr_documents`)
 with ``bwvoice.bxml`` and with the SDK's ``bandwidth.models.bxml``.
+``callback``: µs to read FILE's JSON (a gather callback) with
+``bwvoice.parse_callback`` and with the SDK's ``GatherCallback.from_json``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import httpx
 import requests
 from bandwidth.api.calls_api import CallsApi
 from bandwidth.models import bxml as sdk_bxml
+from bandwidth.models.gather_callback import GatherCallback
 from bandwidth.models.update_call import UpdateCall
 
 import bwvoice
@@ -400,11 +404,55 @@ def bxml_build(rounds: int, calls: int, warmup: int) -> None:
         )
 
 
+def callback_parse(path: str, rounds: int, calls: int, warmup: int) -> None:
+    """µs per gather callback read by each side from the same text, alternating rounds."""
+    with open(path, encoding="utf-8") as f:
+        body = f.read().strip()
+    sides: dict[str, Callable[[], object]] = {
+        "bwvoice": lambda: bwvoice.parse_callback(body),
+        "bandwidth-sdk": lambda: GatherCallback.from_json(body),
+    }
+    ours, theirs = bwvoice.parse_callback(body), GatherCallback.from_json(body)
+    if theirs is None or (ours.call_id, ours.digits, ours.terminating_digit, ours.tag) != (
+        theirs.call_id,
+        theirs.digits,
+        theirs.terminating_digit,
+        theirs.tag,
+    ):
+        raise SystemExit("bench: the sides do not read the same callback")
+    for parse in sides.values():
+        for _ in range(warmup):
+            parse()
+    results: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):  # A B A B ...
+        for name, parse in sides.items():
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                parse()
+            results[name].append((time.perf_counter() - t0) * 1e6 / calls)
+    for name, us in results.items():
+        print(
+            json.dumps(
+                {
+                    "lang": "python",
+                    "kind": "callback",
+                    "side": name,
+                    "bytes": len(body.encode()),
+                    "us_per_call": [round(u, 3) for u in us],
+                }
+            )
+        )
+
+
 def main() -> None:
     """``bench.py MODE [BASE] A B C``; see the module docstring."""
     mode, *args = sys.argv[1:]
     if mode == "bxml":
         bxml_build(*(int(x) for x in args))
+        return
+    if mode == "callback":
+        path, *counts = args
+        callback_parse(path, *(int(x) for x in counts))
         return
     base, *rest = args
     a, b, c = (int(x) for x in rest)
