@@ -37,6 +37,7 @@ int callback_bench(const char *path, int rounds, long bodies) {
     if (!f) die("cannot open", path);
     size_t len = fread(body, 1, sizeof body, f);
     fclose(f);
+    while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == '\r')) len--; /* the file's, not the body's */
     if (parse_once(body, len) != BW_CALLBACK_GATHER) die("callback", "the body is not a gather callback");
 
     double *us = calloc((size_t)rounds, sizeof *us);
