@@ -374,34 +374,37 @@ def elements(document: str) -> list[tuple[str, dict[str, str], str]]:
     return [(e.tag, e.attrib, e.text or "") for e in ET.fromstring(document.encode()).iter()]
 
 
+def side_by_side(
+    sides: dict[str, Callable[[], object]],
+    rounds: int,
+    calls: int,
+    warmup: int,
+    kind: str,
+    **extra: object,
+) -> None:
+    """Prints each side's µs per call, measured in alternating rounds (A B A B ...)."""
+    for run in sides.values():
+        for _ in range(warmup):
+            run()
+    results: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):
+        for name, run in sides.items():
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                run()
+            results[name].append((time.perf_counter() - t0) * 1e6 / calls)
+    for name, us in results.items():
+        line = {"lang": "python", "kind": kind, "side": name, **extra}
+        print(json.dumps({**line, "us_per_call": [round(u, 3) for u in us]}))
+
+
 def bxml_build(rounds: int, calls: int, warmup: int) -> None:
     """µs per document built and rendered by each side, alternating rounds."""
     sides = ivr_documents()
     first, *others = (elements(build()) for build in sides.values())
     if len(first) < 8 or any(other != first for other in others):
         raise SystemExit("bench: the sides do not build the same BXML document")
-    for build in sides.values():
-        for _ in range(warmup):
-            build()
-    results: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(rounds):  # A B A B ...
-        for name, build in sides.items():
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                build()
-            results[name].append((time.perf_counter() - t0) * 1e6 / calls)
-    for name, us in results.items():
-        print(
-            json.dumps(
-                {
-                    "lang": "python",
-                    "kind": "bxml",
-                    "side": name,
-                    "elements": len(first),
-                    "us_per_call": [round(u, 3) for u in us],
-                }
-            )
-        )
+    side_by_side(sides, rounds, calls, warmup, kind="bxml", elements=len(first))
 
 
 def callback_parse(path: str, rounds: int, calls: int, warmup: int) -> None:
@@ -420,28 +423,7 @@ def callback_parse(path: str, rounds: int, calls: int, warmup: int) -> None:
         theirs.tag,
     ):
         raise SystemExit("bench: the sides do not read the same callback")
-    for parse in sides.values():
-        for _ in range(warmup):
-            parse()
-    results: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(rounds):  # A B A B ...
-        for name, parse in sides.items():
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                parse()
-            results[name].append((time.perf_counter() - t0) * 1e6 / calls)
-    for name, us in results.items():
-        print(
-            json.dumps(
-                {
-                    "lang": "python",
-                    "kind": "callback",
-                    "side": name,
-                    "bytes": len(body.encode()),
-                    "us_per_call": [round(u, 3) for u in us],
-                }
-            )
-        )
+    side_by_side(sides, rounds, calls, warmup, kind="callback", bytes=len(body.encode()))
 
 
 def main() -> None:
