@@ -1,5 +1,6 @@
 //! What every exported function shares: the panic boundary, C string
-//! conversion, and filling the caller's `bw_error`.
+//! conversion, filling the caller's `bw_error`, and writing text into the
+//! caller's buffer.
 
 use super::error::bw_error;
 use super::growable;
@@ -7,6 +8,7 @@ use crate::error::{Error, Status};
 use std::ffi::CStr;
 use std::mem::{offset_of, size_of};
 use std::os::raw::c_char;
+use std::ptr;
 
 /// Runs an exported function's body. The body returns `Result<(), Error>`;
 /// the macro clears `err`, turns the result into a `bw_status`, fills `err`
@@ -218,6 +220,51 @@ pub unsafe fn req_ref<'a, T>(ptr: *const T, field: &'static str) -> Result<&'a T
 /// An enum-valued argument outside its `BW_*` values.
 pub fn enum_error(field: &'static str, value: i32) -> Error {
     Error::invalid(field, format!("{field} has unknown value {value}"))
+}
+
+/// Writes `parts` one after the other and a NUL to `out` when `out_size`
+/// bytes suffice, and their size to `*needed`; `out` NULL with `out_size` 0
+/// asks for the size only. How every function that returns text into the
+/// caller's buffer writes it (`bw_xml_escape`, `bw_bxml_render`,
+/// `bw_callback_challenge`).
+///
+/// # Safety
+/// `out` is NULL or has `out_size` writable bytes not overlapping `parts`;
+/// `needed` is NULL or writable.
+pub unsafe fn text_out(
+    parts: &[&str],
+    out: *mut c_char,
+    out_size: usize,
+    needed: *mut usize,
+) -> Result<(), Error> {
+    if needed.is_null() {
+        return Err(Error::invalid("needed", "needed is NULL"));
+    }
+    let size = parts.iter().map(|p| p.len()).sum::<usize>() + 1;
+    // SAFETY: `needed` is non-NULL and writable per the contract.
+    unsafe { needed.write(size) };
+    if out.is_null() && out_size == 0 {
+        return Ok(());
+    }
+    if out.is_null() || out_size < size {
+        return Err(Error::invalid(
+            "out_size",
+            format!("out_size is {out_size}; the text needs {size} bytes"),
+        ));
+    }
+    let mut at = out;
+    for part in parts {
+        // SAFETY: `out` has at least `size` writable bytes (checked above),
+        // the parts fill `size - 1` of them, and they are this library's
+        // strings, which cannot overlap the caller's buffer.
+        unsafe {
+            ptr::copy_nonoverlapping(part.as_ptr().cast::<c_char>(), at, part.len());
+            at = at.add(part.len());
+        }
+    }
+    // SAFETY: the last of the `size` bytes.
+    unsafe { at.write(0) };
+    Ok(())
 }
 
 #[cfg(test)]

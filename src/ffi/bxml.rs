@@ -2,12 +2,11 @@
 //! library's table of verbs; `bw_bxml_check` for a document as text; and
 //! `bw_xml_escape` for caller text put into BXML by hand.
 
-use super::boundary::{enum_error, ffi_status, ffi_value, req_str};
+use super::boundary::{enum_error, ffi_status, ffi_value, req_str, text_out};
 use super::error::{bw_error, bw_status};
 use crate::bxml::{Builder, DocumentKind, UnknownVerbs};
 use crate::error::Error;
 use std::os::raw::c_char;
-use std::ptr;
 
 /// What a BXML document is for: `BW_BXML_RESPONSE`, `BW_BXML_UPDATE_CALL`
 /// or `BW_BXML_UPDATE_CONFERENCE`.
@@ -228,7 +227,7 @@ pub unsafe extern "C" fn bw_bxml_render(
             return Err(Error::invalid("bxml", "bxml is NULL"));
         };
         // SAFETY: caller contract above.
-        unsafe { copy_out(&b.builder.parts()?, out, out_size, needed) }
+        unsafe { text_out(&b.builder.parts()?, out, out_size, needed) }
     })
 }
 
@@ -256,7 +255,7 @@ pub unsafe extern "C" fn bw_bxml_render_json(
         // SAFETY: caller contract above.
         builder.append_json(unsafe { req_str(json, "json") }?)?;
         // SAFETY: caller contract above.
-        unsafe { copy_out(&builder.parts()?, out, out_size, needed) }
+        unsafe { text_out(&builder.parts()?, out, out_size, needed) }
     })
 }
 
@@ -326,49 +325,6 @@ pub unsafe extern "C" fn bw_xml_escape(
         let text = unsafe { req_str(text, "text") }?;
         let escaped = crate::bxml::escape(text)?;
         // SAFETY: caller contract above.
-        unsafe { copy_out(&[&escaped], out, out_size, needed) }
+        unsafe { text_out(&[&escaped], out, out_size, needed) }
     })
-}
-
-/// Writes `parts` one after the other and a NUL to `out` when `out_size`
-/// bytes suffice, and their size to `*needed`; `out` NULL with `out_size` 0
-/// asks for the size only (also for `bw_callback_challenge`).
-///
-/// # Safety
-/// `out` is NULL or has `out_size` writable bytes not overlapping `parts`;
-/// `needed` is NULL or writable.
-pub(super) unsafe fn copy_out(
-    parts: &[&str],
-    out: *mut c_char,
-    out_size: usize,
-    needed: *mut usize,
-) -> Result<(), Error> {
-    if needed.is_null() {
-        return Err(Error::invalid("needed", "needed is NULL"));
-    }
-    let size = parts.iter().map(|p| p.len()).sum::<usize>() + 1;
-    // SAFETY: `needed` is non-NULL and writable per the contract.
-    unsafe { needed.write(size) };
-    if out.is_null() && out_size == 0 {
-        return Ok(());
-    }
-    if out.is_null() || out_size < size {
-        return Err(Error::invalid(
-            "out_size",
-            format!("out_size is {out_size}; the text needs {size} bytes"),
-        ));
-    }
-    let mut at = out;
-    for part in parts {
-        // SAFETY: `out` has at least `size` writable bytes (checked above),
-        // the parts fill `size - 1` of them, and they are this library's
-        // strings, which cannot overlap the caller's buffer.
-        unsafe {
-            ptr::copy_nonoverlapping(part.as_ptr().cast::<c_char>(), at, part.len());
-            at = at.add(part.len());
-        }
-    }
-    // SAFETY: the last of the `size` bytes.
-    unsafe { at.write(0) };
-    Ok(())
 }

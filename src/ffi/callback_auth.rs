@@ -2,8 +2,7 @@
 //! challenge that asks Bandwidth for its credentials,
 //! `bw_callback_challenge`.
 
-use super::boundary::{ffi_status, req_str};
-use super::bxml::copy_out;
+use super::boundary::{ffi_status, req_str, text_out};
 use super::error::{bw_error, bw_status};
 use crate::callback::{challenge_header, check_callback_auth_bytes, CallbackAuth};
 use crate::error::Error;
@@ -93,7 +92,7 @@ pub unsafe extern "C" fn bw_callback_challenge(
         // SAFETY: caller contract above.
         let header = challenge_header(unsafe { req_str(realm, "realm") }?)?;
         // SAFETY: caller contract above.
-        unsafe { copy_out(&[&header], out, out_size, needed) }
+        unsafe { text_out(&[&header], out, out_size, needed) }
     })
 }
 
