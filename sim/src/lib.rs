@@ -81,10 +81,26 @@ pub struct Simulator {
     accept_thread: Option<JoinHandle<()>>,
 }
 
+/// Connections the kernel may queue before `accept`. std's 128 overflows
+/// when a burst of webhooks to the simulator's own app meets a busy
+/// accept thread, and the kernel then resets connections; the kernel caps
+/// this at `net.core.somaxconn`.
+const LISTEN_BACKLOG: i32 = 4096;
+
+fn listen(port: u16) -> io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    // As std does, so a restarted simulator can take its port at once.
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(socket.into())
+}
+
 impl Simulator {
     /// Binds `127.0.0.1:cfg.port` and starts serving on a background thread.
     pub fn start(cfg: Config) -> io::Result<Simulator> {
-        let listener = TcpListener::bind(("127.0.0.1", cfg.port))?;
+        let listener = listen(cfg.port)?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State::new(cfg, format!("http://{addr}")));
         let server = Arc::new(Server::default());
