@@ -76,7 +76,7 @@ say "building the bench server, the C and Go bench programs"
   --target-dir "$OUT/server"
 SERVER=$OUT/server/release/bwvoice-bench-server
 # shellcheck disable=SC2046 # pkg-config output is meant to split
-"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c bench/c/callback.c -Iinclude -o "$OUT/cbench" \
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c bench/c/callback.c bench/c/floor.c -Iinclude -o "$OUT/cbench" \
   -L"$OUT/lib" -Wl,-rpath,"$OUT/lib" -lbwvoice \
   $(pkg-config --cflags --libs libcurl) -lpthread
 (cd bench/go && PKG_CONFIG_PATH="$PC_DIR" "$GO" build -o "$OUT/gobench" .)
@@ -169,6 +169,7 @@ run c-latency "${pinned[@]}" "$OUT/cbench" latency "$FAST" "$ROUNDS" "$CALLS" "$
 run c-state "${pinned[@]}" "$OUT/cbench" state "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-create "${pinned[@]}" "$OUT/cbench" create "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-events "${pinned[@]}" "$OUT/cbench" events "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
+run c-floor "${pinned[@]}" "$OUT/cbench" floor "$FAST" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-tls "${pinned[@]}" "$OUT/cbench" tls "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$CALLS" "$WARMUP"
 run c-tls-cold "${pinned[@]}" "$OUT/cbench" tls-cold "$TLS" "$OUT/tls-ca.pem" "$ROUNDS" "$COLD_CALLS"
 export BWVOICE_LIBRARY=$LIB PYTHONPATH=$ROOT/bindings/python/src

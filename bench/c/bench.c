@@ -16,6 +16,7 @@
  *   bench memory   BASE CALLS...              RSS after each cumulative count
  *   bench bxml     ROUNDS DOCS CHECKS         BXML built and rendered, 64 KB checked (bxml.c)
  *   bench callback FILE ROUNDS BODIES     a callback body parsed and freed (callback.c)
+ *   bench floor    BASE ROUNDS CALLS WARMUP   bwvoice vs a prebuilt request on a bare socket (floor.c)
  *
  * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
  */
@@ -71,7 +72,7 @@ static bw_client *tls_client(const char *base, const char *ca) {
 }
 
 /* One redirect; `ctx` is the bw_client. */
-static void ours_call(const void *ctx, long i) {
+void ours_redirect(const void *ctx, long i) {
     const bw_client *client = ctx;
     char call_id[32];
     snprintf(call_id, sizeof call_id, "c-%ld", i);
@@ -167,8 +168,8 @@ static void curl_call(const void *ctx, long i) {
 
 /* --- modes ---------------------------------------------------------------- */
 
-static void print_rounds(const char *name, const double *us, int rounds) {
-    printf("{\"lang\":\"c\",\"kind\":\"latency\",\"side\":\"%s\",\"us_per_call\":[", name);
+static void print_rounds(const char *kind, const char *name, const double *us, int rounds) {
+    printf("{\"lang\":\"c\",\"kind\":\"%s\",\"side\":\"%s\",\"us_per_call\":[", kind, name);
     for (int r = 0; r < rounds; r++) printf("%s%.3f", r ? "," : "", us[r]);
     printf("]}\n");
 }
@@ -177,6 +178,11 @@ static void print_rounds(const char *name, const double *us, int rounds) {
  * `rounds` timed ones of `calls` calls to A then `calls` to B (A B A B ...).
  * Prints each side's microseconds per call, round by round. */
 void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int skip) {
+    ab_rounds_kind("latency", a, b, rounds, calls, warmup, skip);
+}
+
+void ab_rounds_kind(const char *kind, ab_side a, ab_side b, int rounds, long calls, long warmup,
+                    int skip) {
     long id = 0;
     for (long i = 0; i < warmup; i++) {
         a.op(a.ctx, id++);
@@ -194,8 +200,8 @@ void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int sk
         us_a[r] = (t1 - t0) * 1e6 / (double)calls;
         us_b[r] = (t2 - t1) * 1e6 / (double)calls;
     }
-    print_rounds(a.name, us_a, rounds);
-    print_rounds(b.name, us_b, rounds);
+    print_rounds(kind, a.name, us_a, rounds);
+    print_rounds(kind, b.name, us_b, rounds);
     free(us_a);
     free(us_b);
 }
@@ -213,7 +219,7 @@ static int latency(const char *base, const char *ca, int rounds, long calls, lon
     char ours_name[32], theirs_name[32];
     snprintf(ours_name, sizeof ours_name, "bwvoice%s", suffix);
     snprintf(theirs_name, sizeof theirs_name, "libcurl%s", suffix);
-    ab_side ours = {ours_name, state ? ours_state : ours_call, client};
+    ab_side ours = {ours_name, state ? ours_state : ours_redirect, client};
     ab_side theirs = {theirs_name, state ? curl_state : curl_call, &curl};
     ab_rounds(ours, theirs, rounds, calls, warmup, 0);
     if (ca)
@@ -238,7 +244,7 @@ typedef struct {
 static void *fan_worker(void *p) {
     fan_arg *a = p;
     pthread_barrier_wait(a->start);
-    for (long i = 0; i < a->calls; i++) ours_call(a->client, a->first_id + i);
+    for (long i = 0; i < a->calls; i++) ours_redirect(a->client, a->first_id + i);
     return NULL;
 }
 
@@ -285,7 +291,7 @@ typedef struct {
 static void ours_cold_call(const void *ctx, long i) {
     const tls_target *t = ctx;
     bw_client *client = tls_client(t->base, t->ca);
-    ours_call(client, i);
+    ours_redirect(client, i);
     bw_free(client);
 }
 
@@ -321,8 +327,8 @@ static int events_cost(const char *base, int rounds, long calls, long warmup) {
     cfg.on_event = ignore_event;
     bw_client *observed = client_with(base, cfg);
     bw_client *plain = new_client(base);
-    ab_side with = {"bwvoice-on-event", ours_call, observed};
-    ab_side without = {"bwvoice-no-event", ours_call, plain};
+    ab_side with = {"bwvoice-on-event", ours_redirect, observed};
+    ab_side without = {"bwvoice-no-event", ours_redirect, plain};
     ab_rounds(with, without, rounds, calls, warmup, 0);
     bw_free(observed);
     bw_free(plain);
@@ -438,7 +444,7 @@ static int memory(const char *base, int nmarks, char **marks) {
     printf("{\"lang\":\"c\",\"kind\":\"memory\",\"side\":\"bwvoice\",\"rss_kib\":{");
     for (int m = 0; m < nmarks; m++) {
         long until = atol(marks[m]);
-        while (done < until) ours_call(client, done++);
+        while (done < until) ours_redirect(client, done++);
         printf("%s\"%ld\":%ld", m ? "," : "", done, rss_kib());
     }
     printf("}}\n");
@@ -469,6 +475,8 @@ int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "bxml") == 0) return bxml_bench(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
     if (argc == 5 && strcmp(argv[1], "callback") == 0)
         return callback_bench(argv[2], atoi(argv[3]), atol(argv[4]));
+    if (argc == 6 && strcmp(argv[1], "floor") == 0)
+        return floor_latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
     fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");
     return 2;
 }

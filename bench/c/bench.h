@@ -1,6 +1,6 @@
 /*
  * What the C bench's files share (bench.c, create.c, bxml.c,
- * callback.c): the account, the
+ * callback.c, floor.c): the account, the
  * webhook URL every side names, bwvoice clients, libcurl handles and the
  * alternating A/B rounds. Defined in bench.c.
  */
@@ -53,12 +53,20 @@ size_t keep(char *ptr, size_t size, size_t nmemb, void *userdata);
 /* Warm-up, then ROUNDS rounds of CALLS calls to A then to B; prints each
  * side's microseconds per call, round by round. */
 void ab_rounds(ab_side a, ab_side b, int rounds, long calls, long warmup, int skip);
+/* The same, printed as rows of KIND instead of "latency". */
+void ab_rounds_kind(const char *kind, ab_side a, ab_side b, int rounds, long calls, long warmup,
+                    int skip);
+/* One bw_modify_call redirect of call c-I; `ctx` is the bw_client. */
+void ours_redirect(const void *ctx, long i);
 
 /* The createCall row (create.c). */
 int create_latency(const char *base, int rounds, long calls, long warmup);
 
 /* The BXML rows (bxml.c): DOCS renders and CHECKS 64 KB checks per round. */
 int bxml_bench(int rounds, long docs, long checks);
+
+/* The floor row (floor.c): bwvoice against a prebuilt request on a bare socket. */
+int floor_latency(const char *base, int rounds, long calls, long warmup);
 
 /* The callback-parse row (callback.c): BODIES parses of the JSON in PATH per round. */
 int callback_bench(const char *path, int rounds, long bodies);
