@@ -259,6 +259,22 @@ def main() -> int:
         label = f"Async {row['lang']}: {row['concurrency']} in flight, 20 ms server"
         lines.append(f"{label:<52} {rate}  {tail}")
 
+    # Scale: no target, a curve of what concurrency costs through one client.
+    results["scale"] = []
+    for row in rows:
+        if row.get("kind") != "scale":
+            continue
+        per_s = spread(row["calls_per_s"])
+        running = min(row["in_flight"], row["max_concurrency"])
+        ideal = running / FANOUT_DELAY_S
+        results["scale"].append({**row, "calls_per_s": per_s, "rounds": row["calls_per_s"]})
+        label = f"Scale C: {row['in_flight']:,} in flight, 20 ms server"
+        lines.append(
+            f"{label:<52} {per_s['median']:>7.0f} calls/s = {per_s['median'] / ideal * 100:5.1f} % "
+            f"of {ideal:,.0f}; peak {row['peak_threads']} threads, "
+            f"{row['peak_rss_kib'] / 1024:.0f} MiB RSS"
+        )
+
     threads = {r["side"]: r for r in rows if r.get("lang") == "go" and r.get("kind") == "threads"}
     if "async" in threads:
         a = threads["async"]

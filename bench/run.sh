@@ -7,7 +7,7 @@
 # Knobs (environment): BENCH_ROUNDS (5), BENCH_CALLS (2000), BENCH_WARMUP (500),
 # BENCH_FANOUT_THREADS (64), BENCH_FANOUT_CALLS (50), BENCH_FANOUT_ROUNDS (3),
 # BENCH_MEMORY_CALLS (100000), BENCH_BXML_DOCS (20000), BENCH_BXML_CHECKS (500),
-# BENCH_CALLBACK_BODIES (20000),
+# BENCH_CALLBACK_BODIES (20000), BENCH_SCALE_CALLS ("1000 10000"),
 # BENCH_LIBRARY (the libbwvoice.so to measure;
 # default target/release's; same ABI version), BENCH_PIN (1: pin each latency
 # run and its server to one CPU; 0: let the scheduler place them),
@@ -36,6 +36,7 @@ BXML_DOCS=${BENCH_BXML_DOCS:-20000}     # IVR answers built and rendered per rou
 BXML_CHECKS=${BENCH_BXML_CHECKS:-500}   # 64 KB documents checked per round
 CALLBACK_BODIES=${BENCH_CALLBACK_BODIES:-20000} # gather callbacks parsed per round (C)
 CALLBACK_BODY=$ROOT/bench/data/gather-callback.json
+SCALE_CALLS=${BENCH_SCALE_CALLS:-1000 10000} # calls in flight at once, one scale row each
 PIN=${BENCH_PIN:-1}
 STEP_LIMIT=300 # seconds: no single step may run longer
 
@@ -76,7 +77,7 @@ say "building the bench server, the C and Go bench programs"
   --target-dir "$OUT/server"
 SERVER=$OUT/server/release/bwvoice-bench-server
 # shellcheck disable=SC2046 # pkg-config output is meant to split
-"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c bench/c/callback.c bench/c/floor.c -Iinclude -o "$OUT/cbench" \
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/bench.c bench/c/create.c bench/c/bxml.c bench/c/callback.c bench/c/floor.c bench/c/scale.c -Iinclude -o "$OUT/cbench" \
   -L"$OUT/lib" -Wl,-rpath,"$OUT/lib" -lbwvoice \
   $(pkg-config --cflags --libs libcurl) -lpthread
 (cd bench/go && PKG_CONFIG_PATH="$PC_DIR" "$GO" build -o "$OUT/gobench" .)
@@ -185,6 +186,9 @@ run go-fanout "$OUT/gobench" fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_RO
 run python-fanout "$VENV/bin/python" bench/python/bench.py fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run python-async-fanout "$VENV/bin/python" bench/python/bench.py async-fanout "$SLOW" "$FAN_THREADS" "$FAN_CALLS" "$FAN_ROUNDS"
 run go-threads "$OUT/gobench" threads "$SLOW" 5000
+for in_flight in $SCALE_CALLS; do
+  run c-scale "$OUT/cbench" scale "$SLOW" "$in_flight" "$FAN_ROUNDS"
+done
 run c-rejected "${pinned[@]}" "$OUT/cbench" rejected "$ROUNDS" 100000
 run c-memory "${pinned[@]}" "$OUT/cbench" memory "$FAST" 1000 10000 "$MEM_CALLS"
 run c-bxml "${pinned[@]}" "$OUT/cbench" bxml "$ROUNDS" "$BXML_DOCS" "$BXML_CHECKS"

@@ -17,6 +17,7 @@
  *   bench bxml     ROUNDS DOCS CHECKS         BXML built and rendered, 64 KB checked (bxml.c)
  *   bench callback FILE ROUNDS BODIES     a callback body parsed and freed (callback.c)
  *   bench floor    BASE ROUNDS CALLS WARMUP   bwvoice vs a prebuilt request on a bare socket (floor.c)
+ *   bench scale    BASE CALLS ROUNDS          CALLS hang-ups in flight at once (scale.c)
  *
  * BASE is the loopback server's root, e.g. http://127.0.0.1:PORT.
  */
@@ -48,7 +49,7 @@ void die(const char *what, const char *detail) {
 /* --- bwvoice ------------------------------------------------------------- */
 
 /* A client of BASE with the settings of `cfg` (made with BW_CLIENT_CONFIG_INIT). */
-static bw_client *client_with(const char *base, bw_client_config cfg) {
+bw_client *client_with(const char *base, bw_client_config cfg) {
     char base_url[256];
     snprintf(base_url, sizeof base_url, "%s/api/v2", base);
     cfg.base_url = base_url;
@@ -475,6 +476,8 @@ int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "bxml") == 0) return bxml_bench(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
     if (argc == 5 && strcmp(argv[1], "callback") == 0)
         return callback_bench(argv[2], atoi(argv[3]), atol(argv[4]));
+    if (argc == 5 && strcmp(argv[1], "scale") == 0)
+        return scale_bench(argv[2], atol(argv[3]), atoi(argv[4]));
     if (argc == 6 && strcmp(argv[1], "floor") == 0)
         return floor_latency(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
     fprintf(stderr, "usage: see the comment at the top of bench/c/bench.c\n");

@@ -1,6 +1,6 @@
 /*
  * What the C bench's files share (bench.c, create.c, bxml.c,
- * callback.c, floor.c): the account, the
+ * callback.c, floor.c, scale.c): the account, the
  * webhook URL every side names, bwvoice clients, libcurl handles and the
  * alternating A/B rounds. Defined in bench.c.
  */
@@ -46,6 +46,8 @@ typedef struct {
 void die(const char *what, const char *detail);
 /* A bwvoice client of BASE (http://127.0.0.1:PORT) with Basic user:pass. */
 bw_client *new_client(const char *base);
+/* The same with the other settings of `cfg` (made with BW_CLIENT_CONFIG_INIT). */
+bw_client *client_with(const char *base, bw_client_config cfg);
 void curl_side_init(curl_side *c, const char *base, const char *ca);
 void curl_side_free(curl_side *c);
 /* CURLOPT_WRITEFUNCTION appending to the reply_buf in CURLOPT_WRITEDATA. */
@@ -67,6 +69,9 @@ int bxml_bench(int rounds, long docs, long checks);
 
 /* The floor row (floor.c): bwvoice against a prebuilt request on a bare socket. */
 int floor_latency(const char *base, int rounds, long calls, long warmup);
+
+/* The scale rows (scale.c): CALLS hang-ups in flight at once, ROUNDS times. */
+int scale_bench(const char *base, long calls, int rounds);
 
 /* The callback-parse row (callback.c): BODIES parses of the JSON in PATH per round. */
 int callback_bench(const char *path, int rounds, long bodies);
