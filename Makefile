@@ -67,9 +67,12 @@ $(PC_DIR)/bwvoice.pc: Makefile scripts/install.sh
 
 EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
 examples: build $(EXAMPLES)
+# The IVR webhook app serves HTTP with libmicrohttpd (.ci/run installs it);
+# the library itself does not link it.
+$(EXE_DIR)/ivr: EXAMPLE_LIBS = $(shell pkg-config --cflags --libs libmicrohttpd)
 $(EXE_DIR)/%: examples/c/%.c examples/c/example.h $(HEADER)
 	@mkdir -p $(EXE_DIR)
-	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice
+	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice $(EXAMPLE_LIBS)
 
 # build.rs runs cbindgen into OUT_DIR; copy what it wrote.
 header:
