@@ -38,8 +38,8 @@ help:
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make python-bindings  regenerate bindings/python/src/bwvoice/_bindings.py from the header"
 	@echo "make bxml-table  after changing src/bxml/verbs.rs or ssml.rs: its JSON export and the typed builders"
-	@echo "make examples    build examples/c into $(EXE_DIR)"
-	@echo "make test-ivr    the IVR webhook app in C, Python and Go: same answers, byte for byte"
+	@echo "make examples    build examples/c and the C++ IVR app into $(EXE_DIR)"
+	@echo "make test-ivr    the IVR webhook app in C, C++, Python and Go: same answers, byte for byte"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
 	@echo "make dist        release artifacts in target/dist: C tarball, manylinux wheel, sdist (glibc 2.17 build)"
@@ -67,10 +67,15 @@ $(PC_DIR)/bwvoice.pc: Makefile scripts/install.sh
 	scripts/install.sh build-pc $(PC_DIR)
 
 EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
-examples: build $(EXAMPLES)
+examples: build $(EXAMPLES) $(EXE_DIR)/ivr-cpp
 # The IVR webhook app serves HTTP with libmicrohttpd (.ci/run installs it);
 # the library itself does not link it.
-$(EXE_DIR)/ivr: EXAMPLE_LIBS = $(shell pkg-config --cflags --libs libmicrohttpd)
+MHD_FLAGS = $(shell pkg-config --cflags --libs libmicrohttpd)
+$(EXE_DIR)/ivr: EXAMPLE_LIBS = $(MHD_FLAGS)
+$(EXE_DIR)/ivr-cpp: examples/cpp/ivr.cpp include/bwvoice.hpp $(HEADER)
+	@mkdir -p $(EXE_DIR)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic $(CFLAGS) -Iinclude $< -o $@ \
+	  -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice $(MHD_FLAGS)
 $(EXE_DIR)/%: examples/c/%.c examples/c/example.h $(HEADER)
 	@mkdir -p $(EXE_DIR)
 	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice $(EXAMPLE_LIBS)
@@ -119,7 +124,7 @@ test-go: build $(PC_DIR)/bwvoice.pc
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) vet ./...
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
 
-# The IVR app in C (also under valgrind), Python and Go, driven over HTTP
+# The IVR app in C (also under valgrind), C++, Python and Go, driven over HTTP
 # (tests/ivr builds the Go one); test_ivr_sim.py skips until the simulator
 # plays calls.
 test-ivr: build examples $(PC_DIR)/bwvoice.pc

@@ -1,10 +1,10 @@
-"""The IVR webhook app (examples/*/ivr) answering calls the simulator plays.
+"""The IVR webhook app (examples/*/ivr*) answering calls the simulator plays.
 
 For each language's app, started with callback credentials: two inbound
 calls through the simulator (``POST /sim/calls`` with an ``answerUrl``);
 call A presses 9 (not an option) then 2 (goodbye), call B presses 1 (a
 transfer, then the transfer's end). Each call's timeline is printed and
-checked, and the three languages must have played the same calls.
+checked, and every language must have played the same calls.
 
 ``make demo`` runs it after the other sections (scripts/demo.py);
 tests/ivr uses its pieces. Until the simulator plays calls (its
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("c", "python", "go")
+LANGUAGES = ("c", "cpp", "python", "go")
 USERNAME, PASSWORD = "ivr-user", "ivr-secret"
 TRANSFER_TO = "+15550000100"
 # Loopback only: ignore any http_proxy in the environment.
@@ -134,6 +134,8 @@ def app_command(language: str, exe_dir: Path, *args: str) -> list[str]:
     """The command line of one language's app (the Go one built first)."""
     if language == "c":
         return [str(exe_dir / "ivr"), *args]
+    if language == "cpp":
+        return [str(exe_dir / "ivr-cpp"), *args]
     if language == "python":
         return [sys.executable, str(ROOT / "examples/python/ivr.py"), *args]
     if language == "go":
@@ -310,7 +312,7 @@ def run_language(sim: str, argv: list[str], env: dict[str, str]) -> dict[str, An
 
 def ivr_section(sim: str, env: dict[str, str], expect: Callable[[bool, str], None]) -> None:
     """`make demo`'s IVR section: each language's app answers two played calls."""
-    print("\n── IVR webhook apps (examples/c/ivr.c, examples/python/ivr.py, Go) " + "─" * 10)
+    print("\n── IVR webhook apps (examples/c, examples/cpp, examples/python, Go) " + "─" * 10)
     why_not = plays_calls(sim)
     if why_not is not None:
         print(f"  the simulator does not play calls yet, so this section is skipped ({why_not})")
@@ -330,4 +332,4 @@ def ivr_section(sim: str, env: dict[str, str], expect: Callable[[bool, str], Non
             expect(not found, f"call {name} played as expected" + "".join(f"; {p}" for p in found))
             sequences[language][name] = sequence(timeline)
     same = all(sequences[lang] == sequences[LANGUAGES[0]] for lang in LANGUAGES)
-    expect(same, "C, Python and Go played the same calls, entry for entry")
+    expect(same, "C, C++, Python and Go played the same calls, entry for entry")

@@ -1,7 +1,7 @@
-"""The IVR webhook app in C, Python and Go, driven with real HTTP callbacks.
+"""The IVR webhook app in C, C++, Python and Go, driven with real HTTP callbacks.
 
 Each app runs as its own process on loopback. The same requests go to each;
-the answers are checked against the documents below, so the three answer
+the answers are checked against the documents below, so they all answer
 the same bytes, and the library's checker accepts every one of them.
 """
 
