@@ -323,7 +323,11 @@ def ivr_section(sim: str, env: dict[str, str], expect: Callable[[bool, str], Non
     sequences: dict[str, dict[str, list[str]]] = {}
     for language in LANGUAGES:
         argv = app_command(language, exe_dir, *credentials)
-        timelines = run_language(sim, argv, app_env(env))
+        try:
+            timelines = run_language(sim, argv, app_env(env))
+        except RuntimeError as err:  # the app did not start, or the simulator said no
+            expect(False, f"{language}: {err}")
+            continue
         sequences[language] = {}
         for name, timeline in timelines.items():
             print(f"\n▶ {language}: call {name} presses {' then '.join(CALLS[name])}")
@@ -331,5 +335,7 @@ def ivr_section(sim: str, env: dict[str, str], expect: Callable[[bool, str], Non
             found = problems(name, timeline)
             expect(not found, f"call {name} played as expected" + "".join(f"; {p}" for p in found))
             sequences[language][name] = sequence(timeline)
-    same = all(sequences[lang] == sequences[LANGUAGES[0]] for lang in LANGUAGES)
+    same = len(sequences) == len(LANGUAGES) and all(
+        s == sequences[LANGUAGES[0]] for s in sequences.values()
+    )
     expect(same, "C, C++, Python and Go played the same calls, entry for entry")

@@ -37,6 +37,9 @@
 #define REALM "bwvoice"
 #define XML_TYPE "application/xml; charset=utf-8"
 #define TEXT_TYPE "text/plain; charset=utf-8"
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define TOO_LARGE "a callback is at most " STRINGIFY(BW_MAX_CALLBACK_BYTES) " bytes"
 
 struct settings {
     const char *username, *password; /* both NULL: callbacks are not checked */
@@ -186,7 +189,7 @@ static int refuse(const struct settings *s, struct MHD_Connection *conn, int is_
     if (!is_post && !is_get) return reply(conn, 405, NULL, NULL, MHD_HTTP_HEADER_ALLOW, "GET, POST");
     const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (is_post && length != NULL && strtoull(length, NULL, 10) > BW_MAX_CALLBACK_BYTES)
-        return reply_text(conn, 413, "a callback is at most 65536 bytes");
+        return reply_text(conn, 413, TOO_LARGE);
     return -1;
 }
 
@@ -223,7 +226,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (req->too_large) return reply_text(conn, 413, "a callback is at most 65536 bytes");
+    if (req->too_large) return reply_text(conn, 413, TOO_LARGE);
     return handle(s, conn, is_post, req);
 }
 
