@@ -116,7 +116,7 @@ def gather(digits: str) -> dict[str, Any]:
     return {"kind": "verb", "verb": "Gather", "digits": digits, "outcome": "max-digits"}
 
 
-def test_the_checks_read_the_contract_shape() -> None:
+def test_the_checks_read_the_contract_shape(capsys: pytest.CaptureFixture[str]) -> None:
     """The checks themselves, on call A as the contract describes it (no simulator needed)."""
     call_a = [
         callback("initiate", 401),
@@ -137,6 +137,13 @@ def test_the_checks_read_the_contract_shape() -> None:
     ]
     timeline = contract_timeline(call_a)
     assert demo_ivr.problems("A", timeline) == []
+    demo_ivr.show(timeline)
+    shown = capsys.readouterr().out.splitlines()
+    assert len(shown) == len(call_a)
+    words = [" ".join(line.split()) for line in shown]
+    assert words[0] == "0 ms callback initiate → 401 (no credentials)"
+    assert words[5] == "5 ms verb Gather digits='9' outcome=max-digits"
+    assert words[-1] == "14 ms end hangup"
     # DTMF arrivals and menu prompts depend on timing: not compared.
     assert demo_ivr.sequence(timeline) == demo_ivr.sequence(
         contract_timeline(call_a[:3] + call_a[5:])
