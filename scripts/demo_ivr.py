@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("c", "cpp", "python", "go")
+NAMES = {"c": "C", "cpp": "C++", "python": "Python", "go": "Go"}
 USERNAME, PASSWORD = "ivr-user", "ivr-secret"
 TRANSFER_TO = "+15550000100"
 # Loopback only: ignore any http_proxy in the environment.
@@ -326,11 +327,11 @@ def ivr_section(sim: str, env: dict[str, str], expect: Callable[[bool, str], Non
         try:
             timelines = run_language(sim, argv, app_env(env))
         except RuntimeError as err:  # the app did not start, or the simulator said no
-            expect(False, f"{language}: {err}")
+            expect(False, f"{NAMES[language]}: {err}")
             continue
         sequences[language] = {}
         for name, timeline in timelines.items():
-            print(f"\n▶ {language}: call {name} presses {' then '.join(CALLS[name])}")
+            print(f"\n▶ {NAMES[language]}: call {name} presses {' then '.join(CALLS[name])}")
             show(timeline)
             found = problems(name, timeline)
             expect(not found, f"call {name} played as expected" + "".join(f"; {p}" for p in found))
