@@ -154,7 +154,7 @@ static enum MHD_Result handle(const struct settings *s, struct MHD_Connection *c
                               const struct request *req) {
     bw_error err = BW_ERROR_INIT;
     bw_callback *cb = NULL;
-    bw_status st = is_post ? bw_callback_parse(req->body, req->body_len, &cb, &err)
+    bw_status st = is_post ? bw_callback_parse(req->body ? req->body : "", req->body_len, &cb, &err)
                            : bw_callback_parse_query(req->query ? req->query : "", &cb, &err);
     if (st != BW_OK) return reply_text(conn, 400, err.message);
     int failed;

@@ -190,6 +190,8 @@ def test_malformed_callbacks(apps: dict[str, demo_ivr.App], variant: str) -> Non
     assert not_json.status == 400
     assert not_json.headers["Content-Type"].startswith("text/plain")
     assert "not JSON" in not_json.text
+    empty = send(url, raw=b"")
+    assert (empty.status, "not JSON" in empty.text) == (400, True), empty.text
     no_event = send(url, {"callId": "c-1"})
     assert no_event.status == 400
     assert "eventType" in no_event.text or "event_type" in no_event.text, no_event.text
