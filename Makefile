@@ -27,7 +27,7 @@ INCLUDEDIR ?= include
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)'
 
 .PHONY: all build examples header python-bindings bxml-table demo test test-rust test-c test-python test-go test-install \
-        test-dist install uninstall dist lint bench fuzz soak miri help clean
+        test-ivr test-dist install uninstall dist lint bench fuzz soak miri help clean
 
 all: build examples
 
@@ -38,7 +38,8 @@ help:
 	@echo "make header      refresh include/bwvoice.h after changing src/ffi"
 	@echo "make python-bindings  regenerate bindings/python/src/bwvoice/_bindings.py from the header"
 	@echo "make bxml-table  after changing src/bxml/verbs.rs or ssml.rs: its JSON export and the typed builders"
-	@echo "make examples    build examples/c into $(EXE_DIR)"
+	@echo "make examples    build examples/c and the C++ IVR app into $(EXE_DIR)"
+	@echo "make test-ivr    the IVR webhook app in C, C++, Python and Go: same answers, byte for byte"
 	@echo "make install     install library, headers, pkg-config and CMake files (PREFIX=/usr/local DESTDIR= LIBDIR=lib)"
 	@echo "make uninstall   remove them (same PREFIX/DESTDIR/LIBDIR)"
 	@echo "make dist        release artifacts in target/dist: C tarball, manylinux wheel, sdist (glibc 2.17 build)"
@@ -66,10 +67,18 @@ $(PC_DIR)/bwvoice.pc: Makefile scripts/install.sh
 	scripts/install.sh build-pc $(PC_DIR)
 
 EXAMPLES := $(patsubst examples/c/%.c,$(EXE_DIR)/%,$(wildcard examples/c/*.c))
-examples: build $(EXAMPLES)
+examples: build $(EXAMPLES) $(EXE_DIR)/ivr-cpp
+# The IVR webhook app serves HTTP with libmicrohttpd (.ci/run installs it);
+# the library itself does not link it.
+MHD_FLAGS = $(shell pkg-config --cflags --libs libmicrohttpd)
+$(EXE_DIR)/ivr: EXAMPLE_LIBS = $(MHD_FLAGS)
+$(EXE_DIR)/ivr-cpp: examples/cpp/ivr.cpp include/bwvoice.hpp $(HEADER)
+	@mkdir -p $(EXE_DIR)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic $(CFLAGS) -Iinclude $< -o $@ \
+	  -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice $(MHD_FLAGS)
 $(EXE_DIR)/%: examples/c/%.c examples/c/example.h $(HEADER)
 	@mkdir -p $(EXE_DIR)
-	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice
+	$(CC) $(WARN) $(CFLAGS) -Iinclude $< -o $@ -L$(RELEASE) -Wl,-rpath,$(RELEASE) -lbwvoice $(EXAMPLE_LIBS)
 
 # build.rs runs cbindgen into OUT_DIR; copy what it wrote.
 header:
@@ -93,7 +102,7 @@ demo: build examples $(PC_DIR)/bwvoice.pc
 
 # Every suite runs and reports even when an earlier one (lint, say) fails;
 # the run fails if any did.
-TEST_SUITES := lint test-rust test-c test-python test-go test-install test-dist
+TEST_SUITES := lint test-rust test-c test-python test-go test-install test-dist test-ivr
 test:
 	@failed=; for suite in $(TEST_SUITES); do \
 	  echo "== make $$suite"; \
@@ -115,8 +124,15 @@ test-go: build $(PC_DIR)/bwvoice.pc
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) vet ./...
 	cd bindings/go && $(GO_ENV) BWVOICE_SIM=$(SIM) $(GO) test -race -count=1 ./...
 
+# The IVR app in C (also under valgrind), C++, Python and Go, driven over HTTP
+# (tests/ivr builds the Go one); test_ivr_sim.py skips until the simulator
+# plays calls.
+test-ivr: build examples $(PC_DIR)/bwvoice.pc
+	EXE_DIR=$(EXE_DIR) BWVOICE_LIBRARY=$(LIB) BWVOICE_SIM=$(SIM) GO=$(GO) IVR_VALGRIND=1 \
+	  $(GO_ENV) $(PYTHON) -m pytest -q -rs tests/ivr
+
 # Python outside the binding, linted with the binding's settings.
-PY_EXTRA := ../../examples/python ../../scripts ../../tests/install/sim.py
+PY_EXTRA := ../../examples/python ../../scripts ../../tests/install/sim.py ../../tests/ivr
 
 test-install: build
 	BWVOICE_SIM=$(SIM) bash tests/install/run.sh
@@ -132,7 +148,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS='-D warnings' $(CARGO) doc --no-deps --locked -p bwvoice
 	cd bindings/python && ruff check . $(PY_EXTRA) && ruff format --check . $(PY_EXTRA) && mypy
-	mypy --strict scripts/demo.py tests/install/sim.py
+	MYPYPATH=bindings/python/src mypy --strict scripts/demo.py scripts/demo_ivr.py tests/install/sim.py tests/ivr
 
 bench: build $(PC_DIR)/bwvoice.pc
 	CARGO=$(CARGO) CC=$(CC) GO=$(GO) PYTHON=$(PYTHON) bash bench/run.sh

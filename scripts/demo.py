@@ -5,7 +5,9 @@ Redirect and hang up; read a call's state before acting on it; replace its
 BXML inline with escaped caller text; pause and resume its recording;
 confirm the hang-up by reading the state again; the event log of a
 retried call; and from C, Python and Go, place an outbound call, find it
-with listCalls, and mute one member of a conference.
+with listCalls, and mute one member of a conference. Last, the IVR
+webhook app in each language answers calls the simulator plays
+(scripts/demo_ivr.py).
 
 It starts the bundled Voice API simulator on loopback, runs the examples
 through libbwvoice, and prints what happened on both sides of the wire.
@@ -24,6 +26,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import demo_ivr
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "9900000"
@@ -430,6 +434,7 @@ def main() -> int:
             len(demo.documents) == 3 and len(documents) == 1,
             f"C, Python and Go built the same BXML, byte for byte: {sorted(documents)}",
         )
+        demo_ivr.ivr_section(demo.sim, demo.env, demo.expect)
         tokens = demo.control("GET", "/sim/requests?path_contains=oauth2")
         api = demo.control("GET", "/sim/requests?path_contains=/api/v2/")
         print(

@@ -21,7 +21,7 @@ func TestExamples(t *testing.T) {
 		t.Skip("no go command in PATH to build the examples")
 	}
 	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./examples/redirect", "./examples/hangup", "./examples/livecall")
+	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./examples/redirect", "./examples/hangup", "./examples/livecall", "./examples/ivr")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
