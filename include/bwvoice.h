@@ -166,6 +166,17 @@
 #define BW_STATS_OUTCOMES 32
 
 /**
+ * For a `bw_*_async` call: run it on the calling thread, inside
+ * `bw_*_async`, when the client could start it at once (nothing queued,
+ * fewer than `max_concurrency` calls running); its callback then runs
+ * before `bw_*_async` returns, on that thread. Otherwise it is queued as
+ * usual. Saves the hand-over to a worker thread when few calls are in
+ * flight; the caller's thread waits for the call meanwhile, so a callback
+ * of such a call must not `bw_free` its client. Ignored by blocking calls.
+ */
+#define BW_CALL_INLINE 1
+
+/**
  * `bw_update_call_recording` state: pause an active recording.
  */
 #define BW_RECORDING_STATE_PAUSED 1
@@ -792,6 +803,10 @@ typedef struct bw_call_options {
    * shorter. 0: the client's.
    */
   uint32_t timeout_ms;
+  /**
+   * `BW_CALL_*` bits; 0 for none.
+   */
+  uint32_t flags;
 } bw_call_options;
 
 /**

@@ -1,9 +1,11 @@
 //! Asynchronous calls: a bounded queue and a pool of worker threads that run
 //! the blocking pipeline, so a caller's thread never waits on the network.
 //!
-//! Every submitted task completes exactly once, on a worker thread: it runs
-//! ([`Task::run`]), or it is skipped with an error ([`Task::skip`]) when it
-//! was cancelled while queued or the pool closed first. Workers start as
+//! Every submitted task completes exactly once, on a worker thread (or on
+//! the submitting thread, for [`Pool::submit_inline`] when a worker slot is
+//! free): it runs ([`Task::run`]), or it is skipped with an error
+//! ([`Task::skip`]) when it was cancelled while queued or the pool closed
+//! first. Workers start as
 //! work arrives, up to `max_concurrency`, and stay until the pool closes.
 
 pub use crate::cancel::Cancel;
@@ -144,6 +146,35 @@ impl Pool {
         Ok(id)
     }
 
+    /// Runs `task` here, on the calling thread, when the pool could start it
+    /// at once (nothing queued, fewer than `max_concurrency` running):
+    /// its report then runs before this returns. Otherwise queues it, as
+    /// [`Pool::submit`]. Either way `on_id` has the id before the task runs.
+    /// The report must not free the pool: the caller still holds it.
+    pub fn submit_inline(
+        &self,
+        task: Box<dyn Task>,
+        on_id: impl FnOnce(u64),
+    ) -> Result<u64, (Error, Box<dyn Task>)> {
+        let mut state = lock(&self.shared.state);
+        let free = state.queue.is_empty() && state.running.len() < self.shared.max_concurrency;
+        if state.closing || !free {
+            drop(state);
+            return self.submit(task, on_id);
+        }
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        on_id(id);
+        let cancel = Arc::new(Cancel::default());
+        state.running.insert(id, Arc::clone(&cancel));
+        drop(state);
+        let report = task.run(id, &cancel);
+        lock(&self.shared.state).running.remove(&id);
+        // A worker may be waiting for the slot this call held.
+        self.shared.work.notify_one();
+        report();
+        Ok(id)
+    }
+
     /// Cancels job `id`: a queued job completes with `Status::Cancelled`
     /// without being sent; a running one makes no further attempt and stops
     /// waiting. False when the job is unknown or has completed.
@@ -213,8 +244,14 @@ fn work(shared: &Shared) {
     ON_WORKER.with(|w| w.set(true));
     let mut state = lock(&shared.state);
     loop {
-        let Some(queued) = state.queue.pop_front() else {
-            if state.closing {
+        // Calls run inline count against max_concurrency too; a cancelled
+        // one needs no slot to be skipped.
+        let runnable = state
+            .queue
+            .front()
+            .is_some_and(|q| q.cancelled || state.running.len() < shared.max_concurrency);
+        let Some(queued) = runnable.then(|| state.queue.pop_front()).flatten() else {
+            if state.closing && state.queue.is_empty() {
                 break;
             }
             state.idle += 1;
@@ -337,6 +374,105 @@ mod tests {
         assert!(rx.recv().is_err(), "nothing completes twice");
         seen.sort_unstable();
         assert_eq!(seen, ids);
+    }
+
+    #[test]
+    fn inline_runs_on_the_calling_thread_only_when_a_slot_is_free() {
+        let pool = Pool::new(limits(1, 10));
+        let (tx, rx) = mpsc::channel();
+        let here = std::thread::current().id();
+        // Free: runs here, reported before submit_inline returns.
+        let id = pool
+            .submit_inline(
+                Box::new(Probe {
+                    done: tx.clone(),
+                    gate: gate(true),
+                }),
+                |_| {},
+            )
+            .map_err(|(e, _)| e)
+            .unwrap();
+        assert_eq!(rx.try_recv(), Ok((id, Ok(()))));
+        assert_eq!(pool.pending(), (0, 0));
+        // One call running on the only slot: the next one is queued instead.
+        let held = gate(false);
+        let (seen_tx, seen_rx) = mpsc::channel();
+        struct Where(mpsc::Sender<std::thread::ThreadId>, Probe);
+        impl Task for Where {
+            fn run(self: Box<Self>, id: u64, cancel: &Cancel) -> Report {
+                let _ = self.0.send(std::thread::current().id());
+                Box::new(self.1).run(id, cancel)
+            }
+            fn skip(self: Box<Self>, id: u64, error: Error) {
+                Box::new(self.1).skip(id, error);
+            }
+        }
+        let first = Probe {
+            done: tx.clone(),
+            gate: Arc::clone(&held),
+        };
+        pool.submit(Box::new(Where(seen_tx.clone(), first)), |_| {})
+            .map_err(|(e, _)| e)
+            .unwrap();
+        let worker = seen_rx.recv().unwrap(); // running on a worker now
+        assert_ne!(worker, here);
+        let second = Probe {
+            done: tx.clone(),
+            gate: Arc::clone(&held),
+        };
+        pool.submit_inline(Box::new(Where(seen_tx, second)), |_| {})
+            .map_err(|(e, _)| e)
+            .unwrap();
+        assert_eq!(pool.pending().0, 1, "queued, not run here");
+        open(&held);
+        for _ in 0..2 {
+            assert_eq!(rx.recv().unwrap().1, Ok(()));
+        }
+        assert_ne!(
+            seen_rx.recv().unwrap(),
+            here,
+            "the queued one ran on a worker"
+        );
+    }
+
+    #[test]
+    fn an_inline_call_holds_a_slot_workers_respect() {
+        let pool = Arc::new(Pool::new(limits(1, 10)));
+        let (tx, rx) = mpsc::channel();
+        let held = gate(false);
+        let inline = {
+            let (pool, probe) = (
+                Arc::clone(&pool),
+                Probe {
+                    done: tx.clone(),
+                    gate: Arc::clone(&held),
+                },
+            );
+            std::thread::spawn(move || pool.submit_inline(Box::new(probe), |_| {}).is_ok())
+        };
+        while pool.pending().1 == 0 {
+            std::thread::yield_now();
+        }
+        // The only slot is taken inline: a queued call waits for it.
+        pool.submit(
+            Box::new(Probe {
+                done: tx,
+                gate: gate(true),
+            }),
+            |_| {},
+        )
+        .map_err(|(e, _)| e)
+        .unwrap();
+        assert!(
+            rx.recv_timeout(Duration::from_millis(50)).is_err(),
+            "ran beside the inline call"
+        );
+        assert_eq!(pool.pending(), (1, 1));
+        open(&held);
+        assert!(inline.join().unwrap());
+        for _ in 0..2 {
+            assert_eq!(rx.recv().unwrap().1, Ok(()));
+        }
     }
 
     #[test]

@@ -51,6 +51,7 @@ package bwvoice
 #include "bwvoice.h"
 
 enum { BWVOICE_NODE_COMPLETION = 1, BWVOICE_NODE_EVENT = 2 };
+enum { BWVOICE_SUBMITTING = 0, BWVOICE_QUEUED = 1, BWVOICE_DONE_EARLY = 2 };
 
 // The start of every node on a queue.
 typedef struct bwvoice_node {
@@ -79,6 +80,12 @@ typedef struct bwvoice_queue {
 // copied into an allocation of its own, on failure only.
 typedef struct bwvoice_completion {
 	bwvoice_node node;
+	// BWVOICE_SUBMITTING until Go has seen bw_*_async return, then
+	// BWVOICE_QUEUED; BWVOICE_DONE_EARLY when the call completed before
+	// that (inline, BW_CALL_INLINE): the node then stays with the
+	// submitter instead of going through the queue. Starts as
+	// BWVOICE_QUEUED when that is not allowed. Atomic.
+	int state;
 	bwvoice_queue *queue;
 	uintptr_t handle; // the call's cgo.Handle
 	uint64_t job_id;
@@ -190,12 +197,18 @@ static void bwvoice_nodes_free(bwvoice_node *n) {
 // The userdata of one call, made by Client.submit (bwvoice.go) right
 // before the bw_*_async call and freed there if nothing was queued. NULL
 // when out of memory.
-static void *bwvoice_completion_new(bwvoice_queue *queue, uintptr_t handle) {
+//
+// early: the completion may be handed to the submitter when the call
+// completes before bw_*_async returns. Not for a client with events: they
+// travel through the queue, and the completion must come after them.
+static void *bwvoice_completion_new(bwvoice_queue *queue, uintptr_t handle, int early) {
 	bwvoice_completion *c = malloc(sizeof *c);
 	if (c == NULL) {
 		return NULL;
 	}
 	c->node.kind = BWVOICE_NODE_COMPLETION;
+	c->node.next = NULL;
+	c->state = early ? BWVOICE_SUBMITTING : BWVOICE_QUEUED;
 	c->queue = queue;
 	c->handle = handle;
 	c->result = NULL;
@@ -220,7 +233,35 @@ static void bwvoice_completed(void *userdata, uint64_t job_id, bw_status status,
 	// A reference, not a copy. NULL if none (or if the library could not
 	// keep it): GetCallState then reports ErrInternal.
 	c->result = bw_result_dup(result);
+	int submitting = BWVOICE_SUBMITTING;
+	if (__atomic_compare_exchange_n(&c->state, &submitting, BWVOICE_DONE_EARLY, 0, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE)) {
+		return; // bwvoice_submitted hands it to the submitter
+	}
 	bwvoice_push(c->queue, &c->node);
+}
+
+// Called by Go once bw_*_async has returned BW_OK for node: 1 if the call
+// has completed already (the node is Go's to deliver and free), 0 if its
+// completion will come through the queue.
+static int bwvoice_submitted(void *node) {
+	bwvoice_completion *c = node;
+	int seen = BWVOICE_SUBMITTING;
+	if (__atomic_compare_exchange_n(&c->state, &seen, BWVOICE_QUEUED, 0, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE)) {
+		return 0;
+	}
+	return seen == BWVOICE_DONE_EARLY;
+}
+
+// An error record of its own for an inline submit, which does not take
+// the client's shared one (Client.submitting) for the length of a call.
+static bw_error *bwvoice_error_new(void) {
+	bw_error *e = calloc(1, sizeof *e);
+	if (e != NULL) {
+		e->struct_size = sizeof *e;
+	}
+	return e;
 }
 
 // bwvoice_completed for Go (bwvoice.go), which cannot name a C function
@@ -339,9 +380,14 @@ func (r *reader) installEvents(cfg *C.bw_client_config, mask uint32) {
 
 // newNode makes the userdata of one call: a node for this reader's queue
 // carrying the call's handle, to be freed with C.free if the library
-// queues nothing. nil when out of memory.
-func (r *reader) newNode(h cgo.Handle) unsafe.Pointer {
-	return C.bwvoice_completion_new(r.q, C.uintptr_t(h))
+// queues nothing; early as for bwvoice_completion_new. nil when out of
+// memory.
+func (r *reader) newNode(h cgo.Handle, early bool) unsafe.Pointer {
+	e := C.int(0)
+	if early {
+		e = 1
+	}
+	return C.bwvoice_completion_new(r.q, C.uintptr_t(h), e)
 }
 
 // submitError is the error record for the client's submits, which must be
@@ -395,6 +441,23 @@ func (r *reader) run() {
 	}
 	r.f.Close()
 	C.bwvoice_queue_free(r.q)
+}
+
+// completedEarly tells the library's side that bw_*_async has returned
+// BW_OK for node; true if the call has completed already, and then
+// deliverEarly must deliver it.
+func completedEarly(node unsafe.Pointer) bool { return C.bwvoice_submitted(node) != 0 }
+
+// newInlineError is the error record of one inline submit (nil when out
+// of memory); free it with C.free.
+func newInlineError() *C.bw_error { return C.bwvoice_error_new() }
+
+// deliverEarly delivers the completion of a call that completed before its
+// bw_*_async returned (bwvoice_submitted), on the submitting goroutine,
+// and frees its node.
+func deliverEarly(node unsafe.Pointer) {
+	complete((*C.bwvoice_completion)(node))
+	C.bwvoice_nodes_free((*C.bwvoice_node)(node))
 }
 
 // deliver converts and delivers a taken list in order, then frees it.

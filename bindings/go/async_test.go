@@ -291,8 +291,19 @@ func TestAsyncCompletesExactlyOnce(t *testing.T) {
 // MaxConcurrency library threads plus the Go runtime's own (up to one per
 // P, and a few more), where the blocking cgo path used one thread per
 // waiting goroutine: about 2,000. Not parallel: other tests' clients would
-// add their own worker threads.
+// add their own worker threads. With contexts nothing can cancel, up to
+// GOMAXPROCS of the calls run inline, each on its caller's thread, inside
+// the same bound (and those count as submitted once they return).
 func TestAsyncGoroutinesHoldNoThreads(t *testing.T) {
+	cancellable, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t.Run("cancellable", func(t *testing.T) { goroutinesHoldNoThreads(t, cancellable, 0) })
+	t.Run("uncancellable", func(t *testing.T) {
+		goroutinesHoldNoThreads(t, context.Background(), runtime.GOMAXPROCS(0))
+	})
+}
+
+func goroutinesHoldNoThreads(t *testing.T, ctx context.Context, inline int) {
 	const n = 2000
 	const maxConcurrency = 64
 	margin := 50 + runtime.GOMAXPROCS(0)
@@ -307,12 +318,12 @@ func TestAsyncGoroutinesHoldNoThreads(t *testing.T) {
 
 	results := make(chan error, n)
 	for i := range n {
-		go func() { results <- c.Hangup(context.Background(), acct, fmt.Sprintf("c-%d", i)) }()
+		go func() { results <- c.Hangup(ctx, acct, fmt.Sprintf("c-%d", i)) }()
 	}
 	// Every call is submitted, every worker is inside a held request, and
 	// nothing can complete before the simulator is stopped: n goroutines
 	// are waiting right now.
-	waitSubmitted(t, c, n)
+	waitSubmitted(t, c, n-inline)
 	sim.waitRequests(t, "/accounts/"+acct+"/", maxConcurrency)
 	inFlight := osThreads(t)
 	t.Logf("OS threads: %d before, %d with %d calls in flight (MaxConcurrency %d, GOMAXPROCS %d)",

@@ -30,6 +30,7 @@ import (
 	"runtime/cgo"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -282,6 +283,9 @@ type Client struct {
 	// eventMask is the event_mask installed, if hooked (for the tests).
 	eventMask uint32
 	hooked    bool
+	// inline counts the uncancellable calls that considered running on
+	// their own thread (Client.do).
+	inline atomic.Int32
 }
 
 // freeing is what the runtime cleanup of a Client dropped without Close
@@ -612,9 +616,21 @@ func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (any, error)
 	if cs.err != nil {
 		return nil, cs.err
 	}
+	// A call nothing can cancel, while few others run this way, runs on
+	// this goroutine's thread (BW_CALL_INLINE): no hand-over to a library
+	// thread and back. Bounded, so that many waiting goroutines still hold
+	// no OS thread each.
+	inline := false
+	if ctx.Done() == nil && !c.hooked {
+		inline = c.inline.Add(1) <= int32(runtime.GOMAXPROCS(0))
+		defer c.inline.Add(-1)
+	}
+	if inline {
+		opts.flags = C.BW_CALL_INLINE
+	}
 
 	done := make(chan result, 1)
-	job, err := c.submit(op, opts, done)
+	job, err := c.submit(op, opts, done, inline)
 	if err != nil {
 		return nil, err
 	}
@@ -644,30 +660,41 @@ func (c *Client) do(ctx context.Context, cs *cstrings, op submitFn) (any, error)
 // a new node. It returns the job id, or the library's error when nothing
 // was queued (then no completion will run, and the handle and node are
 // released here).
-func (c *Client) submit(op submitFn, opts C.bw_call_options, done chan result) (uint64, error) {
+func (c *Client) submit(op submitFn, opts C.bw_call_options, done chan result, inline bool) (uint64, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.ptr == nil || c.closing {
 		return 0, ErrClosed
 	}
 	h := cgo.NewHandle(&pending{client: c, done: done})
-	node := c.rd.newNode(h)
+	node := c.rd.newNode(h, !c.hooked)
 	if node == nil {
 		h.Delete()
 		return 0, &Error{Status: ErrInternal, Message: "bwvoice: out of memory"}
 	}
 	c.inflight.Add(1)
 	a := asyncCall{client: c.ptr, opts: opts, node: node}
-	c.submitting.Lock()
-	a.err = c.rd.submitError()
-	status := op(&a)
-	var err error
-	if status != C.BW_OK {
-		err = newError(status, a.err)
+	var status C.bw_status
+	if inline {
+		// The call runs inside op: it gets an error record of its own
+		// rather than holding the shared one for that long.
+		if a.err = newInlineError(); a.err == nil {
+			C.free(node)
+			h.Delete()
+			c.inflight.Done()
+			return 0, &Error{Status: ErrInternal, Message: "bwvoice: out of memory"}
+		}
+		defer C.free(unsafe.Pointer(a.err))
+		status = op(&a)
+	} else {
+		c.submitting.Lock()
+		defer c.submitting.Unlock()
+		a.err = c.rd.submitError()
+		status = op(&a)
 	}
-	c.submitting.Unlock()
 	runtime.KeepAlive(c)
-	if err != nil {
+	if status != C.BW_OK {
+		err := newError(status, a.err)
 		C.free(node)
 		h.Delete()
 		c.inflight.Done()
@@ -675,6 +702,9 @@ func (c *Client) submit(op submitFn, opts C.bw_call_options, done chan result) (
 	}
 	if testHooks != nil {
 		testHooks.submitted(c, uint64(a.job))
+	}
+	if completedEarly(node) {
+		deliverEarly(node)
 	}
 	return uint64(a.job), nil
 }

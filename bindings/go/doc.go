@@ -165,6 +165,16 @@
 // later calls return ErrClosed, lets the calls already submitted finish,
 // then frees the client and stops that goroutine.
 //
+// A call whose context can never be cancelled (context.Background, TODO,
+// or values only: ctx.Done() is nil) has nothing to wait for but itself:
+// while fewer than GOMAXPROCS such calls are running it runs on its own
+// goroutine's thread instead (the library's BW_CALL_INLINE), which saves
+// a hand-over to a library thread and back. Those calls count against
+// MaxConcurrency like the others, and there are never more than
+// GOMAXPROCS of them, so the thread bound above holds. Clients with a
+// Logger or OnEvent never do this: their events travel through the
+// delivery goroutine, and a call's completion must come after them.
+//
 // # Observability
 //
 // Options.Logger (a *slog.Logger) records every attempt at Debug and every

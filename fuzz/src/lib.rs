@@ -155,6 +155,7 @@ pub fn modify_call(data: &[u8]) {
     let opts = bw_call_options {
         struct_size: std::mem::size_of::<bw_call_options>() as u32,
         timeout_ms,
+        flags: 0,
     };
     let client: *const bw_client = if flags & 1 != 0 {
         std::ptr::null()

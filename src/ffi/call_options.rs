@@ -27,7 +27,21 @@ pub struct bw_call_options {
     /// wait included; the client's `timeout_ms` still applies when it is
     /// shorter. 0: the client's.
     pub timeout_ms: u32,
+    // Added in 0.3.
+    /// `BW_CALL_*` bits; 0 for none.
+    pub flags: u32,
 }
+
+/// For a `bw_*_async` call: run it on the calling thread, inside
+/// `bw_*_async`, when the client could start it at once (nothing queued,
+/// fewer than `max_concurrency` calls running); its callback then runs
+/// before `bw_*_async` returns, on that thread. Otherwise it is queued as
+/// usual. Saves the hand-over to a worker thread when few calls are in
+/// flight; the caller's thread waits for the call meanwhile, so a callback
+/// of such a call must not `bw_free` its client. Ignored by blocking calls.
+pub const BW_CALL_INLINE: u32 = 1;
+/// Every `BW_CALL_*` bit this library knows.
+const KNOWN_FLAGS: u32 = BW_CALL_INLINE;
 
 /// The client and account every operation takes first, after the NULL
 /// and UTF-8 checks.
@@ -112,13 +126,14 @@ impl<'a> Invocation<'a> {
         job_id: *mut u64,
     ) -> Result<(), Error> {
         // SAFETY: caller contract above.
-        let opts = unsafe { call_options(opts) }?;
+        let (opts, flags) = unsafe { call_options_and_flags(opts) }?;
         let done = Completion::new(on_done, userdata)
             .ok_or_else(|| Error::invalid("on_done", "on_done is NULL"))?;
         let started = self.client().start(op, &opts)?;
         let (pool, client) = (self.handle.pool(), &self.handle.client);
+        let inline = flags & BW_CALL_INLINE != 0;
         // SAFETY: forwarded from the caller.
-        unsafe { completion::submit(pool, client, started, done, job_id) }
+        unsafe { completion::submit(pool, client, started, done, job_id, inline) }
     }
 }
 
@@ -127,12 +142,29 @@ impl<'a> Invocation<'a> {
 /// # Safety
 /// `opts` is NULL or at least `opts->struct_size` bytes.
 pub unsafe fn call_options(opts: *const bw_call_options) -> Result<CallOptions, Error> {
+    // SAFETY: caller contract above.
+    unsafe { call_options_and_flags(opts) }.map(|(opts, _)| opts)
+}
+
+/// `opts` as the core's options and its `BW_CALL_*` flags, checked.
+///
+/// # Safety
+/// As for [`call_options`].
+unsafe fn call_options_and_flags(
+    opts: *const bw_call_options,
+) -> Result<(CallOptions, u32), Error> {
     if opts.is_null() {
-        return Ok(CallOptions::default());
+        return Ok((CallOptions::default(), 0));
     }
     // SAFETY: caller contract above.
     let opts = unsafe { growable::read(opts) }?;
-    Ok(CallOptions {
-        timeout: (opts.timeout_ms != 0).then(|| Duration::from_millis(opts.timeout_ms.into())),
-    })
+    if opts.flags & !KNOWN_FLAGS != 0 {
+        let unknown = opts.flags & !KNOWN_FLAGS;
+        return Err(Error::invalid(
+            "opts.flags",
+            format!("opts.flags has unknown bits {unknown:#x}"),
+        ));
+    }
+    let timeout = (opts.timeout_ms != 0).then(|| Duration::from_millis(opts.timeout_ms.into()));
+    Ok((CallOptions { timeout }, opts.flags))
 }

@@ -85,9 +85,10 @@ impl<T: IntoResult> Task for CallTask<T> {
     }
 }
 
-/// Queues `started` on `pool`; `job_id` (if non-NULL) is written before
-/// the callback can run. On failure nothing is queued and the callback will
-/// never run.
+/// Queues `started` on `pool`, or with `inline` runs it on this thread
+/// when the pool could start it at once ([`Pool::submit_inline`]); `job_id`
+/// (if non-NULL) is written before the callback can run. On failure
+/// nothing is queued and the callback will never run.
 ///
 /// # Safety
 /// `job_id` is NULL or writable.
@@ -97,18 +98,23 @@ pub unsafe fn submit<T: IntoResult>(
     started: Started<T>,
     completion: Completion,
     job_id: *mut u64,
+    inline: bool,
 ) -> Result<(), Error> {
     let task = Box::new(CallTask {
         client: Arc::clone(client),
         started,
         completion,
     });
-    pool.submit(task, |id| {
+    let on_id = |id| {
         if !job_id.is_null() {
             // SAFETY: non-NULL and writable per the contract.
             unsafe { job_id.write(id) };
         }
-    })
-    .map(|_| ())
-    .map_err(|(error, _unrun)| error)
+    };
+    let submitted = if inline {
+        pool.submit_inline(task, on_id)
+    } else {
+        pool.submit(task, on_id)
+    };
+    submitted.map(|_| ()).map_err(|(error, _unrun)| error)
 }

@@ -83,7 +83,12 @@ growable!(
     "BW_MODIFY_CALL_REQUEST_INIT",
     []
 );
-growable!(bw_call_options, "opts", "BW_CALL_OPTIONS_INIT", []);
+growable!(
+    bw_call_options,
+    "opts",
+    "BW_CALL_OPTIONS_INIT",
+    [std::mem::offset_of!(bw_call_options, flags)]
+);
 growable!(
     bw_create_call_request,
     "req",

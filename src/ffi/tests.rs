@@ -270,12 +270,16 @@ fn the_other_operations_reject_bad_arguments_before_sending() {
         let mut opts = bw_call_options {
             struct_size: 0,
             timeout_ms: 100,
+            flags: 0,
         };
         let status = bw_update_call_bxml(client, a, c, bxml, &opts, &mut err);
         check(status, &err, "opts.struct_size");
         opts.struct_size = size_of::<bw_call_options>() as u32;
         let status = bw_hangup(null(), a, c, &opts, &mut err);
         check(status, &err, "client");
+        opts.flags = 2;
+        let status = bw_hangup(client, a, c, &opts, &mut err);
+        check(status, &err, "opts.flags");
         bw_free(client);
     }
     assert!(state.is_null(), "out untouched on failure");

@@ -1119,6 +1119,48 @@ static void test_async_free_with_pending_calls(void) {
     completions_free(c);
 }
 
+/* BW_CALL_INLINE: with a slot free, the call runs inside bw_*_async on
+ * this thread and has called back before it returns; with the only slot
+ * taken by a held call, the next one is queued as usual. */
+static void test_async_inline_calls(void) {
+    bw_client *client = async_client(1, 0);
+    completions *c = completions_new();
+    job_ref refs[3] = {{c, 0}, {c, 1}, {c, 2}};
+    bw_call_options inline_opts = BW_CALL_OPTIONS_INIT;
+    inline_opts.flags = BW_CALL_INLINE;
+    bw_error err = BW_ERROR_INIT;
+    char call[64];
+    sim_create_call(ACCOUNT, "answered", call, sizeof call);
+    uint64_t id = 0;
+    bw_status st = bw_get_call_state_async(client, ACCOUNT, call, &inline_opts, on_done, &refs[0], &id, &err);
+    CHECK(st == BW_OK && id != 0, "%s", err.message);
+    pthread_mutex_lock(&c->mu);
+    int done = c->done, here = c->on_submitter;
+    pthread_mutex_unlock(&c->mu);
+    CHECK(done == 1 && here == 1, "done %d, on the submitting thread %d", done, here);
+    CHECK(c->status[0] == BW_OK && strcmp(c->state[0], "answered") == 0 && c->job_id[0] == id,
+          "%s '%s'", bw_status_str(c->status[0]), c->state[0]);
+
+    /* The only slot held by a queued call: an inline one waits its turn. */
+    sim_fault("{\"match\":\"slow\",\"delayMs\":60000}");
+    bw_call_options held = BW_CALL_OPTIONS_INIT;
+    held.timeout_ms = 1000; /* ends it (a timeout) well before the delay */
+    st = bw_hangup_async(client, ACCOUNT, "slow", &held, on_done, &refs[1], &id, &err);
+    CHECK(st == BW_OK, "%s", err.message);
+    wait_request("/calls/slow"); /* it is running, not queued */
+    st = bw_hangup_async(client, ACCOUNT, "c-unknown", &inline_opts, on_done, &refs[2], &id, &err);
+    CHECK(st == BW_OK, "%s", err.message);
+    wait_done(c, 3);
+    CHECK(c->on_submitter == 1, "only the first ran inline (%d)", c->on_submitter);
+    CHECK(c->status[2] == BW_ERR_NOT_FOUND, "%s", bw_status_str(c->status[2]));
+
+    inline_opts.flags = 4;
+    st = bw_hangup_async(client, ACCOUNT, call, &inline_opts, on_done, &refs[0], &id, &err);
+    expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, "opts.flags");
+    bw_free(client);
+    completions_free(c);
+}
+
 static void test_async_free_from_inside_a_callback(void) {
     bw_client *client = async_client(1, 0);
     completions *c = completions_new();
@@ -1411,6 +1453,8 @@ int main(void) {
          test_async_queue_full_and_cancel},
         {"async: bw_free with pending calls", test_async_free_with_pending_calls},
         {"async: bw_free from inside a callback", test_async_free_from_inside_a_callback},
+        {"async: BW_CALL_INLINE runs on the calling thread when a slot is free",
+         test_async_inline_calls},
         {"an older bw_client_config gets the defaults",
          test_older_config_layout_gets_the_defaults},
         {"a completion queue serves an event loop", test_a_completion_queue_serves_an_event_loop},

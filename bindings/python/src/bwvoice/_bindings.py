@@ -78,6 +78,15 @@ BW_RETRY_BUDGET_OFF = 2**32 - 1
 #: Size of `bw_stats.outcomes`: room for every status, present and future.
 BW_STATS_OUTCOMES = 32
 
+#: For a `bw_*_async` call: run it on the calling thread, inside
+#: `bw_*_async`, when the client could start it at once (nothing queued,
+#: fewer than `max_concurrency` calls running); its callback then runs
+#: before `bw_*_async` returns, on that thread. Otherwise it is queued as
+#: usual. Saves the hand-over to a worker thread when few calls are in
+#: flight; the caller's thread waits for the call meanwhile, so a callback
+#: of such a call must not `bw_free` its client. Ignored by blocking calls.
+BW_CALL_INLINE = 1
+
 #: `bw_update_call_recording` state: pause an active recording.
 BW_RECORDING_STATE_PAUSED = 1
 
@@ -508,6 +517,8 @@ class bw_call_options(_Growable):
         # wait included; the client's `timeout_ms` still applies when it is
         # shorter. 0: the client's.
         ("timeout_ms", ctypes.c_uint32),
+        # `BW_CALL_*` bits; 0 for none.
+        ("flags", ctypes.c_uint32),
     ]
 
 
