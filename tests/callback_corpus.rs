@@ -8,8 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use bwvoice::{
-    parse_callback, parse_callback_query, Callback, MachineDetectionResult, MediaStream,
-    Timestamp, Transcription,
+    parse_callback, parse_callback_query, Callback, MachineDetectionResult, MediaStream, Timestamp,
+    Transcription,
 };
 use serde_json::{json, Map, Value};
 
@@ -206,7 +206,10 @@ fn corpus() -> Vec<(PathBuf, PathBuf)> {
             Some(stem) => stem.to_owned(),
             None => continue,
         };
-        cases.push((path.clone(), path.with_file_name(format!("{stem}.expected.json"))));
+        cases.push((
+            path.clone(),
+            path.with_file_name(format!("{stem}.expected.json")),
+        ));
     }
     cases.sort();
     cases
