@@ -108,5 +108,7 @@ extern const test_case bxml_tests[];
 extern const size_t bxml_tests_len;
 extern const test_case callback_tests[];
 extern const size_t callback_tests_len;
+extern const test_case callback_corpus_tests[];
+extern const size_t callback_corpus_tests_len;
 
 #endif

@@ -18,8 +18,8 @@ done
 echo "header compiles as C99, C11 and C++17"
 
 SRC="tests/c/test_bwvoice.c tests/c/test_calls.c tests/c/test_conferences.c tests/c/test_bxml.c
-  tests/c/test_callbacks.c
-  tests/c/bxml_tree.c tests/c/check.c tests/c/sim.c"
+  tests/c/test_callbacks.c tests/c/test_callback_corpus.c
+  tests/c/bxml_tree.c tests/c/json_reader.c tests/c/check.c tests/c/sim.c"
 COMMON="-std=c11 -Wall -Wextra -Werror -g -Iinclude -Itests/c -pthread"
 LINK="-L$LIBDIR -Wl,-rpath,$LIBDIR -lbwvoice"
 gcc $COMMON -O1 $SRC -o "$OUT/test_bwvoice" $LINK

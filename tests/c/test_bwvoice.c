@@ -1467,6 +1467,7 @@ int main(void) {
     run_tests(conference_tests, conference_tests_len, &passed, &failed);
     run_tests(bxml_tests, bxml_tests_len, &passed, &failed);
     run_tests(callback_tests, callback_tests_len, &passed, &failed);
+    run_tests(callback_corpus_tests, callback_corpus_tests_len, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

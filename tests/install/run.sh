@@ -213,11 +213,11 @@ rc=0
 [ $rc -eq 3 ] || fail "redirect_hangup on an ended call exited $rc, expected 3"
 ok
 
-step "C++ wrapper tests and a C program with CMake (bwvoice::bwvoice_static)"
+step "C++ wrapper tests, the callback corpus and a C program with CMake (bwvoice::bwvoice_static)"
 quiet wrap-configure cmake -S tests/install/cmake -B "$work/wrap" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release
 quiet wrap-build cmake --build "$work/wrap"
-for exe in test_wrapper hangup_static; do
+for exe in test_wrapper test_callback_corpus hangup_static; do
   if needed "$work/wrap/$exe" | grep -q libbwvoice; then fail "$exe still needs libbwvoice.so"; fi
 done
 a=$(sim call) b=$(sim call) c=$(sim call) limited=$(sim call)
@@ -234,6 +234,7 @@ sed 's/^/  /' "$work/wrap.log"
 [ -n "$(sim conference-field "$conference" completedTime)" ] || fail "the conference was not ended"
 [ "$(sim conference-field "$conference" bxml)" = '<?xml version="1.0" encoding="UTF-8"?><Bxml><PlayAudio>https://app.example/hold.wav</PlayAudio></Bxml>' ] ||
   fail "the conference's BXML is not the last one sent"
+quiet callback-corpus "$work/wrap/test_callback_corpus" "$ROOT/tests/data/callbacks"
 call=$(sim call)
 quiet hangup-static "$work/wrap/hangup_static" "$call"
 [ "$(sim state "$call")" = "disconnected" ] || fail "hangup_static did not hang up"
