@@ -35,7 +35,7 @@
 #define PASSWORD "pass"
 #define BASIC "Basic dXNlcjpwYXNz" /* base64("user:pass") */
 
-static double now_s(void) {
+double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -336,14 +336,7 @@ static int events_cost(const char *base, int rounds, long calls, long warmup) {
     return 0;
 }
 
-/* Completion counting for the async mode. */
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    long done, failed;
-} async_count;
-
-static void async_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
+void async_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
                        const bw_result *result) {
     (void)job_id;
     (void)err;

@@ -8,6 +8,7 @@
 #define BWVOICE_BENCH_H
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "bwvoice.h"
@@ -42,6 +43,8 @@ typedef struct {
     size_t len;
 } reply_buf;
 
+/* CLOCK_MONOTONIC, in seconds. */
+double now_s(void);
 /* Prints "bench: WHAT: DETAIL" and exits 1. */
 void die(const char *what, const char *detail);
 /* A bwvoice client of BASE (http://127.0.0.1:PORT) with Basic user:pass. */
@@ -69,6 +72,16 @@ int bxml_bench(int rounds, long docs, long checks);
 
 /* The floor row (floor.c): bwvoice against a prebuilt request on a bare socket. */
 int floor_latency(const char *base, int rounds, long calls, long warmup);
+
+/* Completion counting for the async modes (async, scale): async_done is
+ * the bw_completion_fn, its userdata an async_count. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long done, failed;
+} async_count;
+void async_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
+                const bw_result *result);
 
 /* The scale rows (scale.c): CALLS hang-ups in flight at once, ROUNDS times. */
 int scale_bench(const char *base, long calls, int rounds);

@@ -15,12 +15,6 @@
 
 #include "bench.h"
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A step that must succeed (an expression, so that a count can follow it). */
 #define STEP(call) ((call) == BW_OK ? (void)0 : die(#call, err.message))
 

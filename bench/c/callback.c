@@ -14,12 +14,6 @@
 
 #include "bench.h"
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One request's work: parse, glance at the digits, free. Returns the callback's event. */
 static int parse_once(const char *body, size_t len) {
     bw_error err = BW_ERROR_INIT;

@@ -15,25 +15,6 @@
 
 #define MAX_CONCURRENCY_LIMIT 4096
 
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    long done, failed;
-} scale_count;
-
-static void scale_done(void *userdata, uint64_t job_id, bw_status status, const bw_error *err,
-                       const bw_result *result) {
-    (void)job_id;
-    (void)err;
-    (void)result;
-    scale_count *n = userdata;
-    pthread_mutex_lock(&n->mu);
-    n->done++;
-    if (status != BW_OK) n->failed++;
-    pthread_cond_signal(&n->cv);
-    pthread_mutex_unlock(&n->mu);
-}
-
 /* A "Name:  N kB"-style field of /proc/self/status, as a number. */
 static long status_field(const char *name) {
     FILE *f = fopen("/proc/self/status", "r");
@@ -46,30 +27,24 @@ static long status_field(const char *name) {
     return value;
 }
 
-static double seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int scale_bench(const char *base, long calls, int rounds) {
     bw_client_config cfg = BW_CLIENT_CONFIG_INIT;
     cfg.max_concurrency = MAX_CONCURRENCY_LIMIT;
     cfg.max_queued = (uint32_t)calls;
     bw_client *client = client_with(base, cfg);
     bw_error err = BW_ERROR_INIT;
-    scale_count n = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    async_count n = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
     long id = 0, peak_threads = 0;
     printf("{\"lang\":\"c\",\"kind\":\"scale\",\"side\":\"bwvoice\",\"in_flight\":%ld,"
            "\"max_concurrency\":%d,\"calls_per_s\":[",
            calls, MAX_CONCURRENCY_LIMIT);
     for (int r = 0; r < rounds; r++) {
         n.done = 0;
-        double t0 = seconds();
+        double t0 = now_s();
         for (long i = 0; i < calls; i++) {
             char call_id[32];
             snprintf(call_id, sizeof call_id, "c-%ld", id++);
-            if (bw_hangup_async(client, ACCOUNT, call_id, NULL, scale_done, &n, NULL, &err) != BW_OK)
+            if (bw_hangup_async(client, ACCOUNT, call_id, NULL, async_done, &n, NULL, &err) != BW_OK)
                 die("bw_hangup_async", err.message);
         }
         pthread_mutex_lock(&n.mu);
@@ -84,7 +59,7 @@ int scale_bench(const char *base, long calls, int rounds) {
             if (threads > peak_threads) peak_threads = threads;
         }
         pthread_mutex_unlock(&n.mu);
-        printf("%s%.1f", r ? "," : "", (double)calls / (seconds() - t0));
+        printf("%s%.1f", r ? "," : "", (double)calls / (now_s() - t0));
     }
     printf("],\"peak_threads\":%ld,\"peak_rss_kib\":%ld}\n", peak_threads, status_field("VmHWM"));
     if (n.failed) die("bw_hangup_async", "some hang-ups failed");

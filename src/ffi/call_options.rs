@@ -27,7 +27,8 @@ pub struct bw_call_options {
     /// wait included; the client's `timeout_ms` still applies when it is
     /// shorter. 0: the client's.
     pub timeout_ms: u32,
-    // Added in 0.3.
+    // Layout 2 begins here: flags, added after 0.2.0 (layout 1 is
+    // struct_size and timeout_ms).
     /// `BW_CALL_*` bits; 0 for none.
     pub flags: u32,
 }

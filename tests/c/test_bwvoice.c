@@ -1157,6 +1157,10 @@ static void test_async_inline_calls(void) {
     inline_opts.flags = 4;
     st = bw_hangup_async(client, ACCOUNT, call, &inline_opts, on_done, &refs[0], &id, &err);
     expect_error(st, &err, BW_ERR_INVALID_ARGUMENT, "opts.flags");
+    /* A program built before `flags` passes the first layout's size: no flags, accepted. */
+    bw_call_options older = BW_CALL_OPTIONS_INIT;
+    older.struct_size = (uint32_t)offsetof(bw_call_options, flags);
+    CHECK(bw_hangup(client, ACCOUNT, call, &older, &err) == BW_OK, "%s", err.message);
     bw_free(client);
     completions_free(c);
 }
